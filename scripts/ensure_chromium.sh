@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# The PDF and the offline browser test need Debian's Chromium (playwright's own download does not
+# work offline). Install it when running as root; otherwise say exactly what to install.
+set -euo pipefail
+CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
+if [ -x "$CHROMIUM" ]; then exit 0; fi
+if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null; then
+  echo "setup: installing Debian chromium (needed for the PDF)"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq chromium fonts-dejavu-core >/dev/null
+  exit 0
+fi
+echo "error: Chromium not found at $CHROMIUM. Install it with: sudo apt-get install chromium" >&2
+echo "       (or set CHROMIUM=/path/to/chromium)" >&2
+exit 1
