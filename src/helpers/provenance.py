@@ -1,0 +1,66 @@
+"""Raw files and their sidecars: verify checksums before any step reads the data."""
+import hashlib
+import json
+from pathlib import Path
+
+from .errors import InputError
+from .paths import RAW_DIR
+
+VENDORED_FILES = ("gacc_cn_ru_totals.csv", "gacc_cn_ru_commodities.csv", "context_facts.csv")
+
+
+def sidecar_path(raw_file: Path) -> Path:
+    return raw_file.with_suffix(".meta.json")
+
+
+def read_sidecar(raw_file: Path) -> dict:
+    path = sidecar_path(raw_file)
+    if not path.exists():
+        raise InputError("provenance sidecar is missing", file=path,
+                         expected="a .meta.json beside every raw file")
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def sha256_of(path: Path) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def verify_raw_file(raw_file: Path) -> dict:
+    """Stop loudly if a raw file differs from what its sidecar recorded (raw files are never edited)."""
+    raw_file = Path(raw_file)
+    if not raw_file.exists():
+        raise InputError("raw file is missing", file=raw_file)
+    sidecar = read_sidecar(raw_file)
+    actual = sha256_of(raw_file)
+    if actual != sidecar.get("sha256"):
+        raise InputError(
+            f"checksum mismatch: file has sha256 {actual[:12]}…, sidecar records "
+            f"{str(sidecar.get('sha256'))[:12]}… — the raw file was changed; restore it "
+            "(git checkout) or re-vendor it with a new sidecar",
+            file=raw_file)
+    return sidecar
+
+
+def verify_vendored(raw_dir: Path = RAW_DIR) -> list[dict]:
+    return [verify_raw_file(Path(raw_dir) / name) for name in VENDORED_FILES]
+
+
+def sources_summary(raw_dir: Path = RAW_DIR) -> list[dict]:
+    """What the briefing's 'About' section lists for each vendored file."""
+    summary = []
+    for name in VENDORED_FILES:
+        sidecar = read_sidecar(Path(raw_dir) / name)
+        summary.append({key: sidecar.get(key) for key in
+                        ("file", "title", "source", "publishers", "date_accessed", "sha256", "rows", "licence")})
+    return summary
+
+
+def main(argv=None) -> None:
+    from .errors import exit_on_input_error
+    with exit_on_input_error("verify-raw"):
+        for sidecar in verify_vendored():
+            print(f"ok {sidecar['file']} sha256={sidecar['sha256'][:12]} rows={sidecar['rows']}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,116 @@
+"""Monthly and year-to-date series from resolved GACC releases.
+
+GACC publishes monthly releases cumulatively (January–month) and, from its own tables, single
+months; January is published only together with February. A month is `published` where a page gave
+it, `derived` as the difference of two consecutive year-to-date totals otherwise, and missing
+(a gap, never filled) when neither exists.
+"""
+import math
+
+import pandas as pd
+
+KEY = ["reporter", "partner", "flow", "commodity", "measure", "unit"]
+
+
+def ytd_levels(resolved: pd.DataFrame) -> pd.DataFrame:
+    """Year-to-date values by (flow, year, month); December's is the annual figure."""
+    ytd = resolved.loc[resolved.span == "ytd"].copy()
+    year = resolved.loc[resolved.span == "year"].copy()
+    year["period"] = year.period + "-12"
+    frame = pd.concat([ytd, year], ignore_index=True)
+    frame["year"] = frame.period.str[:4].astype(int)
+    frame["month"] = frame.period.str[5:7].astype(int)
+    return frame
+
+
+def ytd_value(resolved: pd.DataFrame, flow: str, year: int, month: int) -> pd.Series | None:
+    """The resolved year-to-date record for January..month of `year`, or None."""
+    if month == 12:
+        rows = resolved.loc[(resolved.flow == flow) & (resolved.span == "year") & (resolved.period == str(year))]
+    else:
+        rows = resolved.loc[(resolved.flow == flow) & (resolved.span == "ytd")
+                            & (resolved.period == f"{year}-{month:02d}")]
+    return rows.iloc[0] if len(rows) else None
+
+
+def monthly_series(resolved: pd.DataFrame, flow: str, first_year: int, last_period: str) -> pd.DataFrame:
+    """One row per calendar month up to `last_period` (YYYY-MM): value, status and provenance."""
+    rows = []
+    last_year, last_month = int(last_period[:4]), int(last_period[5:7])
+    months = resolved.loc[(resolved.flow == flow) & (resolved.span == "month")].set_index("period")
+    for year in range(first_year, last_year + 1):
+        for month in range(1, 13):
+            if (year, month) > (last_year, last_month):
+                break
+            rows.append(_month_record(resolved, months, flow, year, month))
+    frame = pd.DataFrame(rows)
+    frame["yoy_pct_computed"] = _computed_yoy(frame)
+    return frame
+
+
+def _month_record(resolved, months, flow, year, month) -> dict:
+    period = f"{year}-{month:02d}"
+    record = {"flow": flow, "period": period, "value": math.nan, "status": "missing",
+              "yoy_pct_published": math.nan, "source": "", "source_rows": ""}
+    if period in months.index and not math.isnan(months.loc[period, "value"]):
+        published = months.loc[period]
+        record.update(value=published.value, status="published", yoy_pct_published=published.yoy_pct,
+                      source=published.value_publisher, source_rows=str(int(published.value_source_row)))
+        return record
+    if period in months.index:
+        record["yoy_pct_published"] = months.loc[period, "yoy_pct"]
+    if month == 1:
+        # January alone is not published; the January–February figure is attached to February.
+        record["status"] = "in Jan–Feb total"
+        return record
+    current = ytd_value(resolved, flow, year, month)
+    if month == 2:
+        if current is not None and not math.isnan(current.value):
+            record.update(value=current.value, status="Jan–Feb combined", source=current.value_publisher,
+                          source_rows=str(int(current.value_source_row)))
+        return record
+    previous = ytd_value(resolved, flow, year, month - 1)
+    if current is not None and previous is not None and not (math.isnan(current.value) or math.isnan(previous.value)):
+        record.update(value=current.value - previous.value, status="derived",
+                      source=f"{current.value_publisher} − {previous.value_publisher}",
+                      source_rows=f"{int(current.value_source_row)}−{int(previous.value_source_row)}")
+    return record
+
+
+def _computed_yoy(frame: pd.DataFrame) -> pd.Series:
+    by_period = frame.set_index("period").value
+    computed = []
+    for period, value in zip(frame.period, frame.value):
+        previous = f"{int(period[:4]) - 1}{period[4:]}"
+        base = by_period.get(previous, math.nan)
+        computed.append(round(100 * (value / base - 1), 2) if base and not math.isnan(base) else math.nan)
+    return pd.Series(computed, index=frame.index)
+
+
+def ytd_comparison(resolved: pd.DataFrame, period_end: str, flows=("export", "import", "total")) -> pd.DataFrame:
+    """January–period_end this year vs the same months a year earlier, per flow.
+
+    Shows the published y/y (GACC's, against its revised prior-year figure) next to the y/y computed
+    from the two published levels; they can differ by a few tenths of a point.
+    """
+    year, month = int(period_end[:4]), int(period_end[5:7])
+    rows = []
+    for flow in flows:
+        current = ytd_value(resolved, flow, year, month)
+        prior = ytd_value(resolved, flow, year - 1, month)
+        value = current.value if current is not None else math.nan
+        base = prior.value if prior is not None else math.nan
+        rows.append({
+            "flow": flow, "period": period_end, "value_usd_mn": value, "prior_value_usd_mn": base,
+            "yoy_pct_published": current.yoy_pct if current is not None else math.nan,
+            "yoy_pct_from_levels": round(100 * (value / base - 1), 2) if base == base and base and value == value else math.nan,
+            "value_source": _source_label(current, "value"), "prior_source": _source_label(prior, "value"),
+            "yoy_source": _source_label(current, "yoy"),
+        })
+    return pd.DataFrame(rows)
+
+
+def _source_label(record, prefix: str) -> str:
+    if record is None or pd.isna(record.get(f"{prefix}_publisher")):
+        return ""
+    return f"{record[f'{prefix}_publisher']} (row {int(record[f'{prefix}_source_row'])})"
