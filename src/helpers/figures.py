@@ -32,7 +32,8 @@ def briefing_theme() -> alt.theme.ThemeConfig:
     return {
         "config": {
             "font": FONT,
-            "view": {"continuousWidth": 560, "continuousHeight": 300, "stroke": None},
+            "view": {"continuousWidth": 560, "continuousHeight": 300, "discreteWidth": 560,
+                     "stroke": None},
             "title": {"font": FONT, "fontSize": 15, "anchor": "start", "subtitleFont": FONT},
             "axis": {"labelFont": FONT, "titleFont": FONT, "labelFontSize": 11,
                      "titleFontSize": 12, "gridColor": "#e6e6e6"},
