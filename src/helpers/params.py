@@ -54,7 +54,7 @@ def partner_choices() -> dict[str, str]:
         with open(table, newline="", encoding="utf-8") as handle:
             for row in csv.DictReader(handle):
                 if row.get("iso2") == "RU" or row.get("iso2") in hs_level_partners():
-                    for column in ("name_en", "iso2", "iso3", "m49", "name_zh"):
+                    for column in ("name_en", "iso2", "iso3", "m49", "comtrade_code", "name_zh"):
                         if row.get(column):
                             choices[row[column].strip().upper()] = row["iso2"]
     choices.setdefault("RUSSIA", "RU")
@@ -81,6 +81,16 @@ def check_partner(partner: str) -> str:
     return canonical
 
 
+def partner_display_name(iso2: str) -> str:
+    table = CONFIG_DIR / "partners.csv"
+    if table.exists():
+        with open(table, newline="", encoding="utf-8") as handle:
+            for row in csv.DictReader(handle):
+                if row.get("iso2") == iso2 and row.get("name_en"):
+                    return row["name_en"]
+    return {"RU": "Russia"}.get(iso2, iso2)
+
+
 def check_file(name: str, value: str) -> str:
     path = Path(value)
     resolved = path if path.is_absolute() else CONFIG_DIR.parent / path
@@ -94,6 +104,7 @@ def check_parameters(raw: dict) -> dict:
     first, last = available_range()
     params["period_end"] = check_period_end(params["period_end"], first, last)
     params["partner_code"] = check_partner(params["partner"])
+    params["partner_name"] = partner_display_name(params["partner_code"])
     params["groups_file"] = check_file("groups_file", params["groups_file"])
     params["claims_file"] = check_file("claims_file", params["claims_file"])
     return params

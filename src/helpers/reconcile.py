@@ -53,3 +53,40 @@ def months_vs_ytd(resolved: pd.DataFrame, monthly: pd.DataFrame) -> pd.DataFrame
                          "agrees": abs(ytd.value - total) <= tolerance + 1e-9})
     return pd.DataFrame(rows, columns=["flow", "period", "sum_of_months", "published_ytd", "difference",
                                        "tolerance", "agrees"])
+
+
+# Beyond this, export + import vs total on one page is a broken row, not rounding or a typo in
+# the last digit (the vendored data has small last-digit slips, e.g. 2022-09, kept and reported).
+PAGE_MISMATCH_LIMIT_PCT = 2.0
+
+
+def check_flows_on_each_page(totals: pd.DataFrame, path) -> None:
+    """Stop when one page's export + import and total disagree grossly (a broken or shifted row)."""
+    from .errors import InputError
+    values = totals.loc[totals.value.notna()]
+    for (url, period, span), page in values.groupby(["source_url", "period", "span"], sort=True):
+        by_flow = page.drop_duplicates("flow").set_index("flow")
+        if not {"export", "import", "total"} <= set(by_flow.index):
+            continue
+        total = by_flow.loc["total"]
+        parts = by_flow.loc["export"].value + by_flow.loc["import"].value
+        if abs(total.value - parts) > PAGE_MISMATCH_LIMIT_PCT / 100 * total.value:
+            raise InputError(
+                f"export + import = {parts:,.0f} but total = {total.value:,.0f} for {period} {span} on the "
+                f"same page", file=path, row=int(total.source_row), column="value_usd_mn",
+                expected=f"export + import within {PAGE_MISMATCH_LIMIT_PCT}% of total")
+
+
+def check_ytd_not_below_month(resolved: pd.DataFrame, path) -> None:
+    """A January–month total can never be smaller than the month inside it."""
+    from .errors import InputError
+    months = resolved.loc[(resolved.span == "month") & resolved.value.notna()]
+    ytd = resolved.loc[(resolved.span == "ytd") & resolved.value.notna()]
+    merged = months.merge(ytd, on=["flow", "period", "commodity", "measure", "unit"], suffixes=("_month", "_ytd"))
+    bad = merged.loc[merged.value_ytd < merged.value_month]
+    if len(bad):
+        row = bad.iloc[0]
+        raise InputError(f"year-to-date {row.flow} for {row.period} ({row.value_ytd:,.0f}) is smaller than the "
+                         f"month inside it ({row.value_month:,.0f})", file=path,
+                         row=int(row.value_source_row_ytd), column="value_usd_mn",
+                         expected="ytd >= the same period's month")

@@ -1,0 +1,71 @@
+# One command to rebuild the briefing: `make report`; one to prove it still works: `make test`.
+# Targets are files, so an unchanged rebuild does no work. Parameters:
+#   make report PERIOD_END=2024-12 PARTNER=Russia GROUPS_FILE=config/commodity_groups.yaml
+SHELL := /bin/bash
+.DELETE_ON_ERROR:
+
+PERIOD_END ?= 2025-07
+PARTNER ?= Russia
+GROUPS_FILE ?= config/commodity_groups.yaml
+CLAIMS_FILE ?= config/claims.yaml
+CHROMIUM ?= /usr/bin/chromium
+KERNEL := ru-cn-briefing
+
+VENV := .venv
+PY := $(VENV)/bin/python
+BUILD := build
+NOTEBOOKS := $(sort $(wildcard notebooks/[0-9]*.ipynb))
+EXECUTED := $(patsubst notebooks/%.ipynb,$(BUILD)/nb/%.ipynb,$(NOTEBOOKS))
+RAW := $(wildcard data/raw/*.csv data/raw/*.meta.json data/raw/comtrade/* data/raw/gacc/*)
+SRC := $(wildcard src/helpers/*.py) $(wildcard config/*)
+RENDER_SRC := $(wildcard src/helpers/templates/*)
+export BRIEFING_BUILD_DIR := $(CURDIR)/$(BUILD)
+export PYTHONHASHSEED := 0
+export SOURCE_DATE_EPOCH := 0
+
+.PHONY: report test setup fetch bench clean FORCE
+
+report: reports/briefing.html
+
+setup: $(VENV)/.ready $(BUILD)/chromium.ok
+
+$(VENV)/.ready: requirements.lock pyproject.toml scripts/setup_venv.sh
+	@bash scripts/setup_venv.sh
+	@touch $@
+
+$(BUILD)/chromium.ok: scripts/ensure_chromium.sh
+	@CHROMIUM=$(CHROMIUM) bash scripts/ensure_chromium.sh
+	@mkdir -p $(BUILD) && touch $@
+
+# Checked on every run; rewritten only when a value changes, so dependents rebuild only then.
+$(BUILD)/params.json: FORCE | $(VENV)/.ready
+	@$(PY) -m helpers.params --period-end "$(PERIOD_END)" --partner "$(PARTNER)" \
+	  --groups-file "$(GROUPS_FILE)" --claims-file "$(CLAIMS_FILE)" --out $@
+
+$(BUILD)/raw.ok: $(RAW) | $(VENV)/.ready
+	@$(PY) -m helpers.provenance
+	@mkdir -p $(BUILD) && touch $@
+
+$(BUILD)/nb/%.ipynb: notebooks/%.ipynb $(BUILD)/params.json $(BUILD)/raw.ok $(SRC)
+	@mkdir -p $(BUILD)/nb
+	@start=$$EPOCHREALTIME; \
+	$(PY) -m papermill --no-progress-bar --log-level WARNING -k $(KERNEL) --cwd $(CURDIR) \
+	  -r period_end "$(PERIOD_END)" -r partner "$(PARTNER)" -r groups_file "$(GROUPS_FILE)" \
+	  -r claims_file "$(CLAIMS_FILE)" $< $@.tmp.ipynb && mv $@.tmp.ipynb $@; \
+	status=$$?; awk -v s=$$start -v e=$$EPOCHREALTIME -v n=$* 'BEGIN{printf "timing: notebook %-16s %5.1f s\n", n, e-s}'; exit $$status
+
+reports/briefing.html: $(EXECUTED) $(RENDER_SRC) $(BUILD)/chromium.ok
+	@$(PY) -m helpers.render --notebooks $(EXECUTED) --params $(BUILD)/params.json --out $(BUILD)/stage
+	@$(PY) -m helpers.publish $(BUILD)/stage reports
+
+test: $(VENV)/.ready $(BUILD)/chromium.ok
+	$(PY) -m pytest -q
+
+fetch: $(VENV)/.ready
+	$(PY) -m helpers.fetch --partner "$(PARTNER)" --from "$(FROM)" --to "$(TO)"
+
+bench: $(VENV)/.ready
+	$(PY) scripts/bench.py
+
+clean:
+	rm -rf $(BUILD) reports/*.html reports/*.pdf reports/figures
