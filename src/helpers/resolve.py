@@ -22,7 +22,9 @@ def last_digit_unit(value: float) -> float:
         return 10.0 ** -len(text.split(".")[1])
     integer = text[:-1]
     stripped = integer.rstrip("0")
-    return 10.0 ** (len(integer) - len(stripped)) if stripped else 1.0
+    # Wires round US$ mn totals to $0.1bn at most and $1bn rarely: trailing zeros beyond that
+    # are real zeros, not rounding (capped so a round number does not excuse any difference).
+    return min(10.0 ** (len(integer) - len(stripped)), 1000.0) if stripped else 1.0
 
 
 def agree(a: float, b: float) -> bool:

@@ -1,0 +1,9 @@
+"""Shared fixtures: the vendored customs data, loaded once per test session."""
+import pytest
+
+from helpers.customs import load_customs
+
+
+@pytest.fixture(scope="session")
+def customs():
+    return load_customs()

@@ -1,0 +1,69 @@
+"""Data tests on the vendored snapshot: real published values the briefing rests on."""
+import math
+
+import pytest
+
+from helpers.headline import annual_turnover, headline_text, record_year, ytd_view
+from helpers.provenance import VENDORED_FILES, read_sidecar, sha256_of, verify_vendored
+from helpers.paths import RAW_DIR
+from helpers.series import ytd_comparison
+
+
+def test_sidecars_match_vendored_files():
+    sidecars = verify_vendored()
+    assert [s["file"] for s in sidecars] == list(VENDORED_FILES)
+    assert {s["rows"] for s in sidecars} == {435, 433, 200}
+    for name in VENDORED_FILES:
+        sidecar = read_sidecar(RAW_DIR / name)
+        assert sidecar["date_accessed"] == "2026-11-28"
+        assert sidecar["sha256"] == sha256_of(RAW_DIR / name)
+
+
+def test_2024_turnover_is_the_first_release_figure(customs):
+    annual = annual_turnover(customs, "2024-12")
+    total_2024 = annual.loc[(annual.year == 2024) & (annual.flow == "Turnover")].iloc[0]
+    assert total_2024.value_usd_bn == 244.81
+    assert total_2024.source.startswith("bne IntelliNews, citing TASS")
+    assert record_year(annual).year == 2024
+
+
+def test_jan_jul_2025_turnover_published_and_level_based_change(customs):
+    comparison = ytd_comparison(customs.resolved_totals, "2025-07").set_index("flow")
+    total = comparison.loc["total"]
+    assert total.value_usd_mn == 125800
+    assert total.prior_value_usd_mn == 136670
+    assert total.yoy_pct_published == -8.1
+    assert round(total.yoy_pct_from_levels, 1) == -8.0
+    assert comparison.loc["export"].value_usd_mn == 56230
+    assert comparison.loc["import"].value_usd_mn == 69570
+
+
+def test_conflicting_outlets_are_kept_in_the_conflict_table(customs):
+    conflicts = customs.conflicts
+    outlier_2021 = conflicts.loc[(conflicts.period == "2021") & (conflicts.other == 148800)]
+    assert len(outlier_2021) == 1 and outlier_2021.iloc[0].used == 146900
+    total_2025 = conflicts.loc[(conflicts.period == "2025") & (conflicts.field == "value")].iloc[0]
+    assert (total_2025.used, total_2025.other) == (228105, 234000)
+    yoy = conflicts.loc[(conflicts.period == "2025-08") & (conflicts.flow == "export") & (conflicts.field == "yoy_pct")]
+    assert set(yoy.other) == {-9.7} and set(yoy.used) == {-8.8}
+
+
+def test_mislabelled_pages_lose_to_correctly_labelled_ones(customs):
+    resolved = customs.resolved_totals.set_index(["flow", "period", "span"])
+    # Novye Izvestia swapped the labels for March 2023; RIA's figures win.
+    assert resolved.loc[("export", "2023-03", "month")].value == 9044
+    assert resolved.loc[("import", "2023-03", "month")].value == 11020
+
+
+def test_headline_sentence_for_default_period(customs):
+    text = headline_text(annual_turnover(customs, "2025-07"), ytd_view(customs, "2025-07"), "2025-07", "Russia")
+    assert "January–July 2025 came to **$125.8bn**, down **8.1%**" in text
+    assert "down 8.0% computed from the two published levels" in text
+    assert "**2024**, at **$244.8bn**" in text
+
+
+def test_full_year_2025_uses_first_release_not_outlier(customs):
+    comparison = ytd_comparison(customs.resolved_totals, "2025-12").set_index("flow")
+    assert comparison.loc["total"].value_usd_mn == 228105
+    assert comparison.loc["total"].yoy_pct_published == -6.9
+    assert math.isnan(comparison.loc["export"].value_usd_mn)  # only a yuan-based change was published
