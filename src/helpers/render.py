@@ -305,6 +305,22 @@ def figure_ids_in_html(html_text: str) -> list[str]:
 
 # ---------------------------------------------------------------- static figures
 
+_SVG_COUNTER_ID = re.compile(r"\b(clip|gradient|pattern|mask)(\d+)\b")
+
+
+def stable_svg_ids(svg: str) -> str:
+    """Renumber Vega's process-wide clip/gradient counters by first use, so SVGs repeat."""
+    mapping: dict[str, str] = {}
+    counters: dict[str, int] = {}
+    for match in re.finditer(r'\bid="((?:clip|gradient|pattern|mask)\d+)"', svg):
+        name = match.group(1)
+        prefix = _SVG_COUNTER_ID.match(name).group(1)
+        if name not in mapping:
+            counters[prefix] = counters.get(prefix, 0) + 1
+            mapping[name] = f"{prefix}{counters[prefix]}"
+    return _SVG_COUNTER_ID.sub(lambda m: mapping.get(m.group(0), m.group(0)), svg)
+
+
 def export_static_figures(figures_dir: Path, out_figures_dir: Path,
                           figure_ids: list[str] | None = None) -> list[str]:
     """Write `<id>.png` (scale 2) and `<id>.svg` for each `.vl.json` and copy `<id>.csv`.
@@ -327,7 +343,7 @@ def export_static_figures(figures_dir: Path, out_figures_dir: Path,
                 raise RenderError(f"figure {figure_id}: {needed} is missing (was publish_figure "
                                   "run with the same BRIEFING_BUILD_DIR?)")
         spec = json.loads(spec_path.read_text(encoding="utf-8"))
-        svg = vl_convert.vegalite_to_svg(spec, vl_version=version)
+        svg = stable_svg_ids(vl_convert.vegalite_to_svg(spec, vl_version=version))
         png = vl_convert.vegalite_to_png(spec, vl_version=version, scale=2)
         (out_figures_dir / f"{figure_id}.svg").write_text(svg, encoding="utf-8", newline="\n")
         (out_figures_dir / f"{figure_id}.png").write_bytes(png)

@@ -1,0 +1,98 @@
+"""helpers.publish: all-or-nothing replacement of reports/."""
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import helpers.publish as publish_module
+from helpers.publish import IncompleteStage, publish
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def make_stage(root: Path, figure_ids: list[str], tag: str) -> Path:
+    """A staged build shaped like helpers.render's output (contents are placeholders)."""
+    root.mkdir(parents=True)
+    divs = "".join(f'<div id="fig-{f}" class="figure" data-figure-id="{f}"></div>\n'
+                   for f in figure_ids)
+    (root / "briefing.html").write_text(f"<html><body>{tag}\n{divs}</body></html>\n")
+    (root / "briefing.pdf").write_bytes(b"%PDF-1.4 " + tag.encode())
+    (root / "figures").mkdir()
+    for figure_id in figure_ids:
+        for suffix in (".png", ".svg", ".csv"):
+            (root / "figures" / f"{figure_id}{suffix}").write_text(f"{tag} {figure_id}{suffix}")
+    return root
+
+
+def snapshot(directory: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(directory)): p.read_bytes()
+            for p in sorted(directory.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def reports(tmp_path) -> Path:
+    """Reports already holding a previous build (figures a, old) and a tracked .gitkeep."""
+    reports = tmp_path / "reports"
+    publish(make_stage(tmp_path / "previous", ["a", "old"], "previous"), reports)
+    (reports / ".gitkeep").write_text("")
+    return reports
+
+
+@pytest.mark.parametrize("breakage", ["no-pdf", "empty-html", "no-svg", "no-stage"])
+def test_incomplete_stage_leaves_reports_identical(tmp_path, reports, breakage):
+    stage = make_stage(tmp_path / "stage", ["a", "b"], "new")
+    if breakage == "no-pdf":
+        (stage / "briefing.pdf").unlink()
+    elif breakage == "empty-html":
+        (stage / "briefing.html").write_text("")
+    elif breakage == "no-svg":
+        (stage / "figures" / "b.svg").unlink()
+    else:
+        shutil.rmtree(stage)
+    before = snapshot(reports)
+    with pytest.raises(IncompleteStage, match="reports left unchanged"):
+        publish(stage, reports)
+    assert snapshot(reports) == before
+
+
+def test_failure_while_copying_leaves_reports_identical(tmp_path, reports, monkeypatch):
+    stage = make_stage(tmp_path / "stage", ["a", "b"], "new")
+    before = snapshot(reports)
+    real_copy, calls = shutil.copyfile, []
+
+    def flaky_copy(src, dst):
+        calls.append(src)
+        if len(calls) == 4:
+            raise OSError("disk full")
+        return real_copy(src, dst)
+
+    monkeypatch.setattr(publish_module.shutil, "copyfile", flaky_copy)
+    with pytest.raises(OSError, match="disk full"):
+        publish(stage, reports)
+    assert snapshot(reports) == before  # also: no temporary files left behind
+
+
+def test_complete_stage_replaces_and_removes_stale_figures(tmp_path, reports):
+    stage = make_stage(tmp_path / "stage", ["a", "b"], "new")
+    published = publish(stage, reports)
+    assert "figures/b.svg" in published
+    after = snapshot(reports)
+    expected = {**snapshot(stage), ".gitkeep": b""}
+    assert after == expected  # old.{png,svg,csv} removed, .gitkeep untouched
+
+
+def test_cli_exit_codes(tmp_path, reports):
+    incomplete = make_stage(tmp_path / "bad", ["a"], "bad")
+    (incomplete / "figures" / "a.png").unlink()
+    command = [sys.executable, "-m", "helpers.publish"]
+    bad = subprocess.run([*command, str(incomplete), str(reports)], capture_output=True,
+                         text=True, cwd=REPO)
+    assert bad.returncode == 1 and "figures/a.png" in bad.stderr
+    good = subprocess.run([*command, str(make_stage(tmp_path / "ok", ["a"], "ok")),
+                           str(reports)], capture_output=True, text=True, cwd=REPO)
+    assert good.returncode == 0, good.stderr
+    assert (reports / "briefing.pdf").read_bytes() == b"%PDF-1.4 ok"

@@ -1,0 +1,163 @@
+"""helpers.render: offline, deterministic briefing HTML, static figures and PDF."""
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from briefing_fixture import (ABOUT, FIGURE_IDS, HIDDEN_CODE, HIDDEN_STREAM, MARKER, PARAMS,
+                              error_notebook, skip_without_chromium, write_fixture)
+from helpers.render import (RenderError, export_static_figures, render_briefing, vega_bundle)
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def build(root: Path) -> tuple[Path, Path]:
+    """Fixture notebooks -> briefing.html + static figures under root/stage."""
+    notebooks = write_fixture(root)
+    html_path = render_briefing(notebooks, root / "stage", PARAMS, ABOUT)
+    export_static_figures(root / "build" / "figures", root / "stage" / "figures", FIGURE_IDS)
+    return html_path, root / "stage" / "figures"
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory) -> str:
+    html_path, _ = build(tmp_path_factory.mktemp("render"))
+    return html_path.read_text(encoding="utf-8")
+
+
+def without_bundle(page: str) -> str:
+    return page.replace(vega_bundle(), "")
+
+
+def test_no_external_script_or_stylesheet_urls(rendered):
+    assert not re.search(r"<script[^>]*\ssrc=", rendered), "all scripts must be inline"
+    assert not re.search(r"<link[^>]*\shref=[\"']?https?:", rendered)
+    # Outside the vendored JS bundle nothing refers to the web (the fixture has no source links).
+    assert re.findall(r"https?://", without_bundle(rendered)) == []
+
+
+def test_one_container_per_figure_in_order(rendered):
+    ids = re.findall(r'class="figure" data-figure-id="([^"]+)"', rendered)
+    assert ids == FIGURE_IDS
+    for figure_id in FIGURE_IDS:
+        assert rendered.count(f'id="fig-{figure_id}"') == 1
+
+
+def test_vega_bundle_inlined_once(rendered):
+    bundle = vega_bundle()
+    assert len(bundle) > 100_000
+    assert rendered.count(bundle) == 1
+    assert rendered.count(bundle[:400]) == 1
+
+
+def test_code_streams_and_parameters_hidden(rendered):
+    for hidden in (HIDDEN_CODE, HIDDEN_STREAM, "injected-params-sentinel", "df-repr-sentinel",
+                   "publish_figure(", "show_table("):
+        assert hidden not in rendered
+
+
+def test_content_present(rendered):
+    assert MARKER in rendered
+    assert "<em>steadily</em>" in rendered
+    assert "Computed: <strong>9.2</strong>" in rendered
+    assert 'data-table-id="exports-table"' in rendered
+    assert '<a href="#trade-totals">Trade totals</a>' in rendered
+    assert 'id="about-this-briefing"' in rendered
+    assert "0" * 64 in rendered and "2025-10" in rendered
+
+
+def test_error_output_fails_render(tmp_path):
+    path = tmp_path / "broken.ipynb"
+    nbformat.write(error_notebook(), path)
+    with pytest.raises(RenderError, match=r"broken.ipynb: cell 1 has an error output \(KeyError"):
+        render_briefing([path], tmp_path / "stage", PARAMS, ABOUT)
+    assert not (tmp_path / "stage" / "briefing.html").exists()
+
+
+def test_unexecuted_notebook_fails_render(tmp_path):
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x = 1")])
+    path = tmp_path / "raw.ipynb"
+    nbformat.write(nb, path)
+    with pytest.raises(RenderError, match="not executed"):
+        render_briefing([path], tmp_path / "stage", PARAMS, ABOUT)
+
+
+def test_chart_without_figure_id_fails_render(tmp_path):
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("chart", execution_count=1)])
+    nb.cells[0].outputs = [nbformat.v4.new_output(
+        "display_data", data={"application/vnd.vegalite.v6+json": {"mark": "bar"}})]
+    path = tmp_path / "bare.ipynb"
+    nbformat.write(nb, path)
+    with pytest.raises(RenderError, match="publish_figure"):
+        render_briefing([path], tmp_path / "stage", PARAMS, ABOUT)
+
+
+def test_spec_and_csv_files_are_stable(tmp_path):
+    write_fixture(tmp_path)
+    spec = json.loads((tmp_path / "build/figures/exports-monthly.vl.json").read_text())
+    assert spec["params"][0]["name"] == "exports_monthly_param_1"
+    assert spec["config"]["font"] == "DejaVu Sans"
+    assert spec["encoding"]["tooltip"]
+    csv_bytes = (tmp_path / "build/figures/exports-monthly.csv").read_bytes()
+    assert csv_bytes.splitlines()[0] == b"month,flow,value_usd_bn"
+    assert b"2025-10,export,9.2\n" in csv_bytes and b"\r" not in csv_bytes
+
+
+def test_same_inputs_give_identical_bytes(tmp_path):
+    first_html, first_figs = build(tmp_path / "a")
+    second_html, second_figs = build(tmp_path / "b")
+    assert first_html.read_bytes() == second_html.read_bytes()
+    for figure_id in FIGURE_IDS:
+        for suffix in (".svg", ".csv"):
+            name = figure_id + suffix
+            assert (first_figs / name).read_bytes() == (second_figs / name).read_bytes(), name
+        assert (first_figs / f"{figure_id}.png").stat().st_size > 1000
+        assert 'font-family="DejaVu Sans' in (first_figs / f"{figure_id}.svg").read_text()
+
+
+@skip_without_chromium()
+def test_cli_writes_html_figures_and_pdf_with_marker(tmp_path):
+    if not shutil.which("pdftotext") and not os.environ.get("CI"):
+        pytest.skip("pdftotext missing (sudo apt-get install poppler-utils)")
+    notebooks = write_fixture(tmp_path)
+    params = tmp_path / "build" / "params.json"
+    params.write_text(json.dumps(PARAMS))
+    about = tmp_path / "about.json"
+    about.write_text(json.dumps(ABOUT))
+    out = tmp_path / "build" / "stage"
+    run = subprocess.run([sys.executable, "-m", "helpers.render", "--notebooks",
+                          *map(str, notebooks), "--params", str(params), "--about", str(about),
+                          "--out", str(out)], capture_output=True, text=True, cwd=REPO)
+    assert run.returncode == 0, run.stderr
+    for stage in ("html", "static figures", "pdf"):
+        assert f"[render] {stage}:" in run.stdout
+    for figure_id in FIGURE_IDS:
+        for suffix in (".png", ".svg", ".csv"):
+            assert (out / "figures" / f"{figure_id}{suffix}").stat().st_size > 0
+    pdf = out / "briefing.pdf"
+    assert pdf.read_bytes().startswith(b"%PDF") and pdf.stat().st_size > 10_000
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    assert " ".join(MARKER.split()) in " ".join(text.split())
+    assert "Figure 2. Main goods" in text
+    assert "crude oil" in text  # an axis label: the bar chart was drawn before printing
+
+
+def test_cli_fails_loudly_on_error_output(tmp_path):
+    path = tmp_path / "broken.ipynb"
+    nbformat.write(error_notebook(), path)
+    params = tmp_path / "params.json"
+    params.write_text(json.dumps(PARAMS))
+    run = subprocess.run([sys.executable, "-m", "helpers.render", "--notebooks", str(path),
+                          "--params", str(params), "--out", str(tmp_path / "stage"),
+                          "--raw-dir", str(tmp_path)], capture_output=True, text=True, cwd=REPO)
+    assert run.returncode == 1
+    assert "FAILED" in run.stderr and "KeyError" in run.stderr
