@@ -15,12 +15,15 @@ import shutil
 import sys
 from pathlib import Path
 
-from helpers.render import figure_ids_in_html
-
 MAIN_FILES = ("briefing.html", "briefing.pdf")
 FIGURE_SUFFIXES = (".png", ".svg", ".csv")
 TMP_SUFFIX = ".publish-tmp"
 _FIGURE_FILE = re.compile(r"^(?P<id>[a-z0-9][a-z0-9_-]*)\.(png|svg|csv)$")
+
+
+def figure_ids_in_html(html_text: str) -> list[str]:
+    """Figure ids in page order, from the containers helpers.render writes."""
+    return re.findall(r'<div id="fig-[^"]+" class="figure" data-figure-id="([^"]+)"', html_text)
 
 
 class IncompleteStage(RuntimeError):
@@ -86,6 +89,8 @@ def publish(stage_dir: Path, reports_dir: Path) -> list[str]:
         raise IncompleteStage(f"{stage} is incomplete, reports left unchanged; missing: "
                               + ", ".join(missing))
     relatives = files_to_publish(stage)
+    for leftover in reports.rglob(f"*{TMP_SUFFIX}"):  # from a publish killed mid-copy
+        leftover.unlink()
     temporaries = copy_to_temporaries(stage, reports, relatives)
     for temporary in temporaries:
         os.replace(temporary, temporary.with_name(temporary.name[: -len(TMP_SUFFIX)]))

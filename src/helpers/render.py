@@ -27,7 +27,7 @@ import jinja2
 import mistune
 import nbformat
 
-from helpers.figures import FIGURE_ID_PATTERN
+from helpers.publish import figure_ids_in_html
 
 TEMPLATE_DIR = Path(__file__).parent / "templates"
 TEMPLATE_NAME = "briefing.html.j2"
@@ -91,7 +91,7 @@ def figure_from_output(output, path: Path, index: int) -> Figure:
     mime = next(key for key in output.data if key.startswith(VEGALITE_MIME_PREFIX))
     meta = output.get("metadata", {})
     figure_id = meta.get("figure_id")
-    if not figure_id or not FIGURE_ID_PATTERN.match(figure_id):
+    if not figure_id or not re.match(r"^[a-z0-9][a-z0-9_-]*$", figure_id):
         raise RenderError(f"{path}: cell {index} shows a chart without a valid figure_id; "
                           "use helpers.figures.publish_figure")
     spec = output.data[mime]
@@ -297,10 +297,6 @@ def render_briefing(notebooks: list[Path], out_dir: Path, params: dict, about: d
     target = out_dir / "briefing.html"
     target.write_text(page, encoding="utf-8", newline="\n")
     return target
-
-
-def figure_ids_in_html(html_text: str) -> list[str]:
-    return re.findall(r'<div id="fig-[^"]+" class="figure" data-figure-id="([^"]+)"', html_text)
 
 
 # ---------------------------------------------------------------- static figures
