@@ -1,0 +1,406 @@
+"""Scale path for HS-level data: Comtrade-format CSV -> typed Parquet, and per-group monthly
+aggregates for one partner computed inside DuckDB.
+
+Why DuckDB (and not pyarrow) for this path — measured with `scripts/bench.py` on a SYNTHETIC
+10M-row Comtrade-format CSV (1.3 GB) on a 2-core machine, see BENCHMARKS.md for the numbers:
+the job is "scan a large file, keep one partner's rows, prefix-match HS codes, group by
+group/flow/month". DuckDB does all of that in one streaming, multi-threaded SQL pass over either
+the raw CSV or the Parquet file, with filter pushdown into the Parquet reader (row groups whose
+partnerCode min/max exclude the partner are skipped, which is why the ingest sorts by partner)
+and bounded memory (`memory_limit`), and the same SQL runs unchanged on CSV and Parquet. pyarrow
+can read the CSV and the Parquet file at least as fast, and `pyarrow.dataset` also pushes the
+partner filter down, but the prefix grouping would be hand-written (one `starts_with` mask per
+group) and the CSV path needs a streaming batch loop to keep memory bounded; the timings of the
+pyarrow variant are in BENCHMARKS.md — not faster enough to be worth a second implementation.
+DuckDB is therefore the one engine here; pyarrow is only used to write the synthetic bench CSV.
+
+Conventions (shared with the tidy contract in docs/ARCHITECTURE.md):
+- `cmdCode` is text everywhere (VARCHAR in Parquet, `str` in pandas) so `030367` keeps its zero.
+- `flowCode` X -> `export` (China -> partner), M -> `import`; other flow codes (re-exports,
+  re-imports) are ignored.
+- `period` is YYYYMM (int) in the store and `YYYY-MM` (str) in the outputs; when a file has no
+  `period` column it is derived from `refYear`/`refMonth`.
+- `value_usd_mn` = sum(primaryValue) / 1e6 (primaryValue is US$); NaN when every value is missing.
+- A row counts for a group when its cmdCode starts with any of the group's prefixes (counted
+  once per group even when two prefixes overlap). A row can count for several groups.
+- Mixing aggregation levels (e.g. HS4 `8703` and HS6 `870323` rows in one file) would double
+  count, so when a group matches codes of more than one length a ValueError is raised unless
+  `code_length` picks one level.
+"""
+from __future__ import annotations
+
+import csv
+import json
+import os
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+
+import pandas as pd
+
+# Typed columns of the store (name -> DuckDB type). Optional ones are NULL when absent from a CSV.
+STORE_COLUMNS: dict[str, str] = {
+    "refYear": "INTEGER",
+    "refMonth": "INTEGER",
+    "period": "INTEGER",
+    "reporterCode": "INTEGER",
+    "flowCode": "VARCHAR",
+    "partnerCode": "INTEGER",
+    "classificationCode": "VARCHAR",
+    "cmdCode": "VARCHAR",
+    "qty": "DOUBLE",
+    "qtyUnitAbbr": "VARCHAR",
+    "primaryValue": "DOUBLE",
+}
+REQUIRED_COLUMNS = ("reporterCode", "flowCode", "partnerCode", "cmdCode", "primaryValue")
+FLOW_NAMES = {"X": "export", "M": "import"}
+OUTPUT_COLUMNS = ["group", "flow", "period", "value_usd_mn", "rows"]
+REPORTER_CHINA = 156
+_PREFIX_RE = re.compile(r"^\d{1,10}$")
+_PERIOD_RE = re.compile(r"^(\d{4})-?(\d{2})$")
+_KV_KEY = "hs_store_inputs"
+
+PathLike = str | os.PathLike
+
+
+# ----------------------------------------------------------------------------------------------
+# helpers
+
+def _connect(threads: int | None = None, memory_limit: str | None = None):
+    import duckdb
+
+    con = duckdb.connect(":memory:")
+    if threads:
+        con.execute(f"SET threads = {int(threads)}")
+    if memory_limit:
+        con.execute("SET memory_limit = ?", [memory_limit])
+    # COPY / scans need not keep input order: lowers memory for the ingest.
+    con.execute("SET preserve_insertion_order = false")
+    return con
+
+
+def _as_paths(paths: PathLike | Iterable[PathLike]) -> list[Path]:
+    if isinstance(paths, (str, os.PathLike)):
+        return [Path(paths)]
+    return [Path(p) for p in paths]
+
+
+def _csv_header(path: Path) -> list[str]:
+    import gzip
+
+    opener = gzip.open if path.suffix == ".gz" else open
+    with opener(path, "rt", encoding="utf-8-sig", newline="") as fh:
+        try:
+            return next(csv.reader(fh))
+        except StopIteration:
+            raise ValueError(f"{path}: empty file, no header") from None
+
+
+def _period_int(period: str | int | None, default: int) -> int:
+    if period is None:
+        return default
+    if isinstance(period, int):
+        return period
+    m = _PERIOD_RE.match(str(period).strip())
+    if not m or not 1 <= int(m.group(2)) <= 12:
+        raise ValueError(f"period {period!r} is not YYYY-MM")
+    return int(m.group(1)) * 100 + int(m.group(2))
+
+
+def _check_groups(groups: Mapping[str, Sequence[str]]) -> dict[str, list[str]]:
+    if not groups:
+        raise ValueError("groups is empty")
+    out = {}
+    for name, prefixes in groups.items():
+        if isinstance(prefixes, str):
+            prefixes = [prefixes]
+        prefixes = [str(p).strip() for p in prefixes]
+        if not prefixes:
+            raise ValueError(f"group {name!r} has no HS prefixes")
+        bad = [p for p in prefixes if not _PREFIX_RE.match(p)]
+        if bad:
+            raise ValueError(f"group {name!r}: HS prefixes must be digits, got {bad}")
+        out[str(name)] = sorted(set(prefixes))
+    return out
+
+
+def _csv_relation_sql(paths: list[Path]) -> tuple[str, list]:
+    """A DuckDB `read_csv(...)` call with explicit types for the store columns present."""
+    headers = [_csv_header(p) for p in paths]
+    present = set().union(*map(set, headers))
+    missing = [c for c in REQUIRED_COLUMNS if c not in present]
+    if missing:
+        raise ValueError(f"{[str(p) for p in paths]}: missing Comtrade columns {missing}")
+    if "period" not in present and not {"refYear", "refMonth"} <= present:
+        raise ValueError("need a `period` (YYYYMM) column or both refYear and refMonth")
+    types = {c: t for c, t in STORE_COLUMNS.items() if c in present}
+    # `period` is read as text: annual files hold YYYY, monthly YYYYMM; cast below.
+    if "period" in types:
+        types["period"] = "VARCHAR"
+    types_sql = "{" + ", ".join(f"'{c}': '{t}'" for c, t in types.items()) + "}"
+    sql = (f"read_csv(?, header = true, union_by_name = true, types = {types_sql}, "
+           f"auto_detect = true, sample_size = 20480)")
+    return sql, [[str(p) for p in paths]], present
+
+
+def _select_store_sql(present: set[str]) -> str:
+    cols = []
+    for c, t in STORE_COLUMNS.items():
+        if c == "period":
+            if "period" in present:
+                expr = "TRY_CAST(period AS INTEGER)"
+                if {"refYear", "refMonth"} <= present:
+                    expr = f"COALESCE({expr}, refYear * 100 + refMonth)"
+            else:
+                expr = "refYear * 100 + refMonth"
+        elif c in present:
+            expr = f"CAST({c} AS {t})"
+        else:
+            expr = f"CAST(NULL AS {t})"
+        if c == "cmdCode":
+            expr = f"trim({expr})"
+        cols.append(f"{expr} AS {c}")
+    return "SELECT " + ", ".join(cols)
+
+
+def _inputs_signature(paths: list[Path]) -> str:
+    return json.dumps(sorted(str(p.resolve()) for p in paths))
+
+
+# ----------------------------------------------------------------------------------------------
+# ingest
+
+def ingest_comtrade_csv(csv_paths: PathLike | Iterable[PathLike], parquet_path: PathLike, *,
+                        force: bool = False, threads: int | None = None,
+                        memory_limit: str | None = "2GB", row_group_size: int = 122_880) -> bool:
+    """Convert Comtrade-format CSV file(s) into one typed Parquet file with DuckDB.
+
+    Columns are `STORE_COLUMNS` (cmdCode VARCHAR with leading zeros kept, period INTEGER YYYYMM),
+    rows sorted by partnerCode, period, flowCode, cmdCode so a partner filter skips most row
+    groups. Written to a temporary file next to the target and moved in place with os.replace:
+    a failed ingest leaves no partial Parquet (and an existing good one untouched).
+    Skipped (returns False) when the Parquet is newer than every input and was built from the
+    same list of inputs (stored in the file's key-value metadata); returns True when written.
+    """
+    paths = _as_paths(csv_paths)
+    if not paths:
+        raise ValueError("no CSV inputs")
+    for p in paths:
+        if not p.is_file():
+            raise FileNotFoundError(p)
+    out = Path(parquet_path)
+    signature = _inputs_signature(paths)
+    if not force and out.is_file() and _is_fresh(out, paths, signature):
+        return False
+
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(f".{out.name}.tmp-{os.getpid()}")
+    con = _connect(threads, memory_limit)
+    try:
+        rel_sql, params, present = _csv_relation_sql(paths)
+        kv = signature.replace("'", "''")
+        con.execute(
+            f"COPY ({_select_store_sql(present)} FROM {rel_sql} "
+            f"ORDER BY partnerCode, period, flowCode, cmdCode) "
+            f"TO '{_sql_str(tmp)}' (FORMAT parquet, COMPRESSION zstd, "
+            f"ROW_GROUP_SIZE {int(row_group_size)}, KV_METADATA {{{_KV_KEY}: '{kv}'}})",
+            params)
+        os.replace(tmp, out)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    finally:
+        con.close()
+    return True
+
+
+def _sql_str(path: Path) -> str:
+    return str(path).replace("'", "''")
+
+
+def _is_fresh(out: Path, paths: list[Path], signature: str) -> bool:
+    newest_input = max(p.stat().st_mtime_ns for p in paths)
+    if out.stat().st_mtime_ns <= newest_input:
+        return False
+    con = _connect(threads=1)
+    try:
+        rows = con.execute("SELECT value FROM parquet_kv_metadata(?) WHERE key = ?",
+                           [str(out), _KV_KEY.encode()]).fetchall()
+    except Exception:  # unreadable / foreign parquet: rebuild
+        return False
+    finally:
+        con.close()
+    return bool(rows) and bytes(rows[0][0]).decode() == signature
+
+
+# ----------------------------------------------------------------------------------------------
+# aggregates inside DuckDB
+
+def _source_relation(source: PathLike | Iterable[PathLike]) -> tuple[str, list]:
+    """(SQL producing the store columns, parameters) for a parquet or CSV source."""
+    paths = _as_paths(source)
+    if not paths:
+        raise ValueError("no source")
+    kinds = {"parquet" if p.suffix == ".parquet" else "csv" for p in paths}
+    if len(kinds) != 1:
+        raise ValueError("source mixes Parquet and CSV files")
+    for p in paths:
+        if not p.is_file():
+            raise FileNotFoundError(p)
+    if kinds == {"parquet"}:
+        return "SELECT * FROM read_parquet(?)", [[str(p) for p in paths]]
+    rel_sql, params, present = _csv_relation_sql(paths)
+    return f"{_select_store_sql(present)} FROM {rel_sql}", params
+
+
+def group_aggregates(source: PathLike | Iterable[PathLike], partner_code: int,
+                     groups: Mapping[str, Sequence[str]], period_from: str | None = None,
+                     period_to: str | None = None, *, reporter_code: int | None = REPORTER_CHINA,
+                     code_length: int | None = None, threads: int | None = None,
+                     memory_limit: str | None = "2GB") -> pd.DataFrame:
+    """Monthly value per (group, flow, period) for one partner, computed inside DuckDB.
+
+    `source`: a .parquet file written by `ingest_comtrade_csv` or Comtrade-format CSV file(s)
+    (read directly, streaming). `groups`: name -> HS code prefixes. `period_from`/`period_to`:
+    inclusive `YYYY-MM` bounds (None = open). Only the aggregated rows reach pandas.
+    Returns columns [group, flow, period, value_usd_mn, rows] sorted by group, flow, period.
+    """
+    groups = _check_groups(groups)
+    p_from = _period_int(period_from, 0)
+    p_to = _period_int(period_to, 999999)
+    rel_sql, params = _source_relation(source)
+
+    where = ["partnerCode = ?", "period BETWEEN ? AND ?", "flowCode IN ('X', 'M')",
+             "cmdCode IS NOT NULL"]
+    wparams: list = [int(partner_code), p_from, p_to]
+    if reporter_code is not None:
+        where.append("reporterCode = ?")
+        wparams.append(int(reporter_code))
+    if code_length is not None:
+        where.append("length(cmdCode) = ?")
+        wparams.append(int(code_length))
+
+    # One scan of the source keeps the partner's rows (small); each group is then a prefix
+    # match over that small set, so an overlapping prefix never counts a row twice in a group.
+    per_group, gparams = [], []
+    for name, prefixes in groups.items():
+        match = " OR ".join("starts_with(cmdCode, ?)" for _ in prefixes)
+        per_group.append(
+            "SELECT ? AS grp, flowCode, period, sum(primaryValue) AS v, count(*) AS n, "
+            "count(DISTINCT length(cmdCode)) AS n_len "
+            f"FROM f WHERE {match} GROUP BY flowCode, period")
+        gparams += [name, *prefixes]
+    sql = (f"WITH src AS ({rel_sql}), "
+           f"f AS MATERIALIZED (SELECT flowCode, period, cmdCode, primaryValue FROM src "
+           f"WHERE {' AND '.join(where)}) "
+           + " UNION ALL ".join(per_group))
+    con = _connect(threads, memory_limit)
+    try:
+        df = con.execute(sql, params + wparams + gparams).df()
+    finally:
+        con.close()
+    return _finish(df.rename(columns={"grp": "group"}), code_length)
+
+
+def _finish(df: pd.DataFrame, code_length: int | None) -> pd.DataFrame:
+    """Common tail of both paths: level check, names, types, deterministic order."""
+    if code_length is None and len(df) and (df["n_len"] > 1).any():
+        bad = sorted(df.loc[df["n_len"] > 1, "group"].unique())
+        raise ValueError(f"groups {bad} match HS codes of different lengths (e.g. HS4 and HS6 "
+                         "rows): sums would double count; pass code_length=")
+    out = pd.DataFrame({
+        "group": df["group"].astype(str),
+        "flow": df["flowCode"].map(FLOW_NAMES).astype(str),
+        "period": [f"{int(p) // 100:04d}-{int(p) % 100:02d}" for p in df["period"]],
+        "value_usd_mn": pd.to_numeric(df["v"], errors="coerce").astype("float64") / 1e6,
+        "rows": df["n"].astype("int64"),
+    })
+    out = out.sort_values(["group", "flow", "period"], kind="mergesort").reset_index(drop=True)
+    return out[OUTPUT_COLUMNS]
+
+
+def ytd_aggregates(source: PathLike | Iterable[PathLike], partner_code: int,
+                   groups: Mapping[str, Sequence[str]], year: int, month: int,
+                   prev_year: int | None = None, **kwargs) -> pd.DataFrame:
+    """January..`month` sums for `year` and `prev_year` (default year-1), side by side.
+
+    The monthly sums come from `group_aggregates` (DuckDB); only the tiny result is summed
+    here. Columns: [group, flow, period ('YYYY-MM' of the end month), value_usd_mn,
+    value_usd_mn_prev, yoy_pct, months, months_prev, rows, rows_prev]; `months` counts the months
+    with data, so an incomplete year-to-date is visible (months < month) rather than hidden.
+    """
+    if not 1 <= int(month) <= 12:
+        raise ValueError(f"month {month} not in 1..12")
+    prev_year = int(year) - 1 if prev_year is None else int(prev_year)
+    frames = []
+    for y, tag in ((int(year), ""), (prev_year, "_prev")):
+        m = group_aggregates(source, partner_code, groups, f"{y:04d}-01", f"{y:04d}-{month:02d}",
+                             **kwargs)
+        g = m.groupby(["group", "flow"], sort=True).agg(
+            value_usd_mn=("value_usd_mn", lambda s: s.sum(min_count=1)),
+            months=("period", "nunique"), rows=("rows", "sum"))
+        frames.append(g.add_suffix(tag))
+    out = frames[0].join(frames[1], how="outer").reset_index()
+    for c in ("months", "months_prev", "rows", "rows_prev"):
+        out[c] = out[c].fillna(0).astype("int64")
+    out["yoy_pct"] = (out["value_usd_mn"] / out["value_usd_mn_prev"] - 1) * 100
+    out.insert(2, "period", f"{int(year):04d}-{int(month):02d}")
+    cols = ["group", "flow", "period", "value_usd_mn", "value_usd_mn_prev", "yoy_pct",
+            "months", "months_prev", "rows", "rows_prev"]
+    return out[cols].sort_values(["group", "flow"], kind="mergesort").reset_index(drop=True)
+
+
+# ----------------------------------------------------------------------------------------------
+# plain pandas baseline
+
+def pandas_group_aggregates(csv_path: PathLike, partner_code: int,
+                            groups: Mapping[str, Sequence[str]], period_from: str | None = None,
+                            period_to: str | None = None, *,
+                            reporter_code: int | None = REPORTER_CHINA,
+                            code_length: int | None = None) -> pd.DataFrame:
+    """The plain baseline: `pandas.read_csv` (needed columns, cmdCode as str) + filter + groupby.
+
+    Same semantics and output as `group_aggregates`, so the two can be compared exactly.
+    """
+    groups = _check_groups(groups)
+    p_from = _period_int(period_from, 0)
+    p_to = _period_int(period_to, 999999)
+    header = set(_csv_header(Path(csv_path)))
+    wanted = ["reporterCode", "flowCode", "partnerCode", "cmdCode", "primaryValue",
+              "period", "refYear", "refMonth"]
+    usecols = [c for c in wanted if c in header]
+    df = pd.read_csv(csv_path, usecols=usecols,
+                     dtype={"cmdCode": str, "flowCode": str, "period": str},
+                     encoding="utf-8-sig")
+    if "period" in df:
+        period = pd.to_numeric(df["period"], errors="coerce")
+        if {"refYear", "refMonth"} <= set(df.columns):
+            period = period.fillna(df["refYear"] * 100 + df["refMonth"])
+    else:
+        period = df["refYear"] * 100 + df["refMonth"]
+    df["period"] = period
+    df["cmdCode"] = df["cmdCode"].str.strip()
+    mask = ((df["partnerCode"] == int(partner_code)) & df["period"].between(p_from, p_to)
+            & df["flowCode"].isin(list(FLOW_NAMES)) & df["cmdCode"].notna())
+    if reporter_code is not None:
+        mask &= df["reporterCode"] == int(reporter_code)
+    if code_length is not None:
+        mask &= df["cmdCode"].str.len() == int(code_length)
+    f = df.loc[mask, ["flowCode", "period", "cmdCode", "primaryValue"]]
+    f = f.assign(primaryValue=f["primaryValue"].astype("float64"), clen=f["cmdCode"].str.len())
+    parts = []
+    for name, prefixes in groups.items():
+        g = f[f["cmdCode"].str.startswith(tuple(prefixes))]
+        if g.empty:
+            continue
+        gb = g.groupby(["flowCode", "period"], sort=True)
+        a = pd.DataFrame({"v": gb["primaryValue"].sum(min_count=1), "n": gb.size(),
+                          "n_len": gb["clen"].nunique()}).reset_index()
+        a.insert(0, "group", name)
+        parts.append(a)
+    if not parts:
+        res = pd.DataFrame({"group": [], "flowCode": [], "period": [], "v": [], "n": [],
+                            "n_len": []})
+    else:
+        res = pd.concat(parts, ignore_index=True)
+    return _finish(res, code_length)
