@@ -100,6 +100,15 @@ def test_chart_without_figure_id_fails_render(tmp_path):
         render_briefing([path], tmp_path / "stage", PARAMS, ABOUT)
 
 
+def test_remote_resource_in_notebook_html_fails_render(tmp_path):
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(
+        'Intro <script src="https://cdn.example.org/x.js"></script>')])
+    path = tmp_path / "cdn.ipynb"
+    nbformat.write(nb, path)
+    with pytest.raises(RenderError, match="remote resource"):
+        render_briefing([path], tmp_path / "stage", PARAMS, ABOUT)
+
+
 def test_spec_and_csv_files_are_stable(tmp_path):
     write_fixture(tmp_path)
     spec = json.loads((tmp_path / "build/figures/exports-monthly.vl.json").read_text())

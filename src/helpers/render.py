@@ -238,7 +238,7 @@ def build_info() -> str:
 
     parts = ["Built"]
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch:
+    if epoch and epoch != "0":  # 0 is the usual "pin, but no real date" value
         date = dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc).strftime("%Y-%m-%d")
         parts.append(f"on {date}")
     commit = os.environ.get("BRIEFING_COMMIT") or git_describe()
@@ -288,10 +288,23 @@ def render_page(blocks: list[Block], params: dict, about: dict) -> str:
         figure_count=len(figures))
 
 
+_REMOTE_RESOURCE = re.compile(
+    r"<(?:script|img|iframe|link|source|video|audio)\b[^>]*\s(?:src|href)=[\"']?(?:https?:)?//",
+    re.I)
+
+
+def check_offline(page: str) -> None:
+    """Refuse pages that would load anything from the network (e.g. raw HTML in a notebook)."""
+    match = _REMOTE_RESOURCE.search(page.replace(vega_bundle(), ""))
+    if match:
+        raise RenderError(f"the briefing would load a remote resource: {match.group(0)}...")
+
+
 def render_briefing(notebooks: list[Path], out_dir: Path, params: dict, about: dict) -> Path:
     """Write `out_dir/briefing.html` from executed notebooks in order; return its path."""
     blocks = [block for path in notebooks for block in notebook_blocks(Path(path))]
     page = render_page(blocks, params, about)
+    check_offline(page)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     target = out_dir / "briefing.html"
@@ -378,16 +391,19 @@ def print_pdf(html_path: Path, pdf_path: Path, chromium: str = DEFAULT_CHROMIUM,
 
 # ---------------------------------------------------------------- about, CLI
 
-def latest_published_date(csv_path: Path) -> str | None:
+def latest_values(csv_path: Path) -> tuple[str | None, str | None]:
+    """Latest `published_date` (YYYY-MM-DD) and latest monthly `period` (YYYY-MM) in a file."""
     with csv_path.open(newline="", encoding="utf-8") as handle:
-        dates = [row.get("published_date") or "" for row in csv.DictReader(handle)]
+        rows = list(csv.DictReader(handle))
+    dates = [r.get("published_date") or "" for r in rows]
     dates = [d for d in dates if re.match(r"^\d{4}-\d{2}-\d{2}$", d)]
-    return max(dates) if dates else None
+    periods = [p for r in rows if re.match(r"^\d{4}-\d{2}$", p := r.get("period") or "")]
+    return (max(dates) if dates else None), (max(periods) if periods else None)
 
 
 def about_from_sidecars(raw_dir: Path) -> dict:
     """Data sources from `data/raw/*.meta.json`, checksums re-computed from the files."""
-    sources, vintages = [], []
+    sources, dates, periods = [], [], []
     for meta_path in sorted(Path(raw_dir).glob("*.meta.json")):
         meta = json.loads(meta_path.read_text(encoding="utf-8"))
         data_path = meta_path.parent / meta["file"]
@@ -395,9 +411,12 @@ def about_from_sidecars(raw_dir: Path) -> dict:
         if meta.get("sha256") and meta["sha256"] != digest:
             raise RenderError(f"{data_path}: sha256 differs from its sidecar {meta_path}")
         sources.append({**meta, "sha256": digest})
-        if latest := latest_published_date(data_path):
-            vintages.append(latest)
-    vintage = f"latest release in the data published {max(vintages)}" if vintages else ""
+        date, period = latest_values(data_path)
+        dates += [date] if date else []
+        periods += [period] if period else []
+    vintage = f"latest release in the data published {max(dates)}" if dates else ""
+    if periods:
+        vintage += f", covering months up to {max(periods)}"
     return {"sources": sources, "data_vintage": vintage}
 
 
