@@ -42,3 +42,56 @@ ctx.figure(ytd_chart(ytd_levels, ctx.period_end), "f3-ytd-comparison", ytd_level
 ctx.show_table(ctx.ytd_table(comparison), "t-ytd-comparison", "Year-to-date levels and both year-on-year rates")''', []),
     ],
 }
+
+
+NOTEBOOKS["00_key_findings"] = [
+    ("code", PARAMETERS, ["parameters"]),
+    ("code", SETUP, []),
+    ("md", "## Key findings", []),
+    ("code", '''from helpers.findings import key_findings
+ctx.show_markdown(key_findings(ctx))''', []),
+]
+
+NOTEBOOKS["02_commodities"] = [
+    ("code", PARAMETERS, ["parameters"]),
+    ("code", SETUP, []),
+    ("md", "## Commodities", []),
+    ("code", '''from helpers.commodities import period_changes, commodities_text, changes_chart
+changes = period_changes(ctx.resolved_groups, ctx.groups, ctx.period_end, ctx.hs_rows, ctx.partner_code)
+ctx.show_markdown(commodities_text(changes, ctx.span_label))
+ctx.figure(changes_chart(changes, ctx.span_label), "f4-commodity-changes", changes,
+           title="Change by commodity group, " + ctx.span_label + " vs a year earlier",
+           caption="Groups from config/commodity_groups.yaml. Groups with no published figure for the period "
+                   "are listed, not dropped. Basis: published y/y, computed from two published levels, or an "
+                   "exact HS-level sum when HS-level raw data covers the period.")''', []),
+    ("code", '''from helpers.commodities import metals_over_time, metals_chart
+metals = metals_over_time(ctx.resolved_groups, ctx.groups, ctx.period_end)
+ctx.figure(metals_chart(metals), "f5-metals", metals,
+           title="Russian aluminium, copper and nickel sold to China: published changes",
+           caption="Each point is a y/y change an outlet reported (value or quantity; month, January–month or "
+                   "year). Figures published only as multiples (\\"2.8 times\\") stay in the data table, unconverted.")''', []),
+]
+
+NOTEBOOKS["04_claim_check"] = [
+    ("code", PARAMETERS, ["parameters"]),
+    ("code", SETUP, []),
+    ("md", "## Claim check: the story's figures against the data", []),
+    ("code", '''from helpers.findings import claim_table
+claims = claim_table(ctx)
+ctx.show_markdown(ctx.claims_intro(claims))
+ctx.show_table(ctx.claims_display(claims), "t-claim-check", "Every figure the story printed, what the data gives, and a verdict")''', []),
+]
+
+NOTEBOOKS["05_methods"] = [
+    ("code", PARAMETERS, ["parameters"]),
+    ("code", SETUP, []),
+    ("md", "## Data and methods", []),
+    ("code", '''from helpers.methods import methods_text, derived_months, conflicts_table, reconciliation_tables, groups_table
+ctx.show_markdown(methods_text(ctx))
+ctx.show_table(groups_table(ctx.groups), "t-groups", "Commodity groups (config/commodity_groups.yaml)")
+ctx.show_table(derived_months(ctx), "t-derived-months", "Months derived from two year-to-date releases, and gaps")
+ctx.show_table(conflicts_table(ctx), "t-conflicts", "Where outlets disagree beyond rounding, and which figure is used")
+flows_check, months_check = reconciliation_tables(ctx)
+ctx.show_table(flows_check, "t-flows-add-up", "Reconciliation: exports + imports vs turnover")
+ctx.show_table(months_check, "t-months-vs-ytd", "Reconciliation: sum of published months vs published January–month")''', []),
+]

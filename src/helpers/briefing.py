@@ -60,4 +60,48 @@ def setup_section(**raw_params) -> SectionContext:
         params = check_parameters(raw_params)
     except ParameterError as error:
         raise SystemExit(f"error: {error}") from None
-    return SectionContext(params)
+    return BriefingContext(params)
+
+
+class BriefingContext(SectionContext):
+    """Adds the commodity and claim material the later sections share."""
+
+    @cached_property
+    def groups(self) -> dict:
+        from .commodities import load_groups
+        return load_groups(self.params["groups_file"])
+
+    @cached_property
+    def hs_rows(self) -> pd.DataFrame:
+        from .hs_level import load_hs_level
+        return load_hs_level()
+
+    @cached_property
+    def _resolved_groups(self):
+        from .commodities import resolve_groups
+        return resolve_groups(self.customs.commodities, self.groups)
+
+    @property
+    def resolved_groups(self) -> pd.DataFrame:
+        return self._resolved_groups[0]
+
+    @property
+    def group_conflicts(self) -> pd.DataFrame:
+        return self._resolved_groups[1]
+
+    @staticmethod
+    def claims_intro(claims: pd.DataFrame) -> str:
+        from .claims import verdict_summary
+        customs = claims.loc[claims.type == "customs"]
+        context = claims.loc[claims.type == "context"]
+        text = verdict_summary(customs).replace("checkable figures", "customs figures")
+        if len(context):
+            text += " " + verdict_summary(context).replace("checkable figures", "context figures")
+        return (text + " Customs claims are checked for the story's own period (January–July 2025 and full-year "
+                "2024) whatever the briefing's reporting month.")
+
+    @staticmethod
+    def claims_display(claims: pd.DataFrame) -> pd.DataFrame:
+        return claims.rename(columns={"statement": "Claim (paraphrased)", "story_value": "Story", "data_value": "Data",
+                                      "verdict": "Verdict", "explanation": "Why", "rows_used": "Rows used"}
+                             ).drop(columns=["claim_id", "type"])

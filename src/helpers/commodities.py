@@ -1,0 +1,195 @@
+"""Commodity groups (config/commodity_groups.yaml): group figures for the period and over time.
+
+Two sources, in order of preference: HS-level raw files (UN Comtrade, GACC query exports) when
+they cover every month needed — the group is then the exact sum of its HS codes — otherwise the
+wire-reported figures whose commodity label belongs to the group.
+"""
+import math
+from pathlib import Path
+
+import altair as alt
+import pandas as pd
+
+from .config import read_yaml
+from .errors import InputError
+from .paths import PROJECT_ROOT
+from .resolve import resolve
+from .series import ytd_value
+
+GROUP_KEY = ["reporter", "partner", "group", "flow", "period", "span", "measure", "unit"]
+HS_CHAPTERS = {f"{c:02d}" for c in range(1, 98)} - {"77"}  # chapter 77 is reserved in the HS
+NO_FIGURE = "no published figure"
+
+
+def load_groups(path="config/commodity_groups.yaml") -> dict:
+    """Read and check the group config: known HS chapters, flows, and references between groups."""
+    path = Path(path) if Path(path).is_absolute() else PROJECT_ROOT / path
+    groups = read_yaml(path).get("groups")
+    if not isinstance(groups, dict) or not groups:
+        raise InputError("no `groups:` mapping", file=path)
+    for name, group in groups.items():
+        if group.get("flow") not in ("export", "import"):
+            raise InputError(f"group '{name}' has flow '{group.get('flow')}'", file=path, column="flow",
+                             expected="export or import")
+        for version, codes in (group.get("hs") or {}).items():
+            for code in codes:
+                code = str(code)
+                if not code.isdigit() or len(code) % 2 or not 2 <= len(code) <= 8:
+                    raise InputError(f"group '{name}' names HS code '{code}'", file=path, column=f"hs.{version}",
+                                     expected="2, 4, 6 or 8 digits as text, e.g. \"0303\"")
+                if version != "GACC" and code[:2] not in HS_CHAPTERS:
+                    raise InputError(f"group '{name}' names HS code '{code}', which does not exist "
+                                     f"(there is no HS chapter {code[:2]})", file=path, column=f"hs.{version}",
+                                     expected="a code in HS chapters 01–97 (national codes under `GACC:`)")
+        for part in group.get("sum_of", []):
+            if part not in groups:
+                raise InputError(f"group '{name}' sums unknown group '{part}'", file=path, column="sum_of",
+                                 expected="names of groups defined in this file")
+    return groups
+
+
+def label_observations(commodities: pd.DataFrame, groups: dict) -> pd.DataFrame:
+    """Wire-reported rows that measure a group (label listed in the group, same flow)."""
+    frames = []
+    for name, group in groups.items():
+        rows = commodities.loc[commodities.commodity.isin(group.get("labels", []))
+                               & (commodities.flow == group["flow"])]
+        frames.append(rows.assign(group=name))
+    return pd.concat(frames, ignore_index=True) if frames else commodities.assign(group="").iloc[0:0]
+
+
+def resolve_groups(commodities: pd.DataFrame, groups: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
+    rows = label_observations(commodities, groups)
+    rows = rows.loc[rows.measure != ""]
+    return resolve(rows, GROUP_KEY)
+
+
+def hs_prefixes(group: dict) -> list[str]:
+    return sorted({str(code) for codes in (group.get("hs") or {}).values() for code in codes})
+
+
+def hs_level_ytd(hs_rows: pd.DataFrame, group: dict, partner: str, period_end: str) -> dict | None:
+    """Exact group sum from HS-level monthly rows, when every month of both years is present."""
+    if hs_rows is None or hs_rows.empty:
+        return None
+    year, month = int(period_end[:4]), int(period_end[5:7])
+    prefixes = tuple(hs_prefixes(group))
+    rows = hs_rows.loc[(hs_rows.partner == partner) & (hs_rows.flow == group["flow"]) & (hs_rows.span == "month")
+                       & (hs_rows.measure == "value") & (hs_rows.unit == "usd_mn")
+                       & hs_rows.hs_code.str.startswith(prefixes)]
+    sums = {}
+    for y in (year, year - 1):
+        months = [f"{y}-{m:02d}" for m in range(1, month + 1)]
+        # Any file of the source that holds a month counts as covering it (a zero is a real zero);
+        # a month absent from every file means the source does not cover the period.
+        covered = set(hs_rows.loc[hs_rows.partner == partner, "period"])
+        if not set(months) <= covered:
+            return None
+        sums[y] = rows.loc[rows.period.isin(months), "value"].sum()
+    sources = sorted(set(rows.publisher))
+    files = sorted(set(rows.source_file))
+    value, prior = sums[year], sums[year - 1]
+    return {"value_usd_mn": value, "prior_value_usd_mn": prior,
+            "change_pct": round(100 * (value / prior - 1), 1) if prior else math.nan,
+            "source": f"{', '.join(sources) or 'HS-level data'}: sum of HS {'+'.join(prefixes)} "
+                      f"({', '.join(files)})", "basis": "HS-level sum"}
+
+
+def group_change(resolved_groups: pd.DataFrame, name: str, group: dict, period_end: str,
+                 hs_rows: pd.DataFrame | None = None, partner: str = "RU") -> dict:
+    """January–period_end vs a year earlier for one group, with where each number comes from."""
+    exact = hs_level_ytd(hs_rows, group, partner, period_end)
+    if exact is not None:
+        return {"group": name, "label": group["label"], **exact}
+    year, month = int(period_end[:4]), int(period_end[5:7])
+    rows = resolved_groups.loc[(resolved_groups.group == name) & (resolved_groups.unit == "usd_mn")] \
+        if len(resolved_groups) else resolved_groups
+    current = ytd_value(rows, group["flow"], year, month) if len(rows) else None
+    prior = ytd_value(rows, group["flow"], year - 1, month) if len(rows) else None
+    value = current.value if current is not None else math.nan
+    base = prior.value if prior is not None else math.nan
+    published = current.yoy_pct if current is not None else math.nan
+    from_levels = round(100 * (value / base - 1), 1) if value == value and base == base and base else math.nan
+    change = published if published == published else from_levels
+    if current is None or (value != value and published != published):
+        return {"group": name, "label": group["label"], "value_usd_mn": math.nan, "prior_value_usd_mn": math.nan,
+                "change_pct": math.nan, "source": "", "basis": NO_FIGURE}
+    publisher = current.value_publisher if value == value else current.yoy_publisher
+    row = current.value_source_row if value == value else current.yoy_source_row
+    url = current.value_source_url if value == value else current.yoy_source_url
+    return {"group": name, "label": group["label"], "value_usd_mn": value, "prior_value_usd_mn": base,
+            "change_pct": change, "source": f"{publisher} (row {int(row)}) {url}",
+            "basis": "published y/y" if published == published else "computed from levels"}
+
+
+def period_changes(resolved_groups, groups: dict, period_end: str, hs_rows=None, partner="RU") -> pd.DataFrame:
+    """F4's data: every group, including those with no published figure (kept, not dropped)."""
+    rows = [group_change(resolved_groups, name, group, period_end, hs_rows, partner)
+            for name, group in groups.items()]
+    frame = pd.DataFrame(rows)
+    frame["flow"] = [groups[name]["flow"] for name in frame.group]
+    frame["has_figure"] = frame.change_pct.notna()
+    frame["bar_change_pct"] = frame.change_pct.fillna(0.0)
+    frame["value_usd_bn"] = (frame.value_usd_mn / 1000).round(3)
+    return frame[["group", "label", "flow", "value_usd_bn", "value_usd_mn", "prior_value_usd_mn", "change_pct",
+                  "bar_change_pct", "has_figure", "basis", "source"]]
+
+
+def changes_chart(changes: pd.DataFrame, span_label: str) -> alt.LayerChart:
+    tooltip = [alt.Tooltip("label:N", title="group"), alt.Tooltip("flow:N"),
+               alt.Tooltip("change_pct:Q", title="change %", format="+.1f"),
+               alt.Tooltip("value_usd_bn:Q", title="US$ bn", format=",.2f"), alt.Tooltip("basis:N"),
+               alt.Tooltip("source:N")]
+    y = alt.Y("label:N", sort=None, title=None)
+    bars = alt.Chart().transform_filter("datum.has_figure").mark_bar().encode(
+        y=y, x=alt.X("bar_change_pct:Q", title=f"change vs a year earlier, %, {span_label}"),
+        color=alt.condition("datum.change_pct < 0", alt.value("#d1603d"), alt.value("#1f5f8b")), tooltip=tooltip)
+    missing = alt.Chart().transform_filter("!datum.has_figure").mark_text(
+        align="left", dx=4, color="#777", fontStyle="italic").encode(y=y, x=alt.datum(0), text=alt.value(NO_FIGURE),
+                                                                      tooltip=tooltip)
+    zero = alt.Chart().mark_rule(color="#888").encode(x=alt.datum(0))
+    return alt.layer(bars, missing, zero, data=changes).properties(width=520, height=alt.Step(18))
+
+
+METALS = ["aluminium", "aluminium_unwrought", "copper", "copper_refined", "copper_ore", "nickel", "nickel_unwrought"]
+
+
+def metals_over_time(resolved_groups: pd.DataFrame, groups: dict, period_end: str) -> pd.DataFrame:
+    """F5's data: every published change (and value) for the metal groups up to period_end."""
+    wanted = [g for g in METALS if g in groups]
+    rows = resolved_groups.loc[resolved_groups.group.isin(wanted)].copy()
+    rows["month"] = rows.period.where(rows.period.str.len() == 7, rows.period + "-12")
+    rows = rows.loc[rows.month <= period_end]
+    rows["metal"] = rows.group.map(lambda g: groups[g]["label"])
+    rows["date"] = rows.month + "-15"
+    rows["source"] = rows.yoy_publisher.where(rows.yoy_pct.notna(), rows.value_publisher)
+    columns = ["metal", "group", "period", "span", "date", "measure", "unit", "value", "yoy_pct", "source"]
+    return rows[columns].sort_values(["group", "period", "span", "measure"]).reset_index(drop=True)
+
+
+def metals_chart(metals: pd.DataFrame) -> alt.Chart:
+    return alt.Chart(metals).transform_filter("isValid(datum.yoy_pct)").mark_point(filled=True, size=70).encode(
+        x=alt.X("date:T", title=None), y=alt.Y("yoy_pct:Q", title="change vs a year earlier, %"),
+        color=alt.Color("metal:N", title=None, legend=alt.Legend(orient="right")),
+        shape=alt.Shape("span:N", title="period"),
+        tooltip=["metal:N", "period:N", "span:N", alt.Tooltip("yoy_pct:Q", format="+.1f"), "value:Q", "unit:N",
+                 "source:N"]).properties(width=520, height=260)
+
+
+def commodities_text(changes: pd.DataFrame, span_label: str) -> str:
+    shown = changes.loc[changes.has_figure]
+    missing = changes.loc[~changes.has_figure, "label"].tolist()
+    parts = []
+    if len(shown):
+        falls = shown.loc[shown.change_pct < 0].sort_values("change_pct").head(3)
+        rises = shown.loc[shown.change_pct > 0].sort_values("change_pct", ascending=False).head(3)
+        for kind, picked in (("falls", falls), ("rises", rises)):
+            if len(picked):
+                parts.append(f"Largest {kind} in {span_label} among groups with a published figure: " + ", ".join(
+                    f"{r.label} {r.change_pct:+.1f}%" for r in picked.itertuples()) + ".")
+    else:
+        parts.append(f"No commodity group has a published figure for {span_label}.")
+    if missing:
+        parts.append(f"{len(missing)} of {len(changes)} groups have no published figure for this period: "
+                     + ", ".join(missing) + ".")
+    return " ".join(parts)
