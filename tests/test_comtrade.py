@@ -263,7 +263,7 @@ def test_key_from_env_is_used_and_never_written_or_logged(tmp_path, monkeypatch,
 
 def test_key_redacted_from_final_error(tmp_path, monkeypatch):
     monkeypatch.setenv("COMTRADE_API_KEY", DUMMY_KEY)
-    client = FakeClient(script=[OSError(f"connect failed for ?subscription-key={DUMMY_KEY}")] * 2)
+    client = FakeClient(script=[OSError(f"connect failed; key {DUMMY_KEY} rejected")] * 2)
     with pytest.raises(ComtradeConnectionError) as info:
         fetch_comtrade("RU", "2024-01", "2024-01", ["8703"], out_dir=tmp_path, client=client,
                        sleep=lambda s: None, now=clock(), max_attempts=2)
