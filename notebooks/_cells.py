@@ -95,3 +95,49 @@ flows_check, months_check = reconciliation_tables(ctx)
 ctx.show_table(flows_check, "t-flows-add-up", "Reconciliation: exports + imports vs turnover")
 ctx.show_table(months_check, "t-months-vs-ytd", "Reconciliation: sum of published months vs published January–month")''', []),
 ]
+
+NOTEBOOKS["03_context"] = [
+    ("code", PARAMETERS, ["parameters"]),
+    ("code", SETUP, []),
+    ("md", "## Context: the economies and the car market", []),
+    ("code", '''from helpers.context import context_facts, car_share_view, gdp_view, gdp_ratios, context_text
+facts = context_facts()
+car_share = car_share_view(facts)
+gdp = gdp_view(facts)
+ratios = gdp_ratios(gdp)
+ctx.show_markdown(context_text(car_share, ratios, ctx.period_end))''', []),
+    ("code", '''from helpers.context import car_share_chart
+ctx.figure(car_share_chart(car_share), "f6-chinese-car-share", car_share,
+           title="Chinese brands' share of Russia's new-car market, %",
+           caption="Each point is one published figure, coloured by what it covers (a month, part of a year, a year). "
+                   "Open markers are values published as phrases (e.g. 'less than 10'), plotted at the number they "
+                   "name; the phrase is in the tooltip. Dashed lines mark 10% and 50%, the gold line the story's date. "
+                   "Sources measure slightly different markets (Autostat: passenger cars; AEB: cars and light "
+                   "commercial vehicles). Figures without a stated year are in the CSV, not plotted. All figures "
+                   "in the data are shown, whatever the reporting period.")''', []),
+    ("code", '''from helpers.context import gdp_figure_data, gdp_chart, claim_by_id, load_claims
+claims_config = load_claims(ctx.params["claims_file"])
+gdp_data = gdp_figure_data(gdp, ratios)
+ctx.figure(gdp_chart(gdp_data, claim_by_id(claims_config, "economy_ratio")["story"]["ratio"]), "f7-gdp-ratio", gdp_data,
+           title="Nominal GDP of China and Russia (US$ trillion) and their ratio",
+           caption="Top: every published GDP figure, by source; the tooltip gives source, release or publication "
+                   "date, and outlet. Bottom: China ÷ Russia. Filled points divide two figures from the same "
+                   "source and vintage; hollow points mix vintages and are labelled so (only for years with no "
+                   "same-vintage pair). The dashed gold line is the story's multiple.")''', []),
+    ("md", "### Machine tools", []),
+    ("code", '''from helpers.context import machine_tool_production, machine_tool_table, machine_tools_text
+production = machine_tool_production(facts)
+ctx.show_table(machine_tool_table(production), "t-machine-tools", "Machine-tool production figures in the data, as published")
+ctx.show_markdown(machine_tools_text(production, claim_by_id(claims_config, "machine_tools")))''', []),
+    ("code", '''from helpers.context import key_rate_path, key_rate_chart
+key_rate = key_rate_path(facts)
+ctx.figure(key_rate_chart(key_rate), "f8-key-rate", key_rate,
+           title="Bank of Russia key rate, % a year",
+           caption="Step path through the decisions in the data (the earliest is from mid-2023); a decision whose "
+                   "exact date the source did not give is plotted at the start of its month (see tooltip). The gold "
+                   "line is the story's date; the path is held flat from the last decision to it when that is later.")''', []),
+    ("md", "### The story's context claims", []),
+    ("code", '''from helpers.context import context_claims, claims_table
+ctx.show_table(claims_table(context_claims(claims_config, ctx.period_end)), "t-context-claims",
+               "Context claims: the story's number, what the data give, and the verdict")''', []),
+]
