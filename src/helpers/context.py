@@ -168,6 +168,12 @@ def first_month_above(view: pd.DataFrame, threshold: float = 50.0) -> pd.Series 
     return months.sort_values(["date", "source_row"]).iloc[0] if len(months) else None
 
 
+def date_datum(date: str) -> alt.DateTime:
+    """A fixed date for rules and labels (a plain string datum is not placed on a time axis)."""
+    year, month, day = (int(part) for part in date[:10].split("-"))
+    return alt.datum(alt.DateTime(year=year, month=month, date=day))
+
+
 def car_share_chart(view: pd.DataFrame, story_date: str = STORY_PUBLISHED) -> alt.LayerChart:
     tooltip = [alt.Tooltip("period_as_published:N", title="period (as published)"),
                alt.Tooltip("value_as_published:N", title="share (as published)"),
@@ -179,16 +185,18 @@ def car_share_chart(view: pd.DataFrame, story_date: str = STORY_PUBLISHED) -> al
         color=alt.Color("period_kind:N", title="Figure covers", legend=alt.Legend(orient="top")),
         fill=alt.condition(alt.datum.value_kind == "exact", alt.Color("period_kind:N", legend=None),
                            alt.value("white")),
-        shape=alt.Shape("marker:N", title=None, legend=alt.Legend(orient="bottom")),
+        shape=alt.Shape("marker:N", title=None, scale=alt.Scale(
+            domain=["published number", "phrase (plotted at the number it names)"], range=["circle", "diamond"]),
+            legend=alt.Legend(orient="bottom", labelLimit=320, symbolStrokeColor="#555", symbolStrokeWidth=1.5)),
         tooltip=tooltip)
     references = [alt.Chart().mark_rule(color="#888", strokeDash=[4, 3]).encode(y=alt.datum(level))
                   for level in (10, 50)]
     labels = [alt.Chart().mark_text(align="left", dx=4, dy=-6, color="#666").encode(
-        x=alt.datum("2020-01-15", type="temporal"), y=alt.datum(level), text=alt.value(f"{level}%"))
+        x=date_datum("2020-01-15"), y=alt.datum(level), text=alt.value(f"{level}%"))
         for level in (10, 50)]
-    story = alt.Chart().mark_rule(color="#c9a227").encode(x=alt.datum(story_date, type="temporal"))
+    story = alt.Chart().mark_rule(color="#c9a227").encode(x=date_datum(story_date))
     story_label = alt.Chart().mark_text(align="right", dx=-4, y=8, color="#8a6d00").encode(
-        x=alt.datum(story_date, type="temporal"), text=alt.value("story published"))
+        x=date_datum(story_date), text=alt.value("story published"))
     return alt.layer(*references, *labels, story, story_label, points, data=view).properties(width=600, height=300)
 
 
@@ -306,11 +314,12 @@ def gdp_figure_data(gdp: pd.DataFrame, ratios: pd.DataFrame) -> pd.DataFrame:
 
 
 def gdp_chart(data: pd.DataFrame, story_ratio: float | None = None) -> alt.VConcatChart:
-    x = alt.X("year:Q", title=None, axis=alt.Axis(format="d", tickMinStep=1))
+    x = alt.X("year:Q", title=None, axis=alt.Axis(format="d", tickMinStep=1), scale=alt.Scale(zero=False, nice=False,
+              padding=12))
     levels = alt.Chart().transform_filter(alt.datum.panel == "level").mark_point(size=55, filled=True).encode(
         x=x, y=alt.Y("gdp_usd_tn:Q", title="Nominal GDP, US$ trillion"),
         color=alt.Color("country:N", title=None, legend=alt.Legend(orient="top")),
-        shape=alt.Shape("source:N", title="Source", legend=alt.Legend(orient="right")),
+        shape=alt.Shape("source:N", title="Source", legend=alt.Legend(orient="right", labelLimit=260)),
         tooltip=[alt.Tooltip("country:N"), alt.Tooltip("year:Q", format="d"),
                  alt.Tooltip("gdp_usd_tn:Q", title="US$ tn", format=",.3f"),
                  alt.Tooltip("value_as_published:N", title="as published"), alt.Tooltip("projection:N"),
@@ -436,7 +445,7 @@ def key_rate_chart(path: pd.DataFrame, story_date: str = STORY_PUBLISHED) -> alt
         x="date:T", y="rate_pct:Q", shape=alt.Shape("date_exact:N", title="Decision date exact"),
         tooltip=[alt.Tooltip("date:T"), alt.Tooltip("date_as_published:N", title="date as published"),
                  alt.Tooltip("rate_pct:Q", title="rate %"), alt.Tooltip("decision:N"), alt.Tooltip("source:N")])
-    story = alt.Chart().mark_rule(color="#c9a227").encode(x=alt.datum(story_date, type="temporal"))
+    story = alt.Chart().mark_rule(color="#c9a227").encode(x=date_datum(story_date))
     return alt.layer(line, points, story, data=path).properties(width=600, height=200)
 
 
