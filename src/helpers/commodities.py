@@ -77,6 +77,7 @@ def hs_level_ytd(hs_rows: pd.DataFrame, group: dict, partner: str, period_end: s
     rows = hs_rows.loc[(hs_rows.partner == partner) & (hs_rows.flow == group["flow"]) & (hs_rows.span == "month")
                        & (hs_rows.measure == "value") & (hs_rows.unit == "usd_mn")
                        & hs_rows.hs_code.str.startswith(prefixes)]
+    rows = one_code_level(rows, prefixes)
     sums = {}
     for y in (year, year - 1):
         months = [f"{y}-{m:02d}" for m in range(1, month + 1)]
@@ -93,6 +94,19 @@ def hs_level_ytd(hs_rows: pd.DataFrame, group: dict, partner: str, period_end: s
             "change_pct": round(100 * (value / prior - 1), 1) if prior else math.nan,
             "source": f"{', '.join(sources) or 'HS-level data'}: sum of HS {'+'.join(prefixes)} "
                       f"({', '.join(files)})", "basis": "HS-level sum"}
+
+
+def one_code_level(rows: pd.DataFrame, prefixes) -> pd.DataFrame:
+    """Comtrade returns a heading and its subheadings together: keep one level per prefix, never both."""
+    kept = []
+    for prefix in prefixes:
+        matching = rows.loc[rows.hs_code.str.startswith(prefix)]
+        exact = matching.loc[matching.hs_code == prefix]
+        if len(exact):
+            kept.append(exact)
+        elif len(matching):
+            kept.append(matching.loc[matching.hs_code.str.len() == matching.hs_code.str.len().max()])
+    return pd.concat(kept).drop_duplicates() if kept else rows.iloc[0:0]
 
 
 def group_change(resolved_groups: pd.DataFrame, name: str, group: dict, period_end: str,

@@ -184,7 +184,7 @@ def validate_table(path: Path, schema: FileSchema, today: dt.date | None = None)
     if "hs_code" in frame:
         for code, row in zip(frame.hs_code, frame.source_row):
             check_hs_code(code, path=path, row=row)
-    if "unit" in frame and "measure" in frame:
+    if "measure" in schema.allowed:  # customs commodity rows; context facts carry free-text measures
         check_measure_present(frame, path)
         check_units(frame, path)
     return frame, notes

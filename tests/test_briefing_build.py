@@ -1,0 +1,90 @@
+"""End to end: `make report` builds the briefing; parameters are checked before any notebook runs.
+
+These use the real Makefile (the README's command). The first run builds everything; later runs
+are no-ops when nothing changed.
+"""
+import json
+import re
+import subprocess
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from helpers.browser_check import check_page
+
+ROOT = Path(__file__).resolve().parents[1]
+FIGURE_IDS = ["f1-annual-turnover", "f2-monthly-turnover", "f3-ytd-comparison", "f4-commodity-changes",
+              "f5-metals", "f6-chinese-car-share", "f7-gdp-ratio", "f8-key-rate"]
+
+
+def make(*args, check=True):
+    result = subprocess.run(["make", "--no-print-directory", *args], cwd=ROOT, capture_output=True, text=True,
+                            timeout=900)
+    if check and result.returncode != 0:
+        raise AssertionError(f"make {' '.join(args)} failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}")
+    return result
+
+
+@pytest.fixture(scope="module")
+def briefing():
+    make("report")
+    return ROOT / "reports" / "briefing.html"
+
+
+def test_briefing_is_self_contained(briefing):
+    html = briefing.read_text(encoding="utf-8")
+    assert not re.search(r"<(script|link)[^>]+(src|href)=[\"']https?://", html)
+    for figure_id in FIGURE_IDS:
+        assert html.count(f'id="fig-{figure_id}"') == 1, figure_id
+
+
+def test_default_briefing_states_the_story_numbers(briefing):
+    text = re.sub(r"<[^>]+>", "", briefing.read_text(encoding="utf-8"))
+    assert "January–July 2025 came to $125.8bn, down 8.1%" in text
+    assert "2024, at $244.8bn" in text
+
+
+def test_every_figure_has_png_svg_csv(briefing):
+    figures = ROOT / "reports" / "figures"
+    for figure_id in FIGURE_IDS:
+        for suffix in (".png", ".svg", ".csv"):
+            assert (figures / f"{figure_id}{suffix}").stat().st_size > 0, figure_id + suffix
+    assert (ROOT / "reports" / "briefing.pdf").read_bytes()[:5] == b"%PDF-"
+
+
+def test_offline_browser_draws_every_chart(briefing):
+    artifacts = ROOT / "build" / "test-artifacts"
+    artifacts.mkdir(parents=True, exist_ok=True)
+    result = check_page(briefing, screenshot=artifacts / "briefing.png")
+    assert result.figure_containers == len(FIGURE_IDS)
+    assert result.drawn_charts == len(FIGURE_IDS)
+    assert result.console_errors == []
+    assert result.external_requests == []
+    assert "$125.8bn" in result.visible_text
+
+
+def test_noop_rebuild_runs_no_notebook(briefing):
+    result = make("report")
+    assert "timing: notebook" not in result.stdout
+    assert "[render]" not in result.stdout
+
+
+@pytest.mark.parametrize("period_end, message", [
+    ("2031-01", "PERIOD_END 2031-01 is after the latest release in the data; valid: a month YYYY-MM from 2021-02 to 2026-02"),
+    ("July", "PERIOD_END 'July' is not a month in YYYY-MM form; valid: a month YYYY-MM from 2021-02 to 2026-02"),
+    ("2019-05", "PERIOD_END 2019-05 is before the data"),
+])
+def test_bad_period_end_fails_before_any_notebook(period_end, message, briefing):
+    before = briefing.read_bytes()
+    result = make("report", f"PERIOD_END={period_end}", check=False)
+    assert result.returncode != 0
+    assert message in result.stderr
+    assert "timing: notebook" not in result.stdout and "Traceback" not in result.stderr
+    assert briefing.read_bytes() == before
+
+
+def test_unknown_partner_names_valid_values(briefing):
+    result = make("report", "PARTNER=Atlantis", check=False)
+    assert result.returncode != 0
+    assert "PARTNER 'Atlantis' has no data in data/raw; valid values:" in result.stderr and "Russia" in result.stderr
