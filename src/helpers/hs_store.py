@@ -1,18 +1,18 @@
 """Scale path for HS-level data: Comtrade-format CSV -> typed Parquet, and per-group monthly
 aggregates for one partner computed inside DuckDB.
 
-Why DuckDB (and not pyarrow) for this path — measured with `scripts/bench.py` on a SYNTHETIC
-10M-row Comtrade-format CSV (1.3 GB) on a 2-core machine, see BENCHMARKS.md for the numbers:
-the job is "scan a large file, keep one partner's rows, prefix-match HS codes, group by
-group/flow/month". DuckDB does all of that in one streaming, multi-threaded SQL pass over either
-the raw CSV or the Parquet file, with filter pushdown into the Parquet reader (row groups whose
-partnerCode min/max exclude the partner are skipped, which is why the ingest sorts by partner)
-and bounded memory (`memory_limit`), and the same SQL runs unchanged on CSV and Parquet. pyarrow
-can read the CSV and the Parquet file at least as fast, and `pyarrow.dataset` also pushes the
-partner filter down, but the prefix grouping would be hand-written (one `starts_with` mask per
-group) and the CSV path needs a streaming batch loop to keep memory bounded; the timings of the
-pyarrow variant are in BENCHMARKS.md — not faster enough to be worth a second implementation.
-DuckDB is therefore the one engine here; pyarrow is only used to write the synthetic bench CSV.
+Why DuckDB (and not pyarrow), measured with `scripts/bench.py` (BENCHMARKS.md) on a SYNTHETIC
+10M-row Comtrade-format CSV (1.3 GB) on a 2-core machine, Russia's 9 briefing groups, median of 3:
+pandas `read_csv` + groupby 10.0 s / 2.4 GB peak RSS; DuckDB straight on the CSV 2.0 s / 0.38 GB;
+pyarrow streaming CSV reader + filter 2.6 s / 1.3 GB; DuckDB ingest to Parquet 3.4 s / 0.5 GB, then
+a query on the Parquet 0.18 s (DuckDB) vs 0.38 s (`pyarrow.dataset` filter pushdown + pandas
+groupby). The job is "scan a large file, keep one partner's rows, prefix-match HS codes, group by
+group/flow/month": DuckDB does it in one streaming, multi-threaded SQL pass with bounded memory
+(`memory_limit`), the same SQL runs unchanged on the raw CSV and on the Parquet file, and it
+writes the Parquet file too (`COPY ... TO`). pyarrow reads about as fast, but the prefix grouping
+and the batch loop that keeps memory bounded would be hand-written (the bench's pyarrow variants
+show that code), and it was slower and hungrier on both sources — so DuckDB is the one engine
+here; pyarrow only writes the synthetic bench CSV.
 
 Conventions (shared with the tidy contract in docs/ARCHITECTURE.md):
 - `cmdCode` is text everywhere (VARCHAR in Parquet, `str` in pandas) so `030367` keeps its zero.
