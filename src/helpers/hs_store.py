@@ -124,8 +124,8 @@ def _check_groups(groups: Mapping[str, Sequence[str]]) -> dict[str, list[str]]:
     return out
 
 
-def _csv_relation_sql(paths: list[Path]) -> tuple[str, list]:
-    """A DuckDB `read_csv(...)` call with explicit types for the store columns present."""
+def _csv_relation_sql(paths: list[Path]) -> tuple[str, list, set[str]]:
+    """(`read_csv(...)` SQL with explicit types for the store columns present, params, header)."""
     headers = [_csv_header(p) for p in paths]
     present = set().union(*map(set, headers))
     missing = [c for c in REQUIRED_COLUMNS if c not in present]
