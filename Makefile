@@ -65,7 +65,7 @@ fetch: $(VENV)/.ready
 	$(PY) -m helpers.fetch --partner "$(PARTNER)" --from "$(FROM)" --to "$(TO)"
 
 bench: $(VENV)/.ready
-	$(PY) scripts/bench.py
+	$(PY) scripts/bench.py --rows 10000000 --out BENCHMARKS.md
 
 clean:
 	rm -rf $(BUILD) reports/*.html reports/*.pdf reports/figures
