@@ -115,8 +115,8 @@ ctx.figure(car_share_chart(car_share), "f6-chinese-car-share", car_share,
                    "Sources measure slightly different markets (Autostat: passenger cars; AEB: cars and light "
                    "commercial vehicles). Figures without a stated year are in the CSV, not plotted. All figures "
                    "in the data are shown, whatever the reporting period.")''', []),
-    ("code", '''from helpers.context import gdp_figure_data, gdp_chart, claim_by_id, load_claims
-claims_config = load_claims(ctx.params["claims_file"])
+    ("code", '''from helpers.context import gdp_figure_data, gdp_chart, claim_by_id
+claims_config = ctx.claims_config
 gdp_data = gdp_figure_data(gdp, ratios)
 ctx.figure(gdp_chart(gdp_data, claim_by_id(claims_config, "economy_ratio")["story"]["ratio"]), "f7-gdp-ratio", gdp_data,
            title="Nominal GDP of China and Russia (US$ trillion) and their ratio",
@@ -136,8 +136,4 @@ ctx.figure(key_rate_chart(key_rate), "f8-key-rate", key_rate,
            caption="Step path through the decisions in the data (the earliest is from mid-2023); a decision whose "
                    "exact date the source did not give is plotted at the start of its month (see tooltip). The gold "
                    "line is the story's date; the path is held flat from the last decision to it when that is later.")''', []),
-    ("md", "### The story's context claims", []),
-    ("code", '''from helpers.context import context_claims, claims_table
-ctx.show_table(claims_table(context_claims(claims_config, ctx.period_end)), "t-context-claims",
-               "Context claims: the story's number, what the data give, and the verdict")''', []),
 ]

@@ -6,12 +6,15 @@ import pandas as pd
 
 from . import figures
 from .customs import CustomsData, load_customs
+from .config import read_yaml
 from .params import ParameterError, check_parameters
+from .paths import PROJECT_ROOT
 from .text import span_label
 
 
 @dataclass
 class SectionContext:
+    """Checked parameters plus the data every section shares, each loaded once per kernel."""
     params: dict
 
     @property
@@ -54,17 +57,9 @@ class SectionContext:
         return table.drop(columns=["period", "yoy_source"])
 
 
-def setup_section(**raw_params) -> SectionContext:
-    """Validate parameters the same way `make` does, so a notebook run from JupyterLab fails the same way."""
-    try:
-        params = check_parameters(raw_params)
-    except ParameterError as error:
-        raise SystemExit(f"error: {error}") from None
-    return BriefingContext(params)
-
-
-class BriefingContext(SectionContext):
-    """Adds the commodity and claim material the later sections share."""
+    @cached_property
+    def claims_config(self) -> dict:
+        return read_yaml(PROJECT_ROOT / self.params["claims_file"])
 
     @cached_property
     def groups(self) -> dict:
@@ -89,19 +84,29 @@ class BriefingContext(SectionContext):
     def group_conflicts(self) -> pd.DataFrame:
         return self._resolved_groups[1]
 
-    @staticmethod
-    def claims_intro(claims: pd.DataFrame) -> str:
+    def claims_intro(self, claims: pd.DataFrame) -> str:
         from .claims import verdict_summary
         customs = claims.loc[claims.type == "customs"]
         context = claims.loc[claims.type == "context"]
         text = verdict_summary(customs).replace("checkable figures", "customs figures")
         if len(context):
             text += " " + verdict_summary(context).replace("checkable figures", "context figures")
-        return (text + " Customs claims are checked for the story's own period (January–July 2025 and full-year "
-                "2024) whatever the briefing's reporting month.")
+        periods = sorted({str(c["period"]) for c in self.claims_config["claims"] if c.get("period")})
+        labels = [span_label(p) if len(p) == 7 else f"full-year {p}" for p in periods]
+        return (text + f" Customs claims are checked for the story's own periods ({' and '.join(labels)}), "
+                "whatever the briefing's reporting month.")
 
     @staticmethod
     def claims_display(claims: pd.DataFrame) -> pd.DataFrame:
         return claims.rename(columns={"statement": "Claim (paraphrased)", "story_value": "Story", "data_value": "Data",
                                       "verdict": "Verdict", "explanation": "Why", "rows_used": "Rows used"}
                              ).drop(columns=["claim_id", "type"])
+
+
+def setup_section(**raw_params) -> SectionContext:
+    """Validate parameters the same way `make` does, so a notebook run from JupyterLab fails the same way."""
+    try:
+        params = check_parameters(raw_params)
+    except ParameterError as error:
+        raise SystemExit(f"error: {error}") from None
+    return SectionContext(params)

@@ -11,24 +11,21 @@ from __future__ import annotations
 
 import math
 import re
-import warnings
 
 import altair as alt
 import pandas as pd
 
-from pathlib import Path
 
+from .claims import VERDICTS
 from .config import read_yaml
-from .errors import InputError
 from .observations import load_context
-from .paths import RAW_DIR
-from .provenance import verify_raw_file
+from .paths import CONFIG_DIR
 from .text import is_missing, month_name
-from .validation import CONTEXT_SCHEMA, NUMBER, read_text_table
+from .validation import NUMBER
 
-STORY_PUBLISHED = "2025-08-28"   # the Reuters story this briefing rebuilds (data/shared seed file name)
-INVASION_MONTH = "2022-02"       # "before the war" = periods ending before this month
-VERDICTS = ("reproduced", "consistent", "differs", "cannot be checked with this data")
+_STORY = read_yaml(CONFIG_DIR / "claims.yaml")["story"]
+STORY_PUBLISHED = _STORY["published"]     # the story this briefing rebuilds
+INVASION_MONTH = _STORY["invasion_month"]  # "before the war" = periods ending before this month
 MONTHS = {name[:3].lower(): index for index, name in enumerate(
     ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
      "November", "December"], start=1)}
@@ -37,21 +34,8 @@ MONTHS = {name[:3].lower(): index for index, name in enumerate(
 # --------------------------------------------------------------------------------------------- data
 
 def context_facts() -> pd.DataFrame:
-    """The validated context table (`helpers.observations.load_context`).
-
-    Fallback while load_context applies the customs unit list to context rows (it raises on
-    'unknown unit'): read the same checked file and derive `value_number` the same way.
-    """
-    try:
-        return load_context()
-    except (InputError, KeyError) as error:
-        warnings.warn(f"load_context failed ({error!r}); reading context_facts.csv without the unit check")
-    path = RAW_DIR / "context_facts.csv"
-    verify_raw_file(path)
-    frame, _ = read_text_table(path, CONTEXT_SCHEMA)
-    frame["value_number"] = pd.to_numeric(frame.value.where(frame.value.str.match(NUMBER)), errors="coerce")
-    frame["source_file"] = "data/raw/context_facts.csv"
-    return frame.reset_index(drop=True)
+    """The validated context table (`helpers.observations.load_context`)."""
+    return load_context()
 
 
 def source_label(row) -> str:
@@ -450,18 +434,6 @@ def key_rate_chart(path: pd.DataFrame, story_date: str = STORY_PUBLISHED) -> alt
 
 
 # ----------------------------------------------------------------------------------- claims
-
-def load_claims(claims_file: str) -> dict:
-    return read_yaml(Path(claims_file))
-
-
-def claims_table(claims: pd.DataFrame) -> pd.DataFrame:
-    """The verdicts as shown in the briefing (sources joined with '; ')."""
-    table = claims.assign(rows_used=claims.rows_used.map("; ".join))
-    return table.rename(columns={"claim_id": "Claim", "statement": "Story says (paraphrased)",
-                                 "story_value": "Story's number", "data_value": "From the data",
-                                 "verdict": "Verdict", "explanation": "Why", "rows_used": "Sources"})
-
 
 def claim_by_id(claims_config: dict, claim_id: str) -> dict:
     for claim in claims_config.get("claims", []):

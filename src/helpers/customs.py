@@ -23,11 +23,6 @@ class CustomsData:
     conflicts: pd.DataFrame              # every disagreement between outlets beyond rounding
     quality: list = field(default_factory=list)  # recoverable oddities handled on the way
 
-    @property
-    def latest_period(self) -> str:
-        months = self.resolved_totals.loc[self.resolved_totals.span != "year", "period"]
-        return months.max()
-
     def monthly(self, last_period: str, first_year: int = 2021) -> pd.DataFrame:
         return pd.concat([monthly_series(self.resolved_totals, flow, first_year, last_period) for flow in FLOWS],
                          ignore_index=True)

@@ -3,23 +3,15 @@ import pandas as pd
 
 from .claims import CLAIM_COLUMNS, customs_claims, load_claims
 from .commodities import period_changes
+from .context import context_claims
 from .headline import annual_turnover, headline_text, ytd_view
 
 
 def claim_table(ctx) -> pd.DataFrame:
     claims = load_claims(ctx.params["claims_file"], ctx.groups)
     customs = customs_claims(claims, ctx.customs, ctx.resolved_groups, ctx.groups, ctx.hs_rows, ctx.partner_code)
-    try:
-        from .context import context_claims
-    except ImportError:  # context section not installed: say so rather than drop the claims
-        context_rows = [{"claim_id": c["id"], "type": "context", "statement": c["statement"], "story_value": "",
-                         "data_value": "", "verdict": "cannot be checked with this data",
-                         "explanation": "The context section is not available in this build.", "rows_used": ""}
-                        for c in claims if c.get("type") == "context"]
-        context = pd.DataFrame(context_rows, columns=CLAIM_COLUMNS)
-    else:
-        context = context_claims({"claims": claims}, ctx.period_end)
-        context["type"] = "context"
+    context = context_claims({"claims": claims}, ctx.period_end)
+    context = context.assign(type="context", rows_used=context.rows_used.map("; ".join))
     return pd.concat([customs, context[CLAIM_COLUMNS]], ignore_index=True)
 
 

@@ -2,9 +2,6 @@
 import pandas as pd
 
 
-
-
-
 def methods_text(ctx) -> str:
     conflicts = ctx.customs.conflicts
     monthly = ctx.customs.monthly(ctx.period_end)
@@ -13,8 +10,10 @@ def methods_text(ctx) -> str:
     return "\n\n".join([
         "**Sources.** Chinese customs (GACC) figures for China–" + ctx.partner_name + " trade as published by "
         "news wires and outlets, one row per published number with its link and a verbatim quote "
-        "(data/raw/, checksums verified before every build). No figure is computed by the outlets' readers "
-        "here except where marked: derived months and y/y from levels.",
+        "(data/raw/, checksums verified before every build). The only numbers computed here are marked as "
+        "such: derived months, y/y from two levels, and sums of HS codes when HS-level data is present. "
+        f"{len(ctx.customs.quality)} recoverable oddities were handled on loading (exact duplicate rows dropped, "
+        "byte-order marks removed).",
         "**Source preference** (config/sources.yaml): pages flagged as mislabelled rank last; wire agencies and "
         "official channels before reprints; the first release before later ones (stories cite it; GACC revises "
         "through its y/y rates); the more precise figure; then the raw row order. "

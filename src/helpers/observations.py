@@ -32,15 +32,20 @@ def _drop_exact_duplicates(frame: pd.DataFrame, source_file: str, quality: list)
     return frame.loc[~duplicated]
 
 
-def load_totals(path: Path = RAW_DIR / "gacc_cn_ru_totals.csv", quality: list | None = None,
-                verify: bool = True) -> pd.DataFrame:
+def _checked_rows(path: Path, schema, quality: list | None, verify: bool) -> tuple[pd.DataFrame, str]:
+    """Checksum, validation and duplicate removal shared by every customs file."""
     quality = [] if quality is None else quality
     if verify:
         verify_raw_file(path)
-    frame, notes = validate_table(path, TOTALS_SCHEMA)
+    frame, notes = validate_table(path, schema)
     source_file = _relative(path)
     quality.extend({"check": note, "source_file": source_file} for note in notes)
-    frame = _drop_exact_duplicates(frame, source_file, quality)
+    return _drop_exact_duplicates(frame, source_file, quality), source_file
+
+
+def load_totals(path: Path = RAW_DIR / "gacc_cn_ru_totals.csv", quality: list | None = None,
+                verify: bool = True) -> pd.DataFrame:
+    frame, source_file = _checked_rows(path, TOTALS_SCHEMA, quality, verify)
     tidy = pd.DataFrame({
         "reporter": "CN", "partner": "RU", "flow": frame.flow, "period": frame.period, "span": frame.span,
         "commodity": TOTAL, "hs_code": "", "hs_version": "", "measure": "value", "unit": "usd_mn",
@@ -52,13 +57,7 @@ def load_totals(path: Path = RAW_DIR / "gacc_cn_ru_totals.csv", quality: list | 
 
 def load_commodities(path: Path = RAW_DIR / "gacc_cn_ru_commodities.csv", quality: list | None = None,
                      verify: bool = True) -> pd.DataFrame:
-    quality = [] if quality is None else quality
-    if verify:
-        verify_raw_file(path)
-    frame, notes = validate_table(path, COMMODITIES_SCHEMA)
-    source_file = _relative(path)
-    quality.extend({"check": note, "source_file": source_file} for note in notes)
-    frame = _drop_exact_duplicates(frame, source_file, quality)
+    frame, source_file = _checked_rows(path, COMMODITIES_SCHEMA, quality, verify)
     currency = frame.unit.map(lambda unit: "usd" if unit == "usd_mn" else ("cny" if "CNY" in unit else ""))
     tidy = pd.DataFrame({
         "reporter": "CN", "partner": "RU", "flow": frame.flow, "period": frame.period, "span": frame.span,

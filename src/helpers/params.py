@@ -9,7 +9,7 @@ import re
 import sys
 from pathlib import Path
 
-from .paths import CONFIG_DIR, RAW_DIR
+from .paths import CONFIG_DIR, PROJECT_ROOT, RAW_DIR
 
 DEFAULTS = {"period_end": "2025-07", "partner": "Russia",
             "groups_file": "config/commodity_groups.yaml", "claims_file": "config/claims.yaml"}
@@ -23,12 +23,11 @@ class ParameterError(ValueError):
 def available_range(totals_csv: Path = RAW_DIR / "gacc_cn_ru_totals.csv") -> tuple[str, str]:
     """First and last month for which the vendored data has a GACC release."""
     with open(totals_csv, newline="", encoding="utf-8-sig") as handle:
-        months = [row["period"] for row in csv.DictReader(handle) if row["span"] in ("month", "ytd")]
-        years = []
-    with open(totals_csv, newline="", encoding="utf-8-sig") as handle:
-        years = [row["period"] + "-12" for row in csv.DictReader(handle) if row["span"] == "year"]
-    everything = sorted(months + years)
-    return min(months), everything[-1]
+        rows = list(csv.DictReader(handle))
+    months = [row["period"] for row in rows if row["span"] in ("month", "ytd")]
+    # an annual figure covers up to December of its year
+    months_and_years = months + [row["period"] + "-12" for row in rows if row["span"] == "year"]
+    return min(months), max(months_and_years)
 
 
 def check_period_end(period_end: str, first: str, last: str) -> str:
@@ -93,7 +92,7 @@ def partner_display_name(iso2: str) -> str:
 
 def check_file(name: str, value: str) -> str:
     path = Path(value)
-    resolved = path if path.is_absolute() else CONFIG_DIR.parent / path
+    resolved = path if path.is_absolute() else PROJECT_ROOT / path
     if not resolved.exists():
         raise ParameterError(f"{name.upper()} '{value}' does not exist")
     return value

@@ -45,16 +45,6 @@ def verify_vendored(raw_dir: Path = RAW_DIR) -> list[dict]:
     return [verify_raw_file(Path(raw_dir) / name) for name in VENDORED_FILES]
 
 
-def sources_summary(raw_dir: Path = RAW_DIR) -> list[dict]:
-    """What the briefing's 'About' section lists for each vendored file."""
-    summary = []
-    for name in VENDORED_FILES:
-        sidecar = read_sidecar(Path(raw_dir) / name)
-        summary.append({key: sidecar.get(key) for key in
-                        ("file", "title", "source", "publishers", "date_accessed", "sha256", "rows", "licence")})
-    return summary
-
-
 def main(argv=None) -> None:
     from .errors import exit_on_input_error
     with exit_on_input_error("verify-raw"):

@@ -9,7 +9,6 @@ import argparse
 import csv
 import datetime as dt
 import functools
-import hashlib
 import html
 import json
 import os
@@ -27,6 +26,8 @@ import jinja2
 import mistune
 import nbformat
 
+from helpers.errors import InputError
+from helpers.provenance import verify_raw_file
 from helpers.publish import figure_ids_in_html
 
 TEMPLATE_DIR = Path(__file__).parent / "templates"
@@ -405,12 +406,11 @@ def about_from_sidecars(raw_dir: Path) -> dict:
     """Data sources from `data/raw/*.meta.json`, checksums re-computed from the files."""
     sources, dates, periods = [], [], []
     for meta_path in sorted(Path(raw_dir).glob("*.meta.json")):
-        meta = json.loads(meta_path.read_text(encoding="utf-8"))
-        data_path = meta_path.parent / meta["file"]
-        digest = hashlib.sha256(data_path.read_bytes()).hexdigest()
-        if meta.get("sha256") and meta["sha256"] != digest:
-            raise RenderError(f"{data_path}: sha256 differs from its sidecar {meta_path}")
-        sources.append({**meta, "sha256": digest})
+        data_path = meta_path.parent / json.loads(meta_path.read_text(encoding="utf-8"))["file"]
+        try:
+            sources.append(verify_raw_file(data_path))
+        except InputError as error:
+            raise RenderError(str(error)) from None
         date, period = latest_values(data_path)
         dates += [date] if date else []
         periods += [period] if period else []
