@@ -144,9 +144,16 @@ def show_markdown(text: str) -> None:
     display(markdown_bundle(text), raw=True)
 
 
+def readable_number(value: float) -> str:
+    """56230.0 -> '56,230', -8.78 -> '-8.78': thousands separators, no trailing zeros."""
+    text = f"{value:,.2f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
 def table_html(df: pd.DataFrame, table_id: str, caption: str) -> str:
     """Plain HTML table (no Styler: its element ids are random) wrapped in a captioned figure."""
-    body = df.to_html(index=False, border=0, classes="data-table", na_rep="–", escape=True)
+    body = df.to_html(index=False, border=0, classes="data-table", na_rep="–", escape=True,
+                      float_format=readable_number)
     return (f'<figure class="table" data-table-id="{html.escape(table_id)}">\n'
             f"<figcaption>{html.escape(caption)}</figcaption>\n{body}\n</figure>")
 
