@@ -9,7 +9,6 @@ PARTNER ?= Russia
 GROUPS_FILE ?= config/commodity_groups.yaml
 CLAIMS_FILE ?= config/claims.yaml
 CHROMIUM ?= /usr/bin/chromium
-KERNEL := ru-cn-briefing
 
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -38,21 +37,22 @@ $(BUILD)/chromium.ok: scripts/ensure_chromium.sh
 	@mkdir -p $(BUILD) && touch $@
 
 # Checked on every run; rewritten only when a value changes, so dependents rebuild only then.
+# `$(call timed,label,command)`: run a stage and print its wall time (make report prints every stage).
+timed = start=$$EPOCHREALTIME; $(2); status=$$?; \
+	awk -v s=$$start -v e=$$EPOCHREALTIME 'BEGIN{printf "timing: %-24s %5.1f s\n", "$(1)", e-s}'; exit $$status
+
+# Checked on every run; rewritten only when a value changes, so dependents rebuild only then.
 $(BUILD)/params.json: FORCE | $(VENV)/.ready
-	@$(PY) -m helpers.params --period-end "$(PERIOD_END)" --partner "$(PARTNER)" \
-	  --groups-file "$(GROUPS_FILE)" --claims-file "$(CLAIMS_FILE)" --out $@
+	@$(call timed,parameter check,$(PY) -m helpers.params --period-end "$(PERIOD_END)" --partner "$(PARTNER)" \
+	  --groups-file "$(GROUPS_FILE)" --claims-file "$(CLAIMS_FILE)" --out $@)
 
 $(BUILD)/raw.ok: $(RAW) | $(VENV)/.ready
-	@$(PY) -m helpers.provenance
+	@$(call timed,raw data checksums,$(PY) -m helpers.provenance)
 	@mkdir -p $(BUILD) && touch $@
 
-$(BUILD)/nb/%.ipynb: notebooks/%.ipynb $(BUILD)/params.json $(BUILD)/raw.ok $(SRC)
-	@mkdir -p $(BUILD)/nb
-	@start=$$EPOCHREALTIME; \
-	$(PY) -m papermill --no-progress-bar --log-level WARNING -k $(KERNEL) --cwd $(CURDIR) \
-	  -r period_end "$(PERIOD_END)" -r partner "$(PARTNER)" -r groups_file "$(GROUPS_FILE)" \
-	  -r claims_file "$(CLAIMS_FILE)" $< $@.tmp.ipynb && mv $@.tmp.ipynb $@; \
-	status=$$?; awk -v s=$$start -v e=$$EPOCHREALTIME -v n=$* 'BEGIN{printf "timing: notebook %-16s %5.1f s\n", n, e-s}'; exit $$status
+# All notebooks run in one kernel (helpers.run_notebooks): one start, one import, data loaded once.
+$(EXECUTED) &: $(NOTEBOOKS) $(BUILD)/params.json $(BUILD)/raw.ok $(SRC)
+	@$(PY) -m helpers.run_notebooks $(NOTEBOOKS) --params $(BUILD)/params.json --out $(BUILD)/nb
 
 reports/briefing.html: $(EXECUTED) $(RENDER_SRC) $(BUILD)/chromium.ok
 	@$(PY) -m helpers.render --notebooks $(EXECUTED) --params $(BUILD)/params.json --out $(BUILD)/stage

@@ -66,7 +66,7 @@ def test_offline_browser_draws_every_chart(briefing):
 
 def test_noop_rebuild_runs_no_notebook(briefing):
     result = make("report")
-    assert "timing: notebook" not in result.stdout
+    assert "timing: kernel start" not in result.stdout
     assert "[render]" not in result.stdout
 
 
@@ -80,7 +80,7 @@ def test_bad_period_end_fails_before_any_notebook(period_end, message, briefing)
     result = make("report", f"PERIOD_END={period_end}", check=False)
     assert result.returncode != 0
     assert message in result.stderr
-    assert "timing: notebook" not in result.stdout and "Traceback" not in result.stderr
+    assert "timing: kernel start" not in result.stdout and "Traceback" not in result.stderr
     assert briefing.read_bytes() == before
 
 

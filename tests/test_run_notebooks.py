@@ -1,0 +1,42 @@
+"""The one-kernel runner: parameters injected as strings, state shared, failures reported in one line."""
+import json
+
+import nbformat
+import pytest
+
+from helpers.run_notebooks import main
+
+
+def notebook(path, *sources):
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "ru-cn-briefing", "display_name": "x", "language": "python"}
+    cells = [nbformat.v4.new_code_cell('period_end = "2025-07"\npartner = "Russia"')]
+    cells[0].metadata["tags"] = ["parameters"]
+    nb.cells = cells + [nbformat.v4.new_code_cell(source) for source in sources]
+    nbformat.write(nb, path)
+    return path
+
+
+@pytest.fixture()
+def params(tmp_path):
+    path = tmp_path / "params.json"
+    path.write_text(json.dumps({"period_end": "2024-12", "partner": "643", "groups_file": "g.yaml",
+                                "claims_file": "c.yaml", "partner_code": "RU"}))
+    return path
+
+
+def test_parameters_are_strings_and_kernel_is_shared(tmp_path, params):
+    first = notebook(tmp_path / "a.ipynb", "shared = period_end + '/' + partner; print(shared)")
+    second = notebook(tmp_path / "b.ipynb", "print(type(partner).__name__, shared)")
+    assert main([str(first), str(second), "--params", str(params), "--out", str(tmp_path / "out")]) == 0
+    outputs = [nbformat.read(tmp_path / "out" / name, as_version=4).cells[-1].outputs[0].text
+               for name in ("a.ipynb", "b.ipynb")]
+    assert outputs == ["2024-12/643\n", "str 2024-12/643\n"]  # "643" is not guessed into an int
+
+
+def test_failure_names_notebook_and_error_and_keeps_partial(tmp_path, params, capsys):
+    failing = notebook(tmp_path / "c.ipynb", "raise ValueError('no figure for 2031')")
+    assert main([str(failing), "--params", str(params), "--out", str(tmp_path / "out")]) == 1
+    message = capsys.readouterr().err.strip()
+    assert message.startswith("run-notebooks: error: c.ipynb failed:") and "no figure for 2031" in message
+    assert (tmp_path / "out" / "c.failed.ipynb").exists() and not (tmp_path / "out" / "c.ipynb").exists()
