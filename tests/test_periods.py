@@ -1,0 +1,44 @@
+"""Every section renders for the periods the data supports, and key findings follow the data."""
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from helpers.briefing import setup_section
+from helpers.findings import key_findings
+from helpers.render import main as render_main
+from helpers.run_notebooks import main as run_main
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.mark.parametrize("period_end, expected", [
+    ("2025-12", ["full-year 2025 came to **$228.1bn**, down **6.9%**", "(2016–2025) is **2024**, at **$244.8bn**",
+                 "Aluminium (HS chapter 76) +55.3%"]),
+    ("2025-08", ["January–August 2025 came to **$143.8bn**, down **9.4%**", "China's exports $64.8bn (−8.8%)",
+                 "Trucks (HS 8704) -75.7%"]),
+    ("2024-12", ["full-year 2024 came to **$244.8bn**, up **1.9%**", "Crude oil (HS 2709) +2.8%"]),
+    ("2023-12", ["full-year 2023 came to **$240.1bn**, up **26.3%**", "(2016–2023) is **2023**, at **$240.1bn**"]),
+])
+def test_key_findings_follow_the_period(period_end, expected):
+    text = key_findings(setup_section(period_end=period_end, partner="Russia"))
+    for sentence in expected:
+        assert sentence in text
+
+
+def test_whole_briefing_renders_for_full_year_2025(tmp_path, monkeypatch):
+    monkeypatch.setenv("BRIEFING_BUILD_DIR", str(tmp_path))
+    params = tmp_path / "params.json"
+    params.write_text(json.dumps({"period_end": "2025-12", "partner": "Russia",
+                                  "groups_file": "config/commodity_groups.yaml",
+                                  "claims_file": "config/claims.yaml", "partner_code": "RU",
+                                  "partner_name": "Russia"}))
+    notebooks = sorted(str(p) for p in (ROOT / "notebooks").glob("[0-9]*.ipynb"))
+    assert run_main(notebooks + ["--params", str(params), "--out", str(tmp_path / "nb")]) == 0
+    executed = sorted(str(p) for p in (tmp_path / "nb").glob("*.ipynb"))
+    assert render_main(["--notebooks", *executed, "--params", str(params), "--out", str(tmp_path / "stage"),
+                        "--figures-dir", str(tmp_path / "figures"), "--no-pdf"]) == 0
+    text = re.sub(r"<[^>]+>", "", (tmp_path / "stage" / "briefing.html").read_text(encoding="utf-8"))
+    assert "full-year 2025 came to $228.1bn" in text
+    assert "no published figure" in text  # groups without a 2025 figure are listed, not dropped
