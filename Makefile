@@ -18,6 +18,7 @@ EXECUTED := $(patsubst notebooks/%.ipynb,$(BUILD)/nb/%.ipynb,$(NOTEBOOKS))
 RAW := $(wildcard data/raw/*.csv data/raw/*.meta.json data/raw/comtrade/* data/raw/gacc/*)
 SRC := $(wildcard src/helpers/*.py) $(wildcard config/*)
 RENDER_SRC := $(wildcard src/helpers/templates/*)
+export BRIEFING_ROOT := $(CURDIR)
 export BRIEFING_BUILD_DIR := $(CURDIR)/$(BUILD)
 export PYTHONHASHSEED := 0
 export SOURCE_DATE_EPOCH := 0

@@ -81,12 +81,14 @@ def hs_level_ytd(hs_rows: pd.DataFrame, group: dict, partner: str, period_end: s
     sums = {}
     for y in (year, year - 1):
         months = [f"{y}-{m:02d}" for m in range(1, month + 1)]
-        # Any file of the source that holds a month counts as covering it (a zero is a real zero);
-        # a month absent from every file means the source does not cover the period.
-        covered = set(hs_rows.loc[hs_rows.partner == partner, "period"])
-        if not set(months) <= covered:
+        # Covered = the source has this flow for every month, and rows for the group's codes in the
+        # period: an export-only file says nothing about imports, and a file queried for other codes
+        # says nothing about this group (GACC exports omit zero rows, so absence is not a zero).
+        flow_months = set(hs_rows.loc[(hs_rows.partner == partner) & (hs_rows.flow == group["flow"]), "period"])
+        in_period = rows.loc[rows.period.isin(months)]
+        if not set(months) <= flow_months or in_period.empty:
             return None
-        sums[y] = rows.loc[rows.period.isin(months), "value"].sum()
+        sums[y] = in_period.value.sum()
     sources = sorted(set(rows.publisher))
     files = sorted(set(rows.source_file))
     value, prior = sums[year], sums[year - 1]
