@@ -1,5 +1,6 @@
 """Data tests on the vendored snapshot: real published values the briefing rests on."""
 import math
+from pathlib import Path
 
 import pytest
 
@@ -67,3 +68,19 @@ def test_full_year_2025_uses_first_release_not_outlier(customs):
     assert comparison.loc["total"].value_usd_mn == 228105
     assert comparison.loc["total"].yoy_pct_published == -6.9
     assert math.isnan(comparison.loc["export"].value_usd_mn)  # only a yuan-based change was published
+
+
+def test_fetched_snapshot_edited_after_download_is_refused(tmp_path):
+    import json
+    import shutil
+    from helpers.errors import InputError
+    from helpers.provenance import verify_snapshots
+    (tmp_path / "comtrade").mkdir()
+    snapshot = tmp_path / "comtrade" / "cn_ru_2025.csv"
+    snapshot.write_text("period,cmdCode,primaryValue\n202501,8703,100\n", encoding="utf-8")
+    Path(str(snapshot) + ".meta.json").write_text(json.dumps({"file": snapshot.name, "sha256": sha256_of(snapshot),
+                                                              "rows": 1}))
+    assert [s["rows"] for s in verify_snapshots(tmp_path)] == [1]
+    snapshot.write_text("period,cmdCode,primaryValue\n202501,8703,999\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"cn_ru_2025.csv: checksum mismatch"):
+        verify_snapshots(tmp_path)

@@ -10,7 +10,10 @@ VENDORED_FILES = ("gacc_cn_ru_totals.csv", "gacc_cn_ru_commodities.csv", "contex
 
 
 def sidecar_path(raw_file: Path) -> Path:
-    return raw_file.with_suffix(".meta.json")
+    """`x.meta.json` for vendored files; fetched snapshots use `x.csv.meta.json` (helpers.comtrade)."""
+    raw_file = Path(raw_file)
+    appended = Path(str(raw_file) + ".meta.json")
+    return appended if appended.exists() else raw_file.with_suffix(".meta.json")
 
 
 def read_sidecar(raw_file: Path) -> dict:
@@ -45,11 +48,18 @@ def verify_vendored(raw_dir: Path = RAW_DIR) -> list[dict]:
     return [verify_raw_file(Path(raw_dir) / name) for name in VENDORED_FILES]
 
 
+def verify_snapshots(raw_dir: Path = RAW_DIR) -> list[dict]:
+    """Fetched HS-level snapshots carry sidecars too: a snapshot edited after download stops the build."""
+    sidecars = sorted((Path(raw_dir) / "comtrade").glob("*.meta.json"))
+    return [verify_raw_file(Path(str(sidecar)[:-len(".meta.json")])) for sidecar in sidecars]
+
+
 def main(argv=None) -> None:
     from .errors import exit_on_input_error
     with exit_on_input_error("verify-raw"):
-        for sidecar in verify_vendored():
-            print(f"ok {sidecar['file']} sha256={sidecar['sha256'][:12]} rows={sidecar['rows']}")
+        for sidecar in verify_vendored() + verify_snapshots():
+            print(f"ok {Path(str(sidecar.get('file', '?'))).name} sha256={sidecar['sha256'][:12]} "
+                  f"rows={sidecar.get('rows')}")
 
 
 if __name__ == "__main__":
