@@ -68,8 +68,10 @@ class SectionContext:
 
     @cached_property
     def hs_rows(self) -> pd.DataFrame:
+        from .commodities import hs_prefixes
         from .hs_level import load_hs_level
-        return load_hs_level()
+        prefixes = sorted({code for group in self.groups.values() for code in hs_prefixes(group)})
+        return load_hs_level(PROJECT_ROOT / "data" / "raw", partner=self.partner_code, hs_prefixes=prefixes)
 
     @cached_property
     def _resolved_groups(self):

@@ -301,6 +301,34 @@ def group_aggregates(source: PathLike | Iterable[PathLike], partner_code: int,
     return _finish(df.rename(columns={"grp": "group"}), code_length)
 
 
+def partner_code_sums(source: PathLike | Iterable[PathLike], partner_code: int, prefixes: Sequence[str], *,
+                      reporter_code: int | None = REPORTER_CHINA, threads: int | None = None,
+                      memory_limit: str | None = "2GB") -> pd.DataFrame:
+    """Monthly value per (HS code, flow) for one partner and the given code prefixes, inside DuckDB.
+
+    What the briefing needs from a large HS-level file: a few thousand rows instead of millions,
+    so the rest of the pipeline (helpers.commodities) stays the same for small and large inputs.
+    Columns: [cmdCode, classificationCode, flowCode, period (int YYYYMM), value_usd_mn, rows].
+    """
+    prefixes = list(_check_groups({"codes": list(prefixes)})["codes"])
+    rel_sql, params = _source_relation(source)
+    where = ["partnerCode = ?", "flowCode IN ('X', 'M')", "cmdCode IS NOT NULL",
+             "(" + " OR ".join("starts_with(cmdCode, ?)" for _ in prefixes) + ")"]
+    wparams: list = [int(partner_code), *prefixes]
+    if reporter_code is not None:
+        where.append("reporterCode = ?")
+        wparams.append(int(reporter_code))
+    sql = (f"WITH src AS ({rel_sql}) SELECT cmdCode, any_value(classificationCode) AS classificationCode, "
+           f"flowCode, period, sum(primaryValue) / 1e6 AS value_usd_mn, count(*) AS rows FROM src "
+           f"WHERE {' AND '.join(where)} GROUP BY cmdCode, flowCode, period "
+           f"ORDER BY cmdCode, flowCode, period")
+    con = _connect(threads, memory_limit)
+    try:
+        return con.execute(sql, params + wparams).df()
+    finally:
+        con.close()
+
+
 def _finish(df: pd.DataFrame, code_length: int | None) -> pd.DataFrame:
     """Common tail of both paths: level check, names, types, deterministic order."""
     if code_length is None and len(df) and (df["n_len"] > 1).any():
