@@ -156,7 +156,7 @@ def changes_chart(changes: pd.DataFrame, span_label: str) -> alt.LayerChart:
                alt.Tooltip("change_pct:Q", title="change %", format="+.1f"),
                alt.Tooltip("value_usd_bn:Q", title="US$ bn", format=",.2f"), alt.Tooltip("basis:N"),
                alt.Tooltip("source:N")]
-    y = alt.Y("label:N", sort=None, title=None)
+    y = alt.Y("label:N", sort=None, title=None, axis=alt.Axis(labelLimit=320))
     bars = alt.Chart().transform_filter("datum.has_figure").mark_bar().encode(
         y=y, x=alt.X("bar_change_pct:Q", title=f"change vs a year earlier, %, {span_label}"),
         color=alt.condition("datum.change_pct < 0", alt.value("#d1603d"), alt.value("#1f5f8b")), tooltip=tooltip)
@@ -185,7 +185,8 @@ def metals_over_time(resolved_groups: pd.DataFrame, groups: dict, period_end: st
 
 def metals_chart(metals: pd.DataFrame) -> alt.Chart:
     return alt.Chart(metals).transform_filter("isValid(datum.yoy_pct)").mark_point(filled=True, size=70).encode(
-        x=alt.X("date:T", title=None), y=alt.Y("yoy_pct:Q", title="change vs a year earlier, %"),
+        x=alt.X("date:T", title=None, scale=alt.Scale(padding=14)),
+        y=alt.Y("yoy_pct:Q", title="change vs a year earlier, %"),
         color=alt.Color("metal:N", title=None, legend=alt.Legend(orient="right")),
         shape=alt.Shape("span:N", title="period"),
         tooltip=["metal:N", "period:N", "span:N", alt.Tooltip("yoy_pct:Q", format="+.1f"), "value:Q", "unit:N",
