@@ -1,4 +1,5 @@
 """Input errors that explain themselves in one sentence (file, row, column, what was expected)."""
+import re
 import sys
 from contextlib import contextmanager
 
@@ -18,7 +19,8 @@ class InputError(Exception):
         message = (": ".join([", ".join(where), what]) if where else what)
         if expected:
             message += f" (expected {expected})"
-        super().__init__(message)
+        # One line, always: parser messages (YAML, pandas) span several lines with a caret drawing.
+        super().__init__(re.sub(r"\s*\n\s*", " ", message).strip())
 
 
 @contextmanager

@@ -194,13 +194,17 @@ def check_hs_code(code: str, *, path, row) -> None:
     code = code.strip()
     if code == "":
         return
-    if not HS_CODE.match(code):
+    if not re.match(r"^\d+(-\d+)?$", code):
         raise InputError(f"HS code '{code}' is not digits", file=path, row=row, column="hs_code",
                          expected="an HS code such as 0303, 8703 or a range 84-90")
     for part in code.split("-"):
+        # checked before the length, so '3' (from '03') is reported as a lost zero, not as "not digits"
         if len(part) % 2:
             raise InputError(f"HS code '{code}' has an odd number of digits — leading zero lost?",
                              file=path, row=row, column="hs_code", expected=f"'0{part}'")
+    if not HS_CODE.match(code):
+        raise InputError(f"HS code '{code}' is too long", file=path, row=row, column="hs_code",
+                         expected="2 to 10 digits per code, e.g. 0303 or 87032342")
 
 
 def check_measure_present(frame: pd.DataFrame, path) -> None:
