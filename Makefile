@@ -47,12 +47,14 @@ $(BUILD)/params.json: FORCE | $(VENV)/.ready
 	@$(call timed,parameter check,$(PY) -m helpers.params --period-end "$(PERIOD_END)" --partner "$(PARTNER)" \
 	  --groups-file "$(GROUPS_FILE)" --claims-file "$(CLAIMS_FILE)" --out $@)
 
-$(BUILD)/raw.ok: $(RAW) | $(VENV)/.ready
-	@$(call timed,raw data checksums,$(PY) -m helpers.provenance)
+# Every input checked before any notebook: checksums, each raw field, cross-row checks, HS-level
+# files, group and claim configs. One line naming file, row and column on failure (exit 2).
+$(BUILD)/inputs.ok: $(RAW) $(GROUPS_FILE) $(CLAIMS_FILE) config/sources.yaml $(SRC) | $(VENV)/.ready
+	@$(call timed,input check,$(PY) -m helpers.check_inputs --groups "$(GROUPS_FILE)" --claims "$(CLAIMS_FILE)")
 	@mkdir -p $(BUILD) && touch $@
 
 # All notebooks run in one kernel (helpers.run_notebooks): one start, one import, data loaded once.
-$(EXECUTED) &: $(NOTEBOOKS) $(BUILD)/params.json $(BUILD)/raw.ok $(SRC)
+$(EXECUTED) &: $(NOTEBOOKS) $(BUILD)/params.json $(BUILD)/inputs.ok $(SRC)
 	@$(PY) -m helpers.run_notebooks $(NOTEBOOKS) --params $(BUILD)/params.json --out $(BUILD)/nb
 
 reports/briefing.html: $(EXECUTED) $(RENDER_SRC) $(BUILD)/chromium.ok

@@ -6,22 +6,29 @@ import subprocess
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+# Inputs of the Makefile's venv target: made old in the copy so make never reinstalls the shared .venv.
+VENV_INPUTS = ("requirements.lock", "pyproject.toml", "scripts/setup_venv.sh")
 
 
-def copy_project(destination: Path) -> Path:
-    files = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, check=True).stdout
-    for name in filter(None, files.decode().split("\0")):
-        target = destination / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(ROOT / name, target)
-    os.symlink(ROOT / ".venv", destination / ".venv")
-    (destination / "build").mkdir(exist_ok=True)
-    for stamp in ("chromium.ok",):  # Chromium was checked for the real tree already
-        if (ROOT / "build" / stamp).exists():
-            shutil.copy2(ROOT / "build" / stamp, destination / "build" / stamp)
-    return destination
+def copy_project(target: Path) -> Path:
+    listed = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, check=True).stdout
+    for name in filter(None, listed.decode("utf-8").split("\0")):
+        source = ROOT / name
+        if not source.is_file():  # deleted in the working tree but not yet in git
+            continue
+        (target / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(source, target / name)
+    (target / ".venv").symlink_to(ROOT / ".venv", target_is_directory=True)
+    for name in VENV_INPUTS:
+        if (target / name).exists():
+            os.utime(target / name, (0, 0))
+    return target
 
 
-def make(project: Path, *args, env=None, timeout=900) -> subprocess.CompletedProcess:
-    return subprocess.run(["make", "--no-print-directory", "-C", str(project), *args], capture_output=True,
-                          text=True, timeout=timeout, env={**os.environ, **(env or {})})
+def make(project: Path, *args, env: dict | None = None, timeout=900) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items()
+             if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "BRIEFING_BUILD_DIR", "BRIEFING_ROOT")}
+    # The editable install points at the working tree's src/: make the copy's own code win.
+    clean.update(PYTHONPATH=str(project / "src"), BRIEFING_ROOT=str(project), **(env or {}))
+    return subprocess.run(["make", "--no-print-directory", "-C", str(project), *args], env=clean,
+                          capture_output=True, text=True, timeout=timeout)

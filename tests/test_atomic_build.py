@@ -10,42 +10,22 @@ The project (its git-tracked files) is copied into a tmp dir with a symlink to t
 3. build/ deleted, full rebuild -> the published outputs must be byte-identical to step 1.
 """
 import hashlib
-import os
 import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 
+from project_copy import copy_project
+from project_copy import make as make_in_copy
+
 ROOT = Path(__file__).resolve().parents[1]
 SECRET = "dummy-key-5f3a9c1e77"
 TOTALS = Path("data/raw/gacc_cn_ru_totals.csv")
-# Inputs of the Makefile's venv target: made old in the copy so make never reinstalls the shared .venv.
-VENV_INPUTS = ("requirements.lock", "pyproject.toml", "scripts/setup_venv.sh")
-
-
-def copy_project(target: Path) -> Path:
-    listed = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, check=True).stdout
-    for name in filter(None, listed.decode("utf-8").split("\0")):
-        source = ROOT / name
-        if not source.is_file():  # deleted in the working tree but not yet in git
-            continue
-        (target / name).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(source, target / name)
-    (target / ".venv").symlink_to(ROOT / ".venv", target_is_directory=True)
-    for name in VENV_INPUTS:
-        if (target / name).exists():
-            os.utime(target / name, (0, 0))
-    return target
 
 
 def make(project: Path, *args, timeout=900) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "BRIEFING_BUILD_DIR", "BRIEFING_ROOT")}
-    # The editable install points at the working tree's src/: make the copy's own code win.
-    env.update(PYTHONPATH=str(project / "src"), BRIEFING_ROOT=str(project), COMTRADE_API_KEY=SECRET)
-    return subprocess.run(["make", "--no-print-directory", "-C", str(project), *args], env=env,
-                          capture_output=True, text=True, timeout=timeout)
+    return make_in_copy(project, *args, env={"COMTRADE_API_KEY": SECRET}, timeout=timeout)
 
 
 def published(project: Path) -> dict[str, str]:
