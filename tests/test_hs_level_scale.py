@@ -30,3 +30,13 @@ def test_columnar_path_matches_row_reader(tmp_path):
     assert monthly_sums(columnar) == monthly_sums(row_by_row)
     assert set(columnar.partner) == {"RU"} and set(columnar.publisher) == {"UN Comtrade"}
     assert round(monthly_sums(columnar)[("8703", "export", "2023-03")], 6) == 812.345679
+
+
+def test_briefing_group_sums_equal_duckdb_group_aggregates():
+    from helpers.hs_store import group_aggregates, groups_from_code_sums, partner_code_sums
+    groups = {"vehicles": ["8701", "8703", "8704"], "cars": ["8703"]}
+    code_sums = partner_code_sums(FIXTURE, 643, ["8701", "8703", "8704"])
+    ours = groups_from_code_sums(code_sums, groups)
+    reference = group_aggregates(FIXTURE, 643, groups)
+    pd.testing.assert_frame_equal(ours.round(6), reference.round(6))
+    assert set(ours.group) == {"vehicles", "cars"} and ours.value_usd_mn.gt(0).all()

@@ -329,6 +329,27 @@ def partner_code_sums(source: PathLike | Iterable[PathLike], partner_code: int, 
         con.close()
 
 
+def groups_from_code_sums(code_sums: pd.DataFrame, groups: Mapping[str, Sequence[str]],
+                          period_from: str | None = None, period_to: str | None = None) -> pd.DataFrame:
+    """Group totals from `partner_code_sums` output (a small frame): what the briefing computes.
+
+    Same columns and order as `group_aggregates`, so the briefing's own path can be benchmarked
+    and checked against the pandas baseline.
+    """
+    groups = _check_groups(groups)
+    p_from, p_to = _period_int(period_from, 0), _period_int(period_to, 999999)
+    sums = code_sums.loc[code_sums.period.between(p_from, p_to)]
+    parts = []
+    for name, prefixes in groups.items():
+        rows = sums.loc[sums.cmdCode.str.startswith(tuple(prefixes))]
+        part = rows.groupby(["flowCode", "period"], as_index=False).agg(
+            v=("value_usd_mn", "sum"), n=("rows", "sum"), n_len=("cmdCode", lambda c: c.str.len().nunique()))
+        parts.append(part.assign(group=name, v=part.v * 1e6))
+    frame = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(
+        columns=["group", "flowCode", "period", "v", "n", "n_len"])
+    return _finish(frame, None)
+
+
 def _finish(df: pd.DataFrame, code_length: int | None) -> pd.DataFrame:
     """Common tail of both paths: level check, names, types, deterministic order."""
     if code_length is None and len(df) and (df["n_len"] > 1).any():
