@@ -68,7 +68,7 @@ fetch: $(VENV)/.ready
 	$(PY) -m helpers.fetch --partner "$(PARTNER)" --from "$(FROM)" --to "$(TO)"
 
 bench: $(VENV)/.ready
-	$(PY) scripts/bench.py --rows 10000000 --out BENCHMARKS.md --report-timing --report-cmd "$(MAKE) report" \
+	$(PY) scripts/bench.py --rows 10000000 --out BENCHMARKS.md --report-timing --report-cmd "make report" \
 	  --report-prep "rm -rf build/nb build/stage build/figures build/params.json build/inputs.ok reports/briefing.html"
 
 clean:
