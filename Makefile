@@ -16,8 +16,8 @@ BUILD := build
 NOTEBOOKS := $(sort $(wildcard notebooks/[0-9]*.ipynb))
 EXECUTED := $(patsubst notebooks/%.ipynb,$(BUILD)/nb/%.ipynb,$(NOTEBOOKS))
 RAW := $(wildcard data/raw/*.csv data/raw/*.meta.json data/raw/comtrade/* data/raw/gacc/*)
-SRC := $(wildcard src/helpers/*.py) $(wildcard config/*)
-RENDER_SRC := $(wildcard src/helpers/templates/*)
+SRC := $(wildcard src/helpers/*.py src/helpers/*/*.py) $(wildcard config/*)
+RENDER_SRC := $(wildcard src/helpers/report/templates/*)
 export BRIEFING_ROOT := $(CURDIR)
 export BRIEFING_BUILD_DIR := $(CURDIR)/$(BUILD)
 export PYTHONHASHSEED := 0
@@ -44,22 +44,22 @@ timed = start=$$EPOCHREALTIME; $(2); status=$$?; \
 
 # Checked on every run; rewritten only when a value changes, so dependents rebuild only then.
 $(BUILD)/params.json: FORCE | $(VENV)/.ready
-	@$(call timed,parameter check,$(PY) -m helpers.params --period-end "$(PERIOD_END)" --partner "$(PARTNER)" \
+	@$(call timed,parameter check,$(PY) -m helpers.pipeline.params --period-end "$(PERIOD_END)" --partner "$(PARTNER)" \
 	  --groups-file "$(GROUPS_FILE)" --claims-file "$(CLAIMS_FILE)" --out $@)
 
 # Every input checked before any notebook: checksums, each raw field, cross-row checks, HS-level
 # files, group and claim configs. One line naming file, row and column on failure (exit 2).
 $(BUILD)/inputs.ok: $(RAW) $(GROUPS_FILE) $(CLAIMS_FILE) config/sources.yaml $(SRC) | $(VENV)/.ready
-	@$(call timed,input check,$(PY) -m helpers.check_inputs --groups "$(GROUPS_FILE)" --claims "$(CLAIMS_FILE)")
+	@$(call timed,input check,$(PY) -m helpers.pipeline.check_inputs --groups "$(GROUPS_FILE)" --claims "$(CLAIMS_FILE)")
 	@mkdir -p $(BUILD) && touch $@
 
-# All notebooks run in one kernel (helpers.run_notebooks): one start, one import, data loaded once.
+# All notebooks run in one kernel (helpers.pipeline.run_notebooks): one start, one import, data loaded once.
 $(EXECUTED) &: $(NOTEBOOKS) $(BUILD)/params.json $(BUILD)/inputs.ok $(SRC)
-	@$(PY) -m helpers.run_notebooks $(NOTEBOOKS) --params $(BUILD)/params.json --out $(BUILD)/nb
+	@$(PY) -m helpers.pipeline.run_notebooks $(NOTEBOOKS) --params $(BUILD)/params.json --out $(BUILD)/nb
 
 reports/briefing.html: $(EXECUTED) $(RENDER_SRC) $(BUILD)/chromium.ok
-	@$(PY) -m helpers.render --notebooks $(EXECUTED) --params $(BUILD)/params.json --out $(BUILD)/stage
-	@$(PY) -m helpers.publish $(BUILD)/stage reports
+	@$(PY) -m helpers.report.render --notebooks $(EXECUTED) --params $(BUILD)/params.json --out $(BUILD)/stage
+	@$(PY) -m helpers.report.publish $(BUILD)/stage reports
 
 test: $(VENV)/.ready $(BUILD)/chromium.ok
 	$(PY) -m pytest -q

@@ -9,37 +9,40 @@ groups_file = "config/commodity_groups.yaml"
 claims_file = "config/claims.yaml"
 '''
 
-SETUP = '''from helpers.briefing import setup_section
-ctx = setup_section(period_end=period_end, partner=partner, groups_file=groups_file, claims_file=claims_file)'''
+SETUP = '''from helpers.sections.section import open_section
+section = open_section(period_end=period_end, partner=partner, groups_file=groups_file, claims_file=claims_file)'''
 
 NOTEBOOKS = {
     "01_headline": [
         ("code", PARAMETERS, ["parameters"]),
         ("code", SETUP, []),
         ("md", "## Headline: trade turnover", []),
-        ("code", '''from helpers.headline import annual_turnover, ytd_view, headline_text
-annual = annual_turnover(ctx.customs, ctx.period_end)
-comparison = ytd_view(ctx.customs, ctx.period_end)
-ctx.show_markdown(headline_text(annual, comparison, ctx.period_end, ctx.partner_name))''', []),
-        ("code", '''from helpers.headline import annual_chart
-ctx.figure(annual_chart(annual), "f1-annual-turnover", annual,
-           title="Annual China–" + ctx.partner_name + " trade, US$ billion",
+        ("code", '''from helpers.model.turnover import annual_turnover, ytd_view
+from helpers.sections.headline import headline_text
+annual = annual_turnover(section.customs, section.period_end)
+comparison = ytd_view(section.customs, section.period_end)
+section.show_markdown(headline_text(annual, comparison, section.period_end, section.partner_name))''', []),
+        ("code", '''from helpers.sections.headline import annual_chart
+section.figure(annual_chart(annual), "f1-annual-turnover", annual,
+           title="Annual China–" + section.partner_name + " trade, US$ billion",
            caption="GACC annual figures as first reported (exports = China's exports to the partner). "
                    "Years with only a yuan figure or no published US$ figure are left out, not estimated.")''', []),
-        ("code", '''from helpers.headline import monthly_view, monthly_chart
-monthly = monthly_view(ctx.customs, ctx.period_end)
-ctx.figure(monthly_chart(monthly), "f2-monthly-turnover", monthly,
+        ("code", '''from helpers.model.turnover import monthly_view
+from helpers.sections.headline import monthly_chart
+monthly = monthly_view(section.customs, section.period_end)
+section.figure(monthly_chart(monthly), "f2-monthly-turnover", monthly,
            title="Monthly turnover and year-on-year change",
            caption="Light bars are derived as the difference of two consecutive year-to-date releases; "
                    "the gold bar spans January–February, which GACC publishes as one figure (height = "
                    "per-month average). Missing months are gaps: no outlet reported them.")''', []),
-        ("code", '''from helpers.headline import ytd_chart, ytd_long
-ytd_levels = ytd_long(comparison, ctx.period_end)
-ctx.figure(ytd_chart(ytd_levels, ctx.period_end), "f3-ytd-comparison", ytd_levels,
-           title=ctx.span_label + " vs the same months a year earlier",
+        ("code", '''from helpers.model.turnover import ytd_long
+from helpers.sections.headline import ytd_chart
+ytd_levels = ytd_long(comparison, section.period_end)
+section.figure(ytd_chart(ytd_levels, section.period_end), "f3-ytd-comparison", ytd_levels,
+           title=section.span_label + " vs the same months a year earlier",
            caption="Published y/y is GACC's (against its revised prior-year figure); y/y from levels divides the "
                    "two published levels. Both are shown; neither is corrected.")
-ctx.show_table(ctx.ytd_table(comparison), "t-ytd-comparison", "Year-to-date levels and both year-on-year rates")''', []),
+section.show_table(section.ytd_table(comparison), "t-ytd-comparison", "Year-to-date levels and both year-on-year rates")''', []),
     ],
 }
 
@@ -48,25 +51,27 @@ NOTEBOOKS["00_key_findings"] = [
     ("code", PARAMETERS, ["parameters"]),
     ("code", SETUP, []),
     ("md", "## Key findings", []),
-    ("code", '''from helpers.findings import key_findings
-ctx.show_markdown(key_findings(ctx))''', []),
+    ("code", '''from helpers.sections.findings import key_findings
+section.show_markdown(key_findings(section))''', []),
 ]
 
 NOTEBOOKS["02_commodities"] = [
     ("code", PARAMETERS, ["parameters"]),
     ("code", SETUP, []),
     ("md", "## Commodities", []),
-    ("code", '''from helpers.commodities import period_changes, commodities_text, changes_chart
-changes = period_changes(ctx.resolved_groups, ctx.groups, ctx.period_end, ctx.hs_rows, ctx.partner_code)
-ctx.show_markdown(commodities_text(changes, ctx.span_label))
-ctx.figure(changes_chart(changes, ctx.span_label), "f4-commodity-changes", changes,
-           title="Change by commodity group, " + ctx.span_label + " vs a year earlier",
+    ("code", '''from helpers.model.groups import period_changes
+from helpers.sections.commodities import commodities_text, changes_chart
+changes = period_changes(section.resolved_groups, section.groups, section.period_end, section.hs_rows, section.partner_code)
+section.show_markdown(commodities_text(changes, section.span_label))
+section.figure(changes_chart(changes, section.span_label), "f4-commodity-changes", changes,
+           title="Change by commodity group, " + section.span_label + " vs a year earlier",
            caption="Groups from config/commodity_groups.yaml. Groups with no published figure for the period "
                    "are listed, not dropped. Basis: published y/y, computed from two published levels, or an "
                    "exact HS-level sum when HS-level raw data covers the period.")''', []),
-    ("code", '''from helpers.commodities import metals_over_time, metals_chart
-metals = metals_over_time(ctx.resolved_groups, ctx.groups, ctx.period_end)
-ctx.figure(metals_chart(metals), "f5-metals", metals,
+    ("code", '''from helpers.model.groups import metals_over_time
+from helpers.sections.commodities import metals_chart
+metals = metals_over_time(section.resolved_groups, section.groups, section.period_end)
+section.figure(metals_chart(metals), "f5-metals", metals,
            title="Russian aluminium, copper and nickel sold to China: published changes",
            caption="Each point is a y/y change an outlet reported (value or quantity; month, January–month or "
                    "year). Figures published only as multiples (\\"2.8 times\\") stay in the data table, unconverted.")''', []),
@@ -76,38 +81,39 @@ NOTEBOOKS["04_claim_check"] = [
     ("code", PARAMETERS, ["parameters"]),
     ("code", SETUP, []),
     ("md", "## Claim check: the story's figures against the data", []),
-    ("code", '''from helpers.findings import claim_table
-claims = claim_table(ctx)
-ctx.show_markdown(ctx.claims_intro(claims))
-ctx.show_table(ctx.claims_display(claims), "t-claim-check", "Every figure the story printed, what the data gives, and a verdict")''', []),
+    ("code", '''from helpers.sections.findings import claim_table
+claims = claim_table(section)
+section.show_markdown(section.claims_intro(claims))
+section.show_table(section.claims_display(claims), "t-claim-check", "Every figure the story printed, what the data gives, and a verdict")''', []),
 ]
 
 NOTEBOOKS["05_methods"] = [
     ("code", PARAMETERS, ["parameters"]),
     ("code", SETUP, []),
     ("md", "## Data and methods", []),
-    ("code", '''from helpers.methods import methods_text, derived_months, conflicts_table, reconciliation_tables, groups_table
-ctx.show_markdown(methods_text(ctx))
-ctx.show_table(groups_table(ctx.groups), "t-groups", "Commodity groups (config/commodity_groups.yaml)")
-ctx.show_table(derived_months(ctx), "t-derived-months", "Months derived from two year-to-date releases, and gaps")
-ctx.show_table(conflicts_table(ctx), "t-conflicts", "Where outlets disagree beyond rounding, and which figure is used")
-flows_check, months_check = reconciliation_tables(ctx)
-ctx.show_table(flows_check, "t-flows-add-up", "Reconciliation: exports + imports vs turnover")
-ctx.show_table(months_check, "t-months-vs-ytd", "Reconciliation: sum of published months vs published January–month")''', []),
+    ("code", '''from helpers.sections.methods import methods_text, derived_months, conflicts_table, reconciliation_tables, groups_table
+section.show_markdown(methods_text(section))
+section.show_table(groups_table(section.groups), "t-groups", "Commodity groups (config/commodity_groups.yaml)")
+section.show_table(derived_months(section), "t-derived-months", "Months derived from two year-to-date releases, and gaps")
+section.show_table(conflicts_table(section), "t-conflicts", "Where outlets disagree beyond rounding, and which figure is used")
+flows_check, months_check = reconciliation_tables(section)
+section.show_table(flows_check, "t-flows-add-up", "Reconciliation: exports + imports vs turnover")
+section.show_table(months_check, "t-months-vs-ytd", "Reconciliation: sum of published months vs published January–month")''', []),
 ]
 
 NOTEBOOKS["03_context"] = [
     ("code", PARAMETERS, ["parameters"]),
     ("code", SETUP, []),
     ("md", "## Context: the economies and the car market", []),
-    ("code", '''from helpers.context import context_facts, car_share_view, gdp_view, gdp_ratios, context_text
-facts = context_facts()
-car_share = car_share_view(facts)
+    ("code", '''from helpers.model.context_facts import car_share_view, gdp_view, gdp_ratios
+from helpers.sections.context import context_text
+facts = section.context_facts
+car_share = car_share_view(facts, section.story["invasion_month"])
 gdp = gdp_view(facts)
 ratios = gdp_ratios(gdp)
-ctx.show_markdown(context_text(car_share, ratios, ctx.period_end))''', []),
-    ("code", '''from helpers.context import car_share_chart
-ctx.figure(car_share_chart(car_share), "f6-chinese-car-share", car_share,
+section.show_markdown(context_text(car_share, ratios, section.period_end))''', []),
+    ("code", '''from helpers.sections.context import car_share_chart
+section.figure(car_share_chart(car_share, section.story["published"]), "f6-chinese-car-share", car_share,
            title="Chinese brands' share of Russia's new-car market, %",
            caption="Each point is one published figure, coloured by what it covers (a month, part of a year, a year). "
                    "Open markers are values published as phrases (e.g. 'less than 10'), plotted at the number they "
@@ -115,23 +121,27 @@ ctx.figure(car_share_chart(car_share), "f6-chinese-car-share", car_share,
                    "Sources measure slightly different markets (Autostat: passenger cars; AEB: cars and light "
                    "commercial vehicles). Figures without a stated year are in the CSV, not plotted. All figures "
                    "in the data are shown, whatever the reporting period.")''', []),
-    ("code", '''from helpers.context import gdp_figure_data, gdp_chart, claim_by_id
-claims_config = ctx.claims_config
+    ("code", '''from helpers.claims.verdicts import claim_by_id
+from helpers.model.context_facts import gdp_figure_data
+from helpers.sections.context import gdp_chart
+claims_config = section.claims_config
 gdp_data = gdp_figure_data(gdp, ratios)
-ctx.figure(gdp_chart(gdp_data, claim_by_id(claims_config, "economy_ratio")["story"]["ratio"]), "f7-gdp-ratio", gdp_data,
+section.figure(gdp_chart(gdp_data, claim_by_id(claims_config, "economy_ratio")["story"]["ratio"]), "f7-gdp-ratio", gdp_data,
            title="Nominal GDP of China and Russia (US$ trillion) and their ratio",
            caption="Top: every published GDP figure, by source; the tooltip gives source, release or publication "
                    "date, and outlet. Bottom: China ÷ Russia. Filled points divide two figures from the same "
                    "source and vintage; hollow points mix vintages and are labelled so (only for years with no "
                    "same-vintage pair). The dashed gold line is the story's multiple.")''', []),
     ("md", "### Machine tools", []),
-    ("code", '''from helpers.context import machine_tool_production, machine_tool_table, machine_tools_text
+    ("code", '''from helpers.model.context_facts import machine_tool_production, machine_tool_table
+from helpers.sections.context import machine_tools_text
 production = machine_tool_production(facts)
-ctx.show_table(machine_tool_table(production), "t-machine-tools", "Machine-tool production figures in the data, as published")
-ctx.show_markdown(machine_tools_text(production, claim_by_id(claims_config, "machine_tools")))''', []),
-    ("code", '''from helpers.context import key_rate_path, key_rate_chart
-key_rate = key_rate_path(facts)
-ctx.figure(key_rate_chart(key_rate), "f8-key-rate", key_rate,
+section.show_table(machine_tool_table(production), "t-machine-tools", "Machine-tool production figures in the data, as published")
+section.show_markdown(machine_tools_text(production, claim_by_id(claims_config, "machine_tools")))''', []),
+    ("code", '''from helpers.model.context_facts import key_rate_path
+from helpers.sections.context import key_rate_chart
+key_rate = key_rate_path(facts, section.story["published"])
+section.figure(key_rate_chart(key_rate, section.story["published"]), "f8-key-rate", key_rate,
            title="Bank of Russia key rate, % a year",
            caption="Step path through the decisions in the data (the earliest is from mid-2023); a decision whose "
                    "exact date the source did not give is plotted at the start of its month (see tooltip). The gold "

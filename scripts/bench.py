@@ -1,4 +1,4 @@
-"""Benchmark of the HS-level scale path (helpers.hs_store) against a plain pandas baseline.
+"""Benchmark of the HS-level scale path (helpers.sources.hs_scan) against a plain pandas baseline.
 
     .venv/bin/python scripts/bench.py [--rows 10000000] [--seed 20250701] [--out BENCHMARKS.md]
                                       [--report-timing [--report-cmd "make report"]
@@ -9,7 +9,7 @@ monthly CSV — China (156) as reporter, 200 partners, ~5000 HS6 codes (with lea
 codes of the briefing's groups, so Russia=643 has rows for them), 12 months, both flows — then
 measures, each variant in its own subprocess (wall time of the call, wall time of the process,
 peak RSS = VmHWM of that child, read from /proc/self/status after the call):
-  pandas_csv      the baseline: pandas.read_csv + filter + groupby (helpers.hs_store.pandas_group_aggregates)
+  pandas_csv      the baseline: pandas.read_csv + filter + groupby (helpers.sources.hs_scan.pandas_group_aggregates)
   duckdb_csv      group_aggregates straight on the raw CSV (no ingest): the like-for-like comparison
   ingest          ingest_comtrade_csv CSV -> Parquet (one-time cost, forced)
   duckdb_parquet  group_aggregates on the existing Parquet (every later run)
@@ -186,7 +186,7 @@ def period_bounds(rows: int) -> tuple[str, str]:
 def _pyarrow_frame(table):
     """Store-shaped small arrow table -> the frame hs_store._finish expects, via pandas."""
     import pandas as pd
-    from helpers import hs_store
+    import bench_engines as hs_store
 
     df = table.to_pandas()
     df["cmdCode"] = df["cmdCode"].astype(str)
@@ -215,7 +215,7 @@ def _arrow_filter(p_from: int, p_to: int):
 def run_worker(kind: str, csv_path: Path, parquet_path: Path, result_path: Path,
                p_from: str, p_to: str) -> None:
     t_start = time.perf_counter()
-    from helpers import hs_store
+    import bench_engines as hs_store
 
     t0 = time.perf_counter()
     res = None
@@ -224,7 +224,7 @@ def run_worker(kind: str, csv_path: Path, parquet_path: Path, result_path: Path,
     elif kind == "duckdb_csv":
         res = hs_store.group_aggregates(csv_path, RUSSIA, GROUPS, p_from, p_to)
     elif kind == "briefing_csv":
-        # What the briefing runs on a large Comtrade CSV (helpers.hs_level.comtrade_code_sums):
+        # What the briefing runs on a large Comtrade CSV (helpers.sources.hs_level.comtrade_code_sums):
         # DuckDB keeps the partner's rows for the groups' codes, per code and month; groups are summed after.
         prefixes = sorted({code for codes in GROUPS.values() for code in codes})
         code_sums = hs_store.partner_code_sums(csv_path, RUSSIA, prefixes)
@@ -301,7 +301,7 @@ def run_in_subprocess(kind: str, csv_path: Path, parquet_path: Path, p_from: str
 # ----------------------------------------------------------------------------------------------
 # report
 
-from helpers.hs_store import STORE_COLUMNS  # noqa: E402  (after ROOT; installed package)
+from helpers.sources.hs_scan import STORE_COLUMNS  # noqa: E402  (after ROOT; installed package)
 
 
 def summarize(reps: list[dict]) -> dict:
@@ -476,7 +476,7 @@ def write_markdown(out: Path, args, csv_path: Path, gen_s, runs, checks, speedup
         "pyarrow_csv": "pyarrow.csv streaming reader + filter + pandas groupby",
     }
     lines = [
-        "# Benchmark: HS-level scale path (`helpers.hs_store`)",
+        "# Benchmark: HS-level scale path (`helpers.sources.hs_scan`)",
         "",
         f"Date: {dt.date.today().isoformat()}. Data: **SYNTHETIC** Comtrade-format monthly CSV "
         f"(`build/bench/{csv_path.name}`, {args.rows:,} rows, {size_mb:,.0f} MB; seed {args.seed}; "
@@ -530,7 +530,7 @@ def write_markdown(out: Path, args, csv_path: Path, gen_s, runs, checks, speedup
         "",
         "What \"project path\" means here: the headline (`project_s`, the last line `bench.py` "
         "prints) times the code `make report` runs when a Comtrade CSV is large "
-        "(`helpers.hs_level.comtrade_code_sums` → `hs_store.partner_code_sums`): DuckDB streams the raw "
+        "(`helpers.sources.hs_level.comtrade_code_sums` → `hs_store.partner_code_sums`): DuckDB streams the raw "
         "CSV once, keeps the partner's rows for the groups' HS codes, per code and month, and the groups "
         "are summed from that small result. No Parquet is written on this path. The ingest-to-Parquet "
         f"route is measured too: cold (ingest {ing['call_s']:.2f} s + query) it costs "

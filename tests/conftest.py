@@ -1,7 +1,7 @@
 """Shared fixtures: the vendored customs data, loaded once per test session."""
 import pytest
 
-from helpers.customs import load_customs
+from helpers.sections.data import load_customs
 
 
 @pytest.fixture(scope="session")

@@ -2,7 +2,7 @@
 
 Every case copies data/raw's three CSVs and sidecars into a tmp dir, breaks ONE thing, re-seals the
 sidecar's sha256 (unless the case is about checksums, so each case tests what it claims) and runs
-`python -m helpers.check_inputs`. It must exit 2 with one line naming the file, the row, the column
+`python -m helpers.pipeline.check_inputs`. It must exit 2 with one line naming the file, the row, the column
 (or parameter) and what was expected. Recoverable oddities must pass and be reported.
 """
 import csv
@@ -19,9 +19,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from helpers import check_inputs, params
-from helpers.customs import load_customs_uncached
-from helpers.paths import CONFIG_DIR, PROJECT_ROOT, RAW_DIR
+from helpers.pipeline import check_inputs, params
+from helpers.sections.data import load_customs_uncached
+from helpers.core.paths import CONFIG_DIR, PROJECT_ROOT, RAW_DIR
 
 TOTALS, COMMODITIES, CONTEXT = "gacc_cn_ru_totals.csv", "gacc_cn_ru_commodities.csv", "context_facts.csv"
 VENDORED = (TOTALS, COMMODITIES, CONTEXT)
@@ -315,7 +315,7 @@ def test_command_line_exit_code_and_single_line(tmp_path):
     raw = copy_raw(tmp_path)
     set_cell(raw / TOTALS, 307, "value_usd_mn", "1,234.5")
     reseal(raw / TOTALS)
-    result = subprocess.run([sys.executable, "-m", "helpers.check_inputs", "--raw-dir", str(raw)],
+    result = subprocess.run([sys.executable, "-m", "helpers.pipeline.check_inputs", "--raw-dir", str(raw)],
                             capture_output=True, text=True, cwd=PROJECT_ROOT)
     assert result.returncode == 2
     assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
@@ -328,7 +328,7 @@ def test_vendored_inputs_pass(capsys):
     assert out.strip().splitlines()[-1].startswith("inputs ok: totals 435 rows, commodities 433 rows, context 200 rows")
 
 
-# --------------------------------------------------------------------------- parameters (helpers.params)
+# --------------------------------------------------------------------------- parameters (helpers.pipeline.params)
 PARAM_CASES = [
     ("unknown-partner", ["--partner", "Atlantis"], ["PARTNER 'Atlantis' has no data in data/raw", "valid values:", "Russia"]),
     ("period-end-malformed", ["--period-end", "2025-7"],

@@ -11,7 +11,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from helpers.browser_check import check_page
+from helpers.report.browser_check import check_page
 
 ROOT = Path(__file__).resolve().parents[1]
 FIGURE_IDS = ["f1-annual-turnover", "f2-monthly-turnover", "f3-ytd-comparison", "f4-commodity-changes",

@@ -9,8 +9,8 @@ import pytest
 
 from briefing_fixture import (ABOUT, FIGURE_IDS, MARKER, PARAMS, skip_without_chromium,
                               write_fixture)
-from helpers.browser_check import check_page
-from helpers.render import render_briefing
+from helpers.report.browser_check import check_page
+from helpers.report.page import render_briefing
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "build" / "test-artifacts"
 

@@ -4,11 +4,11 @@ from pathlib import Path
 import pytest
 import yaml
 
-from helpers.briefing import setup_section
-from helpers.claims import load_claims
-from helpers.commodities import load_groups, period_changes, resolve_groups
-from helpers.errors import InputError
-from helpers.findings import claim_table
+from helpers.sections.section import open_section as setup_section
+from helpers.model.groups import period_changes, resolve_groups
+from helpers.sources.configs import load_claims, load_groups
+from helpers.core.errors import InputError
+from helpers.sections.findings import claim_table
 
 
 @pytest.fixture(scope="module")

@@ -6,11 +6,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from helpers import comtrade
-from helpers.comtrade import (ComtradeConnectionError, ComtradeError, fetch_comtrade, month_range,
-                              plan_chunks, read_comtrade_records)
-from helpers.hs_level import TIDY_COLUMNS, load_hs_level
-from helpers.partners import resolve_partner
+from helpers.fetch import comtrade_api as comtrade
+from helpers.fetch.comtrade_api import (ComtradeConnectionError, ComtradeError, fetch_comtrade, month_range,
+                                        plan_chunks)
+from helpers.sources.comtrade import read_comtrade_records
+from helpers.sources.hs_level import TIDY_COLUMNS, load_hs_level
+from helpers.sources.partners import resolve_partner
 
 FIXTURES = Path(__file__).parent / "fixtures" / "hs_level"
 DUMMY_KEY = "dummy-key-123456"

@@ -5,13 +5,16 @@ import math
 import pandas as pd
 import pytest
 
-from helpers.config import read_yaml
-from helpers.context import (VERDICTS, car_share_view, claim_span, context_claims, context_facts, context_text,
-                             first_month_above, gdp_figure_data, gdp_ratios, gdp_view, key_rate_path,
-                             machine_tool_production, machine_tools_check, phrase_value, car_share_chart,
-                             gdp_chart, key_rate_chart)
-from helpers.figures import build_figure
-from helpers.paths import CONFIG_DIR
+from helpers.core.yaml_config import read_yaml
+from helpers.claims.context import context_claims
+from helpers.claims.verdicts import VERDICTS
+from helpers.model.context_facts import (car_share_view, claim_span, first_month_above, gdp_figure_data, gdp_ratios,
+                                         gdp_view, key_rate_path, machine_tool_production, machine_tools_check,
+                                         phrase_value)
+from helpers.sections.context import car_share_chart, context_text, gdp_chart, key_rate_chart
+from helpers.sections.data import context_facts
+from helpers.report.figures import build_figure
+from helpers.core.paths import CONFIG_DIR
 
 
 @pytest.fixture(scope="module")
@@ -32,7 +35,7 @@ def test_phrases_stay_phrases():
 
 
 def test_july_2023_is_first_month_above_half(facts):
-    view = car_share_view(facts)
+    view = car_share_view(facts, "2022-02")
     first = first_month_above(view, 50)
     assert first.date[:7] == "2023-07"
     assert first.share_pct == 51.8
@@ -43,7 +46,7 @@ def test_july_2023_is_first_month_above_half(facts):
 
 
 def test_less_than_10_is_kept_as_a_bound(facts):
-    view = car_share_view(facts)
+    view = car_share_view(facts, "2022-02")
     row = view.loc[view.value_as_published == "less than 10%"].iloc[0]
     assert row.value_kind == "upper bound" and row.share_pct == 10 and row.before_invasion
     assert row.marker.startswith("phrase")
@@ -76,7 +79,7 @@ def test_mixed_vintage_ratio_is_always_labelled(facts):
 
 
 def test_context_claim_verdicts(facts, claims_config):
-    claims = context_claims(claims_config, "2025-07").set_index("claim_id")
+    claims = context_claims(claims_config, facts).set_index("claim_id")
     assert list(claims.index) == ["economy_ratio", "car_market_share", "machine_tools"]
     assert set(claims.verdict) <= set(VERDICTS)
     assert claims.loc["economy_ratio", "verdict"] == "consistent"      # 8.81x for 2023, not 2024
@@ -99,7 +102,7 @@ def test_machine_tools_has_no_2021_to_2024_series(facts, claims_config):
 
 
 def test_key_rate_path_steps(facts):
-    path = key_rate_path(facts)
+    path = key_rate_path(facts, "2025-08-28")
     assert path.date.is_monotonic_increasing
     assert path.rate_pct.max() == 21
     assert path.loc[path.date == "2025-06-06", "rate_pct"].item() == 20
@@ -107,12 +110,12 @@ def test_key_rate_path_steps(facts):
 
 @pytest.mark.parametrize("period_end", ["2021-02", "2023-07", "2025-07", "2026-02"])
 def test_section_works_for_any_period(facts, claims_config, period_end, tmp_path):
-    view, gdp = car_share_view(facts), gdp_view(facts)
+    view, gdp = car_share_view(facts, "2022-02"), gdp_view(facts)
     ratios = gdp_ratios(gdp)
     assert period_end in context_text(view, ratios, period_end)
-    assert len(context_claims(claims_config, period_end)) == 3
+    assert len(context_claims(claims_config, facts)) == 3
     data = gdp_figure_data(gdp, ratios)
-    build_figure(car_share_chart(view), "f6-chinese-car-share", view, "t", "c", tmp_path)
+    build_figure(car_share_chart(view, "2025-08-28"), "f6-chinese-car-share", view, "t", "c", tmp_path)
     build_figure(gdp_chart(data, 9), "f7-gdp-ratio", data, "t", "c", tmp_path)
-    path = key_rate_path(facts)
-    build_figure(key_rate_chart(path), "f8-key-rate", path, "t", "c", tmp_path)
+    path = key_rate_path(facts, "2025-08-28")
+    build_figure(key_rate_chart(path, "2025-08-28"), "f8-key-rate", path, "t", "c", tmp_path)

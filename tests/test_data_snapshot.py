@@ -4,10 +4,11 @@ from pathlib import Path
 
 import pytest
 
-from helpers.headline import annual_turnover, headline_text, record_year, ytd_view
-from helpers.provenance import VENDORED_FILES, read_sidecar, sha256_of, verify_vendored
-from helpers.paths import RAW_DIR
-from helpers.series import ytd_comparison
+from helpers.model.turnover import annual_turnover, record_year, ytd_view
+from helpers.sections.headline import headline_text
+from helpers.sources.provenance import VENDORED_FILES, read_sidecar, sha256_of, verify_vendored
+from helpers.core.paths import RAW_DIR
+from helpers.model.series import ytd_comparison
 
 
 def test_sidecars_match_vendored_files():
@@ -73,8 +74,8 @@ def test_full_year_2025_uses_first_release_not_outlier(customs):
 def test_fetched_snapshot_edited_after_download_is_refused(tmp_path):
     import json
     import shutil
-    from helpers.errors import InputError
-    from helpers.provenance import verify_snapshots
+    from helpers.core.errors import InputError
+    from helpers.sources.provenance import verify_snapshots
     (tmp_path / "comtrade").mkdir()
     snapshot = tmp_path / "comtrade" / "cn_ru_2025.csv"
     snapshot.write_text("period,cmdCode,primaryValue\n202501,8703,100\n", encoding="utf-8")

@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import fetch
+from helpers.fetch import cli as fetch
 from test_comtrade import DUMMY_KEY, FakeClient
 
 

@@ -3,8 +3,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from helpers.gacc_exports import GaccFormatError, read_gacc_english_table, read_gacc_export
-from helpers.hs_level import TIDY_COLUMNS, coverage, load_hs_level
+from helpers.sources.gacc_exports import GaccFormatError, read_gacc_english_table, read_gacc_export
+from helpers.sources.hs_level import TIDY_COLUMNS, coverage, load_hs_level
 
 FIXTURES = Path(__file__).parent / "fixtures" / "hs_level"
 GBK_FILE = FIXTURES / "gacc_出口_俄罗斯_202401-202402_gbk.csv"

@@ -1,9 +1,10 @@
 """Exact rebuild: with HS-level data present, the vehicles claim uses the sum of 8701+8703+8704."""
 from pathlib import Path
 
-from helpers.claims import check_group_change, load_claims
-from helpers.commodities import group_change, load_groups, resolve_groups
-from helpers.hs_level import load_hs_level
+from helpers.claims.customs import check_group_change
+from helpers.model.groups import group_change, resolve_groups
+from helpers.sources.configs import load_claims, load_groups
+from helpers.sources.hs_level import load_hs_level
 
 FIXTURE_RAW = Path(__file__).parent / "fixtures" / "hs_level" / "raw"  # SYNTHETIC test data
 

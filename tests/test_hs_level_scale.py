@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from helpers.hs_level import load_hs_level
+from helpers.sources.hs_level import load_hs_level
 
 FIXTURE = Path(__file__).parent / "fixtures" / "hs_level" / "comtrade_cn_ru_2023.csv"  # SYNTHETIC test data
 
@@ -33,7 +33,9 @@ def test_columnar_path_matches_row_reader(tmp_path):
 
 
 def test_briefing_group_sums_equal_duckdb_group_aggregates():
-    from helpers.hs_store import group_aggregates, groups_from_code_sums, partner_code_sums
+    import sys
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
+    from bench_engines import group_aggregates, groups_from_code_sums, partner_code_sums
     groups = {"vehicles": ["8701", "8703", "8704"], "cars": ["8703"]}
     code_sums = partner_code_sums(FIXTURE, 643, ["8701", "8703", "8704"])
     ours = groups_from_code_sums(code_sums, groups)

@@ -1,15 +1,17 @@
-"""helpers.hs_store: DuckDB scale path vs the pandas baseline, on a hand-built CSV with known sums
+"""The benchmark engines (scripts/bench_engines.py) and the briefing's DuckDB scan vs the pandas baseline, on a hand-built CSV with known sums
 and on a scaled-down run of the SYNTHETIC benchmark generator (scripts/bench.py)."""
 import importlib.util
 import math
 import os
+import sys
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 import pytest
 
-from helpers import hs_store
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
+import bench_engines as hs_store  # noqa: E402  (benchmark-only code lives with the bench script)
 
 ROOT = Path(__file__).resolve().parents[1]
 GROUPS = {"vehicles": ["8701", "8703", "8704"], "passenger_cars": ["8703"],

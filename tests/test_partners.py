@@ -1,6 +1,6 @@
 import pytest
 
-from helpers.partners import UnknownPartnerError, load_partners, resolve_gacc_partner_code, resolve_partner
+from helpers.sources.partners import UnknownPartnerError, load_partners, resolve_gacc_partner_code, resolve_partner
 
 
 @pytest.mark.parametrize("text", ["RU", "ru", "RUS", "643", "0643", 643, "Russia", "russian federation",

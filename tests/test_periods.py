@@ -5,10 +5,10 @@ from pathlib import Path
 
 import pytest
 
-from helpers.briefing import setup_section
-from helpers.findings import key_findings
-from helpers.render import main as render_main
-from helpers.run_notebooks import main as run_main
+from helpers.sections.section import open_section as setup_section
+from helpers.sections.findings import key_findings
+from helpers.report.render import main as render_main
+from helpers.pipeline.run_notebooks import main as run_main
 
 ROOT = Path(__file__).resolve().parents[1]
 

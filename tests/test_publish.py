@@ -1,4 +1,4 @@
-"""helpers.publish: all-or-nothing replacement of reports/."""
+"""helpers.report.publish: all-or-nothing replacement of reports/."""
 from __future__ import annotations
 
 import shutil
@@ -8,14 +8,14 @@ from pathlib import Path
 
 import pytest
 
-import helpers.publish as publish_module
-from helpers.publish import IncompleteStage, publish
+import helpers.report.publish as publish_module
+from helpers.report.publish import IncompleteStage, publish
 
 REPO = Path(__file__).resolve().parents[1]
 
 
 def make_stage(root: Path, figure_ids: list[str], tag: str) -> Path:
-    """A staged build shaped like helpers.render's output (contents are placeholders)."""
+    """A staged build shaped like helpers.report.render's output (contents are placeholders)."""
     root.mkdir(parents=True)
     divs = "".join(f'<div id="fig-{f}" class="figure" data-figure-id="{f}"></div>\n'
                    for f in figure_ids)
@@ -88,7 +88,7 @@ def test_complete_stage_replaces_and_removes_stale_figures(tmp_path, reports):
 def test_cli_exit_codes(tmp_path, reports):
     incomplete = make_stage(tmp_path / "bad", ["a"], "bad")
     (incomplete / "figures" / "a.png").unlink()
-    command = [sys.executable, "-m", "helpers.publish"]
+    command = [sys.executable, "-m", "helpers.report.publish"]
     bad = subprocess.run([*command, str(incomplete), str(reports)], capture_output=True,
                          text=True, cwd=REPO)
     assert bad.returncode == 1 and "figures/a.png" in bad.stderr

@@ -1,4 +1,4 @@
-"""helpers.render: offline, deterministic briefing HTML, static figures and PDF."""
+"""helpers.report.render: offline, deterministic briefing HTML, static figures and PDF."""
 from __future__ import annotations
 
 import json
@@ -14,7 +14,9 @@ import pytest
 
 from briefing_fixture import (ABOUT, FIGURE_IDS, HIDDEN_CODE, HIDDEN_STREAM, MARKER, PARAMS,
                               error_notebook, skip_without_chromium, write_fixture)
-from helpers.render import (RenderError, export_static_figures, render_briefing, vega_bundle)
+from helpers.report.blocks import RenderError
+from helpers.report.page import render_briefing, vega_bundle
+from helpers.report.static_export import export_static_figures
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -142,7 +144,7 @@ def test_cli_writes_html_figures_and_pdf_with_marker(tmp_path):
     about = tmp_path / "about.json"
     about.write_text(json.dumps(ABOUT))
     out = tmp_path / "build" / "stage"
-    run = subprocess.run([sys.executable, "-m", "helpers.render", "--notebooks",
+    run = subprocess.run([sys.executable, "-m", "helpers.report.render", "--notebooks",
                           *map(str, notebooks), "--params", str(params), "--about", str(about),
                           "--out", str(out)], capture_output=True, text=True, cwd=REPO)
     assert run.returncode == 0, run.stderr
@@ -165,7 +167,7 @@ def test_cli_fails_loudly_on_error_output(tmp_path):
     nbformat.write(error_notebook(), path)
     params = tmp_path / "params.json"
     params.write_text(json.dumps(PARAMS))
-    run = subprocess.run([sys.executable, "-m", "helpers.render", "--notebooks", str(path),
+    run = subprocess.run([sys.executable, "-m", "helpers.report.render", "--notebooks", str(path),
                           "--params", str(params), "--out", str(tmp_path / "stage"),
                           "--raw-dir", str(tmp_path)], capture_output=True, text=True, cwd=REPO)
     assert run.returncode == 1

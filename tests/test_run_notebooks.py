@@ -4,7 +4,7 @@ import json
 import nbformat
 import pytest
 
-from helpers.run_notebooks import main
+from helpers.pipeline.run_notebooks import main
 
 
 def notebook(path, *sources):

@@ -4,9 +4,9 @@ import math
 import pandas as pd
 import pytest
 
-from helpers.reconcile import flows_add_up, months_vs_ytd
-from helpers.resolve import agree, last_digit_unit, resolve
-from helpers.series import monthly_series, ytd_comparison
+from helpers.model.reconcile import flows_add_up, months_vs_ytd
+from helpers.model.resolve import agree, last_digit_unit, resolve
+from helpers.model.series import monthly_series, ytd_comparison
 
 KEY = ["reporter", "partner", "flow", "period", "span", "commodity", "measure", "unit"]
 

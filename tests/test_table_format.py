@@ -1,5 +1,5 @@
 """Tables in the briefing print numbers the way a reader expects."""
-from helpers.figures import readable_number, table_html
+from helpers.report.figures import readable_number, table_html
 import pandas as pd
 
 

@@ -1,1 +1,14 @@
-"""Logic of the China–Russia trade briefing: data loading, validation, series, figures, rendering."""
+"""The briefing's code, in stages. Each package may import only the packages listed before it
+(tests/test_architecture.py enforces this; nothing is read at import time):
+
+    core      paths, one-line errors, YAML reading, number and period formatting
+    sources   where every input enters: raw-file readers, provenance sidecars, the tidy-table
+              schema, configs (groups, claims) and the build's parameters
+    model     pandas-only transformations: source preference, monthly series, reconciliations,
+              commodity groups, turnover and context views (no charts, no file I/O)
+    claims    the story's claims against the model: one verdict vocabulary, one row builder
+    report    figures as notebook outputs, the HTML page, static PNG/SVG, the PDF, publishing
+    sections  what each notebook shows: view -> chart -> text, plus the shared section tables
+    pipeline  what `make` runs: parameter check, input check, notebook runner
+    fetch     network access (UN Comtrade API, the API key): only `make fetch`; never imported by a build
+"""

@@ -1,0 +1,129 @@
+"""Claim check: each figure the story printed (config/claims.yaml) against what the data gives.
+
+Verdicts come from one fixed set. "consistent" means a narrower or proxy measure lands within the
+claim's tolerance; it is never upgraded to "reproduced".
+"""
+import math
+
+import pandas as pd
+
+from ..core.text import span_label, usd_bn
+from ..model.groups import NO_FIGURE, group_change
+from ..model.series import ytd_comparison
+from ..model.turnover import annual_turnover, record_year
+from .verdicts import CLAIM_COLUMNS, claim_row
+
+
+def _within(value, story, tolerance) -> bool:
+    return value == value and abs(value - story) <= tolerance + 1e-9
+
+
+def check_annual_total(claim, customs) -> dict:
+    year = claim["period"]
+    annual = annual_turnover(customs, f"{year}-12")
+    row = annual.loc[(annual.year == int(year)) & (annual.flow == "Turnover")].iloc[0]
+    story = claim["story"]["value_usd_bn"]
+    value = row.value_usd_bn
+    record = record_year(annual)
+    is_record = record is not None and int(record.year) == int(year)
+    ok = _within(value, story, claim["tolerance"]["value_usd_bn"]) and (is_record or not claim.get("also_check_record"))
+    verdict = "reproduced" if ok else ("differs" if value == value else "cannot be checked with this data")
+    explanation = (f"GACC's first-release total for {year} is {usd_bn(value * 1000)}"
+                   + (f", the highest in the annual series {annual.year.min()}–{year}." if is_record
+                      else f"; the record year in the series is {record.year}."))
+    return claim_row(claim, f"~${story:g}bn, record", f"{usd_bn(value * 1000)}" + (" (record)" if is_record else ""),
+                verdict, explanation, row.source)
+
+
+def check_ytd_change(claim, customs) -> dict:
+    comparison = ytd_comparison(customs.resolved_totals, claim["period"]).set_index("flow").loc[claim["flow"]]
+    story = claim["story"]["change_pct"]
+    published, levels = comparison.yoy_pct_published, comparison.yoy_pct_from_levels
+    if published == published:
+        verdict = "reproduced" if _within(published, story, claim["tolerance"]["change_pct"]) else "differs"
+    else:
+        verdict = "cannot be checked with this data"
+    explanation = (f"GACC's published y/y for {span_label(claim['period'])} is {published:+.1f}%; computed from the two "
+                   f"published levels ({usd_bn(comparison.value_usd_mn)} vs {usd_bn(comparison.prior_value_usd_mn)}) it "
+                   f"is {levels:+.1f}% — GACC compares with its revised prior-year figure.")
+    rows = "; ".join(s for s in (comparison.value_source, comparison.prior_source) if s)
+    return claim_row(claim, f"{story:+g}%", f"{published:+.1f}% published; {levels:+.1f}% from levels", verdict,
+                explanation, rows)
+
+
+def _describe(change: dict) -> str:
+    if change["basis"] == NO_FIGURE:
+        return f"{change['label']}: no published figure"
+    value = f"{usd_bn(change['value_usd_mn'])}, " if change["value_usd_mn"] == change["value_usd_mn"] else ""
+    return f"{change['label']}: {value}{change['change_pct']:+.1f}% ({change['basis']})"
+
+
+def check_group_change(claim, resolved_groups, groups, hs_rows, partner) -> dict:
+    period = claim["period"]
+    story = claim["story"]
+    tolerance = claim.get("tolerance", {})
+    target = group_change(resolved_groups, claim["group"], groups[claim["group"]], period, hs_rows, partner)
+    proxies = [group_change(resolved_groups, name, groups[name], period, hs_rows, partner)
+               for name in claim.get("proxies", [])]
+    story_text = ", ".join(f"{v:+g}%" if k == "change_pct" else f"${v:g}bn" for k, v in story.items())
+    rows_used = "; ".join(c["source"] for c in [target] + proxies if c["source"])
+    if target["basis"] != NO_FIGURE:
+        checks = []
+        if "change_pct" in story:
+            checks.append(_within(target["change_pct"], story["change_pct"], tolerance.get("change_pct", 0)))
+        if "value_usd_bn" in story:
+            checks.append(_within(target["value_usd_mn"] / 1000, story["value_usd_bn"], tolerance.get("value_usd_bn", 0)))
+        verdict = "reproduced" if all(checks) else "differs"
+        explanation = f"{_describe(target)}; source: {target['source'].split(' http')[0]}."
+        return claim_row(claim, story_text, _describe(target), verdict, explanation, rows_used)
+    landing = [p for p in proxies if p["basis"] != NO_FIGURE
+               and _within(p["change_pct"], story.get("change_pct", math.nan), tolerance.get("change_pct", 0))]
+    shown = "; ".join(_describe(p) for p in proxies)
+    settle = claim.get("settle_with", "the HS-level GACC table for the group")
+    if landing:
+        explanation = (f"No figure for the whole group was published; {landing[0]['label']} lands within "
+                       f"{tolerance.get('change_pct', 0):g} points of the story's number. Settled exactly by: {settle}.")
+        return claim_row(claim, story_text, shown, "consistent", explanation, rows_used)
+    explanation = (f"No outlet published this group for {span_label(period)}, and the narrower figures that exist "
+                   f"do not pin it down ({shown or 'none'}). Data that would settle it: {settle}.")
+    return claim_row(claim, story_text, shown or NO_FIGURE, "cannot be checked with this data", explanation,
+                rows_used)
+
+
+def check_group_rise(claim, resolved_groups, groups, period_end_of_story) -> dict:
+    names = claim.get("groups") or [claim["group"]]
+    year = period_end_of_story[:4]
+    rows = resolved_groups.loc[resolved_groups.group.isin(names)].copy() if len(resolved_groups) else resolved_groups
+    if len(rows):
+        rows["month"] = rows.period.where(rows.period.str.len() == 7, rows.period + "-12")
+        rows = rows.loc[(rows.month.str[:4] == year) & (rows.month <= period_end_of_story) & rows.yoy_pct.notna()]
+    settle = claim.get("settle_with", "HS-level GACC tables")
+    if not len(rows):
+        return claim_row(claim, "surge / jump", NO_FIGURE, "cannot be checked with this data",
+                    f"No outlet published a figure for this in {year} up to {span_label(period_end_of_story)}. "
+                    f"Data that would settle it: {settle}.", "")
+    found = [f"{groups[r.group]['label']} {r.yoy_pct:+.0f}% ({r.measure}, {r.span} {r.period})" for r in rows.itertuples()]
+    rises = (rows.yoy_pct > 0).all()
+    covered = sorted({groups[g]["label"].split(" (")[0] for g in rows.group})
+    verdict = "consistent" if rises else "differs"
+    explanation = (f"Every change published for {year} up to the story's period is a rise ({'; '.join(found)}); "
+                   f"metals covered: {', '.join(covered)}. Exact values need: {settle}." if rises else
+                   f"Not all published changes are rises: {'; '.join(found)}.")
+    rows_used = "; ".join(sorted({f"{r.yoy_publisher} (row {int(r.yoy_source_row)}) {r.yoy_source_url}"
+                                  for r in rows.itertuples()}))
+    return claim_row(claim, "sharp rise", "; ".join(found), verdict, explanation, rows_used)
+
+
+def customs_claims(claims: list[dict], customs, resolved_groups, groups, hs_rows=None, partner="RU") -> pd.DataFrame:
+    rows = []
+    for claim in claims:
+        kind = claim["kind"]
+        if kind == "annual_total":
+            rows.append(check_annual_total(claim, customs))
+        elif kind == "ytd_change":
+            rows.append(check_ytd_change(claim, customs))
+        elif kind == "group_change":
+            rows.append(check_group_change(claim, resolved_groups, groups, hs_rows, partner))
+        elif kind == "group_rise":
+            rows.append(check_group_rise(claim, resolved_groups, groups, claim["period"]))
+    return pd.DataFrame(rows, columns=CLAIM_COLUMNS)

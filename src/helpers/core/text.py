@@ -1,0 +1,39 @@
+"""Number and period formatting shared by every narrative sentence (so all sections read alike)."""
+import calendar
+import math
+import re
+
+# A plain decimal number as raw files must write it (no thousands separators, no decimal comma).
+NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
+
+
+def usd_bn(value_usd_mn: float) -> str:
+    return f"${value_usd_mn / 1000:,.1f}bn"
+
+
+def pct(value: float, decimals: int = 1) -> str:
+    return f"{abs(value):.{decimals}f}%"
+
+
+def direction(change_pct: float, up: str = "up", down: str = "down", flat: str = "unchanged") -> str:
+    if change_pct is None or math.isnan(change_pct):
+        return "n/a"
+    return up if change_pct > 0 else (down if change_pct < 0 else flat)
+
+
+def month_name(period: str) -> str:
+    return calendar.month_name[int(period[5:7])]
+
+
+def span_label(period_end: str) -> str:
+    """'January–July 2025', or 'full-year 2024' for December."""
+    year, month = period_end[:4], int(period_end[5:7])
+    if month == 12:
+        return f"full-year {year}"
+    if month == 2:
+        return f"January–February {year}"
+    return f"January–{month_name(period_end)} {year}"
+
+
+def is_missing(value) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))

@@ -1,0 +1,92 @@
+"""Command line: fetch UN Comtrade HS-level data for China and one partner into data/raw/comtrade/.
+
+    python -m helpers.fetch --partner RU --from 2023-01 --to 2025-07 [--hs 8703,8704] [--refresh]
+
+The key comes from $COMTRADE_API_KEY only (without it: preview endpoint, 500 rows per call).
+Exit codes: 0 ok, 2 bad input or API unreachable (one line on stderr, nothing written).
+"""
+import argparse
+import logging
+import socket
+import sys
+import time
+from pathlib import Path
+
+import yaml
+
+from ..core.paths import CONFIG_DIR
+from ..sources.partners import UnknownPartnerError, resolve_partner
+from .comtrade_api import API_HOST, COMTRADE_DIR, ComtradeConnectionError, ComtradeError, fetch_comtrade
+
+PROG = "fetch"
+GROUPS_YAML = CONFIG_DIR / "commodity_groups.yaml"
+# Used only when config/commodity_groups.yaml is absent: the briefing's usual headings.
+DEFAULT_HS = ("8701", "8703", "8704", "8708", "8471", "851713", "2709", "2710", "2701", "2711", "7108")
+
+
+def hs_codes_from_groups(path: Path = GROUPS_YAML) -> list[str]:
+    """Every HS code of every group and HS version; non-HS versions (GACC national codes) skipped,
+    since Comtrade only knows the HS."""
+    groups = (yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}).get("groups") or {}
+    codes = []
+    for group in groups.values():
+        for version, listed in ((group or {}).get("hs") or {}).items():
+            if not str(version).upper().startswith("HS"):
+                continue
+            codes.extend(str(code) for code in listed if str(code) not in codes)
+    return codes
+
+
+def default_hs_codes(path: Path = GROUPS_YAML) -> list[str]:
+    return hs_codes_from_groups(path) if Path(path).exists() else list(DEFAULT_HS)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog=PROG, description=__doc__.split("\n\n")[0])
+    parser.add_argument("--partner", required=True, help="ISO2/ISO3/M49/name, e.g. RU")
+    parser.add_argument("--from", dest="start", required=True, help="first month, YYYY-MM")
+    parser.add_argument("--to", dest="end", required=True, help="last month, YYYY-MM")
+    parser.add_argument("--hs", help="comma-separated HS codes (default: all in config/commodity_groups.yaml)")
+    parser.add_argument("--refresh", action="store_true", help="fetch again even if a snapshot exists")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log each call and retry")
+    parser.add_argument("--out", default=str(COMTRADE_DIR), help=argparse.SUPPRESS)
+    return parser
+
+
+def _host_resolves(host: str = API_HOST) -> str | None:
+    """None if DNS works, else the reason; saves minutes of retries when offline."""
+    try:
+        socket.getaddrinfo(host, 443)
+        return None
+    except OSError as error:
+        return str(error)
+
+
+def _fail(message: str) -> int:
+    print(f"{PROG}: {' '.join(message.split())}", file=sys.stderr)
+    return 2
+
+
+def main(argv=None, *, client=None, sleep=time.sleep) -> int:
+    args = _parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        partner = resolve_partner(args.partner)
+        codes = [c for c in args.hs.split(",") if c.strip()] if args.hs else default_hs_codes()
+        if client is None:
+            reason = _host_resolves()
+            if reason:
+                return _fail(f"cannot reach {API_HOST} (no network?): {reason}")
+        paths = fetch_comtrade(partner, args.start, args.end, codes, out_dir=Path(args.out),
+                               refresh=args.refresh, client=client, sleep=sleep)
+    except ComtradeConnectionError as error:
+        return _fail(f"cannot reach {API_HOST} (no network?): {error.reason}")
+    except (ComtradeError, UnknownPartnerError, ValueError) as error:
+        return _fail(f"error: {error}")
+    for path in paths:
+        print(path)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

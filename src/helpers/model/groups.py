@@ -1,0 +1,134 @@
+"""Commodity groups (config/commodity_groups.yaml): group figures for the period and over time.
+
+Two sources, in order of preference: HS-level raw files (UN Comtrade, GACC query exports) when
+they cover every month needed — the group is then the exact sum of its HS codes — otherwise the
+wire-reported figures whose commodity label belongs to the group.
+"""
+import math
+
+import pandas as pd
+
+from .resolve import resolve
+from .series import ytd_value
+
+GROUP_KEY = ["reporter", "partner", "group", "flow", "period", "span", "measure", "unit"]
+NO_FIGURE = "no published figure"
+
+
+def label_observations(commodities: pd.DataFrame, groups: dict) -> pd.DataFrame:
+    """Wire-reported rows that measure a group (label listed in the group, same flow)."""
+    frames = []
+    for name, group in groups.items():
+        rows = commodities.loc[commodities.commodity.isin(group.get("labels", []))
+                               & (commodities.flow == group["flow"])]
+        frames.append(rows.assign(group=name))
+    return pd.concat(frames, ignore_index=True) if frames else commodities.assign(group="").iloc[0:0]
+
+
+def resolve_groups(commodities: pd.DataFrame, groups: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
+    rows = label_observations(commodities, groups)
+    rows = rows.loc[rows.measure != ""]
+    return resolve(rows, GROUP_KEY)
+
+
+def hs_prefixes(group: dict) -> list[str]:
+    return sorted({str(code) for codes in (group.get("hs") or {}).values() for code in codes})
+
+
+def hs_level_ytd(hs_rows: pd.DataFrame, group: dict, partner: str, period_end: str) -> dict | None:
+    """Exact group sum from HS-level monthly rows, when every month of both years is present."""
+    if hs_rows is None or hs_rows.empty:
+        return None
+    year, month = int(period_end[:4]), int(period_end[5:7])
+    prefixes = tuple(hs_prefixes(group))
+    rows = hs_rows.loc[(hs_rows.partner == partner) & (hs_rows.flow == group["flow"]) & (hs_rows.span == "month")
+                       & (hs_rows.measure == "value") & (hs_rows.unit == "usd_mn")
+                       & hs_rows.hs_code.str.startswith(prefixes)]
+    rows = one_code_level(rows, prefixes)
+    sums = {}
+    for y in (year, year - 1):
+        months = [f"{y}-{m:02d}" for m in range(1, month + 1)]
+        # Covered = the source has this flow for every month, and rows for the group's codes in the
+        # period: an export-only file says nothing about imports, and a file queried for other codes
+        # says nothing about this group (GACC exports omit zero rows, so absence is not a zero).
+        flow_months = set(hs_rows.loc[(hs_rows.partner == partner) & (hs_rows.flow == group["flow"]), "period"])
+        in_period = rows.loc[rows.period.isin(months)]
+        if not set(months) <= flow_months or in_period.empty:
+            return None
+        sums[y] = in_period.value.sum()
+    sources = sorted(set(rows.publisher))
+    files = sorted(set(rows.source_file))
+    value, prior = sums[year], sums[year - 1]
+    return {"value_usd_mn": value, "prior_value_usd_mn": prior,
+            "change_pct": round(100 * (value / prior - 1), 1) if prior else math.nan,
+            "source": f"{', '.join(sources) or 'HS-level data'}: sum of HS {'+'.join(prefixes)} "
+                      f"({', '.join(files)})", "basis": "HS-level sum"}
+
+
+def one_code_level(rows: pd.DataFrame, prefixes) -> pd.DataFrame:
+    """Comtrade returns a heading and its subheadings together: keep one level per prefix, never both."""
+    kept = []
+    for prefix in prefixes:
+        matching = rows.loc[rows.hs_code.str.startswith(prefix)]
+        exact = matching.loc[matching.hs_code == prefix]
+        if len(exact):
+            kept.append(exact)
+        elif len(matching):
+            kept.append(matching.loc[matching.hs_code.str.len() == matching.hs_code.str.len().max()])
+    return pd.concat(kept).drop_duplicates() if kept else rows.iloc[0:0]
+
+
+def group_change(resolved_groups: pd.DataFrame, name: str, group: dict, period_end: str,
+                 hs_rows: pd.DataFrame | None = None, partner: str = "RU") -> dict:
+    """January–period_end vs a year earlier for one group, with where each number comes from."""
+    exact = hs_level_ytd(hs_rows, group, partner, period_end)
+    if exact is not None:
+        return {"group": name, "label": group["label"], **exact}
+    year, month = int(period_end[:4]), int(period_end[5:7])
+    rows = resolved_groups.loc[(resolved_groups.group == name) & (resolved_groups.unit == "usd_mn")] \
+        if len(resolved_groups) else resolved_groups
+    current = ytd_value(rows, group["flow"], year, month) if len(rows) else None
+    prior = ytd_value(rows, group["flow"], year - 1, month) if len(rows) else None
+    value = current.value if current is not None else math.nan
+    base = prior.value if prior is not None else math.nan
+    published = current.yoy_pct if current is not None else math.nan
+    from_levels = round(100 * (value / base - 1), 1) if value == value and base == base and base else math.nan
+    change = published if published == published else from_levels
+    if current is None or (value != value and published != published):
+        return {"group": name, "label": group["label"], "value_usd_mn": math.nan, "prior_value_usd_mn": math.nan,
+                "change_pct": math.nan, "source": "", "basis": NO_FIGURE}
+    publisher = current.value_publisher if value == value else current.yoy_publisher
+    row = current.value_source_row if value == value else current.yoy_source_row
+    url = current.value_source_url if value == value else current.yoy_source_url
+    return {"group": name, "label": group["label"], "value_usd_mn": value, "prior_value_usd_mn": base,
+            "change_pct": change, "source": f"{publisher} (row {int(row)}) {url}",
+            "basis": "published y/y" if published == published else "computed from levels"}
+
+
+def period_changes(resolved_groups, groups: dict, period_end: str, hs_rows=None, partner="RU") -> pd.DataFrame:
+    """F4's data: every group, including those with no published figure (kept, not dropped)."""
+    rows = [group_change(resolved_groups, name, group, period_end, hs_rows, partner)
+            for name, group in groups.items()]
+    frame = pd.DataFrame(rows)
+    frame["flow"] = [groups[name]["flow"] for name in frame.group]
+    frame["has_figure"] = frame.change_pct.notna()
+    frame["bar_change_pct"] = frame.change_pct.fillna(0.0)
+    frame["value_usd_bn"] = (frame.value_usd_mn / 1000).round(3)
+    return frame[["group", "label", "flow", "value_usd_bn", "value_usd_mn", "prior_value_usd_mn", "change_pct",
+                  "bar_change_pct", "has_figure", "basis", "source"]]
+
+
+METALS = ["aluminium", "aluminium_unwrought", "copper", "copper_refined", "copper_ore", "nickel", "nickel_unwrought"]
+
+
+def metals_over_time(resolved_groups: pd.DataFrame, groups: dict, period_end: str) -> pd.DataFrame:
+    """F5's data: every published change (and value) for the metal groups up to period_end."""
+    wanted = [g for g in METALS if g in groups]
+    rows = resolved_groups.loc[resolved_groups.group.isin(wanted)].copy()
+    rows["month"] = rows.period.where(rows.period.str.len() == 7, rows.period + "-12")
+    rows = rows.loc[rows.month <= period_end]
+    rows["metal"] = rows.group.map(lambda g: groups[g]["label"])
+    rows["date"] = rows.month + "-15"
+    rows["source"] = rows.yoy_publisher.where(rows.yoy_pct.notna(), rows.value_publisher)
+    columns = ["metal", "group", "period", "span", "date", "measure", "unit", "value", "yoy_pct", "source"]
+    return rows[columns].sort_values(["group", "period", "span", "measure"]).reset_index(drop=True)

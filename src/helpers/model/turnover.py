@@ -1,0 +1,91 @@
+"""Turnover views: annual series, monthly series for the chart, and January–period comparisons (pandas only)."""
+import math
+
+import pandas as pd
+
+from ..core.text import is_missing
+from .customs import CustomsData
+from .series import ytd_comparison
+
+FLOW_LABELS = {"export": "China's exports", "import": "China's imports", "total": "Turnover"}
+FLOW_ORDER = ["China's exports", "China's imports", "Turnover"]
+
+
+def last_full_year(period_end: str) -> int:
+    year, month = int(period_end[:4]), int(period_end[5:7])
+    return year if month == 12 else year - 1
+
+
+def annual_turnover(data: CustomsData, period_end: str, first_year: int = 2015) -> pd.DataFrame:
+    """One row per (year, flow): US$ value where published, otherwise the reason it is absent."""
+    resolved = data.resolved_totals.loc[data.resolved_totals.span == "year"]
+    last_year = last_full_year(period_end)
+    rows = []
+    for year in range(first_year, last_year + 1):
+        for flow in ("export", "import", "total"):
+            match = resolved.loc[(resolved.period == str(year)) & (resolved.flow == flow)]
+            record = match.iloc[0] if len(match) else None
+            value = record.value if record is not None else math.nan
+            yuan_only = record is not None and is_missing(value) and (data.totals.loc[
+                (data.totals.period == str(year)) & (data.totals.flow == flow), "currency_note"] == "cny").any()
+            rows.append({
+                "year": year, "flow": FLOW_LABELS[flow],
+                "value_usd_bn": round(value / 1000, 3) if not is_missing(value) else math.nan,
+                "yoy_pct_published": record.yoy_pct if record is not None else math.nan,
+                "status": "published" if not is_missing(value) else
+                ("yuan figure only" if yuan_only else "no published figure"),
+                "source": "" if record is None or is_missing(value) else
+                f"{record.value_publisher} (row {int(record.value_source_row)})",
+            })
+    frame = pd.DataFrame(rows)
+    totals = frame.loc[(frame.flow == "Turnover") & frame.value_usd_bn.notna()]
+    frame["record"] = False
+    if len(totals):
+        frame.loc[totals.value_usd_bn.idxmax(), "record"] = True
+    return frame
+
+
+def record_year(annual: pd.DataFrame) -> pd.Series | None:
+    record = annual.loc[annual.record]
+    return record.iloc[0] if len(record) else None
+
+
+def monthly_view(data: CustomsData, period_end: str, years_back: int = 3) -> pd.DataFrame:
+    """Monthly turnover for the chart: derived and Jan–Feb months flagged; gaps stay empty."""
+    first_year = max(2021, int(period_end[:4]) - years_back)
+    monthly = data.monthly(period_end, first_year)
+    monthly = monthly.loc[monthly.flow == "total"].copy()
+    monthly["date"] = monthly.period + "-15"
+    monthly["value_usd_bn"] = (monthly.value / 1000).round(3)
+    # GACC publishes January+February as one figure: drawn as one bar spanning both months at
+    # the per-month average height, so area stays proportional to value; the tooltip gives the total.
+    jan_feb = monthly.status == "Jan–Feb combined"
+    monthly["bar_height_usd_bn"] = monthly.value_usd_bn.where(~jan_feb, (monthly.value_usd_bn / 2).round(3))
+    monthly["bar_start"] = monthly.period.where(~jan_feb, monthly.period.str[:4] + "-01") + "-01"
+    monthly["bar_end"] = (pd.to_datetime(monthly.period + "-01") + pd.offsets.MonthEnd(0)).dt.strftime("%Y-%m-%d")
+    monthly["yoy_pct"] = monthly.yoy_pct_published.where(monthly.yoy_pct_published.notna(), monthly.yoy_pct_computed)
+    monthly["yoy_kind"] = [
+        "published" if not is_missing(p) else ("computed from levels" if not is_missing(c) else "")
+        for p, c in zip(monthly.yoy_pct_published, monthly.yoy_pct_computed)]
+    columns = ["period", "status", "value_usd_bn", "bar_height_usd_bn", "bar_start", "bar_end", "yoy_pct",
+               "yoy_kind", "yoy_pct_published", "yoy_pct_computed", "source", "source_rows"]
+    return monthly.loc[monthly.status != "in Jan–Feb total", columns].reset_index(drop=True)
+
+
+def ytd_view(data: CustomsData, period_end: str) -> pd.DataFrame:
+    comparison = ytd_comparison(data.resolved_totals, period_end)
+    comparison["flow"] = comparison.flow.map(FLOW_LABELS)
+    return comparison
+
+
+def ytd_long(comparison: pd.DataFrame, period_end: str) -> pd.DataFrame:
+    """Both years' levels, one row per (flow, year): the data F3 plots."""
+    year = int(period_end[:4])
+    keep = ["flow", "yoy_pct_published", "yoy_pct_from_levels"]
+    long = pd.concat([
+        comparison[keep].assign(year=str(year - 1), value_usd_bn=(comparison.prior_value_usd_mn / 1000).round(3),
+                                source=comparison.prior_source),
+        comparison[keep].assign(year=str(year), value_usd_bn=(comparison.value_usd_mn / 1000).round(3),
+                                source=comparison.value_source),
+    ], ignore_index=True)
+    return long[["flow", "year", "value_usd_bn", "yoy_pct_published", "yoy_pct_from_levels", "source"]]

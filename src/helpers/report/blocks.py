@@ -1,0 +1,116 @@
+"""Executed notebooks -> content blocks (Markdown/HTML outputs and figures, code hidden), in order."""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import mistune
+import nbformat
+
+VEGALITE_MIME_PREFIX = "application/vnd.vegalite."
+SKIP_TAGS = {"injected-parameters", "remove-cell", "remove_cell"}
+
+
+class RenderError(RuntimeError):
+    """The briefing must not be published (error output, unexecuted notebook, bad figure)."""
+
+
+@dataclass(frozen=True)
+class Figure:
+    figure_id: str
+    spec: dict
+    title: str
+    caption: str
+    number: int = 0
+
+
+@dataclass(frozen=True)
+class Block:
+    html: str = ""
+    figure: Figure | None = None
+
+
+
+_markdown = mistune.create_markdown(escape=False, plugins=["table", "strikethrough", "footnotes"])
+
+
+def markdown_to_html(text: str) -> str:
+    return _markdown(text)
+
+
+def check_executed(nb, path: Path) -> None:
+    """A notebook whose code never ran would silently drop its figures."""
+    for index, cell in enumerate(nb.cells):
+        if cell.cell_type == "code" and cell.source.strip() and cell.get("execution_count") is None:
+            raise RenderError(f"{path}: code cell {index} was not executed; run the notebook "
+                              "with papermill before rendering")
+
+
+def error_message(output, path: Path, index: int) -> str:
+    trace = "\n".join(output.get("traceback", []))
+    trace = re.sub(r"\x1b\[[0-9;]*m", "", trace)  # drop ANSI colours from IPython tracebacks
+    return (f"{path}: cell {index} has an error output ({output.get('ename')}: "
+            f"{output.get('evalue')}); a briefing with a traceback is never published.\n{trace}")
+
+
+def figure_from_output(output, path: Path, index: int) -> Figure:
+    mime = next(key for key in output.data if key.startswith(VEGALITE_MIME_PREFIX))
+    meta = output.get("metadata", {})
+    figure_id = meta.get("figure_id")
+    if not figure_id or not re.match(r"^[a-z0-9][a-z0-9_-]*$", figure_id):
+        raise RenderError(f"{path}: cell {index} shows a chart without a valid figure_id; "
+                          "use helpers.report.figures.publish_figure")
+    spec = output.data[mime]
+    if isinstance(spec, str):
+        spec = json.loads(spec)
+    return Figure(figure_id, spec, meta.get("title", ""), meta.get("caption", ""))
+
+
+def output_block(output, path: Path, index: int) -> Block | None:
+    """One display output as a block; streams and bare expression results are left out."""
+    kind = output.get("output_type")
+    if kind == "error":
+        raise RenderError(error_message(output, path, index))
+    if kind not in ("display_data", "execute_result"):
+        return None
+    data = output.get("data", {})
+    if any(key.startswith(VEGALITE_MIME_PREFIX) for key in data):
+        return Block(figure=figure_from_output(output, path, index))
+    if kind == "execute_result":
+        return None  # a cell's last expression (e.g. df.head()) is a working aid, not content
+    if "text/html" in data:
+        return Block(html="".join(data["text/html"]))
+    if "text/markdown" in data:
+        return Block(html=markdown_to_html("".join(data["text/markdown"])))
+    return None
+
+
+def notebook_blocks(path: Path) -> list[Block]:
+    nb = nbformat.read(path, as_version=4)
+    check_executed(nb, path)
+    blocks: list[Block] = []
+    for index, cell in enumerate(nb.cells):
+        if SKIP_TAGS & set(cell.get("metadata", {}).get("tags", [])):
+            continue
+        if cell.cell_type == "markdown":
+            blocks.append(Block(html=markdown_to_html(cell.source)))
+        elif cell.cell_type == "code":
+            blocks.extend(b for o in cell.get("outputs", []) if (b := output_block(o, path, index)))
+    return blocks
+
+
+def number_figures(blocks: list[Block]) -> list[Block]:
+    seen: set[str] = set()
+    numbered = []
+    for block in blocks:
+        if block.figure is not None:
+            fig = block.figure
+            if fig.figure_id in seen:
+                raise RenderError(f"figure_id {fig.figure_id!r} is published twice")
+            seen.add(fig.figure_id)
+            block = Block(figure=Figure(fig.figure_id, fig.spec, fig.title, fig.caption,
+                                        len(seen)))
+        numbered.append(block)
+    return numbered

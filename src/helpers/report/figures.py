@@ -1,0 +1,171 @@
+"""Publish figures and tables from notebooks in a form `helpers.report.render` can assemble.
+
+A figure is written twice: to `<build_dir>/figures/<id>.vl.json` + `<id>.csv` (for static export
+and for readers who want the numbers) and as a notebook display output with MIME
+`application/vnd.vegalite.v6+json` and metadata `{"figure_id", "title", "caption"}`.
+"""
+from __future__ import annotations
+
+import html
+import json
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import altair as alt
+import pandas as pd
+
+VEGALITE_MIME = "application/vnd.vegalite.v6+json"
+FIGURE_ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+THEME_NAME = "briefing"
+FONT = "DejaVu Sans"  # installed on the build machine; other fonts make SVG text clip
+CSV_FLOAT_FORMAT = "%.12g"  # stable, and avoids binary noise like 0.30000000000000004
+
+# altair names anonymous params/views `param_<hash>` / `view_<hash>_<n>` (older: `param_1`).
+_GENERATED_NAME = re.compile(r"\b(param|view)_[0-9a-f]+(?:_\d+)?\b")
+
+
+@alt.theme.register(THEME_NAME, enable=False)
+def briefing_theme() -> alt.theme.ThemeConfig:
+    """Project look: one font everywhere, ~640 px wide, quiet grid."""
+    return {
+        "config": {
+            "font": FONT,
+            "view": {"continuousWidth": 560, "continuousHeight": 300, "discreteWidth": 560,
+                     "stroke": None},
+            "title": {"font": FONT, "fontSize": 15, "anchor": "start", "subtitleFont": FONT},
+            "axis": {"labelFont": FONT, "titleFont": FONT, "labelFontSize": 11,
+                     "titleFontSize": 12, "gridColor": "#e6e6e6"},
+            "legend": {"labelFont": FONT, "titleFont": FONT, "labelFontSize": 11,
+                       "titleFontSize": 12},
+            "header": {"labelFont": FONT, "titleFont": FONT},
+            "text": {"font": FONT},
+            "range": {"category": ["#1f5f8b", "#d1603d", "#6a994e", "#8e6c8a", "#c9a227",
+                                   "#5b5b5b"]},
+        }
+    }
+
+
+@dataclass(frozen=True)
+class FigureOutput:
+    figure_id: str
+    spec: dict
+    spec_path: Path
+    csv_path: Path
+    bundle: dict  # MIME bundle for the notebook output
+    metadata: dict
+
+
+def default_build_dir() -> Path:
+    return Path(os.environ.get("BRIEFING_BUILD_DIR", "build"))
+
+
+def stable_names(spec: dict, figure_id: str) -> dict:
+    """Rename altair's generated param/view names to `<figure_id>_param_1`, ... by first use.
+
+    Hash names already repeat between runs, but they change whenever a chart is edited, which
+    makes diffs of the published spec noisy; counters scoped by figure id do not.
+    """
+    text = json.dumps(spec, sort_keys=True, ensure_ascii=False)
+    mapping: dict[str, str] = {}
+    counters = {"param": 0, "view": 0}
+    for match in _GENERATED_NAME.finditer(text):
+        name, kind = match.group(0), match.group(1)
+        if name not in mapping:
+            counters[kind] += 1
+            mapping[name] = f"{figure_id.replace('-', '_')}_{kind}_{counters[kind]}"
+    text = _GENERATED_NAME.sub(lambda m: mapping[m.group(0)], text)
+    return json.loads(text)
+
+
+def chart_spec(chart: alt.TopLevelMixin, figure_id: str) -> dict:
+    """Vega-Lite dict of `chart` with the project theme, inlined data and stable names."""
+    with alt.theme.enable(THEME_NAME), alt.data_transformers.enable("default", max_rows=None):
+        spec = chart.to_dict()
+    return stable_names(spec, figure_id)
+
+
+def write_figure_csv(data: pd.DataFrame, path: Path) -> None:
+    data.to_csv(path, index=False, encoding="utf-8", lineterminator="\n",
+                float_format=CSV_FLOAT_FORMAT)
+
+
+def plotted_data(chart: alt.TopLevelMixin, data: pd.DataFrame | None) -> pd.DataFrame:
+    """The table to publish as CSV; refuse one that differs from what the chart draws."""
+    chart_data = getattr(chart, "data", None)
+    if data is None:
+        if not isinstance(chart_data, pd.DataFrame):
+            raise ValueError("pass `data`: the chart has no single top-level DataFrame")
+        return chart_data
+    if isinstance(chart_data, pd.DataFrame) and not chart_data.equals(data):
+        raise ValueError("`data` differs from the chart's data; publish exactly what is plotted")
+    return data
+
+
+def build_figure(chart, figure_id: str, data: pd.DataFrame | None, title: str, caption: str,
+                 build_dir: Path | str | None = None) -> FigureOutput:
+    """Write `<id>.vl.json` and `<id>.csv`; return the notebook output without displaying it."""
+    if not FIGURE_ID_PATTERN.match(figure_id):
+        raise ValueError(f"figure_id {figure_id!r} must match {FIGURE_ID_PATTERN.pattern}")
+    table = plotted_data(chart, data)
+    spec = chart_spec(chart, figure_id)
+    out_dir = Path(build_dir) if build_dir is not None else default_build_dir()
+    figures_dir = out_dir / "figures"
+    figures_dir.mkdir(parents=True, exist_ok=True)
+    spec_path = figures_dir / f"{figure_id}.vl.json"
+    csv_path = figures_dir / f"{figure_id}.csv"
+    spec_path.write_text(json.dumps(spec, sort_keys=True, indent=1, ensure_ascii=False) + "\n",
+                         encoding="utf-8", newline="\n")
+    write_figure_csv(table, csv_path)
+    metadata = {"figure_id": figure_id, "title": title, "caption": caption}
+    bundle = {VEGALITE_MIME: spec, "text/plain": f"<Figure {figure_id}: {title}>"}
+    return FigureOutput(figure_id, spec, spec_path, csv_path, bundle, metadata)
+
+
+def publish_figure(chart, figure_id: str, data: pd.DataFrame | None, title: str, caption: str,
+                   build_dir: Path | str | None = None) -> FigureOutput:
+    """Write the figure's spec and data under `build_dir/figures` and display it in the notebook."""
+    from IPython.display import display
+
+    figure = build_figure(chart, figure_id, data, title, caption, build_dir)
+    display(figure.bundle, raw=True, metadata=figure.metadata)
+    return figure
+
+
+def markdown_bundle(text: str) -> dict:
+    return {"text/markdown": text, "text/plain": text}
+
+
+def show_markdown(text: str) -> None:
+    """Display prose computed in a cell; it is rendered into the briefing like a markdown cell."""
+    from IPython.display import display
+
+    display(markdown_bundle(text), raw=True)
+
+
+def readable_number(value: float) -> str:
+    """56230.0 -> '56,230', -8.78 -> '-8.78': thousands separators, no trailing zeros."""
+    text = f"{value:,.2f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def table_html(df: pd.DataFrame, table_id: str, caption: str) -> str:
+    """Plain HTML table (no Styler: its element ids are random) wrapped in a captioned figure."""
+    body = df.to_html(index=False, border=0, classes="data-table", na_rep="–", escape=True,
+                      float_format=readable_number)
+    return (f'<figure class="table" data-table-id="{html.escape(table_id)}">\n'
+            f"<figcaption>{html.escape(caption)}</figcaption>\n{body}\n</figure>")
+
+
+def table_bundle(df: pd.DataFrame, table_id: str, caption: str) -> tuple[dict, dict]:
+    bundle = {"text/html": table_html(df, table_id, caption),
+              "text/plain": f"{caption}\n{df.to_string(index=False)}"}
+    return bundle, {"table_id": table_id, "caption": caption}
+
+
+def show_table(df: pd.DataFrame, table_id: str, caption: str) -> None:
+    from IPython.display import display
+
+    bundle, metadata = table_bundle(df, table_id, caption)
+    display(bundle, raw=True, metadata=metadata)

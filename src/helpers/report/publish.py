@@ -1,0 +1,117 @@
+"""Swap a complete staged build into `reports/`, or change nothing.
+
+Every staged file is first copied next to its destination under a temporary name; only when all
+copies exist are they moved into place with os.replace (atomic per file on one filesystem).
+A failed or incomplete build therefore leaves the previous reports byte-identical.
+
+CLI: python -m helpers.report.publish build/stage reports
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import sys
+from pathlib import Path
+
+MAIN_FILES = ("briefing.html", "briefing.pdf")
+FIGURE_SUFFIXES = (".png", ".svg", ".csv")
+TMP_SUFFIX = ".publish-tmp"
+_FIGURE_FILE = re.compile(r"^(?P<id>[a-z0-9][a-z0-9_-]*)\.(png|svg|csv)$")
+
+
+def figure_ids_in_html(html_text: str) -> list[str]:
+    """Figure ids in page order, from the containers helpers.report.page writes."""
+    return re.findall(r'<div id="fig-[^"]+" class="figure" data-figure-id="([^"]+)"', html_text)
+
+
+class IncompleteStage(RuntimeError):
+    """The staged build lacks files; nothing was published."""
+
+
+def staged_figure_ids(stage: Path) -> list[str]:
+    html_text = (stage / "briefing.html").read_text(encoding="utf-8")
+    return figure_ids_in_html(html_text)
+
+
+def missing_files(stage: Path) -> list[str]:
+    """Relative paths the stage must contain but does not (empty files count as missing)."""
+    missing = [name for name in MAIN_FILES
+               if not (stage / name).is_file() or (stage / name).stat().st_size == 0]
+    if "briefing.html" in missing:
+        return missing
+    for figure_id in staged_figure_ids(stage):
+        for suffix in FIGURE_SUFFIXES:
+            relative = f"figures/{figure_id}{suffix}"
+            if not (stage / relative).is_file() or (stage / relative).stat().st_size == 0:
+                missing.append(relative)
+    return missing
+
+
+def files_to_publish(stage: Path) -> list[str]:
+    figures = [f"figures/{figure_id}{suffix}" for figure_id in staged_figure_ids(stage)
+               for suffix in FIGURE_SUFFIXES]
+    return [*MAIN_FILES, *figures]
+
+
+def stale_figure_files(reports: Path, published: list[str]) -> list[Path]:
+    """Figure files in reports/figures that the new build no longer produces."""
+    figures_dir = reports / "figures"
+    if not figures_dir.is_dir():
+        return []
+    keep = {Path(p).name for p in published}
+    return sorted(p for p in figures_dir.iterdir()
+                  if p.is_file() and _FIGURE_FILE.match(p.name) and p.name not in keep)
+
+
+def copy_to_temporaries(stage: Path, reports: Path, relatives: list[str]) -> list[Path]:
+    temporaries: list[Path] = []
+    try:
+        for relative in relatives:
+            target = reports / relative
+            target.parent.mkdir(parents=True, exist_ok=True)
+            temporary = target.with_name(target.name + TMP_SUFFIX)
+            shutil.copyfile(stage / relative, temporary)
+            temporaries.append(temporary)
+    except BaseException:
+        for temporary in temporaries:
+            temporary.unlink(missing_ok=True)
+        raise
+    return temporaries
+
+
+def publish(stage_dir: Path, reports_dir: Path) -> list[str]:
+    """Replace reports with the staged build if it is complete; return the published paths."""
+    stage, reports = Path(stage_dir), Path(reports_dir)
+    missing = missing_files(stage)
+    if missing:
+        raise IncompleteStage(f"{stage} is incomplete, reports left unchanged; missing: "
+                              + ", ".join(missing))
+    relatives = files_to_publish(stage)
+    for leftover in reports.rglob(f"*{TMP_SUFFIX}"):  # from a publish killed mid-copy
+        leftover.unlink()
+    temporaries = copy_to_temporaries(stage, reports, relatives)
+    for temporary in temporaries:
+        os.replace(temporary, temporary.with_name(temporary.name[: -len(TMP_SUFFIX)]))
+    for stale in stale_figure_files(reports, relatives):
+        stale.unlink()
+    return relatives
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m helpers.report.publish", description=__doc__)
+    parser.add_argument("stage", type=Path)
+    parser.add_argument("reports", type=Path)
+    args = parser.parse_args(argv)
+    try:
+        published = publish(args.stage, args.reports)
+    except IncompleteStage as error:
+        print(f"[publish] NOT published: {error}", file=sys.stderr)
+        return 1
+    print(f"[publish] {len(published)} files -> {args.reports}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,68 @@
+"""Assemble executed notebooks into one offline briefing page, static figures and a PDF.
+
+CLI: python -m helpers.report.render --notebooks build/nb/01.ipynb ... --params build/params.json \
+         --out build/stage [--about build/about.json] [--figures-dir build/figures]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+from .about import about_from_sidecars
+from .blocks import RenderError
+from .page import render_briefing
+from .pdf import DEFAULT_CHROMIUM, print_pdf
+from .publish import figure_ids_in_html
+from .static_export import export_static_figures
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m helpers.report.render", description=__doc__)
+    parser.add_argument("--notebooks", nargs="+", type=Path, required=True,
+                        help="executed notebooks, in briefing order")
+    parser.add_argument("--params", type=Path, required=True, help="params.json of the build")
+    parser.add_argument("--out", type=Path, required=True, help="staging directory")
+    parser.add_argument("--about", type=Path, help="about.json (default: from data/raw sidecars)")
+    parser.add_argument("--raw-dir", type=Path, default=Path("data/raw"))
+    parser.add_argument("--figures-dir", type=Path,
+                        help="where publish_figure wrote specs (default: <params dir>/figures)")
+    parser.add_argument("--chromium", default=DEFAULT_CHROMIUM)
+    parser.add_argument("--no-pdf", action="store_true", help="skip the PDF (not publishable)")
+    return parser.parse_args(argv)
+
+
+def timed(label: str, timings: dict, func, *args):
+    start = time.perf_counter()
+    result = func(*args)
+    timings[label] = time.perf_counter() - start
+    print(f"[render] {label}: {timings[label]:.2f} s", flush=True)
+    return result
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    params = json.loads(args.params.read_text(encoding="utf-8"))
+    about = (json.loads(args.about.read_text(encoding="utf-8")) if args.about
+             else about_from_sidecars(args.raw_dir))
+    figures_dir = args.figures_dir or args.params.parent / "figures"
+    timings: dict[str, float] = {}
+    try:
+        html_path = timed("html", timings, render_briefing, args.notebooks, args.out, params,
+                          about)
+        ids = figure_ids_in_html(html_path.read_text(encoding="utf-8"))
+        timed("static figures", timings, export_static_figures, figures_dir,
+              args.out / "figures", ids)
+        if not args.no_pdf:
+            timed("pdf", timings, print_pdf, html_path, args.out / "briefing.pdf", args.chromium)
+    except RenderError as error:
+        print(f"[render] FAILED: {error}", file=sys.stderr)
+        return 1
+    print(f"[render] total: {sum(timings.values()):.2f} s -> {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

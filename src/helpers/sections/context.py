@@ -1,0 +1,142 @@
+"""Context section: Chinese brands in Russia's car market (F6), China vs Russia GDP (F7), machine
+tools (table + why the story's figure cannot be checked), the Bank of Russia key rate (F8).
+Views come from helpers.model.context_facts; this module draws them and writes the text."""
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from ..core.text import month_name
+from ..model.context_facts import (claim_span, first_month_above, latest_same_vintage_ratio, machine_tools_check,
+                                   prewar_range)
+
+def date_datum(date: str) -> alt.DateTime:
+    """A fixed date for rules and labels (a plain string datum is not placed on a time axis)."""
+    year, month, day = (int(part) for part in date[:10].split("-"))
+    return alt.datum(alt.DateTime(year=year, month=month, date=day))
+
+
+def car_share_chart(view: pd.DataFrame, story_date: str) -> alt.LayerChart:
+    tooltip = [alt.Tooltip("period_as_published:N", title="period (as published)"),
+               alt.Tooltip("value_as_published:N", title="share (as published)"),
+               alt.Tooltip("value_kind:N", title="value is"), alt.Tooltip("entity:N"),
+               alt.Tooltip("measure:N"), alt.Tooltip("source:N")]
+    points = alt.Chart().transform_filter(alt.datum.plotted).mark_point(size=60, strokeWidth=1.6).encode(
+        x=alt.X("date:T", title=None, scale=alt.Scale(domain=["2020-01-01", "2026-03-01"])),
+        y=alt.Y("share_pct:Q", title="Chinese brands' share of new-car sales, %", scale=alt.Scale(domain=[0, 70])),
+        color=alt.Color("period_kind:N", title="Figure covers", legend=alt.Legend(orient="top")),
+        fill=alt.condition(alt.datum.value_kind == "exact", alt.Color("period_kind:N", legend=None),
+                           alt.value("white")),
+        shape=alt.Shape("marker:N", title=None, scale=alt.Scale(
+            domain=["published number", "phrase (plotted at the number it names)"], range=["circle", "diamond"]),
+            legend=alt.Legend(orient="bottom", labelLimit=320, symbolStrokeColor="#555", symbolStrokeWidth=1.5)),
+        tooltip=tooltip)
+    references = [alt.Chart().mark_rule(color="#888", strokeDash=[4, 3]).encode(y=alt.datum(level))
+                  for level in (10, 50)]
+    labels = [alt.Chart().mark_text(align="left", dx=4, dy=-6, color="#666").encode(
+        x=date_datum("2020-01-15"), y=alt.datum(level), text=alt.value(f"{level}%"))
+        for level in (10, 50)]
+    story = alt.Chart().mark_rule(color="#c9a227").encode(x=date_datum(story_date))
+    story_label = alt.Chart().mark_text(align="right", dx=-4, y=8, color="#8a6d00").encode(
+        x=date_datum(story_date), text=alt.value("story published"))
+    return alt.layer(*references, *labels, story, story_label, points, data=view).properties(width=600, height=300)
+
+
+
+def gdp_chart(data: pd.DataFrame, story_ratio: float | None = None) -> alt.VConcatChart:
+    x = alt.X("year:Q", title=None, axis=alt.Axis(format="d", tickMinStep=1), scale=alt.Scale(zero=False, nice=False,
+              padding=12))
+    levels = alt.Chart().transform_filter(alt.datum.panel == "level").mark_point(size=55, filled=True).encode(
+        x=x, y=alt.Y("gdp_usd_tn:Q", title="Nominal GDP, US$ trillion"),
+        color=alt.Color("country:N", title=None, legend=alt.Legend(orient="top")),
+        shape=alt.Shape("source:N", title="Source", legend=alt.Legend(orient="right", labelLimit=260)),
+        tooltip=[alt.Tooltip("country:N"), alt.Tooltip("year:Q", format="d"),
+                 alt.Tooltip("gdp_usd_tn:Q", title="US$ tn", format=",.3f"),
+                 alt.Tooltip("value_as_published:N", title="as published"), alt.Tooltip("projection:N"),
+                 alt.Tooltip("label:N", title="source, vintage")]).properties(width=560, height=220)
+    ratio = alt.Chart().transform_filter(alt.datum.panel == "ratio").mark_point(size=70, strokeWidth=2).encode(
+        x=x, y=alt.Y("ratio:Q", title="China ÷ Russia", scale=alt.Scale(zero=False)),
+        color=alt.Color("basis:N", title="Ratio of", scale=alt.Scale(
+            domain=["same source and vintage", "mixed vintages"], range=["#1f5f8b", "#b0b0b0"]),
+            legend=alt.Legend(orient="bottom")),
+        fill=alt.condition(alt.datum.basis == "same source and vintage", alt.value("#1f5f8b"), alt.value("white")),
+        tooltip=[alt.Tooltip("year:Q", format="d"), alt.Tooltip("ratio:Q", format=".2f"), alt.Tooltip("basis:N"),
+                 alt.Tooltip("china_source:N", title="China figure"),
+                 alt.Tooltip("russia_source:N", title="Russia figure")])
+    layers = [ratio]
+    if story_ratio is not None:
+        layers.insert(0, alt.Chart().mark_rule(color="#c9a227", strokeDash=[4, 3]).encode(y=alt.datum(story_ratio)))
+    return alt.vconcat(levels, alt.layer(*layers).properties(width=560, height=140), data=data).resolve_scale(
+        x="shared", color="independent", shape="independent")
+
+
+
+def machine_tools_text(production: pd.DataFrame, claim: dict) -> str:
+    change = claim["story"]["change_pct"]
+    start, end_year = claim_span(claim["statement"])
+    check = machine_tools_check(production, start, end_year)
+    if check["checkable"]:
+        return (f"The story's +{change:g}% for machine-tool output over {start}–{end_year} can be compared with "
+                f"{check['measure']}: {check['change_pct']:+.1f}%.")
+    parts = []
+    for span in check["spans"]:
+        years = span["years"]
+        if len(years) > 1:
+            parts.append(f"{span['measure']} for {' and '.join(map(str, years))} "
+                         f"({span['change_pct']:+.0f}% between them, a different span)")
+        else:
+            parts.append(f"{span['measure']} for {years[0]} only")
+    growth = production.loc[production.Unit == "percent"]
+    growth_text = "; ".join(f"{measure} ({period}): {value}%" for measure, period, value
+                            in zip(growth["What is measured"], growth.Period, growth.Value))
+    return (f"The story's +{change:g}% rise in machine-tool output over the three years to {end_year} cannot be "
+            f"checked here: no production series in the data has both {start} and {end_year}. What the data hold "
+            f"instead: " + "; ".join(parts) + (f"; growth rates over other spans — {growth_text}" if growth_text else "")
+            + f". It would be settled by {claim['settle_with']}.")
+
+
+
+def key_rate_chart(path: pd.DataFrame, story_date: str) -> alt.LayerChart:
+    line = alt.Chart().mark_line(interpolate="step-after", color="#1f5f8b").encode(
+        x=alt.X("date:T", title=None), y=alt.Y("rate_pct:Q", title="Key rate, % a year", scale=alt.Scale(zero=False)))
+    points = alt.Chart().transform_filter(alt.datum.decision != "(no change in the data)").mark_point(
+        filled=True, color="#1f5f8b").encode(
+        x="date:T", y="rate_pct:Q", shape=alt.Shape("date_exact:N", title="Decision date exact"),
+        tooltip=[alt.Tooltip("date:T"), alt.Tooltip("date_as_published:N", title="date as published"),
+                 alt.Tooltip("rate_pct:Q", title="rate %"), alt.Tooltip("decision:N"), alt.Tooltip("source:N")])
+    story = alt.Chart().mark_rule(color="#c9a227").encode(x=date_datum(story_date))
+    return alt.layer(line, points, story, data=path).properties(width=600, height=200)
+
+
+
+# --------------------------------------------------------------------------------- narrative
+
+def context_text(car_view: pd.DataFrame, ratios: pd.DataFrame, period_end: str) -> str:
+    """The section's intro, written from the numbers."""
+    sentences = []
+    first = first_month_above(car_view)
+    prewar = car_view.loc[car_view.before_invasion & car_view.plotted]
+    if len(prewar):
+        sentences.append(f"Before the invasion, Chinese brands' share of Russia's new-car market was small in all "
+                         f"{len(prewar)} figures collected here ({prewar_range(prewar)}).")
+    if first is not None:
+        sentences.append(f"The first month above half was **{month_name(first.date)} {first.date[:4]}**, at "
+                         f"**{first.share_pct:g}%** ({first.source}).")
+    months = car_view.loc[car_view.exact_month & (car_view.value_kind == "exact")]
+    if len(months):
+        peak, latest = months.loc[months.share_pct.idxmax()], months.sort_values("date").iloc[-1]
+        sentences.append(f"The highest monthly share in the data is {peak.share_pct:g}% "
+                         f"({month_name(peak.date)} {peak.date[:4]}); the latest is {latest.share_pct:g}% "
+                         f"({month_name(latest.date)} {latest.date[:4]}).")
+    best = latest_same_vintage_ratio(ratios, int(ratios.year.max()))
+    if best is not None:
+        sentences.append(f"China's economy was **{best.ratio:.1f} times** Russia's in {best.year} in US$ at market "
+                         f"exchange rates, using both figures from one release ({best.china_source.split(' (')[0]}).")
+    later = ratios.loc[(ratios.year > (best.year if best is not None else 0)) & (ratios.basis == "mixed vintages")]
+    if len(later):
+        sentences.append("For " + ", ".join(str(y) for y in later.year) + " the data hold no pair from one release; "
+                         "mixing releases gives " + ", ".join(f"{r:.1f}×" for r in later.ratio) +
+                         " (mixed vintages, shown hollow below).")
+    sentences.append(f"These context figures are not tied to the reporting period ending {period_end}: all "
+                     f"available figures are shown, with the story's publication date marked.")
+    return " ".join(sentences)

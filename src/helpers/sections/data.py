@@ -1,0 +1,40 @@
+"""The tables every section shares: raw inputs read by helpers.sources, assembled by helpers.model.
+
+This is the one place a section's data is loaded; each loader is cached per process so the
+notebooks of one `make report` kernel load every raw file once.
+"""
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+
+from ..core.paths import RAW_DIR
+from ..model.customs import CustomsData, build_customs
+from ..model.groups import hs_prefixes
+from ..sources.hs_level import load_hs_level
+from ..sources.wire import COMMODITIES_FILE, TOTALS_FILE, load_commodities, load_context, load_totals
+
+
+def load_customs_uncached(raw_dir: Path = RAW_DIR, partner: str = "RU") -> CustomsData:
+    quality: list = []
+    raw_dir = Path(raw_dir)
+    totals = load_totals(raw_dir / TOTALS_FILE, quality)
+    commodities = load_commodities(raw_dir / COMMODITIES_FILE, quality)
+    return build_customs(totals, commodities, partner, raw_dir / TOTALS_FILE, quality)
+
+
+@lru_cache(maxsize=4)
+def load_customs(raw_dir: Path = RAW_DIR, partner: str = "RU") -> CustomsData:
+    return load_customs_uncached(Path(raw_dir), partner)
+
+
+@lru_cache(maxsize=2)
+def context_facts(raw_dir: Path = RAW_DIR) -> pd.DataFrame:
+    """The validated context table (not customs data)."""
+    return load_context(Path(raw_dir) / "context_facts.csv")
+
+
+def hs_rows_for_groups(groups: dict, partner: str, raw_dir: Path = RAW_DIR) -> pd.DataFrame:
+    """HS-level rows for the partner and the groups' codes (large files scanned, not read whole)."""
+    prefixes = sorted({code for group in groups.values() for code in hs_prefixes(group)})
+    return load_hs_level(Path(raw_dir), partner=partner, hs_prefixes=prefixes)

@@ -1,0 +1,35 @@
+"""Key findings and the full claim table: assembled from the sections' helpers, never typed."""
+import pandas as pd
+
+from ..claims.table import claim_table as build_claim_table
+from ..model.groups import period_changes
+from ..model.turnover import annual_turnover, ytd_view
+from ..sources.configs import load_claims
+from .headline import headline_text
+
+
+def claim_table(section) -> pd.DataFrame:
+    claims = load_claims(section.params["claims_file"], section.groups)
+    return build_claim_table(section.claims_config, claims, section.customs, section.resolved_groups, section.groups,
+                             section.hs_rows, section.partner_code, section.context_facts)
+
+
+def key_findings(section) -> str:
+    annual = annual_turnover(section.customs, section.period_end)
+    comparison = ytd_view(section.customs, section.period_end)
+    bullets = ["- " + headline_text(annual, comparison, section.period_end, section.partner_name)]
+    changes = period_changes(section.resolved_groups, section.groups, section.period_end, section.hs_rows, section.partner_code)
+    shown = changes.loc[changes.has_figure].sort_values("change_pct")
+    if len(shown):
+        bullets.append("- Commodity groups with a figure for " + section.span_label + ": " + "; ".join(
+            f"{r.label} {r.change_pct:+.1f}%" for r in shown.itertuples()) + f". {int((~changes.has_figure).sum())} "
+            f"of {len(changes)} groups have no published figure for this period.")
+    else:
+        bullets.append(f"- No commodity group has a published figure for {section.span_label}.")
+    claims = claim_table(section)
+    bullets.append("- " + section.claims_intro(claims))
+    not_checkable = claims.loc[claims.verdict == "cannot be checked with this data", "statement"]
+    if len(not_checkable):
+        bullets.append("- Cannot be checked with the vendored data: " + " ".join(
+            s.rstrip(".") + "." for s in not_checkable) + " The claim table names the data that would settle each.")
+    return "\n".join(bullets)

@@ -1,0 +1,100 @@
+"""Headline section: annual turnover (F1), monthly turnover (F2), January–period vs a year earlier (F3)."""
+import altair as alt
+import pandas as pd
+
+from ..core.text import direction, is_missing, pct, span_label, usd_bn
+from ..model.turnover import FLOW_ORDER, record_year
+
+
+def annual_chart(annual: pd.DataFrame) -> alt.LayerChart:
+    """Grouped bars by year; only published US$ figures are drawn (the CSV lists the gaps too)."""
+    published = alt.datum.status == "published"
+    base = alt.Chart().transform_filter(published).encode(
+        x=alt.X("year:O", title=None),
+        xOffset=alt.XOffset("flow:N", sort=FLOW_ORDER),
+        y=alt.Y("value_usd_bn:Q", title="US$ billion"),
+        color=alt.Color("flow:N", sort=FLOW_ORDER, title=None, legend=alt.Legend(orient="top")),
+        tooltip=[alt.Tooltip("year:O"), alt.Tooltip("flow:N"),
+                 alt.Tooltip("value_usd_bn:Q", title="US$ bn", format=",.1f"),
+                 alt.Tooltip("yoy_pct_published:Q", title="y/y % (published)", format="+.1f"),
+                 alt.Tooltip("source:N")])
+    record = base.transform_filter(alt.datum.record).mark_text(dy=-8, fontWeight="bold", color="#333").encode(
+        text=alt.value("record"))
+    return alt.layer(base.mark_bar(), record, data=annual).properties(width=600, height=300)
+
+
+STATUS_COLORS = alt.Scale(domain=["published", "derived", "Jan–Feb combined"],
+                          range=["#1f5f8b", "#9ecae1", "#c9a227"])
+
+
+def monthly_chart(monthly: pd.DataFrame) -> alt.VConcatChart:
+    tooltip = [alt.Tooltip("period:N"), alt.Tooltip("status:N"),
+               alt.Tooltip("value_usd_bn:Q", title="US$ bn (period total)", format=",.2f"),
+               alt.Tooltip("yoy_pct:Q", title="y/y %", format="+.1f"), alt.Tooltip("yoy_kind:N", title="y/y is"),
+               alt.Tooltip("source:N"), alt.Tooltip("source_rows:N", title="raw rows")]
+    bars = alt.Chart().transform_filter("isValid(datum.value_usd_bn)").mark_bar(
+        stroke="white", strokeWidth=0.5).encode(
+        x=alt.X("bar_start:T", title=None), x2="bar_end:T",
+        y=alt.Y("bar_height_usd_bn:Q", title="US$ billion per month"), y2=alt.datum(0),
+        color=alt.Color("status:N", scale=STATUS_COLORS, title="Month value", legend=alt.Legend(orient="top")),
+        tooltip=tooltip).properties(width=600, height=220)
+    points = alt.Chart().transform_filter("isValid(datum.yoy_pct)").mark_point(filled=True, size=45).encode(
+        x=alt.X("bar_end:T", title=None),
+        y=alt.Y("yoy_pct:Q", title="y/y change, %"),
+        shape=alt.Shape("yoy_kind:N", title="y/y", legend=alt.Legend(orient="top")),
+        color=alt.value("#d1603d"), tooltip=tooltip)
+    zero = alt.Chart().mark_rule(color="#888").encode(y=alt.datum(0))
+    return alt.vconcat(bars, alt.layer(points, zero).properties(width=600, height=120),
+                       data=monthly).resolve_scale(x="shared")
+
+
+def ytd_chart(long: pd.DataFrame, period_end: str) -> alt.Chart:
+    tooltip = [alt.Tooltip("flow:N"), alt.Tooltip("year:N"), alt.Tooltip("value_usd_bn:Q", title="US$ bn", format=",.1f"),
+               alt.Tooltip("yoy_pct_published:Q", title="y/y % published", format="+.1f"),
+               alt.Tooltip("yoy_pct_from_levels:Q", title="y/y % from levels", format="+.2f"), alt.Tooltip("source:N")]
+    months = span_label(period_end).replace(period_end[:4], "").strip()
+    return alt.Chart(long).transform_filter("isValid(datum.value_usd_bn)").mark_bar().encode(
+        y=alt.Y("flow:N", sort=FLOW_ORDER, title=None), yOffset=alt.YOffset("year:N"),
+        x=alt.X("value_usd_bn:Q", title=f"US$ billion, {months}"),
+        color=alt.Color("year:N", scale=alt.Scale(range=["#b0b0b0", "#1f5f8b"]), title=None,
+                        legend=alt.Legend(orient="top")),
+        tooltip=tooltip).properties(width=560, height=200)
+
+
+def headline_text(annual: pd.DataFrame, comparison: pd.DataFrame, period_end: str, partner_name: str) -> str:
+    """The section's sentences, written from the numbers (nothing typed by hand)."""
+    label = span_label(period_end)
+    total = comparison.set_index("flow").loc["Turnover"]
+    sentences = []
+    if is_missing(total.value_usd_mn):
+        sentences.append(f"No turnover figure for {label} is in the data: no outlet in the vendored set "
+                         f"reported GACC's year-to-date total for that period.")
+    else:
+        sentence = f"China–{partner_name} trade in {label} came to **{usd_bn(total.value_usd_mn)}**"
+        if not is_missing(total.yoy_pct_published):
+            sentence += (f", {direction(total.yoy_pct_published)} **{pct(total.yoy_pct_published)}** on a year earlier "
+                         f"by GACC's published rate")
+        if not is_missing(total.yoy_pct_from_levels):
+            sentence += (f" ({direction(total.yoy_pct_from_levels)} {pct(total.yoy_pct_from_levels)} computed from "
+                         f"the two published levels, {usd_bn(total.value_usd_mn)} vs "
+                         f"{usd_bn(total.prior_value_usd_mn)}; GACC compares with its revised prior-year figure, so the "
+                         f"two can differ by a few tenths of a point)")
+        sentences.append(sentence + ".")
+    parts = []
+    for flow in ("China's exports", "China's imports"):
+        row = comparison.set_index("flow").loc[flow]
+        if is_missing(row.value_usd_mn):
+            continue
+        change = row.yoy_pct_published if not is_missing(row.yoy_pct_published) else row.yoy_pct_from_levels
+        text = f"{flow.lower().replace('china', 'China')} {usd_bn(row.value_usd_mn)}"
+        if not is_missing(change):
+            text += f" ({'+' if change > 0 else '−'}{pct(change)})"
+        parts.append(text)
+    if parts:
+        sentences.append("Of this, " + " and ".join(parts) + ".")
+    record = record_year(annual)
+    if record is not None:
+        years = annual.loc[annual.value_usd_bn.notna(), "year"]
+        sentences.append(f"The record year in the annual series ({years.min()}–{years.max()}) is **{record.year}**, "
+                         f"at **{usd_bn(record.value_usd_bn * 1000)}**.")
+    return " ".join(sentences)

@@ -1,0 +1,121 @@
+"""What every notebook section needs: checked parameters, the shared tables, and display shortcuts.
+
+A notebook's setup cell calls `open_section(...)` with its parameters and gets a `Section`.
+"""
+from dataclasses import dataclass
+from functools import cached_property
+
+import pandas as pd
+
+from ..claims.verdicts import verdict_summary
+from ..core.text import span_label
+from ..model.customs import CustomsData
+from ..model.groups import resolve_groups
+from ..report import figures
+from ..sources.configs import load_claims_config, load_groups
+from ..sources.parameters import ParameterError, check_parameters
+from . import data
+
+
+@dataclass
+class Section:
+    """Checked parameters plus the data every section shares, each loaded once per kernel."""
+    params: dict
+
+    @property
+    def period_end(self) -> str:
+        return self.params["period_end"]
+
+    @property
+    def partner_code(self) -> str:
+        return self.params["partner_code"]
+
+    @property
+    def partner_name(self) -> str:
+        return self.params["partner_name"]
+
+    @property
+    def span_label(self) -> str:
+        return span_label(self.period_end)
+
+    @cached_property
+    def customs(self) -> CustomsData:
+        return data.load_customs(partner=self.partner_code)
+
+    @cached_property
+    def context_facts(self) -> pd.DataFrame:
+        return data.context_facts()
+
+    @cached_property
+    def claims_config(self) -> dict:
+        return load_claims_config(self.params["claims_file"])
+
+    @property
+    def story(self) -> dict:
+        """The story's dates (publication, invasion month) from the claims config."""
+        return self.claims_config["story"]
+
+    @cached_property
+    def groups(self) -> dict:
+        return load_groups(self.params["groups_file"])
+
+    @cached_property
+    def hs_rows(self) -> pd.DataFrame:
+        return data.hs_rows_for_groups(self.groups, self.partner_code)
+
+    @cached_property
+    def _resolved_groups(self):
+        return resolve_groups(self.customs.commodities, self.groups)
+
+    @property
+    def resolved_groups(self) -> pd.DataFrame:
+        return self._resolved_groups[0]
+
+    @property
+    def group_conflicts(self) -> pd.DataFrame:
+        return self._resolved_groups[1]
+
+    def figure(self, chart, figure_id: str, data: pd.DataFrame, title: str, caption: str) -> None:
+        figures.publish_figure(chart, figure_id, data, title=title, caption=caption)
+
+    @staticmethod
+    def show_markdown(text: str) -> None:
+        figures.show_markdown(text)
+
+    @staticmethod
+    def show_table(frame: pd.DataFrame, table_id: str, caption: str) -> None:
+        figures.show_table(frame, table_id, caption)
+
+    @staticmethod
+    def ytd_table(comparison: pd.DataFrame) -> pd.DataFrame:
+        table = comparison.rename(columns={
+            "flow": "Flow", "value_usd_mn": "This year, US$ mn", "prior_value_usd_mn": "Year earlier, US$ mn",
+            "yoy_pct_published": "y/y % (published)", "yoy_pct_from_levels": "y/y % (from levels)",
+            "value_source": "Source (this year)", "prior_source": "Source (year earlier)"})
+        return table.drop(columns=["period", "yoy_source"])
+
+    def claims_intro(self, claims: pd.DataFrame) -> str:
+        customs = claims.loc[claims.type == "customs"]
+        context = claims.loc[claims.type == "context"]
+        text = verdict_summary(customs).replace("checkable figures", "customs figures")
+        if len(context):
+            text += " " + verdict_summary(context).replace("checkable figures", "context figures")
+        periods = sorted({str(c["period"]) for c in self.claims_config["claims"] if c.get("period")})
+        labels = [span_label(p) if len(p) == 7 else f"full-year {p}" for p in periods]
+        return (text + f" Customs claims are checked for the story's own periods ({' and '.join(labels)}), "
+                "whatever the briefing's reporting month.")
+
+    @staticmethod
+    def claims_display(claims: pd.DataFrame) -> pd.DataFrame:
+        return claims.rename(columns={"statement": "Claim (paraphrased)", "story_value": "Story", "data_value": "Data",
+                                      "verdict": "Verdict", "explanation": "Why", "rows_used": "Rows used"}
+                             ).drop(columns=["claim_id", "type"])
+
+
+def open_section(**raw_params) -> Section:
+    """Validate parameters the same way `make` does, so a notebook run from JupyterLab fails the same way."""
+    try:
+        params = check_parameters(raw_params)
+    except ParameterError as error:
+        raise SystemExit(f"error: {error}") from None
+    return Section(params)

@@ -1,0 +1,40 @@
+"""The tidy observation table: one row per number, from any raw source (docs/ARCHITECTURE.md).
+
+Every reader (wire CSVs, Comtrade, GACC exports, BACI) returns exactly these columns and dtypes.
+"""
+from pathlib import Path
+
+import pandas as pd
+
+TIDY_COLUMNS = ["reporter", "partner", "flow", "period", "span", "commodity", "hs_code", "hs_version",
+                "measure", "unit", "value", "yoy_pct", "currency_note", "source_file", "source_row",
+                "source_url", "publisher", "published_date", "quote"]
+FLOAT_COLUMNS = ("value", "yoy_pct")
+
+
+def tidy_frame(records: list[dict]) -> pd.DataFrame:
+    """Records -> DataFrame with exactly the contract's columns and dtypes (missing text -> '')."""
+    frame = pd.DataFrame.from_records(records, columns=TIDY_COLUMNS)
+    for column in TIDY_COLUMNS:
+        if column in FLOAT_COLUMNS:
+            frame[column] = pd.to_numeric(frame[column]).astype("float64")
+        elif column == "source_row":
+            frame[column] = frame[column].fillna(0).astype("int64")
+        else:
+            frame[column] = frame[column].fillna("").astype(str)
+    return frame
+
+
+def empty_tidy() -> pd.DataFrame:
+    return tidy_frame([])
+
+
+def relative_to_raw(path: Path) -> str:
+    """source_file is recorded relative to the project (data/raw/...) when possible."""
+    parts = Path(path).resolve().parts
+    for i in range(len(parts) - 1):
+        if parts[i] == "data" and parts[i + 1] == "raw":
+            return "/".join(parts[i:])
+    return str(path)
+
+

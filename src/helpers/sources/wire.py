@@ -1,0 +1,84 @@
+"""Load the vendored raw files into one tidy table of published observations.
+
+One row per number a page published; see docs/ARCHITECTURE.md for the columns. Checksums are
+verified before reading, every field is validated (helpers.validation) and exact duplicate rows are
+dropped and reported rather than silently kept twice.
+"""
+from pathlib import Path
+
+import pandas as pd
+
+from ..core.paths import RAW_DIR
+from .provenance import verify_raw_file
+from .schema import TIDY_COLUMNS
+from .validation import COMMODITIES_SCHEMA, CONTEXT_SCHEMA, TOTALS_SCHEMA, validate_table
+
+TOTAL = "TOTAL"
+TOTALS_FILE, COMMODITIES_FILE, CONTEXT_FILE = "gacc_cn_ru_totals.csv", "gacc_cn_ru_commodities.csv", "context_facts.csv"
+
+
+def _relative(path: Path) -> str:
+    path = Path(path)
+    return f"data/raw/{path.name}" if path.parent.name == "raw" else str(path)
+
+
+def _drop_exact_duplicates(frame: pd.DataFrame, source_file: str, quality: list) -> pd.DataFrame:
+    content = [c for c in frame.columns if c != "source_row"]
+    duplicated = frame.duplicated(subset=content, keep="first")
+    for row in frame.loc[duplicated].itertuples():
+        quality.append({"check": "exact duplicate row dropped", "source_file": source_file,
+                        "source_row": row.source_row, "detail": f"{row.period} {row.span} {row.flow}"})
+    return frame.loc[~duplicated]
+
+
+def _checked_rows(path: Path, schema, quality: list | None, verify: bool) -> tuple[pd.DataFrame, str]:
+    """Checksum, validation and duplicate removal shared by every customs file."""
+    quality = [] if quality is None else quality
+    if verify:
+        verify_raw_file(path)
+    frame, notes = validate_table(path, schema)
+    source_file = _relative(path)
+    quality.extend({"check": note, "source_file": source_file} for note in notes)
+    return _drop_exact_duplicates(frame, source_file, quality), source_file
+
+
+def load_totals(path: Path = RAW_DIR / TOTALS_FILE, quality: list | None = None,
+                verify: bool = True) -> pd.DataFrame:
+    frame, source_file = _checked_rows(path, TOTALS_SCHEMA, quality, verify)
+    tidy = pd.DataFrame({
+        "reporter": "CN", "partner": "RU", "flow": frame.flow, "period": frame.period, "span": frame.span,
+        "commodity": TOTAL, "hs_code": "", "hs_version": "", "measure": "value", "unit": "usd_mn",
+        "value": frame.value_usd_mn, "yoy_pct": frame.yoy_pct, "currency_note": frame.currency_note,
+        "source_file": source_file, "source_row": frame.source_row, "source_url": frame.source_url,
+        "publisher": frame.publisher, "published_date": frame.published_date, "quote": frame.quote})
+    return tidy[TIDY_COLUMNS].reset_index(drop=True)
+
+
+def load_commodities(path: Path = RAW_DIR / COMMODITIES_FILE, quality: list | None = None,
+                     verify: bool = True) -> pd.DataFrame:
+    frame, source_file = _checked_rows(path, COMMODITIES_SCHEMA, quality, verify)
+    currency = frame.unit.map(lambda unit: "usd" if unit == "usd_mn" else ("cny" if "CNY" in unit else ""))
+    tidy = pd.DataFrame({
+        "reporter": "CN", "partner": "RU", "flow": frame.flow, "period": frame.period, "span": frame.span,
+        "commodity": frame.commodity, "hs_code": frame.hs_code, "hs_version": "", "measure": frame.measure,
+        "unit": frame.unit, "value": frame.value, "yoy_pct": frame.yoy_pct, "currency_note": currency,
+        "source_file": source_file, "source_row": frame.source_row, "source_url": frame.source_url,
+        "publisher": frame.publisher, "published_date": frame.published_date, "quote": frame.quote})
+    return tidy[TIDY_COLUMNS].reset_index(drop=True)
+
+
+def load_context(path: Path = RAW_DIR / CONTEXT_FILE, verify: bool = True) -> pd.DataFrame:
+    """Context facts keep their own columns; `value_number` is NaN where the value is a phrase."""
+    if verify:
+        verify_raw_file(path)
+    frame, _ = validate_table(path, CONTEXT_SCHEMA)
+    frame["source_file"] = _relative(path)
+    return frame.reset_index(drop=True)
+
+
+def load_observations(raw_dir: Path = RAW_DIR, quality: list | None = None) -> pd.DataFrame:
+    """All customs observations (totals and commodities) in the tidy contract."""
+    raw_dir = Path(raw_dir)
+    return pd.concat([load_totals(raw_dir / TOTALS_FILE, quality),
+                      load_commodities(raw_dir / COMMODITIES_FILE, quality)],
+                     ignore_index=True)
