@@ -23,7 +23,7 @@ export BRIEFING_BUILD_DIR := $(CURDIR)/$(BUILD)
 export PYTHONHASHSEED := 0
 export SOURCE_DATE_EPOCH := 0
 
-.PHONY: report test setup fetch bench clean FORCE
+.PHONY: report test test-fast setup fetch bench clean FORCE
 
 report: reports/briefing.html
 
@@ -63,6 +63,10 @@ reports/briefing.html: $(EXECUTED) $(RENDER_SRC) $(BUILD)/chromium.ok
 
 test: $(VENV)/.ready $(BUILD)/chromium.ok
 	$(PY) -m pytest -q
+
+# Day-to-day lane: unit and data tests only (no make-in-a-copy builds, notebooks or browsers).
+test-fast: $(VENV)/.ready
+	$(PY) -m pytest -q -m "not slow"
 
 fetch: $(VENV)/.ready
 	$(PY) -m helpers.fetch --partner "$(PARTNER)" --from "$(FROM)" --to "$(TO)"

@@ -7,3 +7,18 @@ from helpers.sections.data import load_customs
 @pytest.fixture(scope="session")
 def customs():
     return load_customs()
+
+
+# Modules that run `make`, whole notebooks, Chromium or JupyterLab: part of `make test`, left out of
+# `make test-fast` (the day-to-day lane: unit and data tests). Mark new such tests @pytest.mark.slow.
+SLOW_MODULES = {"test_atomic_build", "test_briefing_build", "test_notebooks", "test_browser",
+                "test_hs_level_dropin", "test_run_notebooks"}
+SLOW_TESTS = {"test_whole_briefing_renders_for_full_year_2025", "test_cli_writes_html_figures_and_pdf_with_marker"}
+
+
+def pytest_collection_modifyitems(config, items):
+    import pytest
+
+    for item in items:
+        if item.module.__name__.rsplit(".", 1)[-1] in SLOW_MODULES or item.originalname in SLOW_TESTS:
+            item.add_marker(pytest.mark.slow)
