@@ -33,8 +33,12 @@ def agree(a: float, b: float) -> bool:
     return abs(a - b) <= tolerance
 
 
-def preference_order(rows: pd.DataFrame, column: str) -> pd.DataFrame:
-    """Rows having `column`, best first, following config/sources.yaml's rules."""
+RANK_COLUMNS = ["_mislabelled", "_tier", "_date", "_precision", "source_file", "source_row"]
+SOURCE_FIELDS = ("publisher", "source_url", "source_row", "source_file", "quote")
+
+
+def _with_ranks(rows: pd.DataFrame, column: str) -> pd.DataFrame:
+    """Rows having `column`, with the sort keys of config/sources.yaml's rules (lower = better)."""
     rules = sources_config()["source_preference"]
     candidates = rows.loc[rows[column].notna()].copy()
     markers = rules["mislabel_markers"]
@@ -43,37 +47,53 @@ def preference_order(rows: pd.DataFrame, column: str) -> pd.DataFrame:
     candidates["_tier"] = candidates.publisher.map(lambda p: 0 if any(t in p for t in tier1) else 1)
     candidates["_date"] = candidates.published_date.where(candidates.published_date.str.len() > 0, "9999")
     candidates["_precision"] = -candidates[column].map(significant_digits)
-    return candidates.sort_values(["_mislabelled", "_tier", "_date", "_precision", "source_file", "source_row"],
-                                  kind="stable")
+    return candidates
+
+
+def preference_order(rows: pd.DataFrame, column: str) -> pd.DataFrame:
+    """Rows having `column`, best first, following config/sources.yaml's rules."""
+    return _with_ranks(rows, column).sort_values(RANK_COLUMNS, kind="stable")
+
+
+def _ordered_by_key(observations: pd.DataFrame, key: list[str], column: str) -> dict[tuple, list]:
+    """key -> that key's rows having `column`, best first (one sort for the whole table)."""
+    ranked = _with_ranks(observations, column).sort_values(key + RANK_COLUMNS, kind="stable")
+    ordered: dict[tuple, list] = {}
+    for row in ranked.itertuples(index=False):
+        ordered.setdefault(tuple(getattr(row, k) for k in key), []).append(row)
+    return ordered
 
 
 def resolve(observations: pd.DataFrame, key: list[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Collapse rows sharing `key` into one record; return (resolved, conflicts)."""
     records, conflicts = [], []
-    for key_values, rows in observations.groupby(key, sort=True, dropna=False):
-        record = dict(zip(key, key_values if isinstance(key_values, tuple) else (key_values,)))
-        record["n_rows"] = len(rows)
+    counts = observations.groupby(key, sort=True, dropna=False).size()
+    by_column = {column: _ordered_by_key(observations, key, column) for column in ("value", "yoy_pct")}
+    for key_values, n_rows in counts.items():
+        key_values = key_values if isinstance(key_values, tuple) else (key_values,)
+        record = dict(zip(key, key_values))
+        record["n_rows"] = int(n_rows)
         for column, prefix in (("value", "value"), ("yoy_pct", "yoy")):
-            ordered = preference_order(rows, column)
-            if ordered.empty:
+            ordered = by_column[column].get(key_values, [])
+            if not ordered:
                 record[column] = math.nan
-                for field in ("publisher", "source_url", "source_row", "source_file", "quote"):
+                for field in SOURCE_FIELDS:
                     record[f"{prefix}_{field}"] = None
                 continue
-            best = ordered.iloc[0]
-            record[column] = best[column]
-            for field in ("publisher", "source_url", "source_row", "source_file", "quote"):
-                record[f"{prefix}_{field}"] = best[field]
-            for other in ordered.iloc[1:].itertuples():
-                other_value = getattr(other, column)
-                if not agree(other_value, best[column]):
+            best = ordered[0]
+            record[column] = getattr(best, column)
+            for field in SOURCE_FIELDS:
+                record[f"{prefix}_{field}"] = getattr(best, field)
+            for other in ordered[1:]:
+                other_value, used = getattr(other, column), getattr(best, column)
+                if not agree(other_value, used):
                     conflicts.append({**{k: record[k] for k in key}, "field": column,
-                                      "used": best[column], "used_publisher": best.publisher,
+                                      "used": used, "used_publisher": best.publisher,
                                       "used_source_row": best.source_row,
                                       "other": other_value, "other_publisher": other.publisher,
                                       "other_source_row": other.source_row,
-                                      "relative_diff_pct": round(100 * (other_value - best[column]) / best[column], 2)
-                                      if column == "value" and best[column] else math.nan,
+                                      "relative_diff_pct": round(100 * (other_value - used) / used, 2)
+                                      if column == "value" and used else math.nan,
                                       "source_file": other.source_file})
         records.append(record)
     conflict_columns = key + ["field", "used", "used_publisher", "used_source_row", "other",
