@@ -13,7 +13,7 @@ from pathlib import Path
 
 import jinja2
 
-from ..core.paths import PROJECT_ROOT
+from ..core.paths import PROJECT_ROOT, build_dir
 from .blocks import Block, Figure, RenderError, notebook_blocks, number_figures
 
 TEMPLATE_DIR = Path(__file__).parent / "templates"
@@ -70,10 +70,22 @@ def vegalite_version() -> str:
 
 @functools.lru_cache(maxsize=None)
 def vega_bundle() -> str:
-    """Vega + Vega-Lite + vega-embed as one script, from vl-convert (no CDN needed)."""
+    """Vega + Vega-Lite + vega-embed as one script, from vl-convert (no CDN needed).
+
+    Building it takes vl-convert ~1.5 s per process, so it is kept under build/cache/, named by the
+    vl-convert and Vega-Lite versions that produced it (a version change builds a new one)."""
     import vl_convert
 
-    bundle = vl_convert.javascript_bundle(vl_version=f"v{vegalite_version()}")
+    version = f"v{vegalite_version()}"
+    cache = build_dir() / "cache" / f"vega-bundle-vlc{vl_convert.__version__}-vl{version}.js"
+    if cache.is_file():
+        bundle = cache.read_text(encoding="utf-8")
+    else:
+        bundle = vl_convert.javascript_bundle(vl_version=version)
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cache.with_name(f".{cache.name}.{os.getpid()}.tmp")
+        tmp.write_text(bundle, encoding="utf-8")
+        tmp.replace(cache)
     if "</script" in bundle.lower():
         raise RenderError("the Vega bundle contains '</script' and cannot be inlined")
     return bundle
