@@ -14,7 +14,12 @@ FLOAT_COLUMNS = ("value", "yoy_pct")
 
 def tidy_frame(records: list[dict]) -> pd.DataFrame:
     """Records -> DataFrame with exactly the contract's columns and dtypes (missing text -> '')."""
-    frame = pd.DataFrame.from_records(records, columns=TIDY_COLUMNS)
+    return tidy_columns(pd.DataFrame.from_records(records, columns=TIDY_COLUMNS))
+
+
+def tidy_columns(frame: pd.DataFrame) -> pd.DataFrame:
+    """A frame holding the contract's columns (vectorised readers) -> exactly those columns and dtypes."""
+    frame = frame.reindex(columns=TIDY_COLUMNS).reset_index(drop=True)
     for column in TIDY_COLUMNS:
         if column in FLOAT_COLUMNS:
             frame[column] = pd.to_numeric(frame[column]).astype("float64")
