@@ -97,12 +97,14 @@ def _part(flow, year, group, label, rows) -> dict:
 
 
 def composition_change(frame: pd.DataFrame, start: str, end: str) -> pd.DataFrame:
-    """Each part's value in two years and the change between them."""
+    """Each part's value in two years (start_usd_bn, end_usd_bn) and the change between them."""
     wide = frame.pivot_table(index=["flow", "direction", "group", "label"], columns="year",
                              values="value_usd_mn", aggfunc="sum").reset_index()
+    wide.columns.name = None
     out = wide[["flow", "direction", "group", "label"]].copy()
-    out[f"{start}_usd_bn"] = (wide[start] / 1000).round(3)
-    out[f"{end}_usd_bn"] = (wide[end] / 1000).round(3)
+    out["start"], out["end"] = start, end
+    out["start_usd_bn"] = (wide[start] / 1000).round(3)
+    out["end_usd_bn"] = (wide[end] / 1000).round(3)
     out["change_pct"] = (100 * (wide[end] / wide[start] - 1)).round(1)
     return out
 
@@ -132,11 +134,12 @@ def code_ytd(rows: pd.DataFrame, codes, period_end: str, partner: str = "RU", fl
             return None
         sums[y] = picked.value.sum()
         used.append(picked)
-    used = pd.concat(used)
     value, prior = sums[year], sums[year - 1]
     return {"value_usd_mn": value, "prior_value_usd_mn": prior,
             "change_pct": round(100 * (value / prior - 1), 1) if prior else math.nan,
-            "publishers": ", ".join(sorted(set(used.publisher))), "rows": cite(used)}
+            "publishers": ", ".join(sorted(set(pd.concat(used).publisher))), "rows": cite(pd.concat(used)),
+            "value_publishers": ", ".join(sorted(set(used[0].publisher))), "value_rows": cite(used[0]),
+            "prior_rows": cite(used[1])}
 
 
 def fuel_ytd(fuel: pd.DataFrame, groups: dict, names, period_end: str, partner: str = "RU") -> pd.DataFrame:

@@ -6,6 +6,7 @@ from ..model.groups import period_changes
 from ..model.turnover import annual_turnover, ytd_view
 from ..sources.configs import load_claims
 from .headline import headline_text
+from .raw_rows import raw_rows_findings
 
 
 def claim_table(section) -> pd.DataFrame:
@@ -28,6 +29,7 @@ def key_findings(section) -> str:
             f"of {len(changes)} groups have no published figure for this period.")
     else:
         bullets.append(f"- No commodity group has a published figure for {section.span_label}.")
+    bullets += ["- " + text for text in raw_rows_findings(section)]
     claims = claim_table(section)
     bullets.append("- " + section.claims_intro(claims))
     not_checkable = claims.loc[claims.verdict == "cannot be checked with this data", "statement"]
