@@ -19,7 +19,7 @@ from ..core.errors import InputError
 from ..core.text import NUMBER
 from .partners import resolve_partner
 from .provenance import sidecar_of
-from .schema import relative_to_raw, tidy_columns, tidy_frame
+from .schema import read_csv_as_text, relative_to_raw, tidy_columns, tidy_frame
 
 BACI_COLUMNS = ("t", "i", "j", "k", "v", "q")
 CHINA_M49 = 156
@@ -100,10 +100,8 @@ def read_baci(path, partner="RU") -> pd.DataFrame:
     """A small BACI CSV, every field checked, China<->partner rows only (others counted in attrs['notes'])."""
     path = Path(path)
     found = resolve_partner(partner)
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    frame = read_csv_as_text(path)
     _check_header(path, list(frame.columns))
-    frame.columns = [c.strip() for c in frame.columns]
-    frame = frame.apply(lambda column: column.str.strip())
     rows = _validated(path, frame)
     kept = _pair_rows(rows, int(found.m49))
     tidy = _tidy(kept, path, found.iso2)

@@ -19,7 +19,7 @@ from ..core.errors import InputError
 from ..core.text import NUMBER
 from .partners import UnknownPartnerError, resolve_partner
 from .provenance import sidecar_of
-from .schema import relative_to_raw, tidy_columns
+from .schema import read_csv_as_text, relative_to_raw, tidy_columns
 
 FUEL_CODES = {"coal": "2701", "crude_oil": "2709", "lng": "271111", "pipeline_gas": "271121"}
 FUEL_LABELS = {"coal": "coal", "crude_oil": "crude oil", "lng": "LNG", "pipeline_gas": "pipeline natural gas"}
@@ -53,15 +53,13 @@ def _source_url(meta: dict, source_file: str) -> str:
 def read_fuel_monitor(path) -> pd.DataFrame:
     """One fuel-monitor file -> tidy monthly import rows (value US$ mn; quantity million tonnes if given)."""
     path = Path(path)
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    frame.columns = [c.strip() for c in frame.columns]
+    frame = read_csv_as_text(path)
     layout = next((cols for cols in PUBLISHERS if tuple(frame.columns) == cols), None)
     if layout is None:
         raise InputError("unknown fuel-file layout", file=path,
                          expected="header " + " or ".join(",".join(cols) for cols in PUBLISHERS))
     if frame.empty:
         raise InputError("header only, no data rows", file=path)
-    frame = frame.apply(lambda column: column.str.strip())
     _bad(path, frame, "period", frame.period.str.fullmatch(r"(19|20)\d{2}(0[1-9]|1[0-2])"), "YYYYMM")
     _bad(path, frame, "commodity", frame.commodity.isin(FUEL_CODES), "one of " + ", ".join(FUEL_CODES))
     if "commodity_code" in frame:
