@@ -198,13 +198,14 @@ def annual_cross_check(comtrade_totals: pd.DataFrame, wire_annual: pd.DataFrame)
         if rows.period.nunique() != 12:
             continue
         wire = wire_annual.loc[wire_annual.year.astype(str) == year]
-        wire_value = wire.value_usd_bn.iloc[0] * 1000 if len(wire) and wire.value_usd_bn.iloc[0] == wire.value_usd_bn.iloc[0] else math.nan
+        wire_value = wire.value_usd_bn.iloc[0] * 1000 if len(wire) else math.nan  # NaN: no US$ figure published
+        has_wire = wire_value == wire_value
         value = rows.value.sum()
         records.append({"year": year, "raw_usd_bn": round(value / 1000, 3), "raw_source": cite(rows),
-                        "wire_usd_bn": round(wire_value / 1000, 3) if wire_value == wire_value else math.nan,
-                        "wire_source": wire.source.iloc[0] if len(wire) else "",
-                        "difference_pct": round(100 * (wire_value / value - 1), 2) if wire_value == wire_value else math.nan,
-                        "within_rounding": bool(wire_value == wire_value and agree(wire_value, value))})
+                        "wire_usd_bn": round(wire_value / 1000, 3) if has_wire else math.nan,
+                        "wire_source": wire.source.iloc[0] if len(wire) and has_wire else "",
+                        "difference_pct": round(100 * (wire_value / value - 1), 2) if has_wire else math.nan,
+                        "within_rounding": bool(has_wire and agree(wire_value, value))})
     return pd.DataFrame(records)
 
 

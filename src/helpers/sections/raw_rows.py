@@ -212,7 +212,9 @@ def imports_text(view: pd.DataFrame, check: pd.DataFrame) -> str:
     sentences = [f"UN Comtrade's rows give China's imports from Russia for every month {raw.period.min()}–"
                  f"{raw.period.max()} (January and February separately); the wire-reported GACC series has gaps "
                  f"there and a combined January–February figure. Each bar says where it comes from: the rows where they "
-                 f"exist, otherwise the wire-reported month; red ticks are the wire figure beside a Comtrade bar."]
+                 f"exist, otherwise the wire-reported month; red ticks are the wire figure beside a Comtrade bar. The rows "
+                 f"are the final data China reported to UN Comtrade, the wire figures GACC's releases as first "
+                 f"published, so the two need not agree to the digit."]
     for row in check.itertuples():
         if row.wire_usd_bn == row.wire_usd_bn:
             sentences.append(f"{row.year}: ${row.raw_usd_bn:.3f}bn from the rows vs ${row.wire_usd_bn:.2f}bn as the wire "
