@@ -124,8 +124,8 @@ def test_every_new_number_names_its_file_and_rows(section):
     fuel = section_rows.fuel_view(section)
     assert fuel.source_file.str.startswith("data/raw/fuel/").all() and fuel.source_row.gt(0).all()
     table = section_rows.fuel_display(section_rows.fuel_comparison(section, "2025-07"), "2025-07")
-    assert table["Raw rows (this year)"].str.contains(r"\.csv rows \d").all()
-    assert table["Raw rows (year earlier)"].str.contains(r"\.csv rows \d").all()
+    assert table["Raw rows"].str.match(r"^2025: customs_\S+\.csv rows \d.*; 2024: comtrade_\S+\.csv rows \d").all()
+    assert table["Wire-reported GACC figure"].iloc[0] == "$29.48bn, -21.3% (BTCC Square (citing GACC) (row 321))"
 
 
 def test_claims_rest_on_the_rows(section):

@@ -56,14 +56,12 @@ def check_fuel_rows(claim: dict, resolved_groups: pd.DataFrame, groups: dict, fu
                   f"{usd_bn(together.prior_value_usd_mn)}, {together.change_pct:+.1f}%; "
                   f"{lead.label}: {usd_bn(lead.value_usd_mn)} vs {usd_bn(lead.prior_value_usd_mn)}, "
                   f"{lead.change_pct:+.1f}% (raw rows); wire: {wire['change_pct']:+.1f}%")
-    explanation = (f"Computed from the customs rows for {label} vs a year earlier (HS {', '.join(codes)}; "
-                   f"{together.publishers}): the {len(names)} codes together {together.change_pct:+.1f}%, "
-                   f"{lead.label} alone {lead.change_pct:+.1f}%; beside it, {wire_text}. "
-                   f"{'Within' if lands else 'Outside'} {tolerance.get('change_pct', 0):g} points of the story's "
-                   f"number, but the rows are narrower than all mineral fuels: they do not cover chapter-27 codes "
-                   f"{uncovered_chapter_27(codes)}. Pipeline-gas values in the Comtrade rows look estimated "
-                   f"(one unit value for every partner in a year). Settled exactly by: "
-                   f"{claim.get('settle_with', 'the HS-level table for chapter 27')}.")
+    explanation = (f"Computed from the customs rows (HS {', '.join(codes)}), {label} vs a year earlier: the "
+                   f"{len(names)} codes together {together.change_pct:+.1f}%, {lead.label} alone "
+                   f"{lead.change_pct:+.1f}%; beside it, {wire_text}. {'Within' if lands else 'Outside'} "
+                   f"{tolerance.get('change_pct', 0):g} points of the story's number, but narrower than all mineral "
+                   f"fuels: the rows leave out chapter-27 codes {uncovered_chapter_27(codes)}. Pipeline-gas values "
+                   f"look estimated. Settled exactly by: {claim.get('settle_with', 'the HS-level table for chapter 27')}.")
     rows_used = [together.rows] + ([f"wire beside it: {wire['source']}"] if wire["source"] else [])
     return claim_row(claim, f"{story['change_pct']:+g}%", data_value, verdict, explanation, rows_used)
 

@@ -137,12 +137,14 @@ def fuel_comparison(section, period: str) -> pd.DataFrame:
 
 
 def fuel_display(table: pd.DataFrame, period: str) -> pd.DataFrame:
+    year = int(period[:4])
+    wire = [f"${v / 1000:.2f}bn, {c:+.1f}% ({src})" if c == c else "—"
+            for v, c, src in zip(table.wire_usd_mn, table.wire_change_pct, table.wire_source)]
     return pd.DataFrame({
         "Codes": table.label, f"{span_label(period)}, US$ bn": (table.value_usd_mn / 1000).round(3),
         "Year earlier, US$ bn": (table.prior_value_usd_mn / 1000).round(3), "Change, % (rows)": table.change_pct,
-        "Wire: US$ bn": (table.wire_usd_mn / 1000).round(3), "Wire: change, %": table.wire_change_pct,
-        "Wire source": table.wire_source, "Raw rows (this year)": table.value_rows.map(short),
-        "Raw rows (year earlier)": table.prior_rows.map(short)})
+        "Wire-reported GACC figure": wire,
+        "Raw rows": [f"{year}: {short(v)}; {year - 1}: {short(p)}" for v, p in zip(table.value_rows, table.prior_rows)]})
 
 
 def _signed(change: float) -> str:
