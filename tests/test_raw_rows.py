@@ -137,6 +137,7 @@ def test_claims_rest_on_the_rows(section):
     vehicles = claims.loc["vehicles"]
     assert vehicles.verdict == "cannot be checked with this data" and "$18.5bn" in vehicles.explanation
     assert "Data that would settle it: GACC's HS-level table for chapter 87" in vehicles.explanation
+    assert "data/raw/baci/baci_hs17_v202501_cn_ru_2017_2023.csv rows 41214–41221, 41225–41243" in vehicles.rows_used
     findings = key_findings(section)
     assert "$29.6bn vs $37.5bn a year earlier, −20.9% (wire-reported GACC figure: −21.3%)" in findings
     assert "China shipped $18.5bn of vehicles (HS 8701+8703+8704) to Russia out of $110.0bn" in findings

@@ -90,12 +90,12 @@ def check_group_change(claim, resolved_groups, groups, hs_rows, partner, code_ro
         explanation = (f"No figure for the whole group was published; {landing[0]['label']} lands within "
                        f"{tolerance.get('change_pct', 0):g} points of the story's number. Settled exactly by: {settle}.")
         return claim_row(claim, story_text, shown, "consistent", explanation, rows_used)
-    base = annual_base(claim, groups, annual_rows)
+    base, base_rows = annual_base(claim, groups, annual_rows)
     explanation = (f"No outlet published this group for {span_label(period)}, and the narrower figures that exist "
                    f"do not pin it down ({shown or 'none'}). {base + ' ' if base else ''}"
                    f"Data that would settle it: {settle}.")
     return claim_row(claim, story_text, shown or NO_FIGURE, "cannot be checked with this data", explanation,
-                rows_used)
+                "; ".join(r for r in (rows_used, base_rows) if r))
 
 
 def check_group_rise(claim, resolved_groups, groups, period_end_of_story) -> dict:

@@ -66,18 +66,19 @@ def check_fuel_rows(claim: dict, resolved_groups: pd.DataFrame, groups: dict, fu
     return claim_row(claim, f"{story['change_pct']:+g}%", data_value, verdict, explanation, rows_used)
 
 
-def annual_base(claim: dict, groups: dict, annual: pd.DataFrame | None, version: str = "HS2017") -> str:
-    """'Vehicles in 2023 (BACI): $18.5bn (rows …)': the latest full year the annual rows give for the group."""
+def annual_base(claim: dict, groups: dict, annual: pd.DataFrame | None, version: str = "HS2017") -> tuple[str, str]:
+    """('The latest full year in the raw rows is 2023: vehicles $18.5bn (CEPII BACI, HS 8701+8703+8704) …', rows):
+    the latest full year the annual rows give for the group, and the raw file and rows behind it."""
     group = groups[claim["group"]]
     codes = tuple(str(c) for c in (group.get("hs") or {}).get(version, []))
     if annual is None or annual.empty or not codes:
-        return ""
+        return "", ""
     rows = annual.loc[(annual.measure == "value") & (annual.flow == group["flow"]) & annual.hs_code.str.startswith(codes)]
     if rows.empty:
-        return ""
+        return "", ""
     year = max(rows.period)
     rows = rows.loc[rows.period == year]
     publisher = rows.publisher.iloc[0].split(" (")[0]
-    return (f"The latest full year in the raw rows is {year}: {group['label'].split(' (')[0].lower()} "
-            f"{usd_bn(rows.value.sum())} ({publisher}, HS {'+'.join(codes)}; {cite(rows)}), the level the later "
-            f"fall is measured from.")
+    text = (f"The latest full year in the raw rows is {year}: {group['label'].split(' (')[0].lower()} "
+            f"{usd_bn(rows.value.sum())} ({publisher}, HS {'+'.join(codes)}), the level the later fall is measured from.")
+    return text, cite(rows)
