@@ -102,10 +102,11 @@ def test_comtrade_total_rows_and_the_wire_cross_check(section):
     assert check.loc["2024"].raw_source.endswith("comtrade_cn_imports_from_ru_total_monthly_2017_2024.csv rows 85–96")
     conflicts = section_rows.raw_wire_conflicts_table(section).set_index(["commodity", "period"])
     year = conflicts.loc[("TOTAL", "2024")]
-    assert (year.used, year.used_publisher, year.other, year.other_source_row) == (129881.0, "UN Comtrade", 129320.0,
-                                                                                    "347")
+    assert (year.used, year.used_publisher, year.other, year.other_source_row) == (
+        129881.0, "UN Comtrade", 129320.0, "data/raw/gacc_cn_ru_totals.csv row 347")
     crude = conflicts.loc[("Crude oil (HS 2709)", "2025-07")]
     assert (crude.used, crude.other, crude.relative_diff_pct) == (29648.8, 29480.0, -0.57)
+    assert crude.other_source_row == "data/raw/gacc_cn_ru_commodities.csv row 321"  # BTCC Square citing GACC
     assert crude.used_publisher == "China customs, compiled by DoiEnnoson/china-energy-monitor"
 
 

@@ -12,8 +12,11 @@ def methods_text(section) -> str:
     return "\n\n".join([
         "**Sources.** Chinese customs (GACC) figures for China–" + section.partner_name + " trade as published by "
         "news wires and outlets, one row per published number with its link and a verbatim quote "
-        "(data/raw/, checksums verified before every build). The only numbers computed here are marked as "
-        "such: derived months, y/y from two levels, and sums of HS codes when HS-level data is present. "
+        "(data/raw/, checksums verified before every build), and real customs rows: CEPII BACI (HS6, 2017–2023, both "
+        "directions), UN Comtrade (China's monthly imports from Russia 2017–2024) and monthly fuel imports by code "
+        "(UN Comtrade 2020–2024, China customs as compiled by china-energy-monitor from 2025). The only numbers "
+        "computed here are marked as such: derived months, y/y from two levels, and sums of raw rows or HS codes, "
+        "each naming its file and rows. "
         f"{len(section.customs.quality)} recoverable oddities were handled on loading (exact duplicate rows dropped, "
         "byte-order marks removed).",
         "**Raw customs rows outrank wire quotes** for the same number: where UN Comtrade, BACI or the fuel rows "

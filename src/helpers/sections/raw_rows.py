@@ -15,6 +15,8 @@ from ..model.raw_rows import (annual_cross_check, composition, composition_chang
 from ..model.turnover import annual_turnover
 
 FUEL_GROUPS = ("crude_oil", "coal", "lng", "pipeline_gas")
+# Where the wire figures beside the rows come from (helpers.sources.wire reads them).
+TOTALS_FILE, COMMODITIES_FILE = "data/raw/gacc_cn_ru_totals.csv", "data/raw/gacc_cn_ru_commodities.csv"
 
 
 def short(citation: str) -> str:
@@ -239,13 +241,15 @@ def raw_conflicts(check: pd.DataFrame, fuel: pd.DataFrame, period: str) -> pd.Da
         publisher, source_row = _publisher_and_row(row.wire_source)
         pairs.append({"commodity": "TOTAL", "flow": "import", "period": row.year, "span": "year",
                       "raw_usd_mn": row.raw_usd_bn * 1000, "raw_publisher": "UN Comtrade", "raw_rows": row.raw_source,
-                      "wire_usd_mn": row.wire_usd_bn * 1000, "wire_publisher": publisher, "wire_row": source_row})
+                      "wire_usd_mn": row.wire_usd_bn * 1000, "wire_publisher": publisher,
+                      "wire_row": f"{TOTALS_FILE} row {source_row}" if source_row else ""})
     for row in fuel.itertuples():
         publisher, source_row = _publisher_and_row(row.wire_source)
         pairs.append({"commodity": row.label, "flow": "import", "period": period, "span": "ytd",
                       "raw_usd_mn": row.value_usd_mn, "raw_publisher": row.value_publishers,
                       "raw_rows": row.value_rows,
-                      "wire_usd_mn": row.wire_usd_mn, "wire_publisher": publisher, "wire_row": source_row})
+                      "wire_usd_mn": row.wire_usd_mn, "wire_publisher": publisher,
+                      "wire_row": f"{COMMODITIES_FILE} row {source_row}" if source_row else ""})
     return raw_wire_conflicts(pairs)
 
 
