@@ -66,8 +66,11 @@ def top_level_groups(groups: dict, flow: str, version: str = "HS2017") -> list[s
 
 
 def composition(baci: pd.DataFrame, groups: dict, version: str = "HS2017") -> pd.DataFrame:
-    """Value per year, direction and top-level group, plus 'all other goods' and the total (US$ mn)."""
+    """Value per year, direction and top-level group, plus 'all other goods' and the total (US$ mn).
+
+    Only rows in `version` are used: group codes differ between HS editions (smartphones 851712 -> 851713)."""
     values = _values(baci)
+    values = values.loc[values.hs_version == version]
     records = []
     for flow in ("export", "import"):
         flow_rows = values.loc[values.flow == flow]

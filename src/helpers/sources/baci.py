@@ -11,6 +11,7 @@ rows) are scanned inside DuckDB for China<->partner only and never read whole in
 return the same rows (tests/test_raw_rows.py checks it on a synthetic file).
 """
 import json
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -36,6 +37,12 @@ def baci_files(directory: Path) -> list[Path]:
     if not directory.is_dir():
         return []
     return sorted(p for p in directory.iterdir() if p.suffix.lower() == ".csv" and not p.name.startswith("."))
+
+
+def hs_version_of(path: Path) -> str:
+    """CEPII names the nomenclature in the file name (BACI_HS17_…, BACI_HS22_…); the vendored extract is HS 2017."""
+    found = re.search(r"hs(92|96|02|07|12|17|22)", Path(path).name.lower())
+    return f"HS{'19' if found and found.group(1) in ('92', '96') else '20'}{found.group(1)}" if found else "HS2017"
 
 
 def _meta(path: Path) -> dict:
@@ -81,7 +88,7 @@ def _tidy(rows: pd.DataFrame, path: Path, partner_iso2: str) -> pd.DataFrame:
         "reporter": "CN", "partner": partner_iso2,
         "flow": ["export" if i == CHINA_M49 else "import" for i in rows.i],
         "period": rows.t.astype(str).to_numpy(), "span": "year",
-        "commodity": ("HS " + rows.k).to_numpy(), "hs_code": rows.k.to_numpy(), "hs_version": "HS2017",
+        "commodity": ("HS " + rows.k).to_numpy(), "hs_code": rows.k.to_numpy(), "hs_version": hs_version_of(path),
         "yoy_pct": float("nan"), "currency_note": "usd", "source_file": source_file,
         "source_row": rows.source_row.to_numpy(), "source_url": SOURCE_URL, "publisher": PUBLISHER,
         "published_date": published, "quote": ""})
@@ -168,7 +175,7 @@ def load_baci(raw_dir: Path, partner="RU", large_bytes: int = LARGE_BACI_BYTES) 
     if not frames:
         return tidy_frame([])
     rows = pd.concat(frames, ignore_index=True)
-    repeated = rows.duplicated(subset=["period", "flow", "hs_code", "measure"], keep="first")
+    repeated = rows.duplicated(subset=["period", "flow", "hs_version", "hs_code", "measure"], keep="first")
     for name, count in rows.loc[repeated].groupby("source_file").size().items():
         notes.append(f"{name}: {count} row(s) repeat a year another BACI file already holds (left out)")
     rows = rows.loc[~repeated].reset_index(drop=True)
