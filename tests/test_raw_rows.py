@@ -104,6 +104,13 @@ def test_comtrade_total_rows_and_the_wire_cross_check(section):
     year = conflicts.loc[("TOTAL", "2024")]
     assert (year.used, year.used_publisher, year.other, year.other_source_row) == (
         129881.0, "UN Comtrade", 129320.0, "data/raw/gacc_cn_ru_totals.csv row 347")
+    jan_feb = conflicts.loc[("TOTAL", "2024-02")]  # GACC's combined January–February vs Comtrade's two months
+    assert (round(jan_feb.used, 1), jan_feb.other, jan_feb.span) == (20547.9, 20202.0, "ytd")
+    assert jan_feb.used_source_row.endswith("2017_2024.csv rows 85–86")
+    october = conflicts.loc[("TOTAL", "2022-10")]  # a wire page an outlet got wrong by $3bn
+    assert (round(october.used, 1), october.other) == (10360.3, 7400.0)
+    assert october.used_source_row.endswith("2017_2024.csv row 70")
+    assert ("TOTAL", "2024-07") not in conflicts.index  # 9.7bn vs 9.737bn: within the wire's rounding
     crude = conflicts.loc[("Crude oil (HS 2709)", "2025-07")]
     assert (crude.used, crude.other, crude.relative_diff_pct) == (29648.8, 29480.0, -0.57)
     assert crude.other_source_row == "data/raw/gacc_cn_ru_commodities.csv row 321"  # BTCC Square citing GACC

@@ -41,7 +41,7 @@ def row_ranges(rows) -> str:
 
 def cite(rows: pd.DataFrame) -> str:
     """'data/raw/x.csv rows 1–3, 7; data/raw/y.csv rows 2' for the rows behind a number."""
-    return "; ".join(f"{name} rows {row_ranges(group.source_row)}"
+    return "; ".join(f"{name} row{'s' if group.source_row.nunique() > 1 else ''} {row_ranges(group.source_row)}"
                      for name, group in rows.groupby("source_file", sort=True))
 
 
@@ -188,6 +188,26 @@ def imports_raw_vs_wire(comtrade_totals: pd.DataFrame, wire_monthly: pd.DataFram
                         "wire_status": w.status if w is not None else "not in wire data",
                         "wire_source": (f"{w.source} (row {w.source_rows})" if w is not None and w.source else "")})
     return pd.DataFrame(records)
+
+
+def monthly_cross_check(comtrade_totals: pd.DataFrame, wire_monthly: pd.DataFrame) -> pd.DataFrame:
+    """Each month (and GACC's combined January–February) that both the Comtrade rows and a published wire
+    figure give: the rows' sum beside the wire figure. Derived wire months are left out (not published)."""
+    raw = _values(comtrade_totals)
+    raw = raw.loc[(raw.flow == "import") & (raw.span == "month") & (raw.hs_code == "")].set_index("period")
+    wire = wire_monthly.loc[(wire_monthly.flow == "import") & wire_monthly.status.isin(["published", "Jan–Feb combined"])]
+    records = []
+    for row in wire.itertuples():
+        months = [row.period[:4] + "-01", row.period] if row.status == "Jan–Feb combined" else [row.period]
+        if row.value != row.value or not all(m in raw.index for m in months):
+            continue
+        rows = raw.loc[months]
+        records.append({"period": row.period, "span": "Jan–Feb" if len(months) == 2 else "month",
+                        "raw_usd_mn": rows.value.sum(), "raw_rows": cite(rows.reset_index()),
+                        "wire_usd_mn": row.value, "wire_source": f"{row.source} (row {row.source_rows})",
+                        "within_rounding": agree(row.value, rows.value.sum())})
+    return pd.DataFrame(records, columns=["period", "span", "raw_usd_mn", "raw_rows", "wire_usd_mn", "wire_source",
+                                          "within_rounding"])
 
 
 def annual_cross_check(comtrade_totals: pd.DataFrame, wire_annual: pd.DataFrame) -> pd.DataFrame:

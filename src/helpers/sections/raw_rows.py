@@ -11,7 +11,7 @@ import pandas as pd
 from ..core.text import month_name, pct, span_label, usd_bn
 from ..model.groups import group_change
 from ..model.raw_rows import (annual_cross_check, composition, composition_change, fuel_monthly, fuel_ytd,
-                              imports_raw_vs_wire, raw_wire_conflicts)
+                              imports_raw_vs_wire, monthly_cross_check, raw_wire_conflicts)
 from ..model.turnover import annual_turnover
 
 FUEL_GROUPS = ("crude_oil", "coal", "lng", "pipeline_gas")
@@ -234,9 +234,16 @@ def _publisher_and_row(source: str) -> tuple[str, str]:
     return name, row.rstrip(")")
 
 
-def raw_conflicts(check: pd.DataFrame, fuel: pd.DataFrame, period: str) -> pd.DataFrame:
+def raw_conflicts(check: pd.DataFrame, fuel: pd.DataFrame, period: str, months: pd.DataFrame | None = None
+                  ) -> pd.DataFrame:
     """Raw-row figures vs wire figures for the same number, beyond rounding (for the conflicts table)."""
     pairs = []
+    for row in (months if months is not None else pd.DataFrame()).itertuples():
+        publisher, source_row = _publisher_and_row(row.wire_source)
+        pairs.append({"commodity": "TOTAL", "flow": "import", "period": row.period,
+                      "span": "month" if row.span == "month" else "ytd", "raw_usd_mn": row.raw_usd_mn,
+                      "raw_publisher": "UN Comtrade", "raw_rows": row.raw_rows, "wire_usd_mn": row.wire_usd_mn,
+                      "wire_publisher": publisher, "wire_row": f"{TOTALS_FILE} row {source_row}"})
     for row in check.itertuples():
         publisher, source_row = _publisher_and_row(row.wire_source)
         pairs.append({"commodity": "TOTAL", "flow": "import", "period": row.year, "span": "year",
@@ -256,7 +263,8 @@ def raw_conflicts(check: pd.DataFrame, fuel: pd.DataFrame, period: str) -> pd.Da
 def raw_wire_conflicts_table(section) -> pd.DataFrame:
     """The conflicts-table rows where raw rows and the wire disagree (story's fuel period, full Comtrade years)."""
     period = next((c["period"] for c in section.claims_config["claims"] if c.get("rows_cover")), section.period_end)
-    return raw_conflicts(annual_check(section), fuel_comparison(section, period), period)
+    months = monthly_cross_check(section.raw.comtrade_totals, section.customs.monthly(section.period_end, 2017))
+    return raw_conflicts(annual_check(section), fuel_comparison(section, period), period, months)
 
 
 def raw_rows_findings(section) -> list[str]:
