@@ -184,10 +184,11 @@ section.figure(fuel_chart(fuel, story_period), "f10-fuel-imports-by-code", fuel,
 section.show_table(fuel_display(fuel_check, story_period), "t-fuel-ytd",
                    "The story's period from the rows, each code and the four together, with the wire figure beside it")''', []),
     ("md", "### China's monthly imports from Russia: Comtrade rows beside the wire series", []),
-    ("code", '''from helpers.sections.raw_rows import annual_check, annual_display, imports_chart, imports_text, imports_view
+    ("code", '''from helpers.sections.raw_rows import (annual_check, annual_display, imports_chart, imports_text, imports_view,
+                                      month_check)
 imports = imports_view(section)
 imports_check = annual_check(section)
-section.show_markdown(imports_text(imports, imports_check))
+section.show_markdown(imports_text(imports, imports_check, month_check(section)))
 section.figure(imports_chart(imports), "f11-imports-rows-vs-wire", imports,
            title="China's imports from " + section.partner_name + ", US$ billion a month: raw rows and wire reports",
            caption="Blue: UN Comtrade's monthly rows (China's report, final data). Gold: wire-reported GACC months "

@@ -211,7 +211,11 @@ def annual_display(check: pd.DataFrame) -> pd.DataFrame:
                                              for w, ok in zip(check.wire_usd_bn, check.within_rounding)]})
 
 
-def imports_text(view: pd.DataFrame, check: pd.DataFrame) -> str:
+def month_check(section) -> pd.DataFrame:
+    return monthly_cross_check(section.raw.comtrade_totals, section.customs.monthly(section.period_end, 2017))
+
+
+def imports_text(view: pd.DataFrame, check: pd.DataFrame, months: pd.DataFrame | None = None) -> str:
     raw = view.loc[view.bar_source == "UN Comtrade rows"]
     sentences = [f"UN Comtrade's rows give China's imports from Russia for every month {raw.period.min()}–"
                  f"{raw.period.max()} (January and February separately); the wire-reported GACC series has gaps "
@@ -223,7 +227,16 @@ def imports_text(view: pd.DataFrame, check: pd.DataFrame) -> str:
         if row.wire_usd_bn == row.wire_usd_bn:
             sentences.append(f"{row.year}: ${row.raw_usd_bn:.3f}bn from the rows vs ${row.wire_usd_bn:.2f}bn as the wire "
                              f"reported GACC ({row.difference_pct:+.2f}%{'' if row.within_rounding else ', beyond rounding: in the conflicts table'}).")
-    return " ".join(sentences[:1] + sentences[-2:])
+    if months is not None and len(months):
+        beyond = months.loc[~months.within_rounding]
+        worst = beyond.assign(gap=(beyond.wire_usd_mn / beyond.raw_usd_mn - 1).abs()).sort_values("gap").tail(1)
+        sentences.append(f"Of the {len(months)} months (or combined January–February figures) both give, "
+                         f"{len(beyond)} differ beyond the wire's rounding and are listed in the conflicts table"
+                         + (f"; the largest gap is {worst.period.iloc[0]} (${worst.wire_usd_mn.iloc[0] / 1000:.2f}bn "
+                            f"reported by {worst.wire_source.iloc[0]} vs ${worst.raw_usd_mn.iloc[0] / 1000:.3f}bn in "
+                            f"the rows)." if len(worst) else "."))
+    return " ".join(sentences[:1] + sentences[-3:] if months is not None and len(months) else
+                    sentences[:1] + sentences[-2:])
 
 
 def _publisher_and_row(source: str) -> tuple[str, str]:
@@ -263,8 +276,7 @@ def raw_conflicts(check: pd.DataFrame, fuel: pd.DataFrame, period: str, months: 
 def raw_wire_conflicts_table(section) -> pd.DataFrame:
     """The conflicts-table rows where raw rows and the wire disagree (story's fuel period, full Comtrade years)."""
     period = next((c["period"] for c in section.claims_config["claims"] if c.get("rows_cover")), section.period_end)
-    months = monthly_cross_check(section.raw.comtrade_totals, section.customs.monthly(section.period_end, 2017))
-    return raw_conflicts(annual_check(section), fuel_comparison(section, period), period, months)
+    return raw_conflicts(annual_check(section), fuel_comparison(section, period), period, month_check(section))
 
 
 def raw_rows_findings(section) -> list[str]:
