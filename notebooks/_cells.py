@@ -61,13 +61,15 @@ NOTEBOOKS["02_commodities"] = [
     ("md", "## Commodities", []),
     ("code", '''from helpers.model.groups import period_changes
 from helpers.sections.commodities import commodities_text, changes_chart
-changes = period_changes(section.resolved_groups, section.groups, section.period_end, section.hs_rows, section.partner_code)
+changes = period_changes(section.resolved_groups, section.groups, section.period_end, section.hs_rows, section.partner_code,
+                         section.code_rows)
 section.show_markdown(commodities_text(changes, section.span_label))
 section.figure(changes_chart(changes, section.span_label), "f4-commodity-changes", changes,
            title="Change by commodity group, " + section.span_label + " vs a year earlier",
            caption="Groups from config/commodity_groups.yaml. Groups with no published figure for the period "
-                   "are listed, not dropped. Basis: published y/y, computed from two published levels, or an "
-                   "exact HS-level sum when HS-level raw data covers the period.")''', []),
+                   "are listed, not dropped. Basis: published y/y, computed from two published levels, an exact "
+                   "HS-level sum when HS-level raw data covers the period, or the sum of raw monthly rows when rows "
+                   "exist for exactly the group's codes (coal, crude oil, LNG, pipeline gas).")''', []),
     ("code", '''from helpers.model.groups import metals_over_time
 from helpers.sections.commodities import metals_chart
 metals = metals_over_time(section.resolved_groups, section.groups, section.period_end)
@@ -146,4 +148,52 @@ section.figure(key_rate_chart(key_rate, section.story["published"]), "f8-key-rat
            caption="Step path through the decisions in the data (the earliest is from mid-2023); a decision whose "
                    "exact date the source did not give is plotted at the start of its month (see tooltip). The gold "
                    "line is the story's date; the path is held flat from the last decision to it when that is later.")''', []),
+]
+
+NOTEBOOKS["02b_raw_rows"] = [
+    ("code", PARAMETERS, ["parameters"]),
+    ("code", SETUP, []),
+    ("md", "## From raw customs rows", []),
+    ("md", "### What was traded each way, 2017–2023 (BACI)", []),
+    ("code", '''from helpers.sections.raw_rows import (composition_chart, composition_plot_data, composition_table,
+                                      composition_text, composition_view)
+composition = composition_view(section)
+section.show_markdown(composition_text(composition))
+plotted = composition_plot_data(composition)
+section.figure(composition_chart(plotted), "f9-trade-composition", plotted,
+           title="China–" + section.partner_name + " trade by group, each way, US$ billion a year (BACI)",
+           caption="CEPII BACI, HS 2017 six-digit rows (values reconciled from both countries' declarations, thousand "
+                   "US$ in the file). Groups from config/commodity_groups.yaml that do not overlap (passenger cars sit "
+                   "inside vehicles, crude oil inside mineral fuels); the grey part is every other HS code. Labels are "
+                   "US$ bn; the CSV names the raw file and rows of every bar.")
+section.show_table(composition_table(composition), "t-composition-change",
+                   "Each part in 2021 and 2023 and the change (BACI rows; the figure's CSV lists the rows)")''', []),
+    ("md", "### China's fuel imports from Russia, by code", []),
+    ("code", '''from helpers.claims.verdicts import claim_by_id
+from helpers.sections.raw_rows import fuel_chart, fuel_comparison, fuel_display, fuel_text, fuel_view
+story_period = claim_by_id(section.claims_config, "fuel_exports")["period"]
+fuel = fuel_view(section)
+fuel_check = fuel_comparison(section, story_period)
+section.show_markdown(fuel_text(fuel_check, story_period, fuel.period.max()))
+section.figure(fuel_chart(fuel, story_period), "f10-fuel-imports-by-code", fuel,
+           title="China's imports from " + section.partner_name + " of coal, crude oil, LNG and pipeline gas, US$ billion a month",
+           caption="Monthly customs rows: UN Comtrade to 2024 (solid), China customs as compiled by the "
+                   "china-energy-monitor repository from 2025 (lighter). Shaded: the story's January–July windows. "
+                   "Pipeline-gas values look estimated. Not all of chapter 27: oil products (2710) and the rest are "
+                   "not in these rows. Each bar's file and row are in the CSV and the tooltip.")
+section.show_table(fuel_display(fuel_check, story_period), "t-fuel-ytd",
+                   "The story's period from the rows, each code and the four together, with the wire figure beside it")''', []),
+    ("md", "### China's monthly imports from Russia: Comtrade rows beside the wire series", []),
+    ("code", '''from helpers.sections.raw_rows import (annual_check, annual_display, imports_chart, imports_text, imports_view,
+                                      month_check)
+imports = imports_view(section)
+imports_check = annual_check(section)
+section.show_markdown(imports_text(imports, imports_check, month_check(section)))
+section.figure(imports_chart(imports), "f11-imports-rows-vs-wire", imports,
+           title="China's imports from " + section.partner_name + ", US$ billion a month: raw rows and wire reports",
+           caption="Blue: UN Comtrade's monthly rows (China's report, final data). Gold: wire-reported GACC months "
+                   "where no raw row exists (light gold: derived from two January–month releases). Red ticks: the "
+                   "wire-reported figure for a month the rows cover. Months with neither stay gaps.")
+section.show_table(annual_display(imports_check), "t-imports-annual-check",
+                   "Full years from the Comtrade rows beside the wire-reported GACC figure")''', []),
 ]

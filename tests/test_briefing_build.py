@@ -15,7 +15,8 @@ from helpers.report.browser_check import check_page
 
 ROOT = Path(__file__).resolve().parents[1]
 FIGURE_IDS = ["f1-annual-turnover", "f2-monthly-turnover", "f3-ytd-comparison", "f4-commodity-changes",
-              "f5-metals", "f6-chinese-car-share", "f7-gdp-ratio", "f8-key-rate"]
+              "f5-metals", "f6-chinese-car-share", "f7-gdp-ratio", "f8-key-rate", "f9-trade-composition",
+              "f10-fuel-imports-by-code", "f11-imports-rows-vs-wire"]
 
 
 def make(*args, check=True):

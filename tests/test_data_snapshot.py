@@ -6,16 +6,18 @@ import pytest
 
 from helpers.model.turnover import annual_turnover, record_year, ytd_view
 from helpers.sections.headline import headline_text
-from helpers.sources.provenance import VENDORED_FILES, read_sidecar, sha256_of, verify_vendored
+from helpers.sources.provenance import VENDORED_FILES, VENDORED_ROW_FILES, read_sidecar, sha256_of, verify_vendored
 from helpers.core.paths import RAW_DIR
 from helpers.model.series import ytd_comparison
 
 
 def test_sidecars_match_vendored_files():
     sidecars = verify_vendored()
-    assert [s["file"] for s in sidecars] == list(VENDORED_FILES)
-    assert {s["rows"] for s in sidecars} == {435, 433, 200}
-    for name in VENDORED_FILES:
+    assert [s["file"] for s in sidecars] == list(VENDORED_FILES + VENDORED_ROW_FILES)
+    # rows per sidecar, as ../shared/data/hs_level/README.md counts them for the real customs rows
+    assert [s["rows"] for s in sidecars] == [435, 433, 200, 43494, 96, 240, 76]
+    assert [s["sha256"][:12] for s in sidecars[3:]] == ["85d9d6656763", "6ef05b7961dd", "79943e6bc743", "f5ac37eaf1e2"]
+    for name in VENDORED_FILES + VENDORED_ROW_FILES:
         sidecar = read_sidecar(RAW_DIR / name)
         assert sidecar["date_accessed"] == "2026-11-28"
         assert sidecar["sha256"] == sha256_of(RAW_DIR / name)

@@ -11,6 +11,7 @@ from ..core.text import span_label, usd_bn
 from ..model.groups import NO_FIGURE, group_change
 from ..model.series import ytd_comparison
 from ..model.turnover import annual_turnover, record_year
+from .raw_rows import annual_base, check_fuel_rows
 from .verdicts import CLAIM_COLUMNS, claim_row
 
 
@@ -58,12 +59,17 @@ def _describe(change: dict) -> str:
     return f"{change['label']}: {value}{change['change_pct']:+.1f}% ({change['basis']})"
 
 
-def check_group_change(claim, resolved_groups, groups, hs_rows, partner) -> dict:
+def check_group_change(claim, resolved_groups, groups, hs_rows, partner, code_rows=None, annual_rows=None) -> dict:
+    """Raw rows first: a claim naming the codes its rows cover (`rows_cover`) is checked on them."""
+    if claim.get("rows_cover") and code_rows is not None and len(code_rows):
+        from_rows = check_fuel_rows(claim, resolved_groups, groups, code_rows, partner)
+        if from_rows is not None:
+            return from_rows
     period = claim["period"]
     story = claim["story"]
     tolerance = claim.get("tolerance", {})
-    target = group_change(resolved_groups, claim["group"], groups[claim["group"]], period, hs_rows, partner)
-    proxies = [group_change(resolved_groups, name, groups[name], period, hs_rows, partner)
+    target = group_change(resolved_groups, claim["group"], groups[claim["group"]], period, hs_rows, partner, code_rows)
+    proxies = [group_change(resolved_groups, name, groups[name], period, hs_rows, partner, code_rows)
                for name in claim.get("proxies", [])]
     story_text = ", ".join(f"{v:+g}%" if k == "change_pct" else f"${v:g}bn" for k, v in story.items())
     rows_used = "; ".join(c["source"] for c in [target] + proxies if c["source"])
@@ -84,10 +90,12 @@ def check_group_change(claim, resolved_groups, groups, hs_rows, partner) -> dict
         explanation = (f"No figure for the whole group was published; {landing[0]['label']} lands within "
                        f"{tolerance.get('change_pct', 0):g} points of the story's number. Settled exactly by: {settle}.")
         return claim_row(claim, story_text, shown, "consistent", explanation, rows_used)
+    base, base_rows = annual_base(claim, groups, annual_rows)
     explanation = (f"No outlet published this group for {span_label(period)}, and the narrower figures that exist "
-                   f"do not pin it down ({shown or 'none'}). Data that would settle it: {settle}.")
+                   f"do not pin it down ({shown or 'none'}). {base + ' ' if base else ''}"
+                   f"Data that would settle it: {settle}.")
     return claim_row(claim, story_text, shown or NO_FIGURE, "cannot be checked with this data", explanation,
-                rows_used)
+                "; ".join(r for r in (rows_used, base_rows) if r))
 
 
 def check_group_rise(claim, resolved_groups, groups, period_end_of_story) -> dict:
@@ -114,7 +122,8 @@ def check_group_rise(claim, resolved_groups, groups, period_end_of_story) -> dic
     return claim_row(claim, "sharp rise", "; ".join(found), verdict, explanation, rows_used)
 
 
-def customs_claims(claims: list[dict], customs, resolved_groups, groups, hs_rows=None, partner="RU") -> pd.DataFrame:
+def customs_claims(claims: list[dict], customs, resolved_groups, groups, hs_rows=None, partner="RU",
+                   code_rows=None, annual_rows=None) -> pd.DataFrame:
     rows = []
     for claim in claims:
         kind = claim["kind"]
@@ -123,7 +132,7 @@ def customs_claims(claims: list[dict], customs, resolved_groups, groups, hs_rows
         elif kind == "ytd_change":
             rows.append(check_ytd_change(claim, customs))
         elif kind == "group_change":
-            rows.append(check_group_change(claim, resolved_groups, groups, hs_rows, partner))
+            rows.append(check_group_change(claim, resolved_groups, groups, hs_rows, partner, code_rows, annual_rows))
         elif kind == "group_rise":
             rows.append(check_group_rise(claim, resolved_groups, groups, claim["period"]))
     return pd.DataFrame(rows, columns=CLAIM_COLUMNS)

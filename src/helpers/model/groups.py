@@ -8,6 +8,7 @@ import math
 
 import pandas as pd
 
+from .raw_rows import code_ytd
 from .resolve import resolve
 from .series import ytd_value
 
@@ -78,10 +79,28 @@ def one_code_level(rows: pd.DataFrame, prefixes) -> pd.DataFrame:
     return pd.concat(kept).drop_duplicates() if kept else rows.iloc[0:0]
 
 
+def exact_code_ytd(code_rows: pd.DataFrame | None, group: dict, partner: str, period_end: str) -> dict | None:
+    """The group from raw rows of single HS codes (the fuel files): only when every code of the group is
+    itself in the rows for every month — rows for 2709 say nothing about chapter 27 as a whole."""
+    if code_rows is None or code_rows.empty:
+        return None
+    codes = hs_prefixes(group)
+    found = code_ytd(code_rows, codes, period_end, partner, group["flow"])
+    if found is None:
+        return None
+    return {"value_usd_mn": found["value_usd_mn"], "prior_value_usd_mn": found["prior_value_usd_mn"],
+            "change_pct": found["change_pct"], "basis": "sum of raw rows",
+            "source": f"{found['publishers']}: HS {'+'.join(codes)} ({found['rows']})"}
+
+
 def group_change(resolved_groups: pd.DataFrame, name: str, group: dict, period_end: str,
-                 hs_rows: pd.DataFrame | None = None, partner: str = "RU") -> dict:
-    """January–period_end vs a year earlier for one group, with where each number comes from."""
+                 hs_rows: pd.DataFrame | None = None, partner: str = "RU", code_rows: pd.DataFrame | None = None) -> dict:
+    """January–period_end vs a year earlier for one group, with where each number comes from.
+
+    Raw rows outrank wire quotes: HS-level files first, then raw rows of exact codes, then the wire."""
     exact = hs_level_ytd(hs_rows, group, partner, period_end)
+    if exact is None:
+        exact = exact_code_ytd(code_rows, group, partner, period_end)
     if exact is not None:
         return {"group": name, "label": group["label"], **exact}
     year, month = int(period_end[:4]), int(period_end[5:7])
@@ -105,9 +124,10 @@ def group_change(resolved_groups: pd.DataFrame, name: str, group: dict, period_e
             "basis": "published y/y" if published == published else "computed from levels"}
 
 
-def period_changes(resolved_groups, groups: dict, period_end: str, hs_rows=None, partner="RU") -> pd.DataFrame:
+def period_changes(resolved_groups, groups: dict, period_end: str, hs_rows=None, partner="RU",
+                   code_rows=None) -> pd.DataFrame:
     """F4's data: every group, including those with no published figure (kept, not dropped)."""
-    rows = [group_change(resolved_groups, name, group, period_end, hs_rows, partner)
+    rows = [group_change(resolved_groups, name, group, period_end, hs_rows, partner, code_rows)
             for name, group in groups.items()]
     frame = pd.DataFrame(rows)
     frame["flow"] = [groups[name]["flow"] for name in frame.group]

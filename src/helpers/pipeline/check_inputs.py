@@ -22,7 +22,9 @@ from pathlib import Path
 from ..core.errors import InputError
 from ..core.paths import RAW_DIR
 from ..sections.data import load_customs_uncached
+from ..sources.baci import baci_files, load_baci, read_baci, scan_baci, LARGE_BACI_BYTES
 from ..sources.comtrade import read_comtrade_records
+from ..sources.fuel_monitor import fuel_files, read_fuel_monitor
 from ..sources.configs import load_claims, load_groups
 from ..sources.gacc_exports import read_gacc_english_table, read_gacc_export
 from ..sources.hs_level import _comtrade_files, _gacc_files, load_hs_level
@@ -77,6 +79,24 @@ def _hs_level(raw_dir: Path):
         raise
 
 
+def _raw_rows(raw_dir: Path) -> tuple[int, int, list[str]]:
+    """BACI and fuel-monitor files: checksum (fuel files must have a sidecar), then every field."""
+    rows, files, notes = 0, 0, []
+    for path in fuel_files(raw_dir / "fuel"):
+        _step(path, verify_raw_file, path)
+        rows += len(_step(path, read_fuel_monitor, path))
+        files += 1
+    for path in baci_files(raw_dir / "baci"):
+        _step(path, _verify_hs_sidecar, path)
+        if not Path(str(path) + ".meta.json").exists():
+            notes.append(f"{path.name}: no sidecar, added by hand: read, but no checksum to verify")
+        reader = scan_baci if path.stat().st_size > LARGE_BACI_BYTES else read_baci
+        _step(path, reader, path)
+        files += 1
+    baci = _step(raw_dir / "baci", load_baci, raw_dir)
+    return rows + len(baci), files, notes + baci.attrs.get("notes", [])
+
+
 def check_inputs(raw_dir: Path, groups_file, claims_file) -> dict:
     """All checks; returns counts and notes for the summary line. Raises InputError on any problem."""
     raw_dir = Path(raw_dir)
@@ -89,12 +109,13 @@ def check_inputs(raw_dir: Path, groups_file, claims_file) -> dict:
     # ... then the dataset the notebooks use, with the cross-row checks.
     customs = _step(raw_dir / TOTALS, load_customs_uncached, raw_dir)
     hs_rows, hs_files = _hs_level(raw_dir)
+    raw_rows, raw_files, raw_notes = _raw_rows(raw_dir)
     groups = _step(groups_file, load_groups, groups_file)
     claims = _step(claims_file, load_claims, claims_file, groups)
     notes = [q for q in customs.quality]
-    notes += [{"check": note} for note in hs_rows.attrs.get("notes", [])]
+    notes += [{"check": note} for note in hs_rows.attrs.get("notes", []) + raw_notes]
     return {"totals": len(customs.totals), "commodities": len(customs.commodities), "context": len(context),
-            "hs_rows": len(hs_rows), "hs_files": hs_files, "groups": len(groups), "claims": len(claims),
+            "hs_rows": len(hs_rows) + raw_rows, "hs_files": hs_files + raw_files, "groups": len(groups), "claims": len(claims),
             "conflicts": len(customs.conflicts), "notes": notes}
 
 

@@ -34,6 +34,12 @@ def about_from_sidecars(raw_dir: Path) -> dict:
         date, period = latest_values(data_path)
         dates += [date] if date else []
         periods += [period] if period else []
+    # Real customs rows and fetched snapshots (data/raw/<source>/x.csv + x.csv.meta.json): listed as sources too.
+    for meta_path in sorted(Path(raw_dir).glob("*/*.meta.json")):
+        try:
+            sources.append(verify_raw_file(Path(str(meta_path)[:-len(".meta.json")])))
+        except InputError as error:
+            raise RenderError(str(error)) from None
     vintage = f"latest release in the data published {max(dates)}" if dates else ""
     if periods:
         vintage += f", covering months up to {max(periods)}"

@@ -11,6 +11,9 @@ import pandas as pd
 from ..core.paths import RAW_DIR
 from ..model.customs import CustomsData, build_customs
 from ..model.groups import hs_prefixes
+from ..model.raw_rows import RawRows
+from ..sources.baci import load_baci
+from ..sources.fuel_monitor import load_fuel_rows
 from ..sources.hs_level import load_hs_level
 from ..sources.wire import COMMODITIES_FILE, TOTALS_FILE, load_commodities, load_context, load_totals
 
@@ -38,3 +41,15 @@ def hs_rows_for_groups(groups: dict, partner: str, raw_dir: Path = RAW_DIR) -> p
     """HS-level rows for the partner and the groups' codes (large files scanned, not read whole)."""
     prefixes = sorted({code for group in groups.values() for code in hs_prefixes(group)})
     return load_hs_level(Path(raw_dir), partner=partner, hs_prefixes=prefixes)
+
+
+@lru_cache(maxsize=4)
+def raw_rows(partner: str = "RU", raw_dir: Path = RAW_DIR) -> RawRows:
+    """The real customs rows: BACI (data/raw/baci), fuel codes (data/raw/fuel), Comtrade all-goods months."""
+    raw_dir = Path(raw_dir)
+    hs = load_hs_level(raw_dir)
+    totals = hs.loc[(hs.hs_code == "") & (hs.partner == partner) & (hs.publisher == "UN Comtrade")]
+    fuel = load_fuel_rows(raw_dir)
+    baci = load_baci(raw_dir, partner)
+    return RawRows(baci=baci, fuel=fuel.loc[fuel.partner == partner].reset_index(drop=True),
+                   comtrade_totals=totals.reset_index(drop=True), notes=baci.attrs.get("notes", []))

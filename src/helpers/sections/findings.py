@@ -6,19 +6,22 @@ from ..model.groups import period_changes
 from ..model.turnover import annual_turnover, ytd_view
 from ..sources.configs import load_claims
 from .headline import headline_text
+from .raw_rows import raw_rows_findings
 
 
 def claim_table(section) -> pd.DataFrame:
     claims = load_claims(section.params["claims_file"], section.groups)
     return build_claim_table(section.claims_config, claims, section.customs, section.resolved_groups, section.groups,
-                             section.hs_rows, section.partner_code, section.context_facts)
+                             section.hs_rows, section.partner_code, section.context_facts, section.code_rows,
+                             section.raw.baci)
 
 
 def key_findings(section) -> str:
     annual = annual_turnover(section.customs, section.period_end)
     comparison = ytd_view(section.customs, section.period_end)
     bullets = ["- " + headline_text(annual, comparison, section.period_end, section.partner_name)]
-    changes = period_changes(section.resolved_groups, section.groups, section.period_end, section.hs_rows, section.partner_code)
+    changes = period_changes(section.resolved_groups, section.groups, section.period_end, section.hs_rows,
+                             section.partner_code, section.code_rows)
     shown = changes.loc[changes.has_figure].sort_values("change_pct")
     if len(shown):
         bullets.append("- Commodity groups with a figure for " + section.span_label + ": " + "; ".join(
@@ -26,6 +29,7 @@ def key_findings(section) -> str:
             f"of {len(changes)} groups have no published figure for this period.")
     else:
         bullets.append(f"- No commodity group has a published figure for {section.span_label}.")
+    bullets += ["- " + text for text in raw_rows_findings(section)]
     claims = claim_table(section)
     bullets.append("- " + section.claims_intro(claims))
     not_checkable = claims.loc[claims.verdict == "cannot be checked with this data", "statement"]

@@ -1,6 +1,8 @@
 """Data and methods appendix: gaps, derived months, conflicts, reconciliations, group definitions."""
 import pandas as pd
 
+from .raw_rows import raw_wire_conflicts_table
+
 
 def methods_text(section) -> str:
     conflicts = section.customs.conflicts
@@ -10,10 +12,18 @@ def methods_text(section) -> str:
     return "\n\n".join([
         "**Sources.** Chinese customs (GACC) figures for China–" + section.partner_name + " trade as published by "
         "news wires and outlets, one row per published number with its link and a verbatim quote "
-        "(data/raw/, checksums verified before every build). The only numbers computed here are marked as "
-        "such: derived months, y/y from two levels, and sums of HS codes when HS-level data is present. "
+        "(data/raw/, checksums verified before every build), and real customs rows: CEPII BACI (HS6, 2017–2023, both "
+        "directions), UN Comtrade (China's monthly imports from Russia 2017–2024) and monthly fuel imports by code "
+        "(UN Comtrade 2020–2024, China customs as compiled by china-energy-monitor from 2025). The only numbers "
+        "computed here are marked as such: derived months, y/y from two levels, and sums of raw rows or HS codes, "
+        "each naming its file and rows. "
         f"{len(section.customs.quality)} recoverable oddities were handled on loading (exact duplicate rows dropped, "
         "byte-order marks removed).",
+        "**Raw customs rows outrank wire quotes** for the same number: where UN Comtrade, BACI or the fuel rows "
+        "cover a figure it is computed from them and the wire-reported figure is shown beside it; a difference "
+        "beyond the wire's rounding is listed below with the raw figure as the one used (the fuel rows from 2025 "
+        "are a secondary compilation of China customs figures: they are used because they give both years of a "
+        "comparison from one series, and would rank below a table GACC itself published).",
         "**Source preference** (config/sources.yaml): pages flagged as mislabelled rank last; wire agencies and "
         "official channels before reprints; the first release before later ones (stories cite it; GACC revises "
         "through its y/y rates); the more precise figure; then the raw row order. "
@@ -44,7 +54,8 @@ def derived_months(section) -> pd.DataFrame:
 
 def conflicts_table(section) -> pd.DataFrame:
     conflicts = pd.concat([section.customs.conflicts.assign(commodity="TOTAL"),
-                           section.group_conflicts.rename(columns={"group": "commodity"})], ignore_index=True)
+                           section.group_conflicts.rename(columns={"group": "commodity"}),
+                           raw_wire_conflicts_table(section)], ignore_index=True)
     columns = ["commodity", "flow", "period", "span", "field", "used", "used_publisher", "used_source_row",
                "other", "other_publisher", "other_source_row", "relative_diff_pct"]
     return conflicts.reindex(columns=columns).sort_values(["commodity", "period", "flow", "field"]).reset_index(drop=True)

@@ -64,6 +64,16 @@ class Section:
         return data.hs_rows_for_groups(self.groups, self.partner_code)
 
     @cached_property
+    def raw(self):
+        """Real customs rows (BACI, fuel codes, Comtrade monthly totals): helpers.model.raw_rows.RawRows."""
+        return data.raw_rows(self.partner_code)
+
+    @property
+    def code_rows(self) -> pd.DataFrame:
+        """Monthly raw rows of single HS codes (the fuel files): groups made of exactly those codes use them."""
+        return self.raw.fuel
+
+    @cached_property
     def _resolved_groups(self):
         return resolve_groups(self.customs.commodities, self.groups)
 

@@ -58,7 +58,8 @@ def load_claims(path="config/claims.yaml", groups: dict | None = None) -> list[d
         for field in ("id", "statement", "kind", "story"):
             if field not in claim:
                 raise InputError(f"claim {index} lacks '{field}'", file=path, column=field)
-        for name in [claim.get("group")] + claim.get("groups", []) + claim.get("proxies", []):
+        for name in ([claim.get("group")] + claim.get("groups", []) + claim.get("proxies", [])
+                     + claim.get("rows_cover", [])):
             if name is not None and groups is not None and name not in groups:
                 raise InputError(f"claim '{claim['id']}' refers to unknown group '{name}'", file=path,
                                  column="group", expected="a group of config/commodity_groups.yaml: "

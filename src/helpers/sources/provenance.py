@@ -7,6 +7,11 @@ from ..core.errors import InputError, exit_on_input_error
 from ..core.paths import RAW_DIR
 
 VENDORED_FILES = ("gacc_cn_ru_totals.csv", "gacc_cn_ru_commodities.csv", "context_facts.csv")
+# Real customs rows (README "Sources"): vendored byte-for-byte, sidecar `<file>.meta.json` beside each.
+VENDORED_ROW_FILES = ("baci/baci_hs17_v202501_cn_ru_2017_2023.csv",
+                      "comtrade/comtrade_cn_imports_from_ru_total_monthly_2017_2024.csv",
+                      "fuel/comtrade_cn_fuel_imports_from_ru_monthly_2020_2024.csv",
+                      "fuel/customs_cn_fuel_imports_from_ru_monthly_2025_2026.csv")
 
 
 def sidecar_of(path: Path) -> Path:
@@ -50,12 +55,13 @@ def verify_raw_file(raw_file: Path) -> dict:
 
 
 def verify_vendored(raw_dir: Path = RAW_DIR) -> list[dict]:
-    return [verify_raw_file(Path(raw_dir) / name) for name in VENDORED_FILES]
+    return [verify_raw_file(Path(raw_dir) / name) for name in VENDORED_FILES + VENDORED_ROW_FILES]
 
 
 def verify_snapshots(raw_dir: Path = RAW_DIR) -> list[dict]:
     """Fetched HS-level snapshots carry sidecars too: a snapshot edited after download stops the build."""
-    sidecars = sorted((Path(raw_dir) / "comtrade").glob("*.meta.json"))
+    sidecars = sorted(sidecar for folder in ("comtrade", "baci", "fuel")
+                      for sidecar in (Path(raw_dir) / folder).glob("*.meta.json"))
     return [verify_raw_file(Path(str(sidecar)[:-len(".meta.json")])) for sidecar in sidecars]
 
 

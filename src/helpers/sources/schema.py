@@ -2,9 +2,12 @@
 
 Every reader (wire CSVs, Comtrade, GACC exports, BACI) returns exactly these columns and dtypes.
 """
+import re
 from pathlib import Path
 
 import pandas as pd
+
+from ..core.errors import InputError
 
 TIDY_COLUMNS = ["reporter", "partner", "flow", "period", "span", "commodity", "hs_code", "hs_version",
                 "measure", "unit", "value", "yoy_pct", "currency_note", "source_file", "source_row",
@@ -14,7 +17,12 @@ FLOAT_COLUMNS = ("value", "yoy_pct")
 
 def tidy_frame(records: list[dict]) -> pd.DataFrame:
     """Records -> DataFrame with exactly the contract's columns and dtypes (missing text -> '')."""
-    frame = pd.DataFrame.from_records(records, columns=TIDY_COLUMNS)
+    return tidy_columns(pd.DataFrame.from_records(records, columns=TIDY_COLUMNS))
+
+
+def tidy_columns(frame: pd.DataFrame) -> pd.DataFrame:
+    """A frame holding the contract's columns (vectorised readers) -> exactly those columns and dtypes."""
+    frame = frame.reindex(columns=TIDY_COLUMNS).reset_index(drop=True)
     for column in TIDY_COLUMNS:
         if column in FLOAT_COLUMNS:
             frame[column] = pd.to_numeric(frame[column]).astype("float64")
@@ -38,3 +46,18 @@ def relative_to_raw(path: Path) -> str:
     return str(path)
 
 
+
+
+def read_csv_as_text(path: Path) -> pd.DataFrame:
+    """Every field as stripped text (nothing guessed); a line with too many fields stops with its row number."""
+    try:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except pd.errors.ParserError as error:
+        found = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(error))
+        if not found:
+            raise
+        expected, line, saw = (int(x) for x in found.groups())
+        raise InputError(f"has {saw} fields, header has {expected} (a decimal comma or a stray comma?)", file=path,
+                         row=line - 1, expected="plain numbers such as 3185.86, one field per column") from None
+    frame.columns = [str(c).strip() for c in frame.columns]
+    return frame.apply(lambda column: column.str.strip())

@@ -1,0 +1,249 @@
+"""What the real customs rows settle (pandas only): trade composition (BACI), fuel imports by code
+(Comtrade + China customs as compiled by china-energy-monitor) and China's monthly imports from
+Russia (Comtrade) beside the wire-reported series.
+
+Raw rows outrank wire quotes for the same number: where rows cover a figure it is computed from
+them, and the wire figure is shown beside it; a difference beyond the wire's rounding is a conflict.
+Every computed number carries `source_file` and `source_rows` (1-based data rows of that file).
+"""
+import math
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from .resolve import agree
+
+
+@dataclass
+class RawRows:
+    """The tidy rows of the vendored real customs files (helpers.sources.baci / fuel_monitor / comtrade)."""
+    baci: pd.DataFrame                  # annual HS6, both directions
+    fuel: pd.DataFrame                  # monthly imports, four fuel codes
+    comtrade_totals: pd.DataFrame       # monthly imports, all goods
+    notes: list = field(default_factory=list)
+
+
+def row_ranges(rows) -> str:
+    """[1, 2, 3, 7] -> '1–3, 7' (rows of one file, as a reader can find them)."""
+    rows = sorted({int(r) for r in rows})
+    if not rows:
+        return ""
+    parts, start, last = [], rows[0], rows[0]
+    for row in rows[1:] + [None]:
+        if row is not None and row == last + 1:
+            last = row
+            continue
+        parts.append(f"{start}" if start == last else f"{start}–{last}")
+        if row is not None:
+            start = last = row
+    return ", ".join(parts)
+
+
+def cite(rows: pd.DataFrame) -> str:
+    """'data/raw/x.csv rows 1–3, 7; data/raw/y.csv rows 2' for the rows behind a number."""
+    return "; ".join(f"{name} row{'s' if group.source_row.nunique() > 1 else ''} {row_ranges(group.source_row)}"
+                     for name, group in rows.groupby("source_file", sort=True))
+
+
+def _values(rows: pd.DataFrame) -> pd.DataFrame:
+    return rows.loc[(rows.measure == "value") & (rows.unit == "usd_mn")]
+
+
+# ------------------------------------------------------------------------------------ composition (BACI)
+def top_level_groups(groups: dict, flow: str, version: str = "HS2017") -> list[str]:
+    """Groups of one flow with HS codes in `version`, leaving out any whose codes another group covers
+    (passenger cars inside vehicles, crude oil inside mineral fuels), so the parts do not overlap."""
+    codes = {name: [str(c) for c in (g.get("hs") or {}).get(version, [])] for name, g in groups.items()
+             if g["flow"] == flow and (g.get("hs") or {}).get(version)}
+    kept = []
+    for name, own in codes.items():
+        covered_by = [other for other, theirs in codes.items() if other != name
+                      and all(any(code.startswith(t) for t in theirs) for code in own)
+                      and not (set(theirs) == set(own) and list(codes).index(other) > list(codes).index(name))]
+        if not covered_by:
+            kept.append(name)
+    return kept
+
+
+def composition(baci: pd.DataFrame, groups: dict, version: str = "HS2017") -> pd.DataFrame:
+    """Value per year, direction and top-level group, plus 'all other goods' and the total (US$ mn).
+
+    Only rows in `version` are used: group codes differ between HS editions (smartphones 851712 -> 851713)."""
+    values = _values(baci)
+    values = values.loc[values.hs_version == version]
+    records = []
+    for flow in ("export", "import"):
+        flow_rows = values.loc[values.flow == flow]
+        names = top_level_groups(groups, flow, version)
+        for year, year_rows in flow_rows.groupby("period"):
+            used = pd.Series(False, index=year_rows.index)
+            for name in names:
+                prefixes = tuple(str(c) for c in groups[name]["hs"][version])
+                mask = year_rows.hs_code.str.startswith(prefixes)
+                used |= mask
+                records.append(_part(flow, year, name, groups[name]["label"], year_rows.loc[mask]))
+            records.append(_part(flow, year, "other", "All other goods", year_rows.loc[~used]))
+            records.append(_part(flow, year, "total", "All goods", year_rows))
+    frame = pd.DataFrame(records)
+    totals = frame.loc[frame.group == "total"].set_index(["flow", "year"]).value_usd_mn
+    frame["share_pct"] = [round(100 * v / totals[(f, y)], 1) for f, y, v in
+                          zip(frame.flow, frame.year, frame.value_usd_mn)]
+    return frame
+
+
+def _part(flow, year, group, label, rows) -> dict:
+    return {"flow": flow, "direction": "China → Russia" if flow == "export" else "Russia → China",
+            "year": str(year), "group": group, "label": label, "value_usd_mn": rows.value.sum(),
+            "value_usd_bn": round(rows.value.sum() / 1000, 3), "hs_codes": rows.hs_code.nunique(),
+            "source_file": ", ".join(sorted(set(rows.source_file))),
+            "source_rows": row_ranges(rows.source_row)}
+
+
+def composition_change(frame: pd.DataFrame, start: str, end: str) -> pd.DataFrame:
+    """Each part's value in two years (start_usd_bn, end_usd_bn) and the change between them."""
+    wide = frame.pivot_table(index=["flow", "direction", "group", "label"], columns="year",
+                             values="value_usd_mn", aggfunc="sum").reset_index()
+    wide.columns.name = None
+    out = wide[["flow", "direction", "group", "label"]].copy()
+    out["start"], out["end"] = start, end
+    out["start_usd_bn"] = (wide[start] / 1000).round(3)
+    out["end_usd_bn"] = (wide[end] / 1000).round(3)
+    out["change_pct"] = (100 * (wide[end] / wide[start] - 1)).round(1)
+    return out
+
+
+# ------------------------------------------------------------------------------------ fuel rows
+def fuel_monthly(fuel: pd.DataFrame) -> pd.DataFrame:
+    rows = _values(fuel).sort_values(["period", "hs_code"])
+    return pd.DataFrame({
+        "period": rows.period, "date": rows.period + "-15", "hs_code": rows.hs_code, "commodity": rows.commodity,
+        "label": rows.commodity + " (HS " + rows.hs_code + ")", "value_usd_mn": rows.value,
+        "value_usd_bn": (rows.value / 1000).round(4), "publisher": rows.publisher,
+        "source_file": rows.source_file, "source_row": rows.source_row}).reset_index(drop=True)
+
+
+def code_ytd(rows: pd.DataFrame, codes, period_end: str, partner: str = "RU", flow: str = "import") -> dict | None:
+    """January–period_end vs a year earlier, summed over exact HS codes, when every month of both years
+    has a row for every code (absence is never read as zero). None otherwise."""
+    year, month = int(period_end[:4]), int(period_end[5:7])
+    codes = [str(c) for c in codes]
+    rows = _values(rows)
+    rows = rows.loc[(rows.partner == partner) & (rows.flow == flow) & (rows.span == "month") & rows.hs_code.isin(codes)]
+    sums, used = {}, []
+    for y in (year, year - 1):
+        months = [f"{y}-{m:02d}" for m in range(1, month + 1)]
+        picked = rows.loc[rows.period.isin(months)]
+        if set(zip(picked.period, picked.hs_code)) != {(p, c) for p in months for c in codes}:
+            return None
+        sums[y] = picked.value.sum()
+        used.append(picked)
+    value, prior = sums[year], sums[year - 1]
+    return {"value_usd_mn": value, "prior_value_usd_mn": prior,
+            "change_pct": round(100 * (value / prior - 1), 1) if prior else math.nan,
+            "publishers": ", ".join(sorted(set(pd.concat(used).publisher))), "rows": cite(pd.concat(used)),
+            "value_publishers": ", ".join(sorted(set(used[0].publisher))), "value_rows": cite(used[0]),
+            "prior_rows": cite(used[1])}
+
+
+def fuel_ytd(fuel: pd.DataFrame, groups: dict, names, period_end: str, partner: str = "RU") -> pd.DataFrame:
+    """Each fuel group alone and all of them together, from the rows (None rows are left out)."""
+    records = []
+    all_codes = []
+    for name in names:
+        codes = [str(c) for c in groups[name]["hs"]["HS2017"]]
+        all_codes += codes
+        result = code_ytd(fuel, codes, period_end, partner)
+        if result:
+            records.append({"group": name, "label": groups[name]["label"], **result})
+    together = code_ytd(fuel, all_codes, period_end, partner)
+    if together and len(records) == len(names):
+        records.append({"group": "together", "label": "The " + str(len(names)) + " codes together", **together})
+    return pd.DataFrame(records)
+
+
+# ------------------------------------------------------------------------------------ Comtrade vs wire
+def imports_raw_vs_wire(comtrade_totals: pd.DataFrame, wire_monthly: pd.DataFrame, period_end: str) -> pd.DataFrame:
+    """One bar per month of China's imports from the partner: Comtrade rows where they exist, otherwise the
+    wire-reported GACC month (published or derived); the wire figure is kept beside as a cross-check."""
+    raw = _values(comtrade_totals)
+    raw = raw.loc[(raw.flow == "import") & (raw.span == "month") & (raw.hs_code == "")]
+    raw = raw.groupby("period").agg(raw_usd_mn=("value", "sum"), raw_file=("source_file", "first"),
+                                    raw_rows=("source_row", row_ranges))
+    wire = wire_monthly.loc[wire_monthly.flow == "import"].set_index("period")
+    months = sorted(set(raw.index) | set(wire.index))
+    records = []
+    for period in (p for p in months if p <= period_end):
+        r = raw.loc[period] if period in raw.index else None
+        w = wire.loc[period] if period in wire.index else None
+        wire_value = w.value if w is not None and w.status in ("published", "derived") else math.nan
+        if r is not None:
+            value, source, rows = r.raw_usd_mn, "UN Comtrade rows", f"{r.raw_file} row {r.raw_rows}"
+        elif wire_value == wire_value:
+            value, source, rows = wire_value, f"GACC via wire ({w.status})", f"{w.source} (row {w.source_rows})"
+        else:
+            continue
+        records.append({"period": period, "date": period + "-15", "value_usd_mn": value,
+                        "value_usd_bn": round(value / 1000, 3), "bar_source": source, "source": rows,
+                        "wire_usd_bn": round(wire_value / 1000, 3) if wire_value == wire_value else math.nan,
+                        "wire_status": w.status if w is not None else "not in wire data",
+                        "wire_source": (f"{w.source} (row {w.source_rows})" if w is not None and w.source else "")})
+    return pd.DataFrame(records)
+
+
+def monthly_cross_check(comtrade_totals: pd.DataFrame, wire_monthly: pd.DataFrame) -> pd.DataFrame:
+    """Each month (and GACC's combined January–February) that both the Comtrade rows and a published wire
+    figure give: the rows' sum beside the wire figure. Derived wire months are left out (not published)."""
+    raw = _values(comtrade_totals)
+    raw = raw.loc[(raw.flow == "import") & (raw.span == "month") & (raw.hs_code == "")].set_index("period")
+    wire = wire_monthly.loc[(wire_monthly.flow == "import") & wire_monthly.status.isin(["published", "Jan–Feb combined"])]
+    records = []
+    for row in wire.itertuples():
+        months = [row.period[:4] + "-01", row.period] if row.status == "Jan–Feb combined" else [row.period]
+        if row.value != row.value or not all(m in raw.index for m in months):
+            continue
+        rows = raw.loc[months]
+        records.append({"period": row.period, "span": "Jan–Feb" if len(months) == 2 else "month",
+                        "raw_usd_mn": rows.value.sum(), "raw_rows": cite(rows.reset_index()),
+                        "wire_usd_mn": row.value, "wire_source": f"{row.source} (row {row.source_rows})",
+                        "within_rounding": agree(row.value, rows.value.sum())})
+    return pd.DataFrame(records, columns=["period", "span", "raw_usd_mn", "raw_rows", "wire_usd_mn", "wire_source",
+                                          "within_rounding"])
+
+
+def annual_cross_check(comtrade_totals: pd.DataFrame, wire_annual: pd.DataFrame) -> pd.DataFrame:
+    """Full years of Comtrade import rows against the wire-published GACC annual import figure.
+
+    wire_annual: rows of helpers.model.turnover.annual_turnover for China's imports."""
+    raw = _values(comtrade_totals)
+    raw = raw.loc[(raw.flow == "import") & (raw.span == "month") & (raw.hs_code == "")]
+    records = []
+    for year, rows in raw.groupby(raw.period.str[:4]):
+        if rows.period.nunique() != 12:
+            continue
+        wire = wire_annual.loc[wire_annual.year.astype(str) == year]
+        wire_value = wire.value_usd_bn.iloc[0] * 1000 if len(wire) else math.nan  # NaN: no US$ figure published
+        has_wire = wire_value == wire_value
+        value = rows.value.sum()
+        records.append({"year": year, "raw_usd_bn": round(value / 1000, 3), "raw_source": cite(rows),
+                        "wire_usd_bn": round(wire_value / 1000, 3) if has_wire else math.nan,
+                        "wire_source": wire.source.iloc[0] if len(wire) and has_wire else "",
+                        "difference_pct": round(100 * (wire_value / value - 1), 2) if has_wire else math.nan,
+                        "within_rounding": bool(has_wire and agree(wire_value, value))})
+    return pd.DataFrame(records)
+
+
+def raw_wire_conflicts(pairs: list[dict]) -> pd.DataFrame:
+    """Rows for the conflicts table where a raw-row figure and a wire figure disagree beyond rounding.
+
+    pairs: {commodity, flow, period, span, raw_usd_mn, raw_publisher, raw_rows, wire_usd_mn, wire_publisher,
+    wire_row} — the raw figure is the one used."""
+    records = []
+    for p in pairs:
+        if p["wire_usd_mn"] != p["wire_usd_mn"] or agree(p["wire_usd_mn"], p["raw_usd_mn"]):
+            continue
+        records.append({"commodity": p["commodity"], "flow": p["flow"], "period": p["period"], "span": p["span"],
+                        "field": "value", "used": round(p["raw_usd_mn"], 1), "used_publisher": p["raw_publisher"],
+                        "used_source_row": p["raw_rows"], "other": p["wire_usd_mn"],
+                        "other_publisher": p["wire_publisher"], "other_source_row": p["wire_row"],
+                        "relative_diff_pct": round(100 * (p["wire_usd_mn"] - p["raw_usd_mn"]) / p["raw_usd_mn"], 2)})
+    return pd.DataFrame(records)

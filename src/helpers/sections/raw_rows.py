@@ -1,0 +1,304 @@
+"""From raw customs rows: trade composition 2017–2023 (BACI, F9), China's fuel imports from Russia by code
+(F10) and China's monthly imports from Russia, Comtrade rows beside the wire series (F11).
+
+Views come from helpers.model.raw_rows; this module draws them and writes the text from the numbers.
+"""
+import re
+
+import altair as alt
+import pandas as pd
+
+from ..core.text import month_name, pct, span_label, usd_bn
+from ..model.groups import group_change
+from ..model.raw_rows import (annual_cross_check, composition, composition_change, fuel_monthly, fuel_ytd,
+                              imports_raw_vs_wire, monthly_cross_check, raw_wire_conflicts)
+from ..model.turnover import annual_turnover
+
+FUEL_GROUPS = ("crude_oil", "coal", "lng", "pipeline_gas")
+# Where the wire figures beside the rows come from (helpers.sources.wire reads them).
+TOTALS_FILE, COMMODITIES_FILE = "data/raw/gacc_cn_ru_totals.csv", "data/raw/gacc_cn_ru_commodities.csv"
+
+
+def short(citation: str) -> str:
+    """'data/raw/fuel/x.csv rows 1–7' -> 'x.csv rows 1–7' for tables and prose (the CSVs keep the full path)."""
+    return re.sub(r"data/raw/(?:[a-z_]+/)?", "", citation)
+GROUP_COLORS = ["#1f5f8b", "#d1603d", "#6a994e", "#8e6c8a", "#c9a227", "#5b8fa8", "#a44a3f", "#3d7a5c", "#7a5c3d"]
+OTHER = "All other goods"
+
+
+# ------------------------------------------------------------------------------- composition (F9)
+def composition_view(section) -> pd.DataFrame:
+    return composition(section.raw.baci, section.groups)
+
+
+def composition_plot_data(view: pd.DataFrame) -> pd.DataFrame:
+    """The parts (groups + 'all other goods') with their stack positions: exactly what F9 draws."""
+    parts = view.loc[view.group != "total"].copy()
+    order = {label: i for i, label in enumerate(dict.fromkeys(
+        parts.loc[parts.group != "other"].sort_values(["flow", "group"]).label.tolist() + ["All other goods"]))}
+    parts["order"] = parts.label.map(order)
+    parts = parts.sort_values(["flow", "year", "order"])
+    parts["top"] = parts.groupby(["flow", "year"]).value_usd_bn.cumsum()
+    parts["mid"] = parts.top - parts.value_usd_bn / 2
+    parts["text"] = parts.value_usd_bn.map(lambda v: f"{v:.1f}")
+    return parts.drop(columns=["order"]).reset_index(drop=True)
+
+
+def composition_chart(parts: pd.DataFrame) -> alt.FacetChart:
+    """Stacked bars per year and direction; the parts are the groups plus 'all other goods'."""
+    order = [label for label in dict.fromkeys(parts.label) if label != OTHER] + [OTHER]
+    colors = GROUP_COLORS[:len(order) - 1] + ["#c8c8c8"]
+    tooltip = [alt.Tooltip("direction:N"), alt.Tooltip("year:N"), alt.Tooltip("label:N", title="part"),
+               alt.Tooltip("value_usd_bn:Q", title="US$ bn", format=",.3f"),
+               alt.Tooltip("share_pct:Q", title="share %", format=".1f"), alt.Tooltip("hs_codes:Q", title="HS6 codes"),
+               alt.Tooltip("source_file:N"), alt.Tooltip("source_rows:N", title="rows")]
+    color = alt.Color("label:N", title=None, sort=order, scale=alt.Scale(domain=order, range=colors),
+                      legend=alt.Legend(orient="bottom", columns=3, labelLimit=300))
+    bars = alt.Chart().mark_bar(stroke="white", strokeWidth=0.5).encode(
+        x=alt.X("year:O", title=None, axis=alt.Axis(labelAngle=0)), y=alt.Y("top:Q", title="US$ billion a year"), y2="base:Q", color=color,
+        tooltip=tooltip).transform_calculate(base="datum.top - datum.value_usd_bn")
+    labels = alt.Chart().transform_filter("datum.group != 'other' && datum.value_usd_bn >= 4").mark_text(
+        color="white", fontSize=10).encode(x="year:O", y="mid:Q", text="text:N")
+    return alt.layer(bars, labels, data=parts).properties(width=300, height=260).facet(
+        column=alt.Column("direction:N", title=None, sort=["China → Russia", "Russia → China"],
+                          header=alt.Header(labelFontSize=13, labelFontWeight="bold")))
+
+
+def composition_table(view: pd.DataFrame, start: str = "2021", end: str = "2023") -> pd.DataFrame:
+    change = composition_change(view, start, end)
+    change["order"] = change.group.map(lambda g: {"total": 2, "other": 1}.get(g, 0))
+    change = change.sort_values(["flow", "order", "label"]).drop(columns=["flow", "group", "order", "start", "end"])
+    return change.rename(columns={"direction": "Direction", "label": "Part", "start_usd_bn": f"{start}, US$ bn",
+                                  "end_usd_bn": f"{end}, US$ bn", "change_pct": f"{start}→{end}, %"})
+
+
+def composition_text(view: pd.DataFrame, start: str = "2021", end: str = "2023") -> str:
+    change = composition_change(view, start, end).set_index(["flow", "group"])
+    first, last = min(view.year), max(view.year)
+    sentences = [f"CEPII's BACI rows (HS 2017, values reconciled from both countries' declarations, so not identical "
+                 f"to China's own customs totals) show where the {last} trade came from."]
+    for flow, direction in (("export", "China → Russia"), ("import", "Russia → China")):
+        total = change.loc[(flow, "total")]
+        parts = change.loc[flow].drop(index=["total", "other"]).sort_values("end_usd_bn", ascending=False)
+        described = "; ".join(f"{row.label.split(' (')[0].lower()} {usd_bn(row.end_usd_bn * 1000)} "
+                              f"({'+' if row.change_pct > 0 else '−'}{pct(row.change_pct)} on {start})"
+                              for row in parts.itertuples())
+        sentences.append(f"**{direction}**: all goods {usd_bn(total.start_usd_bn * 1000)} in {start}, "
+                         f"{usd_bn(total.end_usd_bn * 1000)} in {end} "
+                         f"({'+' if total.change_pct > 0 else '−'}{pct(total.change_pct)}); {described}.")
+    sentences.append(f"The rows cover {first}–{last} only: they show the war-time build-up the 2025 falls are measured "
+                     "from, not the falls themselves.")
+    return " ".join(sentences)
+
+
+# ------------------------------------------------------------------------------- fuel (F10)
+def fuel_view(section) -> pd.DataFrame:
+    return fuel_monthly(section.raw.fuel)
+
+
+def fuel_chart(view: pd.DataFrame, compared_period: str) -> alt.LayerChart:
+    tooltip = [alt.Tooltip("period:N"), alt.Tooltip("label:N", title="code"),
+               alt.Tooltip("value_usd_bn:Q", title="US$ bn", format=",.4f"), alt.Tooltip("publisher:N"),
+               alt.Tooltip("source_file:N"), alt.Tooltip("source_row:Q", title="row")]
+    bars = alt.Chart().mark_bar().encode(
+        x=alt.X("yearmonth(date):T", title=None), y=alt.Y("sum(value_usd_bn):Q", title="US$ billion a month"),
+        color=alt.Color("label:N", title=None, legend=alt.Legend(orient="bottom", labelLimit=260)),
+        opacity=alt.Opacity("publisher:N", scale=alt.Scale(range=[0.55, 1.0]), legend=None),
+        tooltip=tooltip)
+    year, month = int(compared_period[:4]), int(compared_period[5:7])
+    windows = pd.DataFrame({"start": [f"{y}-01-01" for y in (year - 1, year)],
+                            "end": [f"{y}-{month:02d}-28" for y in (year - 1, year)],
+                            "label": [f"Jan–{month_name(compared_period)[:3]} {y}" for y in (year - 1, year)]})
+    shade = alt.Chart(windows).mark_rect(color="#c9a227", opacity=0.13).encode(x="start:T", x2="end:T")
+    shade_text = alt.Chart(windows).mark_text(align="left", dx=2, y=8, color="#8a6d00", fontSize=10).encode(
+        x="start:T", text="label:N")
+    switch = view.loc[view.publisher != view.publisher.iloc[0], "period"].min() if len(view) else None
+    layers = [shade, shade_text, bars]
+    if isinstance(switch, str):  # where the rows change source: say so on the chart, not only in the caption
+        sources = pd.DataFrame({"date": [switch + "-01"] * 2, "text": [
+            "← " + view.publisher.iloc[0], view.loc[view.period >= switch, "publisher"].iloc[0].replace(", ", ",\n") + " →"],
+            "align": ["right", "left"], "dx": [-4, 4]})
+        rule = alt.Chart(sources.head(1)).mark_rule(color="#555", strokeDash=[3, 3]).encode(x="date:T")
+        left = alt.Chart(sources.head(1)).mark_text(align="right", baseline="top", dx=-4, y=-26, fontSize=10,
+                                                    color="#333").encode(x="date:T", text="text:N")
+        right = alt.Chart(sources.tail(1)).mark_text(align="left", baseline="top", dx=4, y=-26, fontSize=10,
+                                                     color="#333", lineBreak="\n").encode(x="date:T", text="text:N")
+        layers += [rule, left, right]
+    return alt.layer(*layers, data=view).properties(width=620, height=280)
+
+
+def fuel_comparison(section, period: str) -> pd.DataFrame:
+    """Each code and the four together from the rows, with the wire figure for the same group beside it."""
+    table = fuel_ytd(section.raw.fuel, section.groups, FUEL_GROUPS, period, section.partner_code)
+    wire = [group_change(section.resolved_groups, g, section.groups[g], period) if g in section.groups else None
+            for g in table.group]
+    table["wire_usd_mn"] = [w["value_usd_mn"] if w else float("nan") for w in wire]
+    table["wire_change_pct"] = [w["change_pct"] if w else float("nan") for w in wire]
+    table["wire_source"] = [w["source"].split(" http")[0] if w and w["source"] else "" for w in wire]
+    return table
+
+
+def fuel_display(table: pd.DataFrame, period: str) -> pd.DataFrame:
+    year = int(period[:4])
+    wire = [f"${v / 1000:.2f}bn, {c:+.1f}% ({src})" if c == c else "—"
+            for v, c, src in zip(table.wire_usd_mn, table.wire_change_pct, table.wire_source)]
+    return pd.DataFrame({
+        "Codes": table.label, f"{span_label(period)}, US$ bn": (table.value_usd_mn / 1000).round(3),
+        "Year earlier, US$ bn": (table.prior_value_usd_mn / 1000).round(3), "Change, % (rows)": table.change_pct,
+        "Wire-reported GACC figure": wire,
+        "Raw rows": [f"{year}: {short(v)}; {year - 1}: {short(p)}" for v, p in zip(table.value_rows, table.prior_rows)]})
+
+
+def _signed(change: float) -> str:
+    return ("+" if change > 0 else "−") + pct(change)
+
+
+def fuel_text(table: pd.DataFrame, period: str, last_month: str) -> str:
+    label = span_label(period)
+    rows = table.set_index("group")
+    crude, together = rows.loc["crude_oil"], rows.loc["together"]
+    wire = ""
+    if crude.wire_change_pct == crude.wire_change_pct:
+        level = (f": the rows and the wire differ by {abs(crude.value_usd_mn / crude.wire_usd_mn - 1) * 100:.1f}% in "
+                 "level (listed in the conflicts table)" if crude.wire_usd_mn == crude.wire_usd_mn else "")
+        wire = (f" Beside it, the wire-reported GACC figure ({crude.wire_source}): "
+                f"{usd_bn(crude.wire_usd_mn)}, **{_signed(crude.wire_change_pct)}**{level}.")
+    return (f"China's imports of Russian crude oil (HS 2709) in {label} came to **{usd_bn(crude.value_usd_mn)}** "
+            f"against **{usd_bn(crude.prior_value_usd_mn)}** a year earlier, **{_signed(crude.change_pct)}**, "
+            f"summed from the monthly customs rows ({short(crude.rows)}).{wire} Coal, crude oil, LNG and pipeline gas "
+            f"together: {usd_bn(together.value_usd_mn)} vs {usd_bn(together.prior_value_usd_mn)}, "
+            f"**{_signed(together.change_pct)}**. The rows for 2020–2024 are UN Comtrade's; from 2025 they are China "
+            f"customs figures as compiled by the china-energy-monitor repository (a secondary compilation, ranked "
+            f"below a published GACC figure). Pipeline-gas values look estimated (one unit value for every partner "
+            f"in a year), and the four codes are not all of chapter 27: oil products (2710) and the rest are not in "
+            f"these rows. The chart runs to {last_month}, the last month in the data.")
+
+
+# ------------------------------------------------------------------------------- imports raw vs wire (F11)
+def imports_view(section) -> pd.DataFrame:
+    wire = section.customs.monthly(section.period_end, first_year=2017)
+    return imports_raw_vs_wire(section.raw.comtrade_totals, wire, section.period_end)
+
+
+def imports_chart(view: pd.DataFrame) -> alt.LayerChart:
+    tooltip = [alt.Tooltip("period:N"), alt.Tooltip("bar_source:N", title="bar from"),
+               alt.Tooltip("value_usd_bn:Q", title="US$ bn", format=",.3f"), alt.Tooltip("source:N", title="rows"),
+               alt.Tooltip("wire_usd_bn:Q", title="wire US$ bn", format=",.2f"), alt.Tooltip("wire_status:N"),
+               alt.Tooltip("wire_source:N")]
+    bars = alt.Chart().mark_bar().encode(
+        x=alt.X("yearmonth(date):T", title=None, axis=alt.Axis(format="%Y", tickCount="year")),
+        y=alt.Y("value_usd_bn:Q", title="US$ billion a month"),
+        color=alt.Color("bar_source:N", title="bar from", scale=alt.Scale(
+            domain=["UN Comtrade rows", "GACC via wire (published)", "GACC via wire (derived)"],
+            range=["#1f5f8b", "#c9a227", "#f0d98a"]), legend=alt.Legend(orient="top", labelLimit=300)),
+        tooltip=tooltip)
+    ticks = alt.Chart().transform_filter("datum.bar_source == 'UN Comtrade rows' && isValid(datum.wire_usd_bn)").mark_tick(
+        color="#d1603d", thickness=2, size=7).encode(x="yearmonth(date):T", y="wire_usd_bn:Q", tooltip=tooltip)
+    return alt.layer(bars, ticks, data=view).properties(width=640, height=260)
+
+
+def annual_check(section) -> pd.DataFrame:
+    last_year = section.raw.comtrade_totals.period.str[:4].max() if len(section.raw.comtrade_totals) else "2000"
+    annual = annual_turnover(section.customs, f"{last_year}-12")
+    return annual_cross_check(section.raw.comtrade_totals, annual.loc[annual.flow == "China's imports"])
+
+
+def annual_display(check: pd.DataFrame) -> pd.DataFrame:
+    return pd.DataFrame({"Year": check.year, "Comtrade rows, US$ bn": check.raw_usd_bn,
+                         "Raw rows": check.raw_source.map(short), "Wire, US$ bn": check.wire_usd_bn,
+                         "Wire source": check.wire_source, "Wire vs rows, %": check.difference_pct,
+                         "Beyond rounding": ["" if w != w else ("no" if ok else "yes")
+                                             for w, ok in zip(check.wire_usd_bn, check.within_rounding)]})
+
+
+def month_check(section) -> pd.DataFrame:
+    return monthly_cross_check(section.raw.comtrade_totals, section.customs.monthly(section.period_end, 2017))
+
+
+def imports_text(view: pd.DataFrame, check: pd.DataFrame, months: pd.DataFrame | None = None) -> str:
+    raw = view.loc[view.bar_source == "UN Comtrade rows"]
+    sentences = [f"UN Comtrade's rows give China's imports from Russia for every month {raw.period.min()}–"
+                 f"{raw.period.max()} (January and February separately); the wire-reported GACC series has gaps "
+                 f"there and a combined January–February figure. Each bar says where it comes from: the rows where they "
+                 f"exist, otherwise the wire-reported month; red ticks are the wire figure beside a Comtrade bar. The rows "
+                 f"are the final data China reported to UN Comtrade, the wire figures GACC's releases as first "
+                 f"published, so the two need not agree to the digit."]
+    for row in check.itertuples():
+        if row.wire_usd_bn == row.wire_usd_bn:
+            sentences.append(f"{row.year}: ${row.raw_usd_bn:.3f}bn from the rows vs ${row.wire_usd_bn:.2f}bn as the wire "
+                             f"reported GACC ({row.difference_pct:+.2f}%{'' if row.within_rounding else ', beyond rounding: in the conflicts table'}).")
+    if months is not None and len(months):
+        beyond = months.loc[~months.within_rounding]
+        worst = beyond.assign(gap=(beyond.wire_usd_mn / beyond.raw_usd_mn - 1).abs()).sort_values("gap").tail(1)
+        sentences.append(f"Of the {len(months)} months (or combined January–February figures) both give, "
+                         f"{len(beyond)} differ beyond the wire's rounding and are listed in the conflicts table"
+                         + (f"; the largest gap is {worst.period.iloc[0]} (${worst.wire_usd_mn.iloc[0] / 1000:.2f}bn "
+                            f"reported by {worst.wire_source.iloc[0]} vs ${worst.raw_usd_mn.iloc[0] / 1000:.3f}bn in "
+                            f"the rows)." if len(worst) else "."))
+    return " ".join(sentences[:1] + sentences[-3:] if months is not None and len(months) else
+                    sentences[:1] + sentences[-2:])
+
+
+def _publisher_and_row(source: str) -> tuple[str, str]:
+    """'bne IntelliNews, citing TASS (row 347)' -> ('bne IntelliNews, citing TASS', '347')."""
+    if "(row " not in source:
+        return source, ""
+    name, row = source.rsplit(" (row ", 1)
+    return name, row.rstrip(")")
+
+
+def raw_conflicts(check: pd.DataFrame, fuel: pd.DataFrame, period: str, months: pd.DataFrame | None = None
+                  ) -> pd.DataFrame:
+    """Raw-row figures vs wire figures for the same number, beyond rounding (for the conflicts table)."""
+    pairs = []
+    for row in (months if months is not None else pd.DataFrame()).itertuples():
+        publisher, source_row = _publisher_and_row(row.wire_source)
+        pairs.append({"commodity": "TOTAL", "flow": "import", "period": row.period,
+                      "span": "month" if row.span == "month" else "ytd", "raw_usd_mn": row.raw_usd_mn,
+                      "raw_publisher": "UN Comtrade", "raw_rows": row.raw_rows, "wire_usd_mn": row.wire_usd_mn,
+                      "wire_publisher": publisher, "wire_row": f"{TOTALS_FILE} row {source_row}"})
+    for row in check.itertuples():
+        publisher, source_row = _publisher_and_row(row.wire_source)
+        pairs.append({"commodity": "TOTAL", "flow": "import", "period": row.year, "span": "year",
+                      "raw_usd_mn": row.raw_usd_bn * 1000, "raw_publisher": "UN Comtrade", "raw_rows": row.raw_source,
+                      "wire_usd_mn": row.wire_usd_bn * 1000, "wire_publisher": publisher,
+                      "wire_row": f"{TOTALS_FILE} row {source_row}" if source_row else ""})
+    for row in fuel.itertuples():
+        publisher, source_row = _publisher_and_row(row.wire_source)
+        pairs.append({"commodity": row.label, "flow": "import", "period": period, "span": "ytd",
+                      "raw_usd_mn": row.value_usd_mn, "raw_publisher": row.value_publishers,
+                      "raw_rows": row.value_rows,
+                      "wire_usd_mn": row.wire_usd_mn, "wire_publisher": publisher,
+                      "wire_row": f"{COMMODITIES_FILE} row {source_row}" if source_row else ""})
+    return raw_wire_conflicts(pairs)
+
+
+def raw_wire_conflicts_table(section) -> pd.DataFrame:
+    """The conflicts-table rows where raw rows and the wire disagree (story's fuel period, full Comtrade years)."""
+    period = next((c["period"] for c in section.claims_config["claims"] if c.get("rows_cover")), section.period_end)
+    return raw_conflicts(annual_check(section), fuel_comparison(section, period), period, month_check(section))
+
+
+def raw_rows_findings(section) -> list[str]:
+    """Key-findings bullets from the raw rows (fuel for the story's period, the 2023 composition)."""
+    bullets = []
+    period = next((c["period"] for c in section.claims_config["claims"] if c.get("rows_cover")), None)
+    fuel = fuel_comparison(section, period) if period else pd.DataFrame()
+    if len(fuel) and {"crude_oil", "together"} <= set(fuel.group):
+        rows = fuel.set_index("group")
+        crude, together = rows.loc["crude_oil"], rows.loc["together"]
+        wire = (f" (wire-reported GACC figure: {_signed(crude.wire_change_pct)})"
+                if crude.wire_change_pct == crude.wire_change_pct else "")
+        bullets.append(f"From the monthly customs rows, China's crude-oil imports from Russia in {span_label(period)} "
+                       f"were {usd_bn(crude.value_usd_mn)} vs {usd_bn(crude.prior_value_usd_mn)} a year earlier, "
+                       f"{_signed(crude.change_pct)}{wire}; coal, crude, LNG and pipeline gas together "
+                       f"{_signed(together.change_pct)}.")
+    view = composition_view(section)
+    if len(view):
+        last = max(view.year)
+        year = view.loc[(view.year == last) & (view.flow == "export")].set_index("group")
+        if "vehicles" in year.index:
+            bullets.append(f"In {last}, the last year of the BACI rows, China shipped {usd_bn(year.loc['vehicles'].value_usd_mn)} "
+                           f"of vehicles (HS 8701+8703+8704) to Russia out of {usd_bn(year.loc['total'].value_usd_mn)} of "
+                           f"goods: the base the later fall in car shipments starts from.")
+    return bullets

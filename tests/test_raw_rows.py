@@ -1,0 +1,276 @@
+"""The real customs rows (data/raw/baci, data/raw/comtrade, data/raw/fuel): the figures they give, the raw
+file and rows behind every number, the raw-vs-wire cross-checks, and one-line errors on broken copies.
+
+Check figures are those of ../shared/data/hs_level/README.md, computed here from the vendored files.
+The large-file test uses a SYNTHETIC BACI release file generated below.
+"""
+import hashlib
+import json
+import random
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from helpers.claims.raw_rows import uncovered_chapter_27
+from helpers.core.errors import InputError
+from helpers.core.paths import RAW_DIR
+from helpers.model.raw_rows import row_ranges
+from helpers.pipeline import check_inputs
+from helpers.sections import raw_rows as section_rows
+from helpers.sections.section import open_section
+from helpers.sources.baci import load_baci, read_baci, scan_baci
+from helpers.sources.fuel_monitor import read_fuel_monitor
+from helpers.sources.provenance import VENDORED_ROW_FILES, verify_vendored
+
+BACI = RAW_DIR / "baci" / "baci_hs17_v202501_cn_ru_2017_2023.csv"
+FUEL_2020 = RAW_DIR / "fuel" / "comtrade_cn_fuel_imports_from_ru_monthly_2020_2024.csv"
+FUEL_2025 = RAW_DIR / "fuel" / "customs_cn_fuel_imports_from_ru_monthly_2025_2026.csv"
+
+
+@pytest.fixture(scope="module")
+def section():
+    return open_section(period_end="2025-07", partner="Russia")
+
+
+# ------------------------------------------------------------------------------------------- numbers
+def test_fuel_rows_give_the_story_period_change_with_the_wire_beside(section):
+    table = section_rows.fuel_comparison(section, "2025-07").set_index("group")
+    crude, together = table.loc["crude_oil"], table.loc["together"]
+    assert round(crude.value_usd_mn / 1000, 3) == 29.649 and round(crude.prior_value_usd_mn / 1000, 3) == 37.482
+    assert crude.change_pct == -20.9 and together.change_pct == -18.0
+    assert round(together.value_usd_mn, 1) == 41694.2 and round(together.prior_value_usd_mn, 1) == 50828.1
+    assert crude.wire_change_pct == -21.3 and crude.wire_usd_mn == 29480  # BTCC Square citing GACC, row 321
+    assert crude.value_rows == "data/raw/fuel/customs_cn_fuel_imports_from_ru_monthly_2025_2026.csv rows 1–7"
+    assert crude.prior_rows == ("data/raw/fuel/comtrade_cn_fuel_imports_from_ru_monthly_2020_2024.csv rows "
+                                "194, 198, 202, 206, 210, 214, 218")
+    text = section_rows.fuel_text(table.reset_index(), "2025-07", "2026-07")
+    assert "**$29.6bn** against **$37.5bn** a year earlier, **−20.9%**" in text
+    assert "**−21.3%**" in text and "**−18.0%**" in text and "estimated" in text
+
+
+def test_fuel_rows_run_to_the_last_month_in_the_data_with_publishers(section):
+    monthly = section_rows.fuel_view(section)
+    assert (monthly.period.min(), monthly.period.max()) == ("2020-01", "2026-07")
+    assert len(monthly) == 316 and sorted(monthly.hs_code.unique()) == ["2701", "2709", "271111", "271121"]
+    publishers = monthly.groupby(monthly.period < "2025-01").publisher.unique()
+    assert list(publishers[True]) == ["UN Comtrade"]
+    assert list(publishers[False]) == ["China customs, compiled by DoiEnnoson/china-energy-monitor"]
+    july = monthly.loc[(monthly.period == "2024-07") & (monthly.hs_code == "2709")].iloc[0]
+    assert july.value_usd_bn == 4.468 and july.source_row == 218 and july.source_file.endswith("2020_2024.csv")
+
+
+def test_baci_composition_check_figures(section):
+    view = section_rows.composition_view(section).set_index(["flow", "year", "group"])
+    assert view.loc[("export", "2023", "vehicles")].value_usd_bn == 18.496
+    assert view.loc[("export", "2023", "total")].value_usd_bn == 110.014
+    assert view.loc[("import", "2023", "total")].value_usd_bn == 129.003
+    rows = read_baci(BACI)
+    cars = rows.loc[(rows.period == "2023") & (rows.flow == "export") & (rows.measure == "value")
+                    & rows.hs_code.str.startswith("8703")]
+    assert round(cars.value.sum() / 1000, 3) == 11.654
+    # parts add up to the total, each year and direction; no group counted twice
+    parts = view.drop(index="total", level="group").groupby(level=["flow", "year"]).value_usd_mn.sum()
+    totals = view.xs("total", level="group").value_usd_mn
+    assert (parts - totals).abs().max() < 1e-6
+    change = section_rows.composition_table(section_rows.composition_view(section))
+    vehicles = change.loc[change.Part.str.startswith("Vehicles")].iloc[0]
+    assert vehicles["2023, US$ bn"] == 18.496 and vehicles["2021, US$ bn"] == 1.773
+
+
+def test_baci_reader_pads_codes_and_converts_units():
+    rows = read_baci(BACI)
+    first = rows.iloc[0]  # raw line: 2017,156,643,10620,48.641,3.124
+    assert (first.hs_code, first.value, first.flow, first.period, first.source_row) == ("010620", 0.048641, "export",
+                                                                                       "2017", 1)
+    quantity = rows.loc[(rows.measure == "quantity") & (rows.source_row == 1)].iloc[0]
+    assert (quantity.unit, quantity.value) == ("tonnes", 3.124)
+    assert rows.hs_code.str.len().eq(6).all() and rows.hs_version.eq("HS2017").all()
+    values = rows.loc[rows.measure == "value"]
+    assert len(values) == 43494 and values.source_row.max() == 43494
+    assert (rows.measure == "quantity").sum() < 43494  # blank q rows give no quantity
+
+
+def test_comtrade_total_rows_and_the_wire_cross_check(section):
+    totals = section.raw.comtrade_totals
+    january = totals.loc[(totals.period == "2024-01") & (totals.measure == "value")].iloc[0]
+    assert january.value * 1e6 == pytest.approx(10_630_028_515, abs=0.01) and january.source_row == 85
+    check = section_rows.annual_check(section).set_index("year")
+    assert check.loc["2024"].raw_usd_bn == 129.881 and check.loc["2023"].raw_usd_bn == 128.936
+    assert check.loc["2024"].wire_usd_bn == 129.32 and not check.loc["2024"].within_rounding
+    assert check.loc["2024"].raw_source.endswith("comtrade_cn_imports_from_ru_total_monthly_2017_2024.csv rows 85–96")
+    conflicts = section_rows.raw_wire_conflicts_table(section).set_index(["commodity", "period"])
+    year = conflicts.loc[("TOTAL", "2024")]
+    assert (year.used, year.used_publisher, year.other, year.other_source_row) == (
+        129881.0, "UN Comtrade", 129320.0, "data/raw/gacc_cn_ru_totals.csv row 347")
+    jan_feb = conflicts.loc[("TOTAL", "2024-02")]  # GACC's combined January–February vs Comtrade's two months
+    assert (round(jan_feb.used, 1), jan_feb.other, jan_feb.span) == (20547.9, 20202.0, "ytd")
+    assert jan_feb.used_source_row.endswith("2017_2024.csv rows 85–86")
+    october = conflicts.loc[("TOTAL", "2022-10")]  # a wire page an outlet got wrong by $3bn
+    assert (round(october.used, 1), october.other) == (10360.3, 7400.0)
+    assert october.used_source_row.endswith("2017_2024.csv row 70")
+    assert ("TOTAL", "2024-07") not in conflicts.index  # 9.7bn vs 9.737bn: within the wire's rounding
+    crude = conflicts.loc[("Crude oil (HS 2709)", "2025-07")]
+    assert (crude.used, crude.other, crude.relative_diff_pct) == (29648.8, 29480.0, -0.57)
+    assert crude.other_source_row == "data/raw/gacc_cn_ru_commodities.csv row 321"  # BTCC Square citing GACC
+    assert crude.used_publisher == "China customs, compiled by DoiEnnoson/china-energy-monitor"
+
+
+def test_imports_bars_say_their_source(section):
+    view = section_rows.imports_view(section).set_index("period")
+    assert view.loc["2024-01"].bar_source == "UN Comtrade rows" and view.loc["2024-01"].value_usd_bn == 10.63
+    assert view.loc["2024-01"].source.endswith("2017_2024.csv row 85")
+    assert view.loc["2025-07"].bar_source == "GACC via wire (published)" and view.loc["2025-07"].value_usd_bn == 10.05
+    assert view.source.str.len().gt(0).all() and view.index.min() == "2017-01"
+
+
+def test_every_new_number_names_its_file_and_rows(section):
+    composition = section_rows.composition_plot_data(section_rows.composition_view(section))
+    assert composition.source_file.str.startswith("data/raw/baci/").all()
+    assert composition.source_rows.str.match(r"^\d+(–\d+)?(, \d+(–\d+)?)*$").all()
+    fuel = section_rows.fuel_view(section)
+    assert fuel.source_file.str.startswith("data/raw/fuel/").all() and fuel.source_row.gt(0).all()
+    table = section_rows.fuel_display(section_rows.fuel_comparison(section, "2025-07"), "2025-07")
+    assert table["Raw rows"].str.match(r"^2025: customs_\S+\.csv rows \d.*; 2024: comtrade_\S+\.csv rows \d").all()
+    assert table["Wire-reported GACC figure"].iloc[0] == "$29.48bn, -21.3% (BTCC Square (citing GACC) (row 321))"
+
+
+def test_claims_rest_on_the_rows(section):
+    from helpers.sections.findings import claim_table, key_findings
+    claims = claim_table(section).set_index("claim_id")
+    fuel = claims.loc["fuel_exports"]
+    assert fuel.verdict == "consistent" and "-18.0%" in fuel.data_value and "-20.9%" in fuel.data_value
+    assert "customs_cn_fuel_imports_from_ru_monthly_2025_2026.csv rows 1–7, 20–26, 39–45, 58–64" in fuel.rows_used
+    vehicles = claims.loc["vehicles"]
+    assert vehicles.verdict == "cannot be checked with this data" and "$18.5bn" in vehicles.explanation
+    assert "Data that would settle it: GACC's HS-level table for chapter 87" in vehicles.explanation
+    assert "data/raw/baci/baci_hs17_v202501_cn_ru_2017_2023.csv rows 41214–41221, 41225–41243" in vehicles.rows_used
+    findings = key_findings(section)
+    assert "$29.6bn vs $37.5bn a year earlier, −20.9% (wire-reported GACC figure: −21.3%)" in findings
+    assert "China shipped $18.5bn of vehicles (HS 8701+8703+8704) to Russia out of $110.0bn" in findings
+
+
+def test_what_the_fuel_rows_do_not_cover():
+    assert uncovered_chapter_27(["2709", "2701", "271111", "271121"]) == (
+        "2702–2708, 2710 (oil products), 2712–2716 and 2711 other than 271111, 271121 (other petroleum gases, e.g. LPG)")
+    assert row_ranges([7, 1, 2, 3, 9, 10]) == "1–3, 7, 9–10"
+
+
+# ------------------------------------------------------------------------------------------- large BACI files
+def write_synthetic_baci_release(path: Path, rows_per_pair: int = 400, seed: int = 7) -> None:
+    """SYNTHETIC: a BACI release-format file with several country pairs, codes as CEPII writes them (with their
+    zero) or as pandas leaves them (without), `q` padded NA or empty."""
+    rng = random.Random(seed)
+    pairs = [(156, 643), (643, 156), (156, 840), (276, 643), (643, 276), (4, 156)]
+    lines = ["t,i,j,k,v,q"]
+    for i, j in pairs:
+        for n in range(rows_per_pair):
+            code = f"{rng.randrange(10101, 970600):06d}"
+            code = code.lstrip("0") if n % 3 == 0 else code
+            q = rng.choice([f"{rng.uniform(0, 900):.3f}", "         NA", ""])
+            lines.append(f"2023,{i},{j},{code},{rng.uniform(0.001, 90000):.3f},{q}")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def test_baci_large_file_scan_equals_the_small_reader(tmp_path):
+    release = tmp_path / "baci" / "BACI_HS17_Y2023_V202501.csv"
+    release.parent.mkdir()
+    write_synthetic_baci_release(release)
+    small = read_baci(release)
+    scanned = scan_baci(release)
+    pd.testing.assert_frame_equal(small, scanned)
+    assert set(scanned.flow) == {"export", "import"} and len(scanned.loc[scanned.measure == "value"]) == 800
+    assert small.attrs["notes"] == [f"{release.name}: 1600 row(s) of other country pairs left out (kept China<->RU)"]
+    # load_baci takes the DuckDB path above the size limit and returns the same rows
+    pd.testing.assert_frame_equal(load_baci(tmp_path, "RU", large_bytes=0), small)
+
+
+# ------------------------------------------------------------------------------------------- broken copies
+def copy_raw(tmp_path: Path) -> Path:
+    raw = tmp_path / "raw"
+    for name in ("gacc_cn_ru_totals.csv", "gacc_cn_ru_commodities.csv", "context_facts.csv"):
+        (raw / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(RAW_DIR / name, raw / name)
+        shutil.copy2(RAW_DIR / name.replace(".csv", ".meta.json"), raw / name.replace(".csv", ".meta.json"))
+    for name in VENDORED_ROW_FILES:
+        (raw / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(RAW_DIR / name, raw / name)
+        shutil.copy2(RAW_DIR / (name + ".meta.json"), raw / (name + ".meta.json"))
+    return raw
+
+
+def break_line(path: Path, line: int, old: str, new: str, reseal: bool = True) -> None:
+    lines = path.read_text(encoding="utf-8").split("\n")
+    assert old in lines[line], lines[line]
+    lines[line] = lines[line].replace(old, new, 1)
+    path.write_text("\n".join(lines), encoding="utf-8")
+    if reseal:
+        sidecar = Path(str(path) + ".meta.json")
+        meta = json.loads(sidecar.read_text(encoding="utf-8"))
+        meta["sha256"] = hashlib.sha256(path.read_bytes()).hexdigest()
+        sidecar.write_text(json.dumps(meta), encoding="utf-8")
+
+
+def run_check(raw: Path, capsys) -> tuple[int, str]:
+    code = check_inputs.main(["--raw-dir", str(raw)])
+    captured = capsys.readouterr()
+    return code, captured.err
+
+
+def test_the_copied_row_files_pass(tmp_path, capsys):
+    raw = copy_raw(tmp_path)
+    assert check_inputs.main(["--raw-dir", str(raw)]) == 0
+    assert "in 4 files" in capsys.readouterr().out
+
+
+CASES = {
+    "checksum": ("fuel/customs_cn_fuel_imports_from_ru_monthly_2025_2026.csv", 1, "4.2334", "4.2335", False,
+                 r"fuel/customs_cn_fuel_imports_from_ru_monthly_2025_2026.csv: checksum mismatch"),
+    "baci-checksum": ("baci/baci_hs17_v202501_cn_ru_2017_2023.csv", 1, "48.641", "48.642", False,
+                      r"baci_hs17_v202501_cn_ru_2017_2023.csv: checksum mismatch"),
+    "baci-decimal-comma": ("baci/baci_hs17_v202501_cn_ru_2017_2023.csv", 3, "3185.86", "3185,86", True,
+                           r"baci_hs17_v202501_cn_ru_2017_2023.csv, row 3: has 7 fields, header has 6 \(a decimal "
+                           r"comma or a stray comma\?\)"),
+    "baci-code": ("baci/baci_hs17_v202501_cn_ru_2017_2023.csv", 2, "10690", "1069X", True,
+                  r"baci_hs17_v202501_cn_ru_2017_2023.csv, row 2, column 'k': value '1069X' is not valid \(expected "
+                  r"an HS code of 5 or 6 digits"),
+    "fuel-period": ("fuel/customs_cn_fuel_imports_from_ru_monthly_2025_2026.csv", 2, "202502", "2025-02", True,
+                    r"customs_cn_fuel_imports_from_ru_monthly_2025_2026.csv, row 2, column 'period': value '2025-02' "
+                    r"is not valid \(expected YYYYMM\)"),
+    "fuel-code": ("fuel/comtrade_cn_fuel_imports_from_ru_monthly_2020_2024.csv", 2, ",2709,", ",2710,", True,
+                  r"comtrade_cn_fuel_imports_from_ru_monthly_2020_2024.csv, row 2, column 'commodity_code': value "
+                  r"'2710' is not valid"),
+    "fuel-value": ("fuel/comtrade_cn_fuel_imports_from_ru_monthly_2020_2024.csv", 1, "0.2345", "n/a", True,
+                   r"row 1, column 'value_usd_bn': value 'n/a' is not valid"),
+    "comtrade-checksum": ("comtrade/comtrade_cn_imports_from_ru_total_monthly_2017_2024.csv", 1, "3159813913.0",
+                          "3159813914.0", False, r"comtrade_cn_imports_from_ru_total_monthly_2017_2024.csv: checksum "
+                          r"mismatch"),
+}
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_broken_row_files_stop_with_one_line(case, tmp_path, capsys):
+    import re
+    name, line, old, new, reseal, expected = CASES[case]
+    raw = copy_raw(tmp_path)
+    break_line(raw / name, line, old, new, reseal)
+    code, err = run_check(raw, capsys)
+    assert code == 2
+    assert err.count("\n") == 1 and err.startswith("check-inputs: error: "), err
+    assert re.search(expected, err), err
+
+
+def test_a_missing_vendored_row_file_stops_verification(tmp_path, monkeypatch):
+    raw = copy_raw(tmp_path)
+    (raw / VENDORED_ROW_FILES[0]).unlink()
+    with pytest.raises(InputError, match="baci_hs17_v202501_cn_ru_2017_2023.csv: raw file is missing"):
+        verify_vendored(raw)
+
+
+def test_fuel_file_with_an_unknown_partner_names_the_row(tmp_path):
+    path = tmp_path / "fuel.csv"
+    path.write_text("period,commodity,source_file,partner,value_usd_bn\n202501,coal,gacc_coal.csv,Atlantis,0.1\n",
+                    encoding="utf-8")
+    with pytest.raises(InputError, match=r"fuel.csv, row 1, column 'partner': partner 'Atlantis'"):
+        read_fuel_monitor(path)
