@@ -39,7 +39,7 @@ def car_share_chart(view: pd.DataFrame, story_date: str) -> alt.LayerChart:
     story = alt.Chart().mark_rule(color="#c9a227").encode(x=date_datum(story_date))
     story_label = alt.Chart().mark_text(align="right", dx=-4, y=8, color="#8a6d00").encode(
         x=date_datum(story_date), text=alt.value("story published"))
-    return alt.layer(*references, *labels, story, story_label, points, data=view).properties(width=600, height=300)
+    return alt.layer(*references, *labels, story, story_label, points, data=view).properties(width=600, height=250)
 
 
 
@@ -49,11 +49,11 @@ def gdp_chart(data: pd.DataFrame, story_ratio: float | None = None) -> alt.VConc
     levels = alt.Chart().transform_filter(alt.datum.panel == "level").mark_point(size=55, filled=True).encode(
         x=x, y=alt.Y("gdp_usd_tn:Q", title="Nominal GDP, US$ trillion"),
         color=alt.Color("country:N", title=None, legend=alt.Legend(orient="top")),
-        shape=alt.Shape("source:N", title="Source", legend=alt.Legend(orient="right", labelLimit=260)),
+        shape=alt.Shape("source:N", title="Source", legend=alt.Legend(orient="bottom", columns=3, labelLimit=260)),
         tooltip=[alt.Tooltip("country:N"), alt.Tooltip("year:Q", format="d"),
                  alt.Tooltip("gdp_usd_tn:Q", title="US$ tn", format=",.3f"),
                  alt.Tooltip("value_as_published:N", title="as published"), alt.Tooltip("projection:N"),
-                 alt.Tooltip("label:N", title="source, vintage")]).properties(width=560, height=220)
+                 alt.Tooltip("label:N", title="source, vintage")]).properties(width=560, height=190)
     ratio = alt.Chart().transform_filter(alt.datum.panel == "ratio").mark_point(size=70, strokeWidth=2).encode(
         x=x, y=alt.Y("ratio:Q", title="China ÷ Russia", scale=alt.Scale(zero=False)),
         color=alt.Color("basis:N", title="Ratio of", scale=alt.Scale(
@@ -101,11 +101,11 @@ def key_rate_chart(path: pd.DataFrame, story_date: str) -> alt.LayerChart:
         x=alt.X("date:T", title=None), y=alt.Y("rate_pct:Q", title="Key rate, % a year", scale=alt.Scale(zero=False)))
     points = alt.Chart().transform_filter(alt.datum.decision != "(no change in the data)").mark_point(
         filled=True, color="#1f5f8b").encode(
-        x="date:T", y="rate_pct:Q", shape=alt.Shape("date_exact:N", title="Decision date exact"),
+        x="date:T", y="rate_pct:Q", shape=alt.Shape("date_exact:N", title="Decision date exact", legend=alt.Legend(orient="bottom")),
         tooltip=[alt.Tooltip("date:T"), alt.Tooltip("date_as_published:N", title="date as published"),
                  alt.Tooltip("rate_pct:Q", title="rate %"), alt.Tooltip("decision:N"), alt.Tooltip("source:N")])
     story = alt.Chart().mark_rule(color="#c9a227").encode(x=date_datum(story_date))
-    return alt.layer(line, points, story, data=path).properties(width=600, height=200)
+    return alt.layer(line, points, story, data=path).properties(width=600, height=180)
 
 
 
