@@ -147,9 +147,10 @@ section.figure(gdp_chart(gdp_data, claim_by_id(claims_config, "economy_ratio")["
                    "same-vintage pair). The dashed gold line is the story's multiple.")''', []),
     ("md", "### Machine tools", []),
     ("code", '''from helpers.model.context_facts import machine_tool_production, machine_tool_table
-from helpers.sections.context import machine_tools_text
+from helpers.sections.context import machine_tools_summary, machine_tools_text
 production = machine_tool_production(facts)
-section.show_table(machine_tool_table(production), "t-machine-tools", "Machine-tool production figures in the data, as published")
+section.show_long_table(machine_tool_table(production), "t-machine-tools", "Machine-tool production figures in the data, as published",
+                        (machine_tools_summary(production), None))
 section.show_markdown(machine_tools_text(production, claim_by_id(claims_config, "machine_tools")))''', []),
     ("code", '''from helpers.model.context_facts import key_rate_path
 from helpers.sections.context import key_rate_chart

@@ -79,14 +79,21 @@ def text_cell_html(text: str) -> str:
     return "; ".join(link_html(segment) for segment in text.split("; "))
 
 
-def cell_html(value) -> tuple[str, bool]:
+# Columns whose numbers are labels (years, raw rows, codes): written as they are, without separators.
+_LABEL_COLUMN = re.compile(r"period|year|month|date|row|code|hs|january", re.I)
+_PLAIN_NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
+
+
+def cell_html(value, column: str = "") -> tuple[str, bool]:
     """(inner HTML, is_number) for one cell; missing values are a dash."""
+    if isinstance(value, str) and _PLAIN_NUMBER.match(value.strip()) and not _LABEL_COLUMN.search(column):
+        value = float(value)
     if is_missing(value):
         return "–", False
     if isinstance(value, bool):
         return ("yes" if value else "no"), False
     if isinstance(value, numbers.Integral):
-        return f"{int(value):,}", True
+        return (str(int(value)) if _LABEL_COLUMN.search(column) else f"{int(value):,}"), True
     if isinstance(value, numbers.Real):
         return readable_number(float(value)), True
     return text_cell_html(str(value)), False
@@ -99,14 +106,14 @@ def rows_html(df: pd.DataFrame, detail_columns: list[str]) -> list[str]:
         values = dict(zip(df.columns, record))
         cells = []
         for column in main_columns:
-            inner, number = cell_html(values[column])
+            inner, number = cell_html(values[column], str(column))
             css = ' class="num"' if number else ""
             cells.append(f'<td{css} data-label="{html.escape(str(column))}">{inner}</td>')
         rows.append("<tr>" + "".join(cells) + "</tr>")
         details = [(column, values[column]) for column in detail_columns if not is_missing(values[column])
                    and str(values[column]).strip()]
         if details:
-            text = " ".join(f'<span class="detail-label">{html.escape(str(c))}:</span> {cell_html(v)[0]}'
+            text = " ".join(f'<span class="detail-label">{html.escape(str(c))}:</span> {cell_html(v, str(c))[0]}'
                             for c, v in details)
             rows.append(f'<tr class="detail"><td colspan="{len(main_columns)}">{text}</td></tr>')
     return rows

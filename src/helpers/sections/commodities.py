@@ -62,7 +62,7 @@ def metals_chart(metals: pd.DataFrame) -> alt.FacetChart:
         tooltip=tooltip)
     labels = base.mark_text(dy=-9, fontSize=11).encode(x=x, y=y, text="change_label:N")
     zero = alt.Chart().mark_rule(color="#888").encode(y=alt.datum(0))
-    layered = alt.layer(zero, stems, points, labels).properties(width=165, height=120)
+    layered = alt.layer(zero, stems, points, labels).properties(width=165, height=100)
     return layered.facet(
         column=alt.Column("metal_family:N", title=None, header=alt.Header(labelFontSize=13, labelFontWeight="bold")),
         row=alt.Row("measure:N", title=None, sort=["value", "quantity"],

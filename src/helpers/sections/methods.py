@@ -81,9 +81,13 @@ def derived_summary(table: pd.DataFrame, period_end: str) -> tuple[str, pd.DataF
     key = table.loc[table.Month.isin(reporting_months(period_end))]
     text = (f"{len(table)} months of the monthly series up to {period_end}: {derived} derived as the difference of "
             f"two consecutive January–month releases, {missing} with no figure at all (gaps, not estimated). ")
-    text += (f"{len(key)} of them fall in the reporting months or the same months a year earlier; shown below."
-             if len(key) else "None falls in the reporting months or the same months a year earlier.")
-    return _paragraph(text), key[["Flow", "Month", "Status", "US$ mn", "Raw rows"]].head(KEY_ROWS * 2)
+    shown = key[["Flow", "Month", "Status", "US$ mn", "Raw rows"]].head(KEY_ROWS * 2)
+    if not len(key):
+        text += "None falls in the reporting months or the same months a year earlier."
+    else:
+        text += (f"{len(key)} of them fall in the reporting months or the same months a year earlier"
+                 + ("; shown below." if len(shown) == len(key) else f"; the first {len(shown)} are shown below."))
+    return _paragraph(text), shown
 
 
 def conflicts_table(section) -> pd.DataFrame:
