@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import base64
+import html
 import json
 import re
 import shutil
@@ -151,15 +152,45 @@ def check_layout(html_path: Path, pdf_path: Path | None = None, screen_widths=(3
     return results
 
 
-def pdf_text(pdf: Path) -> str:
-    return subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, text=True,
-                          check=True).stdout
+def pdf_words(pdf: Path) -> list[tuple[int, float, float, float, str]]:
+    """(page, x, y, height, word) for every word of the PDF, from `pdftotext -bbox`."""
+    xhtml = subprocess.run(["pdftotext", "-bbox", "-enc", "UTF-8", str(pdf), "-"], capture_output=True,
+                           text=True, check=True).stdout
+    words, page = [], 0
+    for line in xhtml.splitlines():
+        if "<page " in line:
+            page += 1
+        match = re.search(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">(.*?)</word>', line)
+        if match:
+            x, y, y_max = (float(v) for v in match.groups()[:3])
+            words.append((page, x, y, y_max - y, html.unescape(match.group(4))))
+    return words
 
 
-def missing_headers(headers: list[str], text: str) -> list[str]:
-    """Headers not found in the PDF's text (whitespace ignored: a header may wrap inside its cell)."""
-    squashed = re.sub(r"\s+", "", text)
-    return [h for h in dict.fromkeys(headers) if re.sub(r"\s+", "", h) not in squashed]
+def header_printed(header: str, words: list[tuple[int, float, float, float, str]]) -> bool:
+    """The header's words in order, each on the same line after the last or on a following line of the
+    same cell (a header may wrap inside its cell; neighbouring cells may wrap at the same height)."""
+    wanted = header.split()
+    for start, (page, x0, y0, height, text) in enumerate(words):
+        if text != wanted[0]:
+            continue
+        last_x, last_y, found = x0, y0, 1
+        for page2, x, y, h, word in words[start + 1:]:
+            if found == len(wanted):
+                break
+            same_line = abs(y - last_y) < h / 2 and x > last_x
+            next_line = 0 < y - last_y < 2.5 * h and x0 - 2 <= x < x0 + 200
+            if page2 == page and word == wanted[found] and (same_line or next_line):
+                last_x, last_y, found = x, y, found + 1
+        if found == len(wanted):
+            return True
+    return False
+
+
+def missing_headers(headers: list[str], pdf: Path) -> list[str]:
+    """Printed table headers that cannot be found, word by word, in the PDF's text."""
+    words = pdf_words(pdf)
+    return [h for h in dict.fromkeys(headers) if not header_printed(h, words)]
 
 
 def snapshots(pdf: Path, out_dir: Path, first: int = 3, dpi: int = 60) -> list[Path]:
@@ -189,7 +220,7 @@ def main(argv: list[str] | None = None) -> int:
         labels = len(result.small_labels) if result.mode == "print" else 0
         problems += len(result.overflows) + labels + (result.scroll_width > result.width + 0.5)
     printed = results[0]
-    lost = missing_headers(printed.printed_headers, pdf_text(Path(printed.pdf)))
+    lost = missing_headers(printed.printed_headers, Path(printed.pdf))
     if lost:
         print("headers missing from the PDF text:", lost)
     print(f"pages: {printed.pages} (max {args.max_pages})")
