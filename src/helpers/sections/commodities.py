@@ -36,7 +36,7 @@ def missing_groups_text(changes: pd.DataFrame, span_label: str) -> str:
     missing = changes.loc[~changes.has_figure, "label"].tolist()
     if not missing:
         return f"Every group has a published figure for {span_label}."
-    return (f"**No published figure for {span_label}** ({len(missing)} of {len(changes)} groups): "
+    return (f"**Groups with no published figure for {span_label}** ({len(missing)} of {len(changes)}): "
             + "; ".join(missing) + ".")
 
 
