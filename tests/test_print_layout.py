@@ -13,7 +13,8 @@ import pandas as pd
 import pytest
 
 from briefing_fixture import skip_without_chromium
-from helpers.report.layout_check import check_layout, missing_headers, pdf_pages, snapshots
+from helpers.report.layout_check import (check_layout, missing_headers, page_size_mm, pdf_pages, snapshots,
+                                         words_past_margin)
 
 ROOT = Path(__file__).resolve().parents[1]
 MAX_PAGES = 12
@@ -40,6 +41,12 @@ def test_published_pdf_has_at_most_12_pages(briefing):
     assert 5 <= pages <= MAX_PAGES, pages
     shots = snapshots(ROOT / "reports" / "briefing.pdf", ROOT / "build" / "print-snapshots", first=4)
     assert len(shots) == 4 and all(p.read_bytes().startswith(b"\x89PNG") for p in shots)
+
+
+def test_no_printed_word_reaches_the_side_margins(briefing):
+    """Measured in the published PDF itself: every word lies within the page's content box."""
+    _, side_mm, _, _ = page_size_mm(briefing.read_text(encoding="utf-8"))
+    assert words_past_margin(ROOT / "reports" / "briefing.pdf", side_mm) == []
 
 
 def test_nothing_printed_extends_past_the_page_box(layout):
@@ -100,3 +107,4 @@ def test_checker_catches_a_table_wider_than_the_page(tmp_path):
     assert any(o["table"] == "t-wide" for o in results["print"].overflows)
     assert any(o["table"] == "t-wide" for o in results["screen-390"].overflows)
     assert results["print"].pages == 1
+    assert words_past_margin(tmp_path / "wide.pdf", 13)  # clipped at the page edge, so it shows in the margin

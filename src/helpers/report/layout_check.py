@@ -152,30 +152,39 @@ def check_layout(html_path: Path, pdf_path: Path | None = None, screen_widths=(3
     return results
 
 
-def pdf_words(pdf: Path) -> list[tuple[int, float, float, float, str]]:
-    """(page, x, y, height, word) for every word of the PDF, from `pdftotext -bbox`."""
+def pdf_words(pdf: Path) -> list[tuple[int, float, float, float, str, float, float]]:
+    """(page, x, y, height, word, x_max, page_width) for every word of the PDF, from `pdftotext -bbox`."""
     xhtml = subprocess.run(["pdftotext", "-bbox", "-enc", "UTF-8", str(pdf), "-"], capture_output=True,
                            text=True, check=True).stdout
-    words, page = [], 0
+    words, page, page_width = [], 0, 0.0
     for line in xhtml.splitlines():
         if "<page " in line:
             page += 1
-        match = re.search(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">(.*?)</word>', line)
+            page_width = float(re.search(r'width="([\d.]+)"', line).group(1))
+        match = re.search(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">(.*?)</word>',
+                          line)
         if match:
-            x, y, y_max = (float(v) for v in match.groups()[:3])
-            words.append((page, x, y, y_max - y, html.unescape(match.group(4))))
+            x, y, x_max, y_max = (float(v) for v in match.groups()[:4])
+            words.append((page, x, y, y_max - y, html.unescape(match.group(5)), x_max, page_width))
     return words
 
 
-def header_printed(header: str, words: list[tuple[int, float, float, float, str]]) -> bool:
+def words_past_margin(pdf: Path, side_margin_mm: float, slack_pt: float = 1.5) -> list[tuple[int, str]]:
+    """Words of the printed PDF that reach into the right margin or past the page: (page, word)."""
+    margin_pt = side_margin_mm * 72 / 25.4
+    return [(w[0], w[4]) for w in pdf_words(pdf)
+            if w[5] > w[6] - margin_pt + slack_pt or w[1] < margin_pt - slack_pt]
+
+
+def header_printed(header: str, words: list[tuple]) -> bool:
     """The header's words in order, each on the same line after the last or on a following line of the
     same cell (a header may wrap inside its cell; neighbouring cells may wrap at the same height)."""
     wanted = header.split()
-    for start, (page, x0, y0, height, text) in enumerate(words):
+    for start, (page, x0, y0, height, text, *_) in enumerate(words):
         if text != wanted[0]:
             continue
         last_x, last_y, found = x0, y0, 1
-        for page2, x, y, h, word in words[start + 1:]:
+        for page2, x, y, h, word, *_ in words[start + 1:]:
             if found == len(wanted):
                 break
             same_line = abs(y - last_y) < h / 2 and x > last_x
@@ -223,8 +232,12 @@ def main(argv: list[str] | None = None) -> int:
     lost = missing_headers(printed.printed_headers, Path(printed.pdf))
     if lost:
         print("headers missing from the PDF text:", lost)
+    _, left_mm, _, _ = page_size_mm(args.html.read_text(encoding="utf-8"))
+    outside = words_past_margin(Path(printed.pdf), left_mm)
+    if outside:
+        print("words in the PDF's side margins:", outside[:10])
     print(f"pages: {printed.pages} (max {args.max_pages})")
-    return 0 if not problems and not lost and printed.pages <= args.max_pages else 1
+    return 0 if not problems and not lost and not outside and printed.pages <= args.max_pages else 1
 
 
 if __name__ == "__main__":

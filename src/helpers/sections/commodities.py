@@ -40,12 +40,19 @@ def missing_groups_text(changes: pd.DataFrame, span_label: str) -> str:
             + "; ".join(missing) + ".")
 
 
-def metals_chart(metals: pd.DataFrame) -> alt.FacetChart:
+def metals_chart(metals: pd.DataFrame) -> alt.FacetChart | alt.Chart:
     """One small panel per metal (columns) and per measure (rows): each published y/y change as a stem from zero."""
-    base = alt.Chart().transform_filter("isValid(datum.yoy_pct)").transform_calculate(
+    if not metals.yoy_pct.notna().any():
+        return alt.Chart(metals).transform_window(n="row_number()").transform_filter("datum.n == 1").mark_text(
+            fontSize=13, color="#555", align="left").encode(
+            x=alt.value(0), y=alt.value(10),
+            text=alt.value("No outlet published a y/y change for these metals up to this period.")
+        ).properties(width=400, height=20)
+    base = alt.Chart().transform_calculate(
         change_label="format(datum.yoy_pct, '+.0f') + '%'")
+    # Whole years on the axis, the same for every panel, so the panels line up in time.
     x = alt.X("date:T", title=None, scale=alt.Scale(domain=[f"{metals.date.min()[:4]}-01-01",
-                                                           f"{metals.date.max()[:4]}-12-31"] if len(metals) else None),
+                                                           f"{metals.date.max()[:4]}-12-31"]),
               axis=alt.Axis(format="%Y", tickCount="year", labelFontSize=11, labelOverlap=False,
                             labelFlush=False))
     y = alt.Y("yoy_pct:Q", title=None, scale=alt.Scale(zero=True, nice=True),
@@ -60,14 +67,19 @@ def metals_chart(metals: pd.DataFrame) -> alt.FacetChart:
                                                     "{'month': 'one month', 'ytd': 'January to month', "
                                                     "'year': 'full year'}[datum.value] || datum.value"))),
         tooltip=tooltip)
-    labels = base.mark_text(dy=-9, fontSize=11).encode(x=x, y=y, text="change_label:N")
+    # The number sits above a rise and below a fall, never on the stem.
+    rise_labels = base.transform_filter("datum.yoy_pct >= 0").mark_text(dy=-9, fontSize=11).encode(
+        x=x, y=y, text="change_label:N")
+    fall_labels = base.transform_filter("datum.yoy_pct < 0").mark_text(dy=11, fontSize=11).encode(
+        x=x, y=y, text="change_label:N")
     zero = alt.Chart().mark_rule(color="#888").encode(y=alt.datum(0))
-    layered = alt.layer(zero, stems, points, labels).properties(width=165, height=100)
+    layered = alt.layer(zero, stems, points, rise_labels, fall_labels).properties(width=165, height=100)
     return layered.facet(
         column=alt.Column("metal_family:N", title=None, header=alt.Header(labelFontSize=13, labelFontWeight="bold")),
         row=alt.Row("measure:N", title=None, sort=["value", "quantity"],
                     header=alt.Header(labelFontSize=12, labelExpr="datum.value == 'value' ? 'Value, y/y %' : 'Quantity, y/y %'")),
-        data=metals).resolve_scale(y="independent")
+        data=metals).transform_filter("isValid(datum.yoy_pct)").resolve_scale(y="independent")  # before faceting:
+    # a metal/measure pair without any published change gets no panel
 
 
 def commodities_text(changes: pd.DataFrame, span_label: str) -> str:
