@@ -108,3 +108,14 @@ def test_checker_catches_a_table_wider_than_the_page(tmp_path):
     assert any(o["table"] == "t-wide" for o in results["screen-390"].overflows)
     assert results["print"].pages == 1
     assert words_past_margin(tmp_path / "wide.pdf", 13)  # clipped at the page edge, so it shows in the margin
+
+
+def test_long_tables_are_summarised_in_print_and_complete_on_screen_and_in_csv(briefing):
+    html = briefing.read_text(encoding="utf-8")
+    conflicts = pd.read_csv(ROOT / "reports" / "tables" / "t-conflicts.csv")
+    assert len(conflicts) == 51 and "Used: outlet" in conflicts.columns  # 43 on totals + 8 on groups, real data
+    assert f"{len(conflicts)} pairs of published figures that disagree" in re.sub(r"<[^>]+>", "", html)
+    assert f"Show all {len(conflicts)} rows" in html
+    for table_id in ("t-derived-months", "t-flows-add-up", "t-months-vs-ytd", "t-groups", "t-machine-tools"):
+        rows = len(pd.read_csv(ROOT / "reports" / "tables" / f"{table_id}.csv"))
+        assert f'data-table-id="{table_id}"' in html and f"Show all {rows:,} rows" in html, table_id
