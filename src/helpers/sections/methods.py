@@ -81,7 +81,7 @@ def derived_summary(table: pd.DataFrame, period_end: str) -> tuple[str, pd.DataF
     key = table.loc[table.Month.isin(reporting_months(period_end))]
     text = (f"{len(table)} months of the monthly series up to {period_end}: {derived} derived as the difference of "
             f"two consecutive January–month releases, {missing} with no figure at all (gaps, not estimated). ")
-    shown = key[["Flow", "Month", "Status", "US$ mn", "Raw rows"]].head(KEY_ROWS * 2)
+    shown = key[["Flow", "Month", "Status", "US$ mn", "Raw rows"]].head(KEY_ROWS)
     if not len(key):
         text += "None falls in the reporting months or the same months a year earlier."
     else:
