@@ -51,8 +51,10 @@ NOTEBOOKS["00_key_findings"] = [
     ("code", PARAMETERS, ["parameters"]),
     ("code", SETUP, []),
     ("md", "## Key findings", []),
-    ("code", '''from helpers.sections.findings import key_findings
-section.show_markdown(key_findings(section))''', []),
+    ("code", '''from helpers.sections.findings import claim_table, key_findings, verdict_table
+section.show_markdown(key_findings(section))
+section.show_table(verdict_table(claim_table(section)), "t-verdicts", "The story's figures at a glance (details in the claim check)")
+section.end_summary_page()''', []),
 ]
 
 NOTEBOOKS["02_commodities"] = [
@@ -60,23 +62,26 @@ NOTEBOOKS["02_commodities"] = [
     ("code", SETUP, []),
     ("md", "## Commodities", []),
     ("code", '''from helpers.model.groups import period_changes
-from helpers.sections.commodities import commodities_text, changes_chart
+from helpers.sections.commodities import commodities_text, changes_chart, missing_groups_text
 changes = period_changes(section.resolved_groups, section.groups, section.period_end, section.hs_rows, section.partner_code,
                          section.code_rows)
 section.show_markdown(commodities_text(changes, section.span_label))
 section.figure(changes_chart(changes, section.span_label), "f4-commodity-changes", changes,
            title="Change by commodity group, " + section.span_label + " vs a year earlier",
-           caption="Groups from config/commodity_groups.yaml. Groups with no published figure for the period "
-                   "are listed, not dropped. Basis: published y/y, computed from two published levels, an exact "
-                   "HS-level sum when HS-level raw data covers the period, or the sum of raw monthly rows when rows "
-                   "exist for exactly the group's codes (coal, crude oil, LNG, pipeline gas).")''', []),
+           caption="Groups from config/commodity_groups.yaml that have a figure for the period; the others are "
+                   "listed below the chart (and in the CSV), not dropped. Basis: published y/y, computed from two "
+                   "published levels, an exact HS-level sum when HS-level raw data covers the period, or the sum of "
+                   "raw monthly rows when rows exist for exactly the group's codes (coal, crude oil, LNG, pipeline gas).")
+section.show_markdown(missing_groups_text(changes, section.span_label))''', []),
     ("code", '''from helpers.model.groups import metals_over_time
 from helpers.sections.commodities import metals_chart
 metals = metals_over_time(section.resolved_groups, section.groups, section.period_end)
 section.figure(metals_chart(metals), "f5-metals", metals,
            title="Russian aluminium, copper and nickel sold to China: published changes",
-           caption="Each point is a y/y change an outlet reported (value or quantity; month, January–month or "
-                   "year). Figures published only as multiples (\\"2.8 times\\") stay in the data table, unconverted.")''', []),
+           caption="One panel per metal (sub-groups such as unwrought nickel join their metal), value and quantity "
+                   "apart: each stem is a y/y change an outlet reported, blue for a rise, orange for a fall; the shape "
+                   "says whether it covers a month, January–month or a year. Figures published only as levels or as "
+                   "multiples (\\"2.8 times\\") stay in the CSV, unconverted.")''', []),
 ]
 
 NOTEBOOKS["04_claim_check"] = [
@@ -86,21 +91,29 @@ NOTEBOOKS["04_claim_check"] = [
     ("code", '''from helpers.sections.findings import claim_table
 claims = claim_table(section)
 section.show_markdown(section.claims_intro(claims))
-section.show_table(section.claims_display(claims), "t-claim-check", "Every figure the story printed, what the data gives, and a verdict")''', []),
+section.show_table(section.claims_display(claims), "t-claim-check", "Every figure the story printed, what the data gives, and a verdict",
+                   detail_columns=section.CLAIM_DETAIL_COLUMNS)''', []),
 ]
 
 NOTEBOOKS["05_methods"] = [
     ("code", PARAMETERS, ["parameters"]),
     ("code", SETUP, []),
     ("md", "## Data and methods", []),
-    ("code", '''from helpers.sections.methods import methods_text, derived_months, conflicts_table, reconciliation_tables, groups_table
-section.show_markdown(methods_text(section))
-section.show_table(groups_table(section.groups), "t-groups", "Commodity groups (config/commodity_groups.yaml)")
-section.show_table(derived_months(section), "t-derived-months", "Months derived from two year-to-date releases, and gaps")
-section.show_table(conflicts_table(section), "t-conflicts", "Where outlets disagree beyond rounding, and which figure is used")
-flows_check, months_check = reconciliation_tables(section)
-section.show_table(flows_check, "t-flows-add-up", "Reconciliation: exports + imports vs turnover")
-section.show_table(months_check, "t-months-vs-ytd", "Reconciliation: sum of published months vs published January–month")''', []),
+    ("code", '''from helpers.sections import methods
+section.show_markdown(methods.methods_text(section))
+section.show_long_table(methods.groups_table(section.groups), "t-groups", "Commodity groups (config/commodity_groups.yaml)",
+                        (methods.groups_summary(section.groups), None))
+derived = methods.derived_months(section)
+section.show_long_table(derived, "t-derived-months", "Months derived from two year-to-date releases, and gaps",
+                        methods.derived_summary(derived, section.period_end))
+conflicts = methods.conflicts_table(section)
+section.show_long_table(conflicts, "t-conflicts", "Where outlets disagree beyond rounding, and which figure is used",
+                        methods.conflicts_summary(conflicts))
+flows_check, months_check = methods.reconciliation_tables(section)
+section.show_long_table(flows_check, "t-flows-add-up", "Reconciliation: exports + imports vs turnover",
+                        methods.reconciliation_summary(flows_check, "exports + imports against published turnover"))
+section.show_long_table(months_check, "t-months-vs-ytd", "Reconciliation: sum of published months vs published January–month",
+                        methods.reconciliation_summary(months_check, "the sum of published months against the published January–month total"))''', []),
 ]
 
 NOTEBOOKS["03_context"] = [
@@ -136,9 +149,10 @@ section.figure(gdp_chart(gdp_data, claim_by_id(claims_config, "economy_ratio")["
                    "same-vintage pair). The dashed gold line is the story's multiple.")''', []),
     ("md", "### Machine tools", []),
     ("code", '''from helpers.model.context_facts import machine_tool_production, machine_tool_table
-from helpers.sections.context import machine_tools_text
+from helpers.sections.context import machine_tools_summary, machine_tools_text
 production = machine_tool_production(facts)
-section.show_table(machine_tool_table(production), "t-machine-tools", "Machine-tool production figures in the data, as published")
+section.show_long_table(machine_tool_table(production), "t-machine-tools", "Machine-tool production figures in the data, as published",
+                        (machine_tools_summary(production), None))
 section.show_markdown(machine_tools_text(production, claim_by_id(claims_config, "machine_tools")))''', []),
     ("code", '''from helpers.model.context_facts import key_rate_path
 from helpers.sections.context import key_rate_chart

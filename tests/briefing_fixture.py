@@ -60,7 +60,8 @@ def first_notebook(build_dir: Path) -> nbformat.NotebookNode:
     totals = totals_frame()
     fig = build_figure(line_chart(totals), "exports-monthly", totals, "China's exports to Russia",
                        "Monthly, US$ billion.", build_dir)
-    table, table_meta = table_bundle(totals, "exports-table", "Exports by month")
+    readable = totals.rename(columns={"month": "Month", "flow": "Flow", "value_usd_bn": "US$ bn"})
+    table, table_meta = table_bundle(readable, "exports-table", "Exports by month", build_dir=build_dir)
     params = new_code_cell("period_end = '2025-10'", metadata={"tags": ["parameters"]})
     injected = new_code_cell("period_end = '2025-10'", metadata={"tags": ["injected-parameters"]})
     return new_notebook(cells=[

@@ -17,7 +17,7 @@ def test_dropped_gacc_exports_drive_the_commodity_figures(tmp_path):
     result = make(project, "report")
     assert result.returncode == 0, result.stderr[-2000:]
     html = (project / "reports" / "briefing.html").read_text(encoding="utf-8")
-    text = re.sub(r"<[^>]+>", " ", html)
+    text = re.sub(r"<[^>]+>", "", html)  # tags removed, not spaced: numbers sit in no-break spans
     # vehicles = 8701+8703+8704 summed from the dropped files: $6.8bn, -39.6% (synthetic fixture values)
     assert "Vehicles (tractors, passenger cars, trucks): $6.8bn, -39.6% (HS-level sum)" in text
     assert "sum of HS 8701+8703+8704" in text

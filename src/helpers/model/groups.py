@@ -148,7 +148,10 @@ def metals_over_time(resolved_groups: pd.DataFrame, groups: dict, period_end: st
     rows["month"] = rows.period.where(rows.period.str.len() == 7, rows.period + "-12")
     rows = rows.loc[rows.month <= period_end]
     rows["metal"] = rows.group.map(lambda g: groups[g]["label"])
+    # F5 draws one panel per metal: sub-groups (unwrought nickel, refined copper) join their metal's panel.
+    rows["metal_family"] = rows.group.str.split("_").str[0].str.capitalize()
     rows["date"] = rows.month + "-15"
     rows["source"] = rows.yoy_publisher.where(rows.yoy_pct.notna(), rows.value_publisher)
-    columns = ["metal", "group", "period", "span", "date", "measure", "unit", "value", "yoy_pct", "source"]
+    columns = ["metal_family", "metal", "group", "period", "span", "date", "measure", "unit", "value", "yoy_pct",
+               "source"]
     return rows[columns].sort_values(["group", "period", "span", "measure"]).reset_index(drop=True)

@@ -6,7 +6,6 @@ and for readers who want the numbers) and as a notebook display output with MIME
 """
 from __future__ import annotations
 
-import html
 import json
 import os
 import re
@@ -15,6 +14,9 @@ from pathlib import Path
 
 import altair as alt
 import pandas as pd
+
+# Tables live in helpers.report.tables; re-exported for callers that show figures and tables.
+from .tables import readable_number, show_long_table, show_table, table_bundle, table_html  # noqa: F401
 
 VEGALITE_MIME = "application/vnd.vegalite.v6+json"
 FIGURE_ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
@@ -144,28 +146,8 @@ def show_markdown(text: str) -> None:
     display(markdown_bundle(text), raw=True)
 
 
-def readable_number(value: float) -> str:
-    """56230.0 -> '56,230', -8.78 -> '-8.78': thousands separators, no trailing zeros."""
-    text = f"{value:,.2f}".rstrip("0").rstrip(".")
-    return "0" if text in ("-0", "") else text
-
-
-def table_html(df: pd.DataFrame, table_id: str, caption: str) -> str:
-    """Plain HTML table (no Styler: its element ids are random) wrapped in a captioned figure."""
-    body = df.to_html(index=False, border=0, classes="data-table", na_rep="–", escape=True,
-                      float_format=readable_number)
-    return (f'<figure class="table" data-table-id="{html.escape(table_id)}">\n'
-            f"<figcaption>{html.escape(caption)}</figcaption>\n{body}\n</figure>")
-
-
-def table_bundle(df: pd.DataFrame, table_id: str, caption: str) -> tuple[dict, dict]:
-    bundle = {"text/html": table_html(df, table_id, caption),
-              "text/plain": f"{caption}\n{df.to_string(index=False)}"}
-    return bundle, {"table_id": table_id, "caption": caption}
-
-
-def show_table(df: pd.DataFrame, table_id: str, caption: str) -> None:
+def show_html(text: str) -> None:
+    """Display a fragment of HTML computed in a cell (e.g. a print page break) as briefing content."""
     from IPython.display import display
 
-    bundle, metadata = table_bundle(df, table_id, caption)
-    display(bundle, raw=True, metadata=metadata)
+    display({"text/html": text, "text/plain": ""}, raw=True)

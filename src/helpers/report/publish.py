@@ -19,11 +19,17 @@ MAIN_FILES = ("briefing.html", "briefing.pdf")
 FIGURE_SUFFIXES = (".png", ".svg", ".csv")
 TMP_SUFFIX = ".publish-tmp"
 _FIGURE_FILE = re.compile(r"^(?P<id>[a-z0-9][a-z0-9_-]*)\.(png|svg|csv)$")
+_TABLE_FILE = re.compile(r"^[a-z0-9][a-z0-9_-]*\.csv$")
 
 
 def figure_ids_in_html(html_text: str) -> list[str]:
     """Figure ids in page order, from the containers helpers.report.page writes."""
     return re.findall(r'<div id="fig-[^"]+" class="figure" data-figure-id="([^"]+)"', html_text)
+
+
+def table_csvs_in_html(html_text: str) -> list[str]:
+    """`tables/<id>.csv` paths the page links to (helpers.report.tables writes `data-csv`)."""
+    return re.findall(r'<figure class="table[^"]*" data-table-id="[^"]+" data-csv="(tables/[^"]+)"', html_text)
 
 
 class IncompleteStage(RuntimeError):
@@ -33,6 +39,10 @@ class IncompleteStage(RuntimeError):
 def staged_figure_ids(stage: Path) -> list[str]:
     html_text = (stage / "briefing.html").read_text(encoding="utf-8")
     return figure_ids_in_html(html_text)
+
+
+def staged_tables(stage: Path) -> list[str]:
+    return table_csvs_in_html((stage / "briefing.html").read_text(encoding="utf-8"))
 
 
 def missing_files(stage: Path) -> list[str]:
@@ -46,23 +56,26 @@ def missing_files(stage: Path) -> list[str]:
             relative = f"figures/{figure_id}{suffix}"
             if not (stage / relative).is_file() or (stage / relative).stat().st_size == 0:
                 missing.append(relative)
+    missing += [relative for relative in staged_tables(stage)
+                if not (stage / relative).is_file() or (stage / relative).stat().st_size == 0]
     return missing
 
 
 def files_to_publish(stage: Path) -> list[str]:
     figures = [f"figures/{figure_id}{suffix}" for figure_id in staged_figure_ids(stage)
                for suffix in FIGURE_SUFFIXES]
-    return [*MAIN_FILES, *figures]
+    return [*MAIN_FILES, *figures, *staged_tables(stage)]
 
 
 def stale_figure_files(reports: Path, published: list[str]) -> list[Path]:
-    """Figure files in reports/figures that the new build no longer produces."""
-    figures_dir = reports / "figures"
-    if not figures_dir.is_dir():
-        return []
-    keep = {Path(p).name for p in published}
-    return sorted(p for p in figures_dir.iterdir()
-                  if p.is_file() and _FIGURE_FILE.match(p.name) and p.name not in keep)
+    """Figure and table files in reports/ that the new build no longer produces."""
+    keep = set(published)
+    stale = []
+    for folder, pattern in (("figures", _FIGURE_FILE), ("tables", _TABLE_FILE)):
+        if (reports / folder).is_dir():
+            stale += [p for p in (reports / folder).iterdir() if p.is_file() and pattern.match(p.name)
+                      and f"{folder}/{p.name}" not in keep]
+    return sorted(stale)
 
 
 def copy_to_temporaries(stage: Path, reports: Path, relatives: list[str]) -> list[Path]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import shutil
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -16,7 +17,7 @@ from .about import about_from_sidecars
 from .blocks import RenderError
 from .page import render_briefing
 from .pdf import DEFAULT_CHROMIUM, print_pdf
-from .publish import figure_ids_in_html
+from .publish import figure_ids_in_html, table_csvs_in_html
 from .static_export import export_static_figures
 
 
@@ -33,6 +34,17 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--chromium", default=DEFAULT_CHROMIUM)
     parser.add_argument("--no-pdf", action="store_true", help="skip the PDF (not publishable)")
     return parser.parse_args(argv)
+
+
+def copy_table_csvs(tables_dir: Path, stage: Path, relatives: list[str]) -> None:
+    """Copy the CSV of every table the page links to (written by helpers.report.tables)."""
+    for relative in relatives:
+        source = tables_dir / Path(relative).name
+        if not source.is_file():
+            raise RenderError(f"table CSV {source} is missing (was show_table run with the same "
+                              "BRIEFING_BUILD_DIR?)")
+        (stage / relative).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, stage / relative)
 
 
 def timed(label: str, timings: dict, func, *args):
@@ -54,13 +66,15 @@ def main(argv: list[str] | None = None) -> int:
     try:
         html_path = timed("html", timings, render_briefing, args.notebooks, args.out, params,
                           about)
-        ids = figure_ids_in_html(html_path.read_text(encoding="utf-8"))
+        page = html_path.read_text(encoding="utf-8")
+        copy_table_csvs(figures_dir.parent / "tables", args.out, table_csvs_in_html(page))
         # Chromium prints the PDF in its own process while vl-convert writes the PNG/SVG files:
         # on two cores the two stages overlap instead of adding up.
         with ThreadPoolExecutor(max_workers=1) as pool:
             pdf_job = None if args.no_pdf else pool.submit(
                 timed, "pdf", timings, print_pdf, html_path, args.out / "briefing.pdf", args.chromium)
-            timed("static figures", timings, export_static_figures, figures_dir, args.out / "figures", ids)
+            timed("static figures", timings, export_static_figures, figures_dir, args.out / "figures",
+                  figure_ids_in_html(page))
             if pdf_job is not None:
                 pdf_job.result()
     except RenderError as error:

@@ -2,38 +2,88 @@
 import altair as alt
 import pandas as pd
 
-from ..model.groups import NO_FIGURE
+RISE, FALL = "#1f5f8b", "#d1603d"
 
 
 def changes_chart(changes: pd.DataFrame, span_label: str) -> alt.LayerChart:
+    """Bars for the groups with a figure; the groups without one are listed under the chart, not drawn."""
     tooltip = [alt.Tooltip("label:N", title="group"), alt.Tooltip("flow:N"),
                alt.Tooltip("change_pct:Q", title="change %", format="+.1f"),
                alt.Tooltip("value_usd_bn:Q", title="US$ bn", format=",.2f"), alt.Tooltip("basis:N"),
                alt.Tooltip("source:N")]
-    y = alt.Y("label:N", sort=None, title=None, axis=alt.Axis(labelLimit=320))
-    bars = alt.Chart().transform_filter("datum.has_figure").mark_bar().encode(
+    if not changes.has_figure.any():
+        return alt.Chart(changes).transform_window(n="row_number()").transform_filter("datum.n == 1").mark_text(
+            fontSize=13, color="#555", align="left").encode(
+            x=alt.value(0), y=alt.value(10),
+            text=alt.value(f"No commodity group has a published figure for {span_label}.")).properties(width=400, height=20)
+    y = alt.Y("label:N", sort=alt.EncodingSortField("bar_change_pct", op="min", order="ascending"), title=None,
+              axis=alt.Axis(labelLimit=300, labelFontSize=12))
+    shown = alt.Chart().transform_filter("datum.has_figure").transform_calculate(
+        change_label="format(datum.change_pct, '+.1f') + '%'")
+    bars = shown.mark_bar().encode(
         y=y, x=alt.X("bar_change_pct:Q", title=f"change vs a year earlier, %, {span_label}"),
-        color=alt.condition("datum.change_pct < 0", alt.value("#d1603d"), alt.value("#1f5f8b")), tooltip=tooltip)
-    missing = alt.Chart().transform_filter("!datum.has_figure").mark_text(
-        align="left", dx=4, color="#777", fontStyle="italic").encode(y=y, x=alt.datum(0), text=alt.value(NO_FIGURE),
-                                                                      tooltip=tooltip)
+        color=alt.condition("datum.change_pct < 0", alt.value(FALL), alt.value(RISE)), tooltip=tooltip)
+    # The number sits beside zero, on the side away from the bar, so it never collides with it.
+    falls = shown.transform_filter("datum.change_pct < 0").mark_text(align="left", dx=5, fontSize=12).encode(
+        y=y, x=alt.datum(0), text="change_label:N")
+    rises = shown.transform_filter("datum.change_pct >= 0").mark_text(align="right", dx=-5, fontSize=12).encode(
+        y=y, x=alt.datum(0), text="change_label:N")
     zero = alt.Chart().mark_rule(color="#888").encode(x=alt.datum(0))
-    return alt.layer(bars, missing, zero, data=changes).properties(width=520, height=alt.Step(18))
+    return alt.layer(bars, falls, rises, zero, data=changes).properties(width=320, height=alt.Step(26))
 
 
-def metals_chart(metals: pd.DataFrame) -> alt.Chart:
-    return alt.Chart(metals).transform_filter("isValid(datum.yoy_pct)").mark_point(filled=True, size=70).encode(
-        x=alt.X("date:T", title=None, scale=alt.Scale(padding=14)),
-        y=alt.Y("yoy_pct:Q", title="change vs a year earlier, %"),
-        color=alt.Color("metal:N", title=None, legend=alt.Legend(orient="right")),
-        shape=alt.Shape("span:N", title="period"),
-        tooltip=["metal:N", "period:N", "span:N", alt.Tooltip("yoy_pct:Q", format="+.1f"), "value:Q", "unit:N",
-                 "source:N"]).properties(width=520, height=260)
+def missing_groups_text(changes: pd.DataFrame, span_label: str) -> str:
+    missing = changes.loc[~changes.has_figure, "label"].tolist()
+    if not missing:
+        return f"Every group has a published figure for {span_label}."
+    return (f"**Groups with no published figure for {span_label}** ({len(missing)} of {len(changes)}): "
+            + "; ".join(missing) + ".")
+
+
+def metals_chart(metals: pd.DataFrame) -> alt.FacetChart | alt.Chart:
+    """One small panel per metal (columns) and per measure (rows): each published y/y change as a stem from zero."""
+    if not metals.yoy_pct.notna().any():
+        return alt.Chart(metals).transform_window(n="row_number()").transform_filter("datum.n == 1").mark_text(
+            fontSize=13, color="#555", align="left").encode(
+            x=alt.value(0), y=alt.value(10),
+            text=alt.value("No outlet published a y/y change for these metals up to this period.")
+        ).properties(width=400, height=20)
+    base = alt.Chart().transform_calculate(
+        change_label="format(datum.yoy_pct, '+.0f') + '%'")
+    # Whole years on the axis, the same for every panel, so the panels line up in time.
+    x = alt.X("date:T", title=None, scale=alt.Scale(domain=[f"{metals.date.min()[:4]}-01-01",
+                                                           f"{metals.date.max()[:4]}-12-31"]),
+              axis=alt.Axis(format="%Y", tickCount="year", labelFontSize=11, labelOverlap=False,
+                            labelFlush=False))
+    y = alt.Y("yoy_pct:Q", title=None, scale=alt.Scale(zero=True, nice=True),
+              axis=alt.Axis(tickCount=4, labelFontSize=11))
+    color = alt.condition("datum.yoy_pct < 0", alt.value(FALL), alt.value(RISE))
+    tooltip = ["metal:N", "period:N", "span:N", alt.Tooltip("yoy_pct:Q", title="y/y %", format="+.1f"),
+               "value:Q", "unit:N", "source:N"]
+    stems = base.mark_rule(strokeWidth=2).encode(x=x, y=y, y2=alt.datum(0), color=color)
+    points = base.mark_point(filled=True, size=60, opacity=1).encode(
+        x=x, y=y, color=color, shape=alt.Shape("span:N", title="period covered",
+                                                legend=alt.Legend(orient="bottom", labelFontSize=11, titleFontSize=11, labelExpr=(
+                                                    "{'month': 'one month', 'ytd': 'January to month', "
+                                                    "'year': 'full year'}[datum.value] || datum.value"))),
+        tooltip=tooltip)
+    # The number sits above a rise and below a fall, never on the stem.
+    rise_labels = base.transform_filter("datum.yoy_pct >= 0").mark_text(dy=-9, fontSize=11).encode(
+        x=x, y=y, text="change_label:N")
+    fall_labels = base.transform_filter("datum.yoy_pct < 0").mark_text(dy=11, fontSize=11).encode(
+        x=x, y=y, text="change_label:N")
+    zero = alt.Chart().mark_rule(color="#888").encode(y=alt.datum(0))
+    layered = alt.layer(zero, stems, points, rise_labels, fall_labels).properties(width=165, height=100)
+    return layered.facet(
+        column=alt.Column("metal_family:N", title=None, header=alt.Header(labelFontSize=13, labelFontWeight="bold")),
+        row=alt.Row("measure:N", title=None, sort=["value", "quantity"],
+                    header=alt.Header(labelFontSize=12, labelExpr="datum.value == 'value' ? 'Value, y/y %' : 'Quantity, y/y %'")),
+        data=metals).transform_filter("isValid(datum.yoy_pct)").resolve_scale(y="independent")  # before faceting:
+    # a metal/measure pair without any published change gets no panel
 
 
 def commodities_text(changes: pd.DataFrame, span_label: str) -> str:
     shown = changes.loc[changes.has_figure]
-    missing = changes.loc[~changes.has_figure, "label"].tolist()
     parts = []
     if len(shown):
         falls = shown.loc[shown.change_pct < 0].sort_values("change_pct").head(3)
@@ -42,9 +92,8 @@ def commodities_text(changes: pd.DataFrame, span_label: str) -> str:
             if len(picked):
                 parts.append(f"Largest {kind} in {span_label} among groups with a published figure: " + ", ".join(
                     f"{r.label} {r.change_pct:+.1f}%" for r in picked.itertuples()) + ".")
+        parts.append(f"{len(shown)} of {len(changes)} groups have a published figure for this period; the others are "
+                     "listed under the chart.")
     else:
         parts.append(f"No commodity group has a published figure for {span_label}.")
-    if missing:
-        parts.append(f"{len(missing)} of {len(changes)} groups have no published figure for this period: "
-                     + ", ".join(missing) + ".")
     return " ".join(parts)

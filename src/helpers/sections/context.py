@@ -39,7 +39,7 @@ def car_share_chart(view: pd.DataFrame, story_date: str) -> alt.LayerChart:
     story = alt.Chart().mark_rule(color="#c9a227").encode(x=date_datum(story_date))
     story_label = alt.Chart().mark_text(align="right", dx=-4, y=8, color="#8a6d00").encode(
         x=date_datum(story_date), text=alt.value("story published"))
-    return alt.layer(*references, *labels, story, story_label, points, data=view).properties(width=600, height=300)
+    return alt.layer(*references, *labels, story, story_label, points, data=view).properties(width=600, height=210)
 
 
 
@@ -49,11 +49,11 @@ def gdp_chart(data: pd.DataFrame, story_ratio: float | None = None) -> alt.VConc
     levels = alt.Chart().transform_filter(alt.datum.panel == "level").mark_point(size=55, filled=True).encode(
         x=x, y=alt.Y("gdp_usd_tn:Q", title="Nominal GDP, US$ trillion"),
         color=alt.Color("country:N", title=None, legend=alt.Legend(orient="top")),
-        shape=alt.Shape("source:N", title="Source", legend=alt.Legend(orient="right", labelLimit=260)),
+        shape=alt.Shape("source:N", title="Source", legend=alt.Legend(orient="bottom", columns=3, labelLimit=260)),
         tooltip=[alt.Tooltip("country:N"), alt.Tooltip("year:Q", format="d"),
                  alt.Tooltip("gdp_usd_tn:Q", title="US$ tn", format=",.3f"),
                  alt.Tooltip("value_as_published:N", title="as published"), alt.Tooltip("projection:N"),
-                 alt.Tooltip("label:N", title="source, vintage")]).properties(width=560, height=220)
+                 alt.Tooltip("label:N", title="source, vintage")]).properties(width=560, height=160)
     ratio = alt.Chart().transform_filter(alt.datum.panel == "ratio").mark_point(size=70, strokeWidth=2).encode(
         x=x, y=alt.Y("ratio:Q", title="China ÷ Russia", scale=alt.Scale(zero=False)),
         color=alt.Color("basis:N", title="Ratio of", scale=alt.Scale(
@@ -66,7 +66,7 @@ def gdp_chart(data: pd.DataFrame, story_ratio: float | None = None) -> alt.VConc
     layers = [ratio]
     if story_ratio is not None:
         layers.insert(0, alt.Chart().mark_rule(color="#c9a227", strokeDash=[4, 3]).encode(y=alt.datum(story_ratio)))
-    return alt.vconcat(levels, alt.layer(*layers).properties(width=560, height=140), data=data).resolve_scale(
+    return alt.vconcat(levels, alt.layer(*layers).properties(width=560, height=110), data=data).resolve_scale(
         x="shared", color="independent", shape="independent")
 
 
@@ -101,11 +101,12 @@ def key_rate_chart(path: pd.DataFrame, story_date: str) -> alt.LayerChart:
         x=alt.X("date:T", title=None), y=alt.Y("rate_pct:Q", title="Key rate, % a year", scale=alt.Scale(zero=False)))
     points = alt.Chart().transform_filter(alt.datum.decision != "(no change in the data)").mark_point(
         filled=True, color="#1f5f8b").encode(
-        x="date:T", y="rate_pct:Q", shape=alt.Shape("date_exact:N", title="Decision date exact"),
+        x="date:T", y="rate_pct:Q", shape=alt.Shape("date_exact:N", title="Decision date exact", legend=alt.Legend(
+            orient="bottom", labelExpr="datum.value === true || datum.value === 'true' ? 'yes' : 'no'")),
         tooltip=[alt.Tooltip("date:T"), alt.Tooltip("date_as_published:N", title="date as published"),
                  alt.Tooltip("rate_pct:Q", title="rate %"), alt.Tooltip("decision:N"), alt.Tooltip("source:N")])
     story = alt.Chart().mark_rule(color="#c9a227").encode(x=date_datum(story_date))
-    return alt.layer(line, points, story, data=path).properties(width=600, height=200)
+    return alt.layer(line, points, story, data=path).properties(width=600, height=160)
 
 
 
@@ -140,3 +141,13 @@ def context_text(car_view: pd.DataFrame, ratios: pd.DataFrame, period_end: str) 
     sentences.append(f"These context figures are not tied to the reporting period ending {period_end}: all "
                      f"available figures are shown, with the story's publication date marked.")
     return " ".join(sentences)
+
+
+def machine_tools_summary(production: pd.DataFrame) -> str:
+    """What the machine-tool table holds, for print (the table itself is on screen and in the CSV)."""
+    years = sorted(production.Period.astype(str).str[:4].unique())
+    sources = production.Source.astype(str).str.split(" \\(").str[0].nunique()
+    return (f"<p>{len(production)} published figures on Russia's machine-tool production ({years[0]}–{years[-1]}, "
+            f"from {sources} outlets): levels in units or roubles and growth rates, each as its source wrote it. "
+            "The paragraph below says which of them form a series.</p>") if len(production) else \
+        "<p>No machine-tool production figures are in the data.</p>"

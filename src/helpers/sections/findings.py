@@ -37,3 +37,34 @@ def key_findings(section) -> str:
         bullets.append("- Cannot be checked with the vendored data: " + " ".join(
             s.rstrip(".") + "." for s in not_checkable) + " The claim table names the data that would settle each.")
     return "\n".join(bullets)
+
+
+def top_level_parts(text: str, separator: str = "; ") -> list[str]:
+    """Split on `separator` outside parentheses: 'a (x; y); b' -> ['a (x; y)', 'b']."""
+    parts, depth, start, index = [], 0, 0, 0
+    while index < len(text):
+        char = text[index]
+        depth += (char == "(") - (char == ")")
+        if depth == 0 and text.startswith(separator, index):
+            parts.append(text[start:index])
+            start = index = index + len(separator)
+            continue
+        index += 1
+    return parts + [text[start:]]
+
+
+def short_data(text: str, limit: int = 130) -> str:
+    """The first parts of a long data value, whole parts only, '…' when some are left for the claim table."""
+    parts = top_level_parts(text)
+    kept = [parts[0]]
+    for part in parts[1:]:
+        if len("; ".join(kept + [part])) > limit:
+            break
+        kept.append(part)
+    return "; ".join(kept) + (" …" if len(kept) < len(parts) else "")
+
+
+def verdict_table(claims: pd.DataFrame) -> pd.DataFrame:
+    """The summary page's compact table: claim, story, data (shortened), verdict."""
+    return pd.DataFrame({"Claim (paraphrased)": claims.statement, "Story": claims.story_value,
+                         "Data": claims.data_value.map(short_data), "Verdict": claims.verdict})

@@ -1,6 +1,7 @@
 """Data and methods appendix: gaps, derived months, conflicts, reconciliations, group definitions."""
 import pandas as pd
 
+from ..report.tables import prose_html, readable_number
 from .raw_rows import raw_wire_conflicts_table
 
 
@@ -39,6 +40,20 @@ def methods_text(section) -> str:
     ])
 
 
+FLOW_WORDS = {"export": "China's exports", "import": "China's imports", "total": "Turnover"}
+FIELD_WORDS = {"value": "value, US$ mn", "yoy_pct": "y/y %"}
+# In print each long table is summarised with at most this many rows; the full table is on screen and in CSV.
+KEY_ROWS = 6
+
+
+def _flows(series: pd.Series) -> pd.Series:
+    return series.map(lambda f: FLOW_WORDS.get(f, f))
+
+
+def _paragraph(text: str) -> str:
+    return "<p>" + prose_html(text) + "</p>"
+
+
 def groups_table(groups: dict) -> pd.DataFrame:
     return pd.DataFrame([{
         "Group": name, "Label": g["label"], "Flow (from China)": g["flow"],
@@ -46,10 +61,42 @@ def groups_table(groups: dict) -> pd.DataFrame:
         "Labels in wire data": ", ".join(g.get("labels", [])) or "—"} for name, g in groups.items()])
 
 
+def groups_summary(groups: dict) -> str:
+    flows = pd.Series([g["flow"] for g in groups.values()]).value_counts()
+    counts = ", ".join(f"{n} {FLOW_WORDS.get(f, f).replace('China', 'of China')}" for f, n in flows.items())
+    labels = "; ".join(g["label"] for g in groups.values())
+    return _paragraph(f"{len(groups)} groups ({counts}), each defined by HS codes and by the labels outlets use for "
+                      f"it: {labels}. A group is the exact sum of its HS codes when HS-level data covers the "
+                      "period; otherwise the wire figures whose label belongs to it.")
+
+
 def derived_months(section) -> pd.DataFrame:
     monthly = section.customs.monthly(section.period_end)
     picked = monthly.loc[monthly.status.isin(["derived", "missing"])]
-    return picked[["flow", "period", "status", "value", "source", "source_rows"]].reset_index(drop=True)
+    table = picked[["flow", "period", "status", "value", "source", "source_rows"]].reset_index(drop=True)
+    table["flow"] = _flows(table.flow)
+    return table.rename(columns={"flow": "Flow", "period": "Month", "status": "Status", "value": "US$ mn",
+                                 "source": "Outlets (later − earlier release)", "source_rows": "Raw rows"})
+
+
+def reporting_months(period_end: str) -> set[str]:
+    """January–period_end of the reporting year and the same months a year earlier."""
+    year, month = int(period_end[:4]), int(period_end[5:7])
+    return {f"{y}-{m:02d}" for y in (year - 1, year) for m in range(1, month + 1)}
+
+
+def derived_summary(table: pd.DataFrame, period_end: str) -> tuple[str, pd.DataFrame]:
+    derived, missing = (table.Status == "derived").sum(), (table.Status == "missing").sum()
+    key = table.loc[table.Month.isin(reporting_months(period_end))]
+    text = (f"{len(table)} months of the monthly series up to {period_end}: {derived} derived as the difference of "
+            f"two consecutive January–month releases, {missing} with no figure at all (gaps, not estimated). ")
+    shown = key[["Flow", "Month", "Status", "US$ mn", "Raw rows"]].head(KEY_ROWS)
+    if not len(key):
+        text += "None falls in the reporting months or the same months a year earlier."
+    else:
+        text += (f"{len(key)} of them fall in the reporting months or the same months a year earlier"
+                 + ("; shown below." if len(shown) == len(key) else f"; the first {len(shown)} are shown below."))
+    return _paragraph(text), shown
 
 
 def conflicts_table(section) -> pd.DataFrame:
@@ -58,10 +105,51 @@ def conflicts_table(section) -> pd.DataFrame:
                            raw_wire_conflicts_table(section)], ignore_index=True)
     columns = ["commodity", "flow", "period", "span", "field", "used", "used_publisher", "used_source_row",
                "other", "other_publisher", "other_source_row", "relative_diff_pct"]
-    return conflicts.reindex(columns=columns).sort_values(["commodity", "period", "flow", "field"]).reset_index(drop=True)
+    table = conflicts.reindex(columns=columns).sort_values(["commodity", "period", "flow", "field"])
+    table["flow"] = _flows(table.flow)
+    table["commodity"] = table.commodity.replace({"TOTAL": "all goods"})
+    table["field"] = table.field.map(lambda f: FIELD_WORDS.get(f, f))
+    return table.reset_index(drop=True).rename(columns={
+        "commodity": "Goods", "flow": "Flow", "period": "Period", "span": "Span", "field": "Figure",
+        "used": "Used", "used_publisher": "Used: outlet", "used_source_row": "Used: raw row", "other": "Other",
+        "other_publisher": "Other: outlet", "other_source_row": "Other: raw row",
+        "relative_diff_pct": "Difference, %"})
+
+
+def conflicts_summary(table: pd.DataFrame) -> tuple[str, pd.DataFrame]:
+    totals = (table.Goods == "all goods").sum()
+    spread = (table.Used - table.Other).abs()
+    text = (f"{len(table)} pairs of published figures that disagree beyond rounding ({totals} on total trade, "
+            f"{len(table) - totals} on commodity groups), over {table.Period.nunique()} periods. The briefing uses "
+            "one figure per period by the source preference above; the other is listed, never averaged. "
+            f"The {min(KEY_ROWS, len(table))} widest gaps:")
+    key = table.assign(_spread=spread / table.Used.abs().where(table.Used != 0)).sort_values(
+        "_spread", ascending=False).head(KEY_ROWS)
+    key = pd.DataFrame({
+        "What": key.Goods + ", " + key.Flow + ", " + key.Period + " (" + key.Span + "), " + key.Figure,
+        "Used (outlet)": [f"{readable_number(u)} ({p})" for u, p in zip(key.Used, key["Used: outlet"])],
+        "Other (outlet)": [f"{readable_number(o)} ({p})" for o, p in zip(key.Other, key["Other: outlet"])]})
+    return _paragraph(text), key
 
 
 def reconciliation_tables(section) -> tuple[pd.DataFrame, pd.DataFrame]:
     flows, months = section.customs.reconciliation(section.period_end)
-    flows = flows.loc[flows.period.str[:7] <= section.period_end]
-    return flows.reset_index(drop=True), months.reset_index(drop=True)
+    flows = flows.loc[flows.period.str[:7] <= section.period_end].reset_index(drop=True)
+    flows = flows.rename(columns={"period": "Period", "span": "Span", "export": "Exports", "import": "Imports",
+                                  "total": "Turnover", "difference": "Difference", "tolerance": "Tolerance",
+                                  "agrees": "Agrees", "sources": "Outlets"})
+    months = months.reset_index(drop=True).assign(flow=lambda t: _flows(t.flow)).rename(columns={
+        "flow": "Flow", "period": "January to", "sum_of_months": "Sum of months", "published_ytd": "Published",
+        "difference": "Difference", "tolerance": "Tolerance", "agrees": "Agrees"})
+    return flows, months
+
+
+def reconciliation_summary(table: pd.DataFrame, what: str) -> tuple[str, pd.DataFrame]:
+    """US$ mn everywhere; 'agrees' means within the rounding tolerance of the figures involved."""
+    off = table.loc[~table.Agrees.astype(bool)]
+    text = (f"{len(table)} checks of {what} (US$ mn); {len(table) - len(off)} agree within the rounding of the "
+            f"published figures, {len(off)} do not" + (":" if len(off) else "."))
+    if len(off) > KEY_ROWS:
+        text = text[:-1] + f"; the {KEY_ROWS} largest gaps:"
+    key = off.assign(_gap=off.Difference.abs()).sort_values("_gap", ascending=False).head(KEY_ROWS)
+    return _paragraph(text), key.drop(columns=["_gap", "Agrees", "Outlets"], errors="ignore")

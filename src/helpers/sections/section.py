@@ -93,8 +93,20 @@ class Section:
         figures.show_markdown(text)
 
     @staticmethod
-    def show_table(frame: pd.DataFrame, table_id: str, caption: str) -> None:
-        figures.show_table(frame, table_id, caption)
+    def show_table(frame: pd.DataFrame, table_id: str, caption: str, detail_columns: list[str] = ()) -> None:
+        figures.show_table(frame, table_id, caption, detail_columns)
+
+    @staticmethod
+    def show_long_table(frame: pd.DataFrame, table_id: str, caption: str, summary: tuple[str, pd.DataFrame | None],
+                        key_caption: str = "") -> None:
+        """Printed as `summary` (HTML, key rows); the full table on screen (collapsible) and as CSV."""
+        summary_html, key_rows = summary
+        figures.show_long_table(frame, table_id, caption, summary_html, key_rows, key_caption)
+
+    @staticmethod
+    def end_summary_page() -> None:
+        """In print, the summary (title, key findings, verdicts) is a page of its own."""
+        figures.show_html('<div class="summary-page-end"></div>')
 
     @staticmethod
     def ytd_table(comparison: pd.DataFrame) -> pd.DataFrame:
@@ -115,10 +127,13 @@ class Section:
         return (text + f" Customs claims are checked for the story's own periods ({' and '.join(labels)}), "
                 "whatever the briefing's reporting month.")
 
+    # The claim table prints Claim | Story | Data | Verdict; "Why" and the sources go in a full-width row below.
+    CLAIM_DETAIL_COLUMNS = ["Why", "Sources"]
+
     @staticmethod
     def claims_display(claims: pd.DataFrame) -> pd.DataFrame:
         return claims.rename(columns={"statement": "Claim (paraphrased)", "story_value": "Story", "data_value": "Data",
-                                      "verdict": "Verdict", "explanation": "Why", "rows_used": "Rows used"}
+                                      "verdict": "Verdict", "explanation": "Why", "rows_used": "Sources"}
                              ).drop(columns=["claim_id", "type"])
 
 

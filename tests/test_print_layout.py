@@ -1,0 +1,121 @@
+"""The printed briefing: at most 12 pages, nothing past the page box, every printed header in the PDF text.
+
+Measured in Chromium (helpers.report.layout_check): print media at the A4 content width for the
+layout, Page.printToPDF for the PDF, and the screen at 390 and 1280 px. PNG snapshots of the first
+pages go to build/print-snapshots/ for a human to look at.
+"""
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from briefing_fixture import skip_without_chromium
+from helpers.report.layout_check import (check_layout, missing_headers, page_size_mm, pdf_pages, snapshots,
+                                         words_past_margin)
+
+ROOT = Path(__file__).resolve().parents[1]
+MAX_PAGES = 12
+
+pytestmark = [skip_without_chromium(), pytest.mark.slow,
+              pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs poppler-utils")]
+
+
+@pytest.fixture(scope="module")
+def briefing():
+    result = subprocess.run(["make", "--no-print-directory", "report"], cwd=ROOT, capture_output=True, text=True,
+                            timeout=900)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    return ROOT / "reports" / "briefing.html"
+
+
+@pytest.fixture(scope="module")
+def layout(briefing):
+    return {r.mode: r for r in check_layout(briefing, ROOT / "build" / "layout" / "briefing.pdf")}
+
+
+def test_published_pdf_has_at_most_12_pages(briefing):
+    pages = pdf_pages(ROOT / "reports" / "briefing.pdf")
+    assert 5 <= pages <= MAX_PAGES, pages
+    shots = snapshots(ROOT / "reports" / "briefing.pdf", ROOT / "build" / "print-snapshots", first=4)
+    assert len(shots) == 4 and all(p.read_bytes().startswith(b"\x89PNG") for p in shots)
+
+
+def test_no_printed_word_reaches_the_side_margins(briefing):
+    """Measured in the published PDF itself: every word lies within the page's content box."""
+    _, side_mm, _, _ = page_size_mm(briefing.read_text(encoding="utf-8"))
+    assert words_past_margin(ROOT / "reports" / "briefing.pdf", side_mm) == []
+
+
+def test_nothing_printed_extends_past_the_page_box(layout):
+    printed = layout["print"]
+    assert printed.overflows == [], printed.overflows[:5]
+    assert printed.scroll_width <= printed.width + 0.5
+    assert printed.small_labels == [], printed.small_labels[:5]  # chart text >= 10 px on paper
+    assert printed.pages <= MAX_PAGES
+
+
+@pytest.mark.parametrize("mode", ["screen-390", "screen-1280"])
+def test_html_keeps_every_column_on_screen(layout, mode):
+    result = layout[mode]
+    assert result.scroll_width <= result.width, f"the page scrolls sideways at {result.width} px"
+    assert result.overflows == [], result.overflows[:5]
+
+
+def test_every_printed_table_header_is_in_the_pdf_text(layout):
+    headers = layout["print"].printed_headers
+    for expected in ("Claim (paraphrased)", "Story", "Data", "Verdict", "y/y % (published)", "Used (outlet)"):
+        assert expected in headers
+    assert missing_headers(headers, ROOT / "reports" / "briefing.pdf") == []
+    assert missing_headers(["Verdict Nowhere"], ROOT / "reports" / "briefing.pdf") == ["Verdict Nowhere"]
+
+
+def claim_pages_text(pdf: Path) -> str:
+    pages = pdf_pages(pdf)
+    texts = [subprocess.run(["pdftotext", "-f", str(n), "-l", str(n), "-enc", "UTF-8", str(pdf), "-"],
+                            capture_output=True, text=True, check=True).stdout for n in range(1, pages + 1)]
+    start = next(i for i, t in enumerate(texts) if "Every figure the story printed" in t)
+    end = next(i for i, t in enumerate(texts) if "Data and methods" in t and i >= start)
+    return "\n".join(texts[start:end + 1])
+
+
+def test_claim_table_reads_without_broken_words_or_numbers(briefing):
+    text = claim_pages_text(ROOT / "reports" / "briefing.pdf")
+    claims = pd.read_csv(ROOT / "reports" / "tables" / "t-claim-check.csv")
+    numbers = {t for cell in claims[["Story", "Data"]].astype(str).stack()
+               for t in re.findall(r"[-+]?\$?\d[\d,.]*\d%?", cell)}
+    assert "$244.8bn" in " ".join(claims.Data) and numbers
+    broken = [n for n in numbers if n not in text]
+    assert broken == [], broken
+    for verdict in claims.Verdict.unique():  # e.g. "consistent" never printed as "consiste / nt"
+        assert all(word in text.split() for word in verdict.split()), verdict
+    assert "http" not in text.split("Sources:")[0] and not re.search(r"https?://", text)
+
+
+def test_checker_catches_a_table_wider_than_the_page(tmp_path):
+    """Guards against a vacuous check: a table of unbreakable cells must be reported in print and at 390 px."""
+    cells = "".join(f'<td class="num">{n:,}</td>' for n in range(1_000_000, 1_000_030))
+    page = ("<html><head><style>@page { size: A4; margin: 14mm 13mm 14mm; } td.num { white-space: nowrap }"
+            "</style></head><body><figure class='table' data-table-id='t-wide'><table><tr>" + cells
+            + "</tr></table></figure><script>document.documentElement.setAttribute('data-figures-done','0')"
+            "</script></body></html>")
+    html_path = tmp_path / "wide.html"
+    html_path.write_text(page, encoding="utf-8")
+    results = {r.mode: r for r in check_layout(html_path, tmp_path / "wide.pdf")}
+    assert any(o["table"] == "t-wide" for o in results["print"].overflows)
+    assert any(o["table"] == "t-wide" for o in results["screen-390"].overflows)
+    assert results["print"].pages == 1
+    assert words_past_margin(tmp_path / "wide.pdf", 13)  # clipped at the page edge, so it shows in the margin
+
+
+def test_long_tables_are_summarised_in_print_and_complete_on_screen_and_in_csv(briefing):
+    html = briefing.read_text(encoding="utf-8")
+    conflicts = pd.read_csv(ROOT / "reports" / "tables" / "t-conflicts.csv")
+    assert len(conflicts) == 51 and "Used: outlet" in conflicts.columns  # 43 on totals + 8 on groups, real data
+    assert f"{len(conflicts)} pairs of published figures that disagree" in re.sub(r"<[^>]+>", "", html)
+    assert f"Show all {len(conflicts)} rows" in html
+    for table_id in ("t-derived-months", "t-flows-add-up", "t-months-vs-ytd", "t-groups", "t-machine-tools"):
+        rows = len(pd.read_csv(ROOT / "reports" / "tables" / f"{table_id}.csv"))
+        assert f'data-table-id="{table_id}"' in html and f"Show all {rows:,} rows" in html, table_id
