@@ -3,7 +3,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from helpers.sources.gacc_exports import GaccFormatError, read_gacc_english_table, read_gacc_export
+from helpers.sources.gacc_exports import GaccFormatError, read_gacc_export
+from helpers.sources.gacc_table import read_gacc_english_table
 from helpers.sources.hs_level import TIDY_COLUMNS, coverage, load_hs_level
 
 FIXTURES = Path(__file__).parent / "fixtures" / "hs_level"

@@ -24,7 +24,8 @@ from ..core.paths import RAW_DIR
 from ..sections.data import load_customs_uncached
 from ..sources.comtrade import read_comtrade_records
 from ..sources.configs import load_claims, load_groups
-from ..sources.gacc_exports import read_gacc_english_table, read_gacc_export
+from ..sources.gacc_exports import read_gacc_export
+from ..sources.gacc_table import read_gacc_english_table
 from ..sources.hs_level import _comtrade_files, _gacc_files, load_hs_level
 from ..sources.provenance import VENDORED_FILES, sha256_of, verify_raw_file
 from ..sources.wire import COMMODITIES_FILE as COMMODITIES, CONTEXT_FILE as CONTEXT, TOTALS_FILE as TOTALS
