@@ -104,22 +104,24 @@ def load_hs_level(raw_dir=RAW_DIR, partner=None, hs_prefixes=None, large_csv_byt
     """
     raw_dir = Path(raw_dir)
     root = project_of(raw_dir)
-    frames, notes = [], []
+    frames, notes, read = [], [], []
     files = [(p, "comtrade") for p in comtrade_files(raw_dir / "comtrade")] + \
             [(p, "gacc") for p in gacc_files(raw_dir / "gacc")]
     for path, source in files:
         frame = read_hs_file(path, source, partner, hs_prefixes, large_csv_bytes, root)
         notes += frame.attrs.get("notes", [])
+        read.append({"path": path, "source": source, "rows": frame.attrs.get("rows", len(frame)),
+                     "hand_dropped": hand_dropped(path), "adapter": frame.attrs.get("adapter", source)})
         frames.append(frame)
     frames = [f for f in frames if len(f)]
     if not frames:
         result = empty_tidy()
-        result.attrs["notes"] = notes
+        result.attrs.update(notes=notes, files=read)
         return result
     combined = pd.concat(frames, ignore_index=True)[TIDY_COLUMNS]
     combined, duplicate_notes = drop_duplicates(combined)
     combined = combined.reset_index(drop=True)
-    combined.attrs["notes"] = notes + duplicate_notes
+    combined.attrs.update(notes=notes + duplicate_notes, files=read)
     return combined
 
 

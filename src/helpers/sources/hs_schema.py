@@ -19,6 +19,10 @@ import pandas as pd
 
 from ..core.errors import InputError, excerpt
 
+class RowRuleError(InputError, ValueError):
+    """A raw row breaks one of the rules above; the message names file, row, column and value."""
+
+
 # Per raw row, in the file's own unit (US$ or yuan, not millions). China's whole annual trade with the
 # World is ~6e12 US$; a single row above 1e13 US$ (7e13 yuan at any rate seen) is a corrupt number.
 PLAUSIBLE_MAX = {"usd": 1e13, "cny": 1e14, "quantity": 1e14}
@@ -33,7 +37,7 @@ def require(record: dict, fields, *, file, row) -> None:
     for name in fields:
         value = record.get(name)
         if value is None or (isinstance(value, float) and math.isnan(value)) or str(value).strip() == "":
-            raise InputError("required field is empty (truncated row?)", file=file, row=row, column=name,
+            raise RowRuleError("required field is empty (truncated row?)", file=file, row=row, column=name,
                              expected="every required field filled, as the source writes it")
 
 
@@ -51,8 +55,8 @@ def amount(text, *, file, row, column, kind: str, thousands: bool = False) -> fl
     if thousands and _GROUPED.match(cleaned.lstrip("-")):
         cleaned = cleaned.replace(",", "")
     if not _NUMBER.match(cleaned):
-        raise InputError(f"value {excerpt(text, 30)} is not a number", file=file, row=row, column=column,
-                         expected="a finite number" + (", thousands separators allowed" if thousands else ""))
+        raise RowRuleError(f"value {excerpt(text, 30)} is not a number", file=file, row=row, column=column,
+                         expected="a number" + (" (thousands separators allowed)" if thousands else ""))
     number = float(cleaned)
     check_amount(number, file=file, row=row, column=column, kind=kind, shown=str(text).strip())
     return number
@@ -61,14 +65,14 @@ def amount(text, *, file, row, column, kind: str, thousands: bool = False) -> fl
 def check_amount(number: float, *, file, row, column, kind: str, shown=None) -> None:
     shown = excerpt(shown if shown is not None else number, 30)
     if not math.isfinite(number):
-        raise InputError(f"value {shown} is not finite", file=file, row=row, column=column,
+        raise RowRuleError(f"value {shown} is not finite", file=file, row=row, column=column,
                          expected="a finite number")
     if number < 0:
-        raise InputError(f"value {shown} is negative", file=file, row=row, column=column,
+        raise RowRuleError(f"value {shown} is negative", file=file, row=row, column=column,
                          expected="a non-negative amount or quantity")
     bound = PLAUSIBLE_MAX[kind]
     if number > bound:
-        raise InputError(f"value {shown} is implausibly large", file=file, row=row, column=column,
+        raise RowRuleError(f"value {shown} is implausibly large", file=file, row=row, column=column,
                          expected=f"at most {bound:.0e} per row ({'quantity' if kind == 'quantity' else kind.upper()})")
 
 
@@ -78,10 +82,10 @@ def hs_code(text, *, file, row, column, allow_total: bool = False) -> str:
     if allow_total and code.upper() == "TOTAL":
         return "TOTAL"
     if not code.isdigit() or not code.isascii():
-        raise InputError(f"commodity code {excerpt(code, 20)} is not digits", file=file, row=row, column=column,
+        raise RowRuleError(f"commodity code {excerpt(code, 20)} is not digits", file=file, row=row, column=column,
                          expected="an HS/national code of 2, 4, 6, 8 or 10 digits, kept as text (e.g. 0303)")
     if len(code) not in CODE_LENGTHS:
-        raise InputError(f"commodity code {code!r} has {len(code)} digits", file=file, row=row, column=column,
+        raise RowRuleError(f"commodity code {code!r} has {len(code)} digits", file=file, row=row, column=column,
                          expected="2, 4, 6, 8 or 10 digits (a spreadsheet may have dropped a leading zero: "
                                   "re-export keeping codes as text)")
     return code
@@ -91,16 +95,16 @@ def period(year: int, month: int | None, *, file, row, column, today: dt.date | 
     """'YYYY-MM' (month 1-12) or 'YYYY' (month None), within the plausible range."""
     today = today or dt.date.today()
     if month is not None and not 1 <= month <= 12:
-        raise InputError(f"month {month} is outside 1-12", file=file, row=row, column=column,
+        raise RowRuleError(f"month {month} is outside 1-12", file=file, row=row, column=column,
                          expected="a month 1-12 (Comtrade marks annual rows with freqCode A)")
     if not FIRST_PLAUSIBLE_YEAR <= year <= today.year:
-        raise InputError(f"period year {year} is outside {FIRST_PLAUSIBLE_YEAR}-{today.year}", file=file, row=row,
+        raise RowRuleError(f"period year {year} is outside {FIRST_PLAUSIBLE_YEAR}-{today.year}", file=file, row=row,
                          column=column, expected=f"a period from {FIRST_PLAUSIBLE_YEAR} to {today:%Y-%m}")
     if month is None:
         return f"{year:04d}"
     text = f"{year:04d}-{month:02d}"
     if text > today.strftime("%Y-%m"):
-        raise InputError(f"period {text} is in the future", file=file, row=row, column=column,
+        raise RowRuleError(f"period {text} is in the future", file=file, row=row, column=column,
                          expected=f"a month up to {today:%Y-%m}")
     return text
 
