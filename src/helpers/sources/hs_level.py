@@ -65,11 +65,12 @@ def guard_kind(path: Path, source: str) -> str:
     return "gacc_xlsx" if name.endswith((".xlsx", ".xlsm", ".xls")) else "gacc_csv"
 
 
-def is_large(path: Path, large_csv_bytes: int = LARGE_CSV_BYTES) -> bool:
-    return not path.name.lower().endswith(".json") and path.stat().st_size > large_csv_bytes
+def is_large(path: Path, large_csv_bytes: int | None = None) -> bool:
+    limit = LARGE_CSV_BYTES if large_csv_bytes is None else large_csv_bytes
+    return not path.name.lower().endswith(".json") and path.stat().st_size > limit
 
 
-def read_hs_file(path: Path, source: str, partner=None, hs_prefixes=None, large_csv_bytes=LARGE_CSV_BYTES,
+def read_hs_file(path: Path, source: str, partner=None, hs_prefixes=None, large_csv_bytes=None,
                  root=None, inspect: bool = False) -> pd.DataFrame:
     """One HS-level file with the adapter the build uses (source: 'comtrade' or 'gacc').
 
@@ -95,7 +96,7 @@ def read_hs_file(path: Path, source: str, partner=None, hs_prefixes=None, large_
     return frame
 
 
-def load_hs_level(raw_dir=RAW_DIR, partner=None, hs_prefixes=None, large_csv_bytes=LARGE_CSV_BYTES) -> pd.DataFrame:
+def load_hs_level(raw_dir=RAW_DIR, partner=None, hs_prefixes=None, large_csv_bytes=None) -> pd.DataFrame:
     """All HS-level raw files under raw_dir/comtrade and raw_dir/gacc, in the tidy contract, each
     observation once (helpers.sources.hs_dedupe). attrs['notes'] lists what was skipped, dropped or flagged.
 
