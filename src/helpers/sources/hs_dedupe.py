@@ -38,7 +38,7 @@ def drop_duplicates(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
     notes = []
     within = frame.duplicated(["source_file"] + CELL + ["value"], keep="first")
     for source_file, rows in frame.loc[within].groupby("source_file").source_row:
-        notes.append(f"{source_file}: {len(rows)} exact duplicate line(s) ({_rows(rows)}) counted once")
+        notes.append(f"{source_file}: {rows.nunique()} exact duplicate line(s) ({_rows(rows)}) counted once")
     frame = frame.loc[~within]
     clash = frame.loc[frame.duplicated(["source_file"] + CELL, keep=False)]
     if len(clash):
