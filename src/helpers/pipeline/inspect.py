@@ -22,19 +22,29 @@ from pathlib import Path
 import pandas as pd
 
 from ..core.errors import InputError, excerpt
-from ..sources.comtrade import read_header
+from ..sources.comtrade import partner_label, read_header
+from ..sources.comtrade_scan import file_summary
 from ..sources.hs_dedupe import CELL
-from ..sources.hs_level import COMTRADE_SUFFIXES, GACC_SUFFIXES, read_hs_file
-from ..sources.raw_guard import sniff
+from ..sources.hs_level import COMTRADE_SUFFIXES, GACC_SUFFIXES, is_large, read_hs_file
+from ..sources.raw_guard import check_raw_file, sniff
 
 PROG = "inspect"
 
 
+# Readers of other raw folders (branch `rawrows`: BACI rows, fuel-monitor rows), found by name so this
+# module works whether or not they are present: folder -> (module, function).
+OTHER_READERS = {"baci": ("helpers.sources.baci", "read_baci"),
+                 "fuel": ("helpers.sources.fuel_monitor", "read_fuel_monitor")}
+
+
 def source_of(path: Path) -> str:
-    """'comtrade' or 'gacc': the folder the file sits in, else its name and first line."""
+    """'comtrade', 'gacc' or another raw folder's name: the folder the file sits in, else its name and
+    first line."""
     folder = path.parent.name.lower()
-    if folder in ("comtrade", "gacc"):
+    if folder in ("comtrade", "gacc") or folder in OTHER_READERS:
         return folder
+    if path.name.startswith("BACI_") or sniff(path)[:16].startswith(b"t,i,j,k,v,q"):
+        return "baci"
     name = path.name.lower()
     if name.endswith((".json", ".txt", ".txt.gz", ".tsv", ".tsv.gz", ".csv.gz")):
         return "comtrade"
@@ -48,6 +58,17 @@ def source_of(path: Path) -> str:
     raise InputError("is not a file type the build reads", file=path,
                      expected="a Comtrade file (" + ", ".join(COMTRADE_SUFFIXES) + ") or a GACC export ("
                               + ", ".join(GACC_SUFFIXES) + ")")
+
+
+def _other_reader(source: str):
+    import importlib
+
+    module, function = OTHER_READERS[source]
+    try:
+        return getattr(importlib.import_module(module), function)
+    except (ImportError, AttributeError):
+        raise InputError(f"no reader for files in a '{source}' folder in this version", expected="a Comtrade or "
+                         "GACC file, or a version of the project that reads this folder") from None
 
 
 def file_totals(frame: pd.DataFrame) -> list[dict]:
@@ -74,7 +95,12 @@ def inspect_file(path) -> dict:
     source = source_of(path)
     if source == "comtrade":
         read_header(path)  # a non-Comtrade file fails here with its own one-line message
-    frame = read_hs_file(path, source, root=Path(os.path.realpath(path)).parent, inspect=True)
+    if source == "comtrade" and is_large(path):
+        return _large_comtrade(path)
+    if source in OTHER_READERS:
+        frame = _other_reader(source)(path)
+    else:
+        frame = read_hs_file(path, source, root=Path(os.path.realpath(path)).parent, inspect=True)
     skipped = list(frame.attrs.get("skipped", []))
     repeated = frame.loc[frame.measure == "value"].duplicated(CELL + ["value"])
     skipped += [{"row": int(r), "reason": "exact duplicate line (the build counts it once)"}
@@ -88,6 +114,23 @@ def inspect_file(path) -> dict:
             "_spans": sorted(set(values.span)), "_periods": sorted(set(values.period)),
             "_partners": sorted(set(values.partner)), "_flows": sorted(set(values.flow)),
             "_codes": sorted(set(values.hs_code) - {""}), "_has_total": bool((values.hs_code == "").any()),
+            "_file": path.name}
+
+
+def _large_comtrade(path: Path) -> dict:
+    """A large Comtrade file, summarised inside DuckDB (never read row by row into Python)."""
+    check_raw_file(path, "comtrade_csv", Path(os.path.realpath(path)).parent)
+    summary = file_summary(path)
+    totals = sorted(({"period": p if len(p) == 4 else f"{p[:4]}-{p[4:]}", "partner": partner_label(code, {}),
+                      "flow": "export" if flow == "X" else "import", "value_mn": round(float(v), 6)}
+                     for p, code, flow, v in summary["totals"].itertuples(index=False)),
+                    key=lambda t: (t["period"], t["partner"], t["flow"]))
+    skipped = [{"row": 0, "reason": f"{int(n):,} rows: {reason} (large file: row numbers not listed)"}
+               for reason, n in summary["skipped"].itertuples(index=False)]
+    return {"adapter": "comtrade_duckdb_scan", "rows": int(summary["rows"]), "currency": "USD", "totals": totals,
+            "skipped": skipped, "flags": [], "_spans": sorted({"year" if len(t["period"]) == 4 else "month" for t in totals}),
+            "_periods": sorted({t["period"] for t in totals}), "_partners": sorted({t["partner"] for t in totals}),
+            "_flows": sorted({t["flow"] for t in totals}), "_codes": summary["codes"], "_has_total": False,
             "_file": path.name}
 
 
@@ -109,7 +152,7 @@ def report_lines(result: dict) -> list[str]:
     lines.append("totals per period x partner x flow:")
     lines += [f"  {t['period']:<8} {t['partner']:<6} {t['flow']:<7} {t['value_mn']:>16,.3f}" for t in result["totals"]]
     lines.append("skipped or flagged rows:" if result["skipped"] else "skipped or flagged rows: none")
-    lines += [f"  row {s['row']}: {s['reason']}" for s in result["skipped"]]
+    lines += [f"  row {s['row']}: {s['reason']}" if s["row"] else f"  {s['reason']}" for s in result["skipped"]]
     return lines
 
 

@@ -149,3 +149,31 @@ def partner_code_sums(path, partner_code: int, prefixes) -> tuple[pd.DataFrame, 
     cells["span"] = ["year" if len(p) == 4 else "month" for p in cells.per]
     cells["value_usd_mn"] = cells.lo / 1e6
     return cells[["cmdCode", "classificationCode", "flowCode", "period", "span", "value_usd_mn", "rows"]], notes
+
+
+def file_summary(path) -> dict:
+    """make inspect on a large file: totals per period x partner x flow from total rows (the TOTAL row where
+    present, else the codes of the shortest level present: HS levels are never added to each other),
+    the codes, and how many rows were skipped and why (row numbers are not listed: millions of rows)."""
+    path = Path(path)
+    check_large_file(path)
+    rel, params = _relation(path)
+    con = _connect()
+    try:
+        totals = con.execute(
+            f"WITH t AS (SELECT per, partner_text, flow, CASE WHEN cmd = 'TOTAL' THEN 0 ELSE length(cmd) END AS lvl, "
+            f"value FROM ({rel}) WHERE is_total AND flow IN ('X', 'M')), "
+            "m AS (SELECT per, partner_text, flow, min(lvl) AS lvl FROM t GROUP BY ALL) "
+            "SELECT per, partner_text, flow, sum(value) / 1e6 AS value_mn FROM t JOIN m USING (per, partner_text, flow, lvl) "
+            "GROUP BY ALL ORDER BY ALL", params).df()
+        skipped = con.execute(
+            f"SELECT CASE WHEN flow NOT IN ('X', 'M') THEN 'sub-flow flowCode ' || flow || ' (only X and M are used)' "
+            "ELSE 'breakdown row (partner2Code, customsCode or motCode not 0/C00/0): part of the total row' END AS reason, "
+            f"count(*) AS n FROM ({rel}) WHERE NOT (is_total AND flow IN ('X', 'M')) GROUP BY ALL ORDER BY ALL",
+            params).df()
+        codes = [c for (c,) in con.execute(f"SELECT DISTINCT cmd FROM ({rel}) WHERE cmd <> 'TOTAL' ORDER BY 1 LIMIT 1000",
+                                           params).fetchall()]
+        rows = con.execute(f"SELECT count(*) FROM ({rel})", params).fetchone()[0]
+    finally:
+        con.close()
+    return {"totals": totals, "skipped": skipped, "codes": codes, "rows": rows}
