@@ -93,6 +93,10 @@ def read_hs_file(path: Path, source: str, partner=None, hs_prefixes=None, large_
         frame.attrs["notes"] = frame.attrs.get("notes", []) + [
             f"{relative_to_raw(path)}: added by hand (no sidecar); read like the other files, and `make report` "
             "records its sha256 in a generated sidecar marked 'added by hand'"]
+    elif (meta := read_hs_sidecar(path)).get("origin") == "added by hand":
+        frame.attrs["notes"] = frame.attrs.get("notes", []) + [
+            f"{relative_to_raw(path)}: added by hand (first seen {meta.get('first_seen', '?')}, sha256 "
+            f"{str(meta.get('sha256', ''))[:12]}… recorded in its sidecar)"]
     return frame
 
 
