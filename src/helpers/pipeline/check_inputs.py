@@ -21,7 +21,7 @@ import sys
 from pathlib import Path
 
 from ..core.errors import InputError, excerpt
-from ..core.paths import RAW_DIR
+from ..core.paths import PROJECT_ROOT, RAW_DIR, display_path
 from ..sections.data import load_customs_uncached
 from ..model.groups import hs_prefixes
 from ..sources.comtrade_scan import check_large_file
@@ -44,7 +44,10 @@ def _step(file, action, *args, **kwargs):
     except InputError:
         raise
     except Exception as error:  # noqa: BLE001 - any parser failure must still name the file
-        detail = excerpt(" ".join(str(error).split()), 160) if str(error).strip() else "no detail"
+        text = " ".join(str(error).split())
+        for local in {os.path.abspath(file), os.path.realpath(file), str(PROJECT_ROOT)}:  # no local paths
+            text = text.replace(str(local), display_path(file) if local != str(PROJECT_ROOT) else ".")
+        detail = excerpt(text, 160) if text else "no detail"
         raise InputError(f"could not be read: {type(error).__name__}: {detail}", file=file,
                          expected="a file in the format README.md describes") from error
 
