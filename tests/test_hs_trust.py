@@ -238,5 +238,6 @@ def test_input_check_streams_large_comtrade_files_through_duckdb(tmp_path, monke
     tracemalloc.stop()
     out, err = capsys.readouterr()
     assert code == 0, err
-    assert "synthetic_comtrade_60000rows.csv: 60,000 rows checked in DuckDB (large file)" in out
+    assert "synthetic_comtrade_60000rows.csv: 60,000 rows checked in DuckDB (large file); 0 breakdown and 0 sub-flow rows skipped" in out
+    assert "total rows of other partners than RU left out" in out
     assert peak < 40_000_000, peak  # Python-side allocations stay small (the rows stay in DuckDB)

@@ -99,6 +99,8 @@ def test_bulk_files_are_read_and_other_partners_left_out_with_a_note(fixtures):
         russia = read_comtrade_records(fixtures[name], partner="Russia")
         assert totals(russia) == {("2024", "RU", "export"): 115497.8, ("2024", "RU", "import"): 129327.9}
         assert f"{name}: left out 8 row(s) for other partners than RU: 1W 4, KZ 4" in russia.attrs["notes"]
+        assert check_large_file(fixtures[name], partner_code=643) == {  # the DuckDB path counts the same
+            "rows": 17, "breakdown_rows": 4, "subflow_rows": 1, "other_partner_rows": 8}
 
 
 def test_multi_partner_file_filtered_to_the_partner(fixtures):

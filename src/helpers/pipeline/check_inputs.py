@@ -73,9 +73,10 @@ def _hs_level(raw_dir: Path, partner: str, prefixes: list[str]):
     for path in comtrade:
         if is_large(path):
             _step(path, check_raw_file, path, "comtrade_csv", root)
-            counts = _step(path, check_large_file, path)
+            counts = _step(path, check_large_file, path, None, resolve_partner(partner).comtrade_code)
             notes.append(f"{path.name}: {counts['rows']:,} rows checked in DuckDB (large file); "
-                         f"{counts['breakdown_rows']:,} breakdown and {counts['subflow_rows']:,} sub-flow rows skipped")
+                         f"{counts['breakdown_rows']:,} breakdown and {counts['subflow_rows']:,} sub-flow rows skipped; "
+                         f"{counts['other_partner_rows']:,} total rows of other partners than {partner} left out")
     try:
         rows = load_hs_level(raw_dir, partner=partner, hs_prefixes=prefixes)
     except InputError:

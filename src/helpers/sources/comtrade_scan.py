@@ -92,17 +92,20 @@ def _first_bad_row(path: Path) -> None:
         check_record(record, path, row)
 
 
-def check_large_file(path, today: dt.date | None = None) -> dict:
-    """Validate every row of a large Comtrade file in DuckDB -> counts for the input check's summary."""
+def check_large_file(path, today: dt.date | None = None, partner_code: int | None = None) -> dict:
+    """Validate every row of a large Comtrade file in DuckDB -> counts for the input check's summary
+    (with partner_code: also the total rows of other partners, which the build leaves out)."""
     path = Path(path)
     today = today or dt.date.today()
     rel, params = _relation(path)
     con = _connect()
     try:
-        rows, bad, breakdown, subflow = con.execute(
+        other = f"partner <> {int(partner_code)}" if partner_code is not None else "false"  # an int: no injection
+        rows, bad, breakdown, subflow, others = con.execute(
             f"SELECT count(*), count(*) FILTER (WHERE {_bad_row_sql(today)}), "
             f"count(*) FILTER (WHERE NOT is_total AND flow IN ('X', 'M')), "
-            f"count(*) FILTER (WHERE flow NOT IN ('X', 'M')) FROM ({rel})", params).fetchone()
+            f"count(*) FILTER (WHERE flow NOT IN ('X', 'M')), "
+            f"count(*) FILTER (WHERE is_total AND flow IN ('X', 'M') AND {other}) FROM ({rel})", params).fetchone()
     except Exception as error:  # noqa: BLE001 - a malformed CSV (e.g. a short row) -> find it in Python
         _first_bad_row(path)
         raise InputError(f"cannot be scanned: {type(error).__name__}", file=path,
@@ -112,7 +115,7 @@ def check_large_file(path, today: dt.date | None = None) -> dict:
     if bad:
         _first_bad_row(path)
         raise InputError(f"{bad} row(s) break the row rules", file=path, expected="valid Comtrade rows")
-    return {"rows": rows, "breakdown_rows": breakdown, "subflow_rows": subflow}
+    return {"rows": rows, "breakdown_rows": breakdown, "subflow_rows": subflow, "other_partner_rows": others}
 
 
 def partner_code_sums(path, partner_code: int, prefixes) -> tuple[pd.DataFrame, list[str]]:
