@@ -241,3 +241,17 @@ def test_input_check_streams_large_comtrade_files_through_duckdb(tmp_path, monke
     assert "synthetic_comtrade_60000rows.csv: 60,000 rows checked in DuckDB (large file); 0 breakdown and 0 sub-flow rows skipped" in out
     assert "total rows of other partners than RU left out" in out
     assert peak < 40_000_000, peak  # Python-side allocations stay small (the rows stay in DuckDB)
+
+
+def test_vendored_file_linked_from_outside_the_project_is_refused(tmp_path, capsys):
+    from test_bad_input import copy_raw
+    project = tmp_path / "project"
+    (project / "data").mkdir(parents=True)
+    raw = copy_raw(project / "data")  # project/data/raw
+    outside = tmp_path / "elsewhere.csv"
+    (raw / "context_facts.csv").rename(outside)
+    os.symlink(outside, raw / "context_facts.csv")
+    assert check_inputs.main(["--raw-dir", str(raw)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("check-inputs: error: data/raw/context_facts.csv: is a symbolic link to a file outside")
+    assert str(tmp_path) not in err

@@ -107,6 +107,8 @@ def check_inputs(raw_dir: Path, groups_file, claims_file, partner: str = "RU", r
     """
     raw_dir = Path(raw_dir)
     for name in VENDORED_FILES:
+        if (raw_dir / name).exists():  # a missing file is reported by verify_raw_file
+            _step(raw_dir / name, check_location, raw_dir / name, project_of(raw_dir))
         _step(raw_dir / name, verify_raw_file, raw_dir / name)
     # Each file on its own first, so an unexpected failure names the right file ...
     _step(raw_dir / TOTALS, load_totals, raw_dir / TOTALS, verify=False)

@@ -215,7 +215,7 @@ def read_gacc_export(path, flow: str | None = None, partner=None, period: str | 
     common = {"reporter": "CN", "flow": flow, "yoy_pct": float("nan"), "currency_note": currency,
               "source_file": relative_to_raw(path), "source_url": relative_to_raw(path),
               "publisher": PUBLISHER, "published_date": _sidecar_date(path)}
-    records, skipped, others = [], [], Counter()
+    records, skipped, others, partners = [], [], Counter(), {}
     needed = max(fields.values()) + 1
     for offset, values in body:
         if len(values) < needed:
@@ -229,7 +229,11 @@ def read_gacc_export(path, flow: str | None = None, partner=None, period: str | 
                       if year is None else (year, "year"))
         amount = hs_schema.amount(cells[value_field], file=path, row=offset, column=header[fields[value_field]],
                                   kind=currency, thousands=True)
-        row_partner = _partner_of(cells, fields, header, partner, path, offset, lenient=wanted is not None or name_unknown_partners)
+        who = (cells.get("partner_name", "").strip(), cells.get("partner_code", "").strip())
+        if who not in partners:  # one lookup per partner, not per line (a capped file has 10,000 lines)
+            partners[who] = _partner_of(cells, fields, header, partner, path, offset,
+                                        lenient=wanted is not None or name_unknown_partners)
+        row_partner = partners[who]
         if wanted is not None and row_partner != wanted:
             others[row_partner] += 1
             skipped.append({"row": offset, "reason": f"other partner {row_partner} (the briefing's partner is {wanted})"})
