@@ -11,7 +11,6 @@ Columns are selected by name, never by position. Rules:
 """
 import csv
 import gzip
-import io
 import json
 import logging
 import re

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..core.errors import excerpt
 from .gacc_exports import ENGLISH_TABLE_PUBLISHER, GaccFormatError, _decode, _sidecar_date
 from .partners import UnknownPartnerError, resolve_partner
 from .schema import relative_to_raw, tidy_frame
@@ -91,7 +92,7 @@ def read_gacc_english_table(path, partner="RU", period: str | None = None) -> pd
     columns = {c: _classify_column(labels[c]) for c in range(1, width)}
     columns = {c: kind for c, kind in columns.items() if kind}
     if not any(kind[2] == "value" for kind in columns.values()):
-        raise GaccFormatError(f"no export/import/total columns among headers {labels}", file=path,
+        raise GaccFormatError(f"no export/import/total columns among headers {excerpt(' | '.join(labels), 80)}", file=path,
                               expected="columns labelled Exports / Imports / Total (Jan-to-month and month)")
     for row_number, row in enumerate(grid[first_data:], start=1):
         try:
@@ -110,7 +111,7 @@ def _english_rows(row, row_number, columns, labels, partner, period, path) -> pd
         if cell in ("", "-", "--"):
             continue
         if not _is_number(cell):
-            raise GaccFormatError(f"{cell!r} is not a number", file=path, row=row_number,
+            raise GaccFormatError(f"{excerpt(cell, 20)} is not a number", file=path, row=row_number,
                                   column=labels[column], expected="a number")
         number = float(cell)
         if measure == "value" and number < 0:
