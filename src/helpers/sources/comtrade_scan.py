@@ -118,19 +118,22 @@ def check_large_file(path, today: dt.date | None = None, partner_code: int | Non
     return {"rows": rows, "breakdown_rows": breakdown, "subflow_rows": subflow, "other_partner_rows": others}
 
 
-def partner_code_sums(path, partner_code: int, prefixes) -> tuple[pd.DataFrame, list[str]]:
+def partner_code_sums(path, partner_code: int, prefixes, include_total: bool = False) -> tuple[pd.DataFrame, list[str]]:
     """(monthly or annual value per code, flow and classification for one partner, notes) from total rows.
+
+    include_total: also the all-goods rows (cmdCode TOTAL); prefixes may then be empty (TOTAL only).
 
     Columns: cmdCode, classificationCode, flowCode, period ('YYYY-MM' or 'YYYY'), span, value_usd_mn, rows.
     Exact duplicate rows count once (noted); one cell with two different values raises an InputError.
     """
     path = Path(path)
-    prefixes = sorted({str(p).strip() for p in prefixes})
-    if not prefixes or not all(p.isdigit() for p in prefixes):
+    prefixes = sorted({str(p).strip() for p in prefixes or []})
+    if (not prefixes and not include_total) or not all(p.isdigit() for p in prefixes):
         raise ValueError(f"HS prefixes must be digits, got {prefixes}")
     rel, params = _relation(path)
+    wanted = ["starts_with(cmd, ?)" for _ in prefixes] + (["cmd = 'TOTAL'"] if include_total else [])
     where = ("is_total AND flow IN ('X', 'M') AND partner = ? AND (reporter IS NULL OR reporter = 156) AND ("
-             + " OR ".join("starts_with(cmd, ?)" for _ in prefixes) + ")")
+             + " OR ".join(wanted) + ")")
     sql = (f"SELECT cmd AS cmdCode, coalesce(cl, '') AS classificationCode, flow AS flowCode, per, count(*) AS rows, "
            f"min(value) AS lo, max(value) AS hi FROM ({rel}) WHERE {where} GROUP BY ALL ORDER BY ALL")
     con = _connect()

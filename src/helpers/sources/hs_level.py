@@ -80,8 +80,8 @@ def read_hs_file(path: Path, source: str, partner=None, hs_prefixes=None, large_
     path = Path(path)
     check_raw_file(path, guard_kind(path, source), root or project_of(path.parent.parent))
     if source == "comtrade":
-        if is_large(path, large_csv_bytes) and partner and hs_prefixes:
-            frame = comtrade_code_sums(path, partner, hs_prefixes)
+        if is_large(path, large_csv_bytes) and partner:  # never read whole: DuckDB keeps the partner's rows
+            frame = comtrade_code_sums(path, partner, hs_prefixes or [])
         else:
             frame = read_comtrade_records(path, partner=partner)
     elif path.name.lower().endswith((".html", ".htm")):
@@ -104,8 +104,9 @@ def load_hs_level(raw_dir=RAW_DIR, partner=None, hs_prefixes=None, large_csv_byt
     """All HS-level raw files under raw_dir/comtrade and raw_dir/gacc, in the tidy contract, each
     observation once (helpers.sources.hs_dedupe). attrs['notes'] lists what was skipped, dropped or flagged.
 
-    With `partner` (ISO2) only that partner's rows come back (others noted); with `hs_prefixes` too,
-    large Comtrade files take the DuckDB path. Without a partner, large files are read whole (slow).
+    With `partner` (ISO2) only that partner's rows come back (others noted), and large Comtrade files take
+    the DuckDB path (all-goods TOTAL rows plus the `hs_prefixes` codes). Without a partner, large files are
+    read whole (slow): the build always passes one.
     """
     raw_dir = Path(raw_dir)
     root = project_of(raw_dir)
@@ -131,20 +132,21 @@ def load_hs_level(raw_dir=RAW_DIR, partner=None, hs_prefixes=None, large_csv_byt
 
 
 def comtrade_code_sums(path: Path, partner: str, hs_prefixes) -> pd.DataFrame:
-    """Tidy rows per HS code for one partner from a large Comtrade file, aggregated in DuckDB."""
+    """Tidy rows per HS code (and all-goods TOTAL rows) for one partner from a large Comtrade file, in DuckDB."""
     found = resolve_partner(partner)
-    sums, notes = comtrade_scan.partner_code_sums(path, int(found.comtrade_code), hs_prefixes)
+    sums, notes = comtrade_scan.partner_code_sums(path, int(found.comtrade_code), hs_prefixes, include_total=True)
     meta = read_hs_sidecar(path)
     source_file = relative_to_raw(path)
     records = [{
         "reporter": "CN", "partner": found.iso2, "flow": "export" if row.flowCode == "X" else "import",
-        "period": row.period, "span": row.span, "commodity": f"HS {row.cmdCode}", "hs_code": row.cmdCode,
+        "period": row.period, "span": row.span, "commodity": "TOTAL" if row.cmdCode == "TOTAL" else f"HS {row.cmdCode}",
+        "hs_code": "" if row.cmdCode == "TOTAL" else row.cmdCode,
         "hs_version": HS_VERSIONS.get(row.classificationCode or "", ""), "measure": "value", "unit": "usd_mn",
         "value": row.value_usd_mn, "yoy_pct": None, "currency_note": "usd", "source_file": source_file,
         "source_row": 0, "source_url": meta.get("endpoint", "") or source_file, "publisher": "UN Comtrade",
         "published_date": str(meta.get("retrieved_at") or "")[:10],
         "quote": f"total row of a {int(row.rows)}-line cell (DuckDB scan)" if row.rows > 1 else "DuckDB scan"}
-        for row in sums.itertuples() if row.cmdCode != "TOTAL"]
+        for row in sums.itertuples()]
     frame = tidy_frame(records)
     frame.attrs.update(notes=notes, skipped=[], adapter="comtrade_duckdb_scan", currency="USD")
     return frame
