@@ -23,7 +23,7 @@ export BRIEFING_BUILD_DIR := $(CURDIR)/$(BUILD)
 export PYTHONHASHSEED := 0
 export SOURCE_DATE_EPOCH := 0
 
-.PHONY: report test test-fast setup fetch bench clean FORCE
+.PHONY: report test test-fast setup fetch bench inspect clean FORCE
 
 report: reports/briefing.html
 
@@ -70,6 +70,11 @@ test-fast: $(VENV)/.ready
 
 fetch: $(VENV)/.ready
 	$(PY) -m helpers.fetch --partner "$(PARTNER)" --from "$(FROM)" --to "$(TO)"
+
+# `make inspect FILE=path [JSON=1]`: what the build would read from one raw file. FILE and JSON are
+# command-line variables, which make puts in the recipe's environment: they never pass through a shell string.
+inspect: $(VENV)/.ready
+	@$(PY) -m helpers.pipeline.inspect
 
 bench: $(VENV)/.ready
 	$(PY) scripts/bench.py --rows 10000000 --out BENCHMARKS.md --report-timing --report-cmd "make report" \

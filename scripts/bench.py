@@ -14,7 +14,7 @@ peak RSS = VmHWM of that child, read from /proc/self/status after the call):
   duckdb_csv      group_aggregates straight on the raw CSV (no ingest): the like-for-like comparison
   ingest          ingest_comtrade_csv CSV -> Parquet (one-time cost, forced)
   duckdb_parquet  group_aggregates on the existing Parquet (every later run)
-  briefing_csv    the briefing's path: hs_store.partner_code_sums on the raw CSV + groups_from_code_sums
+  briefing_csv    the briefing's path: helpers.sources.comtrade_scan.partner_code_sums on the raw CSV + groups_from_code_sums
   pyarrow_parquet pyarrow.dataset filter pushdown + pandas groupby (for the DuckDB-vs-pyarrow choice)
   pyarrow_csv     pyarrow.csv streaming reader + filter + pandas groupby (same purpose)
 checks that every variant gives numbers identical to the baseline (after rounding to 1e-6 US$ mn),
@@ -254,10 +254,13 @@ def run_worker(kind: str, csv_path: Path, parquet_path: Path, result_path: Path,
     elif kind == "duckdb_csv":
         res = hs_store.group_aggregates(csv_path, RUSSIA, GROUPS, p_from, p_to)
     elif kind == "briefing_csv":
-        # What the briefing runs on a large Comtrade CSV (helpers.sources.hs_level.comtrade_code_sums):
-        # DuckDB keeps the partner's rows for the groups' codes, per code and month; groups are summed after.
+        # What the briefing runs on a large Comtrade CSV (helpers.sources.comtrade_scan.partner_code_sums via
+        # hs_level.comtrade_code_sums): DuckDB keeps the partner's total rows for the groups' codes, per code
+        # and month; groups are summed after.
+        from helpers.sources.comtrade_scan import partner_code_sums as briefing_scan
         prefixes = sorted({code for codes in GROUPS.values() for code in codes})
-        code_sums = hs_store.partner_code_sums(csv_path, RUSSIA, prefixes)
+        code_sums, _ = briefing_scan(csv_path, RUSSIA, prefixes)
+        code_sums = code_sums.assign(period=code_sums.period.str.replace("-", "").astype(int))
         res = hs_store.groups_from_code_sums(code_sums, GROUPS, p_from, p_to)
     elif kind == "ingest":
         hs_store.ingest_comtrade_csv(csv_path, parquet_path, force=True)

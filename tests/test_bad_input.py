@@ -274,7 +274,7 @@ CASES = [
          [f"gacc/{GACC_FIXTURE.name}", "row 3", "column '美元'", "value '约12亿' is not a number",
           "expected a number"]),
     Case("gacc-xlsx-not-a-workbook", gacc_xlsx_garbage,
-         ["gacc/gacc_export_2024.xlsx", "could not be read: ValueError: Excel file format cannot be determined",
+         ["gacc/gacc_export_2024.xlsx", "could not be read: ValueError: 'Excel file format cannot be determined",
           "expected a file in the format README.md describes"]),
 ]
 

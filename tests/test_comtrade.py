@@ -327,19 +327,23 @@ def test_missing_column_is_loud(tmp_path):
     path.write_text("period,flowCode,partnerCode,cmdCode,classificationCode\n202401,X,643,8703,H6\n")
     with pytest.raises(ValueError) as info:
         read_comtrade_records(path)
-    assert str(path) in str(info.value) and "'primaryValue' is missing" in str(info.value)
+    assert "bad.csv" in str(info.value) and "'primaryValue' is missing" in str(info.value)
+    assert str(tmp_path) not in str(info.value)  # no absolute local path in messages
 
 
-def test_load_hs_level_reads_snapshots_with_sidecars_only(tmp_path, caplog):
+def test_load_hs_level_reads_every_file_sidecar_or_not(tmp_path):
     client = FakeClient()
     fetch_comtrade("RU", "2024-01", "2024-02", ["8703"], out_dir=tmp_path / "comtrade", client=client,
                    sleep=lambda s: None, now=clock())
-    orphan = tmp_path / "comtrade" / "comtrade_orphan.csv"
-    orphan.write_text("garbage without sidecar")
     (tmp_path / "gacc").mkdir()
     gbk = FIXTURES / "gacc_出口_俄罗斯_202401-202402_gbk.csv"
-    (tmp_path / "gacc" / gbk.name).write_bytes(gbk.read_bytes())
+    (tmp_path / "gacc" / gbk.name).write_bytes(gbk.read_bytes())  # dropped by hand: no sidecar
     frame = load_hs_level(tmp_path)
     assert set(frame.publisher) == {"UN Comtrade", "GACC query platform"}
     assert len(frame[(frame.publisher == "UN Comtrade") & (frame.measure == "value")]) == 4
-    assert "comtrade_orphan.csv" in caplog.text
+    assert any("added by hand" in note and gbk.name in note for note in frame.attrs["notes"])
+    # a file without a sidecar that cannot be read is never skipped: it stops with one line naming it
+    orphan = tmp_path / "comtrade" / "comtrade_orphan.csv"
+    orphan.write_text("garbage without sidecar")
+    with pytest.raises(ValueError, match="comtrade_orphan.csv: required Comtrade column 'flowCode' is missing"):
+        load_hs_level(tmp_path)

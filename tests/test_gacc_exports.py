@@ -3,7 +3,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from helpers.sources.gacc_exports import GaccFormatError, read_gacc_english_table, read_gacc_export
+from helpers.core.errors import InputError
+from helpers.sources.gacc_exports import GaccFormatError, read_gacc_export
+from helpers.sources.gacc_table import read_gacc_english_table
 from helpers.sources.hs_level import TIDY_COLUMNS, coverage, load_hs_level
 
 FIXTURES = Path(__file__).parent / "fixtures" / "hs_level"
@@ -76,16 +78,18 @@ def test_xlsx_export(tmp_path):
     assert list(zip(rows.hs_code, rows.period, rows.value)) == [("0303", "2024-06", 1.5)]
 
 
-def test_spreadsheet_dropped_leading_zero_is_restored(tmp_path):
+def test_odd_length_code_is_an_error_not_padded(tmp_path):
+    # issue 13 point 3: a code that lost its leading zero (or a 7-digit code) is never silently padded
     path = tmp_path / "export.csv"
-    path.write_text("数据年月,商品编码,贸易伙伴名称,美元\n202401,303,俄罗斯联邦,100\n", encoding="utf-8")
-    frame = read_gacc_export(path)
-    assert frame.hs_code.tolist() == ["0303"]
-    assert frame.attrs["notes"] == ["export.csv row 1: code 303 restored to 0303"]
+    path.write_text("数据年月,商品编码,贸易伙伴名称,美元\n202401,0303,俄罗斯联邦,100\n202401,8703234,俄罗斯联邦,5\n",
+                    encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        read_gacc_export(path)
+    assert "export.csv, row 2, column '商品编码': commodity code '8703234' has 7 digits" in str(info.value)
 
 
 @pytest.mark.parametrize("body, message", [
-    ("日期,编码,金额\n202401,0303,1\n", "unknown header set; first row reads: 日期 | 编码 | 金额"),
+    ("日期,编码,金额\n202401,0303,1\n", "unknown header set; first row reads: '日期 | 编码 | 金额'"),
     ("数据年月,商品编码,贸易伙伴名称,美元\n202401,0303,俄罗斯联邦,12a\n",
      "export.csv, row 1, column '美元': value '12a' is not a number"),
     ("数据年月,商品编码,贸易伙伴名称,美元\n202401,0303,俄罗斯联邦,1\n202401,0304,俄罗斯联邦,-5\n",
@@ -100,7 +104,7 @@ def test_spreadsheet_dropped_leading_zero_is_restored(tmp_path):
 def test_bad_input_errors_name_file_row_column(tmp_path, body, message):
     path = tmp_path / "export.csv"
     path.write_text(body, encoding="utf-8")
-    with pytest.raises(GaccFormatError) as info:
+    with pytest.raises(InputError) as info:
         read_gacc_export(path)
     assert message in str(info.value)
     assert isinstance(info.value, ValueError)

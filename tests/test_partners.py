@@ -39,7 +39,9 @@ def test_unknown_partner_lists_valid_values():
 
 
 def test_gacc_codes_are_never_guessed():
-    # GACC's own partner codes are not verified yet, so none are recorded and lookups fail loudly
-    # rather than mapping e.g. 344 (M49: Hong Kong) to some partner.
+    # GACC's own partner codes (docs/RAW_FORMATS.md: China-customs codes, not M49) are read only from the
+    # gacc_code column: 344 is Russia there, while M49 344 is Hong Kong; an unrecorded code fails loudly.
+    assert resolve_gacc_partner_code("344").iso2 == "RU"
+    assert resolve_partner("344").iso2 == "HK"
     with pytest.raises(UnknownPartnerError, match="resolve by 贸易伙伴名称"):
-        resolve_gacc_partner_code("344")
+        resolve_gacc_partner_code("999")

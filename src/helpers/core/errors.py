@@ -3,6 +3,8 @@ import re
 import sys
 from contextlib import contextmanager
 
+from .paths import display_path
+
 
 class InputError(Exception):
     """Bad raw data, config or parameter. The message is meant for the user, not a developer."""
@@ -11,7 +13,7 @@ class InputError(Exception):
         self.file, self.row, self.column, self.expected = file, row, column, expected
         where = []
         if file is not None:
-            where.append(str(file))
+            where.append(display_path(file))
         if row is not None:
             where.append(f"row {row}")
         if column is not None:
@@ -31,3 +33,11 @@ def exit_on_input_error(prog: str):
     except InputError as error:
         print(f"{prog}: error: {error}", file=sys.stderr)
         sys.exit(2)
+
+
+def excerpt(text, limit: int = 60) -> str:
+    """A short, escaped quote of file content for an error line: never more than `limit` characters,
+    control characters and NULs shown as escapes, so a hostile file cannot flood or forge the output."""
+    text = str(text)
+    shown = "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text[:limit])
+    return "'" + shown.replace("'", "\\'") + ("…" if len(text) > limit else "") + "'"

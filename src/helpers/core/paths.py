@@ -9,3 +9,23 @@ CONFIG_DIR = PROJECT_ROOT / "config"
 
 def build_dir() -> Path:
     return Path(os.environ.get("BRIEFING_BUILD_DIR", PROJECT_ROOT / "build"))
+
+
+def display_path(path) -> str:
+    """A path as messages and the briefing show it: relative to the project (data/raw/...), else the
+    bare file name -- never an absolute local path (it would leak the user's directory layout)."""
+    path = Path(path)
+    absolute = Path(os.path.abspath(path))  # abspath, not resolve(): a symlink must not reveal its target
+    for root in (PROJECT_ROOT, Path(os.path.abspath(PROJECT_ROOT))):
+        try:
+            return absolute.relative_to(root).as_posix()
+        except ValueError:
+            pass
+    parts = absolute.parts
+    for i in range(len(parts) - 1):
+        if parts[i] == "data" and parts[i + 1] == "raw":
+            return "/".join(parts[i:])
+    if "raw" in parts[:-1]:  # a raw directory elsewhere (tests, --raw-dir): from that directory on
+        last = len(parts) - 1 - parts[::-1].index("raw")
+        return "/".join(parts[last:])
+    return path.name

@@ -73,7 +73,9 @@ class ChunkQuery:
         return dict(typeCode="C", freqCode="M", clCode="HS", period=",".join(self.periods),
                     reporterCode=str(REPORTER_CHINA), cmdCode=",".join(self.hs_codes),
                     flowCode=self.flows, partnerCode=str(self.partner.comtrade_code),
-                    partner2Code=None, customsCode=None, motCode=None)
+                    # pinned to the total row: left as None, the API also returns breakdown rows (by second
+                    # partner, customs procedure, mode of transport) that a reader would add to the total
+                    partner2Code="0", customsCode="C00", motCode="0")
 
     def describe(self) -> str:
         return (f"China (156) vs {self.partner.iso2} ({self.partner.comtrade_code}), flows {self.flows}, "

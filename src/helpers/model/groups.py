@@ -8,6 +8,7 @@ import math
 
 import pandas as pd
 
+from .hs_coverage import code_coverage, describe_gaps
 from .raw_rows import code_ytd
 from .resolve import resolve
 from .series import ytd_value
@@ -37,39 +38,42 @@ def hs_prefixes(group: dict) -> list[str]:
 
 
 def hs_level_ytd(hs_rows: pd.DataFrame, group: dict, partner: str, period_end: str) -> dict | None:
-    """Exact group sum from HS-level monthly rows, when every month of both years is present."""
+    """Exact group sum from HS-level monthly rows, or why it cannot be used.
+
+    Used only when, for every month of January-period_end in both years, every code of the group has
+    US$ rows from one source and one classification (helpers.sources.hs_level.code_coverage); GACC
+    omits zero rows, so a missing code is a gap, never a zero. Returns None when no HS-level row
+    touches the group, {'hs_level_note': ...} when rows exist but do not cover the span, else the sum.
+    """
     if hs_rows is None or hs_rows.empty:
         return None
     year, month = int(period_end[:4]), int(period_end[5:7])
     prefixes = tuple(hs_prefixes(group))
-    rows = hs_rows.loc[(hs_rows.partner == partner) & (hs_rows.flow == group["flow"]) & (hs_rows.span == "month")
-                       & (hs_rows.measure == "value") & (hs_rows.unit == "usd_mn")
-                       & hs_rows.hs_code.str.startswith(prefixes)]
-    rows = one_code_level(rows, prefixes)
-    sums = {}
-    for y in (year, year - 1):
-        months = [f"{y}-{m:02d}" for m in range(1, month + 1)]
-        # Covered = the source has this flow for every month, and rows for the group's codes in the
-        # period: an export-only file says nothing about imports, and a file queried for other codes
-        # says nothing about this group (GACC exports omit zero rows, so absence is not a zero).
-        flow_months = set(hs_rows.loc[(hs_rows.partner == partner) & (hs_rows.flow == group["flow"]), "period"])
-        in_period = rows.loc[rows.period.isin(months)]
-        if not set(months) <= flow_months or in_period.empty:
-            return None
-        sums[y] = in_period.value.sum()
+    flow_rows = hs_rows.loc[(hs_rows.partner == partner) & (hs_rows.flow == group["flow"])]
+    if not flow_rows.hs_code.str.startswith(prefixes).any():
+        return None
+    months = [f"{y}-{m:02d}" for y in (year - 1, year) for m in range(1, month + 1)]
+    covered = code_coverage(flow_rows, partner, group["flow"], months, group.get("hs") or {},
+                            version_order=tuple(group.get("classification_preference") or ("HS2022", "HS2017")))
+    if not covered["complete"]:
+        return {"hs_level_note": f"HS-level rows not used: missing {describe_gaps(covered['missing'])}"}
+    rows = pd.concat([one_code_level(part, tuple(c for codes in (group.get("hs") or {}).values() for c in codes))
+                      for _, part in covered["rows"].groupby("period")])
+    sums = {y: rows.loc[rows.period.str.startswith(f"{y}-")].value.sum() for y in (year, year - 1)}
     sources = sorted(set(rows.publisher))
     files = sorted(set(rows.source_file))
+    versions = sorted({v for _, v in covered["choice"].values()})
     value, prior = sums[year], sums[year - 1]
     return {"value_usd_mn": value, "prior_value_usd_mn": prior,
             "change_pct": round(100 * (value / prior - 1), 1) if prior else math.nan,
             "source": f"{', '.join(sources) or 'HS-level data'}: sum of HS {'+'.join(prefixes)} "
-                      f"({', '.join(files)})", "basis": "HS-level sum"}
+                      f"({', '.join(versions)}; {', '.join(files)})", "basis": "HS-level sum"}
 
 
 def one_code_level(rows: pd.DataFrame, prefixes) -> pd.DataFrame:
     """Comtrade returns a heading and its subheadings together: keep one level per prefix, never both."""
     kept = []
-    for prefix in prefixes:
+    for prefix in sorted(set(prefixes)):
         matching = rows.loc[rows.hs_code.str.startswith(prefix)]
         exact = matching.loc[matching.hs_code == prefix]
         if len(exact):
@@ -98,11 +102,13 @@ def group_change(resolved_groups: pd.DataFrame, name: str, group: dict, period_e
     """January–period_end vs a year earlier for one group, with where each number comes from.
 
     Raw rows outrank wire quotes: HS-level files first, then raw rows of exact codes, then the wire."""
-    exact = hs_level_ytd(hs_rows, group, partner, period_end)
-    if exact is None:
-        exact = exact_code_ytd(code_rows, group, partner, period_end)
-    if exact is not None:
+    exact = hs_level_ytd(hs_rows, group, partner, period_end) or {}
+    if "basis" not in exact:
+        exact = exact_code_ytd(code_rows, group, partner, period_end) or exact
+    if "basis" in exact:
         return {"group": name, "label": group["label"], **exact}
+    # HS-level rows that do not cover the span: say so next to the wire figure used instead
+    gap = f"{exact['hs_level_note']}; " if "hs_level_note" in exact else ""
     year, month = int(period_end[:4]), int(period_end[5:7])
     rows = resolved_groups.loc[(resolved_groups.group == name) & (resolved_groups.unit == "usd_mn")] \
         if len(resolved_groups) else resolved_groups
@@ -115,12 +121,12 @@ def group_change(resolved_groups: pd.DataFrame, name: str, group: dict, period_e
     change = published if published == published else from_levels
     if current is None or (value != value and published != published):
         return {"group": name, "label": group["label"], "value_usd_mn": math.nan, "prior_value_usd_mn": math.nan,
-                "change_pct": math.nan, "source": "", "basis": NO_FIGURE}
+                "change_pct": math.nan, "source": gap.rstrip("; "), "basis": NO_FIGURE}
     publisher = current.value_publisher if value == value else current.yoy_publisher
     row = current.value_source_row if value == value else current.yoy_source_row
     url = current.value_source_url if value == value else current.yoy_source_url
     return {"group": name, "label": group["label"], "value_usd_mn": value, "prior_value_usd_mn": base,
-            "change_pct": change, "source": f"{publisher} (row {int(row)}) {url}",
+            "change_pct": change, "source": f"{gap}{publisher} (row {int(row)}) {url}",
             "basis": "published y/y" if published == published else "computed from levels"}
 
 

@@ -15,20 +15,24 @@ An unexpected exception from a parser is turned into the same kind of line namin
 traceback is never the only explanation.
 """
 import argparse
-import json
+import datetime as dt
+import os
 import sys
 from pathlib import Path
 
-from ..core.errors import InputError
-from ..core.paths import RAW_DIR
+from ..core.errors import InputError, excerpt
+from ..core.paths import PROJECT_ROOT, RAW_DIR, display_path
 from ..sections.data import load_customs_uncached
 from ..sources.baci import baci_files, load_baci, read_baci, scan_baci, LARGE_BACI_BYTES
-from ..sources.comtrade import read_comtrade_records
 from ..sources.fuel_monitor import fuel_files, read_fuel_monitor
+from ..model.groups import hs_prefixes
+from ..sources.comtrade_scan import check_large_file
 from ..sources.configs import load_claims, load_groups
-from ..sources.gacc_exports import read_gacc_english_table, read_gacc_export
-from ..sources.hs_level import _comtrade_files, _gacc_files, load_hs_level
-from ..sources.provenance import VENDORED_FILES, sha256_of, verify_raw_file
+from ..sources.hs_level import comtrade_files, gacc_files, is_large, load_hs_level, read_hs_file
+from ..sources.partners import UnknownPartnerError, resolve_partner
+from ..sources.provenance import VENDORED_FILES, read_hs_sidecar, sha256_of, verify_raw_file, write_hand_sidecar
+from ..sources.raw_guard import check_location, check_raw_file, project_of
+from ..sources.schema import relative_to_raw
 from ..sources.wire import COMMODITIES_FILE as COMMODITIES, CONTEXT_FILE as CONTEXT, TOTALS_FILE as TOTALS
 from ..sources.wire import load_commodities, load_context, load_totals
 
@@ -42,41 +46,48 @@ def _step(file, action, *args, **kwargs):
     except InputError:
         raise
     except Exception as error:  # noqa: BLE001 - any parser failure must still name the file
-        detail = " ".join(str(error).split()) or "no detail"
+        text = " ".join(str(error).split())
+        for local in {os.path.abspath(file), os.path.realpath(file), str(PROJECT_ROOT)}:  # no local paths
+            text = text.replace(str(local), display_path(file) if local != str(PROJECT_ROOT) else ".")
+        detail = excerpt(text, 160) if text else "no detail"
         raise InputError(f"could not be read: {type(error).__name__}: {detail}", file=file,
                          expected="a file in the format README.md describes") from error
 
 
 def _verify_hs_sidecar(path: Path) -> None:
-    """HS-level files: a sidecar is optional (hand-dropped GACC exports), but a recorded sha256 must match."""
-    sidecar = Path(str(path) + ".meta.json")
-    if not sidecar.exists():
-        return
-    try:
-        recorded = json.loads(sidecar.read_text(encoding="utf-8")).get("sha256")
-    except (ValueError, AttributeError) as error:
-        raise InputError(f"sidecar is not a JSON object: {error}", file=sidecar) from None
+    """HS-level files: a recorded sha256 must match (fetched snapshots and files registered by hand)."""
+    recorded = read_hs_sidecar(path).get("sha256")
     if recorded and recorded != sha256_of(path):
         raise InputError(f"checksum mismatch: file has sha256 {sha256_of(path)[:12]}…, sidecar records "
-                         f"{recorded[:12]}… — restore the file or fetch it again", file=path)
+                         f"{str(recorded)[:12]}… — restore the file or fetch it again (a file added by hand: "
+                         "delete its .meta.json to register the new version)", file=path)
 
 
-def _hs_level(raw_dir: Path):
-    """load_hs_level, but an unexpected failure is pinned to the file that caused it."""
-    comtrade, gacc = _comtrade_files(raw_dir / "comtrade"), _gacc_files(raw_dir / "gacc")
+def _hs_level(raw_dir: Path, partner: str, prefixes: list[str]):
+    """Every HS-level file checked and read as the build reads it; large Comtrade files validated in DuckDB
+    (bounded memory), never row by row in Python. Returns (rows, files, notes)."""
+    comtrade, gacc = comtrade_files(raw_dir / "comtrade"), gacc_files(raw_dir / "gacc")
+    root = project_of(raw_dir)
+    notes = []
     for path in comtrade + gacc:
+        _step(path, check_location, path, root)
         _step(path, _verify_hs_sidecar, path)
+    for path in comtrade:
+        if is_large(path):
+            _step(path, check_raw_file, path, "comtrade_csv", root)
+            counts = _step(path, check_large_file, path, None, resolve_partner(partner).comtrade_code)
+            notes.append(f"{path.name}: {counts['rows']:,} rows checked in DuckDB (large file); "
+                         f"{counts['breakdown_rows']:,} breakdown and {counts['subflow_rows']:,} sub-flow rows skipped; "
+                         f"{counts['other_partner_rows']:,} total rows of other partners than {partner} left out")
     try:
-        return load_hs_level(raw_dir), len(comtrade) + len(gacc)
+        rows = load_hs_level(raw_dir, partner=partner, hs_prefixes=prefixes)
     except InputError:
         raise
     except Exception:  # noqa: BLE001 - find the file and report it in one line
-        for path in comtrade:
-            _step(path, read_comtrade_records, path)
-        for path in gacc:
-            reader = read_gacc_english_table if path.suffix.lower() in (".html", ".htm") else read_gacc_export
-            _step(path, reader, path)
+        for path, source in [(p, "comtrade") for p in comtrade] + [(p, "gacc") for p in gacc]:
+            _step(path, read_hs_file, path, source, partner, prefixes, root=root)
         raise
+    return rows, len(comtrade) + len(gacc), notes
 
 
 def _raw_rows(raw_dir: Path) -> tuple[int, int, list[str]]:
@@ -97,10 +108,27 @@ def _raw_rows(raw_dir: Path) -> tuple[int, int, list[str]]:
     return rows + len(baci), files, notes + baci.attrs.get("notes", [])
 
 
-def check_inputs(raw_dir: Path, groups_file, claims_file) -> dict:
-    """All checks; returns counts and notes for the summary line. Raises InputError on any problem."""
+def register_hand_dropped(files: list[dict], today: str | None = None) -> list[str]:
+    """Write the "added by hand" sidecar of every HS-level file that has none (after it was read cleanly)."""
+    today = today or dt.date.today().isoformat()
+    notes = []
+    for info in files:
+        if info["hand_dropped"]:
+            meta = write_hand_sidecar(info["path"], info["rows"], today)
+            notes.append(f"{relative_to_raw(info['path'])}: added by hand; sidecar written "
+                         f"(sha256 {meta['sha256'][:12]}…, {meta['rows']} rows, first seen {today})")
+    return notes
+
+
+def check_inputs(raw_dir: Path, groups_file, claims_file, partner: str = "RU", register: bool = True) -> dict:
+    """All checks; returns counts and notes for the summary line. Raises InputError on any problem.
+
+    register: write the "added by hand" sidecar of HS-level files that have none (make report does).
+    """
     raw_dir = Path(raw_dir)
     for name in VENDORED_FILES:
+        if (raw_dir / name).exists():  # a missing file is reported by verify_raw_file
+            _step(raw_dir / name, check_location, raw_dir / name, project_of(raw_dir))
         _step(raw_dir / name, verify_raw_file, raw_dir / name)
     # Each file on its own first, so an unexpected failure names the right file ...
     _step(raw_dir / TOTALS, load_totals, raw_dir / TOTALS, verify=False)
@@ -108,12 +136,20 @@ def check_inputs(raw_dir: Path, groups_file, claims_file) -> dict:
     context = _step(raw_dir / CONTEXT, load_context, raw_dir / CONTEXT, verify=False)
     # ... then the dataset the notebooks use, with the cross-row checks.
     customs = _step(raw_dir / TOTALS, load_customs_uncached, raw_dir)
-    hs_rows, hs_files = _hs_level(raw_dir)
-    raw_rows, raw_files, raw_notes = _raw_rows(raw_dir)
     groups = _step(groups_file, load_groups, groups_file)
     claims = _step(claims_file, load_claims, claims_file, groups)
+    prefixes = sorted({code for group in groups.values() for code in hs_prefixes(group)})
+    try:
+        partner = resolve_partner(partner).iso2
+    except UnknownPartnerError as error:
+        raise InputError(f"partner {excerpt(partner, 30)} is unknown", expected="a partner of config/partners.csv "
+                         "(ISO2, ISO3, M49 or name)") from error
+    hs_rows, hs_files, scan_notes = _hs_level(raw_dir, partner, prefixes)
     notes = [q for q in customs.quality]
-    notes += [{"check": note} for note in hs_rows.attrs.get("notes", []) + raw_notes]
+    raw_rows, raw_files, raw_notes = _raw_rows(raw_dir)
+    notes += [{"check": note} for note in scan_notes + hs_rows.attrs.get("notes", []) + raw_notes]
+    if register:
+        notes += [{"check": note} for note in register_hand_dropped(hs_rows.attrs.get("files", []))]
     return {"totals": len(customs.totals), "commodities": len(customs.commodities), "context": len(context),
             "hs_rows": len(hs_rows) + raw_rows, "hs_files": hs_files + raw_files, "groups": len(groups), "claims": len(claims),
             "conflicts": len(customs.conflicts), "notes": notes}
@@ -131,9 +167,11 @@ def main(argv=None) -> int:
     parser.add_argument("--raw-dir", type=Path, default=None, help="raw data directory (default data/raw)")
     parser.add_argument("--groups", default="config/commodity_groups.yaml")
     parser.add_argument("--claims", default="config/claims.yaml")
+    parser.add_argument("--partner", default=os.environ.get("PARTNER") or "RU",
+                        help="the briefing's partner: HS-level files are filtered to it (default $PARTNER or RU)")
     args = parser.parse_args(argv)
     try:
-        summary = check_inputs(args.raw_dir or RAW_DIR, args.groups, args.claims)
+        summary = check_inputs(args.raw_dir or RAW_DIR, args.groups, args.claims, args.partner)
     except InputError as error:
         print(f"{PROG}: error: {error}", file=sys.stderr)
         return 2

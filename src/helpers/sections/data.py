@@ -47,7 +47,7 @@ def hs_rows_for_groups(groups: dict, partner: str, raw_dir: Path = RAW_DIR) -> p
 def raw_rows(partner: str = "RU", raw_dir: Path = RAW_DIR) -> RawRows:
     """The real customs rows: BACI (data/raw/baci), fuel codes (data/raw/fuel), Comtrade all-goods months."""
     raw_dir = Path(raw_dir)
-    hs = load_hs_level(raw_dir)
+    hs = load_hs_level(raw_dir, partner=partner)
     totals = hs.loc[(hs.hs_code == "") & (hs.partner == partner) & (hs.publisher == "UN Comtrade")]
     fuel = load_fuel_rows(raw_dir)
     baci = load_baci(raw_dir, partner)

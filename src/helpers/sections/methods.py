@@ -37,7 +37,19 @@ def methods_text(section) -> str:
         "**Reconciliations.** Exports + imports are checked against turnover, and the sum of published months "
         "against the published January–month total. Month sums run below the cumulative totals because GACC's "
         "cumulative figures include revisions to earlier months, while each month is recorded as first published.",
-    ])
+    ] + ([hs_level_text(section.hs_rows)] if len(section.hs_rows) or section.hs_rows.attrs.get("notes") else []))
+
+
+def hs_level_text(hs_rows: pd.DataFrame, limit: int = 12) -> str:
+    """What the HS-level readers skipped, dropped or flagged (breakdown rows, other partners, the same
+    export saved twice, files added by hand), so a reader sees every row that did not count."""
+    notes = hs_rows.attrs.get("notes", [])
+    files = hs_rows.attrs.get("files", [])
+    shown = "; ".join(notes[:limit]) + (f"; and {len(notes) - limit} more notes" if len(notes) > limit else "")
+    return (f"**HS-level files.** {len(files)} file(s) read, {len(hs_rows)} rows used for the briefing's partner "
+            "and groups. Only total rows count (never a breakdown beside its total), each observation once, "
+            "and a group's HS-level sum only when every code has US$ rows for every month; otherwise the wire "
+            "figure is used and the gap is named. " + (f"Notes: {shown}." if notes else "No rows were skipped."))
 
 
 FLOW_WORDS = {"export": "China's exports", "import": "China's imports", "total": "Turnover"}

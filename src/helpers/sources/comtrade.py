@@ -1,13 +1,28 @@
-"""UN Comtrade records (API snapshots as CSV or JSON) -> the tidy observation table."""
+"""UN Comtrade records -> the tidy observation table.
+
+Formats (docs/RAW_FORMATS.md sections 1-2): API snapshots as CSV or JSON (`data` list), and bulk files
+(`bulkDownloadFinalFile`: tab-separated `.txt` or `.txt.gz`, value columns spelled CIFValue/FOBValue).
+Columns are selected by name, never by position. Rules:
+- only total rows count: partner2Code 0, customsCode C00, motCode 0. Other rows are breakdowns of
+  the same total (by second partner, customs procedure, mode of transport) and are skipped, listed;
+- only flows X and M: RX/RM and other sub-flows are parts of them, skipped and listed;
+- annual rows (freqCode A, period YYYY, refMonth 52) give period YYYY; a monthly row's month is 1-12;
+- with `partner`, rows for other partners (and World, partnerCode 0) are left out with a note.
+"""
+import csv
+import gzip
 import json
 import logging
 import re
+from collections import Counter
 from pathlib import Path
 
 import pandas as pd
 
-from .partners import resolve_partner
-from .provenance import sidecar_of
+from ..core.errors import InputError, excerpt
+from . import hs_schema
+from .partners import UnknownPartnerError, resolve_partner
+from .provenance import read_hs_sidecar
 from .schema import relative_to_raw, tidy_frame
 
 log = logging.getLogger(__name__)
@@ -16,25 +31,108 @@ REPORTER_CHINA = 156
 FLOWS = {"X": "export", "M": "import"}
 HS_VERSIONS = {"H6": "HS2022", "H5": "HS2017", "H4": "HS2012", "H3": "HS2007", "H2": "HS2002",
                "H1": "HS1996", "H0": "HS1992"}
-REQUIRED_COLUMNS = ("flowCode", "partnerCode", "cmdCode", "primaryValue", "classificationCode")
+REQUIRED_COLUMNS = ("flowCode", "partnerCode", "cmdCode", "primaryValue")
+# The total of a (period, reporter, flow, partner, cmdCode) cell; any other value marks a breakdown row.
+TOTAL_ROW = {"partner2Code": "0", "customsCode": "C00", "motCode": "0"}
+BREAKDOWN_REASON = "breakdown row ({}): part of the total row (partner2Code 0, customsCode C00, motCode 0)"
 
 
-def _read_raw(path: Path) -> pd.DataFrame:
-    if path.suffix == ".json":
-        payload = json.loads(path.read_text(encoding="utf-8"))
-        records = payload.get("data", payload) if isinstance(payload, dict) else payload
-        return pd.DataFrame.from_records(records).astype(object).where(lambda f: f.notna(), None)
-    return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+class ComtradeFormatError(InputError, ValueError):
+    """Bad Comtrade file; the message names file, row, column and what was expected."""
 
 
-def _check_columns(frame: pd.DataFrame, path: Path) -> None:
+def adapter_name(path: Path) -> str:
+    name = Path(path).name.lower()
+    if name.endswith(".json"):
+        return "comtrade_api_json"
+    return "comtrade_bulk_tsv" if name.endswith((".txt", ".txt.gz", ".tsv", ".tsv.gz")) else "comtrade_api_csv"
+
+
+def _open_text(path: Path):
+    if path.name.lower().endswith(".gz"):
+        return gzip.open(path, "rt", encoding="utf-8-sig", newline="")
+    return open(path, encoding="utf-8-sig", newline="")
+
+
+def _json_records(path: Path) -> list[dict]:
+    try:
+        payload = json.loads(path.read_text(encoding="utf-8-sig"))
+    except (ValueError, UnicodeDecodeError) as error:
+        raise ComtradeFormatError(f"not valid JSON ({type(error).__name__})", file=path,
+                                  expected="a Comtrade API response (an object with a `data` list)") from None
+    records = payload.get("data", payload) if isinstance(payload, dict) else payload
+    if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
+        raise ComtradeFormatError("JSON holds no list of records", file=path,
+                                  expected="a Comtrade API response (an object with a `data` list)")
+    return records
+
+
+def delimiter_of(first_line: str) -> str:
+    return "\t" if "\t" in first_line else ","
+
+
+def read_header(path: Path) -> list[str]:
+    if path.name.lower().endswith(".json"):
+        return list(dict.fromkeys(k for r in _json_records(path) for k in r))
+    try:
+        with _open_text(path) as handle:
+            first = handle.readline()
+    except (UnicodeDecodeError, OSError, EOFError) as error:
+        raise ComtradeFormatError(f"cannot be read as UTF-8 text ({type(error).__name__})", file=path,
+                                  expected="a Comtrade CSV or tab-separated bulk file") from None
+    return [h.strip() for h in next(csv.reader([first.rstrip("\r\n")], delimiter=delimiter_of(first)), [])]
+
+
+def iter_records(path: Path):
+    """(1-based data row, {column: text}) for any Comtrade format, streamed for CSV/TSV (bounded memory);
+    a row with fewer or more fields than the header is an error (a truncated download)."""
+    if path.name.lower().endswith(".json"):
+        for number, record in enumerate(_json_records(path), start=1):
+            yield number, {k: _text(v) for k, v in record.items()}
+        return
+    header = read_header(path)
+    try:
+        with _open_text(path) as handle:
+            first = handle.readline()
+            rows = csv.reader(handle, delimiter=delimiter_of(first))
+            for number, cells in enumerate(rows, start=1):
+                if not any(c.strip() for c in cells):
+                    continue
+                if len(cells) != len(header):
+                    raise ComtradeFormatError(f"has {len(cells)} fields, header has {len(header)} (truncated row?)",
+                                              file=path, row=number, expected="one field per column")
+                yield number, dict(zip(header, cells))
+    except (UnicodeDecodeError, EOFError, csv.Error) as error:
+        raise ComtradeFormatError(f"cannot be read ({type(error).__name__})", file=path,
+                                  expected="UTF-8 CSV or tab-separated text as Comtrade writes it") from None
+
+
+def check_record(record: dict, path: Path, row: int) -> tuple[str, str, str, str, float]:
+    """Every rule of helpers.sources.hs_schema for one raw row -> (flowCode, code, period, span, US$)."""
+    hs_schema.require(record, REQUIRED_COLUMNS, file=path, row=row)
+    code = hs_schema.hs_code(_text(record["cmdCode"]), file=path, row=row, column="cmdCode", allow_total=True)
+    period, span = period_of(record, path, row)
+    value = hs_schema.amount(_text(record["primaryValue"]), file=path, row=row, column="primaryValue", kind="usd")
+    reporter = _text(record.get("reporterCode"))
+    if reporter and reporter != str(REPORTER_CHINA):
+        raise ComtradeFormatError(f"reporterCode {excerpt(reporter, 8)} is not China (156)", file=path, row=row,
+                                  column="reporterCode", expected="China's own customs data (reporterCode 156)")
+    for column in ("partnerCode", "partner2Code", "motCode"):
+        if _text(record.get(column)) and not _text(record.get(column)).isdigit():
+            raise ComtradeFormatError(f"{column} {excerpt(record.get(column), 12)} is not a number", file=path,
+                                      row=row, column=column, expected="a numeric Comtrade code")
+    return _text(record["flowCode"]), code, period, span, value
+
+
+def _check_columns(header: list[str], path: Path) -> None:
     for column in REQUIRED_COLUMNS:
-        if column not in frame.columns:
-            raise ValueError(f"{path}: required Comtrade column '{column}' is missing "
-                             f"(columns present: {', '.join(map(str, frame.columns)) or 'none'})")
-    if "period" not in frame.columns and not {"refYear", "refMonth"} <= set(frame.columns):
-        raise ValueError(f"{path}: required Comtrade column 'period' is missing "
-                         "(nor refYear/refMonth to build it from)")
+        if column not in header:
+            shown = excerpt(", ".join(header), 120)
+            raise ComtradeFormatError(f"required Comtrade column '{column}' is missing (columns present: {shown})",
+                                      file=path)
+    if "period" not in header and not {"refYear", "refMonth"} <= set(header):
+        raise ComtradeFormatError("required Comtrade column 'period' is missing (nor refYear/refMonth to build "
+                                  "it from)", file=path)
 
 
 def _text(value) -> str:
@@ -44,75 +142,103 @@ def _text(value) -> str:
     return text[:-2] if re.fullmatch(r"-?\d+\.0", text) else text
 
 
-def _period_of(record: dict, path: Path, row: int) -> tuple[str, str]:
-    raw = _text(record.get("period"))
+def period_of(record: dict, path: Path, row: int) -> tuple[str, str]:
+    """(period, span): 'YYYY-MM'/'month' or 'YYYY'/'year'. Never a month from refMonth 52."""
+    freq = _text(record.get("freqCode")).upper()
+    raw, column = _text(record.get("period")), "period"
+    ref_month = _text(record.get("refMonth"))
     if not raw:  # older exports: refYear + refMonth (refMonth 52 marks annual data)
-        month = _text(record.get("refMonth"))
-        raw = _text(record.get("refYear")) + (f"{int(month):02d}" if month.isdigit() and int(month) <= 12 else "")
-    if re.fullmatch(r"\d{6}", raw):
-        return f"{raw[:4]}-{raw[4:]}", "month"
-    if re.fullmatch(r"\d{4}", raw):
-        return raw, "year"
-    raise ValueError(f"{path}: row {row}: period {raw!r} is not YYYYMM or YYYY")
+        column = "refMonth"
+        year = _text(record.get("refYear"))
+        raw = year if (freq == "A" or ref_month == "52") else year + (ref_month.zfill(2) if ref_month.isdigit() else ref_month)
+    if re.fullmatch(r"\d{4}", raw) and freq in ("", "A"):
+        return hs_schema.period(int(raw), None, file=path, row=row, column=column), "year"
+    if re.fullmatch(r"\d{6}", raw) and freq in ("", "M"):
+        month = int(raw[4:])
+        if column == "period" and ref_month.isdigit() and int(ref_month) != month:
+            raise ComtradeFormatError(f"refMonth {excerpt(ref_month, 8)} disagrees with period {raw}", file=path,
+                                      row=row, column="refMonth", expected="refMonth 1-12 equal to the period's month")
+        return hs_schema.period(int(raw[:4]), month, file=path, row=row, column=column), "month"
+    raise ComtradeFormatError(f"period {excerpt(raw, 12)} with freqCode {excerpt(freq, 4)} is not a month or year",
+                              file=path, row=row, column=column,
+                              expected="YYYYMM with freqCode M (refMonth 1-12), or YYYY with freqCode A")
 
 
-def _number(value, path: Path, row: int, column: str) -> float:
-    text = _text(value).replace(",", "")
+def partner_label(code: str, record: dict) -> str:
+    """ISO2 from config/partners.csv (World = 1W); else the name the file gives, else the code."""
     try:
-        return float(text)
-    except ValueError:
-        raise ValueError(f"{path}: row {row}: column '{column}' value {text!r} is not a number") from None
+        return resolve_partner(code).iso2
+    except UnknownPartnerError:
+        return _text(record.get("partnerDesc")) or f"Comtrade partner {code}"
 
 
-def read_comtrade_records(path, keep_levels=None) -> pd.DataFrame:
-    """A Comtrade snapshot (CSV, or JSON with a `data` list) -> tidy observations.
+def _breakdown(record: dict) -> str:
+    return ", ".join(f"{column} {excerpt(value, 12)}" for column, total in TOTAL_ROW.items()
+                     if (value := _text(record.get(column))) not in ("", total))
 
-    keep_levels: e.g. {4, 6} keeps only HS codes of those digit lengths (drops TOTAL and other
-    aggregates); None keeps everything. Re-export/re-import and other sub-flows are skipped and
-    listed in the result's attrs['notes'].
+
+def read_comtrade_records(path, keep_levels=None, partner=None) -> pd.DataFrame:
+    """A Comtrade file (API CSV/JSON, bulk TSV/.gz) -> tidy observations of total rows.
+
+    keep_levels: e.g. {4, 6} keeps only HS codes of those digit lengths; None keeps all (TOTAL too).
+    partner: ISO2 (or any spelling config/partners.csv knows) -> other partners are left out.
+    attrs: notes (one line per kind of skipped row), skipped [{row, reason}], adapter, currency, rows.
     """
     path = Path(path)
-    frame = _read_raw(path)
-    _check_columns(frame, path)
-    meta = json.loads(sidecar_of(path).read_text(encoding="utf-8")) if sidecar_of(path).exists() else {}
+    _check_columns(read_header(path), path)
+    meta = read_hs_sidecar(path)
     source_url = meta.get("endpoint", "") and f"{meta['endpoint']}?{_query_string(meta.get('query', {}))}"
-    published = (meta.get("retrieved_at") or "")[:10]
+    published = str(meta.get("retrieved_at") or "")[:10]
     source_file = relative_to_raw(path)
-    records, skipped = [], {}
-    for row, record in enumerate(frame.to_dict("records"), start=1):
-        flow = FLOWS.get(_text(record["flowCode"]))
-        if flow is None:
-            skipped[_text(record["flowCode"])] = skipped.get(_text(record["flowCode"]), 0) + 1
+    wanted = resolve_partner(partner) if partner else None
+    out, skipped, subflows, breakdowns, others, rows = [], [], Counter(), 0, Counter(), 0
+    for row, record in iter_records(path):
+        rows += 1
+        flow_code, code, period, span, value = check_record(record, path, row)
+        if flow_code not in FLOWS:
+            subflows[flow_code] += 1
+            skipped.append({"row": row, "reason": f"sub-flow flowCode {flow_code} (only X and M are used)"})
             continue
-        code = _text(record["cmdCode"])
+        if breakdown := _breakdown(record):
+            breakdowns += 1
+            skipped.append({"row": row, "reason": BREAKDOWN_REASON.format(breakdown)})
+            continue
+        partner_code = _text(record["partnerCode"])
+        label = partner_label(partner_code, record)
+        if wanted is not None and partner_code != str(wanted.comtrade_code):
+            others[label] += 1
+            skipped.append({"row": row, "reason": f"other partner {label} (the briefing's partner is {wanted.iso2})"})
+            continue
         if keep_levels is not None and (code == "TOTAL" or len(code) not in keep_levels):
             continue
-        reporter = _text(record.get("reporterCode"))
-        if reporter and reporter != str(REPORTER_CHINA):
-            raise ValueError(f"{path}: row {row}: reporterCode {reporter} is not China (156)")
-        period, span = _period_of(record, path, row)
         base = {
-            "reporter": "CN", "partner": resolve_partner(_text(record["partnerCode"])).iso2, "flow": flow,
-            "period": period, "span": span,
+            "reporter": "CN", "partner": label, "flow": FLOWS[flow_code], "period": period, "span": span,
             "commodity": "TOTAL" if code == "TOTAL" else (_text(record.get("cmdDesc")) or f"HS {code}"),
             "hs_code": "" if code == "TOTAL" else code,
-            "hs_version": HS_VERSIONS.get(_text(record["classificationCode"]), ""),
+            "hs_version": HS_VERSIONS.get(_text(record.get("classificationCode")), ""),
             "yoy_pct": float("nan"), "currency_note": "usd", "source_file": source_file, "source_row": row,
             "source_url": source_url or source_file, "publisher": "UN Comtrade",
             "published_date": published, "quote": ""}
-        value = _number(record["primaryValue"], path, row, "primaryValue")
-        records.append({**base, "measure": "value", "unit": "usd_mn", "value": value / 1e6})
+        out.append({**base, "measure": "value", "unit": "usd_mn", "value": value / 1e6})
         qty, unit = _text(record.get("qty")), _text(record.get("qtyUnitAbbr"))
         if qty and unit and unit.upper() != "N/A":
-            records.append({**base, "measure": "quantity", "unit": unit,
-                            "value": _number(qty, path, row, "qty")})
-    tidy = tidy_frame(records)
-    tidy.attrs["notes"] = [f"{path.name}: skipped {n} row(s) with flowCode {code} (only X and M are used)"
-                           for code, n in sorted(skipped.items())]
-    for note in tidy.attrs["notes"]:
+            quantity = hs_schema.amount(qty, file=path, row=row, column="qty", kind="quantity")
+            if quantity is not None:
+                out.append({**base, "measure": "quantity", "unit": unit, "value": quantity})
+    tidy = hs_schema.validate_tidy(tidy_frame(out), path)
+    notes = [f"{path.name}: skipped {n} row(s) with flowCode {code} (only X and M are used)"
+             for code, n in sorted(subflows.items())]
+    if breakdowns:
+        notes.append(f"{path.name}: skipped {breakdowns} breakdown row(s) (partner2Code≠0, customsCode≠C00 or "
+                     "motCode≠0): parts of the total rows, which are used instead")
+    if others:
+        notes.append(f"{path.name}: left out {sum(others.values())} row(s) for other partners than "
+                     f"{wanted.iso2}: " + ", ".join(f"{p} {n}" for p, n in sorted(others.items())))
+    tidy.attrs.update(notes=notes, skipped=skipped, adapter=adapter_name(path), currency="USD", rows=rows)
+    for note in notes:
         log.info(note)
     return tidy
 
 
 def _query_string(query: dict) -> str:
-    return "&".join(f"{k}={v}" for k, v in sorted(query.items()) if v is not None)
+    return "&".join(f"{k}={v}" for k, v in sorted(query.items()) if v is not None) if isinstance(query, dict) else ""

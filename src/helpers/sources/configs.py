@@ -18,10 +18,18 @@ def project_path(path) -> Path:
 def load_groups(path="config/commodity_groups.yaml") -> dict:
     """Read and check the group config: known HS chapters, flows, and references between groups."""
     path = project_path(path)
-    groups = read_yaml(path).get("groups")
+    config = read_yaml(path)
+    groups = config.get("groups")
     if not isinstance(groups, dict) or not groups:
         raise InputError("no `groups:` mapping", file=path)
+    default_preference = _classification_preference(config.get("classification_preference", DEFAULT_PREFERENCE),
+                                                    path, "classification_preference")
     for name, group in groups.items():
+        if not isinstance(group, dict):
+            raise InputError(f"group '{name}' is not a mapping", file=path, column=str(name))
+        # Which classification wins when HS-level rows hold the same month under two (e.g. H5 and H6).
+        group["classification_preference"] = _classification_preference(
+            group.get("classification_preference", default_preference), path, f"{name}.classification_preference")
         if group.get("flow") not in ("export", "import"):
             raise InputError(f"group '{name}' has flow '{group.get('flow')}'", file=path, column="flow",
                              expected="export or import")
@@ -40,6 +48,18 @@ def load_groups(path="config/commodity_groups.yaml") -> dict:
                 raise InputError(f"group '{name}' sums unknown group '{part}'", file=path, column="sum_of",
                                  expected="names of groups defined in this file")
     return groups
+
+
+DEFAULT_PREFERENCE = ["HS2022", "HS2017"]
+HS_EDITIONS = {"HS2022", "HS2017", "HS2012", "HS2007", "HS2002", "HS1996", "HS1992"}
+
+
+def _classification_preference(value, path, column) -> list[str]:
+    if not isinstance(value, list) or not value or not all(isinstance(v, str) and v in HS_EDITIONS for v in value) \
+            or len(set(value)) != len(value):
+        raise InputError(f"classification preference {str(value)[:60]!r} is not a list of HS editions", file=path,
+                         column=column, expected="e.g. [HS2022, HS2017]: the first edition present for a month is used")
+    return list(value)
 
 
 def load_claims_config(path="config/claims.yaml") -> dict:

@@ -1,86 +1,159 @@
-"""HS-level raw files (Comtrade snapshots, GACC query-platform exports, GACC English tables) as one
-tidy observation table (docs/ARCHITECTURE.md), plus a coverage check for a set of months."""
-import json
+"""HS-level raw files (Comtrade API/bulk files, GACC query-platform exports, GACC English tables) as one
+tidy observation table (docs/ARCHITECTURE.md), plus coverage checks per code, month and currency.
+
+Every file found is read -- none is skipped. A file without a sidecar was added by hand: it is read
+like the others and flagged (`hand_dropped`); `make report`'s input check then writes a sidecar marked
+"added by hand" recording its sha256, rows and the day it was first seen (helpers.pipeline.check_inputs).
+Before any reader runs, helpers.sources.raw_guard refuses symlinks leaving the project, binary files and
+files too large for their format; large Comtrade text files go to the DuckDB scan instead of pandas.
+"""
 import logging
 from pathlib import Path
 
 import pandas as pd
 
 from ..core.paths import RAW_DIR
+from . import comtrade_scan
 from .comtrade import HS_VERSIONS, read_comtrade_records
-from .gacc_exports import read_gacc_english_table, read_gacc_export
-from .hs_scan import partner_code_sums
+from .gacc_exports import read_gacc_export
+from .gacc_table import read_gacc_english_table
+from .hs_dedupe import drop_duplicates
 from .partners import resolve_partner
-from .provenance import sidecar_of
+from .provenance import read_hs_sidecar, sidecar_of
+from .raw_guard import check_raw_file, project_of
 from .schema import TIDY_COLUMNS, empty_tidy, relative_to_raw, tidy_frame
 
 log = logging.getLogger(__name__)
 
-def _comtrade_files(directory: Path) -> list[Path]:
-    files = sorted(p for p in directory.glob("*") if p.suffix in (".csv", ".json")
-                   and not p.name.endswith(".meta.json") and not p.name.startswith("."))
-    complete = []
-    for path in files:
-        if Path(str(path) + ".meta.json").exists():
-            complete.append(path)
-        else:  # a fetch interrupted between data and sidecar rename; never read unverified data
-            log.warning("skipping %s: no sidecar %s.meta.json (incomplete fetch?)", path, path.name)
-    return complete
-
-
-def _gacc_files(directory: Path) -> list[Path]:
-    return sorted(p for p in directory.glob("*") if p.suffix.lower() in (".csv", ".xlsx", ".html", ".htm")
-                  and not p.name.startswith("."))
-
-
-# Above this size a Comtrade CSV is scanned by DuckDB (helpers.hs_store) for just the partner and the
-# groups' codes instead of being read row by row into pandas (China's full monthly data is ~10M rows/year).
+COMTRADE_SUFFIXES = (".csv", ".json", ".txt", ".txt.gz", ".tsv", ".tsv.gz", ".csv.gz")
+GACC_SUFFIXES = (".csv", ".xlsx", ".xlsm", ".xls", ".html", ".htm")
+# Above this size a Comtrade text file is scanned by DuckDB (helpers.sources.comtrade_scan) for just the
+# partner and the groups' codes instead of being read row by row (China's full monthly data is ~10M rows/year).
 LARGE_CSV_BYTES = 50_000_000
 
 
-def load_hs_level(raw_dir=RAW_DIR, partner=None, hs_prefixes=None, large_csv_bytes=LARGE_CSV_BYTES) -> pd.DataFrame:
-    """All HS-level raw files under raw_dir/comtrade and raw_dir/gacc, in the tidy contract.
+def _listed(directory: Path, suffixes) -> list[Path]:
+    if not directory.exists():
+        return []
+    return sorted(p for p in directory.iterdir() if p.name.lower().endswith(suffixes)
+                  and not p.name.endswith(".meta.json") and not p.name.startswith(".")
+                  and not p.name.endswith((".tmp", ".part")))
 
-    With `partner` (ISO2) and `hs_prefixes` given, large Comtrade CSVs take the columnar path and only
-    that partner's rows for those codes come back; small files are read in full as before.
+
+def comtrade_files(directory: Path) -> list[Path]:
+    return _listed(Path(directory), COMTRADE_SUFFIXES)
+
+
+def gacc_files(directory: Path) -> list[Path]:
+    return _listed(Path(directory), GACC_SUFFIXES)
+
+
+_comtrade_files, _gacc_files = comtrade_files, gacc_files  # older names
+
+
+def hand_dropped(path: Path) -> bool:
+    """No sidecar: the user put the file there (fetched snapshots always get one)."""
+    return not sidecar_of(path).exists()
+
+
+def guard_kind(path: Path, source: str) -> str:
+    name = path.name.lower()
+    if source == "comtrade":
+        return "comtrade_json" if name.endswith(".json") else "comtrade_csv"
+    if name.endswith((".html", ".htm")):
+        return "gacc_html"
+    return "gacc_xlsx" if name.endswith((".xlsx", ".xlsm", ".xls")) else "gacc_csv"
+
+
+def is_large(path: Path, large_csv_bytes: int | None = None) -> bool:
+    limit = LARGE_CSV_BYTES if large_csv_bytes is None else large_csv_bytes
+    return not path.name.lower().endswith(".json") and path.stat().st_size > limit
+
+
+def read_hs_file(path: Path, source: str, partner=None, hs_prefixes=None, large_csv_bytes=None,
+                 root=None, inspect: bool = False) -> pd.DataFrame:
+    """One HS-level file with the adapter the build uses (source: 'comtrade' or 'gacc').
+
+    partner (ISO2): keep that partner's rows, the rest noted. inspect=True reads without filtering,
+    names unknown partners instead of stopping, and flags (instead of refusing) a GACC file at the cap.
+    """
+    path = Path(path)
+    check_raw_file(path, guard_kind(path, source), root or project_of(path.parent.parent))
+    if source == "comtrade":
+        if is_large(path, large_csv_bytes) and partner:  # never read whole: DuckDB keeps the partner's rows
+            frame = comtrade_code_sums(path, partner, hs_prefixes or [])
+        else:
+            frame = read_comtrade_records(path, partner=partner)
+    elif path.name.lower().endswith((".html", ".htm")):
+        frame = read_gacc_english_table(path, partner=partner or "RU")
+        frame.attrs.update(adapter="gacc_english_table", currency="USD", notes=[], skipped=[], rows=len(frame))
+    else:
+        frame = read_gacc_export(path, only_partner=partner, allow_capped=inspect, name_unknown_partners=inspect)
+    if hand_dropped(path):
+        frame.attrs["notes"] = frame.attrs.get("notes", []) + [
+            f"{relative_to_raw(path)}: added by hand (no sidecar); read like the other files, and `make report` "
+            "records its sha256 in a generated sidecar marked 'added by hand'"]
+    elif (meta := read_hs_sidecar(path)).get("origin") == "added by hand":
+        frame.attrs["notes"] = frame.attrs.get("notes", []) + [
+            f"{relative_to_raw(path)}: added by hand (first seen {meta.get('first_seen', '?')}, sha256 "
+            f"{str(meta.get('sha256', ''))[:12]}… recorded in its sidecar)"]
+    return frame
+
+
+def load_hs_level(raw_dir=RAW_DIR, partner=None, hs_prefixes=None, large_csv_bytes=None) -> pd.DataFrame:
+    """All HS-level raw files under raw_dir/comtrade and raw_dir/gacc, in the tidy contract, each
+    observation once (helpers.sources.hs_dedupe). attrs['notes'] lists what was skipped, dropped or flagged.
+
+    With `partner` (ISO2) only that partner's rows come back (others noted), and large Comtrade files take
+    the DuckDB path (all-goods TOTAL rows plus the `hs_prefixes` codes). Without a partner, large files are
+    read whole (slow): the build always passes one.
     """
     raw_dir = Path(raw_dir)
-    frames = []
-    for path in _comtrade_files(raw_dir / "comtrade"):
-        large = path.suffix == ".csv" and path.stat().st_size > large_csv_bytes
-        if large and partner and hs_prefixes:
-            frames.append(comtrade_code_sums(path, partner, hs_prefixes))
-        else:
-            frames.append(read_comtrade_records(path))
-    for path in _gacc_files(raw_dir / "gacc"):
-        reader = read_gacc_english_table if path.suffix.lower() in (".html", ".htm") else read_gacc_export
-        frames.append(reader(path))
+    root = project_of(raw_dir)
+    frames, notes, read = [], [], []
+    files = [(p, "comtrade") for p in comtrade_files(raw_dir / "comtrade")] + \
+            [(p, "gacc") for p in gacc_files(raw_dir / "gacc")]
+    for path, source in files:
+        frame = read_hs_file(path, source, partner, hs_prefixes, large_csv_bytes, root)
+        notes += frame.attrs.get("notes", [])
+        read.append({"path": path, "source": source, "rows": frame.attrs.get("rows", len(frame)),
+                     "hand_dropped": hand_dropped(path), "adapter": frame.attrs.get("adapter", source)})
+        frames.append(frame)
     frames = [f for f in frames if len(f)]
     if not frames:
-        return empty_tidy()
-    return pd.concat(frames, ignore_index=True)[TIDY_COLUMNS]
+        result = empty_tidy()
+        result.attrs.update(notes=notes, files=read)
+        return result
+    combined = pd.concat(frames, ignore_index=True)[TIDY_COLUMNS]
+    combined, duplicate_notes = drop_duplicates(combined)
+    combined = combined.reset_index(drop=True)
+    combined.attrs.update(notes=notes + duplicate_notes, files=read)
+    return combined
 
 
 def comtrade_code_sums(path: Path, partner: str, hs_prefixes) -> pd.DataFrame:
-    """Tidy monthly rows per HS code for one partner from a large Comtrade CSV, aggregated in DuckDB."""
+    """Tidy rows per HS code (and all-goods TOTAL rows) for one partner from a large Comtrade file, in DuckDB."""
     found = resolve_partner(partner)
-    sums = partner_code_sums(path, int(found.comtrade_code), hs_prefixes)
-    meta = json.loads(sidecar_of(path).read_text(encoding="utf-8")) if sidecar_of(path).exists() else {}
+    sums, notes = comtrade_scan.partner_code_sums(path, int(found.comtrade_code), hs_prefixes, include_total=True)
+    meta = read_hs_sidecar(path)
     source_file = relative_to_raw(path)
     records = [{
         "reporter": "CN", "partner": found.iso2, "flow": "export" if row.flowCode == "X" else "import",
-        "period": f"{int(row.period) // 100:04d}-{int(row.period) % 100:02d}", "span": "month",
-        "commodity": f"HS {row.cmdCode}", "hs_code": row.cmdCode,
+        "period": row.period, "span": row.span, "commodity": "TOTAL" if row.cmdCode == "TOTAL" else f"HS {row.cmdCode}",
+        "hs_code": "" if row.cmdCode == "TOTAL" else row.cmdCode,
         "hs_version": HS_VERSIONS.get(row.classificationCode or "", ""), "measure": "value", "unit": "usd_mn",
         "value": row.value_usd_mn, "yoy_pct": None, "currency_note": "usd", "source_file": source_file,
         "source_row": 0, "source_url": meta.get("endpoint", "") or source_file, "publisher": "UN Comtrade",
-        "published_date": (meta.get("retrieved_at") or "")[:10],
-        "quote": f"sum of {int(row.rows)} records (DuckDB scan)"} for row in sums.itertuples()]
-    return tidy_frame(records)
+        "published_date": str(meta.get("retrieved_at") or "")[:10],
+        "quote": f"total row of a {int(row.rows)}-line cell (DuckDB scan)" if row.rows > 1 else "DuckDB scan"}
+        for row in sums.itertuples()]
+    frame = tidy_frame(records)
+    frame.attrs.update(notes=notes, skipped=[], adapter="comtrade_duckdb_scan", currency="USD")
+    return frame
 
 
 def coverage(df: pd.DataFrame, partner: str, flow: str, periods) -> dict:
-    """Which of `periods` (YYYY-MM) have monthly HS-level rows for partner/flow.
+    """Which of `periods` (YYYY-MM) have monthly HS-level value rows for partner/flow (any code).
 
     Returns {'complete': bool, 'covered': [...], 'missing': [...]}; 'TOTAL'-only rows do not count.
     """

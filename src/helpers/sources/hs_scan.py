@@ -1,4 +1,6 @@
-"""Large Comtrade-format files scanned inside DuckDB for one partner and a set of HS codes.
+"""Large Comtrade-format files scanned inside DuckDB for one partner and a set of HS codes: the typed
+store the benchmark (scripts/bench_engines.py) builds on. The briefing's own scan, with the readers'
+rules (total rows only, annual periods, row validation), is helpers.sources.comtrade_scan.
 
 China's full monthly data is ~10 million rows a year: instead of reading it into pandas, DuckDB
 streams the file with bounded memory and returns a few thousand rows (monthly value per code and

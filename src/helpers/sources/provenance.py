@@ -31,11 +31,50 @@ def read_sidecar(raw_file: Path) -> dict:
     if not path.exists():
         raise InputError("provenance sidecar is missing", file=path,
                          expected="a .meta.json beside every raw file")
-    return json.loads(path.read_text(encoding="utf-8"))
+    return _json_object(path)
+
+
+def _json_object(sidecar: Path) -> dict:
+    """A sidecar's content; a broken or non-object sidecar is reported under the sidecar's own name."""
+    if sidecar.stat().st_size > 1_000_000:
+        raise InputError("sidecar is larger than 1 MB", file=sidecar, expected="a small JSON object")
+    try:
+        meta = json.loads(sidecar.read_text(encoding="utf-8"))
+    except (ValueError, UnicodeDecodeError) as error:
+        raise InputError(f"sidecar is not valid JSON ({type(error).__name__})", file=sidecar,
+                         expected="a JSON object") from None
+    if not isinstance(meta, dict):
+        raise InputError(f"sidecar is a JSON {type(meta).__name__}, not an object", file=sidecar,
+                         expected="a JSON object such as {\"sha256\": ...}")
+    return meta
+
+
+def read_hs_sidecar(raw_file: Path) -> dict:
+    """An HS-level file's sidecar (`x.csv.meta.json`), or {} when the file was added by hand."""
+    sidecar = sidecar_of(raw_file)
+    return _json_object(sidecar) if sidecar.exists() else {}
 
 
 def sha256_of(path: Path) -> str:
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:  # streamed: raw files can be gigabytes
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def write_hand_sidecar(raw_file: Path, rows: int, today: str) -> dict:
+    """Record a file the user dropped into data/raw/<comtrade|gacc>/ without a sidecar: its sha256, rows and
+    the day it was first seen, marked "added by hand". From then on the file is verified like a fetched one
+    (an edited copy stops the build until its sidecar is deleted so it is registered again)."""
+    raw_file = Path(raw_file)
+    meta = {"file": raw_file.name, "origin": "added by hand", "first_seen": today,
+            "sha256": sha256_of(raw_file), "rows": int(rows), "generated_by": "helpers.pipeline.check_inputs",
+            "note": "generated because the file had no sidecar; delete this sidecar to register a replaced file"}
+    tmp = sidecar_of(raw_file).with_name(sidecar_of(raw_file).name + ".tmp")
+    tmp.write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    tmp.replace(sidecar_of(raw_file))
+    return meta
 
 
 def verify_raw_file(raw_file: Path) -> dict:

@@ -8,6 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..core.errors import InputError
+from ..core.paths import display_path
 
 TIDY_COLUMNS = ["reporter", "partner", "flow", "period", "span", "commodity", "hs_code", "hs_version",
                 "measure", "unit", "value", "yoy_pct", "currency_note", "source_file", "source_row",
@@ -38,12 +39,9 @@ def empty_tidy() -> pd.DataFrame:
 
 
 def relative_to_raw(path: Path) -> str:
-    """source_file is recorded relative to the project (data/raw/...) when possible."""
-    parts = Path(path).resolve().parts
-    for i in range(len(parts) - 1):
-        if parts[i] == "data" and parts[i + 1] == "raw":
-            return "/".join(parts[i:])
-    return str(path)
+    """source_file as the briefing shows it: data/raw/... (never an absolute local path, and never the
+    target of a symlink: helpers.core.paths.display_path)."""
+    return display_path(path)
 
 
 
