@@ -15,11 +15,11 @@ An unexpected exception from a parser is turned into the same kind of line namin
 traceback is never the only explanation.
 """
 import argparse
-import json
 import sys
 from pathlib import Path
 
-from ..core.errors import InputError
+from ..core.errors import InputError, run_main
+from ..core.json_file import read_json_object
 from ..core.paths import RAW_DIR
 from ..sections.data import load_customs_uncached
 from ..sources.comtrade import read_comtrade_records
@@ -50,10 +50,7 @@ def _verify_hs_sidecar(path: Path) -> None:
     sidecar = Path(str(path) + ".meta.json")
     if not sidecar.exists():
         return
-    try:
-        recorded = json.loads(sidecar.read_text(encoding="utf-8")).get("sha256")
-    except (ValueError, AttributeError) as error:
-        raise InputError(f"sidecar is not a JSON object: {error}", file=sidecar) from None
+    recorded = read_json_object(sidecar).get("sha256")  # errors name the sidecar, not the data file
     if recorded and recorded != sha256_of(path):
         raise InputError(f"checksum mismatch: file has sha256 {sha256_of(path)[:12]}…, sidecar records "
                          f"{recorded[:12]}… — restore the file or fetch it again", file=path)
@@ -126,4 +123,4 @@ def main(argv=None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run_main("check-inputs", main))

@@ -19,6 +19,7 @@ from nbclient.exceptions import CellExecutionError
 from papermill.iorw import load_notebook_node
 from papermill.parameterize import parameterize_notebook
 
+from ..core.errors import run_main
 from ..core.paths import PROJECT_ROOT
 
 KERNEL = "ru-cn-briefing"
@@ -79,11 +80,11 @@ def main(argv=None) -> int:
         timings = run_notebooks(args.notebooks, args.out, notebook_parameters(args.params), args.kernel)
     except NotebookFailed as error:
         print(f"run-notebooks: error: {error}", file=sys.stderr)
-        return 1
+        return 2
     for name, seconds in timings.items():
         print(f"timing: {name:<24} {seconds:5.1f} s")
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run_main("run-notebooks", main))

@@ -11,6 +11,7 @@ import sys
 import time
 from pathlib import Path
 
+from ..core.errors import run_main
 from .about import about_from_sidecars
 from .blocks import RenderError
 from .page import render_briefing
@@ -58,11 +59,11 @@ def main(argv: list[str] | None = None) -> int:
         if not args.no_pdf:
             timed("pdf", timings, print_pdf, html_path, args.out / "briefing.pdf", args.chromium)
     except RenderError as error:
-        print(f"[render] FAILED: {error}", file=sys.stderr)
-        return 1
+        print(f"render: error: {' '.join(str(error).split())}", file=sys.stderr)
+        return 2
     print(f"[render] total: {sum(timings.values()):.2f} s -> {args.out}")
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run_main("render", main))

@@ -1,9 +1,9 @@
 """Raw files and their sidecars: verify checksums before any step reads the data."""
 import hashlib
-import json
 from pathlib import Path
 
 from ..core.errors import InputError, exit_on_input_error
+from ..core.json_file import read_json_object
 from ..core.paths import RAW_DIR
 
 VENDORED_FILES = ("gacc_cn_ru_totals.csv", "gacc_cn_ru_commodities.csv", "context_facts.csv")
@@ -26,7 +26,7 @@ def read_sidecar(raw_file: Path) -> dict:
     if not path.exists():
         raise InputError("provenance sidecar is missing", file=path,
                          expected="a .meta.json beside every raw file")
-    return json.loads(path.read_text(encoding="utf-8"))
+    return read_json_object(path)  # a broken sidecar is named itself, not its data file
 
 
 def sha256_of(path: Path) -> str:
