@@ -25,12 +25,16 @@ export BRIEFING_BUILD_DIR := $(CURDIR)/$(BUILD)
 export PYTHONHASHSEED := 0
 export SOURCE_DATE_EPOCH := 0
 
-.PHONY: report test setup fetch bench clean
+.PHONY: report plan test setup fetch bench clean
 
 # Every run: parameter check, input manifest, then only the stages whose inputs changed (each prints
 # its time); this build's own stage directory is published into reports/ (all or nothing).
 report: setup
 	@$(PY) -m helpers.pipeline.build
+
+# What `make report` would rebuild and why (which inputs changed); builds nothing.
+plan: $(VENV)/.ready
+	@$(PY) -m helpers.pipeline.build --dry-run
 
 setup: $(VENV)/.ready $(BUILD)/chromium.ok
 

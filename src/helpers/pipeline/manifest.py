@@ -20,6 +20,7 @@ from pathlib import Path
 CODE_FILES = ("Makefile", "requirements.lock", "pyproject.toml")
 CODE_DIRS = ("src/helpers", "notebooks")
 SKIP_DIRS = {"__pycache__", ".ipynb_checkpoints"}
+NOT_BUILD_CODE = ("src/helpers/fetch/",)  # `make fetch` only; a build never imports it
 CHUNK = 1 << 20
 
 
@@ -114,7 +115,8 @@ def input_manifest(root: Path, params: dict, cache: HashCache) -> dict[str, str]
         add("config", value if value.is_absolute() else root / value)
     for folder in CODE_DIRS:
         for path in files_under(root, root / folder):
-            add("code", path)
+            if not path.relative_to(root).as_posix().startswith(NOT_BUILD_CODE):
+                add("code", path)
     for name in CODE_FILES:
         if (root / name).exists():
             add("code", root / name)
