@@ -19,6 +19,7 @@ from ..core.paths import CONFIG_DIR
 from ..core.yaml_config import read_yaml
 from ..sources.partners import UnknownPartnerError, resolve_partner
 from .comtrade_api import API_HOST, COMTRADE_DIR, KEY_ENV, ComtradeConnectionError, ComtradeError, fetch_comtrade
+from .comtrade_api import month_range
 from .redact import install_redaction
 
 PROG = "fetch"
@@ -91,6 +92,10 @@ def main(argv=None, *, client=None, sleep=time.sleep) -> int:
     for flag, value in (("PARTNER", args.partner), ("FROM", args.start), ("TO", args.end)):
         if len(value) > 100 or any(ord(ch) < 32 for ch in value):
             return _fail(f"error: {flag} {short_excerpt(value)} is not a plain value")
+    try:
+        month_range(args.start, args.end)  # FROM/TO checked before any network use
+    except ValueError as error:
+        return _fail(f"error: {short_excerpt(error, 200)[1:-1]}")
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     try:
         partner = resolve_partner(args.partner)
