@@ -71,7 +71,12 @@ def test_groups_file_path_with_spaces_works(project):
     result = make(project, "plan", "GROUPS_FILE=my configs/commodity groups: v2.yaml", timeout=120)
     assert result.returncode == 0, result.stderr[-2000:]
     assert "report: would run: input check" in result.stdout
-    assert "my configs/commodity groups: v2.yaml added" in result.stdout
+    # and the input check `make report` would run accepts it (argument lists, no shell in between)
+    check = subprocess.run([str(project / ".venv" / "bin" / "python"), "-m", "helpers.pipeline.check_inputs",
+                            "--groups", "my configs/commodity groups: v2.yaml"], cwd=project, capture_output=True,
+                           text=True, env={**os.environ, "PYTHONPATH": str(project / "src"),
+                                           "BRIEFING_ROOT": str(project)}, timeout=300)
+    assert check.returncode == 0 and ", 19 groups, " in check.stdout, check.stderr[-2000:]
 
 
 def test_yaml_alias_bomb_as_groups_file_is_one_short_line(project):
