@@ -75,6 +75,7 @@ def builds(tmp_path_factory):
     ok(second, "rebuild after deleting build/")
     state["second"] = published(project)
     state["leaks_second"] = files_containing(project, SECRET)
+    state["local_paths"] = [name for name in files_containing(project, str(project)) if name.startswith("reports")]
     return state
 
 
@@ -105,3 +106,8 @@ def test_rebuild_from_scratch_is_byte_identical(builds):
 
 def test_api_key_never_written_to_build_or_reports(builds):
     assert builds["leaks_first"] == [] and builds["leaks_second"] == []
+
+
+def test_no_local_path_in_the_published_briefing(builds):
+    """Chromium's absolute file:// links to the stage directory are rewritten relative in the PDF."""
+    assert builds["local_paths"] == []

@@ -50,7 +50,23 @@ def print_pdf(html_path: Path, pdf_path: Path, chromium: str = DEFAULT_CHROMIUM,
         raise RenderError(f"Chromium did not print {pdf_path} (exit {result.returncode}): "
                           f"{' '.join(result.stderr[-300:].split())}")
     normalise_pdf_dates(pdf_path)
+    relativise_pdf_links(pdf_path, html_path.parent)
     return pdf_path
+
+
+def relativise_pdf_links(pdf_path: Path, base_dir: Path) -> int:
+    """Chromium turns the page's relative links (figures/x.csv) into absolute file:// URIs of the
+    build's stage directory: a local path in the published PDF, different for every build, and dead
+    once the stage is gone. Rewrite each `/URI (file:///<stage>/figures/x.csv)` to the relative
+    `(figures/x.csv)`, which viewers resolve next to reports/briefing.pdf, padded with spaces after
+    the string so every byte offset (and the xref table) stays valid. Returns the links rewritten."""
+    prefix = b"(" + Path(base_dir).resolve().as_uri().encode("ascii") + b"/"
+    link = re.compile(re.escape(prefix) + rb"([^()\\]*)\)")
+    data = Path(pdf_path).read_bytes()
+    rewritten, count = link.subn(lambda m: b"(" + m.group(1) + b")" + b" " * (len(prefix) - 1), data)
+    if count:
+        Path(pdf_path).write_bytes(rewritten)
+    return count
 
 
 def pdf_date(epoch: int) -> bytes:
