@@ -25,7 +25,7 @@ export BRIEFING_BUILD_DIR := $(CURDIR)/$(BUILD)
 export PYTHONHASHSEED := 0
 export SOURCE_DATE_EPOCH := 0
 
-.PHONY: report plan test setup fetch bench clean
+.PHONY: report plan test setup fetch bench scale-check clean
 
 # Every run: parameter check, input manifest, then only the stages whose inputs changed (each prints
 # its time); this build's own stage directory is published into reports/ (all or nothing).
@@ -55,6 +55,11 @@ fetch: $(VENV)/.ready
 bench: $(VENV)/.ready
 	$(PY) scripts/bench.py --rows 10000000 --out BENCHMARKS.md --report-timing --report-cmd "make report" \
 	  --report-prep "rm -rf build/stamps reports/briefing.html"
+
+# Slow, not in `make test`: `make report` with a 10-million-row SYNTHETIC Comtrade file must stay
+# within 3 GB peak memory; records time and peak RSS in BENCHMARKS.md (scripts/scale_check.py).
+scale-check: $(VENV)/.ready
+	$(PY) scripts/scale_check.py --rows 10000000 --limit-gb 3 --out BENCHMARKS.md
 
 clean:
 	@if [ -x $(PY) ]; then $(PY) -m helpers.pipeline.build --clean; \
