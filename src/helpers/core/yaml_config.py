@@ -56,8 +56,12 @@ def read_yaml(path: Path) -> dict:
     return content
 
 
-def _short(error: Exception, limit: int = 300) -> str:
-    text = " ".join(str(error).split())
+def _short(error: Exception, limit: int = 200) -> str:
+    """The parser's problem and position, without the snippet of the file it would quote."""
+    problem = getattr(error, "problem", None) or getattr(error, "context", None) or str(error)
+    mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
+    where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+    text = " ".join(f"{problem}{where}".split())
     return text if len(text) <= limit else text[:limit] + "…"
 
 
