@@ -146,9 +146,11 @@ def run_make(project: Path, limit_bytes: int, log_path: Path) -> dict:
 
 
 def write_section(out: Path, text: str) -> None:
+    """Replace the section with the same heading line as `text` (or append it)."""
     current = out.read_text(encoding="utf-8") if out.exists() else ""
-    if SECTION in current:
-        before, _, rest = current.partition(SECTION)
+    heading = text.splitlines()[0] + "\n"
+    if heading in current:
+        before, _, rest = current.partition(heading)
         after = re.search(r"\n## ", rest)
         current = before + text + (rest[after.start():] if after else "\n")
     else:
