@@ -159,7 +159,8 @@ def write_section(out: Path, text: str) -> None:
 
 
 def describe(result: dict, rows: int, csv_path: Path, limit_gb: float, noop: dict | None) -> str:
-    timings = [line for line in result["log"].splitlines() if line.startswith(("timing:", "[render]"))]
+    timings = [re.sub(r" -> .*", "", line) for line in result["log"].splitlines()
+               if line.startswith(("timing:", "[render]"))]
     errors = [line for line in result["log"].splitlines() if "error:" in line]
     ok = result["returncode"] == 0 and result["peak_bytes"] <= limit_gb * 2**30
     outcome = ("**met**" if ok else "**NOT met**" + (
@@ -207,7 +208,9 @@ def main(argv=None) -> int:
             if result["returncode"] == 0 else None
     text = describe(result, args.rows, csv_path, args.limit_gb, noop)
     if args.assume_inputs_checked:
-        text = text.replace(SECTION, SECTION + " (diagnostic: input check skipped)")
+        text = text.replace(SECTION, SECTION + " (diagnostic: input check skipped)").replace(
+            "scripts/scale_check.py`)", "scripts/scale_check.py --assume-inputs-checked`): the input "
+            "check is recorded as passed, to measure every stage after it")
     write_section(ROOT / args.out if not Path(args.out).is_absolute() else Path(args.out), text)
     print(text)
     return 0 if result["returncode"] == 0 and result["peak_bytes"] <= args.limit_gb * 2**30 else 1
