@@ -18,6 +18,8 @@ import pytest
 
 from project_copy import copy_project, make
 
+pytestmark = pytest.mark.slow  # runs `make` in copies of the project (left out of a fast lane)
+
 FIXTURES = Path(__file__).parent / "fixtures" / "hs_level" / "raw" / "gacc"  # SYNTHETIC test data
 OLD_TIME = 978307200  # 2001-01-01, as `cp -p` or unzip would leave it
 PWNED = "/tmp/pwned-by-briefing-test"
