@@ -148,6 +148,6 @@ def describe_changes(before: dict[str, str], after: dict[str, str], limit: int =
     if not before:
         return "first build here"
     if not changes:
-        return "no input changed; completing the previous build"
+        return "no input changed since the last attempt, which did not finish"
     more = f" and {len(changes) - limit} more" if len(changes) > limit else ""
     return ", ".join(changes[:limit]) + more
