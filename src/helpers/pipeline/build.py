@@ -165,7 +165,10 @@ def build_locked(root: Path, build: Path, reports: Path, params: dict) -> int:
     if not todo:
         print(f"{PROG}: up to date (inputs {keys['build'][:12]}); nothing rebuilt")
         return 0
-    print(f"{PROG}: rebuilding ({', '.join(todo)}); changes: {describe_changes(previous, entries)}", flush=True)
+    reason = describe_changes(previous, entries)
+    if previous == entries and todo == ["render", "publish"]:
+        reason = "reports/ differs from what the last build published"
+    print(f"{PROG}: rebuilding ({', '.join(todo)}); changes: {reason}", flush=True)
     write_stamp(build, "manifest", {"entries": entries})
     remove_stale_stages(build)
     params_file = build / "params.json"
