@@ -95,7 +95,7 @@ def main(argv=None, *, client=None, sleep=time.sleep) -> int:
     try:
         month_range(args.start, args.end)  # FROM/TO checked before any network use
     except ValueError as error:
-        return _fail(f"error: {short_excerpt(error, 200)[1:-1]}")
+        return _fail(f"error: {str(error)[:200]}")
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     try:
         partner = resolve_partner(args.partner)

@@ -8,6 +8,7 @@ Each executed notebook is written atomically; on a failing cell the partial note
 """
 import argparse
 import json
+import re
 import sys
 import time
 from pathlib import Path
@@ -54,7 +55,8 @@ def run_notebooks(notebooks: list[Path], out_dir: Path, parameters: dict, kernel
                 client.execute()
             except CellExecutionError as error:
                 write_atomically(notebook, out_dir / f"{source.stem}.failed.ipynb")
-                last_line = str(error).strip().splitlines()[-1] if str(error).strip() else repr(error)
+                text = re.sub(r"\x1b\[[0-9;]*m", "", str(error)).strip()  # traceback colours
+                last_line = text.splitlines()[-1] if text else repr(error)
                 raise NotebookFailed(f"{source.name} failed: {last_line} "
                                      f"(see {out_dir / (source.stem + '.failed.ipynb')})") from None
             write_atomically(notebook, out_dir / source.name)
