@@ -28,8 +28,10 @@ ODD_2025 = "export (1): 2025 'b' \"c\"_出口.csv"
 
 
 def our_error_lines(result) -> list[str]:
-    """stderr lines other than make's own `make: *** [...] Error 2`."""
-    return [line for line in result.stderr.splitlines() if not line.startswith("make: ***")]
+    """stderr lines other than make's own `make: *** [...] Error 2` and the Jupyter kernel's start-up
+    warning about TCP transport (printed by every build that runs notebooks)."""
+    return [line for line in result.stderr.splitlines()
+            if not line.startswith(("make: ***", "[IPKernelApp] WARNING | Kernel is running over TCP"))]
 
 
 def assert_one_line_failure(result, *fragments):
@@ -217,3 +219,36 @@ def test_published_record_matches_reports(rebuilds):
     assert sorted(record["files"]) == sorted(str(p.relative_to(project / "reports"))
                                              for p in (project / "reports").rglob("*")
                                              if p.is_file() and p.name != ".gitkeep")
+
+
+# --------------------------------------------------------------------------- read-only and full disks
+def mount_tmpfs(folder: Path, options: str) -> None:
+    """A small tmpfs over `folder` (needs root with mount rights; skipped elsewhere)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    result = subprocess.run(["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(folder)],
+                            capture_output=True, text=True)
+    if result.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {result.stderr.strip()[:200]}")
+
+
+def test_read_only_reports_stops_before_the_build(tmp_path):
+    project = copy_project(tmp_path / "project")
+    mount_tmpfs(project / "reports", "ro,size=1m")
+    try:
+        result = make(project, "report", timeout=120)
+        assert_one_line_failure(result, "reports is not writable (read-only file system)")
+        assert "input check" not in result.stdout
+    finally:
+        subprocess.run(["umount", str(project / "reports")], check=True)
+
+
+def test_disk_full_while_publishing_is_one_line_and_leaves_no_temporary(tmp_path):
+    """reports/ on its own 1.5 MB filesystem: the HTML (1 MB) fits, the PDF does not."""
+    project = copy_project(tmp_path / "project")
+    mount_tmpfs(project / "reports", "size=1500k")
+    try:
+        result = make(project, "report")
+        assert_one_line_failure(result, "report: error: disk full", "reports/briefing.pdf)")
+        assert sorted(p.name for p in (project / "reports").rglob("*")) == ["figures"]  # nothing half-written
+    finally:
+        subprocess.run(["umount", str(project / "reports")], check=True)

@@ -96,15 +96,18 @@ def stale_figure_files(reports: Path, published: list[str]) -> list[Path]:
 def copy_to_temporaries(stage: Path, reports: Path, relatives: list[str]) -> list[Path]:
     """Cross-filesystem fallback: copies beside their targets, all removed again if any copy fails."""
     temporaries: list[Path] = []
+    target = reports
     try:
         for relative in relatives:
             target = reports / relative
             temporary = target.with_name(target.name + TMP_SUFFIX)
             temporaries.append(temporary)
             shutil.copyfile(stage / relative, temporary)
-    except BaseException:
+    except BaseException as error:
         for temporary in temporaries:
             temporary.unlink(missing_ok=True)
+        if isinstance(error, OSError) and error.errno:  # name the file being published (disk full, ...)
+            raise OSError(error.errno, error.strerror, str(target)) from None
         raise
     return temporaries
 
