@@ -1,31 +1,40 @@
 # One command to rebuild the briefing: `make report`; one to prove it still works: `make test`.
-# Targets are files, so an unchanged rebuild does no work. Parameters:
 #   make report PERIOD_END=2024-12 PARTNER=Russia GROUPS_FILE=config/commodity_groups.yaml
+#
+# What to rebuild is decided by helpers.pipeline.build from the CONTENT of the inputs (names + sha256
+# of every file under data/raw/, the configs, the code and the parameters), not by file times, and
+# under a lock (build/build.lock) so two builds never mix. This Makefile therefore lists no data
+# files: odd file names (spaces, colons, quotes) cannot break it.
+#
+# Parameters never pass through a shell string. Each user-facing variable is un-exported (make would
+# otherwise expand `$(shell ...)` in a command-line value when exporting it) and handed to Python
+# verbatim as BRIEFING_<NAME> via `$(value ...)` (the text as typed, not expanded). Python validates
+# it before use (helpers.sources.parameters). To add a parameter X: add X to PARAMETERS below and
+# read BRIEFING_X in Python. Defaults live in Python (helpers.sources.parameters.DEFAULTS).
 SHELL := /bin/bash
-.DELETE_ON_ERROR:
 
-PERIOD_END ?= 2025-07
-PARTNER ?= Russia
-GROUPS_FILE ?= config/commodity_groups.yaml
-CLAIMS_FILE ?= config/claims.yaml
-CHROMIUM ?= /usr/bin/chromium
+PARAMETERS := PERIOD_END PARTNER GROUPS_FILE CLAIMS_FILE FROM TO CHROMIUM LOCK_WAIT FILE JSON
+unexport $(PARAMETERS)
+$(foreach name,$(PARAMETERS),$(eval export BRIEFING_$(name) := $$(value $(name))))
 
 VENV := .venv
 PY := $(VENV)/bin/python
 BUILD := build
-NOTEBOOKS := $(sort $(wildcard notebooks/[0-9]*.ipynb))
-EXECUTED := $(patsubst notebooks/%.ipynb,$(BUILD)/nb/%.ipynb,$(NOTEBOOKS))
-RAW := $(wildcard data/raw/*.csv data/raw/*.meta.json data/raw/comtrade/* data/raw/gacc/* data/raw/baci/* data/raw/fuel/*)
-SRC := $(wildcard src/helpers/*.py src/helpers/*/*.py) $(wildcard config/*)
-RENDER_SRC := $(wildcard src/helpers/report/templates/*)
 export BRIEFING_ROOT := $(CURDIR)
 export BRIEFING_BUILD_DIR := $(CURDIR)/$(BUILD)
 export PYTHONHASHSEED := 0
 export SOURCE_DATE_EPOCH := 0
 
-.PHONY: report test test-fast setup fetch bench inspect clean FORCE
+.PHONY: report plan test test-fast setup fetch inspect bench scale-check clean
 
-report: reports/briefing.html
+# Every run: parameter check, input manifest, then only the stages whose inputs changed (each prints
+# its time); this build's own stage directory is published into reports/ (all or nothing).
+report: setup
+	@$(PY) -m helpers.pipeline.build
+
+# What `make report` would rebuild and why (which inputs changed); builds nothing.
+plan: $(VENV)/.ready
+	@$(PY) -m helpers.pipeline.build --dry-run
 
 setup: $(VENV)/.ready $(BUILD)/chromium.ok
 
@@ -34,34 +43,10 @@ $(VENV)/.ready: requirements.lock pyproject.toml scripts/setup_venv.sh
 	@touch $@
 
 $(BUILD)/chromium.ok: scripts/ensure_chromium.sh
-	@CHROMIUM=$(CHROMIUM) bash scripts/ensure_chromium.sh
+	@bash scripts/ensure_chromium.sh
 	@mkdir -p $(BUILD) && touch $@
 
-# Checked on every run; rewritten only when a value changes, so dependents rebuild only then.
-# `$(call timed,label,command)`: run a stage and print its wall time (make report prints every stage).
-timed = start=$$EPOCHREALTIME; $(2); status=$$?; \
-	awk -v s=$$start -v e=$$EPOCHREALTIME 'BEGIN{printf "timing: %-24s %5.1f s\n", "$(1)", e-s}'; exit $$status
-
-# Checked on every run; rewritten only when a value changes, so dependents rebuild only then.
-$(BUILD)/params.json: FORCE | $(VENV)/.ready
-	@$(call timed,parameter check,$(PY) -m helpers.pipeline.params --period-end "$(PERIOD_END)" --partner "$(PARTNER)" \
-	  --groups-file "$(GROUPS_FILE)" --claims-file "$(CLAIMS_FILE)" --out $@)
-
-# Every input checked before any notebook: checksums, each raw field, cross-row checks, HS-level
-# files, group and claim configs. One line naming file, row and column on failure (exit 2).
-$(BUILD)/inputs.ok: $(RAW) $(GROUPS_FILE) $(CLAIMS_FILE) config/sources.yaml $(SRC) | $(VENV)/.ready
-	@$(call timed,input check,$(PY) -m helpers.pipeline.check_inputs --groups "$(GROUPS_FILE)" --claims "$(CLAIMS_FILE)")
-	@mkdir -p $(BUILD) && touch $@
-
-# All notebooks run in one kernel (helpers.pipeline.run_notebooks): one start, one import, data loaded once.
-$(EXECUTED) &: $(NOTEBOOKS) $(BUILD)/params.json $(BUILD)/inputs.ok $(SRC)
-	@$(PY) -m helpers.pipeline.run_notebooks $(NOTEBOOKS) --params $(BUILD)/params.json --out $(BUILD)/nb
-
-reports/briefing.html: $(EXECUTED) $(RENDER_SRC) $(BUILD)/chromium.ok
-	@$(PY) -m helpers.report.render --notebooks $(EXECUTED) --params $(BUILD)/params.json --out $(BUILD)/stage
-	@$(PY) -m helpers.report.publish $(BUILD)/stage reports
-
-test: $(VENV)/.ready $(BUILD)/chromium.ok
+test: setup
 	$(PY) -m pytest -q
 
 # Day-to-day lane: unit and data tests only (no make-in-a-copy builds, notebooks or browsers).
@@ -69,16 +54,22 @@ test-fast: $(VENV)/.ready
 	$(PY) -m pytest -q -m "not slow"
 
 fetch: $(VENV)/.ready
-	$(PY) -m helpers.fetch --partner "$(PARTNER)" --from "$(FROM)" --to "$(TO)"
+	@$(PY) -m helpers.fetch --from-environment
 
-# `make inspect FILE=path [JSON=1]`: what the build would read from one raw file. FILE and JSON are
-# command-line variables, which make puts in the recipe's environment: they never pass through a shell string.
+# `make inspect FILE=path [JSON=1]`: what the build would read from one raw file (FILE and JSON reach
+# Python as BRIEFING_FILE / BRIEFING_JSON, never through a shell string).
 inspect: $(VENV)/.ready
 	@$(PY) -m helpers.pipeline.inspect
 
 bench: $(VENV)/.ready
 	$(PY) scripts/bench.py --rows 10000000 --out BENCHMARKS.md --report-timing --report-cmd "make report" \
-	  --report-prep "rm -rf build/nb build/stage build/figures build/params.json build/inputs.ok reports/briefing.html"
+	  --report-prep "rm -rf build/stamps reports/briefing.html"
+
+# Slow, not in `make test`: `make report` with a 10-million-row SYNTHETIC Comtrade file must stay
+# within 3 GB peak memory; records time and peak RSS in BENCHMARKS.md (scripts/scale_check.py).
+scale-check: $(VENV)/.ready
+	$(PY) scripts/scale_check.py --rows 10000000 --limit-gb 3 --out BENCHMARKS.md
 
 clean:
-	rm -rf $(BUILD) reports/*.html reports/*.pdf reports/figures
+	@if [ -x $(PY) ]; then $(PY) -m helpers.pipeline.build --clean; \
+	 else rm -rf $(BUILD) reports/*.html reports/*.pdf reports/figures; fi

@@ -2,7 +2,7 @@
 # The PDF and the offline browser test need Debian's Chromium (playwright's own download does not
 # work offline). Install it when running as root; otherwise say exactly what to install.
 set -euo pipefail
-CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
+CHROMIUM=${BRIEFING_CHROMIUM:-${CHROMIUM:-/usr/bin/chromium}}
 # poppler-utils (pdfinfo, pdftotext, pdftoppm): the print layout test reads the PDF's pages and text.
 if [ -x "$CHROMIUM" ] && command -v pdftotext >/dev/null; then exit 0; fi
 if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null; then

@@ -7,7 +7,8 @@ The project (its git-tracked files) is copied into a tmp dir with a symlink to t
    scan build/ and reports/ for the key;
 2. one byte of data/raw/gacc_cn_ru_totals.csv corrupted -> `make report` must fail naming the file and
    the checksum, and leave the published briefing untouched; the file is then restored;
-3. build/ deleted, full rebuild -> the published outputs must be byte-identical to step 1.
+3. build/ deleted, full rebuild -> every file in reports/, the PDF included, must be byte-identical
+   to step 1 (Chromium's print dates are normalised to SOURCE_DATE_EPOCH).
 """
 import hashlib
 import shutil
@@ -29,11 +30,10 @@ def make(project: Path, *args, timeout=900) -> subprocess.CompletedProcess:
 
 
 def published(project: Path) -> dict[str, str]:
-    """sha256 of briefing.html and every figure CSV/SVG, by path relative to reports/."""
+    """sha256 of every file in reports/ (briefing.html, briefing.pdf, figures), by relative path."""
     reports = project / "reports"
-    files = [reports / "briefing.html"] + sorted((reports / "figures").glob("*.csv")) \
-        + sorted((reports / "figures").glob("*.svg"))
-    return {str(p.relative_to(reports)): hashlib.sha256(p.read_bytes()).hexdigest() for p in files if p.exists()}
+    return {str(p.relative_to(reports)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(reports.rglob("*")) if p.is_file()}
 
 
 def files_containing(project: Path, text: str) -> list[str]:
@@ -75,12 +75,14 @@ def builds(tmp_path_factory):
     ok(second, "rebuild after deleting build/")
     state["second"] = published(project)
     state["leaks_second"] = files_containing(project, SECRET)
+    state["local_paths"] = [name for name in files_containing(project, str(project)) if name.startswith("reports")]
     return state
 
 
 def test_first_build_publishes_briefing_and_figures(builds):
     names = builds["first"]
-    assert "briefing.html" in names
+    assert "briefing.html" in names and "briefing.pdf" in names
+    assert not [n for n in names if "tmp" in n], names  # no temporary file left in reports/
     assert any(n.endswith(".csv") for n in names) and any(n.endswith(".svg") for n in names)
 
 
@@ -104,3 +106,8 @@ def test_rebuild_from_scratch_is_byte_identical(builds):
 
 def test_api_key_never_written_to_build_or_reports(builds):
     assert builds["leaks_first"] == [] and builds["leaks_second"] == []
+
+
+def test_no_local_path_in_the_published_briefing(builds):
+    """Chromium's absolute file:// links to the stage directory are rewritten relative in the PDF."""
+    assert builds["local_paths"] == []

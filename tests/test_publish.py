@@ -1,6 +1,7 @@
 """helpers.report.publish: all-or-nothing replacement of reports/."""
 from __future__ import annotations
 
+import errno
 import shutil
 import subprocess
 import sys
@@ -9,7 +10,7 @@ from pathlib import Path
 import pytest
 
 import helpers.report.publish as publish_module
-from helpers.report.publish import IncompleteStage, publish
+from helpers.report.publish import IncompleteStage, NotPublishable, publish
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -60,6 +61,7 @@ def test_incomplete_stage_leaves_reports_identical(tmp_path, reports, breakage):
 
 
 def test_failure_while_copying_leaves_reports_identical(tmp_path, reports, monkeypatch):
+    """reports/ on another filesystem than build/ (copy, then replace): the disk fills up on the 4th copy."""
     stage = make_stage(tmp_path / "stage", ["a", "b"], "new")
     before = snapshot(reports)
     real_copy, calls = shutil.copyfile, []
@@ -67,21 +69,40 @@ def test_failure_while_copying_leaves_reports_identical(tmp_path, reports, monke
     def flaky_copy(src, dst):
         calls.append(src)
         if len(calls) == 4:
-            raise OSError("disk full")
+            raise OSError(errno.ENOSPC, "No space left on device", str(dst))
         return real_copy(src, dst)
 
+    monkeypatch.setattr(publish_module, "_same_filesystem", lambda stage, reports: False)
     monkeypatch.setattr(publish_module.shutil, "copyfile", flaky_copy)
-    with pytest.raises(OSError, match="disk full"):
+    with pytest.raises(OSError, match="No space left"):
         publish(stage, reports)
+    assert len(calls) == 4
     assert snapshot(reports) == before  # also: no temporary files left behind
+
+
+def test_same_filesystem_publish_writes_no_temporary_into_reports(tmp_path, reports, monkeypatch):
+    """The usual case: staged files are moved (os.replace) into reports/, nothing is copied there."""
+    stage = make_stage(tmp_path / "stage", ["a"], "new")
+    monkeypatch.setattr(publish_module.shutil, "copyfile", lambda *a: pytest.fail("copied into reports/"))
+    publish(stage, reports)
+    assert (reports / "briefing.pdf").read_bytes() == b"%PDF-1.4 new"
+    assert not list(reports.rglob("*" + publish_module.TMP_SUFFIX))
+
+
+def test_unwritable_reports_is_refused_before_anything_moves(tmp_path):
+    stage = make_stage(tmp_path / "stage", ["a"], "new")
+    (tmp_path / "reports").write_text("a file where the folder should be")
+    with pytest.raises(NotPublishable, match="is not a directory"):
+        publish(stage, tmp_path / "reports")
+    assert (stage / "briefing.pdf").exists()
 
 
 def test_complete_stage_replaces_and_removes_stale_figures(tmp_path, reports):
     stage = make_stage(tmp_path / "stage", ["a", "b"], "new")
+    expected = {**snapshot(stage), ".gitkeep": b""}  # the stage's files are moved, not copied
     published = publish(stage, reports)
     assert "figures/b.svg" in published
     after = snapshot(reports)
-    expected = {**snapshot(stage), ".gitkeep": b""}
     assert after == expected  # old.{png,svg,csv} removed, .gitkeep untouched
 
 
@@ -91,7 +112,7 @@ def test_cli_exit_codes(tmp_path, reports):
     command = [sys.executable, "-m", "helpers.report.publish"]
     bad = subprocess.run([*command, str(incomplete), str(reports)], capture_output=True,
                          text=True, cwd=REPO)
-    assert bad.returncode == 1 and "figures/a.png" in bad.stderr
+    assert bad.returncode == 2 and "figures/a.png" in bad.stderr and len(bad.stderr.splitlines()) == 1
     good = subprocess.run([*command, str(make_stage(tmp_path / "ok", ["a"], "ok")),
                            str(reports)], capture_output=True, text=True, cwd=REPO)
     assert good.returncode == 0, good.stderr

@@ -170,5 +170,6 @@ def test_cli_fails_loudly_on_error_output(tmp_path):
     run = subprocess.run([sys.executable, "-m", "helpers.report.render", "--notebooks", str(path),
                           "--params", str(params), "--out", str(tmp_path / "stage"),
                           "--raw-dir", str(tmp_path)], capture_output=True, text=True, cwd=REPO)
-    assert run.returncode == 1
-    assert "FAILED" in run.stderr and "KeyError" in run.stderr
+    assert run.returncode == 2
+    assert run.stderr.startswith("render: error:") and "KeyError" in run.stderr
+    assert len(run.stderr.strip().splitlines()) == 1 and "Traceback" not in run.stderr

@@ -36,7 +36,8 @@ def test_parameters_are_strings_and_kernel_is_shared(tmp_path, params):
 
 def test_failure_names_notebook_and_error_and_keeps_partial(tmp_path, params, capsys):
     failing = notebook(tmp_path / "c.ipynb", "raise ValueError('no figure for 2031')")
-    assert main([str(failing), "--params", str(params), "--out", str(tmp_path / "out")]) == 1
+    assert main([str(failing), "--params", str(params), "--out", str(tmp_path / "out")]) == 2
     message = capsys.readouterr().err.strip()
     assert message.startswith("run-notebooks: error: c.ipynb failed:") and "no figure for 2031" in message
+    assert "\x1b[" not in message and "\n" not in message  # one plain line, no terminal colour codes
     assert (tmp_path / "out" / "c.failed.ipynb").exists() and not (tmp_path / "out" / "c.ipynb").exists()

@@ -41,3 +41,39 @@ def excerpt(text, limit: int = 60) -> str:
     text = str(text)
     shown = "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text[:limit])
     return "'" + shown.replace("'", "\\'") + ("…" if len(text) > limit else "") + "'"
+
+
+# One implementation for quoting user-supplied text in an error line.
+short_excerpt = excerpt
+
+
+def failure_line(error: BaseException) -> str:
+    """One line for any exception: disk full, read-only and permission errors in plain words."""
+    import errno
+    if isinstance(error, InputError):
+        return str(error)
+    if isinstance(error, OSError):
+        where = f" ({error.filename})" if error.filename else ""
+        plain = {errno.ENOSPC: "disk full", errno.EDQUOT: "disk quota exceeded",
+                 errno.EROFS: "read-only file system", errno.EACCES: "permission denied",
+                 errno.EPERM: "operation not permitted"}.get(error.errno)
+        if plain:
+            return f"{plain}{where}: free space or fix permissions, then run again"
+        return " ".join(f"{type(error).__name__}: {error.strerror or error}{where}".split())
+    detail = " ".join(str(error).split())[:300] or "no detail"
+    return f"unexpected {type(error).__name__}: {detail}"
+
+
+def run_main(prog: str, main, *args) -> int:
+    """Run a command-line main so that ANY failure is one line on stderr and exit 2, never a
+    traceback (set BRIEFING_TRACEBACK=1 to see one while debugging)."""
+    import os
+    try:
+        return main(*args)
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as error:  # noqa: BLE001 - the user gets one line, whatever broke
+        if os.environ.get("BRIEFING_TRACEBACK"):
+            raise
+        print(f"{prog}: error: {failure_line(error)}", file=sys.stderr)
+        return 2

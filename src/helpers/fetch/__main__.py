@@ -1,6 +1,7 @@
 """`python -m helpers.fetch ...` (make fetch)."""
 import sys
 
-from .cli import main
+from ..core.errors import run_main
+from .cli import PROG, main
 
-sys.exit(main())
+sys.exit(run_main(PROG, main))

@@ -25,6 +25,7 @@ from ..core.paths import RAW_DIR
 from ..sources.comtrade import FLOWS, REPORTER_CHINA, REQUIRED_COLUMNS
 from ..sources.partners import Partner, resolve_partner
 from ..sources.provenance import sidecar_of
+from .redact import install_redaction, redact
 
 log = logging.getLogger(__name__)
 
@@ -136,10 +137,7 @@ def plan_chunks(partner: Partner, months: list[str], hs_codes, record_cap: int) 
 
 # --------------------------------------------------------------------------- calling the client
 def _redact(text: str, key: str | None) -> str:
-    text = str(text)
-    if key:
-        text = text.replace(key, "***")
-    return re.sub(r"(subscription-key=)[^&\s'\")]+", r"\1***", text)
+    return redact(text, {key} if key else set())
 
 
 def _is_transient(text: str) -> bool:
@@ -294,6 +292,7 @@ def fetch_comtrade(partner, start: str, end: str, hs_codes, *, out_dir=COMTRADE_
     """
     partner = partner if isinstance(partner, Partner) else resolve_partner(partner)
     key = os.environ.get(KEY_ENV) or None
+    install_redaction(key)  # before the client or urllib3 can log a URL carrying the key
     client = client or _default_client()
     now = now or (lambda: datetime.now(timezone.utc))
     function = "getFinalData" if key else "previewFinalData"

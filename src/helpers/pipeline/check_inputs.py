@@ -20,7 +20,7 @@ import os
 import sys
 from pathlib import Path
 
-from ..core.errors import InputError, excerpt
+from ..core.errors import InputError, excerpt, run_main
 from ..core.paths import PROJECT_ROOT, RAW_DIR, display_path
 from ..sections.data import load_customs_uncached
 from ..sources.baci import baci_files, load_baci, read_baci, scan_baci, LARGE_BACI_BYTES
@@ -185,4 +185,4 @@ def main(argv=None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run_main("check-inputs", main))

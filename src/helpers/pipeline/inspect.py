@@ -158,8 +158,8 @@ def report_lines(result: dict) -> list[str]:
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog=PROG, description=__doc__.split("\n\n")[0])
-    parser.add_argument("file", nargs="?", default=os.environ.get("FILE", ""))
-    parser.add_argument("--json", action="store_true", default=os.environ.get("JSON", "") not in ("", "0"))
+    parser.add_argument("file", nargs="?", default=os.environ.get("BRIEFING_FILE", os.environ.get("FILE", "")))
+    parser.add_argument("--json", action="store_true", default=os.environ.get("BRIEFING_JSON", os.environ.get("JSON", "")) not in ("", "0"))
     args = parser.parse_args(argv)
     try:
         if not args.file:

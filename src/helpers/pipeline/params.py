@@ -3,6 +3,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from ..core.errors import run_main
 from ..sources.parameters import ParameterError, check_parameters, write_if_changed
 
 
@@ -27,4 +28,4 @@ def main(argv=None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run_main("params", main))

@@ -8,6 +8,7 @@ Each executed notebook is written atomically; on a failing cell the partial note
 """
 import argparse
 import json
+import re
 import sys
 import time
 from pathlib import Path
@@ -19,6 +20,7 @@ from nbclient.exceptions import CellExecutionError
 from papermill.iorw import load_notebook_node
 from papermill.parameterize import parameterize_notebook
 
+from ..core.errors import run_main
 from ..core.paths import PROJECT_ROOT
 
 KERNEL = "ru-cn-briefing"
@@ -53,7 +55,8 @@ def run_notebooks(notebooks: list[Path], out_dir: Path, parameters: dict, kernel
                 client.execute()
             except CellExecutionError as error:
                 write_atomically(notebook, out_dir / f"{source.stem}.failed.ipynb")
-                last_line = str(error).strip().splitlines()[-1] if str(error).strip() else repr(error)
+                text = re.sub(r"\x1b\[[0-9;]*m", "", str(error)).strip()  # traceback colours
+                last_line = text.splitlines()[-1] if text else repr(error)
                 raise NotebookFailed(f"{source.name} failed: {last_line} "
                                      f"(see {out_dir / (source.stem + '.failed.ipynb')})") from None
             write_atomically(notebook, out_dir / source.name)
@@ -79,11 +82,11 @@ def main(argv=None) -> int:
         timings = run_notebooks(args.notebooks, args.out, notebook_parameters(args.params), args.kernel)
     except NotebookFailed as error:
         print(f"run-notebooks: error: {error}", file=sys.stderr)
-        return 1
+        return 2
     for name, seconds in timings.items():
         print(f"timing: {name:<24} {seconds:5.1f} s")
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run_main("run-notebooks", main))

@@ -2,11 +2,11 @@
 from __future__ import annotations
 
 import csv
-import json
 import re
 from pathlib import Path
 
 from ..core.errors import InputError
+from ..core.json_file import read_json_object
 from ..sources.provenance import verify_raw_file
 from .blocks import RenderError
 
@@ -26,8 +26,8 @@ def about_from_sidecars(raw_dir: Path) -> dict:
     """Data sources from `data/raw/*.meta.json`, checksums re-computed from the files."""
     sources, dates, periods = [], [], []
     for meta_path in sorted(Path(raw_dir).glob("*.meta.json")):
-        data_path = meta_path.parent / json.loads(meta_path.read_text(encoding="utf-8"))["file"]
         try:
+            data_path = meta_path.parent / str(read_json_object(meta_path).get("file") or "")
             sources.append(verify_raw_file(data_path))
         except InputError as error:
             raise RenderError(str(error)) from None

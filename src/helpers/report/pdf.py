@@ -1,9 +1,12 @@
 """Print the briefing to PDF with Debian's headless Chromium, offline, after its charts have drawn."""
 from __future__ import annotations
 
+import os
+import re
 import shutil
 import subprocess
 import tempfile
+import time
 from pathlib import Path
 
 from .blocks import RenderError
@@ -17,7 +20,9 @@ CHROMIUM_FLAGS = [
 ]
 OFFLINE_FLAGS = ["--proxy-server=127.0.0.1:9", "--host-resolver-rules=MAP * ~NOTFOUND"]
 PDF_VIRTUAL_TIME_MS = 15000
-
+# Chromium 156 writes the print time into the Info dictionary (no XMP packet, no trailer /ID):
+#   /CreationDate (D:20261128171916+00'00')  /ModDate (D:20261128171916+00'00')
+PDF_DATE = re.compile(rb"/(CreationDate|ModDate) \(D:\d{14}[+\-Z][0-9']*\)")
 
 
 def require_chromium(chromium: str | Path) -> str:
@@ -42,6 +47,51 @@ def print_pdf(html_path: Path, pdf_path: Path, chromium: str = DEFAULT_CHROMIUM,
             pdf_path.unlink()  # so a stale PDF can't pass for a fresh one
         result = subprocess.run(command, capture_output=True, text=True, timeout=timeout)
     if result.returncode != 0 or not pdf_path.exists() or pdf_path.stat().st_size == 0:
-        raise RenderError(f"Chromium did not print {pdf_path} (exit {result.returncode}):\n"
-                          f"{result.stderr[-2000:]}")
+        raise RenderError(f"Chromium did not print {pdf_path} (exit {result.returncode}): "
+                          f"{' '.join(result.stderr[-300:].split())}")
+    normalise_pdf_dates(pdf_path)
+    relativise_pdf_links(pdf_path, html_path.parent)
     return pdf_path
+
+
+def relativise_pdf_links(pdf_path: Path, base_dir: Path) -> int:
+    """Chromium turns the page's relative links (figures/x.csv) into absolute file:// URIs of the
+    build's stage directory: a local path in the published PDF, different for every build, and dead
+    once the stage is gone. Rewrite each `/URI (file:///<stage>/figures/x.csv)` to the relative
+    `(figures/x.csv)`, which viewers resolve next to reports/briefing.pdf, padded with spaces after
+    the string so every byte offset (and the xref table) stays valid. Returns the links rewritten."""
+    prefix = b"(" + Path(base_dir).resolve().as_uri().encode("ascii") + b"/"
+    link = re.compile(re.escape(prefix) + rb"([^()\\]*)\)")
+    data = Path(pdf_path).read_bytes()
+    rewritten, count = link.subn(lambda m: b"(" + m.group(1) + b")" + b" " * (len(prefix) - 1), data)
+    if count:
+        Path(pdf_path).write_bytes(rewritten)
+    return count
+
+
+def pdf_date(epoch: int) -> bytes:
+    return time.strftime("D:%Y%m%d%H%M%S+00'00'", time.gmtime(epoch)).encode("ascii")
+
+
+def normalise_pdf_dates(pdf_path: Path, epoch: int | None = None) -> int:
+    """Set the PDF's creation and modification dates to SOURCE_DATE_EPOCH (default 0), so the same
+    page prints to the same bytes. Each date is replaced by one of exactly the same length, so the
+    cross-reference offsets stay valid. Returns how many dates were rewritten."""
+    if epoch is None:
+        epoch = int(os.environ.get("SOURCE_DATE_EPOCH", "0") or 0)
+    data = Path(pdf_path).read_bytes()
+    count = 0
+
+    def fixed(match: re.Match) -> bytes:
+        nonlocal count
+        original = match.group(0)
+        replacement = b"/" + match.group(1) + b" (" + pdf_date(epoch) + b")"
+        if len(replacement) != len(original):
+            return original  # an unexpected date form: leave it rather than break the offsets
+        count += 1
+        return replacement
+
+    normalised = PDF_DATE.sub(fixed, data)
+    if normalised != data:
+        Path(pdf_path).write_bytes(normalised)
+    return count

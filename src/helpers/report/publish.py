@@ -1,8 +1,11 @@
 """Swap a complete staged build into `reports/`, or change nothing.
 
-Every staged file is first copied next to its destination under a temporary name; only when all
-copies exist are they moved into place with os.replace (atomic per file on one filesystem).
-A failed or incomplete build therefore leaves the previous reports byte-identical.
+The stage (one directory per build, under build/) is complete before anything moves. Its files are
+then moved into reports/ with os.replace (atomic per file), so nothing temporary is ever written
+inside reports/. Only if build/ and reports/ are on different filesystems (os.replace cannot cross
+them) is each file first copied next to its destination under a temporary name, all copies before
+any replace, and every temporary removed if a copy fails. A failed or incomplete build therefore
+leaves the previous reports byte-identical.
 
 CLI: python -m helpers.report.publish build/stage reports
 """
@@ -14,6 +17,8 @@ import re
 import shutil
 import sys
 from pathlib import Path
+
+from ..core.errors import InputError, run_main
 
 MAIN_FILES = ("briefing.html", "briefing.pdf")
 FIGURE_SUFFIXES = (".png", ".svg", ".csv")
@@ -32,8 +37,31 @@ def table_csvs_in_html(html_text: str) -> list[str]:
     return re.findall(r'<figure class="table[^"]*" data-table-id="[^"]+" data-csv="(tables/[^"]+)"', html_text)
 
 
-class IncompleteStage(RuntimeError):
+class IncompleteStage(InputError):
     """The staged build lacks files; nothing was published."""
+
+
+class NotPublishable(InputError):
+    """reports/ cannot be written: checked before the build starts, so no work is wasted."""
+
+
+def _nearest_existing(path: Path) -> Path:
+    while not path.exists() and path != path.parent:
+        path = path.parent
+    return path
+
+
+def check_publishable(reports_dir: Path) -> None:
+    """reports/ and reports/figures/ are (or can be created as) writable directories."""
+    reports = Path(reports_dir)
+    for folder in (reports, reports / "figures"):
+        if folder.exists() and not folder.is_dir():
+            raise NotPublishable(f"{folder} is not a directory; move it away so the briefing can be published")
+        existing = _nearest_existing(folder)
+        read_only = bool(os.statvfs(existing).f_flag & os.ST_RDONLY)
+        if read_only or not os.access(existing, os.W_OK | os.X_OK):
+            raise NotPublishable(f"{existing} is not writable{' (read-only file system)' if read_only else ''}; "
+                                 "fix its permissions, then run again")
 
 
 def staged_figure_ids(stage: Path) -> list[str]:
@@ -79,19 +107,26 @@ def stale_figure_files(reports: Path, published: list[str]) -> list[Path]:
 
 
 def copy_to_temporaries(stage: Path, reports: Path, relatives: list[str]) -> list[Path]:
+    """Cross-filesystem fallback: copies beside their targets, all removed again if any copy fails."""
     temporaries: list[Path] = []
+    target = reports
     try:
         for relative in relatives:
             target = reports / relative
-            target.parent.mkdir(parents=True, exist_ok=True)
             temporary = target.with_name(target.name + TMP_SUFFIX)
-            shutil.copyfile(stage / relative, temporary)
             temporaries.append(temporary)
-    except BaseException:
+            shutil.copyfile(stage / relative, temporary)
+    except BaseException as error:
         for temporary in temporaries:
             temporary.unlink(missing_ok=True)
+        if isinstance(error, OSError) and error.errno:  # name the file being published (disk full, ...)
+            raise OSError(error.errno, error.strerror, str(target)) from None
         raise
     return temporaries
+
+
+def _same_filesystem(stage: Path, reports: Path) -> bool:
+    return os.stat(stage).st_dev == os.stat(reports).st_dev == os.stat(reports / "figures").st_dev
 
 
 def publish(stage_dir: Path, reports_dir: Path) -> list[str]:
@@ -102,11 +137,16 @@ def publish(stage_dir: Path, reports_dir: Path) -> list[str]:
         raise IncompleteStage(f"{stage} is incomplete, reports left unchanged; missing: "
                               + ", ".join(missing))
     relatives = files_to_publish(stage)
-    for leftover in reports.rglob(f"*{TMP_SUFFIX}"):  # from a publish killed mid-copy
+    check_publishable(reports)
+    (reports / "figures").mkdir(parents=True, exist_ok=True)
+    for leftover in reports.rglob(f"*{TMP_SUFFIX}"):  # from a copy killed mid-way by an older build
         leftover.unlink()
-    temporaries = copy_to_temporaries(stage, reports, relatives)
-    for temporary in temporaries:
-        os.replace(temporary, temporary.with_name(temporary.name[: -len(TMP_SUFFIX)]))
+    if _same_filesystem(stage, reports):
+        for relative in relatives:
+            os.replace(stage / relative, reports / relative)
+    else:
+        for temporary in copy_to_temporaries(stage, reports, relatives):
+            os.replace(temporary, temporary.with_name(temporary.name[: -len(TMP_SUFFIX)]))
     for stale in stale_figure_files(reports, relatives):
         stale.unlink()
     return relatives
@@ -117,14 +157,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("stage", type=Path)
     parser.add_argument("reports", type=Path)
     args = parser.parse_args(argv)
-    try:
-        published = publish(args.stage, args.reports)
-    except IncompleteStage as error:
-        print(f"[publish] NOT published: {error}", file=sys.stderr)
-        return 1
+    published = publish(args.stage, args.reports)
     print(f"[publish] {len(published)} files -> {args.reports}")
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run_main("publish", main))

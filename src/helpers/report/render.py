@@ -13,6 +13,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from ..core.errors import run_main
 from .about import about_from_sidecars
 from .blocks import RenderError
 from .page import render_briefing
@@ -78,11 +79,11 @@ def main(argv: list[str] | None = None) -> int:
             if pdf_job is not None:
                 pdf_job.result()
     except RenderError as error:
-        print(f"[render] FAILED: {error}", file=sys.stderr)
-        return 1
+        print(f"render: error: {' '.join(str(error).split())}", file=sys.stderr)
+        return 2
     print(f"[render] total: {time.perf_counter() - started:.2f} s -> {args.out}")
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run_main("render", main))

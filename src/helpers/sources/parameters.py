@@ -1,20 +1,49 @@
 """The briefing's parameters, checked against what data/raw holds, with one clear message naming the
 valid values. Standard library only: `make` runs this on every invocation, so it must start fast.
+
+Parameters arrive through the environment (`make` exports BRIEFING_<NAME> verbatim, see Makefile),
+never through a shell string, and every value is checked before anything uses it.
 """
 import csv
 import json
+import os
 import re
 from pathlib import Path
 
+from ..core.errors import InputError, short_excerpt
+from ..core.json_file import read_json_object
 from ..core.paths import CONFIG_DIR, PROJECT_ROOT, RAW_DIR
 
 DEFAULTS = {"period_end": "2025-07", "partner": "Russia",
             "groups_file": "config/commodity_groups.yaml", "claims_file": "config/claims.yaml"}
 MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+# make variable -> parameter; make passes each as BRIEFING_<VARIABLE> (an empty value means "default").
+MAKE_VARIABLES = {"PERIOD_END": "period_end", "PARTNER": "partner",
+                  "GROUPS_FILE": "groups_file", "CLAIMS_FILE": "claims_file"}
+ENV_PREFIX = "BRIEFING_"
+MAX_VALUE_CHARS = 300
 
 
 class ParameterError(ValueError):
     pass
+
+
+def parameters_from_environment(environ=None) -> dict:
+    """{parameter: value} from BRIEFING_PERIOD_END etc.; unset or empty ones are left to the defaults."""
+    environ = os.environ if environ is None else environ
+    return {name: environ[ENV_PREFIX + variable] for variable, name in MAKE_VARIABLES.items()
+            if environ.get(ENV_PREFIX + variable, "") != ""}
+
+
+def check_plain_text(variable: str, value: str) -> str:
+    """Refuse values no parameter can legitimately have: control characters, over-long text."""
+    value = str(value)
+    if len(value) > MAX_VALUE_CHARS:
+        raise ParameterError(f"{variable} is {len(value)} characters long ({short_excerpt(value)}); "
+                             f"at most {MAX_VALUE_CHARS}")
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in value):
+        raise ParameterError(f"{variable} {short_excerpt(value)} contains control characters")
+    return value
 
 
 def available_range(totals_csv: Path = RAW_DIR / "gacc_cn_ru_totals.csv") -> tuple[str, str]:
@@ -31,7 +60,7 @@ def check_period_end(period_end: str, first: str, last: str) -> str:
     period_end = str(period_end).strip()
     valid = f"valid: a month YYYY-MM from {first} to {last} (the latest GACC release in data/raw)"
     if not MONTH.match(period_end):
-        raise ParameterError(f"PERIOD_END '{period_end}' is not a month in YYYY-MM form; {valid}")
+        raise ParameterError(f"PERIOD_END {short_excerpt(period_end)} is not a month in YYYY-MM form; {valid}")
     if period_end < first:
         raise ParameterError(f"PERIOD_END {period_end} is before the data; {valid}")
     if period_end > last:
@@ -61,10 +90,8 @@ def hs_level_partners() -> set[str]:
     """ISO2 codes of partners present in HS-level raw files (recorded in their sidecars)."""
     partners = set()
     for sidecar in list((RAW_DIR / "comtrade").glob("*.meta.json")) + list((RAW_DIR / "gacc").glob("*.meta.json")):
-        try:
-            partners.update(json.loads(sidecar.read_text(encoding="utf-8")).get("partners", []))
-        except (OSError, ValueError):
-            continue
+        listed = read_json_object(sidecar).get("partners") or []  # a broken sidecar stops here, named
+        partners.update(str(p) for p in listed if isinstance(p, str))
     return partners
 
 
@@ -73,7 +100,7 @@ def check_partner(partner: str) -> str:
     canonical = choices.get(str(partner).strip().upper())
     if canonical is None:
         names = sorted({key.title() if len(key) > 3 else key for key in choices})
-        raise ParameterError(f"PARTNER '{partner}' has no data in data/raw; valid values: {', '.join(names)}")
+        raise ParameterError(f"PARTNER {short_excerpt(partner)} has no data in data/raw; valid values: {', '.join(names)}")
     return canonical
 
 
@@ -88,15 +115,27 @@ def partner_display_name(iso2: str) -> str:
 
 
 def check_file(name: str, value: str) -> str:
+    """An existing regular file (spaces, colons and quotes in its name are fine)."""
     path = Path(value)
     resolved = path if path.is_absolute() else PROJECT_ROOT / path
     if not resolved.exists():
-        raise ParameterError(f"{name.upper()} '{value}' does not exist")
+        raise ParameterError(f"{name.upper()} {short_excerpt(value)} does not exist")
+    if not resolved.is_file():
+        raise ParameterError(f"{name.upper()} {short_excerpt(value)} is not a regular file")
     return value
 
 
 def check_parameters(raw: dict) -> dict:
     params = {**DEFAULTS, **{k: v for k, v in raw.items() if v not in (None, "")}}
+    for variable, name in MAKE_VARIABLES.items():
+        params[name] = check_plain_text(variable, params[name])
+    try:
+        return _checked(params)
+    except InputError as error:  # e.g. a broken sidecar consulted for the partner list
+        raise ParameterError(str(error)) from None
+
+
+def _checked(params: dict) -> dict:
     first, last = available_range()
     params["period_end"] = check_period_end(params["period_end"], first, last)
     params["partner_code"] = check_partner(params["partner"])

@@ -4,6 +4,7 @@ import json
 from pathlib import Path
 
 from ..core.errors import InputError, exit_on_input_error
+from ..core.json_file import read_json_object
 from ..core.paths import RAW_DIR
 
 VENDORED_FILES = ("gacc_cn_ru_totals.csv", "gacc_cn_ru_commodities.csv", "context_facts.csv")
@@ -31,28 +32,13 @@ def read_sidecar(raw_file: Path) -> dict:
     if not path.exists():
         raise InputError("provenance sidecar is missing", file=path,
                          expected="a .meta.json beside every raw file")
-    return _json_object(path)
-
-
-def _json_object(sidecar: Path) -> dict:
-    """A sidecar's content; a broken or non-object sidecar is reported under the sidecar's own name."""
-    if sidecar.stat().st_size > 1_000_000:
-        raise InputError("sidecar is larger than 1 MB", file=sidecar, expected="a small JSON object")
-    try:
-        meta = json.loads(sidecar.read_text(encoding="utf-8"))
-    except (ValueError, UnicodeDecodeError) as error:
-        raise InputError(f"sidecar is not valid JSON ({type(error).__name__})", file=sidecar,
-                         expected="a JSON object") from None
-    if not isinstance(meta, dict):
-        raise InputError(f"sidecar is a JSON {type(meta).__name__}, not an object", file=sidecar,
-                         expected="a JSON object such as {\"sha256\": ...}")
-    return meta
+    return read_json_object(path)  # a broken sidecar is named itself, not its data file
 
 
 def read_hs_sidecar(raw_file: Path) -> dict:
     """An HS-level file's sidecar (`x.csv.meta.json`), or {} when the file was added by hand."""
     sidecar = sidecar_of(raw_file)
-    return _json_object(sidecar) if sidecar.exists() else {}
+    return read_json_object(sidecar) if sidecar.exists() else {}
 
 
 def sha256_of(path: Path) -> str:

@@ -1,0 +1,257 @@
+"""`make report`: check the parameters, take the build lock, and rebuild exactly what the content of
+the inputs requires, then publish this build's own stage into reports/.
+
+    python -m helpers.pipeline.build [--dry-run] [--clean]
+
+Parameters come from the environment only (BRIEFING_PERIOD_END, BRIEFING_PARTNER,
+BRIEFING_GROUPS_FILE, BRIEFING_CLAIMS_FILE, set by the Makefile from make's variables without any
+shell in between) and are checked before anything runs. Stages run as subprocesses with argument
+lists (no shell), each printing its own timing line:
+
+    parameter check -> input manifest -> input check -> notebooks -> page/figures/PDF -> publish
+
+Whether a stage runs depends on the input manifest (helpers.pipeline.manifest: names + sha256 of
+every raw file, config, code file and the parameters), recorded in build/stamps/ after the stage
+succeeds; file times play no part. A rebuild with nothing changed only hashes what changed (nothing)
+and compares: well under a second. Every failure is one line on stderr and exit 2; reports/ is
+checked writable before any work and is touched only by a complete build.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from ..core.errors import InputError, run_main
+from ..core.paths import PROJECT_ROOT, build_dir
+from ..report.publish import check_publishable, publish
+from ..sources.parameters import ParameterError, check_parameters, parameters_from_environment, write_if_changed
+from .lock import DEFAULT_WAIT_SECONDS, build_lock
+from .manifest import HashCache, describe_changes, input_manifest, sha256_file, stage_keys
+
+PROG = "report"
+STAGE_PREFIX = "stage-"
+
+
+class StageFailed(Exception):
+    """A stage subprocess failed; it has already printed its own one-line error."""
+
+
+def timing(label: str, seconds: float) -> None:
+    print(f"timing: {label:<24} {seconds:5.1f} s", flush=True)
+
+
+def read_stamp(build: Path, name: str) -> dict:
+    try:
+        stamp = json.loads((build / "stamps" / f"{name}.json").read_text(encoding="utf-8"))
+        return stamp if isinstance(stamp, dict) else {}
+    except (OSError, ValueError):
+        return {}
+
+
+def write_stamp(build: Path, name: str, stamp: dict) -> None:
+    folder = build / "stamps"
+    folder.mkdir(parents=True, exist_ok=True)
+    tmp = folder / f".{name}.json.tmp"
+    tmp.write_text(json.dumps(stamp, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    os.replace(tmp, folder / f"{name}.json")
+
+
+def files_match(recorded: dict, base: Path, cache: HashCache) -> bool:
+    """Do the files recorded in a stamp ({relative path: sha256}) still exist with that content?"""
+    if not recorded:
+        return False
+    for relative, expected in recorded.items():
+        path = base / relative
+        try:
+            if cache.sha256(path, path.stat()) != expected:
+                return False
+        except OSError:
+            return False
+    return True
+
+
+def hashes_of(base: Path, relatives: list[str]) -> dict[str, str]:
+    return {relative: sha256_file(base / relative) for relative in relatives}
+
+
+def stage_environment(root: Path, build: Path) -> dict:
+    env = dict(os.environ)
+    env.update(BRIEFING_ROOT=str(root), BRIEFING_BUILD_DIR=str(build))
+    env.setdefault("PYTHONHASHSEED", "0")
+    env.setdefault("SOURCE_DATE_EPOCH", "0")
+    return env
+
+
+def run_stage(label: str, module: str, args: list[str], root: Path, build: Path, timed: bool = True) -> None:
+    started = time.monotonic()
+    result = subprocess.run([sys.executable, "-m", module, *args], cwd=root, env=stage_environment(root, build))
+    if timed:
+        timing(label, time.monotonic() - started)
+    if result.returncode != 0:
+        if result.returncode < 0 or result.returncode not in (1, 2):
+            reason = f"killed by signal {-result.returncode}" if result.returncode < 0 else f"exit {result.returncode}"
+            hint = " (out of memory?)" if result.returncode in (-9, 137) else ""
+            print(f"{PROG}: error: {label} stopped: {reason}{hint}; reports/ unchanged", file=sys.stderr)
+        raise StageFailed(label)
+
+
+def notebooks_of(root: Path) -> list[Path]:
+    return sorted(p.relative_to(root) for p in (root / "notebooks").glob("[0-9]*.ipynb"))
+
+
+def remove_stale_stages(build: Path) -> None:
+    """Stage directories of builds that were killed (we hold the lock: none is in use)."""
+    for folder in build.glob(f"{STAGE_PREFIX}*"):
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def build(root: Path, build: Path, reports: Path, dry_run: bool = False, wait: float = DEFAULT_WAIT_SECONDS) -> int:
+    started = time.monotonic()
+    try:
+        params = check_parameters(parameters_from_environment())
+    except ParameterError as error:
+        raise InputError(str(error)) from None
+    timing("parameter check", time.monotonic() - started)
+    print(f"params: period_end={params['period_end']} partner={params['partner_code']}", flush=True)
+    if dry_run:
+        return plan_only(root, build, params)
+    check_publishable(reports)  # before any work: a read-only reports/ wastes no build
+    with build_lock(build, wait):
+        return build_locked(root, build, reports, params)
+
+
+def plan(root: Path, build: Path, params: dict, cache: HashCache) -> tuple[dict, dict, dict]:
+    started = time.monotonic()
+    entries = input_manifest(root, params, cache)
+    keys = stage_keys(entries)
+    timing("input manifest", time.monotonic() - started)
+    previous = read_stamp(build, "manifest").get("entries") or {}
+    return entries, keys, previous
+
+
+def plan_only(root: Path, build: Path, params: dict) -> int:
+    cache = HashCache(build / "hash-cache.json")
+    entries, keys, previous = plan(root, build, params, cache)
+    todo = stages_to_run(root, build, keys, cache)
+    print(f"{PROG}: would run: {', '.join(todo) or 'nothing (up to date)'}; "
+          f"changes: {describe_changes(previous, entries)}")
+    return 0
+
+
+def stages_to_run(root: Path, build: Path, keys: dict, cache: HashCache) -> list[str]:
+    check = read_stamp(build, "check").get("key") != keys["check"]
+    notebooks_stamp = read_stamp(build, "notebooks")
+    notebooks = check or notebooks_stamp.get("key") != keys["build"] \
+        or not files_match(notebooks_stamp.get("outputs") or {}, build, cache)
+    published = read_stamp(build, "published")
+    publish_needed = notebooks or published.get("key") != keys["build"] \
+        or not files_match(published.get("files") or {}, root / "reports", cache)
+    return [name for name, needed in (("input check", check), ("notebooks", notebooks),
+                                      ("render", publish_needed), ("publish", publish_needed)) if needed]
+
+
+def build_locked(root: Path, build: Path, reports: Path, params: dict) -> int:
+    cache = HashCache(build / "hash-cache.json")
+    entries, keys, previous = plan(root, build, params, cache)
+    todo = stages_to_run(root, build, keys, cache)
+    cache.save()
+    if not todo:
+        print(f"{PROG}: up to date (inputs {keys['build'][:12]}); nothing rebuilt")
+        return 0
+    reason = describe_changes(previous, entries)
+    if previous == entries and todo == ["render", "publish"]:
+        reason = "reports/ differs from what the last build published"
+    print(f"{PROG}: rebuilding ({', '.join(todo)}); changes: {reason}", flush=True)
+    write_stamp(build, "manifest", {"entries": entries})
+    remove_stale_stages(build)
+    params_file = build / "params.json"
+    write_if_changed(params, params_file)
+    try:
+        if "input check" in todo:
+            run_stage("input check", "helpers.pipeline.check_inputs",
+                      ["--groups", params["groups_file"], "--claims", params["claims_file"]], root, build)
+            write_stamp(build, "check", {"key": keys["check"]})
+        if "notebooks" in todo:
+            run_notebooks_stage(root, build, params_file, keys)
+        stage = Path(tempfile.mkdtemp(prefix=STAGE_PREFIX, dir=build))
+        try:
+            executed = [str(build / "nb" / path.name) for path in notebooks_of(root)]
+            chromium = ["--chromium", os.environ["BRIEFING_CHROMIUM"]] if os.environ.get("BRIEFING_CHROMIUM") else []
+            run_stage("page, figures, PDF", "helpers.report.render",
+                      ["--notebooks", *executed, "--params", str(params_file), "--out", str(stage), *chromium],
+                      root, build, timed=False)
+            started = time.monotonic()
+            published = publish(stage, reports)
+            write_stamp(build, "published", {"key": keys["build"],
+                                             "files": hashes_of(reports, published)})
+            timing("publish", time.monotonic() - started)
+        finally:
+            shutil.rmtree(stage, ignore_errors=True)
+    except StageFailed:
+        return 2
+    print(f"{PROG}: published {len(published)} files to reports/ (inputs {keys['build'][:12]})")
+    return 0
+
+
+def run_notebooks_stage(root: Path, build: Path, params_file: Path, keys: dict) -> None:
+    """Fresh output folders, so a notebook or figure dropped since the last build cannot linger."""
+    for folder in ("nb", "figures"):
+        shutil.rmtree(build / folder, ignore_errors=True)
+    write_stamp(build, "notebooks", {})
+    notebooks = notebooks_of(root)
+    run_stage("notebooks", "helpers.pipeline.run_notebooks",
+              [*map(str, notebooks), "--params", str(params_file), "--out", str(build / "nb")],
+              root, build, timed=False)
+    outputs = [f"nb/{path.name}" for path in notebooks]
+    outputs += [path.relative_to(build).as_posix() for path in sorted((build / "figures").glob("*"))]
+    write_stamp(build, "notebooks", {"key": keys["build"], "outputs": hashes_of(build, outputs)})
+
+
+def clean(build: Path, reports: Path, wait: float) -> int:
+    """`make clean`, under the lock so it cannot pull files from under a running build."""
+    with build_lock(build, wait, what="make clean"):
+        for path in build.iterdir():
+            if path.name != "build.lock":
+                shutil.rmtree(path) if path.is_dir() and not path.is_symlink() else path.unlink()
+        for name in ("briefing.html", "briefing.pdf"):
+            (reports / name).unlink(missing_ok=True)
+        shutil.rmtree(reports / "figures", ignore_errors=True)
+    print(f"{PROG}: cleaned build/ and reports/")
+    return 0
+
+
+def lock_wait_seconds() -> float:
+    text = os.environ.get("BRIEFING_LOCK_WAIT", "")
+    if text == "":
+        return DEFAULT_WAIT_SECONDS
+    try:
+        return max(0.0, float(text))
+    except ValueError:
+        raise InputError(f"LOCK_WAIT '{text[:20]}' is not a number of seconds") from None
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog=PROG, description=__doc__.split("\n\n")[0])
+    parser.add_argument("--dry-run", action="store_true", help="say what would be rebuilt and why; build nothing")
+    parser.add_argument("--clean", action="store_true", help="delete build/ and the published briefing")
+    args = parser.parse_args(argv)
+    root, build_folder = PROJECT_ROOT, build_dir()
+    reports = root / "reports"
+    try:
+        if args.clean:
+            return clean(build_folder, reports, lock_wait_seconds())
+        return build(root, build_folder, reports, args.dry_run, lock_wait_seconds())
+    except KeyboardInterrupt:
+        print(f"{PROG}: interrupted; reports/ unchanged", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(run_main(PROG, main))

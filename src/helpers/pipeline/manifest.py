@@ -1,0 +1,153 @@
+"""What a build depends on, by content: the name and sha256 of every file under data/raw/, the
+configs (including a GROUPS_FILE/CLAIMS_FILE kept elsewhere), the code, the notebooks and the
+checked parameters. `make report` rebuilds when this manifest changes, never because of file times:
+a file added with an old time (`cp -p`, unzip) is new content, a deleted file is a removed name.
+
+Hashing every input on every run would cost seconds for a 1 GB Comtrade file, so sha256 values are
+cached in build/hash-cache.json by (path, size, mtime_ns, ctime_ns, inode). The cache only saves
+work: any change to a file changes its ctime, so a stale entry is never reused, and what is compared
+between builds is always the content hash. Standard library only (runs on every `make report`).
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import stat
+from pathlib import Path
+
+# Code and templates that shape the briefing (the venv's packages are pinned by requirements.lock).
+CODE_FILES = ("Makefile", "requirements.lock", "pyproject.toml")
+CODE_DIRS = ("src/helpers", "notebooks")
+SKIP_DIRS = {"__pycache__", ".ipynb_checkpoints"}
+NOT_BUILD_CODE = ("src/helpers/fetch/",)  # `make fetch` only; a build never imports it
+CHUNK = 1 << 20
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        while chunk := handle.read(CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+class HashCache:
+    """sha256 of files, remembered by (size, mtime_ns, ctime_ns, inode) so unchanged files are not re-read."""
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        try:
+            loaded = json.loads(self.path.read_text(encoding="utf-8"))
+            self.entries = loaded if isinstance(loaded, dict) else {}
+        except (OSError, ValueError):
+            self.entries = {}  # a missing or damaged cache only costs re-hashing
+        self.used: dict[str, list] = {}
+
+    def sha256(self, path: Path, info: os.stat_result) -> str:
+        key = str(Path(path).absolute())
+        signature = [info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino]
+        cached = self.entries.get(key)
+        if isinstance(cached, list) and len(cached) == 5 and cached[:4] == signature:
+            digest = cached[4]
+        else:
+            digest = sha256_file(path)
+        self.used[key] = [*signature, digest]
+        return digest
+
+    def save(self) -> None:
+        """Keep only the files this run looked at (deleted inputs drop out), written atomically."""
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = self.path.with_name(self.path.name + f".{os.getpid()}.tmp")
+            tmp.write_text(json.dumps(self.used, sort_keys=True), encoding="utf-8")
+            os.replace(tmp, self.path)
+        except OSError:
+            pass  # the cache is an optimisation; the build itself reports disk problems
+
+
+def file_entry(path: Path, cache: HashCache) -> str:
+    """'sha256:<hex>' for a regular file; symlinks also record their target; anything else is named
+    for what it is (a FIFO or device is never opened: reading it could block or never end)."""
+    path = Path(path)
+    prefix = ""
+    if path.is_symlink():
+        prefix = f"symlink to {os.readlink(path)}; "
+    try:
+        info = path.stat()
+    except OSError:
+        return prefix + "missing (broken link?)"
+    if not stat.S_ISREG(info.st_mode):
+        return prefix + "not a regular file"
+    return prefix + "sha256:" + cache.sha256(path, info)
+
+
+def files_under(root: Path, folder: Path) -> list[Path]:
+    """Every file below `folder` (symlinked directories are not entered), sorted by relative name."""
+    found = []
+    for directory, subdirs, names in os.walk(folder, followlinks=False):
+        subdirs[:] = sorted(d for d in subdirs if d not in SKIP_DIRS)
+        for name in names:
+            found.append(Path(directory) / name)
+        # a symlink to a directory is listed by os.walk in subdirs but not entered: record it as a file
+        found += [Path(directory) / d for d in list(subdirs) if (Path(directory) / d).is_symlink()]
+    return sorted(found, key=lambda p: p.relative_to(root).as_posix())
+
+
+def input_manifest(root: Path, params: dict, cache: HashCache) -> dict[str, str]:
+    """{'<kind>:<relative path>': content} for every input of the briefing, plus the parameters."""
+    root = Path(root)
+    entries: dict[str, str] = {}
+
+    def add(kind: str, path: Path) -> None:
+        try:
+            name = Path(path).absolute().relative_to(root.absolute()).as_posix()
+        except ValueError:
+            name = str(Path(path).absolute())  # a config outside the project: still content-addressed
+        entries[f"{kind}:{name}"] = file_entry(path, cache)
+
+    for path in files_under(root, root / "data" / "raw"):
+        add("raw", path)
+    for path in files_under(root, root / "config"):
+        add("config", path)
+    for name in ("groups_file", "claims_file"):
+        value = Path(params[name])
+        add("config", value if value.is_absolute() else root / value)
+    for folder in CODE_DIRS:
+        for path in files_under(root, root / folder):
+            if not path.relative_to(root).as_posix().startswith(NOT_BUILD_CODE):
+                add("code", path)
+    for name in CODE_FILES:
+        if (root / name).exists():
+            add("code", root / name)
+    for name, value in sorted(params.items()):
+        entries[f"parameter:{name}"] = str(value)
+    return entries
+
+
+def digest(entries: dict[str, str], kinds: tuple[str, ...]) -> str:
+    selected = {k: v for k, v in entries.items() if k.split(":", 1)[0] in kinds}
+    return hashlib.sha256(json.dumps(selected, sort_keys=True).encode("utf-8")).hexdigest()
+
+
+def stage_keys(entries: dict[str, str]) -> dict[str, str]:
+    """The input check depends on the files; the notebooks and the page also on the parameters."""
+    return {"check": digest(entries, ("raw", "config", "code")),
+            "build": digest(entries, ("raw", "config", "code", "parameter"))}
+
+
+def describe_changes(before: dict[str, str], after: dict[str, str], limit: int = 4) -> str:
+    """'data/raw/gacc/x.csv added, config/claims.yaml changed, …' for the rebuild message."""
+    def name(key: str) -> str:  # file names may hold anything, even a newline: keep the line one line
+        text = key.split(":", 1)[1]
+        return text if text.isprintable() else text.encode("unicode_escape").decode("ascii")
+
+    changes = [f"{name(key)} added" for key in after if key not in before]
+    changes += [f"{name(key)} removed" for key in before if key not in after]
+    changes += [f"{name(key)} changed" for key in after if key in before and before[key] != after[key]]
+    if not before:
+        return "first build here"
+    if not changes:
+        return "no input changed since the last attempt, which did not finish"
+    more = f" and {len(changes) - limit} more" if len(changes) > limit else ""
+    return ", ".join(changes[:limit]) + more
