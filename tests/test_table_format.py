@@ -50,3 +50,10 @@ def test_short_data_keeps_whole_parts():
     assert top_level_parts("a (x; y); b") == ["a (x; y)", "b"]
     assert short_data("first part; " + "x" * 200) == "first part …"
     assert short_data("short; also short") == "short; also short"
+
+
+def test_long_file_names_may_wrap_after_separators_but_numbers_may_not():
+    from helpers.report.tables import prose_html
+    html = prose_html("comtrade_cn_imports_from_ru_total_monthly_2017_2024.csv rows 13–24, $41.39bn")
+    assert html.startswith("comtrade_<wbr>cn_<wbr>imports_<wbr>")  # a break opportunity only after "_"
+    assert '<span class="nw">$41.39bn</span>' in html

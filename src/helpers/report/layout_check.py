@@ -14,6 +14,7 @@ import argparse
 import base64
 import html
 import json
+import math
 import re
 import shutil
 import subprocess
@@ -47,6 +48,15 @@ MEASURE_JS = """((limit, skipDetails) => {
         overflows.push({table: id, element: 'td (content wider than its cell)', right: Math.round(r.right),
                         text: (el.textContent || '').trim().slice(0, 60)});
     }
+  }
+  // Anything else on the page (prose, headings, the about section) must fit the box as well.
+  for (const el of document.querySelectorAll('main *')) {
+    if (el.closest('figure.table, figure.chart, table, svg') || !visible(el)) continue;
+    if (skipDetails && el.closest('details.full-table')) continue;
+    const r = el.getBoundingClientRect();
+    if (r.right > limit + 0.5 || r.left < -0.5)
+      overflows.push({table: 'page', element: name(el), left: Math.round(r.left), right: Math.round(r.right),
+                      text: (el.textContent || '').trim().slice(0, 60)});
   }
   for (const th of document.querySelectorAll('figure.table th')) {
     if (visible(th) && !th.closest('details.full-table')) headers.push(th.textContent.trim());
@@ -109,7 +119,8 @@ def check_layout(html_path: Path, pdf_path: Path | None = None, screen_widths=(3
     binary = require_chromium(chromium)
     html_path = Path(html_path).resolve()
     page_mm, left_mm, right_mm, _ = page_size_mm(html_path.read_text(encoding="utf-8"))
-    content_px = (page_mm - left_mm - right_mm) * CSS_PX_PER_MM
+    # Whole CSS pixels: the emulated viewport is an integer width, and the page box must not be rounded up.
+    content_px = math.floor((page_mm - left_mm - right_mm) * CSS_PX_PER_MM)
     results = []
     with tempfile.TemporaryDirectory(prefix="briefing-layout-") as profile:
         command = [binary, *CHROMIUM_FLAGS, *OFFLINE_FLAGS, f"--user-data-dir={profile}",
@@ -124,7 +135,7 @@ def check_layout(html_path: Path, pdf_path: Path | None = None, screen_widths=(3
                 tools.wait_for("Page.loadEventFired", timeout)
                 wait_until_drawn(tools, timeout)
                 state = measure(tools, content_px, "print", skip_details=True)
-                result = LayoutResult("print", round(content_px, 1), state["scroll_width"], state["overflows"],
+                result = LayoutResult("print", content_px, state["scroll_width"], state["overflows"],
                                       state["small"], state["headers"])
                 if pdf_path is not None:
                     tools.send("Emulation.clearDeviceMetricsOverride")
@@ -177,21 +188,21 @@ def words_past_margin(pdf: Path, side_margin_mm: float, slack_pt: float = 1.5) -
 
 
 def header_printed(header: str, words: list[tuple]) -> bool:
-    """The header's words in order, each on the same line after the last or on a following line of the
-    same cell (a header may wrap inside its cell; neighbouring cells may wrap at the same height)."""
-    wanted = header.split()
+    """The header's characters, in order, in words on the same line or on following lines of the same cell
+    (a header may wrap inside its cell, also after a dash; neighbouring cells may wrap at the same height)."""
+    wanted = re.sub(r"\s+", "", header)
     for start, (page, x0, y0, height, text, *_) in enumerate(words):
-        if text != wanted[0]:
+        if not text or not wanted.startswith(text):
             continue
-        last_x, last_y, found = x0, y0, 1
+        rest, last_x, last_y = wanted[len(text):], x0, y0
         for page2, x, y, h, word, *_ in words[start + 1:]:
-            if found == len(wanted):
+            if not rest or page2 != page or y - last_y > 2.5 * h:
                 break
             same_line = abs(y - last_y) < h / 2 and x > last_x
-            next_line = 0 < y - last_y < 2.5 * h and x0 - 2 <= x < x0 + 200
-            if page2 == page and word == wanted[found] and (same_line or next_line):
-                last_x, last_y, found = x, y, found + 1
-        if found == len(wanted):
+            next_line = 0 < y - last_y <= 2.5 * h and x0 - 2 <= x < x0 + 200
+            if word and rest.startswith(word) and (same_line or next_line):
+                rest, last_x, last_y = rest[len(word):], x, y
+        if not rest:
             return True
     return False
 

@@ -22,6 +22,8 @@ TABLE_ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 _URL = re.compile(r"https?://\S+")
 # Number-like tokens inside prose cells ("$5.8bn", "-27.0%", "146,900", "2.8×") are kept on one line.
 _NUMBER_TOKEN = re.compile(r"[−+\-]?[$€£]?\d[\d,.]*(?:\s?(?:%|bn|mn|tn|×|x\b))?")
+# A token this long with _ / . - separators is a file name or code, not a number or a word.
+_LONG_IDENTIFIER = re.compile(r"^(?=.{20,}$)\S*[_/.][^\s]*$")
 # Headers that look like code (snake_case, dotted) are refused: readers get words.
 _CODE_HEADER = re.compile(r"^[a-z0-9]+(?:[_.][a-z0-9]+)+$")
 
@@ -62,8 +64,7 @@ def link_html(segment: str) -> str:
     return f'<a href="{html.escape(url, quote=True)}">{prose_html(label)}</a>'
 
 
-def prose_html(text: str) -> str:
-    """Escaped text with every number-like token wrapped so it cannot break across lines."""
+def numbers_html(text: str) -> str:
     parts, last = [], 0
     for match in _NUMBER_TOKEN.finditer(text):
         parts.append(html.escape(text[last:match.start()]))
@@ -71,6 +72,19 @@ def prose_html(text: str) -> str:
         last = match.end()
     parts.append(html.escape(text[last:]))
     return "".join(parts)
+
+
+def identifier_html(token: str) -> str:
+    """A long file name or code may wrap after its separators (and only there)."""
+    return re.sub(r"([_/.\-])(?=.)", r"\1<wbr>", html.escape(token))
+
+
+def prose_html(text: str) -> str:
+    """Escaped text: number-like tokens cannot break across lines; long identifiers (file names, paths)
+    may break after their separators, so they never push a table past the page."""
+    pieces = re.split(r"(\s+)", text)
+    return "".join(identifier_html(piece) if _LONG_IDENTIFIER.match(piece) else numbers_html(piece)
+                   for piece in pieces)
 
 
 def text_cell_html(text: str) -> str:

@@ -53,7 +53,7 @@ def top_level_parts(text: str, separator: str = "; ") -> list[str]:
     return parts + [text[start:]]
 
 
-def short_data(text: str, limit: int = 130) -> str:
+def short_data(text: str, limit: int = 100) -> str:
     """The first parts of a long data value, whole parts only, '…' when some are left for the claim table."""
     parts = top_level_parts(text)
     kept = [parts[0]]
