@@ -176,7 +176,8 @@ def build_locked(root: Path, build: Path, reports: Path, params: dict) -> int:
     try:
         if "input check" in todo:
             run_stage("input check", "helpers.pipeline.check_inputs",
-                      ["--groups", params["groups_file"], "--claims", params["claims_file"]], root, build)
+                      ["--groups", params["groups_file"], "--claims", params["claims_file"],
+                       "--partner", params["partner_code"]], root, build)
             write_stamp(build, "check", {"key": keys["check"]})
         if "notebooks" in todo:
             run_notebooks_stage(root, build, params_file, keys)

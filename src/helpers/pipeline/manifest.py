@@ -131,8 +131,11 @@ def digest(entries: dict[str, str], kinds: tuple[str, ...]) -> str:
 
 
 def stage_keys(entries: dict[str, str]) -> dict[str, str]:
-    """The input check depends on the files; the notebooks and the page also on the parameters."""
-    return {"check": digest(entries, ("raw", "config", "code")),
+    """The input check depends on the files and the partner (HS-level files are filtered to it); the
+    notebooks and the page also on the other parameters."""
+    partner = {k: v for k, v in entries.items() if k == "parameter:partner_code"}
+    return {"check": digest({**{k: v for k, v in entries.items() if not k.startswith("parameter:")}, **partner},
+                            ("raw", "config", "code", "parameter")),
             "build": digest(entries, ("raw", "config", "code", "parameter"))}
 
 
