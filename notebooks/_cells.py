@@ -196,7 +196,8 @@ section.figure(fuel_chart(fuel, story_period), "f10-fuel-imports-by-code", fuel,
                    "Pipeline-gas values look estimated. Not all of chapter 27: oil products (2710) and the rest are "
                    "not in these rows. Each bar's file and row are in the CSV and the tooltip.")
 section.show_table(fuel_display(fuel_check, story_period), "t-fuel-ytd",
-                   "The story's period from the rows, each code and the four together, with the wire figure beside it")''', []),
+                   "The story's period from the rows, each code and the four together, with the wire figure beside it",
+                   detail_columns=["Wire-reported GACC figure", "Raw rows"])''', []),
     ("md", "### China's monthly imports from Russia: Comtrade rows beside the wire series", []),
     ("code", '''from helpers.sections.raw_rows import (annual_check, annual_display, imports_chart, imports_text, imports_view,
                                       month_check)
@@ -209,5 +210,6 @@ section.figure(imports_chart(imports), "f11-imports-rows-vs-wire", imports,
                    "where no raw row exists (light gold: derived from two January–month releases). Red ticks: the "
                    "wire-reported figure for a month the rows cover. Months with neither stay gaps.")
 section.show_table(annual_display(imports_check), "t-imports-annual-check",
-                   "Full years from the Comtrade rows beside the wire-reported GACC figure")''', []),
+                   "Full years from the Comtrade rows beside the wire-reported GACC figure",
+                   detail_columns=["Raw rows", "Wire source"])''', []),
 ]

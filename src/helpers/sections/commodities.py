@@ -73,7 +73,7 @@ def metals_chart(metals: pd.DataFrame) -> alt.FacetChart | alt.Chart:
     fall_labels = base.transform_filter("datum.yoy_pct < 0").mark_text(dy=11, fontSize=11).encode(
         x=x, y=y, text="change_label:N")
     zero = alt.Chart().mark_rule(color="#888").encode(y=alt.datum(0))
-    layered = alt.layer(zero, stems, points, rise_labels, fall_labels).properties(width=165, height=100)
+    layered = alt.layer(zero, stems, points, rise_labels, fall_labels).properties(width=165, height=80)
     return layered.facet(
         column=alt.Column("metal_family:N", title=None, header=alt.Header(labelFontSize=13, labelFontWeight="bold")),
         row=alt.Row("measure:N", title=None, sort=["value", "quantity"],

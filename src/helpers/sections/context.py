@@ -39,7 +39,7 @@ def car_share_chart(view: pd.DataFrame, story_date: str) -> alt.LayerChart:
     story = alt.Chart().mark_rule(color="#c9a227").encode(x=date_datum(story_date))
     story_label = alt.Chart().mark_text(align="right", dx=-4, y=8, color="#8a6d00").encode(
         x=date_datum(story_date), text=alt.value("story published"))
-    return alt.layer(*references, *labels, story, story_label, points, data=view).properties(width=600, height=210)
+    return alt.layer(*references, *labels, story, story_label, points, data=view).properties(width=600, height=170)
 
 
 
@@ -53,7 +53,7 @@ def gdp_chart(data: pd.DataFrame, story_ratio: float | None = None) -> alt.VConc
         tooltip=[alt.Tooltip("country:N"), alt.Tooltip("year:Q", format="d"),
                  alt.Tooltip("gdp_usd_tn:Q", title="US$ tn", format=",.3f"),
                  alt.Tooltip("value_as_published:N", title="as published"), alt.Tooltip("projection:N"),
-                 alt.Tooltip("label:N", title="source, vintage")]).properties(width=560, height=160)
+                 alt.Tooltip("label:N", title="source, vintage")]).properties(width=560, height=130)
     ratio = alt.Chart().transform_filter(alt.datum.panel == "ratio").mark_point(size=70, strokeWidth=2).encode(
         x=x, y=alt.Y("ratio:Q", title="China ÷ Russia", scale=alt.Scale(zero=False)),
         color=alt.Color("basis:N", title="Ratio of", scale=alt.Scale(
@@ -66,7 +66,7 @@ def gdp_chart(data: pd.DataFrame, story_ratio: float | None = None) -> alt.VConc
     layers = [ratio]
     if story_ratio is not None:
         layers.insert(0, alt.Chart().mark_rule(color="#c9a227", strokeDash=[4, 3]).encode(y=alt.datum(story_ratio)))
-    return alt.vconcat(levels, alt.layer(*layers).properties(width=560, height=110), data=data).resolve_scale(
+    return alt.vconcat(levels, alt.layer(*layers).properties(width=560, height=90), data=data).resolve_scale(
         x="shared", color="independent", shape="independent")
 
 
@@ -106,7 +106,7 @@ def key_rate_chart(path: pd.DataFrame, story_date: str) -> alt.LayerChart:
         tooltip=[alt.Tooltip("date:T"), alt.Tooltip("date_as_published:N", title="date as published"),
                  alt.Tooltip("rate_pct:Q", title="rate %"), alt.Tooltip("decision:N"), alt.Tooltip("source:N")])
     story = alt.Chart().mark_rule(color="#c9a227").encode(x=date_datum(story_date))
-    return alt.layer(line, points, story, data=path).properties(width=600, height=160)
+    return alt.layer(line, points, story, data=path).properties(width=600, height=120)
 
 
 

@@ -58,7 +58,7 @@ def ytd_chart(long: pd.DataFrame, period_end: str) -> alt.Chart:
         x=alt.X("value_usd_bn:Q", title=f"US$ billion, {months}"),
         color=alt.Color("year:N", scale=alt.Scale(range=["#b0b0b0", "#1f5f8b"]), title=None,
                         legend=alt.Legend(orient="top")),
-        tooltip=tooltip).properties(width=560, height=200)
+        tooltip=tooltip).properties(width=560, height=150)
 
 
 def headline_text(annual: pd.DataFrame, comparison: pd.DataFrame, period_end: str, partner_name: str) -> str:

@@ -53,13 +53,13 @@ def composition_chart(parts: pd.DataFrame) -> alt.FacetChart:
                alt.Tooltip("share_pct:Q", title="share %", format=".1f"), alt.Tooltip("hs_codes:Q", title="HS6 codes"),
                alt.Tooltip("source_file:N"), alt.Tooltip("source_rows:N", title="rows")]
     color = alt.Color("label:N", title=None, sort=order, scale=alt.Scale(domain=order, range=colors),
-                      legend=alt.Legend(orient="bottom", columns=3, labelLimit=300))
+                      legend=alt.Legend(orient="bottom", columns=3, labelLimit=320))
     bars = alt.Chart().mark_bar(stroke="white", strokeWidth=0.5).encode(
         x=alt.X("year:O", title=None, axis=alt.Axis(labelAngle=0)), y=alt.Y("top:Q", title="US$ billion a year"), y2="base:Q", color=color,
         tooltip=tooltip).transform_calculate(base="datum.top - datum.value_usd_bn")
     labels = alt.Chart().transform_filter("datum.group != 'other' && datum.value_usd_bn >= 4").mark_text(
         color="white", fontSize=10).encode(x="year:O", y="mid:Q", text="text:N")
-    return alt.layer(bars, labels, data=parts).properties(width=300, height=260).facet(
+    return alt.layer(bars, labels, data=parts).properties(width=280, height=120).facet(
         column=alt.Column("direction:N", title=None, sort=["China → Russia", "Russia → China"],
                           header=alt.Header(labelFontSize=13, labelFontWeight="bold")))
 
@@ -124,7 +124,7 @@ def fuel_chart(view: pd.DataFrame, compared_period: str) -> alt.LayerChart:
         right = alt.Chart(sources.tail(1)).mark_text(align="left", baseline="top", dx=4, y=-26, fontSize=10,
                                                      color="#333", lineBreak="\n").encode(x="date:T", text="text:N")
         layers += [rule, left, right]
-    return alt.layer(*layers, data=view).properties(width=620, height=280)
+    return alt.layer(*layers, data=view).properties(width=520, height=220)
 
 
 def fuel_comparison(section, period: str) -> pd.DataFrame:
@@ -194,7 +194,7 @@ def imports_chart(view: pd.DataFrame) -> alt.LayerChart:
         tooltip=tooltip)
     ticks = alt.Chart().transform_filter("datum.bar_source == 'UN Comtrade rows' && isValid(datum.wire_usd_bn)").mark_tick(
         color="#d1603d", thickness=2, size=7).encode(x="yearmonth(date):T", y="wire_usd_bn:Q", tooltip=tooltip)
-    return alt.layer(bars, ticks, data=view).properties(width=640, height=260)
+    return alt.layer(bars, ticks, data=view).properties(width=560, height=200)
 
 
 def annual_check(section) -> pd.DataFrame:
