@@ -1,14 +1,18 @@
 # One command to rebuild the briefing: `make report`; one to prove it still works: `make test`.
-# Targets are files, so an unchanged rebuild does no work. Parameters:
+# Targets are files, so an unchanged rebuild does no work. Parameters (defaults: config/parameters.yaml):
 #   make report PERIOD_END=2024-12 PARTNER=Russia GROUPS_FILE=config/commodity_groups.yaml
 SHELL := /bin/bash
 .DELETE_ON_ERROR:
 
-PERIOD_END ?= 2025-07
-PARTNER ?= Russia
-GROUPS_FILE ?= config/commodity_groups.yaml
-CLAIMS_FILE ?= config/claims.yaml
+# The defaults live in config/parameters.yaml only (flat `name: "value"` lines), read here with sed.
+PARAMETERS_FILE := config/parameters.yaml
+parameter_default = $(shell sed -n 's/^$(1):[[:space:]]*"\([^"]*\)".*/\1/p' $(PARAMETERS_FILE))
+PERIOD_END ?= $(call parameter_default,period_end)
+PARTNER ?= $(call parameter_default,partner)
+GROUPS_FILE ?= $(call parameter_default,groups_file)
+CLAIMS_FILE ?= $(call parameter_default,claims_file)
 CHROMIUM ?= /usr/bin/chromium
+LAB_PORT ?= 8888
 
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -23,7 +27,7 @@ export BRIEFING_BUILD_DIR := $(CURDIR)/$(BUILD)
 export PYTHONHASHSEED := 0
 export SOURCE_DATE_EPOCH := 0
 
-.PHONY: report test setup fetch bench clean FORCE
+.PHONY: report test setup fetch bench clean strip lab parameters FORCE
 
 report: reports/briefing.html
 
@@ -63,6 +67,21 @@ reports/briefing.html: $(EXECUTED) $(RENDER_SRC) $(BUILD)/chromium.ok
 
 test: $(VENV)/.ready $(BUILD)/chromium.ok
 	$(PY) -m pytest -q
+
+# The notebooks in notebooks/ are the source (edited in JupyterLab); commit them without outputs.
+strip: $(VENV)/.ready
+	$(VENV)/bin/nbstripout notebooks/[0-9]*.ipynb
+
+# JupyterLab on the notebooks with the project's kernel (Python (ru-cn-briefing)); open the URL printed.
+lab: setup
+	@echo "lab: notebooks/ with kernel Python (ru-cn-briefing); open the http://127.0.0.1:$(LAB_PORT)/lab/tree/notebooks?token=... URL printed below (Ctrl-C stops)"
+	$(VENV)/bin/jupyter lab --no-browser --ServerApp.ip=127.0.0.1 --ServerApp.port=$(LAB_PORT) \
+	  --ServerApp.root_dir=$(CURDIR) --ServerApp.default_url=/lab/tree/notebooks \
+	  --MappingKernelManager.default_kernel_name=ru-cn-briefing $(LAB_ARGS)
+
+# The parameters a build would use (defaults from config/parameters.yaml unless overridden).
+parameters:
+	@echo "PERIOD_END=$(PERIOD_END) PARTNER=$(PARTNER) GROUPS_FILE=$(GROUPS_FILE) CLAIMS_FILE=$(CLAIMS_FILE)"
 
 fetch: $(VENV)/.ready
 	$(PY) -m helpers.fetch --partner "$(PARTNER)" --from "$(FROM)" --to "$(TO)"

@@ -20,14 +20,15 @@ import sys
 from pathlib import Path
 
 from ..core.errors import InputError
-from ..core.paths import RAW_DIR
+from ..core.paths import RAW_DIR, wire_files
 from ..sections.data import load_customs_uncached
 from ..sources.comtrade import read_comtrade_records
 from ..sources.configs import load_claims, load_groups
 from ..sources.gacc_exports import read_gacc_english_table, read_gacc_export
 from ..sources.hs_level import _comtrade_files, _gacc_files, load_hs_level
 from ..sources.provenance import VENDORED_FILES, sha256_of, verify_raw_file
-from ..sources.wire import COMMODITIES_FILE as COMMODITIES, CONTEXT_FILE as CONTEXT, TOTALS_FILE as TOTALS
+from ..sources.parameters import partners_with_data
+from ..sources.wire import CONTEXT_FILE as CONTEXT
 from ..sources.wire import load_commodities, load_context, load_totals
 
 PROG = "check-inputs"
@@ -82,20 +83,24 @@ def check_inputs(raw_dir: Path, groups_file, claims_file) -> dict:
     raw_dir = Path(raw_dir)
     for name in VENDORED_FILES:
         _step(raw_dir / name, verify_raw_file, raw_dir / name)
-    # Each file on its own first, so an unexpected failure names the right file ...
-    _step(raw_dir / TOTALS, load_totals, raw_dir / TOTALS, verify=False)
-    _step(raw_dir / COMMODITIES, load_commodities, raw_dir / COMMODITIES, verify=False)
     context = _step(raw_dir / CONTEXT, load_context, raw_dir / CONTEXT, verify=False)
-    # ... then the dataset the notebooks use, with the cross-row checks.
-    customs = _step(raw_dir / TOTALS, load_customs_uncached, raw_dir)
+    counts, notes = {"totals": 0, "commodities": 0, "conflicts": 0}, []
+    for partner in sorted(partners_with_data(raw_dir)) or ["RU"]:  # every partner a build may choose
+        totals, commodities = (raw_dir / name for name in wire_files(partner))
+        # Each file on its own first, so an unexpected failure names the right file ...
+        _step(totals, load_totals, totals, verify=False, partner=partner)
+        _step(commodities, load_commodities, commodities, verify=False, partner=partner)
+        # ... then the dataset the notebooks use, with the cross-row checks.
+        customs = _step(totals, load_customs_uncached, raw_dir, partner)
+        counts = {"totals": counts["totals"] + len(customs.totals), "conflicts": counts["conflicts"] + len(customs.conflicts),
+                  "commodities": counts["commodities"] + len(customs.commodities)}
+        notes += customs.quality
     hs_rows, hs_files = _hs_level(raw_dir)
     groups = _step(groups_file, load_groups, groups_file)
     claims = _step(claims_file, load_claims, claims_file, groups)
-    notes = [q for q in customs.quality]
     notes += [{"check": note} for note in hs_rows.attrs.get("notes", [])]
-    return {"totals": len(customs.totals), "commodities": len(customs.commodities), "context": len(context),
-            "hs_rows": len(hs_rows), "hs_files": hs_files, "groups": len(groups), "claims": len(claims),
-            "conflicts": len(customs.conflicts), "notes": notes}
+    return {**counts, "context": len(context), "hs_rows": len(hs_rows), "hs_files": hs_files,
+            "groups": len(groups), "claims": len(claims), "notes": notes}
 
 
 def _note_text(note: dict) -> str:
