@@ -50,7 +50,9 @@ NOTEBOOK_STATE_JS = """(() => {
     markdown_outputs: markdown.filter(el => el.classList.contains('jp-OutputArea-output')).length,
     math_elements: math.map(el => el.innerText.slice(0, 120)),
     text: panel.innerText,
-    height: notebook ? Math.ceil(notebook.scrollHeight) : 0
+    // the notebook scrolls inside its panel: full height = content height + what sits above the panel
+    height: notebook ? Math.ceil(Math.max(...[...panel.querySelectorAll('.jp-WindowedPanel-inner, .jp-Notebook')]
+        .map(el => el.scrollHeight)) + notebook.getBoundingClientRect().top + 80) : 0
   });
 })()"""
 
@@ -58,7 +60,8 @@ NOTEBOOK_STATE_JS = """(() => {
 @dataclass
 class LabView:
     notebook: str
-    expected_figures: int
+    expected_figures: int    # figure outputs stored in the notebook
+    expected_tables: int     # table outputs stored in the notebook
     outputs: int = 0
     figures: int = 0         # outputs JupyterLab rendered from a figure bundle (chart, image or text)
     drawn: int = 0           # ... holding a drawn chart (canvas/svg marks) or a loaded image
@@ -75,14 +78,15 @@ class LabView:
     @property
     def ok(self) -> bool:
         return (self.figures == self.drawn == self.expected_figures and self.text_fallbacks == 0
-                and not self.math_elements)
+                and self.tables == self.expected_tables and not self.math_elements)
 
 
-def figure_outputs_in(path: Path) -> int:
-    """Figure outputs stored in an executed notebook (helpers.report.figures marks them by metadata)."""
+def stored_outputs(path: Path, key: str) -> int:
+    """Outputs of an executed notebook whose metadata has `key` (figure_id / table_id, set by
+    helpers.report.figures)."""
     notebook = json.loads(Path(path).read_text(encoding="utf-8"))
     return sum(1 for cell in notebook["cells"] if cell["cell_type"] == "code"
-               for output in cell.get("outputs", []) if "figure_id" in output.get("metadata", {}))
+               for output in cell.get("outputs", []) if key in output.get("metadata", {}))
 
 
 def free_port() -> int:
@@ -194,7 +198,8 @@ def view_notebook(tools: DevTools, lab_url: str, notebook: Path, root: Path = PR
     """Open `notebook` (under `root`) in JupyterLab, wait for its outputs, describe what is drawn."""
     started = time.monotonic()
     relative = Path(notebook).resolve().relative_to(Path(root).resolve()).as_posix()
-    view = LabView(notebook=relative, expected_figures=figure_outputs_in(notebook))
+    view = LabView(notebook=relative, expected_figures=stored_outputs(notebook, "figure_id"),
+                   expected_tables=stored_outputs(notebook, "table_id"))
     seen_events = len(tools.events)
     tools.send("Page.navigate", url=f"{lab_url}/lab/tree/{urllib.request.quote(relative)}")
     state = wait_until_settled(tools, view.expected_figures, timeout)
@@ -204,7 +209,10 @@ def view_notebook(tools: DevTools, lab_url: str, notebook: Path, root: Path = PR
     view.visible_text = state.get("text", "")
     if screenshot is not None:
         # The notebook scrolls inside its panel: make the window as tall as the notebook to see it all.
-        save_screenshot(tools, Path(screenshot), width, state.get("height", 1000) + 200)
+        tools.send("Emulation.setDeviceMetricsOverride", width=width, height=min(state.get("height", 1000), 16000),
+                   deviceScaleFactor=1, mobile=False)
+        time.sleep(1.5)  # JupyterLab lays the taller panel out and attaches any cells it had windowed away
+        save_screenshot(tools, Path(screenshot), width, notebook_state(tools).get("height", 1000))
         tools.send("Emulation.setDeviceMetricsOverride", width=width, height=1000, deviceScaleFactor=1,
                    mobile=False)
         view.screenshot = str(screenshot)
