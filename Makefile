@@ -77,7 +77,7 @@ lab: setup
 	@echo "lab: notebooks/ with kernel Python (ru-cn-briefing); open the http://127.0.0.1:$(LAB_PORT)/lab/tree/notebooks?token=... URL printed below (Ctrl-C stops)"
 	$(VENV)/bin/jupyter lab --no-browser --ServerApp.ip=127.0.0.1 --ServerApp.port=$(LAB_PORT) \
 	  --ServerApp.root_dir=$(CURDIR) --ServerApp.default_url=/lab/tree/notebooks \
-	  --MappingKernelManager.default_kernel_name=ru-cn-briefing $(LAB_ARGS)
+	  --MappingKernelManager.default_kernel_name=ru-cn-briefing $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)
 
 # The parameters a build would use (defaults from config/parameters.yaml unless overridden).
 parameters:

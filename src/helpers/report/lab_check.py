@@ -221,6 +221,85 @@ def view_notebook(tools: DevTools, lab_url: str, notebook: Path, root: Path = PR
     return view
 
 
+def element_center(tools: DevTools, selector: str, index: int = 0) -> tuple[float, float] | None:
+    found = tools.evaluate(f"""(() => {{ const el = document.querySelectorAll({json.dumps(selector)})[{index}];
+        if (!el) return null; const box = el.getBoundingClientRect();
+        return JSON.stringify([box.x + Math.min(box.width / 2, 200), box.y + box.height / 2]); }})()""")
+    return tuple(json.loads(found)) if found else None
+
+
+def click(tools: DevTools, point: tuple[float, float]) -> None:
+    """A real mouse click (Lumino menus act on the item the pointer moved over)."""
+    x, y = point
+    tools.send("Input.dispatchMouseEvent", type="mouseMoved", x=x, y=y)
+    time.sleep(0.3)
+    for kind in ("mousePressed", "mouseReleased"):
+        tools.send("Input.dispatchMouseEvent", type=kind, x=x, y=y, button="left", clickCount=1)
+
+
+def press(tools: DevTools, key: str, code: str, key_code: int, modifiers: int = 0) -> None:
+    for kind in ("keyDown", "keyUp"):
+        tools.send("Input.dispatchKeyEvent", type=kind, key=key, code=code, windowsVirtualKeyCode=key_code,
+                   modifiers=modifiers)
+
+
+def menu_click(tools: DevTools, menu: str, item: str) -> None:
+    labels = "[...document.querySelectorAll('{}')].findIndex(el => el.innerText.trim() === {})"
+    click(tools, element_center(tools, ".lm-MenuBar-itemLabel",
+                                tools.evaluate(labels.format(".lm-MenuBar-itemLabel", json.dumps(menu)))))
+    time.sleep(0.8)
+    index = tools.evaluate(labels.format(".lm-Menu-itemLabel", json.dumps(item)))
+    if index is None or index < 0:
+        raise RuntimeError(f"JupyterLab has no menu item {menu} > {item}")
+    click(tools, element_center(tools, ".lm-Menu-itemLabel", index))
+
+
+def edit_and_run_all(tools: DevTools, lab_url: str, notebook: Path, parameters_source: str,
+                     root: Path = PROJECT_ROOT, screenshot: Path | None = None, width: int = 1400,
+                     timeout: float = 180) -> LabView:
+    """What a user does: open `notebook`, replace the text of its first cell (the parameters) by typing,
+    Run > Run All Cells, wait until every cell has run. JupyterLab saves the outputs into `notebook`."""
+    started = time.monotonic()
+    relative = Path(notebook).resolve().relative_to(Path(root).resolve()).as_posix()
+    editor = ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Cell .cm-content"
+    tools.send("Page.navigate", url=f"{lab_url}/lab/tree/{urllib.request.quote(relative)}")
+    deadline = time.monotonic() + timeout
+    while element_center(tools, editor) is None:
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"JupyterLab did not show {relative}")
+        time.sleep(0.25)
+    time.sleep(2)  # let the kernel connect
+    click(tools, element_center(tools, editor))
+    press(tools, "a", "KeyA", 65, modifiers=2)  # Ctrl+A selects the cell's text
+    tools.send("Input.insertText", text=parameters_source)
+    press(tools, "Escape", "Escape", 27)
+    menu_click(tools, "Run", "Run All Cells")
+    prompts = "[...document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-InputArea-prompt')]"
+    run_all = f"{prompts}.filter(el => el.closest('.jp-CodeCell')).every(el => /\\[\\d+\\]/.test(el.innerText))"
+    while not tools.evaluate(run_all):
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"{relative}: Run All did not finish within {timeout} s")
+        time.sleep(0.5)
+    nb = json.loads(Path(notebook).read_text(encoding="utf-8"))
+    # each figure / table call in the source shows one chart / table
+    calls = [line for cell in nb["cells"] if cell["cell_type"] == "code" for line in cell["source"]]
+    view = LabView(notebook=relative, expected_figures=sum("section.figure(" in line for line in calls),
+                   expected_tables=sum("section.show_table(" in line for line in calls))
+    state = wait_until_settled(tools, view.expected_figures, timeout=max(5.0, deadline - time.monotonic()))
+    for name in ("outputs", "figures", "drawn", "interactive", "text_fallbacks", "tables", "markdown_outputs",
+                 "math_elements"):
+        setattr(view, name, state.get(name, getattr(view, name)))
+    view.visible_text = state.get("text", "")
+    if screenshot is not None:
+        tools.send("Emulation.setDeviceMetricsOverride", width=width, height=min(state.get("height", 1000), 16000),
+                   deviceScaleFactor=1, mobile=False)
+        time.sleep(1.5)
+        save_screenshot(tools, Path(screenshot), width, notebook_state(tools).get("height", 1000))
+        view.screenshot = str(screenshot)
+    view.seconds = round(time.monotonic() - started, 2)
+    return view
+
+
 def check_notebooks(notebooks: list[Path], screenshot_dir: Path | None = None, root: Path = PROJECT_ROOT,
                     chromium: str = DEFAULT_CHROMIUM, timeout: float = 60) -> list[LabView]:
     """One JupyterLab server and one browser for all `notebooks`; one LabView each."""

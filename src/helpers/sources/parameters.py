@@ -96,8 +96,8 @@ def check_partner(partner: str, raw_dir: Path = RAW_DIR) -> str:
         if wanted in {spelling.upper() for spelling in spellings}:
             return iso2
     valid = "; ".join("/".join(spellings[:4]) for spellings in choices.values()) or "none"
-    raise ParameterError(f"PARTNER '{partner}' has no data in data/raw (customs totals and commodities: "
-                         f"gacc_cn_<iso2>_totals.csv, gacc_cn_<iso2>_commodities.csv); valid values: {valid}")
+    raise ParameterError(f"PARTNER '{partner}' has no data in data/raw; valid values: {valid} (a partner "
+                         "needs customs files gacc_cn_<iso2>_totals.csv and gacc_cn_<iso2>_commodities.csv)")
 
 
 def partner_display_name(iso2: str) -> str:
