@@ -10,10 +10,10 @@
 # otherwise expand `$(shell ...)` in a command-line value when exporting it) and handed to Python
 # verbatim as BRIEFING_<NAME> via `$(value ...)` (the text as typed, not expanded). Python validates
 # it before use (helpers.sources.parameters). To add a parameter X: add X to PARAMETERS below and
-# read BRIEFING_X in Python. Defaults live in Python (helpers.sources.parameters.DEFAULTS).
+# read BRIEFING_X in Python. Defaults live in config/parameters.yaml (read by helpers.sources.parameters).
 SHELL := /bin/bash
 
-PARAMETERS := PERIOD_END PARTNER GROUPS_FILE CLAIMS_FILE FROM TO CHROMIUM LOCK_WAIT FILE JSON
+PARAMETERS := PERIOD_END PARTNER GROUPS_FILE CLAIMS_FILE FROM TO CHROMIUM LOCK_WAIT FILE JSON LAB_PORT
 unexport $(PARAMETERS)
 $(foreach name,$(PARAMETERS),$(eval export BRIEFING_$(name) := $$(value $(name))))
 
@@ -25,7 +25,7 @@ export BRIEFING_BUILD_DIR := $(CURDIR)/$(BUILD)
 export PYTHONHASHSEED := 0
 export SOURCE_DATE_EPOCH := 0
 
-.PHONY: report plan test test-fast setup fetch inspect bench scale-check clean
+.PHONY: report plan test test-fast setup fetch inspect lab strip parameters bench scale-check clean
 
 # Every run: parameter check, input manifest, then only the stages whose inputs changed (each prints
 # its time); this build's own stage directory is published into reports/ (all or nothing).
@@ -52,6 +52,19 @@ test: setup
 # Day-to-day lane: unit and data tests only (no make-in-a-copy builds, notebooks or browsers).
 test-fast: $(VENV)/.ready
 	$(PY) -m pytest -q -m "not slow"
+
+# The notebooks in notebooks/ are the source (edited in JupyterLab); commit them without outputs.
+strip: $(VENV)/.ready
+	$(VENV)/bin/nbstripout notebooks/[0-9]*.ipynb
+
+# JupyterLab on the notebooks with the project's kernel, Python (ru-cn-briefing); open the URL it prints.
+# LAB_PORT (default 8888) reaches Python as BRIEFING_LAB_PORT, like every other variable.
+lab: setup
+	@$(PY) -m helpers.pipeline.lab
+
+# The parameters a build would use: the defaults in config/parameters.yaml unless overridden.
+parameters: $(VENV)/.ready
+	@$(PY) -m helpers.pipeline.build --show-parameters
 
 fetch: $(VENV)/.ready
 	@$(PY) -m helpers.fetch --from-environment

@@ -12,6 +12,7 @@ from helpers.report.figures import build_figure, markdown_bundle, table_bundle
 
 MARKER = "Fixture marker sentence: bilateral turnover reached 244.8 billion dollars."
 HIDDEN_CODE = "HIDDEN_CODE_SENTINEL = 1"
+COMPUTED = "Computed: **9.2** in September, $8.1bn in July."  # a dollar sign, as in the briefing's text
 HIDDEN_STREAM = "stdout-sentinel-should-not-appear"
 PARAMS = {"period_end": "2025-10", "partner": "RU", "title": "Fixture briefing"}
 ABOUT = {
@@ -62,6 +63,7 @@ def first_notebook(build_dir: Path) -> nbformat.NotebookNode:
                        "Monthly, US$ billion.", build_dir)
     readable = totals.rename(columns={"month": "Month", "flow": "Flow", "value_usd_bn": "US$ bn"})
     table, table_meta = table_bundle(readable, "exports-table", "Exports by month", build_dir=build_dir)
+    markdown = markdown_bundle(COMPUTED)
     params = new_code_cell("period_end = '2025-10'", metadata={"tags": ["parameters"]})
     injected = new_code_cell("period_end = '2025-10'", metadata={"tags": ["injected-parameters"]})
     return new_notebook(cells=[
@@ -73,7 +75,7 @@ def first_notebook(build_dir: Path) -> nbformat.NotebookNode:
         new_markdown_cell("## Trade totals\n\nExports rose *steadily* in the quarter."),
         executed(new_code_cell(f"{HIDDEN_CODE}\npublish_figure(...)"), [figure_output(fig)]),
         executed(new_code_cell("show_markdown(...)"),
-                 [new_output("display_data", data=markdown_bundle("Computed: **9.2** in September."))]),
+                 [new_output("display_data", data=markdown[0], metadata=markdown[1])]),
         executed(new_code_cell("show_table(...)"),
                  [new_output("display_data", data=table, metadata=table_meta)]),
         executed(new_code_cell("totals.head()"),

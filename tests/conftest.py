@@ -9,6 +9,15 @@ def customs():
     return load_customs()
 
 
+@pytest.fixture(scope="session")
+def notebooks_run_alone():
+    """Each source notebook executed alone from notebooks/ with an edited period_end (tests/notebooks_alone.py);
+    shared by the notebook tests and the JupyterLab browser test so each runs once per session."""
+    from notebooks_alone import run_all_alone
+
+    return run_all_alone()
+
+
 # Modules that run `make`, whole notebooks, Chromium or JupyterLab: part of `make test`, left out of
 # `make test-fast` (the day-to-day lane: unit and data tests). Mark new such tests @pytest.mark.slow.
 SLOW_MODULES = {"test_atomic_build", "test_briefing_build", "test_notebooks", "test_browser",

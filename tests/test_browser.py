@@ -10,6 +10,7 @@ import pytest
 from briefing_fixture import (ABOUT, FIGURE_IDS, MARKER, PARAMS, skip_without_chromium,
                               write_fixture)
 from helpers.report.browser_check import check_page
+from helpers.report.figures import NOTEBOOK_VEGALITE_MIME
 from helpers.report.page import render_briefing
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "build" / "test-artifacts"
@@ -35,9 +36,9 @@ def test_checker_reports_a_chart_that_fails(tmp_path):
     notebooks = write_fixture(tmp_path)
     nb = nbformat.read(notebooks[1], as_version=4)
     output = nb.cells[1].outputs[0]
-    spec = dict(output.data["application/vnd.vegalite.v6+json"])
+    spec = dict(output.data[NOTEBOOK_VEGALITE_MIME])
     spec["mark"] = {"type": "no-such-mark"}
-    output.data["application/vnd.vegalite.v6+json"] = spec
+    output.data[NOTEBOOK_VEGALITE_MIME] = spec
     nbformat.write(nb, notebooks[1])
     html_path = render_briefing(notebooks, tmp_path / "stage", PARAMS, ABOUT)
     result = check_page(html_path, ARTIFACTS / "briefing-broken-figure.png")

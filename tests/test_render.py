@@ -69,7 +69,7 @@ def test_code_streams_and_parameters_hidden(rendered):
 def test_content_present(rendered):
     assert MARKER in rendered
     assert "<em>steadily</em>" in rendered
-    assert "Computed: <strong>9.2</strong>" in rendered
+    assert "Computed: <strong>9.2</strong> in September, $8.1bn in July." in rendered  # "$" as written
     assert 'data-table-id="exports-table"' in rendered
     assert '<a href="#trade-totals">Trade totals</a>' in rendered
     assert 'id="about-this-briefing"' in rendered
@@ -95,7 +95,7 @@ def test_unexecuted_notebook_fails_render(tmp_path):
 def test_chart_without_figure_id_fails_render(tmp_path):
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("chart", execution_count=1)])
     nb.cells[0].outputs = [nbformat.v4.new_output(
-        "display_data", data={"application/vnd.vegalite.v6+json": {"mark": "bar"}})]
+        "display_data", data={"application/vnd.vegalite.v5+json": {"mark": "bar"}})]
     path = tmp_path / "bare.ipynb"
     nbformat.write(nb, path)
     with pytest.raises(RenderError, match="publish_figure"):

@@ -1,4 +1,4 @@
-"""The one-kernel runner: parameters injected as strings, state shared, failures reported in one line."""
+"""The one-kernel runner: parameters injected as strings, no variable shared, failures reported in one line."""
 import json
 
 import nbformat
@@ -25,13 +25,16 @@ def params(tmp_path):
     return path
 
 
-def test_parameters_are_strings_and_kernel_is_shared(tmp_path, params):
-    first = notebook(tmp_path / "a.ipynb", "shared = period_end + '/' + partner; print(shared)")
-    second = notebook(tmp_path / "b.ipynb", "print(type(partner).__name__, shared)")
+def test_parameters_are_strings_and_no_variable_leaks_between_notebooks(tmp_path, params):
+    """One kernel, but each notebook starts from an empty namespace, as when it is run alone; modules
+    imported by an earlier notebook stay imported (that is what the shared kernel saves)."""
+    first = notebook(tmp_path / "a.ipynb", "import json\nshared = period_end + '/' + partner; print(shared)")
+    second = notebook(tmp_path / "b.ipynb", "import sys\nprint(type(partner).__name__, period_end, "
+                                            "'shared' in globals(), 'json' in globals(), 'json' in sys.modules)")
     assert main([str(first), str(second), "--params", str(params), "--out", str(tmp_path / "out")]) == 0
     outputs = [nbformat.read(tmp_path / "out" / name, as_version=4).cells[-1].outputs[0].text
                for name in ("a.ipynb", "b.ipynb")]
-    assert outputs == ["2024-12/643\n", "str 2024-12/643\n"]  # "643" is not guessed into an int
+    assert outputs == ["2024-12/643\n", "str 2024-12 False False True\n"]  # "643" is not guessed into an int
 
 
 def test_failure_names_notebook_and_error_and_keeps_partial(tmp_path, params, capsys):

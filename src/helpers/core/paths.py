@@ -29,3 +29,16 @@ def display_path(path) -> str:
         last = len(parts) - 1 - parts[::-1].index("raw")
         return "/".join(parts[last:])
     return path.name
+
+
+def wire_files(partner_iso2: str) -> tuple[str, str]:
+    """Names of one partner's wire-reported customs files in data/raw: (totals, commodities)."""
+    code = partner_iso2.lower()
+    return f"gacc_cn_{code}_totals.csv", f"gacc_cn_{code}_commodities.csv"
+
+
+def project_path(value) -> Path:
+    """A path from the parameters: absolute as given, relative to the project root (not to the cwd,
+    which is notebooks/ when JupyterLab runs a notebook)."""
+    path = Path(value)
+    return path if path.is_absolute() else PROJECT_ROOT / path

@@ -21,7 +21,7 @@ import sys
 from pathlib import Path
 
 from ..core.errors import InputError, excerpt, run_main
-from ..core.paths import PROJECT_ROOT, RAW_DIR, display_path
+from ..core.paths import PROJECT_ROOT, RAW_DIR, display_path, wire_files
 from ..sections.data import load_customs_uncached
 from ..sources.baci import baci_files, load_baci, read_baci, scan_baci, LARGE_BACI_BYTES
 from ..sources.fuel_monitor import fuel_files, read_fuel_monitor
@@ -33,7 +33,7 @@ from ..sources.partners import UnknownPartnerError, resolve_partner
 from ..sources.provenance import VENDORED_FILES, read_hs_sidecar, sha256_of, verify_raw_file, write_hand_sidecar
 from ..sources.raw_guard import check_location, check_raw_file, project_of
 from ..sources.schema import relative_to_raw
-from ..sources.wire import COMMODITIES_FILE as COMMODITIES, CONTEXT_FILE as CONTEXT, TOTALS_FILE as TOTALS
+from ..sources.wire import CONTEXT_FILE as CONTEXT
 from ..sources.wire import load_commodities, load_context, load_totals
 
 PROG = "check-inputs"
@@ -130,12 +130,7 @@ def check_inputs(raw_dir: Path, groups_file, claims_file, partner: str = "RU", r
         if (raw_dir / name).exists():  # a missing file is reported by verify_raw_file
             _step(raw_dir / name, check_location, raw_dir / name, project_of(raw_dir))
         _step(raw_dir / name, verify_raw_file, raw_dir / name)
-    # Each file on its own first, so an unexpected failure names the right file ...
-    _step(raw_dir / TOTALS, load_totals, raw_dir / TOTALS, verify=False)
-    _step(raw_dir / COMMODITIES, load_commodities, raw_dir / COMMODITIES, verify=False)
     context = _step(raw_dir / CONTEXT, load_context, raw_dir / CONTEXT, verify=False)
-    # ... then the dataset the notebooks use, with the cross-row checks.
-    customs = _step(raw_dir / TOTALS, load_customs_uncached, raw_dir)
     groups = _step(groups_file, load_groups, groups_file)
     claims = _step(claims_file, load_claims, claims_file, groups)
     prefixes = sorted({code for group in groups.values() for code in hs_prefixes(group)})
@@ -144,6 +139,12 @@ def check_inputs(raw_dir: Path, groups_file, claims_file, partner: str = "RU", r
     except UnknownPartnerError as error:
         raise InputError(f"partner {excerpt(partner, 30)} is unknown", expected="a partner of config/partners.csv "
                          "(ISO2, ISO3, M49 or name)") from error
+    totals, commodities = (raw_dir / name for name in wire_files(partner))
+    # Each file on its own first, so an unexpected failure names the right file ...
+    _step(totals, load_totals, totals, verify=False, partner=partner)
+    _step(commodities, load_commodities, commodities, verify=False, partner=partner)
+    # ... then the dataset the notebooks use, with the cross-row checks.
+    customs = _step(totals, load_customs_uncached, raw_dir, partner)
     hs_rows, hs_files, scan_notes = _hs_level(raw_dir, partner, prefixes)
     notes = [q for q in customs.quality]
     raw_rows, raw_files, raw_notes = _raw_rows(raw_dir)

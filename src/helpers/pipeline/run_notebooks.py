@@ -1,7 +1,10 @@
 """Run the briefing's notebooks in ONE kernel, in order, with papermill's parameter injection.
 
 One kernel start and one import of pandas/altair for the whole briefing instead of one per notebook
-(about 10 s saved per notebook), and the customs data is loaded once (helpers.customs caches it).
+(about 10 s saved per notebook), and the customs data is loaded once (helpers.sections.data caches it).
+The kernel's namespace is cleared at the start of each notebook (`%reset -f` in the injected-parameters
+cell; imported modules and their caches stay), so a notebook that passes here cannot lean on another
+notebook's variables: each one runs alone as well (tests/test_notebooks.py runs them alone).
 Parameters come from build/params.json as strings, so nothing is type-guessed as with `papermill -p`.
 Each executed notebook is written atomically; on a failing cell the partial notebook is kept as
 `<name>.failed.ipynb` for inspection and the run stops with one line naming notebook and error.
@@ -48,7 +51,8 @@ def run_notebooks(notebooks: list[Path], out_dir: Path, parameters: dict, kernel
     try:
         for source in notebooks:
             started = time.monotonic()
-            notebook = parameterize_notebook(load_notebook_node(str(source)), parameters, kernel_name=kernel)
+            notebook = with_fresh_namespace(
+                parameterize_notebook(load_notebook_node(str(source)), parameters, kernel_name=kernel))
             client = NotebookClient(notebook, km=km, kc=kc, timeout=timeout, kernel_name=kernel,
                                     resources={"metadata": {"path": str(PROJECT_ROOT)}})
             try:
@@ -69,6 +73,17 @@ def run_notebooks(notebooks: list[Path], out_dir: Path, parameters: dict, kernel
 
 class NotebookFailed(RuntimeError):
     pass
+
+
+RESET_LINE = "get_ipython().run_line_magic('reset', '-f')  # no variable from an earlier notebook\n"
+
+
+def with_fresh_namespace(notebook):
+    """Start papermill's injected-parameters cell by forgetting every variable of the previous notebook
+    (modules stay imported, data stays cached); the rendered briefing skips that cell."""
+    injected = next(cell for cell in notebook.cells if "injected-parameters" in cell.metadata.get("tags", []))
+    injected.source = RESET_LINE + injected.source
+    return notebook
 
 
 def main(argv=None) -> int:

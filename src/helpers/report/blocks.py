@@ -9,6 +9,8 @@ from pathlib import Path
 import mistune
 import nbformat
 
+from .mathjax import MARKDOWN_ESCAPED, unescape_mathjax
+
 VEGALITE_MIME_PREFIX = "application/vnd.vegalite."
 SKIP_TAGS = {"injected-parameters", "remove-cell", "remove_cell"}
 
@@ -55,13 +57,22 @@ def error_message(output, path: Path, index: int) -> str:
             f"{output.get('evalue')}); a briefing with a traceback is never published.\n{trace}")
 
 
+def is_figure(output) -> bool:
+    """A published figure carries figure metadata; a bare chart carries only a Vega-Lite MIME type."""
+    return ("figure_id" in output.get("metadata", {})
+            or any(key.startswith(VEGALITE_MIME_PREFIX) for key in output.get("data", {})))
+
+
 def figure_from_output(output, path: Path, index: int) -> Figure:
-    mime = next(key for key in output.data if key.startswith(VEGALITE_MIME_PREFIX))
     meta = output.get("metadata", {})
     figure_id = meta.get("figure_id")
     if not figure_id or not re.match(r"^[a-z0-9][a-z0-9_-]*$", figure_id):
         raise RenderError(f"{path}: cell {index} shows a chart without a valid figure_id; "
                           "use helpers.report.figures.publish_figure")
+    # whichever Vega-Lite version key the notebook carries (v5 for JupyterLab 4; older builds: v6)
+    mime = next((key for key in output.data if key.startswith(VEGALITE_MIME_PREFIX)), None)
+    if mime is None:
+        raise RenderError(f"{path}: cell {index}: figure {figure_id} has no Vega-Lite spec")
     spec = output.data[mime]
     if isinstance(spec, str):
         spec = json.loads(spec)
@@ -76,14 +87,17 @@ def output_block(output, path: Path, index: int) -> Block | None:
     if kind not in ("display_data", "execute_result"):
         return None
     data = output.get("data", {})
-    if any(key.startswith(VEGALITE_MIME_PREFIX) for key in data):
+    if is_figure(output):
         return Block(figure=figure_from_output(output, path, index))
     if kind == "execute_result":
         return None  # a cell's last expression (e.g. df.head()) is a working aid, not content
     if "text/html" in data:
         return Block(html="".join(data["text/html"]))
     if "text/markdown" in data:
-        return Block(html=markdown_to_html("".join(data["text/markdown"])))
+        text = "".join(data["text/markdown"])
+        if output.get("metadata", {}).get(MARKDOWN_ESCAPED):  # escaped for JupyterLab's MathJax only
+            text = unescape_mathjax(text)
+        return Block(html=markdown_to_html(text))
     return None
 
 

@@ -1,13 +1,16 @@
 """Publish figures and tables from notebooks in a form `helpers.report.render` can assemble.
 
 A figure is written twice: to `<build_dir>/figures/<id>.vl.json` + `<id>.csv` (for static export
-and for readers who want the numbers) and as a notebook display output with MIME
-`application/vnd.vegalite.v6+json` and metadata `{"figure_id", "title", "caption"}`.
+and for readers who want the numbers) and as a notebook display output with metadata
+`{"figure_id", "title", "caption"}` (helpers.report.blocks finds figures by it) and a MIME bundle
+JupyterLab 4 draws offline: `application/vnd.vegalite.v5+json` (JupyterLab 4 ships Vega-Lite 5 and
+ignores the v6 MIME altair 6 emits) plus an `image/png` fallback drawn by vl-convert.
 """
 from __future__ import annotations
 
+import base64
+import html
 import json
-import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,8 +20,14 @@ import pandas as pd
 
 # Tables live in helpers.report.tables; re-exported for callers that show figures and tables.
 from .tables import readable_number, show_long_table, show_table, table_bundle, table_html  # noqa: F401
+from ..core.paths import build_dir as project_build_dir
+from .mathjax import MARKDOWN_ESCAPED, escape_mathjax
 
-VEGALITE_MIME = "application/vnd.vegalite.v6+json"
+# JupyterLab 4.x bundles Vega-Lite 5.6 and renders only the v3-v5 MIME types. The spec altair 6 writes
+# compiles unchanged with Vega-Lite 5 (checked per figure when its PNG fallback is drawn with v5).
+NOTEBOOK_VEGALITE_MIME = "application/vnd.vegalite.v5+json"
+NOTEBOOK_VEGALITE_SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json"  # a label; never fetched
+NOTEBOOK_VEGALITE_CHECK = "v5.8"  # the oldest Vega-Lite 5 vl-convert ships, nearest JupyterLab's 5.6
 FIGURE_ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 THEME_NAME = "briefing"
 FONT = "DejaVu Sans"  # installed on the build machine; other fonts make SVG text clip
@@ -60,7 +69,8 @@ class FigureOutput:
 
 
 def default_build_dir() -> Path:
-    return Path(os.environ.get("BRIEFING_BUILD_DIR", "build"))
+    """<project root>/build (or $BRIEFING_BUILD_DIR), whatever the kernel's working directory."""
+    return project_build_dir()
 
 
 def stable_names(spec: dict, figure_id: str) -> dict:
@@ -121,8 +131,22 @@ def build_figure(chart, figure_id: str, data: pd.DataFrame | None, title: str, c
                          encoding="utf-8", newline="\n")
     write_figure_csv(table, csv_path)
     metadata = {"figure_id": figure_id, "title": title, "caption": caption}
-    bundle = {VEGALITE_MIME: spec, "text/plain": f"<Figure {figure_id}: {title}>"}
-    return FigureOutput(figure_id, spec, spec_path, csv_path, bundle, metadata)
+    return FigureOutput(figure_id, spec, spec_path, csv_path, notebook_bundle(spec, figure_id, title), metadata)
+
+
+def notebook_bundle(spec: dict, figure_id: str, title: str) -> dict:
+    """What a notebook shows: the chart as Vega-Lite 5 (interactive in JupyterLab 4), a PNG for
+    viewers without Vega (and proof that Vega-Lite 5 compiles the spec), and a one-line text."""
+    import vl_convert
+
+    spec_v5 = {**spec, "$schema": NOTEBOOK_VEGALITE_SCHEMA}
+    try:
+        png = vl_convert.vegalite_to_png(spec_v5, vl_version=NOTEBOOK_VEGALITE_CHECK, scale=1)
+    except ValueError as error:
+        raise ValueError(f"figure {figure_id}: Vega-Lite 5 (JupyterLab 4) cannot draw this chart: "
+                         f"{' '.join(str(error).splitlines()[:2])}") from None
+    return {NOTEBOOK_VEGALITE_MIME: spec_v5, "image/png": base64.b64encode(png).decode("ascii"),
+            "text/plain": f"<Figure {figure_id}: {title}>"}
 
 
 def publish_figure(chart, figure_id: str, data: pd.DataFrame | None, title: str, caption: str,
@@ -135,15 +159,17 @@ def publish_figure(chart, figure_id: str, data: pd.DataFrame | None, title: str,
     return figure
 
 
-def markdown_bundle(text: str) -> dict:
-    return {"text/markdown": text, "text/plain": text}
+def markdown_bundle(text: str) -> tuple[dict, dict]:
+    """MIME bundle and metadata: Markdown escaped for JupyterLab's MathJax, the plain text as written."""
+    return {"text/markdown": escape_mathjax(text), "text/plain": text}, {MARKDOWN_ESCAPED: True}
 
 
 def show_markdown(text: str) -> None:
     """Display prose computed in a cell; it is rendered into the briefing like a markdown cell."""
     from IPython.display import display
 
-    display(markdown_bundle(text), raw=True)
+    bundle, metadata = markdown_bundle(text)
+    display(bundle, raw=True, metadata=metadata)
 
 
 def show_html(text: str) -> None:

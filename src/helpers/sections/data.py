@@ -8,22 +8,24 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..core.paths import RAW_DIR
+from ..core.paths import RAW_DIR, wire_files
 from ..model.customs import CustomsData, build_customs
 from ..model.groups import hs_prefixes
 from ..model.raw_rows import RawRows
 from ..sources.baci import load_baci
 from ..sources.fuel_monitor import load_fuel_rows
 from ..sources.hs_level import load_hs_level
-from ..sources.wire import COMMODITIES_FILE, TOTALS_FILE, load_commodities, load_context, load_totals
+from ..sources.wire import load_commodities, load_context, load_totals
 
 
 def load_customs_uncached(raw_dir: Path = RAW_DIR, partner: str = "RU") -> CustomsData:
+    """The partner's customs data (`partner`: ISO2, checked by helpers.sources.parameters)."""
     quality: list = []
     raw_dir = Path(raw_dir)
-    totals = load_totals(raw_dir / TOTALS_FILE, quality)
-    commodities = load_commodities(raw_dir / COMMODITIES_FILE, quality)
-    return build_customs(totals, commodities, partner, raw_dir / TOTALS_FILE, quality)
+    totals_file, commodities_file = wire_files(partner)
+    totals = load_totals(raw_dir / totals_file, quality, partner=partner)
+    commodities = load_commodities(raw_dir / commodities_file, quality, partner=partner)
+    return build_customs(totals, commodities, partner, raw_dir / totals_file, quality)
 
 
 @lru_cache(maxsize=4)

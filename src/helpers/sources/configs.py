@@ -2,17 +2,13 @@
 
 Paths are resolved against the project root, so a notebook started from notebooks/ reads the same files.
 """
-from pathlib import Path
 
 from ..core.errors import InputError
-from ..core.paths import PROJECT_ROOT
+from ..core.paths import project_path
 from ..core.yaml_config import read_yaml
 
 HS_CHAPTERS = {f"{c:02d}" for c in range(1, 98)} - {"77"}  # chapter 77 is reserved in the HS
 
-
-def project_path(path) -> Path:
-    return Path(path) if Path(path).is_absolute() else PROJECT_ROOT / path
 
 
 def load_groups(path="config/commodity_groups.yaml") -> dict:

@@ -1,5 +1,6 @@
-"""The briefing's parameters, checked against what data/raw holds, with one clear message naming the
-valid values. Standard library only: `make` runs this on every invocation, so it must start fast.
+"""The briefing's parameters: defaults from config/parameters.yaml (the one place they are set), checked
+against what data/raw holds, with one clear message naming the valid values. Standard library only:
+`make` runs this on every invocation, so it must start fast.
 
 Parameters arrive through the environment (`make` exports BRIEFING_<NAME> verbatim, see Makefile),
 never through a shell string, and every value is checked before anything uses it.
@@ -11,12 +12,14 @@ import re
 from pathlib import Path
 
 from ..core.errors import InputError, short_excerpt
-from ..core.json_file import read_json_object
-from ..core.paths import CONFIG_DIR, PROJECT_ROOT, RAW_DIR
+from ..core.paths import CONFIG_DIR, RAW_DIR, project_path, wire_files
 
-DEFAULTS = {"period_end": "2025-07", "partner": "Russia",
-            "groups_file": "config/commodity_groups.yaml", "claims_file": "config/claims.yaml"}
+PARAMETER_NAMES = ("period_end", "partner", "groups_file", "claims_file")
 MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+LATEST = "latest"
+# config/parameters.yaml is kept to flat `name: "value"` lines so that the Makefile (sed) and this
+# stdlib reader read it the same way as YAML does (tests/test_parameters.py checks all three agree).
+_FLAT_LINE = re.compile(r'^([a-z_]+):\s*"([^"]*)"')
 # make variable -> parameter; make passes each as BRIEFING_<VARIABLE> (an empty value means "default").
 MAKE_VARIABLES = {"PERIOD_END": "period_end", "PARTNER": "partner",
                   "GROUPS_FILE": "groups_file", "CLAIMS_FILE": "claims_file"}
@@ -46,7 +49,25 @@ def check_plain_text(variable: str, value: str) -> str:
     return value
 
 
-def available_range(totals_csv: Path = RAW_DIR / "gacc_cn_ru_totals.csv") -> tuple[str, str]:
+def parameters_file() -> Path:
+    return CONFIG_DIR / "parameters.yaml"
+
+
+def parameter_defaults(path: Path | None = None) -> dict[str, str]:
+    """The defaults in config/parameters.yaml, as strings."""
+    path = Path(path) if path else parameters_file()
+    defaults = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        match = _FLAT_LINE.match(line)
+        if match:
+            defaults[match.group(1)] = match.group(2)
+    missing = [name for name in PARAMETER_NAMES if name not in defaults]
+    if missing:
+        raise ParameterError(f'{path}: no default for {", ".join(missing)} (one `name: "value"` line each)')
+    return {name: defaults[name] for name in PARAMETER_NAMES}
+
+
+def available_range(totals_csv: Path = RAW_DIR / wire_files("RU")[0]) -> tuple[str, str]:
     """First and last month for which the vendored data has a GACC release."""
     with open(totals_csv, newline="", encoding="utf-8-sig") as handle:
         rows = list(csv.DictReader(handle))
@@ -58,7 +79,10 @@ def available_range(totals_csv: Path = RAW_DIR / "gacc_cn_ru_totals.csv") -> tup
 
 def check_period_end(period_end: str, first: str, last: str) -> str:
     period_end = str(period_end).strip()
-    valid = f"valid: a month YYYY-MM from {first} to {last} (the latest GACC release in data/raw)"
+    if period_end.lower() == LATEST:
+        return last
+    valid = (f"valid: a month YYYY-MM from {first} to {last} (the latest GACC release in data/raw), "
+             f"or {LATEST}")
     if not MONTH.match(period_end):
         raise ParameterError(f"PERIOD_END {short_excerpt(period_end)} is not a month in YYYY-MM form; {valid}")
     if period_end < first:
@@ -71,37 +95,37 @@ def check_period_end(period_end: str, first: str, last: str) -> str:
     return period_end
 
 
-def partner_choices() -> dict[str, str]:
-    """Accepted spellings -> canonical ISO2 for partners that have data in data/raw."""
-    choices = {"RU": "RU"}
+def partners_with_data(raw_dir: Path = RAW_DIR) -> set[str]:
+    """ISO2 codes of partners whose customs totals are in data/raw (gacc_cn_<iso2>_totals.csv): the
+    headline, every section and every claim start from them, so no other partner can be briefed."""
+    found = {path.name.split("_")[2].upper() for path in Path(raw_dir).glob("gacc_cn_*_totals.csv")}
+    return {iso2 for iso2 in found if (Path(raw_dir) / wire_files(iso2)[1]).exists()}
+
+
+def partner_choices(raw_dir: Path = RAW_DIR) -> dict[str, list[str]]:
+    """ISO2 of each partner with data -> its accepted spellings, first the short list an error shows
+    (ISO2, English name, ISO3, M49), then Comtrade code, Chinese name and aliases (config/partners.csv)."""
+    choices = {iso2: [iso2] for iso2 in sorted(partners_with_data(raw_dir))}
     table = CONFIG_DIR / "partners.csv"
     if table.exists():
         with open(table, newline="", encoding="utf-8") as handle:
             for row in csv.DictReader(handle):
-                if row.get("iso2") == "RU" or row.get("iso2") in hs_level_partners():
-                    for column in ("name_en", "iso2", "iso3", "m49", "comtrade_code", "name_zh"):
-                        if row.get(column):
-                            choices[row[column].strip().upper()] = row["iso2"]
-    choices.setdefault("RUSSIA", "RU")
+                if row.get("iso2") in choices:
+                    columns = ("name_en", "iso3", "m49", "comtrade_code", "name_zh")
+                    choices[row["iso2"]] += [row[c].strip() for c in columns if row.get(c, "").strip()]
+                    choices[row["iso2"]] += [a.strip() for a in row.get("aliases", "").split("|") if a.strip()]
     return choices
 
 
-def hs_level_partners() -> set[str]:
-    """ISO2 codes of partners present in HS-level raw files (recorded in their sidecars)."""
-    partners = set()
-    for sidecar in list((RAW_DIR / "comtrade").glob("*.meta.json")) + list((RAW_DIR / "gacc").glob("*.meta.json")):
-        listed = read_json_object(sidecar).get("partners") or []  # a broken sidecar stops here, named
-        partners.update(str(p) for p in listed if isinstance(p, str))
-    return partners
-
-
-def check_partner(partner: str) -> str:
-    choices = partner_choices()
-    canonical = choices.get(str(partner).strip().upper())
-    if canonical is None:
-        names = sorted({key.title() if len(key) > 3 else key for key in choices})
-        raise ParameterError(f"PARTNER {short_excerpt(partner)} has no data in data/raw; valid values: {', '.join(names)}")
-    return canonical
+def check_partner(partner: str, raw_dir: Path = RAW_DIR) -> str:
+    choices = partner_choices(raw_dir)
+    wanted = str(partner).strip().upper()
+    for iso2, spellings in choices.items():
+        if wanted in {spelling.upper() for spelling in spellings}:
+            return iso2
+    valid = "; ".join("/".join(spellings[:4]) for spellings in choices.values()) or "none"
+    raise ParameterError(f"PARTNER {short_excerpt(partner)} has no data in data/raw; valid values: {valid} (a partner "
+                         "needs customs files gacc_cn_<iso2>_totals.csv and gacc_cn_<iso2>_commodities.csv)")
 
 
 def partner_display_name(iso2: str) -> str:
@@ -116,8 +140,7 @@ def partner_display_name(iso2: str) -> str:
 
 def check_file(name: str, value: str) -> str:
     """An existing regular file (spaces, colons and quotes in its name are fine)."""
-    path = Path(value)
-    resolved = path if path.is_absolute() else PROJECT_ROOT / path
+    resolved = project_path(value)
     if not resolved.exists():
         raise ParameterError(f"{name.upper()} {short_excerpt(value)} does not exist")
     if not resolved.is_file():
@@ -126,19 +149,21 @@ def check_file(name: str, value: str) -> str:
 
 
 def check_parameters(raw: dict) -> dict:
-    params = {**DEFAULTS, **{k: v for k, v in raw.items() if v not in (None, "")}}
+    """Defaults from config/parameters.yaml, overridden by `raw`; each value checked, partner first
+    (the period range is the partner's)."""
+    params = {**parameter_defaults(), **{k: v for k, v in raw.items() if v not in (None, "")}}
     for variable, name in MAKE_VARIABLES.items():
         params[name] = check_plain_text(variable, params[name])
     try:
         return _checked(params)
-    except InputError as error:  # e.g. a broken sidecar consulted for the partner list
+    except InputError as error:  # e.g. a broken config consulted for the partner list
         raise ParameterError(str(error)) from None
 
 
 def _checked(params: dict) -> dict:
-    first, last = available_range()
-    params["period_end"] = check_period_end(params["period_end"], first, last)
     params["partner_code"] = check_partner(params["partner"])
+    first, last = available_range(RAW_DIR / wire_files(params["partner_code"])[0])
+    params["period_end"] = check_period_end(params["period_end"], first, last)
     params["partner_name"] = partner_display_name(params["partner_code"])
     params["groups_file"] = check_file("groups_file", params["groups_file"])
     params["claims_file"] = check_file("claims_file", params["claims_file"])

@@ -8,13 +8,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..core.paths import RAW_DIR
+from ..core.paths import RAW_DIR, wire_files
 from .provenance import verify_raw_file
 from .schema import TIDY_COLUMNS
 from .validation import COMMODITIES_SCHEMA, CONTEXT_SCHEMA, TOTALS_SCHEMA, validate_table
 
 TOTAL = "TOTAL"
-TOTALS_FILE, COMMODITIES_FILE, CONTEXT_FILE = "gacc_cn_ru_totals.csv", "gacc_cn_ru_commodities.csv", "context_facts.csv"
+TOTALS_FILE, COMMODITIES_FILE = wire_files("RU")  # the vendored partner; others: wire_files(iso2)
+CONTEXT_FILE = "context_facts.csv"
 
 
 def _relative(path: Path) -> str:
@@ -43,10 +44,11 @@ def _checked_rows(path: Path, schema, quality: list | None, verify: bool) -> tup
 
 
 def load_totals(path: Path = RAW_DIR / TOTALS_FILE, quality: list | None = None,
-                verify: bool = True) -> pd.DataFrame:
+                verify: bool = True, partner: str = "RU") -> pd.DataFrame:
+    """One partner's wire-reported totals (`partner`: the ISO2 the file is about)."""
     frame, source_file = _checked_rows(path, TOTALS_SCHEMA, quality, verify)
     tidy = pd.DataFrame({
-        "reporter": "CN", "partner": "RU", "flow": frame.flow, "period": frame.period, "span": frame.span,
+        "reporter": "CN", "partner": partner, "flow": frame.flow, "period": frame.period, "span": frame.span,
         "commodity": TOTAL, "hs_code": "", "hs_version": "", "measure": "value", "unit": "usd_mn",
         "value": frame.value_usd_mn, "yoy_pct": frame.yoy_pct, "currency_note": frame.currency_note,
         "source_file": source_file, "source_row": frame.source_row, "source_url": frame.source_url,
@@ -55,11 +57,11 @@ def load_totals(path: Path = RAW_DIR / TOTALS_FILE, quality: list | None = None,
 
 
 def load_commodities(path: Path = RAW_DIR / COMMODITIES_FILE, quality: list | None = None,
-                     verify: bool = True) -> pd.DataFrame:
+                     verify: bool = True, partner: str = "RU") -> pd.DataFrame:
     frame, source_file = _checked_rows(path, COMMODITIES_SCHEMA, quality, verify)
     currency = frame.unit.map(lambda unit: "usd" if unit == "usd_mn" else ("cny" if "CNY" in unit else ""))
     tidy = pd.DataFrame({
-        "reporter": "CN", "partner": "RU", "flow": frame.flow, "period": frame.period, "span": frame.span,
+        "reporter": "CN", "partner": partner, "flow": frame.flow, "period": frame.period, "span": frame.span,
         "commodity": frame.commodity, "hs_code": frame.hs_code, "hs_version": "", "measure": frame.measure,
         "unit": frame.unit, "value": frame.value, "yoy_pct": frame.yoy_pct, "currency_note": currency,
         "source_file": source_file, "source_row": frame.source_row, "source_url": frame.source_url,
