@@ -1,5 +1,5 @@
 # One command to rebuild the briefing: `make report`; one to prove it still works: `make test`.
-#   make report PERIOD_END=2024-12 PARTNER=Russia GROUPS_FILE=config/commodity_groups.yaml
+#   make report PERIOD_END=2024-12 GROUPS_FILE=my_groups.yaml   (defaults: config/parameters.yaml)
 #
 # What to rebuild is decided by helpers.pipeline.build from the CONTENT of the inputs (names + sha256
 # of every file under data/raw/, the configs, the code and the parameters), not by file times, and

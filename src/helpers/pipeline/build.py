@@ -31,7 +31,8 @@ from pathlib import Path
 from ..core.errors import InputError, run_main
 from ..core.paths import PROJECT_ROOT, build_dir
 from ..report.publish import check_publishable, publish
-from ..sources.parameters import ParameterError, check_parameters, parameters_from_environment, write_if_changed
+from ..sources.parameters import (MAKE_VARIABLES, ParameterError, check_parameters, parameter_defaults,
+                                 parameters_from_environment, write_if_changed)
 from .lock import DEFAULT_WAIT_SECONDS, build_lock
 from .manifest import HashCache, describe_changes, input_manifest, sha256_file, stage_keys
 
@@ -242,7 +243,13 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog=PROG, description=__doc__.split("\n\n")[0])
     parser.add_argument("--dry-run", action="store_true", help="say what would be rebuilt and why; build nothing")
     parser.add_argument("--clean", action="store_true", help="delete build/ and the published briefing")
+    parser.add_argument("--show-parameters", action="store_true",
+                        help="print the parameters a build would use (config/parameters.yaml + make's overrides)")
     args = parser.parse_args(argv)
+    if args.show_parameters:
+        values = {**parameter_defaults(), **parameters_from_environment()}
+        print(" ".join(f"{variable}={values[name]}" for variable, name in MAKE_VARIABLES.items()))
+        return 0
     root, build_folder = PROJECT_ROOT, build_dir()
     reports = root / "reports"
     try:
