@@ -64,7 +64,6 @@ def test_every_chart_is_drawn_and_no_text_is_typeset(views):
 def test_dollar_amounts_read_as_written(views):
     text = " ".join(views["01_headline"].visible_text.split())
     assert "full-year 2024 came to $244.8bn, up 1.9%" in text
-    assert (workdir / "build" / "figures" / "f3-ytd-comparison.csv").read_text().count("244.81") == 1
     assert "China's exports $115.5bn (+4.1%)" in text
 
 

@@ -58,7 +58,7 @@ def briefing_theme() -> alt.theme.ThemeConfig:
     }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class FigureOutput:
     figure_id: str
     spec: dict
@@ -66,6 +66,9 @@ class FigureOutput:
     csv_path: Path
     bundle: dict  # MIME bundle for the notebook output
     metadata: dict
+
+    def __repr__(self) -> str:  # one line, should it ever end a cell (the spec runs to kilobytes)
+        return f"<FigureOutput {self.figure_id}: {self.spec_path}>"
 
 
 def default_build_dir() -> Path:
