@@ -117,3 +117,19 @@ def test_cli_exit_codes(tmp_path, reports):
                            str(reports)], capture_output=True, text=True, cwd=REPO)
     assert good.returncode == 0, good.stderr
     assert (reports / "briefing.pdf").read_bytes() == b"%PDF-1.4 ok"
+
+
+def test_first_publish_into_a_fresh_clone_creates_the_tables_folder(tmp_path):
+    """A fresh clone has reports/.gitkeep only: the page's table CSVs must still land in reports/tables/."""
+    stage = make_stage(tmp_path / "stage", ["a"], "new")
+    page = (stage / "briefing.html").read_text()
+    (stage / "briefing.html").write_text(page.replace(
+        "</body>", '<figure class="table" data-table-id="t-x" data-csv="tables/t-x.csv"></figure></body>'))
+    (stage / "tables").mkdir()
+    (stage / "tables" / "t-x.csv").write_text("Year,US$ bn\n2024,129.881\n")
+    reports = tmp_path / "reports"
+    reports.mkdir()
+    (reports / ".gitkeep").write_text("")
+    published = publish(stage, reports)
+    assert "tables/t-x.csv" in published
+    assert (reports / "tables" / "t-x.csv").read_text() == "Year,US$ bn\n2024,129.881\n"

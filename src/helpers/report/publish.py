@@ -138,7 +138,8 @@ def publish(stage_dir: Path, reports_dir: Path) -> list[str]:
                               + ", ".join(missing))
     relatives = files_to_publish(stage)
     check_publishable(reports)
-    (reports / "figures").mkdir(parents=True, exist_ok=True)
+    for folder in ("figures", "tables"):  # a fresh clone has neither
+        (reports / folder).mkdir(parents=True, exist_ok=True)
     for leftover in reports.rglob(f"*{TMP_SUFFIX}"):  # from a copy killed mid-way by an older build
         leftover.unlink()
     if _same_filesystem(stage, reports):
