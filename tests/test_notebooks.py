@@ -13,9 +13,11 @@ from notebooks_alone import EDITED_PERIOD_END, NOTEBOOKS, OUT_DIR, ROOT, outputs
 VENV_BIN = ROOT / ".venv" / "bin"
 # What each notebook must publish (ids are the briefing's figure and table numbers' anchors).
 EXPECTED = {
-    "00_key_findings": ([], []),
+    "00_key_findings": ([], ["t-verdicts"]),
     "01_headline": (["f1-annual-turnover", "f2-monthly-turnover", "f3-ytd-comparison"], ["t-ytd-comparison"]),
     "02_commodities": (["f4-commodity-changes", "f5-metals"], []),
+    "02b_raw_rows": (["f9-trade-composition", "f10-fuel-imports-by-code", "f11-imports-rows-vs-wire"],
+                     ["t-composition-change", "t-fuel-ytd", "t-imports-annual-check"]),
     "03_context": (["f6-chinese-car-share", "f7-gdp-ratio", "f8-key-rate"], ["t-machine-tools"]),
     "04_claim_check": ([], ["t-claim-check"]),
     "05_methods": ([], ["t-groups", "t-derived-months", "t-conflicts", "t-flows-add-up", "t-months-vs-ytd"]),
