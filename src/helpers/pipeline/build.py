@@ -179,6 +179,11 @@ def build_locked(root: Path, build: Path, reports: Path, params: dict) -> int:
             run_stage("input check", "helpers.pipeline.check_inputs",
                       ["--groups", params["groups_file"], "--claims", params["claims_file"],
                        "--partner", params["partner_code"]], root, build)
+            # The check registers files added by hand (writes their sidecars) and forgets removed ones:
+            # the build is recorded under the inputs as they are now, so the next run finds it up to date.
+            entries, keys, _ = plan(root, build, params, cache)
+            cache.save()
+            write_stamp(build, "manifest", {"entries": entries})
             write_stamp(build, "check", {"key": keys["check"]})
         if "notebooks" in todo:
             run_notebooks_stage(root, build, params_file, keys)

@@ -30,7 +30,7 @@ from ..sources.comtrade_scan import check_large_file
 from ..sources.configs import load_claims, load_groups
 from ..sources.hs_level import comtrade_files, gacc_files, is_large, load_hs_level, read_hs_file
 from ..sources.partners import UnknownPartnerError, resolve_partner
-from ..sources.provenance import VENDORED_FILES, read_hs_sidecar, sha256_of, verify_raw_file, write_hand_sidecar
+from ..sources.provenance import VENDORED_FILES, forget_removed_hand_files, read_hs_sidecar, sha256_of, verify_raw_file, write_hand_sidecar
 from ..sources.raw_guard import check_location, check_raw_file, project_of
 from ..sources.schema import relative_to_raw
 from ..sources.wire import CONTEXT_FILE as CONTEXT
@@ -126,6 +126,7 @@ def check_inputs(raw_dir: Path, groups_file, claims_file, partner: str = "RU", r
     register: write the "added by hand" sidecar of HS-level files that have none (make report does).
     """
     raw_dir = Path(raw_dir)
+    forgotten = forget_removed_hand_files(raw_dir) if register else []
     for name in VENDORED_FILES:
         if (raw_dir / name).exists():  # a missing file is reported by verify_raw_file
             _step(raw_dir / name, check_location, raw_dir / name, project_of(raw_dir))
@@ -146,7 +147,7 @@ def check_inputs(raw_dir: Path, groups_file, claims_file, partner: str = "RU", r
     # ... then the dataset the notebooks use, with the cross-row checks.
     customs = _step(totals, load_customs_uncached, raw_dir, partner)
     hs_rows, hs_files, scan_notes = _hs_level(raw_dir, partner, prefixes)
-    notes = [q for q in customs.quality]
+    notes = [q for q in customs.quality] + [{"check": note} for note in forgotten]
     raw_rows, raw_files, raw_notes = _raw_rows(raw_dir)
     notes += [{"check": note} for note in scan_notes + hs_rows.attrs.get("notes", []) + raw_notes]
     if register:

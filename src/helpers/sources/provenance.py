@@ -63,6 +63,19 @@ def write_hand_sidecar(raw_file: Path, rows: int, today: str) -> dict:
     return meta
 
 
+def forget_removed_hand_files(raw_dir: Path, folders=("comtrade", "gacc", "baci")) -> list[str]:
+    """Delete the generated sidecar of a file added by hand that the user has since removed, so the
+    briefing stops citing it (a vendored or fetched file's sidecar is never deleted: its loss is an error)."""
+    notes = []
+    for folder in folders:
+        for sidecar in sorted((Path(raw_dir) / folder).glob("*.meta.json")):
+            data = Path(str(sidecar)[:-len(".meta.json")])
+            if not data.exists() and read_json_object(sidecar).get("origin") == "added by hand":
+                sidecar.unlink()
+                notes.append(f"{folder}/{data.name}: removed by hand; its generated sidecar deleted")
+    return notes
+
+
 def verify_raw_file(raw_file: Path) -> dict:
     """Stop loudly if a raw file differs from what its sidecar recorded (raw files are never edited)."""
     raw_file = Path(raw_file)
