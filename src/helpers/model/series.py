@@ -38,17 +38,25 @@ def monthly_series(resolved: pd.DataFrame, flow: str, first_year: int, last_peri
     rows = []
     last_year, last_month = int(last_period[:4]), int(last_period[5:7])
     months = resolved.loc[(resolved.flow == flow) & (resolved.span == "month")].set_index("period")
+    # January–month records of this flow by (year, month), looked up once instead of filtering per month
+    # (December's is the annual figure, as in ytd_value; the first record wins, as there)
+    cumulative: dict = {}
+    for _, record in resolved.loc[(resolved.flow == flow) & resolved.span.isin(["ytd", "year"])].iterrows():
+        month = 12 if record.span == "year" else int(record.period[5:7])
+        if record.span == "ytd" and month == 12:
+            continue
+        cumulative.setdefault((int(record.period[:4]), month), record)
     for year in range(first_year, last_year + 1):
         for month in range(1, 13):
             if (year, month) > (last_year, last_month):
                 break
-            rows.append(_month_record(resolved, months, flow, year, month))
+            rows.append(_month_record(cumulative, months, flow, year, month))
     frame = pd.DataFrame(rows)
     frame["yoy_pct_computed"] = _computed_yoy(frame)
     return frame
 
 
-def _month_record(resolved, months, flow, year, month) -> dict:
+def _month_record(cumulative: dict, months, flow, year, month) -> dict:
     period = f"{year}-{month:02d}"
     record = {"flow": flow, "period": period, "value": math.nan, "status": "missing",
               "yoy_pct_published": math.nan, "source": "", "source_rows": ""}
@@ -63,13 +71,13 @@ def _month_record(resolved, months, flow, year, month) -> dict:
         # January alone is not published; the January–February figure is attached to February.
         record["status"] = "in Jan–Feb total"
         return record
-    current = ytd_value(resolved, flow, year, month)
+    current = cumulative.get((year, month))
     if month == 2:
         if current is not None and not math.isnan(current.value):
             record.update(value=current.value, status="Jan–Feb combined", source=current.value_publisher,
                           source_rows=str(int(current.value_source_row)))
         return record
-    previous = ytd_value(resolved, flow, year, month - 1)
+    previous = cumulative.get((year, month - 1))
     if current is not None and previous is not None and not (math.isnan(current.value) or math.isnan(previous.value)):
         record.update(value=current.value - previous.value, status="derived",
                       source=f"{current.value_publisher} − {previous.value_publisher}",
