@@ -8,7 +8,8 @@ import nbformat
 import pandas as pd
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-from helpers.report.figures import build_figure, markdown_bundle, table_bundle
+from helpers.report.figures import build_figure, markdown_bundle
+from helpers.report.tables import table_bundle
 
 MARKER = "Fixture marker sentence: bilateral turnover reached 244.8 billion dollars."
 HIDDEN_CODE = "HIDDEN_CODE_SENTINEL = 1"

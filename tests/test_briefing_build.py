@@ -3,12 +3,10 @@
 These use the real Makefile (the README's command). The first run builds everything; later runs
 are no-ops when nothing changed.
 """
-import json
 import re
 import subprocess
 from pathlib import Path
 
-import nbformat
 import pytest
 
 from helpers.report.browser_check import check_page

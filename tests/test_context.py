@@ -2,7 +2,6 @@
 rule that a ratio mixing vintages is never produced without saying so."""
 import math
 
-import pandas as pd
 import pytest
 
 from helpers.core.yaml_config import read_yaml

@@ -75,7 +75,6 @@ def test_full_year_2025_uses_first_release_not_outlier(customs):
 
 def test_fetched_snapshot_edited_after_download_is_refused(tmp_path):
     import json
-    import shutil
     from helpers.core.errors import InputError
     from helpers.sources.provenance import verify_snapshots
     (tmp_path / "comtrade").mkdir()

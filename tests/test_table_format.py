@@ -4,7 +4,7 @@ import re
 import pandas as pd
 import pytest
 
-from helpers.report.figures import readable_number, table_html
+from helpers.report.tables import readable_number, table_html
 from helpers.report.tables import long_table_html
 from helpers.sections.findings import short_data, top_level_parts
 

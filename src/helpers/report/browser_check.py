@@ -8,6 +8,7 @@ CLI: python -m helpers.report.browser_check build/stage/briefing.html --screensh
 from __future__ import annotations
 
 import argparse
+import contextlib
 import base64
 import itertools
 import json
@@ -102,6 +103,30 @@ def wait_for_port(profile: Path, process: subprocess.Popen, timeout: float) -> i
     raise TimeoutError("Chromium did not open its DevTools port")
 
 
+@contextlib.contextmanager
+def devtools_session(chromium: str, flags: list[str], width: int, height: int, timeout: float, prefix: str):
+    """Headless Chromium on a fresh profile with DevTools on one page; closed and stopped on exit."""
+    binary = require_chromium(chromium)
+    # Chromium's helper processes may still be writing the profile as it exits: never fail on its cleanup
+    with tempfile.TemporaryDirectory(prefix=prefix, ignore_cleanup_errors=True) as profile:
+        command = [binary, *CHROMIUM_FLAGS, *flags, f"--user-data-dir={profile}", "--remote-debugging-port=0",
+                   "--remote-debugging-address=127.0.0.1", f"--window-size={width},{height}", "about:blank"]
+        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            tools = DevTools(page_ws_url(wait_for_port(Path(profile), process, timeout)), timeout)
+            try:
+                yield tools
+            finally:
+                tools.close()
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
 def page_ws_url(port: int) -> str:
     opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # ignore env proxies
     targets = json.load(opener.open(f"http://127.0.0.1:{port}/json/list", timeout=5))
@@ -173,28 +198,10 @@ def inspect_page(tools: DevTools, url: str, screenshot: Path | None, width: int,
 def check_page(html_path: Path, screenshot: Path | None = None, chromium: str = DEFAULT_CHROMIUM,
                width: int = 1000, timeout: float = 30) -> CheckResult:
     """Load `html_path` with networking disabled, wait for the figures, report what drew."""
-    binary = require_chromium(chromium)
     url = Path(html_path).resolve().as_uri()
     started = time.monotonic()
-    with tempfile.TemporaryDirectory(prefix="briefing-check-") as profile:
-        command = [binary, *CHROMIUM_FLAGS, *OFFLINE_FLAGS, f"--user-data-dir={profile}",
-                   "--remote-debugging-port=0", "--remote-debugging-address=127.0.0.1",
-                   f"--window-size={width},900", "about:blank"]
-        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        try:
-            port = wait_for_port(Path(profile), process, timeout)
-            tools = DevTools(page_ws_url(port), timeout)
-            try:
-                result = inspect_page(tools, url, screenshot, width, timeout)
-            finally:
-                tools.close()
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+    with devtools_session(chromium, OFFLINE_FLAGS, width, 900, timeout, "briefing-check-") as tools:
+        result = inspect_page(tools, url, screenshot, width, timeout)
     result.seconds = round(time.monotonic() - started, 2)
     return result
 

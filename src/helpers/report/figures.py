@@ -9,7 +9,6 @@ ignores the v6 MIME altair 6 emits) plus an `image/png` fallback drawn by vl-con
 from __future__ import annotations
 
 import base64
-import html
 import json
 import re
 from dataclasses import dataclass
@@ -18,8 +17,6 @@ from pathlib import Path
 import altair as alt
 import pandas as pd
 
-# Tables live in helpers.report.tables; re-exported for callers that show figures and tables.
-from .tables import readable_number, show_long_table, show_table, table_bundle, table_html  # noqa: F401
 from ..core.paths import build_dir as project_build_dir
 from .mathjax import MARKDOWN_ESCAPED, escape_mathjax
 

@@ -20,8 +20,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from ..core.paths import PROJECT_ROOT
-from .browser_check import DevTools, console_errors, page_ws_url, save_screenshot, wait_for_port
-from .pdf import CHROMIUM_FLAGS, DEFAULT_CHROMIUM, require_chromium
+from .browser_check import DevTools, console_errors, devtools_session, save_screenshot
+from .pdf import DEFAULT_CHROMIUM
 
 # Everything the notebook panel shows, once JupyterLab has rendered it. A figure output is the output
 # area JupyterLab rendered from a Vega-Lite MIME type; it is drawn when it holds marks (svg/canvas)
@@ -145,29 +145,13 @@ def jupyter_lab(root: Path = PROJECT_ROOT, timeout: float = 60):
 def chromium_page(chromium: str = DEFAULT_CHROMIUM, width: int = 1400, height: int = 1000,
                   timeout: float = 30):
     """Headless Chromium with DevTools on one page; only 127.0.0.1 is reachable."""
-    binary = require_chromium(chromium)
-    with tempfile.TemporaryDirectory(prefix="briefing-lab-chromium-") as profile:
-        command = [binary, *CHROMIUM_FLAGS, "--proxy-server=127.0.0.9:9", "--proxy-bypass-list=127.0.0.1",
-                   f"--user-data-dir={profile}", "--remote-debugging-port=0",
-                   "--remote-debugging-address=127.0.0.1", f"--window-size={width},{height}", "about:blank"]
-        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        try:
-            tools = DevTools(page_ws_url(wait_for_port(Path(profile), process, timeout)), timeout)
-            try:
-                for domain in ("Runtime", "Log", "Page"):
-                    tools.send(f"{domain}.enable")
-                tools.send("Emulation.setDeviceMetricsOverride", width=width, height=height,
-                           deviceScaleFactor=1, mobile=False)
-                yield tools
-            finally:
-                tools.close()
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+    flags = ["--proxy-server=127.0.0.9:9", "--proxy-bypass-list=127.0.0.1"]
+    with devtools_session(chromium, flags, width, height, timeout, "briefing-lab-chromium-") as tools:
+        for domain in ("Runtime", "Log", "Page"):
+            tools.send(f"{domain}.enable")
+        tools.send("Emulation.setDeviceMetricsOverride", width=width, height=height,
+                   deviceScaleFactor=1, mobile=False)
+        yield tools
 
 
 def notebook_state(tools: DevTools) -> dict:

@@ -19,12 +19,11 @@ import re
 import shutil
 import subprocess
 import sys
-import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from .browser_check import DevTools, page_ws_url, wait_for_port, wait_until_drawn
-from .pdf import CHROMIUM_FLAGS, DEFAULT_CHROMIUM, OFFLINE_FLAGS, require_chromium
+from .browser_check import DevTools, devtools_session, wait_until_drawn
+from .pdf import DEFAULT_CHROMIUM, OFFLINE_FLAGS
 
 CSS_PX_PER_MM = 96 / 25.4
 MIN_LABEL_PX = 10  # chart text at its printed size
@@ -116,50 +115,33 @@ def measure(tools: DevTools, width: float, media: str, skip_details: bool) -> di
 def check_layout(html_path: Path, pdf_path: Path | None = None, screen_widths=(390, 1280),
                  chromium: str = DEFAULT_CHROMIUM, timeout: float = 60) -> list[LayoutResult]:
     """Print layout first (with a PDF when `pdf_path` is given), then each screen width."""
-    binary = require_chromium(chromium)
     html_path = Path(html_path).resolve()
     page_mm, left_mm, right_mm, _ = page_size_mm(html_path.read_text(encoding="utf-8"))
     # Whole CSS pixels: the emulated viewport is an integer width, and the page box must not be rounded up.
     content_px = math.floor((page_mm - left_mm - right_mm) * CSS_PX_PER_MM)
     results = []
-    with tempfile.TemporaryDirectory(prefix="briefing-layout-") as profile:
-        command = [binary, *CHROMIUM_FLAGS, *OFFLINE_FLAGS, f"--user-data-dir={profile}",
-                   "--remote-debugging-port=0", "--remote-debugging-address=127.0.0.1",
-                   "--window-size=1280,900", "about:blank"]
-        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        try:
-            tools = DevTools(page_ws_url(wait_for_port(Path(profile), process, timeout)), timeout)
-            try:
-                tools.send("Page.enable")
-                tools.send("Page.navigate", url=html_path.as_uri())
-                tools.wait_for("Page.loadEventFired", timeout)
-                wait_until_drawn(tools, timeout)
-                state = measure(tools, content_px, "print", skip_details=True)
-                result = LayoutResult("print", content_px, state["scroll_width"], state["overflows"],
-                                      state["small"], state["headers"])
-                if pdf_path is not None:
-                    tools.send("Emulation.clearDeviceMetricsOverride")
-                    printed = tools.send("Page.printToPDF", preferCSSPageSize=True, printBackground=True,
-                                         displayHeaderFooter=False)
-                    pdf_path = Path(pdf_path)
-                    pdf_path.parent.mkdir(parents=True, exist_ok=True)
-                    pdf_path.write_bytes(base64.b64decode(printed["data"]))
-                    result.pdf, result.pages = str(pdf_path), pdf_pages(pdf_path)
-                results.append(result)
-                tools.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
-                for width in screen_widths:
-                    state = measure(tools, width, "screen", skip_details=False)
-                    results.append(LayoutResult(f"screen-{width}", width, state["scroll_width"],
-                                                state["overflows"], state["small"], state["headers"]))
-            finally:
-                tools.close()
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+    with devtools_session(chromium, OFFLINE_FLAGS, 1280, 900, timeout, "briefing-layout-") as tools:
+        tools.send("Page.enable")
+        tools.send("Page.navigate", url=html_path.as_uri())
+        tools.wait_for("Page.loadEventFired", timeout)
+        wait_until_drawn(tools, timeout)
+        state = measure(tools, content_px, "print", skip_details=True)
+        result = LayoutResult("print", content_px, state["scroll_width"], state["overflows"],
+                              state["small"], state["headers"])
+        if pdf_path is not None:
+            tools.send("Emulation.clearDeviceMetricsOverride")
+            printed = tools.send("Page.printToPDF", preferCSSPageSize=True, printBackground=True,
+                                 displayHeaderFooter=False)
+            pdf_path = Path(pdf_path)
+            pdf_path.parent.mkdir(parents=True, exist_ok=True)
+            pdf_path.write_bytes(base64.b64decode(printed["data"]))
+            result.pdf, result.pages = str(pdf_path), pdf_pages(pdf_path)
+        results.append(result)
+        tools.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
+        for width in screen_widths:
+            state = measure(tools, width, "screen", skip_details=False)
+            results.append(LayoutResult(f"screen-{width}", width, state["scroll_width"],
+                                        state["overflows"], state["small"], state["headers"]))
     return results
 
 

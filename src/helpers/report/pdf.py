@@ -39,7 +39,7 @@ def print_pdf(html_path: Path, pdf_path: Path, chromium: str = DEFAULT_CHROMIUM,
     binary = require_chromium(chromium)
     html_path, pdf_path = Path(html_path).resolve(), Path(pdf_path).resolve()
     pdf_path.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="briefing-chromium-") as profile:
+    with tempfile.TemporaryDirectory(prefix="briefing-chromium-", ignore_cleanup_errors=True) as profile:
         command = [binary, *CHROMIUM_FLAGS, *OFFLINE_FLAGS, f"--user-data-dir={profile}",
                    f"--virtual-time-budget={PDF_VIRTUAL_TIME_MS}", "--no-pdf-header-footer",
                    f"--print-to-pdf={pdf_path}", html_path.as_uri()]

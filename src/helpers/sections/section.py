@@ -11,7 +11,7 @@ from ..claims.verdicts import verdict_summary
 from ..core.text import span_label
 from ..model.customs import CustomsData
 from ..model.groups import resolve_groups
-from ..report import figures
+from ..report import figures, tables
 from ..sources.configs import load_claims_config, load_groups
 from ..sources.parameters import ParameterError, check_parameters
 from . import data
@@ -94,14 +94,14 @@ class Section:
 
     @staticmethod
     def show_table(frame: pd.DataFrame, table_id: str, caption: str, detail_columns: list[str] = ()) -> None:
-        figures.show_table(frame, table_id, caption, detail_columns)
+        tables.show_table(frame, table_id, caption, detail_columns)
 
     @staticmethod
     def show_long_table(frame: pd.DataFrame, table_id: str, caption: str, summary: tuple[str, pd.DataFrame | None],
                         key_caption: str = "") -> None:
         """Printed as `summary` (HTML, key rows); the full table on screen (collapsible) and as CSV."""
         summary_html, key_rows = summary
-        figures.show_long_table(frame, table_id, caption, summary_html, key_rows, key_caption)
+        tables.show_long_table(frame, table_id, caption, summary_html, key_rows, key_caption)
 
     @staticmethod
     def end_summary_page() -> None:

@@ -13,7 +13,6 @@ partner), M = import; `period` is YYYYMM; `value_usd_mn` = sum(primaryValue) / 1
 from __future__ import annotations
 
 import csv
-import json
 import os
 import re
 from collections.abc import Iterable, Mapping, Sequence
