@@ -1,4 +1,4 @@
-"""Benchmark of the HS-level scale path (helpers.sources.hs_scan) against a plain pandas baseline.
+"""Benchmark of the HS-level scale path (helpers.sources.comtrade_scan) against pandas and polars.
 
     .venv/bin/python scripts/bench.py [--rows 10000000] [--seed 20250701] [--out BENCHMARKS.md]
                                       [--report-timing [--report-cmd "make report"]
@@ -336,7 +336,7 @@ def run_in_subprocess(kind: str, csv_path: Path, parquet_path: Path, p_from: str
 # ----------------------------------------------------------------------------------------------
 # report
 
-from helpers.sources.hs_scan import STORE_COLUMNS  # noqa: E402  (after ROOT; installed package)
+from bench_scan import STORE_COLUMNS  # noqa: E402  (after ROOT; installed package)
 
 
 def summarize(reps: list[dict]) -> dict:
@@ -513,7 +513,7 @@ def write_markdown(out: Path, args, csv_path: Path, gen_s, runs, checks, speedup
         "pyarrow_csv": "pyarrow.csv streaming reader + filter + pandas groupby",
     }
     lines = [
-        "# Benchmark: HS-level scale path (`helpers.sources.hs_scan`)",
+        "# Benchmark: HS-level scale path (`helpers.sources.comtrade_scan`)",
         "",
         f"Date: {dt.date.today().isoformat()}. Data: **SYNTHETIC** Comtrade-format monthly CSV "
         f"(`build/bench/{csv_path.name}`, {args.rows:,} rows, {size_mb:,.0f} MB; seed {args.seed}; "
@@ -572,7 +572,7 @@ def write_markdown(out: Path, args, csv_path: Path, gen_s, runs, checks, speedup
         "",
         "What \"project path\" means here: the headline (`project_s`, the last line `bench.py` "
         "prints) times the code `make report` runs when a Comtrade CSV is large "
-        "(`helpers.sources.hs_level.comtrade_code_sums` → `hs_scan.partner_code_sums`): DuckDB streams the raw "
+        "(`helpers.sources.hs_level.comtrade_code_sums` → `comtrade_scan.partner_code_sums`): DuckDB streams the raw "
         "CSV once, keeps the partner's rows for the groups' HS codes, per code and month, and the groups "
         "are summed from that small result. No Parquet is written on this path. The ingest-to-Parquet "
         f"route is measured too: cold (ingest {ing['call_s']:.2f} s + query) it costs "

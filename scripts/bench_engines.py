@@ -36,7 +36,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from helpers.sources.hs_scan import (REPORTER_CHINA, STORE_COLUMNS, PathLike, _as_paths, _check_groups, _connect,
+from bench_scan import (REPORTER_CHINA, STORE_COLUMNS, PathLike, _as_paths, _check_groups, _connect,
                                      _csv_header, _csv_relation_sql, _period_int, _select_store_sql, _source_relation,
                                      partner_code_sums)  # noqa: F401 (re-exported for the bench)
 

@@ -15,7 +15,7 @@ from ..core.paths import PROJECT_ROOT
 SNIFF_BYTES = 8192
 MB = 1_000_000
 # Largest file each reader loads into memory; larger Comtrade CSV/TSV files go to the DuckDB scan
-# (helpers.sources.hs_scan) instead, which has no size limit.
+# (helpers.sources.comtrade_scan) instead, which has no size limit.
 MAX_BYTES = {
     "gacc_csv": 20 * MB,       # the platform caps a download at 10,000 lines (~2 MB)
     "gacc_xlsx": 20 * MB,

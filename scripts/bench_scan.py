@@ -1,11 +1,6 @@
-"""Large Comtrade-format files scanned inside DuckDB for one partner and a set of HS codes: the typed
-store the benchmark (scripts/bench_engines.py) builds on. The briefing's own scan, with the readers'
-rules (total rows only, annual periods, row validation), is helpers.sources.comtrade_scan.
-
-China's full monthly data is ~10 million rows a year: instead of reading it into pandas, DuckDB
-streams the file with bounded memory and returns a few thousand rows (monthly value per code and
-flow), which the rest of the pipeline treats like any small file. Why DuckDB rather than pandas,
-pyarrow or polars: measured in BENCHMARKS.md (`make bench`).
+"""Benchmark-only DuckDB scan of Comtrade-format CSVs: the typed store the engines in bench_engines.py
+build on. The briefing's own scan, with the readers' rules (total rows only, annual periods, row
+validation), is helpers.sources.comtrade_scan; `make bench` times that one as the project's path.
 
 Conventions: `cmdCode` is text (so `030367` keeps its zero); `flowCode` X = export (China ->
 partner), M = import; `period` is YYYYMM; `value_usd_mn` = sum(primaryValue) / 1e6.
