@@ -336,7 +336,8 @@ def run_in_subprocess(kind: str, csv_path: Path, parquet_path: Path, p_from: str
 # ----------------------------------------------------------------------------------------------
 # report
 
-from bench_scan import STORE_COLUMNS  # noqa: E402  (after ROOT; installed package)
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # bench_scan/bench_engines sit beside this script
+from bench_scan import STORE_COLUMNS  # noqa: E402
 
 
 def summarize(reps: list[dict]) -> dict:

@@ -13,10 +13,11 @@ from ..model.series import ytd_comparison
 from ..model.turnover import annual_turnover, record_year
 from .raw_rows import annual_base, check_fuel_rows
 from .verdicts import CLAIM_COLUMNS, claim_row
+from ..core.text import is_missing
 
 
 def _within(value, story, tolerance) -> bool:
-    return value == value and abs(value - story) <= tolerance + 1e-9
+    return not is_missing(value) and abs(value - story) <= tolerance + 1e-9
 
 
 def check_annual_total(claim, customs) -> dict:
@@ -28,7 +29,7 @@ def check_annual_total(claim, customs) -> dict:
     record = record_year(annual)
     is_record = record is not None and int(record.year) == int(year)
     ok = _within(value, story, claim["tolerance"]["value_usd_bn"]) and (is_record or not claim.get("also_check_record"))
-    verdict = "reproduced" if ok else ("differs" if value == value else "cannot be checked with this data")
+    verdict = "reproduced" if ok else ("differs" if not is_missing(value) else "cannot be checked with this data")
     explanation = (f"GACC's first-release total for {year} is {usd_bn(value * 1000)}"
                    + (f", the highest in the annual series {annual.year.min()}–{year}." if is_record
                       else f"; the record year in the series is {record.year}."))
@@ -40,7 +41,7 @@ def check_ytd_change(claim, customs) -> dict:
     comparison = ytd_comparison(customs.resolved_totals, claim["period"]).set_index("flow").loc[claim["flow"]]
     story = claim["story"]["change_pct"]
     published, levels = comparison.yoy_pct_published, comparison.yoy_pct_from_levels
-    if published == published:
+    if not is_missing(published):
         verdict = "reproduced" if _within(published, story, claim["tolerance"]["change_pct"]) else "differs"
     else:
         verdict = "cannot be checked with this data"

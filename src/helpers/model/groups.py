@@ -12,6 +12,7 @@ from .hs_coverage import code_coverage, describe_gaps
 from .raw_rows import code_ytd
 from .resolve import resolve
 from .series import ytd_value
+from ..core.text import is_missing
 
 GROUP_KEY = ["reporter", "partner", "group", "flow", "period", "span", "measure", "unit"]
 NO_FIGURE = "no published figure"
@@ -117,17 +118,17 @@ def group_change(resolved_groups: pd.DataFrame, name: str, group: dict, period_e
     value = current.value if current is not None else math.nan
     base = prior.value if prior is not None else math.nan
     published = current.yoy_pct if current is not None else math.nan
-    from_levels = round(100 * (value / base - 1), 1) if value == value and base == base and base else math.nan
-    change = published if published == published else from_levels
+    from_levels = round(100 * (value / base - 1), 1) if not is_missing(value) and not is_missing(base) and base else math.nan
+    change = published if not is_missing(published) else from_levels
     if current is None or (value != value and published != published):
         return {"group": name, "label": group["label"], "value_usd_mn": math.nan, "prior_value_usd_mn": math.nan,
                 "change_pct": math.nan, "source": gap.rstrip("; "), "basis": NO_FIGURE}
-    publisher = current.value_publisher if value == value else current.yoy_publisher
-    row = current.value_source_row if value == value else current.yoy_source_row
-    url = current.value_source_url if value == value else current.yoy_source_url
+    publisher = current.value_publisher if not is_missing(value) else current.yoy_publisher
+    row = current.value_source_row if not is_missing(value) else current.yoy_source_row
+    url = current.value_source_url if not is_missing(value) else current.yoy_source_url
     return {"group": name, "label": group["label"], "value_usd_mn": value, "prior_value_usd_mn": base,
             "change_pct": change, "source": f"{gap}{publisher} (row {int(row)}) {url}",
-            "basis": "published y/y" if published == published else "computed from levels"}
+            "basis": "published y/y" if not is_missing(published) else "computed from levels"}
 
 
 def period_changes(resolved_groups, groups: dict, period_end: str, hs_rows=None, partner="RU",

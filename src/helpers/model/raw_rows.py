@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from .resolve import agree
+from ..core.text import is_missing
 
 
 @dataclass
@@ -178,13 +179,13 @@ def imports_raw_vs_wire(comtrade_totals: pd.DataFrame, wire_monthly: pd.DataFram
         wire_value = w.value if w is not None and w.status in ("published", "derived") else math.nan
         if r is not None:
             value, source, rows = r.raw_usd_mn, "UN Comtrade rows", f"{r.raw_file} row {r.raw_rows}"
-        elif wire_value == wire_value:
+        elif not is_missing(wire_value):
             value, source, rows = wire_value, f"GACC via wire ({w.status})", f"{w.source} (row {w.source_rows})"
         else:
             continue
         records.append({"period": period, "date": period + "-15", "value_usd_mn": value,
                         "value_usd_bn": round(value / 1000, 3), "bar_source": source, "source": rows,
-                        "wire_usd_bn": round(wire_value / 1000, 3) if wire_value == wire_value else math.nan,
+                        "wire_usd_bn": round(wire_value / 1000, 3) if not is_missing(wire_value) else math.nan,
                         "wire_status": w.status if w is not None else "not in wire data",
                         "wire_source": (f"{w.source} (row {w.source_rows})" if w is not None and w.source else "")})
     return pd.DataFrame(records)
@@ -222,7 +223,7 @@ def annual_cross_check(comtrade_totals: pd.DataFrame, wire_annual: pd.DataFrame)
             continue
         wire = wire_annual.loc[wire_annual.year.astype(str) == year]
         wire_value = wire.value_usd_bn.iloc[0] * 1000 if len(wire) else math.nan  # NaN: no US$ figure published
-        has_wire = wire_value == wire_value
+        has_wire = not is_missing(wire_value)
         value = rows.value.sum()
         records.append({"year": year, "raw_usd_bn": round(value / 1000, 3), "raw_source": cite(rows),
                         "wire_usd_bn": round(wire_value / 1000, 3) if has_wire else math.nan,

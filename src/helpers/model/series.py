@@ -8,6 +8,7 @@ it, `derived` as the difference of two consecutive year-to-date totals otherwise
 import math
 
 import pandas as pd
+from ..core.text import is_missing
 
 KEY = ["reporter", "partner", "flow", "commodity", "measure", "unit"]
 
@@ -111,7 +112,7 @@ def ytd_comparison(resolved: pd.DataFrame, period_end: str, flows=("export", "im
         rows.append({
             "flow": flow, "period": period_end, "value_usd_mn": value, "prior_value_usd_mn": base,
             "yoy_pct_published": current.yoy_pct if current is not None else math.nan,
-            "yoy_pct_from_levels": round(100 * (value / base - 1), 2) if base == base and base and value == value else math.nan,
+            "yoy_pct_from_levels": round(100 * (value / base - 1), 2) if not is_missing(base) and base and not is_missing(value) else math.nan,
             "value_source": _source_label(current, "value"), "prior_source": _source_label(prior, "value"),
             "yoy_source": _source_label(current, "yoy"),
         })
