@@ -20,7 +20,7 @@ def annual_chart(annual: pd.DataFrame) -> alt.LayerChart:
                  alt.Tooltip("source:N")])
     record = base.transform_filter(alt.datum.record).mark_text(dy=-8, fontWeight="bold", color="#333").encode(
         text=alt.value("record"))
-    return alt.layer(base.mark_bar(), record, data=annual).properties(width=600, height=200)
+    return alt.layer(base.mark_bar(), record, data=annual).properties(width=600, height=170)
 
 
 STATUS_COLORS = alt.Scale(domain=["published", "derived", "Jan–Feb combined"],
@@ -37,14 +37,14 @@ def monthly_chart(monthly: pd.DataFrame) -> alt.VConcatChart:
         x=alt.X("bar_start:T", title=None), x2="bar_end:T",
         y=alt.Y("bar_height_usd_bn:Q", title="US$ billion per month"), y2=alt.datum(0),
         color=alt.Color("status:N", scale=STATUS_COLORS, title="Month value", legend=alt.Legend(orient="top")),
-        tooltip=tooltip).properties(width=600, height=170)
+        tooltip=tooltip).properties(width=600, height=150)
     points = alt.Chart().transform_filter("isValid(datum.yoy_pct)").mark_point(filled=True, size=45).encode(
         x=alt.X("bar_end:T", title=None),
         y=alt.Y("yoy_pct:Q", title="y/y change, %"),
         shape=alt.Shape("yoy_kind:N", title="y/y", legend=alt.Legend(orient="top")),
         color=alt.value("#d1603d"), tooltip=tooltip)
     zero = alt.Chart().mark_rule(color="#888").encode(y=alt.datum(0))
-    return alt.vconcat(bars, alt.layer(points, zero).properties(width=600, height=100),
+    return alt.vconcat(bars, alt.layer(points, zero).properties(width=600, height=80),
                        data=monthly).resolve_scale(x="shared")
 
 

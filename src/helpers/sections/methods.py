@@ -55,7 +55,7 @@ def hs_level_text(hs_rows: pd.DataFrame, limit: int = 12) -> str:
 FLOW_WORDS = {"export": "China's exports", "import": "China's imports", "total": "Turnover"}
 FIELD_WORDS = {"value": "value, US$ mn", "yoy_pct": "y/y %"}
 # In print each long table is summarised with at most this many rows; the full table is on screen and in CSV.
-KEY_ROWS = 4
+KEY_ROWS = 3
 
 
 def _flows(series: pd.Series) -> pd.Series:

@@ -124,7 +124,7 @@ def fuel_chart(view: pd.DataFrame, compared_period: str) -> alt.LayerChart:
         right = alt.Chart(sources.tail(1)).mark_text(align="left", baseline="top", dx=4, y=-26, fontSize=10,
                                                      color="#333", lineBreak="\n").encode(x="date:T", text="text:N")
         layers += [rule, left, right]
-    return alt.layer(*layers, data=view).properties(width=520, height=220)
+    return alt.layer(*layers, data=view).properties(width=520, height=190)
 
 
 def fuel_comparison(section, period: str) -> pd.DataFrame:
@@ -194,7 +194,7 @@ def imports_chart(view: pd.DataFrame) -> alt.LayerChart:
         tooltip=tooltip)
     ticks = alt.Chart().transform_filter("datum.bar_source == 'UN Comtrade rows' && isValid(datum.wire_usd_bn)").mark_tick(
         color="#d1603d", thickness=2, size=7).encode(x="yearmonth(date):T", y="wire_usd_bn:Q", tooltip=tooltip)
-    return alt.layer(bars, ticks, data=view).properties(width=560, height=200)
+    return alt.layer(bars, ticks, data=view).properties(width=560, height=170)
 
 
 def annual_check(section) -> pd.DataFrame:
