@@ -1,6 +1,7 @@
 """Every section renders for the periods the data supports, and key findings follow the data."""
 import json
 import re
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -39,7 +40,11 @@ def test_whole_briefing_renders_for_full_year_2025(tmp_path, monkeypatch):
     assert run_main(notebooks + ["--params", str(params), "--out", str(tmp_path / "nb")]) == 0
     executed = sorted(str(p) for p in (tmp_path / "nb").glob("*.ipynb"))
     assert render_main(["--notebooks", *executed, "--params", str(params), "--out", str(tmp_path / "stage"),
-                        "--figures-dir", str(tmp_path / "figures"), "--no-pdf"]) == 0
+                        "--figures-dir", str(tmp_path / "figures")]) == 0
     text = re.sub(r"<[^>]+>", "", (tmp_path / "stage" / "briefing.html").read_text(encoding="utf-8"))
     assert "full-year 2025 came to $228.1bn" in text
     assert "no published figure" in text  # groups without a 2025 figure are listed, not dropped
+    # the PDF stays within the 12-page budget for a period other than the default too
+    info = subprocess.run(["pdfinfo", str(tmp_path / "stage" / "briefing.pdf")], capture_output=True, text=True,
+                          check=True).stdout
+    assert int(re.search(r"^Pages:\s+(\d+)", info, re.M).group(1)) <= 12
