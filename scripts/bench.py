@@ -614,7 +614,12 @@ def write_markdown(out: Path, args, csv_path: Path, gen_s, runs, checks, speedup
                   f"| first run | {report['first']:.2f} |",
                   f"| second run (no-op) | {report['noop']:.2f} |"]
     tmp = out.with_name(f".{out.name}.tmp-{os.getpid()}")
-    tmp.write_text("\n".join(lines) + "\n")
+    # The scale check (scripts/scale_check.py) owns its own section of the same file: keep it.
+    kept = ""
+    if out.is_file() and "\n## Scale check" in out.read_text(encoding="utf-8"):
+        previous = out.read_text(encoding="utf-8")
+        kept = "\n" + previous[previous.index("\n## Scale check") + 1:]
+    tmp.write_text("\n".join(lines) + "\n" + kept)
     os.replace(tmp, out)
 
 
