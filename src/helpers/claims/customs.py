@@ -7,13 +7,12 @@ import math
 
 import pandas as pd
 
-from ..core.text import span_label, usd_bn
+from ..core.text import is_missing, span_label, usd_bn
 from ..model.groups import NO_FIGURE, group_change
 from ..model.series import ytd_comparison
 from ..model.turnover import annual_turnover, record_year
 from .raw_rows import annual_base, check_fuel_rows
 from .verdicts import CLAIM_COLUMNS, claim_row
-from ..core.text import is_missing
 
 
 def _within(value, story, tolerance) -> bool:

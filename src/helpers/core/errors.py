@@ -1,7 +1,6 @@
 """Input errors that explain themselves in one sentence (file, row, column, what was expected)."""
 import re
 import sys
-from contextlib import contextmanager
 
 from .paths import display_path
 
@@ -23,16 +22,6 @@ class InputError(Exception):
             message += f" (expected {expected})"
         # One line, always: parser messages (YAML, pandas) span several lines with a caret drawing.
         super().__init__(re.sub(r"\s*\n\s*", " ", message).strip())
-
-
-@contextmanager
-def exit_on_input_error(prog: str):
-    """For command-line entry points: print one line and exit 2 instead of a traceback."""
-    try:
-        yield
-    except InputError as error:
-        print(f"{prog}: error: {error}", file=sys.stderr)
-        sys.exit(2)
 
 
 def excerpt(text, limit: int = 60) -> str:

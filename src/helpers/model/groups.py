@@ -8,11 +8,11 @@ import math
 
 import pandas as pd
 
+from ..core.text import is_missing
 from .hs_coverage import code_coverage, describe_gaps
 from .raw_rows import code_ytd
 from .resolve import resolve
 from .series import ytd_value
-from ..core.text import is_missing
 
 GROUP_KEY = ["reporter", "partner", "group", "flow", "period", "span", "measure", "unit"]
 NO_FIGURE = "no published figure"

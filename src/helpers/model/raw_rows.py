@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from .resolve import agree
 from ..core.text import is_missing
+from .resolve import agree
 
 
 @dataclass

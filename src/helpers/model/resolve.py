@@ -50,11 +50,6 @@ def _with_ranks(rows: pd.DataFrame, column: str) -> pd.DataFrame:
     return candidates
 
 
-def preference_order(rows: pd.DataFrame, column: str) -> pd.DataFrame:
-    """Rows having `column`, best first, following config/sources.yaml's rules."""
-    return _with_ranks(rows, column).sort_values(RANK_COLUMNS, kind="stable")
-
-
 def _ordered_by_key(observations: pd.DataFrame, key: list[str], column: str) -> dict[tuple, list]:
     """key -> that key's rows having `column`, best first (one sort for the whole table)."""
     ranked = _with_ranks(observations, column).sort_values(key + RANK_COLUMNS, kind="stable")

@@ -8,20 +8,10 @@ it, `derived` as the difference of two consecutive year-to-date totals otherwise
 import math
 
 import pandas as pd
+
 from ..core.text import is_missing
 
 KEY = ["reporter", "partner", "flow", "commodity", "measure", "unit"]
-
-
-def ytd_levels(resolved: pd.DataFrame) -> pd.DataFrame:
-    """Year-to-date values by (flow, year, month); December's is the annual figure."""
-    ytd = resolved.loc[resolved.span == "ytd"].copy()
-    year = resolved.loc[resolved.span == "year"].copy()
-    year["period"] = year.period + "-12"
-    frame = pd.concat([ytd, year], ignore_index=True)
-    frame["year"] = frame.period.str[:4].astype(int)
-    frame["month"] = frame.period.str[5:7].astype(int)
-    return frame
 
 
 def ytd_value(resolved: pd.DataFrame, flow: str, year: int, month: int) -> pd.Series | None:

@@ -48,7 +48,6 @@ def gacc_files(directory: Path) -> list[Path]:
     return _listed(Path(directory), GACC_SUFFIXES)
 
 
-_comtrade_files, _gacc_files = comtrade_files, gacc_files  # older names
 
 
 def hand_dropped(path: Path) -> bool:

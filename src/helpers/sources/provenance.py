@@ -1,9 +1,10 @@
 """Raw files and their sidecars: verify checksums before any step reads the data."""
 import hashlib
+import sys
 import json
 from pathlib import Path
 
-from ..core.errors import InputError, exit_on_input_error
+from ..core.errors import InputError, run_main
 from ..core.json_file import read_json_object
 from ..core.paths import RAW_DIR
 
@@ -103,12 +104,12 @@ def verify_snapshots(raw_dir: Path = RAW_DIR) -> list[dict]:
     return [verify_raw_file(Path(str(sidecar)[:-len(".meta.json")])) for sidecar in sidecars]
 
 
-def main(argv=None) -> None:
-    with exit_on_input_error("verify-raw"):
-        for sidecar in verify_vendored() + verify_snapshots():
-            print(f"ok {Path(str(sidecar.get('file', '?'))).name} sha256={sidecar['sha256'][:12]} "
-                  f"rows={sidecar.get('rows')}")
+def main() -> int:
+    for sidecar in verify_vendored() + verify_snapshots():
+        print(f"ok {Path(str(sidecar.get('file', '?'))).name} sha256={sidecar['sha256'][:12]} "
+              f"rows={sidecar.get('rows')}")
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(run_main("verify-raw", main))

@@ -78,9 +78,3 @@ def load_context(path: Path = RAW_DIR / CONTEXT_FILE, verify: bool = True) -> pd
     return frame.reset_index(drop=True)
 
 
-def load_observations(raw_dir: Path = RAW_DIR, quality: list | None = None) -> pd.DataFrame:
-    """All customs observations (totals and commodities) in the tidy contract."""
-    raw_dir = Path(raw_dir)
-    return pd.concat([load_totals(raw_dir / TOTALS_FILE, quality),
-                      load_commodities(raw_dir / COMMODITIES_FILE, quality)],
-                     ignore_index=True)
