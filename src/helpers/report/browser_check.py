@@ -119,12 +119,17 @@ def devtools_session(chromium: str, flags: list[str], width: int, height: int, t
             finally:
                 tools.close()
         finally:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+            stop_process(process, 10)
+
+
+def stop_process(process: subprocess.Popen, grace_seconds: float) -> None:
+    """Terminate a helper process (Chromium, a JupyterLab server); kill it if it does not go in time."""
+    process.terminate()
+    try:
+        process.wait(timeout=grace_seconds)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 def page_ws_url(port: int) -> str:

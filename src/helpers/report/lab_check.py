@@ -20,7 +20,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from ..core.paths import PROJECT_ROOT
-from .browser_check import DevTools, console_errors, devtools_session, save_screenshot
+from .browser_check import DevTools, console_errors, devtools_session, save_screenshot, stop_process
 from .pdf import DEFAULT_CHROMIUM
 
 # Everything the notebook panel shows, once JupyterLab has rendered it. A figure output is the output
@@ -132,12 +132,7 @@ def jupyter_lab(root: Path = PROJECT_ROOT, timeout: float = 60):
                 time.sleep(0.25)
             yield url
         finally:
-            server.terminate()
-            try:
-                server.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait()
+            stop_process(server, 15)
             log.close()
 
 
