@@ -1,6 +1,5 @@
 """What a notebook output carries for JupyterLab 4 and what the HTML briefing reads back from it; and the
 groups/claims files reaching the sections."""
-import base64
 
 import nbformat
 import pytest
@@ -10,7 +9,7 @@ from nbformat.v4 import new_code_cell, new_notebook, new_output
 from briefing_fixture import line_chart, totals_frame
 from helpers.model.groups import period_changes
 from helpers.report.blocks import RenderError, notebook_blocks
-from helpers.report.figures import NOTEBOOK_VEGALITE_MIME, build_figure, markdown_bundle
+from helpers.report.figures import NOTEBOOK_VEGALITE_MIME, build_figure, markdown_bundle, stable_svg_ids
 from helpers.report.mathjax import escape_mathjax, unescape_mathjax
 from helpers.sections.findings import claim_table
 from helpers.sections.section import open_section
@@ -42,14 +41,23 @@ def test_markdown_output_reads_as_written_in_the_briefing(tmp_path):
     assert blocks[0].html.strip() == "<p>Turnover <strong>$125.8bn</strong>, down from $136.7bn.</p>"
 
 
-def test_figure_bundle_is_vegalite5_with_png(tmp_path):
+def test_figure_bundle_is_vegalite5_with_the_static_svg(tmp_path):
     figure = build_figure(line_chart(totals_frame()), "exports-monthly", totals_frame(), "T", "C", tmp_path)
-    assert set(figure.bundle) == {NOTEBOOK_VEGALITE_MIME, "image/png", "text/plain"}
+    assert set(figure.bundle) == {NOTEBOOK_VEGALITE_MIME, "image/svg+xml", "text/plain"}
     spec = figure.bundle[NOTEBOOK_VEGALITE_MIME]
     assert spec["$schema"].endswith("/vega-lite/v5.json")
     assert {k: v for k, v in spec.items() if k != "$schema"} == {k: v for k, v in figure.spec.items() if k != "$schema"}
-    assert base64.b64decode(figure.bundle["image/png"]).startswith(b"\x89PNG")
+    # The fallback is the very SVG the render stage publishes (and rasterises to PNG).
+    svg = figure.bundle["image/svg+xml"]
+    assert svg.startswith("<svg") and svg == figure.svg_path.read_text(encoding="utf-8")
+    assert figure.svg_path == tmp_path / "figures" / "exports-monthly.svg"
     assert figure.metadata == {"figure_id": "exports-monthly", "title": "T", "caption": "C"}
+
+
+def test_svg_ids_renumbered_by_first_use():
+    svg = '<clipPath id="clip17"/><g clip-path="url(#clip17)"/><clipPath id="clip4"/><g clip-path="url(#clip4)"/>'
+    assert stable_svg_ids(svg) == ('<clipPath id="clip1"/><g clip-path="url(#clip1)"/>'
+                                   '<clipPath id="clip2"/><g clip-path="url(#clip2)"/>')
 
 
 def test_chart_vegalite5_cannot_draw_is_refused(tmp_path):

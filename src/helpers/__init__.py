@@ -12,3 +12,12 @@
     pipeline  what `make` runs: parameter check, input check, notebook runner
     fetch     network access (UN Comtrade API, the API key): only `make fetch`; never imported by a build
 """
+import sys
+
+# Start-up cost, measured: jsonschema (imported by altair in the kernel and by nbformat in the
+# notebook runner and the renderer) imports rfc3987_syntax when it is installed (JupyterLab's
+# jupyter-events pulls it in), and that module compiles 38 lark grammars at import: ~1.2 s per
+# process, for the "iri" format check no spec or notebook of ours uses. Marking the module absent
+# makes jsonschema skip that one check (its own `suppress(ImportError)`); a process that imported
+# it already is left alone.
+sys.modules.setdefault("rfc3987_syntax", None)

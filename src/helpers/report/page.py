@@ -15,6 +15,7 @@ import jinja2
 
 from ..core.paths import PROJECT_ROOT, build_dir
 from .blocks import Block, Figure, RenderError, notebook_blocks, number_figures
+from .figures import vegalite_version
 
 TEMPLATE_DIR = Path(__file__).parent / "templates"
 TEMPLATE_NAME = "briefing.html.j2"
@@ -60,12 +61,6 @@ def first_h1(body: str) -> str | None:
     match = re.search(r"<h1[^>]*>(.*?)</h1>", body, re.S)
     return html.unescape(re.sub(r"<[^>]+>", "", match.group(1))).strip() if match else None
 
-
-
-def vegalite_version() -> str:
-    import altair
-
-    return ".".join(altair.SCHEMA_VERSION.lstrip("v").split(".")[:2])
 
 
 @functools.lru_cache(maxsize=None)
