@@ -110,3 +110,13 @@ def test_input_and_model_stages_do_not_load_plotting_libraries(module):
     code = f"import sys, {module}; print(','.join(m for m in {PLOTTING!r} if m in sys.modules))"
     loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
     assert loaded == "", f"{module} pulls in {loaded}"
+
+
+@pytest.mark.parametrize("module", ["helpers.sections.section", "helpers.pipeline.run_notebooks",
+                                    "helpers.report.render"])
+def test_jsonschema_grammar_compilation_is_skipped(module):
+    """altair and nbformat import jsonschema, which would import rfc3987_syntax and compile 38 lark
+    grammars (1.2 s per process); helpers/__init__.py marks that module absent before jsonschema loads."""
+    code = f"import sys, {module}, jsonschema; print('jsonschema' in sys.modules, 'lark' in sys.modules)"
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    assert loaded == ["True", "False"]

@@ -20,7 +20,7 @@ import pytest
 import yaml
 
 from helpers.pipeline import check_inputs, params
-from helpers.sections.data import load_customs_uncached
+from helpers.sections.data import load_customs
 from helpers.core.paths import CONFIG_DIR, PROJECT_ROOT, RAW_DIR
 
 TOTALS, COMMODITIES, CONTEXT = "gacc_cn_ru_totals.csv", "gacc_cn_ru_commodities.csv", "context_facts.csv"
@@ -363,7 +363,7 @@ def test_exact_duplicate_row_is_dropped_and_reported(tmp_path, capsys):
     code, out, err = run_check(["--raw-dir", str(raw)], capsys)
     assert code == 0, err
     assert "check-inputs: note: data/raw/gacc_cn_ru_totals.csv, row 436: exact duplicate row dropped" in out
-    customs = load_customs_uncached(raw)
+    customs = load_customs(raw)
     assert {"check": "exact duplicate row dropped", "source_file": "data/raw/gacc_cn_ru_totals.csv",
             "source_row": 436, "detail": "2024-06 month export"} in customs.quality
     assert len(customs.totals) == 435
@@ -376,7 +376,7 @@ def test_utf8_bom_is_removed_and_noted(tmp_path, capsys):
     code, out, err = run_check(["--raw-dir", str(raw)], capsys)
     assert code == 0, err
     assert "data/raw/gacc_cn_ru_commodities.csv: UTF-8 byte-order mark removed" in out
-    customs = load_customs_uncached(raw)
+    customs = load_customs(raw)
     assert {"check": "UTF-8 byte-order mark removed",
             "source_file": "data/raw/gacc_cn_ru_commodities.csv"} in customs.quality
     assert customs.commodities.columns[0] == "reporter" and len(customs.commodities) == 433
@@ -384,7 +384,7 @@ def test_utf8_bom_is_removed_and_noted(tmp_path, capsys):
 
 def test_agreeing_duplicates_from_two_outlets_resolve_without_conflict(tmp_path, capsys):
     raw = copy_raw(tmp_path)
-    baseline = load_customs_uncached(RAW_DIR)
+    baseline = load_customs(RAW_DIR)
     header, rows = read_table(raw / TOTALS)
     copy = list(rows[306])  # 2024-06 month export 9883, Prime
     copy[header.index("value_usd_mn")] = "9883.0"
@@ -396,7 +396,7 @@ def test_agreeing_duplicates_from_two_outlets_resolve_without_conflict(tmp_path,
     reseal(raw / TOTALS)
     code, out, err = run_check(["--raw-dir", str(raw)], capsys)
     assert code == 0, err
-    customs = load_customs_uncached(raw)
+    customs = load_customs(raw)
     key = (customs.resolved_totals.period == "2024-06") & (customs.resolved_totals.span == "month") \
         & (customs.resolved_totals.flow == "export")
     record = customs.resolved_totals.loc[key].iloc[0]

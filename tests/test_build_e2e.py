@@ -28,10 +28,21 @@ ODD_2025 = "export (1): 2025 'b' \"c\"_出口.csv"
 
 
 def our_error_lines(result) -> list[str]:
-    """stderr lines other than make's own `make: *** [...] Error 2` and the Jupyter kernel's start-up
-    warning about TCP transport (printed by every build that runs notebooks)."""
-    return [line for line in result.stderr.splitlines()
-            if not line.startswith(("make: ***", "[IPKernelApp] WARNING | Kernel is running over TCP"))]
+    """stderr lines other than make's own `make: *** [...] Error 2` (the kernel talks over IPC, so it
+    prints no warning about TCP transport: any other line is ours)."""
+    return [line for line in result.stderr.splitlines() if not line.startswith("make: ***")]
+
+
+def processes_working_in(folder: Path) -> list[str]:
+    """Command lines of the processes whose working directory is `folder` (a leftover kernel would be)."""
+    found = []
+    for proc in Path("/proc").glob("[0-9]*"):
+        try:
+            if Path(os.readlink(proc / "cwd")) == folder.resolve():
+                found.append((proc / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace"))
+        except OSError:
+            continue
+    return found
 
 
 def assert_one_line_failure(result, *fragments):
@@ -107,6 +118,9 @@ def test_sidecar_that_is_a_json_list_is_named_in_one_line(project, sidecar):
     try:
         result = make(project, "report", timeout=300)
         assert_one_line_failure(result, f"{path.name}: sidecar is a JSON list, not an object")
+        # The notebook kernel, started while the input check ran, ran nothing and is gone.
+        assert "timing: 00_key_findings" not in result.stdout and not list((project / "build" / "nb").glob("*"))
+        assert processes_working_in(project) == []
     finally:
         if original is None:
             path.unlink()

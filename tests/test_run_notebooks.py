@@ -44,3 +44,21 @@ def test_failure_names_notebook_and_error_and_keeps_partial(tmp_path, params, ca
     assert message.startswith("run-notebooks: error: c.ipynb failed:") and "no figure for 2031" in message
     assert "\x1b[" not in message and "\n" not in message  # one plain line, no terminal colour codes
     assert (tmp_path / "out" / "c.failed.ipynb").exists() and not (tmp_path / "out" / "c.ipynb").exists()
+
+
+@pytest.mark.parametrize("say, runs", [("go\n", True), ("", False)])
+def test_runner_started_early_runs_only_after_go(tmp_path, params, say, runs):
+    """`make report` starts the runner (kernel + imports) during the input check and says go only if
+    the check passed; a closed line (failed check) makes it stop without running a cell."""
+    import subprocess
+    import sys
+
+    marker = tmp_path / "ran"
+    first = notebook(tmp_path / "a.ipynb", f"open({str(marker)!r}, 'w').close()")
+    result = subprocess.run([sys.executable, "-m", "helpers.pipeline.run_notebooks", str(first), "--params",
+                             str(params), "--out", str(tmp_path / "out"), "--wait-for-go"],
+                            input=say, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert marker.exists() is runs and (tmp_path / "out" / "a.ipynb").exists() is runs
+    assert ("timing: kernel start + imports" in result.stdout) is runs
+    assert result.stderr == ""  # IPC transport: no kernel warning about TCP on every build

@@ -42,3 +42,15 @@ def project_path(value) -> Path:
     which is notebooks/ when JupyterLab runs a notebook)."""
     path = Path(value)
     return path if path.is_absolute() else PROJECT_ROOT / path
+
+
+def files_signature(*roots: Path) -> tuple:
+    """(path, size, modification time) of every file under `roots` (files or folders): it changes when
+    an input is edited, added or removed. A cheap key for caches that live as long as a kernel."""
+    found = []
+    for root in map(Path, roots):
+        for path in sorted([root] if root.is_file() else root.rglob("*")):
+            if path.is_file():
+                stat = path.stat()
+                found.append((str(path), stat.st_size, stat.st_mtime_ns))
+    return tuple(found)

@@ -20,10 +20,16 @@ class CustomsData:
     resolved_totals: pd.DataFrame        # one record per (flow, period, span) after source preference
     conflicts: pd.DataFrame              # every disagreement between outlets beyond rounding
     quality: list = field(default_factory=list)  # recoverable oddities handled on the way
+    _monthly: dict = field(default_factory=dict, repr=False, compare=False)
 
     def monthly(self, last_period: str, first_year: int = 2021) -> pd.DataFrame:
-        return pd.concat([monthly_series(self.resolved_totals, flow, first_year, last_period) for flow in FLOWS],
-                         ignore_index=True)
+        """Monthly series of every flow; computed once per (last_period, first_year), as several sections
+        use it, and handed out as a copy so no caller can change another's."""
+        key = (last_period, first_year)
+        if key not in self._monthly:
+            self._monthly[key] = pd.concat([monthly_series(self.resolved_totals, flow, first_year, last_period)
+                                            for flow in FLOWS], ignore_index=True)
+        return self._monthly[key].copy()
 
     def reconciliation(self, last_period: str) -> tuple[pd.DataFrame, pd.DataFrame]:
         return flows_add_up(self.resolved_totals), months_vs_ytd(self.resolved_totals, self.monthly(last_period))

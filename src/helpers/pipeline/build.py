@@ -28,6 +28,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from ..core.early_start import GO
 from ..core.errors import InputError, run_main
 from ..core.paths import PROJECT_ROOT, build_dir
 from ..report.publish import check_publishable, publish
@@ -95,12 +96,48 @@ def run_stage(label: str, module: str, args: list[str], root: Path, build: Path,
     result = subprocess.run([sys.executable, "-m", module, *args], cwd=root, env=stage_environment(root, build))
     if timed:
         timing(label, time.monotonic() - started)
-    if result.returncode != 0:
-        if result.returncode < 0 or result.returncode not in (1, 2):
-            reason = f"killed by signal {-result.returncode}" if result.returncode < 0 else f"exit {result.returncode}"
-            hint = " (out of memory?)" if result.returncode in (-9, 137) else ""
+    check_stage_exit(label, result.returncode)
+
+
+def check_stage_exit(label: str, returncode: int) -> None:
+    if returncode != 0:
+        if returncode < 0 or returncode not in (1, 2):
+            reason = f"killed by signal {-returncode}" if returncode < 0 else f"exit {returncode}"
+            hint = " (out of memory?)" if returncode in (-9, 137) else ""
             print(f"{PROG}: error: {label} stopped: {reason}{hint}; reports/ unchanged", file=sys.stderr)
         raise StageFailed(label)
+
+
+class EarlyStage:
+    """A stage subprocess started before its turn: it imports and warms up (the notebook kernel, the
+    renderer's libraries) while the stage before it runs, then waits for `go()`; `cancel()` lets it
+    exit without doing anything (helpers.core.early_start). On two cores this hides ~2 s of start-up."""
+
+    def __init__(self, label: str, module: str, args: list[str], root: Path, build: Path, timed: bool = True):
+        self.label, self.timed = label, timed
+        self.process = subprocess.Popen([sys.executable, "-m", module, *args, "--wait-for-go"], cwd=root,
+                                        env=stage_environment(root, build), stdin=subprocess.PIPE, text=True)
+
+    def go(self) -> None:
+        self.started = time.monotonic()
+        self.process.stdin.write(GO + "\n")
+        self.process.stdin.close()
+
+    def finish(self) -> None:
+        """Wait for the stage to end; StageFailed if it failed."""
+        returncode = self.process.wait()
+        if self.timed:
+            timing(self.label, time.monotonic() - self.started)
+        check_stage_exit(self.label, returncode)
+
+    def cancel(self) -> None:
+        if self.process.poll() is None:
+            try:
+                self.process.stdin.close()  # end of input: the stage exits without working
+                self.process.wait(timeout=30)
+            except (OSError, subprocess.TimeoutExpired):
+                self.process.kill()
+                self.process.wait()
 
 
 def notebooks_of(root: Path) -> list[Path]:
@@ -125,7 +162,9 @@ def build(root: Path, build: Path, reports: Path, dry_run: bool = False, wait: f
         return plan_only(root, build, params)
     check_publishable(reports)  # before any work: a read-only reports/ wastes no build
     with build_lock(build, wait):
-        return build_locked(root, build, reports, params)
+        status = build_locked(root, build, reports, params)
+    timing("total", time.monotonic() - started)
+    return status
 
 
 def plan(root: Path, build: Path, params: dict, cache: HashCache) -> tuple[dict, dict, dict]:
@@ -174,6 +213,8 @@ def build_locked(root: Path, build: Path, reports: Path, params: dict) -> int:
     remove_stale_stages(build)
     params_file = build / "params.json"
     write_if_changed(params, params_file)
+    notebooks = early_notebooks_stage(root, build, params_file) if "notebooks" in todo else None
+    renderer = None
     try:
         if "input check" in todo:
             run_stage("input check", "helpers.pipeline.check_inputs",
@@ -185,15 +226,24 @@ def build_locked(root: Path, build: Path, reports: Path, params: dict) -> int:
             cache.save()
             write_stamp(build, "manifest", {"entries": entries})
             write_stamp(build, "check", {"key": keys["check"]})
-        if "notebooks" in todo:
-            run_notebooks_stage(root, build, params_file, keys)
         stage = Path(tempfile.mkdtemp(prefix=STAGE_PREFIX, dir=build))
         try:
             executed = [str(build / "nb" / path.name) for path in notebooks_of(root)]
             chromium = ["--chromium", os.environ["BRIEFING_CHROMIUM"]] if os.environ.get("BRIEFING_CHROMIUM") else []
-            run_stage("page, figures, PDF", "helpers.report.render",
-                      ["--notebooks", *executed, "--params", str(params_file), "--out", str(stage), *chromium],
-                      root, build, timed=False)
+            if notebooks is not None:
+                notebooks.go()
+                # Started only now: during the input check it would compete with the kernel's start.
+                renderer = EarlyStage("page, figures, PDF", "helpers.report.render",
+                                      ["--notebooks", *executed, "--params", str(params_file), "--out", str(stage),
+                                       *chromium], root, build, timed=False)
+                notebooks.finish()
+                finish_notebooks_stage(root, build, keys)
+                renderer.go()
+                renderer.finish()
+            else:
+                run_stage("page, figures, PDF", "helpers.report.render",
+                          ["--notebooks", *executed, "--params", str(params_file), "--out", str(stage), *chromium],
+                          root, build, timed=False)
             started = time.monotonic()
             published = publish(stage, reports)
             write_stamp(build, "published", {"key": keys["build"],
@@ -203,20 +253,27 @@ def build_locked(root: Path, build: Path, reports: Path, params: dict) -> int:
             shutil.rmtree(stage, ignore_errors=True)
     except StageFailed:
         return 2
+    finally:
+        for early in (notebooks, renderer):
+            if early is not None:
+                early.cancel()
     print(f"{PROG}: published {len(published)} files to reports/ (inputs {keys['build'][:12]})")
     return 0
 
 
-def run_notebooks_stage(root: Path, build: Path, params_file: Path, keys: dict) -> None:
-    """Fresh output folders, so a notebook or figure dropped since the last build cannot linger."""
+def early_notebooks_stage(root: Path, build: Path, params_file: Path) -> EarlyStage:
+    """Fresh output folders (a notebook or figure dropped since the last build cannot linger), then the
+    notebook runner starts its kernel while the input check runs."""
     for folder in ("nb", "figures"):
         shutil.rmtree(build / folder, ignore_errors=True)
     write_stamp(build, "notebooks", {})
-    notebooks = notebooks_of(root)
-    run_stage("notebooks", "helpers.pipeline.run_notebooks",
-              [*map(str, notebooks), "--params", str(params_file), "--out", str(build / "nb")],
-              root, build, timed=False)
-    outputs = [f"nb/{path.name}" for path in notebooks]
+    return EarlyStage("notebooks", "helpers.pipeline.run_notebooks",
+                      [*map(str, notebooks_of(root)), "--params", str(params_file), "--out", str(build / "nb")],
+                      root, build, timed=False)
+
+
+def finish_notebooks_stage(root: Path, build: Path, keys: dict) -> None:
+    outputs = [f"nb/{path.name}" for path in notebooks_of(root)]
     outputs += [path.relative_to(build).as_posix() for path in sorted((build / "figures").glob("*"))]
     write_stamp(build, "notebooks", {"key": keys["build"], "outputs": hashes_of(build, outputs)})
 

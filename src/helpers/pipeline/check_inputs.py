@@ -22,7 +22,7 @@ from pathlib import Path
 
 from ..core.errors import InputError, excerpt, run_main
 from ..core.paths import PROJECT_ROOT, RAW_DIR, display_path, wire_files
-from ..sections.data import load_customs_uncached
+from ..sections.data import load_customs
 from ..sources.baci import baci_files, load_baci, read_baci, scan_baci, LARGE_BACI_BYTES
 from ..sources.fuel_monitor import fuel_files, read_fuel_monitor
 from ..model.groups import hs_prefixes
@@ -145,7 +145,7 @@ def check_inputs(raw_dir: Path, groups_file, claims_file, partner: str = "RU", r
     _step(totals, load_totals, totals, verify=False, partner=partner)
     _step(commodities, load_commodities, commodities, verify=False, partner=partner)
     # ... then the dataset the notebooks use, with the cross-row checks.
-    customs = _step(totals, load_customs_uncached, raw_dir, partner)
+    customs = _step(totals, load_customs, raw_dir, partner)
     hs_rows, hs_files, scan_notes = _hs_level(raw_dir, partner, prefixes)
     notes = [q for q in customs.quality] + [{"check": note} for note in forgotten]
     raw_rows, raw_files, raw_notes = _raw_rows(raw_dir)

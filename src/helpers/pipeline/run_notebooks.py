@@ -2,27 +2,34 @@
 
 One kernel start and one import of pandas/altair for the whole briefing instead of one per notebook
 (about 10 s saved per notebook), and the customs data is loaded once (helpers.sections.data caches it).
-The kernel's namespace is cleared at the start of each notebook (`%reset -f` in the injected-parameters
-cell; imported modules and their caches stay), so a notebook that passes here cannot lean on another
-notebook's variables: each one runs alone as well (tests/test_notebooks.py runs them alone).
+With --wait-for-go (what `make report` uses) the kernel starts and imports the section modules while
+the input check runs, then waits for the build's go-ahead (helpers.core.early_start).
+The kernel's namespace is cleared at the start of each notebook (every variable deleted in the
+injected-parameters cell; imported modules and their caches stay), so a notebook that passes here
+cannot lean on another notebook's variables: each one runs alone as well (tests/test_notebooks.py).
 Parameters come from build/params.json as strings, so nothing is type-guessed as with `papermill -p`.
 Each executed notebook is written atomically; on a failing cell the partial notebook is kept as
 `<name>.failed.ipynb` for inspection and the run stops with one line naming notebook and error.
 """
 import argparse
 import json
+import os
 import re
+import shutil
 import sys
+import tempfile
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import nbformat
-from jupyter_client.manager import start_new_kernel
+from jupyter_client.manager import KernelManager
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 from papermill.iorw import load_notebook_node
 from papermill.parameterize import parameterize_notebook
 
+from ..core.early_start import wait_for_go
 from ..core.errors import run_main
 from ..core.paths import PROJECT_ROOT
 
@@ -41,34 +48,65 @@ def write_atomically(notebook, path: Path) -> None:
     tmp.replace(path)
 
 
-def run_notebooks(notebooks: list[Path], out_dir: Path, parameters: dict, kernel: str = KERNEL,
-                  timeout: int = 600) -> dict[str, float]:
-    out_dir.mkdir(parents=True, exist_ok=True)
-    timings = {}
+@contextmanager
+def running_kernel(kernel: str = KERNEL, timings: dict | None = None):
+    """A kernel started in the project root, talking over IPC sockets in a private temporary folder
+    (TCP would make ipykernel print an encryption warning on every build); shut down on exit."""
     started = time.monotonic()
-    km, kc = start_new_kernel(kernel_name=kernel, cwd=str(PROJECT_ROOT))
-    timings["kernel start"] = time.monotonic() - started
+    sockets = tempfile.mkdtemp(prefix="briefing-kernel-")
+    km = KernelManager(kernel_name=kernel, transport="ipc", ip=os.path.join(sockets, "kernel"))
+    km.start_kernel(cwd=str(PROJECT_ROOT))
+    kc = km.client()
     try:
-        for source in notebooks:
-            started = time.monotonic()
-            notebook = with_fresh_namespace(
-                parameterize_notebook(load_notebook_node(str(source)), parameters, kernel_name=kernel))
-            client = NotebookClient(notebook, km=km, timeout=timeout, kernel_name=kernel,
-                                    resources={"metadata": {"path": str(PROJECT_ROOT)}})
-            client.kc = kc  # NotebookClient ignores a `kc` argument and would open (and wait for) a new client per notebook
-            try:
-                client.execute()
-            except CellExecutionError as error:
-                write_atomically(notebook, out_dir / f"{source.stem}.failed.ipynb")
-                text = re.sub(r"\x1b\[[0-9;]*m", "", str(error)).strip()  # traceback colours
-                last_line = text.splitlines()[-1] if text else repr(error)
-                raise NotebookFailed(f"{source.name} failed: {last_line} "
-                                     f"(see {out_dir / (source.stem + '.failed.ipynb')})") from None
-            write_atomically(notebook, out_dir / source.name)
-            timings[source.stem] = time.monotonic() - started
+        kc.start_channels()
+        kc.wait_for_ready(timeout=60)
+        if timings is not None:
+            timings["kernel start"] = time.monotonic() - started
+        yield km, kc
     finally:
         kc.stop_channels()
         km.shutdown_kernel(now=True)
+        shutil.rmtree(sockets, ignore_errors=True)
+
+
+# Imports every section module (what the notebooks call) and starts vl-convert's JavaScript engine,
+# binding no name in the kernel's namespace. A failure here is ignored: the notebook that needs the
+# module then fails with its own, clearer message.
+WARM_UP = """\
+__import__("helpers.sections", fromlist=["_"]).import_all()
+__import__("helpers.report.figures", fromlist=["_"]).start_vl_convert()
+"""
+
+
+def warm_up(kc, timeout: float = 120) -> None:
+    msg_id = kc.execute(WARM_UP, silent=True, store_history=False)
+    deadline = time.monotonic() + timeout
+    while kc.get_shell_msg(timeout=max(0.1, deadline - time.monotonic()))["parent_header"].get("msg_id") != msg_id:
+        pass
+
+
+def run_notebooks(notebooks: list[Path], out_dir: Path, parameters: dict, km, kc, kernel: str = KERNEL,
+                  timeout: int = 600) -> dict[str, float]:
+    """Execute `notebooks` in order in the running kernel; write each executed notebook to `out_dir`."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    timings = {}
+    for source in notebooks:
+        started = time.monotonic()
+        notebook = with_fresh_namespace(
+            parameterize_notebook(load_notebook_node(str(source)), parameters, kernel_name=kernel))
+        client = NotebookClient(notebook, km=km, timeout=timeout, kernel_name=kernel,
+                                resources={"metadata": {"path": str(PROJECT_ROOT)}})
+        client.kc = kc  # NotebookClient ignores a `kc` argument and would open (and wait for) a new client per notebook
+        try:
+            client.execute()
+        except CellExecutionError as error:
+            write_atomically(notebook, out_dir / f"{source.stem}.failed.ipynb")
+            text = re.sub(r"\x1b\[[0-9;]*m", "", str(error)).strip()  # traceback colours
+            last_line = text.splitlines()[-1] if text else repr(error)
+            raise NotebookFailed(f"{source.name} failed: {last_line} "
+                                 f"(see {out_dir / (source.stem + '.failed.ipynb')})") from None
+        write_atomically(notebook, out_dir / source.name)
+        timings[source.stem] = time.monotonic() - started
     return timings
 
 
@@ -96,14 +134,26 @@ def main(argv=None) -> int:
     parser.add_argument("--params", type=Path, required=True)
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--kernel", default=KERNEL)
+    parser.add_argument("--wait-for-go", action="store_true",
+                        help="start and warm up the kernel, then wait for a line 'go' on stdin")
     args = parser.parse_args(argv)
-    try:
-        timings = run_notebooks(args.notebooks, args.out, notebook_parameters(args.params), args.kernel)
-    except NotebookFailed as error:
-        print(f"run-notebooks: error: {error}", file=sys.stderr)
-        return 2
+    timings: dict[str, float] = {}
+    with running_kernel(args.kernel, timings) as (km, kc):
+        if args.wait_for_go:
+            started = time.monotonic()
+            warm_up(kc)
+            timings["kernel start"] += time.monotonic() - started
+            if not wait_for_go():
+                return 0
+        try:
+            timings.update(run_notebooks(args.notebooks, args.out, notebook_parameters(args.params),
+                                         km, kc, args.kernel))
+        except NotebookFailed as error:
+            print(f"run-notebooks: error: {error}", file=sys.stderr)
+            return 2
     for name, seconds in timings.items():
-        print(f"timing: {name:<24} {seconds:5.1f} s")
+        label = "kernel start + imports" if name == "kernel start" and args.wait_for_go else name
+        print(f"timing: {label:<24} {seconds:5.1f} s")
     return 0
 
 

@@ -156,6 +156,14 @@ def vegalite5_spec(spec: dict, figure_id: str) -> dict:
     return spec_v5
 
 
+def start_vl_convert() -> None:
+    """Start vl-convert's JavaScript engines (a third of a second on first use, per Vega-Lite version)
+    with a one-point chart; the notebook runner does this while the input check runs."""
+    spec = {"mark": "point", "data": {"values": [{"x": 1}]}, "encoding": {"x": {"field": "x", "type": "quantitative"}}}
+    vegalite5_spec(spec, "warm-up")
+    draw_svg(spec)
+
+
 def vegalite_version() -> str:
     """The Vega-Lite version altair writes (e.g. "6.4"): the one the briefing page and SVGs use."""
     return ".".join(alt.SCHEMA_VERSION.lstrip("v").split(".")[:2])

@@ -13,10 +13,11 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from ..core.early_start import wait_for_go
 from ..core.errors import run_main
 from .about import about_from_sidecars
 from .blocks import RenderError
-from .page import render_briefing
+from .page import render_briefing, vega_bundle
 from .pdf import DEFAULT_CHROMIUM, print_pdf
 from .publish import figure_ids_in_html, table_csvs_in_html
 from .static_export import export_static_figures
@@ -34,6 +35,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         help="where publish_figure wrote specs (default: <params dir>/figures)")
     parser.add_argument("--chromium", default=DEFAULT_CHROMIUM)
     parser.add_argument("--no-pdf", action="store_true", help="skip the PDF (not publishable)")
+    parser.add_argument("--wait-for-go", action="store_true",
+                        help="load libraries and the Vega bundle, then wait for a line 'go' on stdin "
+                             "(`make report` starts the renderer while the notebooks run)")
     return parser.parse_args(argv)
 
 
@@ -58,6 +62,10 @@ def timed(label: str, timings: dict, func, *args):
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    if args.wait_for_go:
+        vega_bundle()  # cached for render_briefing; read while the notebooks run
+        if not wait_for_go():
+            return 0
     params = json.loads(args.params.read_text(encoding="utf-8"))
     about = (json.loads(args.about.read_text(encoding="utf-8")) if args.about
              else about_from_sidecars(args.raw_dir))

@@ -1,9 +1,10 @@
 """The tables every section shares: raw inputs read by helpers.sources, assembled by helpers.model.
 
-This is the one place a section's data is loaded; each loader is cached per process so the
-notebooks of one `make report` kernel load every raw file once.
+This is the one place a section's data is loaded. Nothing here is cached: helpers.sections.section
+keeps one Section (and so one copy of each table) per parameters and state of the input files, so
+the notebooks of one `make report` kernel load every raw file once, and a JupyterLab user who edits a
+raw file or a config gets fresh tables on the next run.
 """
-from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
@@ -18,7 +19,7 @@ from ..sources.hs_level import load_hs_level
 from ..sources.wire import load_commodities, load_context, load_totals
 
 
-def load_customs_uncached(raw_dir: Path = RAW_DIR, partner: str = "RU") -> CustomsData:
+def load_customs(raw_dir: Path = RAW_DIR, partner: str = "RU") -> CustomsData:
     """The partner's customs data (`partner`: ISO2, checked by helpers.sources.parameters)."""
     quality: list = []
     raw_dir = Path(raw_dir)
@@ -28,12 +29,6 @@ def load_customs_uncached(raw_dir: Path = RAW_DIR, partner: str = "RU") -> Custo
     return build_customs(totals, commodities, partner, raw_dir / totals_file, quality)
 
 
-@lru_cache(maxsize=4)
-def load_customs(raw_dir: Path = RAW_DIR, partner: str = "RU") -> CustomsData:
-    return load_customs_uncached(Path(raw_dir), partner)
-
-
-@lru_cache(maxsize=2)
 def context_facts(raw_dir: Path = RAW_DIR) -> pd.DataFrame:
     """The validated context table (not customs data)."""
     return load_context(Path(raw_dir) / "context_facts.csv")
@@ -45,7 +40,6 @@ def hs_rows_for_groups(groups: dict, partner: str, raw_dir: Path = RAW_DIR) -> p
     return load_hs_level(Path(raw_dir), partner=partner, hs_prefixes=prefixes)
 
 
-@lru_cache(maxsize=4)
 def raw_rows(partner: str = "RU", raw_dir: Path = RAW_DIR) -> RawRows:
     """The real customs rows: BACI (data/raw/baci), fuel codes (data/raw/fuel), Comtrade all-goods months."""
     raw_dir = Path(raw_dir)

@@ -10,10 +10,13 @@ from .raw_rows import raw_rows_findings
 
 
 def claim_table(section) -> pd.DataFrame:
-    claims = load_claims(section.params["claims_file"], section.groups)
-    return build_claim_table(section.claims_config, claims, section.customs, section.resolved_groups, section.groups,
-                             section.hs_rows, section.partner_code, section.context_facts, section.code_rows,
-                             section.raw.baci)
+    """Every claim of the story with data, verdict and sources (the key findings and the claim check use it)."""
+    def compute() -> pd.DataFrame:
+        claims = load_claims(section.params["claims_file"], section.groups)
+        return build_claim_table(section.claims_config, claims, section.customs, section.resolved_groups,
+                                 section.groups, section.hs_rows, section.partner_code, section.context_facts,
+                                 section.code_rows, section.raw.baci)
+    return section.shared("claim_table", compute)
 
 
 def key_findings(section) -> str:

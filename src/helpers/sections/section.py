@@ -1,13 +1,17 @@
 """What every notebook section needs: checked parameters, the shared tables, and display shortcuts.
 
-A notebook's setup cell calls `open_section(...)` with its parameters and gets a `Section`.
+A notebook's setup cell calls `open_section(...)` with its parameters and gets a `Section`: the same
+one for every notebook of a kernel while the parameters and the input files (data/raw, the groups and
+claims files) stay as they are, so the tables the notebooks share are computed once per build.
 """
-from dataclasses import dataclass
+import json
+from dataclasses import dataclass, field
 from functools import cached_property
 
 import pandas as pd
 
 from ..claims.verdicts import verdict_summary
+from ..core.paths import RAW_DIR, files_signature, project_path
 from ..core.text import span_label
 from ..model.customs import CustomsData
 from ..model.groups import resolve_groups
@@ -21,6 +25,14 @@ from . import data
 class Section:
     """Checked parameters plus the data every section shares, each loaded once per kernel."""
     params: dict
+    _shared: dict = field(default_factory=dict, repr=False)
+
+    def shared(self, name: str, compute) -> pd.DataFrame:
+        """A table several notebooks use (e.g. the claim table), computed on first use; each caller
+        gets a copy, so no notebook can change what the next one sees."""
+        if name not in self._shared:
+            self._shared[name] = compute()
+        return self._shared[name].copy()
 
     @property
     def period_end(self) -> str:
@@ -137,10 +149,19 @@ class Section:
                              ).drop(columns=["claim_id", "type"])
 
 
+_OPEN: dict[tuple, Section] = {}  # the kernel's current Section, by parameters and input-file state
+
+
 def open_section(**raw_params) -> Section:
-    """Validate parameters the same way `make` does, so a notebook run from JupyterLab fails the same way."""
+    """Validate parameters the same way `make` does, so a notebook run from JupyterLab fails the same way;
+    reuse the kernel's Section if neither the parameters nor any input file changed since it was opened."""
     try:
         params = check_parameters(raw_params)
     except ParameterError as error:
         raise SystemExit(f"error: {error}") from None
-    return Section(params)
+    key = (json.dumps(params, sort_keys=True, default=str),
+           files_signature(RAW_DIR, project_path(params["groups_file"]), project_path(params["claims_file"])))
+    if key not in _OPEN:
+        _OPEN.clear()
+        _OPEN[key] = Section(params)
+    return _OPEN[key]
