@@ -32,9 +32,13 @@ def test_parameters_are_strings_and_no_variable_leaks_between_notebooks(tmp_path
     second = notebook(tmp_path / "b.ipynb", "import sys\nprint(type(partner).__name__, period_end, "
                                             "'shared' in globals(), 'json' in globals(), 'json' in sys.modules)")
     assert main([str(first), str(second), "--params", str(params), "--out", str(tmp_path / "out")]) == 0
-    outputs = [nbformat.read(tmp_path / "out" / name, as_version=4).cells[-1].outputs[0].text
-               for name in ("a.ipynb", "b.ipynb")]
+    executed = [nbformat.read(tmp_path / "out" / name, as_version=4) for name in ("a.ipynb", "b.ipynb")]
+    outputs = [nb.cells[-1].outputs[0].text for nb in executed]
     assert outputs == ["2024-12/643\n", "str 2024-12 False False True\n"]  # "643" is not guessed into an int
+    for nb in executed:  # each reads as if run alone: cells numbered from 1, papermill's injected cell as is
+        assert [cell.execution_count for cell in nb.cells] == [1, 2, 3]
+        assert [len(cell.outputs) for cell in nb.cells[:2]] == [0, 0]  # no history warning or other stray text
+        assert nb.cells[1].source.startswith("# Parameters\n")
 
 
 def test_failure_names_notebook_and_error_and_keeps_partial(tmp_path, params, capsys):

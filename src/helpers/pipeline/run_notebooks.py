@@ -4,8 +4,8 @@ One kernel start and one import of pandas/altair for the whole briefing instead 
 (about 10 s saved per notebook), and the customs data is loaded once (helpers.sections.data caches it).
 With --wait-for-go (what `make report` uses) the kernel starts and imports the section modules while
 the input check runs, then waits for the build's go-ahead (helpers.core.early_start).
-The kernel's namespace is cleared at the start of each notebook (every variable deleted in the
-injected-parameters cell; imported modules and their caches stay), so a notebook that passes here
+The kernel's namespace is cleared before each notebook (every variable deleted by a silent request;
+imported modules and their caches stay), so a notebook that passes here
 cannot lean on another notebook's variables: each one runs alone as well (tests/test_notebooks.py).
 Parameters come from build/params.json as strings, so nothing is type-guessed as with `papermill -p`.
 Each executed notebook is written atomically; on a failing cell the partial notebook is kept as
@@ -22,12 +22,7 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
-import nbformat
 from jupyter_client.manager import KernelManager
-from nbclient import NotebookClient
-from nbclient.exceptions import CellExecutionError
-from papermill.iorw import load_notebook_node
-from papermill.parameterize import parameterize_notebook
 
 from ..core.early_start import wait_for_go
 from ..core.errors import run_main
@@ -43,6 +38,8 @@ def notebook_parameters(params_file: Path) -> dict:
 
 
 def write_atomically(notebook, path: Path) -> None:
+    import nbformat
+
     tmp = path.with_name(path.name + ".tmp")
     nbformat.write(notebook, tmp)
     tmp.replace(path)
@@ -55,10 +52,11 @@ def running_kernel(kernel: str = KERNEL, timings: dict | None = None):
     started = time.monotonic()
     sockets = tempfile.mkdtemp(prefix="briefing-kernel-")
     km = KernelManager(kernel_name=kernel, transport="ipc", ip=os.path.join(sockets, "kernel"))
-    km.start_kernel(cwd=str(PROJECT_ROOT))
+    km.start_kernel(cwd=str(PROJECT_ROOT), extra_arguments=["--HistoryManager.hist_file=:memory:"])  # as nbclient does
     kc = km.client()
     try:
         kc.start_channels()
+        import nbclient, papermill  # noqa: E401,F401  (while the kernel boots; used by run_notebooks)
         kc.wait_for_ready(timeout=60)
         if timings is not None:
             timings["kernel start"] = time.monotonic() - started
@@ -69,17 +67,30 @@ def running_kernel(kernel: str = KERNEL, timings: dict | None = None):
         shutil.rmtree(sockets, ignore_errors=True)
 
 
-# Imports every section module (what the notebooks call) and starts vl-convert's JavaScript engine,
-# binding no name in the kernel's namespace. A failure here is ignored: the notebook that needs the
-# module then fails with its own, clearer message.
+# Imports every section module (what the notebooks call) and starts vl-convert's JavaScript engines in
+# a background thread (they release the GIL; the first chart is drawn by the second notebook), binding
+# no name in the kernel's namespace. A failure here is ignored: the notebook that needs the module
+# then fails with its own, clearer message.
 WARM_UP = """\
 __import__("helpers.sections", fromlist=["_"]).import_all()
-__import__("helpers.report.figures", fromlist=["_"]).start_vl_convert()
+__import__("threading").Thread(target=__import__("helpers.report.figures", fromlist=["_"]).start_vl_convert,
+                               daemon=True).start()
 """
 
 
-def warm_up(kc, timeout: float = 120) -> None:
-    msg_id = kc.execute(WARM_UP, silent=True, store_history=False)
+# Before each notebook, out of sight (a silent request, no cell in the notebook): delete every variable
+# the previous notebook defined (`%reset -f` would also run a full garbage collection, 0.25 s a notebook
+# with altair loaded), and start a new history session so cell numbers restart at 1.
+FRESH_NAMESPACE = """\
+get_ipython().run_line_magic("reset_selective", "-f .")
+get_ipython().history_manager.reset(new_session=True)
+get_ipython().execution_count = 1
+"""
+
+
+def run_silently(kc, code: str, timeout: float = 120) -> None:
+    """Run `code` in the kernel without output or history, and wait until it has finished."""
+    msg_id = kc.execute(code, silent=True, store_history=False)
     deadline = time.monotonic() + timeout
     while kc.get_shell_msg(timeout=max(0.1, deadline - time.monotonic()))["parent_header"].get("msg_id") != msg_id:
         pass
@@ -88,12 +99,18 @@ def warm_up(kc, timeout: float = 120) -> None:
 def run_notebooks(notebooks: list[Path], out_dir: Path, parameters: dict, km, kc, kernel: str = KERNEL,
                   timeout: int = 600) -> dict[str, float]:
     """Execute `notebooks` in order in the running kernel; write each executed notebook to `out_dir`."""
+    # Imported here, once the kernel is booting: their 0.4 s of imports overlap its start-up.
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError
+    from papermill.iorw import load_notebook_node
+    from papermill.parameterize import parameterize_notebook
+
     out_dir.mkdir(parents=True, exist_ok=True)
     timings = {}
     for source in notebooks:
         started = time.monotonic()
-        notebook = with_fresh_namespace(
-            parameterize_notebook(load_notebook_node(str(source)), parameters, kernel_name=kernel))
+        run_silently(kc, FRESH_NAMESPACE)
+        notebook = parameterize_notebook(load_notebook_node(str(source)), parameters, kernel_name=kernel)
         client = NotebookClient(notebook, km=km, timeout=timeout, kernel_name=kernel,
                                 resources={"metadata": {"path": str(PROJECT_ROOT)}})
         client.kc = kc  # NotebookClient ignores a `kc` argument and would open (and wait for) a new client per notebook
@@ -114,20 +131,6 @@ class NotebookFailed(RuntimeError):
     pass
 
 
-# Deletes every variable a notebook defined (`%reset -f` would also run a full garbage collection,
-# 0.25 s per notebook with altair's schema classes loaded), and restarts the cell numbers at 1.
-RESET_LINE = ("get_ipython().run_line_magic('reset_selective', '-f .'); "
-              "get_ipython().execution_count = 1  # no variable from an earlier notebook\n")
-
-
-def with_fresh_namespace(notebook):
-    """Start papermill's injected-parameters cell by forgetting every variable of the previous notebook
-    (modules stay imported, data stays cached); the rendered briefing skips that cell."""
-    injected = next(cell for cell in notebook.cells if "injected-parameters" in cell.metadata.get("tags", []))
-    injected.source = RESET_LINE + injected.source
-    return notebook
-
-
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("notebooks", nargs="+", type=Path)
@@ -141,7 +144,7 @@ def main(argv=None) -> int:
     with running_kernel(args.kernel, timings) as (km, kc):
         if args.wait_for_go:
             started = time.monotonic()
-            warm_up(kc)
+            run_silently(kc, WARM_UP)
             timings["kernel start"] += time.monotonic() - started
             if not wait_for_go():
                 return 0
