@@ -86,6 +86,16 @@ def test_question_mark_in_a_number_column_sends_the_file_to_duckdb(tmp_path):
         {"period": "2024-03", "value_usd_mn": 1.0}, {"period": "2024-04", "value_usd_mn": 3.0}]
 
 
+def test_codes_written_as_decimals_stay_on_the_polars_path(tmp_path):
+    """`643.0` (a code column saved from a float column): not an integer, so polars reads the codes as decimals."""
+    path = write(tmp_path, "M,2024,3,202403,156.0,X,643.0,0.0,H6,8703,C00,0.0,1000000.0",
+                 "M,2024,3,202403,156,X,643,0,H6,8704,C00,0,2000000",
+                 "M,2024,3,202403,156.0,X,643.0,112.0,H6,8703,C00,0.0,500000.0")   # breakdown row: left out
+    fast = _polars_cells(path, 643, ["87"], False)
+    assert fast is not None and same_cells(fast, _duckdb_cells(path, 643, ["87"], False))
+    assert fast[["cmdCode", "lo"]].values.tolist() == [["8703", 1000000.0], ["8704", 2000000.0]]
+
+
 def test_kept_row_without_period_goes_to_duckdb_which_uses_ref_year_and_month(tmp_path):
     path = write(tmp_path, "M,2024,3,,156,X,643,0,H6,8703,C00,0,1000000",
                  "A,2023,52,,156,M,643,0,H6,8703,C00,0,5000000")

@@ -186,7 +186,7 @@ def _duckdb_cells(path: Path, partner_code: int, prefixes: list[str], include_to
         con.close()
 
 
-POLARS_NUMBERS = ("reporterCode", "partnerCode", "partner2Code", "motCode", "primaryValue")
+POLARS_CODES = ("reporterCode", "partnerCode", "partner2Code", "motCode")
 POLARS_TEXTS = ("period", "flowCode", "customsCode", "classificationCode", "cmdCode")
 
 
@@ -194,10 +194,11 @@ def _polars_cells(path: Path, partner_code: int, prefixes: list[str], include_to
     """_duckdb_cells in polars, or None where its numbers could differ from DuckDB's (the caller asks DuckDB).
 
     Only the columns the rules need once the period column is filled (refYear/refMonth/freqCode are not
-    read: a kept row with an empty period sends the file to DuckDB), numbers typed by the CSV reader
-    (strict: one unparsable number anywhere -> None), the partner filter pushed into the scan, and the other
-    rules applied to the partner's rows only (the text columns trimmed first, which keeps polars from
-    merging them into the scan's predicate and running them on every row).
+    read: a kept row with an empty period sends the file to DuckDB), numbers typed by the CSV reader,
+    strictly: the codes as integers (cheaper to parse), else -- one `643.0` anywhere -- as decimals, else
+    (one `?` anywhere) None. The partner filter is pushed into the scan and the other rules run on the
+    partner's rows only (the text columns trimmed first, which keeps polars from merging them into the
+    scan's predicate and running them on every row).
     """
     header = read_header(path)
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
@@ -205,8 +206,21 @@ def _polars_cells(path: Path, partner_code: int, prefixes: list[str], include_to
         return None
     import polars as pl
 
-    schema = {c: pl.Float64 for c in POLARS_NUMBERS if c in header}
-    schema.update({c: pl.String for c in POLARS_TEXTS if c in header})
+    for code_type in (pl.Int32, pl.Float64):
+        schema = {c: code_type for c in POLARS_CODES if c in header} | {"primaryValue": pl.Float64}
+        schema.update({c: pl.String for c in POLARS_TEXTS if c in header})
+        try:
+            cells = _polars_query(path, schema, partner_code, prefixes, include_total).collect(engine="streaming")
+        except pl.exceptions.PolarsError:  # e.g. `643.0` (integers), `?` (decimals), a long row, not UTF-8
+            continue
+        if cells["no_value"].sum() or cells["per"].fill_null("").eq("").any():
+            return None
+        return cells.select(CELL_COLUMNS).to_pandas()
+    return None
+
+
+def _polars_query(path: Path, schema: dict, partner_code: int, prefixes: list[str], include_total: bool):
+    import polars as pl
 
     def text(name):  # DuckDB's trim(): spaces only
         return pl.col(name) if name in schema else pl.lit(None, pl.String)
@@ -221,7 +235,7 @@ def _polars_cells(path: Path, partner_code: int, prefixes: list[str], include_to
     lazy = (pl.scan_csv(path, separator="\t" if _is_tab(path) else ",", quote_char='"', schema_overrides=schema,
                         infer_schema=False)
             .select(list(schema))
-            .filter(pl.col("partnerCode") == float(partner_code))
+            .filter(pl.col("partnerCode") == int(partner_code))
             .with_columns(pl.col(c).str.strip_chars(" ") for c in POLARS_TEXTS if c in schema)
             .filter(text("flowCode").is_in(["X", "M"]) & (reporter.is_null() | (reporter == 156)) & wanted & is_total)
             .group_by(cmd.alias("cmdCode"), text("classificationCode").fill_null("").alias("classificationCode"),
@@ -230,13 +244,7 @@ def _polars_cells(path: Path, partner_code: int, prefixes: list[str], include_to
                  number("primaryValue").max().alias("hi"),
                  (number("primaryValue").is_null() | number("primaryValue").is_nan()).sum().alias("no_value"))
             .sort("cmdCode", "classificationCode", "flowCode", "per"))
-    try:
-        cells = lazy.collect(engine="streaming")
-    except pl.exceptions.PolarsError:  # e.g. `?` in a number column, a long row, text that is not UTF-8
-        return None
-    if cells["no_value"].sum() or cells["per"].fill_null("").eq("").any():
-        return None
-    return cells.select(CELL_COLUMNS).to_pandas()
+    return lazy
 
 
 def file_summary(path) -> dict:
