@@ -166,3 +166,17 @@ def test_gzip_text_is_read_by_duckdb(tmp_path):
 def test_unknown_engine_is_refused(tmp_path):
     with pytest.raises(ValueError, match="engine must be"):
         partner_code_sums(write(tmp_path, "M,2024,3,202403,156,X,643,0,H6,8703,C00,0,1"), 643, ["87"], engine="spark")
+
+
+def test_quoted_commas_newlines_and_quotes_inside_a_field(tmp_path):
+    """Descriptions as Comtrade writes them: commas, doubled quotes and even line breaks inside quotes."""
+    header = "freqCode,period,reporterCode,flowCode,partnerCode,partner2Code,classificationCode,cmdCode,cmdDesc,primaryValue"
+    rows = ['M,202403,156,X,643,0,H6,8703,"Motor cars, and\nother ""vehicles""",1000000',
+            'M,202403,156,X,643,0,H6,8704,"Trucks\r\n643,0,H6,8705",2000000',
+            'M,202404,156,M,643,0,H6,8703,plain,3000000']
+    path = tmp_path / "quoted.csv"
+    path.write_text(header + "\n" + "\n".join(rows * 2000) + "\n")
+    fast = _polars_cells(path, 643, ["87"], False)
+    assert fast is not None and same_cells(fast, _duckdb_cells(path, 643, ["87"], False))
+    assert fast[["cmdCode", "flowCode", "per", "rows", "lo"]].values.tolist() == [
+        ["8703", "M", "202404", 2000, 3e6], ["8703", "X", "202403", 2000, 1e6], ["8704", "X", "202403", 2000, 2e6]]
