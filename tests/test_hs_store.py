@@ -176,6 +176,15 @@ def test_scaled_down_synthetic_run_paths_agree(tmp_path):
     _same(base, on_csv)
     _same(base, on_pq)
     assert set(base["group"]) == set(bench.GROUPS)
+    # the polars peer and the briefing's scan (either engine) give the same numbers as the baseline
+    _same(base, bench._polars_group_aggregates(csv_path, hs_store._period_int(p_from, 0), hs_store._period_int(p_to, 0)))
+    from helpers.sources.comtrade_scan import partner_code_sums
+    prefixes = sorted({code for codes in bench.GROUPS.values() for code in codes})
+    for engine in ("polars", "duckdb"):
+        sums, _ = partner_code_sums(csv_path, 643, prefixes, engine=engine)
+        assert sums.attrs["engine"] == engine
+        sums = sums.assign(period=sums.period.str.replace("-", "").astype(int))
+        _same(base, hs_store.groups_from_code_sums(sums, bench.GROUPS, p_from, p_to))
     # the generator is deterministic for a given seed
     again = tmp_path / "again.csv"
     bench.generate(100_000, 7, again)

@@ -10,6 +10,13 @@ reader (helpers.sources.comtrade), written once more in SQL:
   flows X/M; annual rows (freqCode A / refMonth 52) keep period YYYY, never a made-up month;
 - for the briefing: one partner, the groups' code prefixes; exact duplicate rows counted once (noted),
   the same cell with two different values stops the build.
+
+The briefing's scan (partner_code_sums) first tries polars on a plain CSV/TSV: the numeric columns parsed
+strictly as numbers by its CSV reader, the partner filter applied in the scan, the other rules only on the
+partner's rows (`_polars_cells`). Wherever polars parses a number strictly, its value is DuckDB's
+TRY_CAST of the trimmed text; anything else (a `?` or any other non-number, a kept row without period or
+value, a header polars reads differently, a .gz file) goes to the DuckDB query (`_duckdb_cells`), which
+applies the rules to any text. tests/test_scan_engines.py checks both give identical cells.
 """
 from __future__ import annotations
 
@@ -118,10 +125,15 @@ def check_large_file(path, today: dt.date | None = None, partner_code: int | Non
     return {"rows": rows, "breakdown_rows": breakdown, "subflow_rows": subflow, "other_partner_rows": others}
 
 
-def partner_code_sums(path, partner_code: int, prefixes, include_total: bool = False) -> tuple[pd.DataFrame, list[str]]:
+def partner_code_sums(path, partner_code: int, prefixes, include_total: bool = False,
+                      engine: str = "auto") -> tuple[pd.DataFrame, list[str]]:
     """(monthly or annual value per code, flow and classification for one partner, notes) from total rows.
 
     include_total: also the all-goods rows (cmdCode TOTAL); prefixes may then be empty (TOTAL only).
+    engine: "auto" (polars where it gives DuckDB's numbers, else DuckDB), "polars" (ValueError where it
+    cannot) or "duckdb". The frame's attrs["engine"] says which one ran. The file is assumed checked by
+    check_large_file (the input check runs it first): a row with too few fields stops DuckDB, while
+    polars pads it with empty fields (and a kept row left without period or value goes to DuckDB).
 
     Columns: cmdCode, classificationCode, flowCode, period ('YYYY-MM' or 'YYYY'), span, value_usd_mn, rows.
     Exact duplicate rows count once (noted); one cell with two different values raises an InputError.
@@ -130,17 +142,14 @@ def partner_code_sums(path, partner_code: int, prefixes, include_total: bool = F
     prefixes = sorted({str(p).strip() for p in prefixes or []})
     if (not prefixes and not include_total) or not all(p.isdigit() for p in prefixes):
         raise ValueError(f"HS prefixes must be digits, got {prefixes}")
-    rel, params = _relation(path)
-    wanted = ["starts_with(cmd, ?)" for _ in prefixes] + (["cmd = 'TOTAL'"] if include_total else [])
-    where = ("is_total AND flow IN ('X', 'M') AND partner = ? AND (reporter IS NULL OR reporter = 156) AND ("
-             + " OR ".join(wanted) + ")")
-    sql = (f"SELECT cmd AS cmdCode, coalesce(cl, '') AS classificationCode, flow AS flowCode, per, count(*) AS rows, "
-           f"min(value) AS lo, max(value) AS hi FROM ({rel}) WHERE {where} GROUP BY ALL ORDER BY ALL")
-    con = _connect()
-    try:
-        cells = con.execute(sql, params + [float(partner_code), *prefixes]).df()
-    finally:
-        con.close()
+    if engine not in ("auto", "polars", "duckdb"):
+        raise ValueError(f"engine must be auto, polars or duckdb, got {engine!r}")
+    cells = _polars_cells(path, partner_code, prefixes, include_total) if engine != "duckdb" else None
+    if cells is None and engine == "polars":
+        raise ValueError(f"{path.name}: polars cannot read this file with DuckDB's rules (use engine='auto')")
+    used = "polars" if cells is not None else "duckdb"
+    if cells is None:
+        cells = _duckdb_cells(path, partner_code, prefixes, include_total)
     conflicts = cells.loc[cells.hi != cells.lo]
     if len(conflicts):
         first = conflicts.iloc[0]
@@ -154,7 +163,88 @@ def partner_code_sums(path, partner_code: int, prefixes, include_total: bool = F
     cells["period"] = [p if len(p) == 4 else f"{p[:4]}-{p[4:]}" for p in cells.per]
     cells["span"] = ["year" if len(p) == 4 else "month" for p in cells.per]
     cells["value_usd_mn"] = cells.lo / 1e6
-    return cells[["cmdCode", "classificationCode", "flowCode", "period", "span", "value_usd_mn", "rows"]], notes
+    out = cells[["cmdCode", "classificationCode", "flowCode", "period", "span", "value_usd_mn", "rows"]]
+    out.attrs["engine"] = used
+    return out, notes
+
+
+CELL_COLUMNS = ["cmdCode", "classificationCode", "flowCode", "per", "rows", "lo", "hi"]
+
+
+def _duckdb_cells(path: Path, partner_code: int, prefixes: list[str], include_total: bool) -> pd.DataFrame:
+    """The partner's total rows for the codes, per cell (code, classification, flow, period): rows, min, max."""
+    rel, params = _relation(path)
+    wanted = ["starts_with(cmd, ?)" for _ in prefixes] + (["cmd = 'TOTAL'"] if include_total else [])
+    where = ("is_total AND flow IN ('X', 'M') AND partner = ? AND (reporter IS NULL OR reporter = 156) AND ("
+             + " OR ".join(wanted) + ")")
+    sql = (f"SELECT cmd AS cmdCode, coalesce(cl, '') AS classificationCode, flow AS flowCode, per, count(*) AS rows, "
+           f"min(value) AS lo, max(value) AS hi FROM ({rel}) WHERE {where} GROUP BY ALL ORDER BY ALL")
+    con = _connect()
+    try:
+        return con.execute(sql, params + [float(partner_code), *prefixes]).df()[CELL_COLUMNS]
+    finally:
+        con.close()
+
+
+POLARS_CODES = ("reporterCode", "partnerCode", "partner2Code", "motCode")
+POLARS_TEXTS = ("period", "flowCode", "customsCode", "classificationCode", "cmdCode")
+
+
+def _polars_cells(path: Path, partner_code: int, prefixes: list[str], include_total: bool) -> pd.DataFrame | None:
+    """_duckdb_cells in polars, or None where its numbers could differ from DuckDB's (the caller asks DuckDB).
+
+    Only the columns the rules need once the period column is filled (refYear/refMonth/freqCode are not
+    read: a kept row with an empty period sends the file to DuckDB), numbers typed by the CSV reader,
+    strictly: the codes as integers (cheaper to parse), else -- one `643.0` anywhere -- as decimals, else
+    (one `?` anywhere) None. The partner filter is pushed into the scan and the other rules run on the
+    partner's rows only (the text columns trimmed first, which keeps polars from merging them into the
+    scan's predicate and running them on every row).
+    """
+    header = read_header(path)
+    missing = [c for c in REQUIRED_COLUMNS if c not in header]
+    if path.name.lower().endswith(".gz") or "period" not in header or missing or len(set(header)) < len(header):
+        return None
+    import polars as pl
+
+    for code_type in (pl.Int32, pl.Float64):
+        schema = {c: code_type for c in POLARS_CODES if c in header} | {"primaryValue": pl.Float64}
+        schema.update({c: pl.String for c in POLARS_TEXTS if c in header})
+        try:
+            cells = _polars_query(path, schema, partner_code, prefixes, include_total).collect(engine="streaming")
+        except pl.exceptions.PolarsError:  # e.g. `643.0` (integers), `?` (decimals), a long row, not UTF-8
+            continue
+        if cells["no_value"].sum() or cells["per"].fill_null("").eq("").any():
+            return None
+        return cells.select(CELL_COLUMNS).to_pandas()
+    return None
+
+
+def _polars_query(path: Path, schema: dict, partner_code: int, prefixes: list[str], include_total: bool):
+    import polars as pl
+
+    def text(name):  # DuckDB's trim(): spaces only
+        return pl.col(name) if name in schema else pl.lit(None, pl.String)
+
+    def number(name):
+        return pl.col(name) if name in schema else pl.lit(None, pl.Float64)
+    cmd = text("cmdCode")
+    wanted = pl.any_horizontal([cmd.str.starts_with(p) for p in prefixes] + ([cmd == "TOTAL"] if include_total else []))
+    is_total = ((number("partner2Code").fill_null(0) == 0) & (number("motCode").fill_null(0) == 0)
+                & (text("customsCode").replace("", None).fill_null("C00") == "C00"))
+    reporter = number("reporterCode")
+    lazy = (pl.scan_csv(path, separator="\t" if _is_tab(path) else ",", quote_char='"', schema_overrides=schema,
+                        infer_schema=False)
+            .select(list(schema))
+            .filter(pl.col("partnerCode") == int(partner_code))
+            .with_columns(pl.col(c).str.strip_chars(" ") for c in POLARS_TEXTS if c in schema)
+            .filter(text("flowCode").is_in(["X", "M"]) & (reporter.is_null() | (reporter == 156)) & wanted & is_total)
+            .group_by(cmd.alias("cmdCode"), text("classificationCode").fill_null("").alias("classificationCode"),
+                      text("flowCode").alias("flowCode"), text("period").str.replace(r"\.0$", "").alias("per"))
+            .agg(pl.len().cast(pl.Int64).alias("rows"), number("primaryValue").min().alias("lo"),
+                 number("primaryValue").max().alias("hi"),
+                 (number("primaryValue").is_null() | number("primaryValue").is_nan()).sum().alias("no_value"))
+            .sort("cmdCode", "classificationCode", "flowCode", "per"))
+    return lazy
 
 
 def file_summary(path) -> dict:

@@ -131,9 +131,11 @@ def load_hs_level(raw_dir=RAW_DIR, partner=None, hs_prefixes=None, large_csv_byt
 
 
 def comtrade_code_sums(path: Path, partner: str, hs_prefixes) -> pd.DataFrame:
-    """Tidy rows per HS code (and all-goods TOTAL rows) for one partner from a large Comtrade file, in DuckDB."""
+    """Tidy rows per HS code (and all-goods TOTAL rows) for one partner from a large Comtrade file, scanned by
+    polars or DuckDB (helpers.sources.comtrade_scan.partner_code_sums; the quote names the engine)."""
     found = resolve_partner(partner)
     sums, notes = comtrade_scan.partner_code_sums(path, int(found.comtrade_code), hs_prefixes, include_total=True)
+    scan = {"polars": "polars scan", "duckdb": "DuckDB scan"}[sums.attrs["engine"]]
     meta = read_hs_sidecar(path)
     source_file = relative_to_raw(path)
     records = [{
@@ -144,10 +146,10 @@ def comtrade_code_sums(path: Path, partner: str, hs_prefixes) -> pd.DataFrame:
         "value": row.value_usd_mn, "yoy_pct": None, "currency_note": "usd", "source_file": source_file,
         "source_row": 0, "source_url": meta.get("endpoint", "") or source_file, "publisher": "UN Comtrade",
         "published_date": str(meta.get("retrieved_at") or "")[:10],
-        "quote": f"total row of a {int(row.rows)}-line cell (DuckDB scan)" if row.rows > 1 else "DuckDB scan"}
+        "quote": f"total row of a {int(row.rows)}-line cell ({scan})" if row.rows > 1 else scan}
         for row in sums.itertuples()]
     frame = tidy_frame(records)
-    frame.attrs.update(notes=notes, skipped=[], adapter="comtrade_duckdb_scan", currency="USD")
+    frame.attrs.update(notes=notes, skipped=[], adapter=f"comtrade_{sums.attrs['engine']}_scan", currency="USD")
     return frame
 
 
