@@ -180,3 +180,14 @@ def test_quoted_commas_newlines_and_quotes_inside_a_field(tmp_path):
     assert fast is not None and same_cells(fast, _duckdb_cells(path, 643, ["87"], False))
     assert fast[["cmdCode", "flowCode", "per", "rows", "lo"]].values.tolist() == [
         ["8703", "M", "202404", 2000, 3e6], ["8703", "X", "202403", 2000, 1e6], ["8704", "X", "202403", 2000, 2e6]]
+
+
+def test_period_written_as_decimal_or_padded_reads_as_text_on_the_polars_path(tmp_path):
+    """Periods are parsed as integers first (cheaper); `202403.0` or ` 202403` fail that and are read as
+    text, `.0` dropped and spaces trimmed as DuckDB does: same cells, still on polars."""
+    path = write(tmp_path, "M,2024,3,202403.0,156,X,643,0,H6,8703,C00,0,1000000",
+                 "M,2024,4, 202404,156,X,643,0,H6,8703,C00,0,2000000")
+    cells, _ = partner_code_sums(path, 643, ["8703"], engine="polars")
+    assert cells[["period", "value_usd_mn"]].to_dict("records") == [{"period": "2024-03", "value_usd_mn": 1.0},
+                                                                   {"period": "2024-04", "value_usd_mn": 2.0}]
+    assert same_cells(_polars_cells(path, 643, ["8703"], False), _duckdb_cells(path, 643, ["8703"], False))

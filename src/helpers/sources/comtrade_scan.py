@@ -206,9 +206,11 @@ def _polars_cells(path: Path, partner_code: int, prefixes: list[str], include_to
         return None
     import polars as pl
 
-    for code_type in (pl.Int32, pl.Float64):
+    # Cheapest first: codes and period parsed as integers (no string per row for the period), then codes
+    # as decimals with the period as text (`202401.0`, ` 202401`), else DuckDB.
+    for code_type, period_type in ((pl.Int32, pl.Int32), (pl.Float64, pl.String)):
         schema = {c: code_type for c in POLARS_CODES if c in header} | {"primaryValue": pl.Float64}
-        schema.update({c: pl.String for c in POLARS_TEXTS if c in header})
+        schema.update({c: pl.String for c in POLARS_TEXTS if c in header} | {"period": period_type})
         try:
             cells = _polars_query(path, schema, partner_code, prefixes, include_total).collect(engine="streaming")
         except pl.exceptions.PolarsError:  # e.g. `643.0` (integers), `?` (decimals), a long row, not UTF-8
@@ -232,14 +234,15 @@ def _polars_query(path: Path, schema: dict, partner_code: int, prefixes: list[st
     is_total = ((number("partner2Code").fill_null(0) == 0) & (number("motCode").fill_null(0) == 0)
                 & (text("customsCode").replace("", None).fill_null("C00") == "C00"))
     reporter = number("reporterCode")
+    period = pl.col("period").cast(pl.String) if schema["period"] != pl.String else text("period").str.replace(r"\.0$", "")
     lazy = (pl.scan_csv(path, separator="\t" if _is_tab(path) else ",", quote_char='"', schema_overrides=schema,
                         infer_schema=False)
             .select(list(schema))
             .filter(pl.col("partnerCode") == int(partner_code))
-            .with_columns(pl.col(c).str.strip_chars(" ") for c in POLARS_TEXTS if c in schema)
+            .with_columns(pl.col(c).str.strip_chars(" ") for c in POLARS_TEXTS if schema.get(c) == pl.String)
             .filter(text("flowCode").is_in(["X", "M"]) & (reporter.is_null() | (reporter == 156)) & wanted & is_total)
             .group_by(cmd.alias("cmdCode"), text("classificationCode").fill_null("").alias("classificationCode"),
-                      text("flowCode").alias("flowCode"), text("period").str.replace(r"\.0$", "").alias("per"))
+                      text("flowCode").alias("flowCode"), period.alias("per"))
             .agg(pl.len().cast(pl.Int64).alias("rows"), number("primaryValue").min().alias("lo"),
                  number("primaryValue").max().alias("hi"),
                  (number("primaryValue").is_null() | number("primaryValue").is_nan()).sum().alias("no_value"))
