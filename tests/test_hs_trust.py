@@ -153,6 +153,28 @@ def test_row_rules_on_both_comtrade_paths(tmp_path, row, message):
             in str(info.value), (reader.__name__, str(info.value))
 
 
+CODES = "freqCode,period,reporterCode,flowCode,partnerCode,partner2Code,motCode,classificationCode,cmdCode,primaryValue\n"
+
+
+@pytest.mark.parametrize("row, message", [
+    ("M,202403,156,X,643,?,0,H6,8703,5", "row 2, column 'partner2Code': partner2Code '?' is not a number"),
+    ("M,202403,156,X,6.43e2,0,0,H6,8703,5", "row 2, column 'partnerCode': partnerCode '6.43e2' is not a number"),
+    ("M,202403,156,X,643,0,-1,H6,8703,5", "row 2, column 'motCode': motCode '-1' is not a number"),
+    ("M,202403,abc,X,643,0,0,H6,8703,5", "row 2, column 'reporterCode': reporterCode 'abc' is not China (156)"),
+    ("M,202403,156,X,643,0,0,H6,8703,1_000", "row 2, column 'primaryValue': value '1_000' is not a number"),
+])
+def test_large_file_check_refuses_what_the_row_reader_refuses(tmp_path, row, message):
+    """DuckDB's TRY_CAST reads '1_000' and '6.43e2' as numbers and '?' as empty (a breakdown row would then
+    count as a total row): the large-file check tests the text the row reader tests, and names the same row."""
+    from helpers.sources.comtrade_scan import check_large_file
+    path = tmp_path / "snapshot.csv"
+    path.write_text(CODES + "M,202402,156.0,X,643.0,0,0,H6,8703,10\n" + row + "\n")
+    for reader in (read_comtrade_records, check_large_file):
+        with pytest.raises(InputError) as info:
+            reader(path)
+        assert f"snapshot.csv, {message}" in str(info.value), (reader.__name__, str(info.value))
+
+
 # ------------------------------------------------------------------------------- points 8-9: files and paths
 def test_nul_file_is_refused_from_its_first_kilobytes(tmp_path):
     raw = tmp_path / "raw"

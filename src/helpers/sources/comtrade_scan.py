@@ -55,7 +55,10 @@ def _relation(path: Path) -> tuple[str, list]:
            f"{num('refYear')} AS ref_year, {num('refMonth')} AS ref_month, {num('reporterCode')} AS reporter, "
            f"{col('flowCode')} AS flow, {num('partnerCode')} AS partner, {col('partnerCode')} AS partner_text, "
            f"{num('partner2Code')} AS partner2, {col('customsCode')} AS customs, {num('motCode')} AS mot, "
-           f"{col('classificationCode')} AS cl, {col('cmdCode')} AS cmd, {num('primaryValue')} AS value "
+           f"{col('classificationCode')} AS cl, {col('cmdCode')} AS cmd, {num('primaryValue')} AS value, "
+           # the texts behind the numbers, for the row rules (TRY_CAST alone reads '1_000' or '6.43e2' as numbers)
+           f"{col('reporterCode')} AS reporter_text, {col('partner2Code')} AS partner2_text, "
+           f"{col('motCode')} AS mot_text, {col('primaryValue')} AS value_text "
            f"FROM {source}")
     period = ("CASE WHEN coalesce(period_text, '') <> '' THEN regexp_replace(period_text, '\\.0$', '') "
               "WHEN freq = 'A' OR ref_month = 52 THEN CAST(CAST(ref_year AS BIGINT) AS VARCHAR) "
@@ -78,10 +81,17 @@ def _bad_row_sql(today: dt.date) -> str:
                    f"(regexp_full_match(per, '\\d{{6}}') AND freq IN ('', 'M') AND {month} BETWEEN 1 AND 12 "
                    f"AND (coalesce(period_text, '') = '' OR ref_month IS NULL OR ref_month = {month}) "
                    f"AND per <= '{today:%Y%m}')) AND {year} BETWEEN {FIRST_PLAUSIBLE_YEAR} AND {today.year}")
+    # As check_record: codes are digits (a trailing `.0` allowed), the reporter is 156, the value is written
+    # as hs_schema.amount reads numbers (no `1_000`, no `nan`), so both paths refuse the same rows.
+    code = "(coalesce({0}, '') <> '' AND NOT regexp_full_match({0}, '\\d+(\\.0)?'))"
+    codes_bad = " OR ".join(code.format(c) for c in ("partner_text", "partner2_text", "mot_text"))
+    value_bad = "NOT regexp_full_match(value_text, '[+-]?(\\d+(\\.\\d*)?|\\.\\d+)([eE][+-]?\\d+)?')"
     return (f"(coalesce(flow, '') = '' OR partner IS NULL OR coalesce(cmd, '') = '' OR value IS NULL "
+            f"OR {codes_bad} OR (coalesce(reporter_text, '') <> '' AND NOT regexp_full_match(reporter_text, '156(\\.0)?')) "
+            f"OR {value_bad} "
             f"OR NOT isfinite(value) OR value < 0 OR value > {PLAUSIBLE_MAX['usd']:.0f} "
             f"OR NOT regexp_full_match(cmd, 'TOTAL|\\d{{2}}|\\d{{4}}|\\d{{6}}|\\d{{8}}|\\d{{10}}') "
-            f"OR (reporter IS NOT NULL AND reporter <> 156) OR per IS NULL OR NOT ({good_period}))")
+            f"OR per IS NULL OR NOT ({good_period}))")
 
 
 def _connect():
