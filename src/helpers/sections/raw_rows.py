@@ -28,7 +28,8 @@ OTHER = "All other goods"
 
 # ------------------------------------------------------------------------------- composition (F9)
 def composition_view(section) -> pd.DataFrame:
-    return composition(section.raw.baci, section.groups)
+    """BACI trade by group, each way and year (the key findings and F9 use it: computed once per build)."""
+    return section.shared("composition", lambda: composition(section.raw.baci, section.groups))
 
 
 def composition_plot_data(view: pd.DataFrame) -> pd.DataFrame:
