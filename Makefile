@@ -23,7 +23,10 @@ BUILD := build
 export BRIEFING_ROOT := $(CURDIR)
 export BRIEFING_BUILD_DIR := $(CURDIR)/$(BUILD)
 export PYTHONHASHSEED := 0
-export SOURCE_DATE_EPOCH := 0
+# Reproducible dates: the PDF's creation date and the "Built on" line are the last commit's time
+# (the same for every build of a commit; 0 outside a git checkout), not the time of the build.
+SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
+export SOURCE_DATE_EPOCH
 
 .PHONY: report plan test test-fast setup fetch inspect lab strip parameters bench scale-check clean
 

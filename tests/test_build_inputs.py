@@ -250,3 +250,19 @@ def test_pdf_dates_are_normalised_without_moving_offsets(tmp_path):
     assert first.read_bytes() == second.read_bytes()
     assert len(first.read_bytes()) == len(body)
     assert b"/CreationDate (D:19700101000000+00'00')" in first.read_bytes()
+
+
+def test_rebuild_reason_names_what_changed(tmp_path):
+    from helpers.pipeline.build import rebuild_reason, write_stamp
+
+    entries = {"config:config/claims.yaml": "sha256:1", "raw:data/raw/a.csv": "sha256:2"}
+    keys = {"build": "k1"}
+    changed = {**entries, "config:config/claims.yaml": "sha256:9"}
+    assert rebuild_reason(tmp_path, entries, changed, keys, ["notebooks"]) == "config/claims.yaml changed"
+    assert rebuild_reason(tmp_path, entries, entries, keys, ["notebooks", "render", "publish"]) == \
+        "no input changed since the last attempt, which did not finish"  # no notebooks stamp: it did not finish
+    write_stamp(tmp_path, "notebooks", {"key": "k1", "outputs": {}})
+    assert "build/nb or build/figures differ from what the last build wrote (a notebook run by hand?)" in \
+        rebuild_reason(tmp_path, entries, entries, keys, ["notebooks", "render", "publish"])
+    assert rebuild_reason(tmp_path, entries, entries, keys, ["render", "publish"]) == \
+        "no input changed, but reports/ differs from what the last build published"

@@ -29,8 +29,9 @@ def check_annual_total(claim, customs) -> dict:
     is_record = record is not None and int(record.year) == int(year)
     ok = _within(value, story, claim["tolerance"]["value_usd_bn"]) and (is_record or not claim.get("also_check_record"))
     verdict = "reproduced" if ok else ("differs" if not is_missing(value) else "cannot be checked with this data")
+    first = annual.loc[annual.value_usd_bn.notna(), "year"].min()  # as the headline counts the series
     explanation = (f"GACC's first-release total for {year} is {usd_bn(value * 1000)}"
-                   + (f", the highest in the annual series {annual.year.min()}–{year}." if is_record
+                   + (f", the highest in the annual series {first}–{year}." if is_record
                       else f"; the record year in the series is {record.year}."))
     return claim_row(claim, f"~${story:g}bn, record", f"{usd_bn(value * 1000)}" + (" (record)" if is_record else ""),
                 verdict, explanation, row.source)

@@ -180,9 +180,22 @@ def plan_only(root: Path, build: Path, params: dict) -> int:
     cache = HashCache(build / "hash-cache.json")
     entries, keys, previous = plan(root, build, params, cache)
     todo = stages_to_run(root, build, keys, cache)
-    print(f"{PROG}: would run: {', '.join(todo) or 'nothing (up to date)'}; "
-          f"changes: {describe_changes(previous, entries)}")
+    if not todo:
+        print(f"{PROG}: would run: nothing (up to date)")
+    else:
+        print(f"{PROG}: would run: {', '.join(todo)}; changes: {rebuild_reason(build, previous, entries, keys, todo)}")
     return 0
+
+
+def rebuild_reason(build: Path, previous: dict, entries: dict, keys: dict, todo: list[str]) -> str:
+    """Why the stages in `todo` run: the inputs that changed or, with none changed, which outputs did."""
+    if previous != entries:
+        return describe_changes(previous, entries)
+    if "notebooks" in todo and read_stamp(build, "notebooks").get("key") == keys["build"]:
+        return "no input changed, but build/nb or build/figures differ from what the last build wrote (a notebook run by hand?)"
+    if todo == ["render", "publish"]:
+        return "no input changed, but reports/ differs from what the last build published"
+    return "no input changed since the last attempt, which did not finish"
 
 
 def stages_to_run(root: Path, build: Path, keys: dict, cache: HashCache) -> list[str]:
@@ -205,10 +218,8 @@ def build_locked(root: Path, build: Path, reports: Path, params: dict) -> int:
     if not todo:
         print(f"{PROG}: up to date (inputs {keys['build'][:12]}); nothing rebuilt")
         return 0
-    reason = describe_changes(previous, entries)
-    if previous == entries and todo == ["render", "publish"]:
-        reason = "reports/ differs from what the last build published"
-    print(f"{PROG}: rebuilding ({', '.join(todo)}); changes: {reason}", flush=True)
+    print(f"{PROG}: rebuilding ({', '.join(todo)}); changes: {rebuild_reason(build, previous, entries, keys, todo)}",
+          flush=True)
     write_stamp(build, "manifest", {"entries": entries})
     remove_stale_stages(build)
     params_file = build / "params.json"

@@ -85,10 +85,11 @@ def headline_text(annual: pd.DataFrame, comparison: pd.DataFrame, period_end: st
         row = comparison.set_index("flow").loc[flow]
         if is_missing(row.value_usd_mn):
             continue
-        change = row.yoy_pct_published if not is_missing(row.yoy_pct_published) else row.yoy_pct_from_levels
+        published = not is_missing(row.yoy_pct_published)
+        change = row.yoy_pct_published if published else row.yoy_pct_from_levels
         text = f"{flow.lower().replace('china', 'China')} {usd_bn(row.value_usd_mn)}"
-        if not is_missing(change):
-            text += f" ({'+' if change > 0 else '−'}{pct(change)})"
+        if not is_missing(change):  # a rate GACC did not publish is marked as computed
+            text += f" ({'+' if change > 0 else '−'}{pct(change)}{'' if published else ' from levels'})"
         parts.append(text)
     if parts:
         sentences.append("Of this, " + " and ".join(parts) + ".")

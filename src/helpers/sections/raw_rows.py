@@ -291,6 +291,7 @@ def raw_rows_findings(section) -> list[str]:
         wire = (f" (wire-reported GACC figure: {_signed(crude.wire_change_pct)})"
                 if crude.wire_change_pct == crude.wire_change_pct else "")
         bullets.append(f"From the monthly customs rows, China's crude-oil imports from Russia in {span_label(period)} "
+                       f"(the story's period, whatever the briefing's month) "
                        f"were {usd_bn(crude.value_usd_mn)} vs {usd_bn(crude.prior_value_usd_mn)} a year earlier, "
                        f"{_signed(crude.change_pct)}{wire}; coal, crude, LNG and pipeline gas together "
                        f"{_signed(together.change_pct)}.")
