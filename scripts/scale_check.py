@@ -160,7 +160,7 @@ def write_section(out: Path, text: str) -> None:
 
 def describe(result: dict, rows: int, csv_path: Path, limit_gb: float, noop: dict | None) -> str:
     timings = [re.sub(r" -> .*", "", line) for line in result["log"].splitlines()
-               if line.startswith(("timing:", "[render]"))]
+               if line.startswith("timing:")]
     errors = [line for line in result["log"].splitlines() if "error:" in line]
     ok = result["returncode"] == 0 and result["peak_bytes"] <= limit_gb * 2**30
     outcome = ("**met**" if ok else "**NOT met**" + (

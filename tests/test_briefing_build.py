@@ -66,7 +66,7 @@ def test_offline_browser_draws_every_chart(briefing):
 def test_noop_rebuild_runs_no_notebook(briefing):
     result = make("report")
     assert "timing: kernel start" not in result.stdout
-    assert "[render]" not in result.stdout
+    assert "timing: render total" not in result.stdout
 
 
 @pytest.mark.parametrize("period_end, message", [

@@ -118,7 +118,11 @@ def test_long_tables_are_summarised_in_print_and_complete_on_screen_and_in_csv(b
     expected = conflicts_table(open_section(period_end="2025-07", partner="Russia"))
     conflicts = pd.read_csv(ROOT / "reports" / "tables" / "t-conflicts.csv")
     assert len(conflicts) == len(expected) >= 40 and "Used: outlet" in conflicts.columns  # every row, real data
-    assert f"{len(conflicts)} pairs of published figures that disagree" in re.sub(r"<[^>]+>", "", html)
+    outlets = (conflicts.Between == "two outlets").sum()
+    assert f"{len(conflicts)} pairs of figures that disagree beyond rounding" in re.sub(r"<[^>]+>", "", html)
+    assert f"{outlets} between two outlets" in html.replace('<span class="nw">', "").replace("</span>", "")
+    assert set(conflicts.Between) == {"two outlets", "raw rows and a wire report"}
+    assert not conflicts.Goods.str.fullmatch(r"[a-z_]+").any()  # readable labels, never group ids
     assert f"Show all {len(conflicts)} rows" in html
     for table_id in ("t-derived-months", "t-flows-add-up", "t-months-vs-ytd", "t-groups", "t-machine-tools"):
         rows = len(pd.read_csv(ROOT / "reports" / "tables" / f"{table_id}.csv"))

@@ -148,8 +148,8 @@ def test_cli_writes_html_figures_and_pdf_with_marker(tmp_path):
                           *map(str, notebooks), "--params", str(params), "--about", str(about),
                           "--out", str(out)], capture_output=True, text=True, cwd=REPO)
     assert run.returncode == 0, run.stderr
-    for stage in ("html", "static figures", "pdf"):
-        assert f"[render] {stage}:" in run.stdout
+    for stage in ("html page", "static figures", "PDF", "render total"):  # the build's `timing:` format
+        assert re.search(rf"^timing: {stage} +\d+\.\d s$", run.stdout, re.M), (stage, run.stdout)
     for figure_id in FIGURE_IDS:
         for suffix in (".png", ".svg", ".csv"):
             assert (out / "figures" / f"{figure_id}{suffix}").stat().st_size > 0

@@ -167,11 +167,11 @@ def build(root: Path, build: Path, reports: Path, dry_run: bool = False, wait: f
     return status
 
 
-def plan(root: Path, build: Path, params: dict, cache: HashCache) -> tuple[dict, dict, dict]:
+def plan(root: Path, build: Path, params: dict, cache: HashCache, label: str = "input manifest") -> tuple[dict, dict, dict]:
     started = time.monotonic()
     entries = input_manifest(root, params, cache)
     keys = stage_keys(entries)
-    timing("input manifest", time.monotonic() - started)
+    timing(label, time.monotonic() - started)
     previous = read_stamp(build, "manifest").get("entries") or {}
     return entries, keys, previous
 
@@ -233,7 +233,7 @@ def build_locked(root: Path, build: Path, reports: Path, params: dict) -> int:
                        "--partner", params["partner_code"]], root, build)
             # The check registers files added by hand (writes their sidecars) and forgets removed ones:
             # the build is recorded under the inputs as they are now, so the next run finds it up to date.
-            entries, keys, _ = plan(root, build, params, cache)
+            entries, keys, _ = plan(root, build, params, cache, "manifest after check")
             cache.save()
             write_stamp(build, "manifest", {"entries": entries})
             write_stamp(build, "check", {"key": keys["check"]})

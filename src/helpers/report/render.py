@@ -56,7 +56,7 @@ def timed(label: str, timings: dict, func, *args):
     start = time.perf_counter()
     result = func(*args)
     timings[label] = time.perf_counter() - start
-    print(f"[render] {label}: {timings[label]:.2f} s", flush=True)
+    print(f"timing: {label:<24} {timings[label]:5.1f} s", flush=True)  # the build's own format
     return result
 
 
@@ -73,7 +73,7 @@ def main(argv: list[str] | None = None) -> int:
     timings: dict[str, float] = {}
     started = time.perf_counter()
     try:
-        html_path = timed("html", timings, render_briefing, args.notebooks, args.out, params,
+        html_path = timed("html page", timings, render_briefing, args.notebooks, args.out, params,
                           about)
         page = html_path.read_text(encoding="utf-8")
         copy_table_csvs(figures_dir.parent / "tables", args.out, table_csvs_in_html(page))
@@ -81,7 +81,7 @@ def main(argv: list[str] | None = None) -> int:
         # on two cores the two stages overlap instead of adding up.
         with ThreadPoolExecutor(max_workers=1) as pool:
             pdf_job = None if args.no_pdf else pool.submit(
-                timed, "pdf", timings, print_pdf, html_path, args.out / "briefing.pdf", args.chromium)
+                timed, "PDF", timings, print_pdf, html_path, args.out / "briefing.pdf", args.chromium)
             timed("static figures", timings, export_static_figures, figures_dir, args.out / "figures",
                   figure_ids_in_html(page))
             if pdf_job is not None:
@@ -89,7 +89,7 @@ def main(argv: list[str] | None = None) -> int:
     except RenderError as error:
         print(f"render: error: {' '.join(str(error).split())}", file=sys.stderr)
         return 2
-    print(f"[render] total: {time.perf_counter() - started:.2f} s -> {args.out}")
+    print(f"timing: {'render total':<24} {time.perf_counter() - started:5.1f} s")
     return 0
 
 

@@ -28,7 +28,8 @@ def methods_text(section) -> str:
         "**Source preference** (config/sources.yaml): pages flagged as mislabelled rank last; wire agencies and "
         "official channels before reprints; the first release before later ones (stories cite it; GACC revises "
         "through its y/y rates); the more precise figure; then the raw row order. "
-        f"{len(conflicts)} disagreements beyond rounding between outlets are listed below with the figure used.",
+        f"{len(conflicts)} disagreements on total trade beyond rounding between outlets are listed below with "
+        "the figure used.",
         f"**Monthly series** (2021–{section.period_end[:4]}): {derived} months are derived as the difference of two "
         f"consecutive January–month releases and {missing} months have no figure at all and stay gaps. "
         "GACC publishes January and February as one figure.",
@@ -111,29 +112,35 @@ def derived_summary(table: pd.DataFrame, period_end: str) -> tuple[str, pd.DataF
     return _paragraph(text), shown
 
 
+OUTLETS, RAW_VS_WIRE = "two outlets", "raw rows and a wire report"
+
+
 def conflicts_table(section) -> pd.DataFrame:
-    conflicts = pd.concat([section.customs.conflicts.assign(commodity="TOTAL"),
-                           section.group_conflicts.rename(columns={"group": "commodity"}),
-                           raw_wire_conflicts_table(section)], ignore_index=True)
-    columns = ["commodity", "flow", "period", "span", "field", "used", "used_publisher", "used_source_row",
+    conflicts = pd.concat([section.customs.conflicts.assign(commodity="TOTAL", between=OUTLETS),
+                           section.group_conflicts.rename(columns={"group": "commodity"}).assign(between=OUTLETS),
+                           raw_wire_conflicts_table(section).assign(between=RAW_VS_WIRE)], ignore_index=True)
+    columns = ["commodity", "flow", "period", "span", "field", "between", "used", "used_publisher", "used_source_row",
                "other", "other_publisher", "other_source_row", "relative_diff_pct"]
     table = conflicts.reindex(columns=columns).sort_values(["commodity", "period", "flow", "field"])
     table["flow"] = _flows(table.flow)
-    table["commodity"] = table.commodity.replace({"TOTAL": "all goods"})
+    labels = {name: group["label"] for name, group in section.groups.items()}  # group ids -> the labels readers see
+    table["commodity"] = table.commodity.replace({"TOTAL": "all goods", **labels})
     table["field"] = table.field.map(lambda f: FIELD_WORDS.get(f, f))
     return table.reset_index(drop=True).rename(columns={
         "commodity": "Goods", "flow": "Flow", "period": "Period", "span": "Span", "field": "Figure",
-        "used": "Used", "used_publisher": "Used: outlet", "used_source_row": "Used: raw row", "other": "Other",
+        "between": "Between", "used": "Used", "used_publisher": "Used: outlet", "used_source_row": "Used: raw row", "other": "Other",
         "other_publisher": "Other: outlet", "other_source_row": "Other: raw row",
         "relative_diff_pct": "Difference, %"})
 
 
 def conflicts_summary(table: pd.DataFrame) -> tuple[str, pd.DataFrame]:
-    totals = (table.Goods == "all goods").sum()
+    outlets = table.loc[table.Between == OUTLETS]
+    totals = (outlets.Goods == "all goods").sum()
     spread = (table.Used - table.Other).abs()
-    text = (f"{len(table)} pairs of published figures that disagree beyond rounding ({totals} on total trade, "
-            f"{len(table) - totals} on commodity groups), over {table.Period.nunique()} periods. The briefing uses "
-            "one figure per period by the source preference above; the other is listed, never averaged. "
+    text = (f"{len(table)} pairs of figures that disagree beyond rounding, over {table.Period.nunique()} periods: "
+            f"{len(outlets)} between two outlets ({totals} on total trade, {len(outlets) - totals} on commodity "
+            f"groups; the figure used follows the source preference above) and {len(table) - len(outlets)} between "
+            "the raw customs rows and a wire report (the raw figure is used). The other figure is listed, never averaged. "
             f"The {min(KEY_ROWS, len(table))} widest gaps:")
     key = table.assign(_spread=spread / table.Used.abs().where(table.Used != 0)).sort_values(
         "_spread", ascending=False).head(KEY_ROWS)
