@@ -42,5 +42,5 @@ def about_from_sidecars(raw_dir: Path) -> dict:
             raise RenderError(str(error)) from None
     vintage = f"latest release in the data published {max(dates)}" if dates else ""
     if periods:
-        vintage += f", covering months up to {max(periods)}"
+        vintage += f", covering wire-reported months up to {max(periods)} (raw customs rows: see each file below)"
     return {"sources": sources, "data_vintage": vintage}

@@ -29,15 +29,18 @@ def car_share_chart(view: pd.DataFrame, story_date: str) -> alt.LayerChart:
                            alt.value("white")),
         shape=alt.Shape("marker:N", title=None, scale=alt.Scale(
             domain=["published number", "phrase (plotted at the number it names)"], range=["circle", "diamond"]),
-            legend=alt.Legend(orient="bottom", labelLimit=320, symbolStrokeColor="#555", symbolStrokeWidth=1.5)),
+            # no legend: Vega-Lite draws its symbols invisible (stroke "transparent" for a fill-encoded point);
+            # the caption says open diamonds are phrases
+            legend=None),
         tooltip=tooltip)
-    references = [alt.Chart().mark_rule(color="#888", strokeDash=[4, 3]).encode(y=alt.datum(level))
+    once = alt.InlineData(values=[{}])  # one mark per reference, not one per row of the chart's data
+    references = [alt.Chart(once).mark_rule(color="#888", strokeDash=[4, 3]).encode(y=alt.datum(level))
                   for level in (10, 50)]
-    labels = [alt.Chart().mark_text(align="left", dx=4, dy=-6, color="#666").encode(
+    labels = [alt.Chart(once).mark_text(align="left", dx=4, dy=-6, color="#666").encode(
         x=date_datum("2020-01-15"), y=alt.datum(level), text=alt.value(f"{level}%"))
         for level in (10, 50)]
-    story = alt.Chart().mark_rule(color="#c9a227").encode(x=date_datum(story_date))
-    story_label = alt.Chart().mark_text(align="right", dx=-4, y=8, color="#8a6d00").encode(
+    story = alt.Chart(once).mark_rule(color="#c9a227").encode(x=date_datum(story_date))
+    story_label = alt.Chart(once).mark_text(align="right", dx=-4, y=8, color="#8a6d00").encode(
         x=date_datum(story_date), text=alt.value("story published"))
     return alt.layer(*references, *labels, story, story_label, points, data=view).properties(width=600, height=170)
 

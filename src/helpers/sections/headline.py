@@ -32,14 +32,17 @@ def monthly_chart(monthly: pd.DataFrame) -> alt.VConcatChart:
                alt.Tooltip("value_usd_bn:Q", title="US$ bn (period total)", format=",.2f"),
                alt.Tooltip("yoy_pct:Q", title="y/y %", format="+.1f"), alt.Tooltip("yoy_kind:N", title="y/y is"),
                alt.Tooltip("source:N"), alt.Tooltip("source_rows:N", title="raw rows")]
+    # Ticks every six months as "Jan 2024" (Vega's default mixes years and month names, which collide here).
+    time_axis = alt.Axis(format="%b %Y", tickCount={"interval": "month", "step": 6}, labelOverlap="greedy")
     bars = alt.Chart().transform_filter("isValid(datum.value_usd_bn)").mark_bar(
         stroke="white", strokeWidth=0.5).encode(
-        x=alt.X("bar_start:T", title=None), x2="bar_end:T",
+        x=alt.X("bar_start:T", title=None, axis=time_axis), x2="bar_end:T",
         y=alt.Y("bar_height_usd_bn:Q", title="US$ billion per month"), y2=alt.datum(0),
         color=alt.Color("status:N", scale=STATUS_COLORS, title="Month value", legend=alt.Legend(orient="top")),
         tooltip=tooltip).properties(width=600, height=150)
-    points = alt.Chart().transform_filter("isValid(datum.yoy_pct)").mark_point(filled=True, size=45).encode(
-        x=alt.X("bar_end:T", title=None),
+    points = alt.Chart().transform_filter("isValid(datum.yoy_pct)").transform_calculate(
+        bar_middle="(time(datum.bar_start) + time(datum.bar_end)) / 2").mark_point(filled=True, size=45).encode(
+        x=alt.X("bar_middle:T", title=None, axis=time_axis),  # under its bar, not at the month's end
         y=alt.Y("yoy_pct:Q", title="y/y change, %"),
         shape=alt.Shape("yoy_kind:N", title="y/y", legend=alt.Legend(orient="top")),
         color=alt.value("#d1603d"), tooltip=tooltip)
