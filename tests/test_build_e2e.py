@@ -204,14 +204,14 @@ def test_file_copied_in_with_an_old_time_is_built_and_cited(rebuilds):
     text = rebuilds["with_odd_files"]
     assert ODD_2024 in text and ODD_2025 in text
     # synthetic fixture values: vehicles 8701+8703+8704 summed from the two exports
-    assert "Vehicles (tractors, passenger cars, trucks): $6.8bn, -39.6% (HS-level sum)" in text
+    assert "Vehicles (tractors, passenger cars, trucks): $6.8bn, −39.6% (HS-level sum)" in text
 
 
 def test_deleted_input_is_no_longer_cited(rebuilds):
     assert rebuilds["after_delete"].returncode == 0, rebuilds["after_delete"].stderr[-2000:]
     assert f"data/raw/gacc/{ODD_2025} removed" in rebuilds["after_delete"].stdout
     assert ODD_2025 not in rebuilds["without_2025"]
-    assert "$6.8bn, -39.6% (HS-level sum)" not in rebuilds["without_2025"]
+    assert "$6.8bn, −39.6% (HS-level sum)" not in rebuilds["without_2025"]
 
 
 def test_second_build_during_a_build_stops_or_waits(rebuilds):

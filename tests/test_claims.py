@@ -27,19 +27,19 @@ def test_customs_verdicts_and_values(claims):
     assert claims.loc["record_2024"].verdict == "reproduced"
     assert claims.loc["record_2024"].data_value == "$244.8bn (record)"
     assert claims.loc["turnover_jan_jul_2025"].verdict == "reproduced"
-    assert claims.loc["turnover_jan_jul_2025"].data_value == "-8.1% published; -8.0% from levels"
+    assert claims.loc["turnover_jan_jul_2025"].data_value == "−8.1% published; −8.0% from levels"
     fuel = claims.loc["fuel_exports"]
     # computed from the raw fuel rows (data/raw/fuel/), the wire figure beside it
     assert fuel.verdict == "consistent"
-    assert fuel.data_value == ("4 fuel codes together: $41.7bn vs $50.8bn, -18.0%; Crude oil (HS 2709): $29.6bn vs "
-                               "$37.5bn, -20.9% (raw rows); wire: -21.3%")
-    assert "2710 (oil products)" in fuel.explanation and "$29.5bn, -21.3%" in fuel.explanation
+    assert fuel.data_value == ("4 fuel codes together: $41.7bn vs $50.8bn, −18.0%; Crude oil (HS 2709): $29.6bn vs "
+                               "$37.5bn, −20.9% (raw rows); wire: −21.3%")
+    assert "2710 (oil products)" in fuel.explanation and "$29.5bn, −21.3%" in fuel.explanation
     phones = claims.loc["phones_computers"]
     assert phones.verdict == "consistent"
-    assert "Computers (HS 8471): $1.1bn, -27.0%" in phones.data_value and "Smartphones" in phones.data_value
+    assert "Computers (HS 8471): $1.1bn, −27.0%" in phones.data_value and "Smartphones" in phones.data_value
     vehicles = claims.loc["vehicles"]
     assert vehicles.verdict == "cannot be checked with this data"
-    assert "-56.3%" in vehicles.data_value and "chapter 87" in vehicles.explanation
+    assert "−56.3%" in vehicles.data_value and "chapter 87" in vehicles.explanation
     assert "The latest full year in the raw rows is 2023: vehicles $18.5bn (CEPII BACI" in vehicles.explanation
     assert claims.loc["low_value_goods"].verdict == "cannot be checked with this data"
     assert "9804" in claims.loc["low_value_goods"].explanation

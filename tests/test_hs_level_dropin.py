@@ -22,8 +22,8 @@ def test_dropped_gacc_exports_drive_the_commodity_figures(tmp_path):
     assert result.returncode == 0, result.stderr[-2000:]
     html = (project / "reports" / "briefing.html").read_text(encoding="utf-8")
     text = re.sub(r"<[^>]+>", "", html)  # tags removed, not spaced: numbers sit in no-break spans
-    # vehicles = 8701+8703+8704 summed from the dropped files: $6.8bn, -39.6% (synthetic fixture values)
-    assert "Vehicles (tractors, passenger cars, trucks): $6.8bn, -39.6% (HS-level sum)" in text
+    # vehicles = 8701+8703+8704 summed from the dropped files: $6.8bn, −39.6% (synthetic fixture values)
+    assert "Vehicles (tractors, passenger cars, trucks): $6.8bn, −39.6% (HS-level sum)" in text
     assert "sum of HS 8701+8703+8704" in text
     assert "gacc_出口_俄罗斯_2025-01_2025-07.csv" in text
     assert f"data/raw/gacc/{twice}: 49 line(s) repeat observations of data/raw/gacc/gacc_出口_俄罗斯_2025-01_2025-07.csv" in text

@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parents[1]
     ("2025-12", ["full-year 2025 came to **$228.1bn**, down **6.9%**", "(2016–2025) is **2024**, at **$244.8bn**",
                  "Aluminium (HS chapter 76) +55.3%"]),
     ("2025-08", ["January–August 2025 came to **$143.8bn**, down **9.4%**", "China's exports $64.8bn (−8.8%)",
-                 "Trucks (HS 8704) -75.7%"]),
+                 "Trucks (HS 8704) −75.7%"]),
     # crude oil from the Comtrade rows (data/raw/fuel/), which outrank the wire figure (+2.8%)
     ("2024-12", ["full-year 2024 came to **$244.8bn**, up **1.9%**", "Crude oil (HS 2709) +3.5%"]),
     ("2023-12", ["full-year 2023 came to **$240.1bn**, up **26.3%**", "(2016–2023) is **2023**, at **$240.1bn**"]),

@@ -133,14 +133,14 @@ def test_every_new_number_names_its_file_and_rows(section):
     assert fuel.source_file.str.startswith("data/raw/fuel/").all() and fuel.source_row.gt(0).all()
     table = section_rows.fuel_display(section_rows.fuel_comparison(section, "2025-07"), "2025-07")
     assert table["Raw rows"].str.match(r"^2025: customs_\S+\.csv rows \d.*; 2024: comtrade_\S+\.csv rows \d").all()
-    assert table["Wire-reported GACC figure"].iloc[0] == "$29.48bn, -21.3% (BTCC Square (citing GACC) (row 321))"
+    assert table["Wire-reported GACC figure"].iloc[0] == "$29.48bn, −21.3% (BTCC Square (citing GACC) (row 321))"
 
 
 def test_claims_rest_on_the_rows(section):
     from helpers.sections.findings import claim_table, key_findings
     claims = claim_table(section).set_index("claim_id")
     fuel = claims.loc["fuel_exports"]
-    assert fuel.verdict == "consistent" and "-18.0%" in fuel.data_value and "-20.9%" in fuel.data_value
+    assert fuel.verdict == "consistent" and "−18.0%" in fuel.data_value and "−20.9%" in fuel.data_value
     assert "customs_cn_fuel_imports_from_ru_monthly_2025_2026.csv rows 1–7, 20–26, 39–45, 58–64" in fuel.rows_used
     vehicles = claims.loc["vehicles"]
     assert vehicles.verdict == "cannot be checked with this data" and "$18.5bn" in vehicles.explanation
@@ -221,7 +221,7 @@ def run_check(raw: Path, capsys) -> tuple[int, str]:
 def test_the_copied_row_files_pass(tmp_path, capsys):
     raw = copy_raw(tmp_path)
     assert check_inputs.main(["--raw-dir", str(raw)]) == 0
-    assert "in 4 files" in capsys.readouterr().out
+    assert "HS-level 87,191 observations (value and quantity apart) from 4 files" in capsys.readouterr().out
 
 
 CASES = {

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..core.text import month_name
+from ..core.text import month_name, signed_pct
 from ..model.context_facts import (car_share_view, claim_span, first_month_above, gdp_ratios, gdp_view,
                                    latest_same_vintage_ratio, machine_tool_production, machine_tools_check,
                                    prewar_range, rows_used)
@@ -75,8 +75,8 @@ def machine_tools_claim(claim: dict, facts: pd.DataFrame) -> dict:
     if check["checkable"]:
         change = check["change_pct"]
         verdict = VERDICTS[0] if abs(change - claim["story"]["change_pct"]) <= 1 else VERDICTS[2]
-        return claim_row(claim, story_value, f"{change:+.1f}%", verdict,
-                            f"{check['measure']} changed {change:+.1f}% over the same span.", used)
+        return claim_row(claim, story_value, signed_pct(change), verdict,
+                            f"{check['measure']} changed {signed_pct(change)} over the same span.", used)
     spans = "; ".join(f"{s['measure']}: {', '.join(map(str, s['years']))}" for s in check["spans"])
     return claim_row(claim, story_value, f"production levels only for — {spans}", VERDICTS[3],
                         f"No production series in the data covers both {start} and {end_year}; "

@@ -7,7 +7,7 @@ import math
 
 import pandas as pd
 
-from ..core.text import is_missing, span_label, usd_bn
+from ..core.text import is_missing, signed_pct, span_label, usd_bn
 from ..model.groups import NO_FIGURE, group_change
 from ..model.series import ytd_comparison
 from ..model.turnover import annual_turnover, record_year
@@ -45,11 +45,11 @@ def check_ytd_change(claim, customs) -> dict:
         verdict = "reproduced" if _within(published, story, claim["tolerance"]["change_pct"]) else "differs"
     else:
         verdict = "cannot be checked with this data"
-    explanation = (f"GACC's published y/y for {span_label(claim['period'])} is {published:+.1f}%; computed from the two "
+    explanation = (f"GACC's published y/y for {span_label(claim['period'])} is {signed_pct(published)}; computed from the two "
                    f"published levels ({usd_bn(comparison.value_usd_mn)} vs {usd_bn(comparison.prior_value_usd_mn)}) it "
-                   f"is {levels:+.1f}% — GACC compares with its revised prior-year figure.")
+                   f"is {signed_pct(levels)} — GACC compares with its revised prior-year figure.")
     rows = "; ".join(s for s in (comparison.value_source, comparison.prior_source) if s)
-    return claim_row(claim, f"{story:+g}%", f"{published:+.1f}% published; {levels:+.1f}% from levels", verdict,
+    return claim_row(claim, f"{story:+g}%", f"{signed_pct(published)} published; {signed_pct(levels)} from levels", verdict,
                 explanation, rows)
 
 
@@ -57,7 +57,7 @@ def _describe(change: dict) -> str:
     if change["basis"] == NO_FIGURE:
         return f"{change['label']}: no published figure"
     value = f"{usd_bn(change['value_usd_mn'])}, " if change["value_usd_mn"] == change["value_usd_mn"] else ""
-    return f"{change['label']}: {value}{change['change_pct']:+.1f}% ({change['basis']})"
+    return f"{change['label']}: {value}{signed_pct(change['change_pct'])} ({change['basis']})"
 
 
 def check_group_change(claim, resolved_groups, groups, hs_rows, partner, code_rows=None, annual_rows=None) -> dict:

@@ -2,7 +2,7 @@
 latest annual base (BACI) for a group whose story period the rows do not reach."""
 import pandas as pd
 
-from ..core.text import span_label, usd_bn
+from ..core.text import signed_pct, span_label, usd_bn
 from ..model.groups import group_change
 from ..model.raw_rows import cite, fuel_ytd
 from .verdicts import claim_row
@@ -47,18 +47,18 @@ def check_fuel_rows(claim: dict, resolved_groups: pd.DataFrame, groups: dict, fu
     lead = by_group.loc[names[0]] if "crude_oil" not in by_group.index else by_group.loc["crude_oil"]
     wire = group_change(resolved_groups, lead.name, groups[lead.name], period)  # wire only: no rows passed
     wire_text = (f"the wire figure for {lead.label.split(' (')[0].lower()} is {usd_bn(wire['value_usd_mn'])}, "
-                 f"{wire['change_pct']:+.1f}% ({wire['source'].split(' http')[0]})"
+                 f"{signed_pct(wire['change_pct'])} ({wire['source'].split(' http')[0]})"
                  if wire["change_pct"] == wire["change_pct"] else "no wire figure for it")
     lands = abs(together.change_pct - story["change_pct"]) <= tolerance.get("change_pct", 0) + 1e-9
     verdict = "consistent" if lands else "differs"
     label = span_label(period)
     data_value = (f"{len(names)} fuel codes together: {usd_bn(together.value_usd_mn)} vs "
-                  f"{usd_bn(together.prior_value_usd_mn)}, {together.change_pct:+.1f}%; "
+                  f"{usd_bn(together.prior_value_usd_mn)}, {signed_pct(together.change_pct)}; "
                   f"{lead.label}: {usd_bn(lead.value_usd_mn)} vs {usd_bn(lead.prior_value_usd_mn)}, "
-                  f"{lead.change_pct:+.1f}% (raw rows); wire: {wire['change_pct']:+.1f}%")
+                  f"{signed_pct(lead.change_pct)} (raw rows); wire: {signed_pct(wire['change_pct'])}")
     explanation = (f"Computed from the customs rows (HS {', '.join(codes)}), {label} vs a year earlier: the "
-                   f"{len(names)} codes together {together.change_pct:+.1f}%, {lead.label} alone "
-                   f"{lead.change_pct:+.1f}%; beside it, {wire_text}. {'Within' if lands else 'Outside'} "
+                   f"{len(names)} codes together {signed_pct(together.change_pct)}, {lead.label} alone "
+                   f"{signed_pct(lead.change_pct)}; beside it, {wire_text}. {'Within' if lands else 'Outside'} "
                    f"{tolerance.get('change_pct', 0):g} points of the story's number, but narrower than all mineral "
                    f"fuels: the rows leave out chapter-27 codes {uncovered_chapter_27(codes)}. Pipeline-gas values "
                    f"look estimated. Settled exactly by: {claim.get('settle_with', 'the HS-level table for chapter 27')}.")

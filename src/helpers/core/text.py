@@ -11,6 +11,11 @@ def usd_bn(value_usd_mn: float) -> str:
     return f"${value_usd_mn / 1000:,.1f}bn"
 
 
+def signed_pct(value: float, decimals: int = 1) -> str:
+    """'+12.3%' or '−4.5%' (a true minus sign, as the charts print it)."""
+    return f"{value:+.{decimals}f}%".replace("-", "−")
+
+
 def pct(value: float, decimals: int = 1) -> str:
     return f"{abs(value):.{decimals}f}%"
 

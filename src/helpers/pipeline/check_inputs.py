@@ -180,9 +180,10 @@ def main(argv=None) -> int:
     for note in summary["notes"]:
         print(f"{PROG}: note: {_note_text(note)}")
     print(f"inputs ok: totals {summary['totals']} rows, commodities {summary['commodities']} rows, "
-          f"context {summary['context']} rows, HS-level {summary['hs_rows']} rows in {summary['hs_files']} files, "
-          f"{summary['groups']} groups, {summary['claims']} claims; {summary['conflicts']} outlet "
-          f"disagreements kept for the conflicts table; {len(summary['notes'])} notes")
+          f"context {summary['context']} rows, HS-level {summary['hs_rows']:,} observations (value and quantity "
+          f"apart) from {summary['hs_files']} files, {summary['groups']} groups, {summary['claims']} claims; "
+          f"{summary['conflicts']} outlet disagreements on total trade kept for the conflicts table; "
+          f"{len(summary['notes'])} notes")
     return 0
 
 

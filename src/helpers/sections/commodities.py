@@ -2,6 +2,8 @@
 import altair as alt
 import pandas as pd
 
+from ..core.text import signed_pct
+
 RISE, FALL = "#1f5f8b", "#d1603d"
 
 
@@ -91,7 +93,7 @@ def commodities_text(changes: pd.DataFrame, span_label: str) -> str:
         for kind, picked in (("falls", falls), ("rises", rises)):
             if len(picked):
                 parts.append(f"Largest {kind} in {span_label} among groups with a published figure: " + ", ".join(
-                    f"{r.label} {r.change_pct:+.1f}%" for r in picked.itertuples()) + ".")
+                    f"{r.label} {signed_pct(r.change_pct)}" for r in picked.itertuples()) + ".")
         parts.append(f"{len(shown)} of {len(changes)} groups have a published figure for this period; the others are "
                      "listed under the chart.")
     else:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from ..core.text import month_name
+from ..core.text import month_name, signed_pct
 from ..model.context_facts import (claim_span, first_month_above, latest_same_vintage_ratio, machine_tools_check,
                                    prewar_range)
 
@@ -80,7 +80,7 @@ def machine_tools_text(production: pd.DataFrame, claim: dict) -> str:
     check = machine_tools_check(production, start, end_year)
     if check["checkable"]:
         return (f"The story's +{change:g}% for machine-tool output over {start}–{end_year} can be compared with "
-                f"{check['measure']}: {check['change_pct']:+.1f}%.")
+                f"{check['measure']}: {signed_pct(check['change_pct'])}.")
     parts = []
     for span in check["spans"]:
         years = span["years"]

@@ -2,6 +2,7 @@
 import pandas as pd
 
 from ..claims.table import claim_table as build_claim_table
+from ..core.text import signed_pct
 from ..model.groups import period_changes
 from ..model.turnover import annual_turnover, ytd_view
 from ..sources.configs import load_claims
@@ -28,7 +29,7 @@ def key_findings(section) -> str:
     shown = changes.loc[changes.has_figure].sort_values("change_pct")
     if len(shown):
         bullets.append("- Commodity groups with a figure for " + section.span_label + ": " + "; ".join(
-            f"{r.label} {r.change_pct:+.1f}%" for r in shown.itertuples()) + f". {int((~changes.has_figure).sum())} "
+            f"{r.label} {signed_pct(r.change_pct)}" for r in shown.itertuples()) + f". {int((~changes.has_figure).sum())} "
             f"of {len(changes)} groups have no published figure for this period.")
     else:
         bullets.append(f"- No commodity group has a published figure for {section.span_label}.")

@@ -8,7 +8,7 @@ import re
 import altair as alt
 import pandas as pd
 
-from ..core.text import month_name, pct, span_label, usd_bn
+from ..core.text import month_name, pct, signed_pct, span_label, usd_bn
 from ..model.groups import group_change
 from ..model.raw_rows import (annual_cross_check, composition, composition_change, fuel_monthly, fuel_ytd,
                               imports_raw_vs_wire, monthly_cross_check, raw_wire_conflicts)
@@ -141,7 +141,7 @@ def fuel_comparison(section, period: str) -> pd.DataFrame:
 
 def fuel_display(table: pd.DataFrame, period: str) -> pd.DataFrame:
     year = int(period[:4])
-    wire = [f"${v / 1000:.2f}bn, {c:+.1f}% ({src})" if c == c else "—"
+    wire = [f"${v / 1000:.2f}bn, {signed_pct(c)} ({src})" if c == c else "—"
             for v, c, src in zip(table.wire_usd_mn, table.wire_change_pct, table.wire_source)]
     return pd.DataFrame({
         "Codes": table.label, f"{span_label(period)}, US$ bn": (table.value_usd_mn / 1000).round(3),
@@ -151,7 +151,7 @@ def fuel_display(table: pd.DataFrame, period: str) -> pd.DataFrame:
 
 
 def _signed(change: float) -> str:
-    return ("+" if change > 0 else "−") + pct(change)
+    return signed_pct(change)
 
 
 def fuel_text(table: pd.DataFrame, period: str, last_month: str) -> str:
@@ -227,7 +227,7 @@ def imports_text(view: pd.DataFrame, check: pd.DataFrame, months: pd.DataFrame |
     for row in check.itertuples():
         if row.wire_usd_bn == row.wire_usd_bn:
             sentences.append(f"{row.year}: ${row.raw_usd_bn:.3f}bn from the rows vs ${row.wire_usd_bn:.2f}bn as the wire "
-                             f"reported GACC ({row.difference_pct:+.2f}%{'' if row.within_rounding else ', beyond rounding: in the conflicts table'}).")
+                             f"reported GACC ({signed_pct(row.difference_pct, 2)}{'' if row.within_rounding else ', beyond rounding: in the conflicts table'}).")
     if months is not None and len(months):
         beyond = months.loc[~months.within_rounding]
         worst = beyond.assign(gap=(beyond.wire_usd_mn / beyond.raw_usd_mn - 1).abs()).sort_values("gap").tail(1)
