@@ -1,5 +1,6 @@
 """Tables computed once per build: one Section per kernel while parameters and input files stay the
-same (and a fresh one when a JupyterLab user edits an input), the stage go-ahead, the input signature."""
+same (and a fresh one when a JupyterLab user edits an input), the stage go-ahead, the input signature;
+and how sentences write a change."""
 import io
 import shutil
 
@@ -66,3 +67,10 @@ def test_a_stage_started_early_works_only_on_go():
     assert wait_for_go(io.StringIO("go\n")) is True
     assert wait_for_go(io.StringIO("")) is False          # the build closed the line: earlier stage failed
     assert wait_for_go(io.StringIO("stop\n")) is False
+
+
+def test_sentences_write_changes_as_the_charts_do():
+    from helpers.core.text import percentage_points, signed_pct
+
+    assert [signed_pct(-56.3), signed_pct(21.4), signed_pct(-0.456, 2)] == ["−56.3%", "+21.4%", "−0.46%"]
+    assert [percentage_points(1), percentage_points(2), percentage_points(0.5)] == ["1 point", "2 points", "0.5 points"]

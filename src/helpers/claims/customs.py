@@ -7,7 +7,7 @@ import math
 
 import pandas as pd
 
-from ..core.text import is_missing, signed_pct, span_label, usd_bn
+from ..core.text import is_missing, percentage_points, signed_pct, span_label, usd_bn
 from ..model.groups import NO_FIGURE, group_change
 from ..model.series import ytd_comparison
 from ..model.turnover import annual_turnover, record_year
@@ -89,7 +89,7 @@ def check_group_change(claim, resolved_groups, groups, hs_rows, partner, code_ro
     settle = claim.get("settle_with", "the HS-level GACC table for the group")
     if landing:
         explanation = (f"No figure for the whole group was published; {landing[0]['label']} lands within "
-                       f"{tolerance.get('change_pct', 0):g} points of the story's number. Settled exactly by: {settle}.")
+                       f"{percentage_points(tolerance.get('change_pct', 0))} of the story's number. Settled exactly by: {settle}.")
         return claim_row(claim, story_text, shown, "consistent", explanation, rows_used)
     base, base_rows = annual_base(claim, groups, annual_rows)
     explanation = (f"No outlet published this group for {span_label(period)}, and the narrower figures that exist "

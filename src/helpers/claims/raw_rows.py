@@ -2,7 +2,7 @@
 latest annual base (BACI) for a group whose story period the rows do not reach."""
 import pandas as pd
 
-from ..core.text import signed_pct, span_label, usd_bn
+from ..core.text import percentage_points, signed_pct, span_label, usd_bn
 from ..model.groups import group_change
 from ..model.raw_rows import cite, fuel_ytd
 from .verdicts import claim_row
@@ -59,7 +59,7 @@ def check_fuel_rows(claim: dict, resolved_groups: pd.DataFrame, groups: dict, fu
     explanation = (f"Computed from the customs rows (HS {', '.join(codes)}), {label} vs a year earlier: the "
                    f"{len(names)} codes together {signed_pct(together.change_pct)}, {lead.label} alone "
                    f"{signed_pct(lead.change_pct)}; beside it, {wire_text}. {'Within' if lands else 'Outside'} "
-                   f"{tolerance.get('change_pct', 0):g} points of the story's number, but narrower than all mineral "
+                   f"{percentage_points(tolerance.get('change_pct', 0))} of the story's number, but narrower than all mineral "
                    f"fuels: the rows leave out chapter-27 codes {uncovered_chapter_27(codes)}. Pipeline-gas values "
                    f"look estimated. Settled exactly by: {claim.get('settle_with', 'the HS-level table for chapter 27')}.")
     rows_used = [together.rows] + ([f"wire beside it: {wire['source']}"] if wire["source"] else [])

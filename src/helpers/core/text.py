@@ -16,6 +16,11 @@ def signed_pct(value: float, decimals: int = 1) -> str:
     return f"{value:+.{decimals}f}%".replace("-", "−")
 
 
+def percentage_points(value: float) -> str:
+    """'1 point', '2 points', '0.5 points' (a tolerance in percentage points)."""
+    return f"{value:g} point{'' if value == 1 else 's'}"
+
+
 def pct(value: float, decimals: int = 1) -> str:
     return f"{abs(value):.{decimals}f}%"
 
