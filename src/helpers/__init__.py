@@ -1,7 +1,7 @@
 """The briefing's code, in stages. Each package may import only the packages listed before it
 (tests/test_architecture.py enforces this; nothing is read at import time):
 
-    core      paths, one-line errors, YAML reading, number and period formatting
+    core      paths, one-line errors, YAML reading, number and period formatting, the early-start "go"
     sources   where every input enters: raw-file readers, provenance sidecars, the tidy-table
               schema, configs (groups, claims) and the build's parameters
     model     pandas-only transformations: source preference, monthly series, reconciliations,

@@ -1,3 +1,4 @@
-"""Shared basics: project paths, one-line input errors, YAML reading, number/period formatting.
+"""Shared basics: project paths, one-line input errors, YAML reading, number/period formatting, and the
+"go" handshake of stages the build starts early.
 
 May import: nothing from helpers."""
