@@ -74,3 +74,11 @@ def test_sentences_write_changes_as_the_charts_do():
 
     assert [signed_pct(-56.3), signed_pct(21.4), signed_pct(-0.456, 2)] == ["−56.3%", "+21.4%", "−0.46%"]
     assert [percentage_points(1), percentage_points(2), percentage_points(0.5)] == ["1 point", "2 points", "0.5 points"]
+
+
+def test_story_values_use_the_same_minus_sign(tmp_path):
+    groups = tmp_path / "groups.yaml"
+    shutil.copyfile(CONFIG_DIR / "commodity_groups.yaml", groups)
+    story = claim_table(open_section(**parameters(groups))).set_index("claim_id").story_value
+    assert story[["fuel_exports", "vehicles"]].tolist() == ["−20%", "−46%, $5.8bn"]
+    assert story["machine_tools"] == "+137% (2021–2024)"  # a year range keeps its dash
