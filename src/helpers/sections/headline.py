@@ -2,7 +2,7 @@
 import altair as alt
 import pandas as pd
 
-from ..core.text import direction, is_missing, pct, span_label, usd_bn
+from ..core.text import direction, is_missing, pct, signed_pct, span_label, usd_bn
 from ..model.turnover import FLOW_ORDER, record_year
 
 
@@ -92,7 +92,7 @@ def headline_text(annual: pd.DataFrame, comparison: pd.DataFrame, period_end: st
         change = row.yoy_pct_published if published else row.yoy_pct_from_levels
         text = f"{flow.lower().replace('china', 'China')} {usd_bn(row.value_usd_mn)}"
         if not is_missing(change):  # a rate GACC did not publish is marked as computed
-            text += f" ({'+' if change > 0 else '−'}{pct(change)}{'' if published else ' from levels'})"
+            text += f" ({signed_pct(change)}{'' if published else ' from levels'})"
         parts.append(text)
     if parts:
         sentences.append("Of this, " + " and ".join(parts) + ".")

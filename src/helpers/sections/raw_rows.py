@@ -8,7 +8,7 @@ import re
 import altair as alt
 import pandas as pd
 
-from ..core.text import month_name, pct, signed_pct, span_label, usd_bn
+from ..core.text import month_name, signed_pct, span_label, usd_bn
 from ..model.groups import group_change
 from ..model.raw_rows import (annual_cross_check, composition, composition_change, fuel_monthly, fuel_ytd,
                               imports_raw_vs_wire, monthly_cross_check, raw_wire_conflicts)
@@ -82,11 +82,11 @@ def composition_text(view: pd.DataFrame, start: str = "2021", end: str = "2023")
         total = change.loc[(flow, "total")]
         parts = change.loc[flow].drop(index=["total", "other"]).sort_values("end_usd_bn", ascending=False)
         described = "; ".join(f"{row.label.split(' (')[0].lower()} {usd_bn(row.end_usd_bn * 1000)} "
-                              f"({'+' if row.change_pct > 0 else '−'}{pct(row.change_pct)} on {start})"
+                              f"({signed_pct(row.change_pct)} on {start})"
                               for row in parts.itertuples())
         sentences.append(f"**{direction}**: all goods {usd_bn(total.start_usd_bn * 1000)} in {start}, "
                          f"{usd_bn(total.end_usd_bn * 1000)} in {end} "
-                         f"({'+' if total.change_pct > 0 else '−'}{pct(total.change_pct)}); {described}.")
+                         f"({signed_pct(total.change_pct)}); {described}.")
     sentences.append(f"The rows cover {first}–{last} only: they show the war-time build-up the 2025 falls are measured "
                      "from, not the falls themselves.")
     return " ".join(sentences)
@@ -150,10 +150,6 @@ def fuel_display(table: pd.DataFrame, period: str) -> pd.DataFrame:
         "Raw rows": [f"{year}: {short(v)}; {year - 1}: {short(p)}" for v, p in zip(table.value_rows, table.prior_rows)]})
 
 
-def _signed(change: float) -> str:
-    return signed_pct(change)
-
-
 def fuel_text(table: pd.DataFrame, period: str, last_month: str) -> str:
     label = span_label(period)
     rows = table.set_index("group")
@@ -163,12 +159,12 @@ def fuel_text(table: pd.DataFrame, period: str, last_month: str) -> str:
         level = (f": the rows and the wire differ by {abs(crude.value_usd_mn / crude.wire_usd_mn - 1) * 100:.1f}% in "
                  "level (listed in the conflicts table)" if crude.wire_usd_mn == crude.wire_usd_mn else "")
         wire = (f" Beside it, the wire-reported GACC figure ({crude.wire_source}): "
-                f"{usd_bn(crude.wire_usd_mn)}, **{_signed(crude.wire_change_pct)}**{level}.")
+                f"{usd_bn(crude.wire_usd_mn)}, **{signed_pct(crude.wire_change_pct)}**{level}.")
     return (f"China's imports of Russian crude oil (HS 2709) in {label} came to **{usd_bn(crude.value_usd_mn)}** "
-            f"against **{usd_bn(crude.prior_value_usd_mn)}** a year earlier, **{_signed(crude.change_pct)}**, "
+            f"against **{usd_bn(crude.prior_value_usd_mn)}** a year earlier, **{signed_pct(crude.change_pct)}**, "
             f"summed from the monthly customs rows ({short(crude.rows)}).{wire} Coal, crude oil, LNG and pipeline gas "
             f"together: {usd_bn(together.value_usd_mn)} vs {usd_bn(together.prior_value_usd_mn)}, "
-            f"**{_signed(together.change_pct)}**. The rows for 2020–2024 are UN Comtrade's; from 2025 they are China "
+            f"**{signed_pct(together.change_pct)}**. The rows for 2020–2024 are UN Comtrade's; from 2025 they are China "
             f"customs figures as compiled by the china-energy-monitor repository (a secondary compilation, ranked "
             f"below a published GACC figure). Pipeline-gas values look estimated (one unit value for every partner "
             f"in a year), and the four codes are not all of chapter 27: oil products (2710) and the rest are not in "
@@ -288,13 +284,13 @@ def raw_rows_findings(section) -> list[str]:
     if len(fuel) and {"crude_oil", "together"} <= set(fuel.group):
         rows = fuel.set_index("group")
         crude, together = rows.loc["crude_oil"], rows.loc["together"]
-        wire = (f" (wire-reported GACC figure: {_signed(crude.wire_change_pct)})"
+        wire = (f" (wire-reported GACC figure: {signed_pct(crude.wire_change_pct)})"
                 if crude.wire_change_pct == crude.wire_change_pct else "")
         bullets.append(f"From the monthly customs rows, China's crude-oil imports from Russia in {span_label(period)} "
                        f"(the story's period, whatever the briefing's month) "
                        f"were {usd_bn(crude.value_usd_mn)} vs {usd_bn(crude.prior_value_usd_mn)} a year earlier, "
-                       f"{_signed(crude.change_pct)}{wire}; coal, crude, LNG and pipeline gas together "
-                       f"{_signed(together.change_pct)}.")
+                       f"{signed_pct(crude.change_pct)}{wire}; coal, crude, LNG and pipeline gas together "
+                       f"{signed_pct(together.change_pct)}.")
     view = composition_view(section)
     if len(view):
         last = max(view.year)
