@@ -29,8 +29,6 @@ from ..core.errors import InputError
 from .comtrade import ComtradeFormatError, REQUIRED_COLUMNS, check_record, iter_records, read_header
 from .hs_schema import FIRST_PLAUSIBLE_YEAR, PLAUSIBLE_MAX
 
-SCAN_COLUMNS = ("freqCode", "period", "refYear", "refMonth", "reporterCode", "flowCode", "partnerCode",
-                "partner2Code", "customsCode", "motCode", "classificationCode", "cmdCode", "primaryValue")
 MEMORY_LIMIT = "1GB"
 
 
