@@ -43,15 +43,22 @@ DESCRIPTIONS = {
     },
 }
 
-for name, description in DESCRIPTIONS.items():
-    path = RAW / name
-    data = path.read_bytes()
-    with path.open(newline="", encoding="utf-8") as handle:
-        rows = sum(1 for _ in csv.DictReader(handle))
-    sidecar = {"file": name, **description, **COMMON,
-               "sha256": hashlib.sha256(data).hexdigest(), "rows": rows, "bytes": len(data)}
-    path.with_suffix(".meta.json").write_text(json.dumps(sidecar, indent=2, ensure_ascii=False) + "\n")
-    print(name, rows, sidecar["sha256"][:12])
+
+
+def write_sidecars(descriptions: dict, common: dict, sidecar_for) -> None:
+    """One sidecar per file: its description, the common fields, sha256, data rows and bytes."""
+    for name, description in descriptions.items():
+        path = RAW / name
+        data = path.read_bytes()
+        with path.open(newline="", encoding="utf-8") as handle:
+            rows = sum(1 for _ in csv.DictReader(handle))
+        sidecar = {"file": name, **description, **common,
+                   "sha256": hashlib.sha256(data).hexdigest(), "rows": rows, "bytes": len(data)}
+        sidecar_for(path).write_text(json.dumps(sidecar, indent=2, ensure_ascii=False) + "\n")
+        print(name, rows, sidecar["sha256"][:12])
+
+
+write_sidecars(DESCRIPTIONS, COMMON, lambda path: path.with_suffix(".meta.json"))
 
 # Real customs rows (../shared/data/hs_level/, README.md there): vendored byte-for-byte under
 # data/raw/<source>/ with a `<file>.meta.json` sidecar (helpers.sources.provenance.sidecar_of).
@@ -111,12 +118,4 @@ HS_LEVEL = {
 HS_COMMON = {"compiled_from": "../shared/data/hs_level/ of the project workspace (README.md there)",
              "retrieved_at": "2026-11-28", "date_accessed": "2026-11-28"}
 
-for name, description in HS_LEVEL.items():
-    path = RAW / name
-    data = path.read_bytes()
-    with path.open(newline="", encoding="utf-8") as handle:
-        rows = sum(1 for _ in csv.DictReader(handle))
-    sidecar = {"file": name, **description, **HS_COMMON,
-               "sha256": hashlib.sha256(data).hexdigest(), "rows": rows, "bytes": len(data)}
-    Path(str(path) + ".meta.json").write_text(json.dumps(sidecar, indent=2, ensure_ascii=False) + "\n")
-    print(name, rows, sidecar["sha256"][:12])
+write_sidecars(HS_LEVEL, HS_COMMON, lambda path: Path(str(path) + ".meta.json"))  # x.csv.meta.json
