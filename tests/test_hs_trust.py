@@ -142,15 +142,22 @@ GOOD = "freqCode,period,reporterCode,flowCode,partnerCode,classificationCode,cmd
     ("M,202403,156,X,643,H6,,5", "row 1, column 'cmdCode': required field is empty (truncated row?)"),
 ])
 def test_row_rules_on_both_comtrade_paths(tmp_path, row, message):
+    message = message.replace("row 1", "row 2")
+    for error in errors_of_both_readers(tmp_path, GOOD + "M,202402,156,X,643,H6,8703,10\n" + row + "\n"):
+        assert f"snapshot.csv, {message}" in error or f"snapshot.csv: {message.split(': ', 1)[-1]}" in error, error
+
+
+def errors_of_both_readers(tmp_path, text: str) -> list[str]:
+    """The error each Comtrade reader (row by row in Python; a large file in DuckDB) raises on `text`."""
     from helpers.sources.comtrade_scan import check_large_file
     path = tmp_path / "snapshot.csv"
-    path.write_text(GOOD + "M,202402,156,X,643,H6,8703,10\n" + row + "\n")
-    message = message.replace("row 1", "row 2")
+    path.write_text(text)
+    errors = []
     for reader in (read_comtrade_records, check_large_file):
         with pytest.raises(InputError) as info:
             reader(path)
-        assert f"snapshot.csv, {message}" in str(info.value) or f"snapshot.csv: {message.split(': ', 1)[-1]}" \
-            in str(info.value), (reader.__name__, str(info.value))
+        errors.append(f"{reader.__name__}: {info.value}")
+    return errors
 
 
 CODES = "freqCode,period,reporterCode,flowCode,partnerCode,partner2Code,motCode,classificationCode,cmdCode,primaryValue\n"
@@ -166,13 +173,8 @@ CODES = "freqCode,period,reporterCode,flowCode,partnerCode,partner2Code,motCode,
 def test_large_file_check_refuses_what_the_row_reader_refuses(tmp_path, row, message):
     """DuckDB's TRY_CAST reads '1_000' and '6.43e2' as numbers and '?' as empty (a breakdown row would then
     count as a total row): the large-file check tests the text the row reader tests, and names the same row."""
-    from helpers.sources.comtrade_scan import check_large_file
-    path = tmp_path / "snapshot.csv"
-    path.write_text(CODES + "M,202402,156.0,X,643.0,0,0,H6,8703,10\n" + row + "\n")
-    for reader in (read_comtrade_records, check_large_file):
-        with pytest.raises(InputError) as info:
-            reader(path)
-        assert f"snapshot.csv, {message}" in str(info.value), (reader.__name__, str(info.value))
+    for error in errors_of_both_readers(tmp_path, CODES + "M,202402,156.0,X,643.0,0,0,H6,8703,10\n" + row + "\n"):
+        assert f"snapshot.csv, {message}" in error, error
 
 
 # ------------------------------------------------------------------------------- points 8-9: files and paths
