@@ -11,7 +11,7 @@ from helpers.sections.findings import short_data, top_level_parts
 
 def test_readable_numbers():
     assert readable_number(56230.0) == "56,230"
-    assert readable_number(-8.78) == "-8.78"
+    assert readable_number(-8.78) == "−8.78"
     assert readable_number(895.95) == "895.95"
     assert readable_number(-0.001) == "0"
 

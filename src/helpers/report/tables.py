@@ -29,9 +29,10 @@ _CODE_HEADER = re.compile(r"^[a-z0-9]+(?:[_.][a-z0-9]+)+$")
 
 
 def readable_number(value: float) -> str:
-    """56230.0 -> '56,230', -8.78 -> '-8.78': thousands separators, no trailing zeros."""
+    """56230.0 -> '56,230', -8.78 -> '−8.78': thousands separators, no trailing zeros, the minus sign the
+    text and charts use (the CSV keeps plain numbers)."""
     text = f"{value:,.2f}".rstrip("0").rstrip(".")
-    return "0" if text in ("-0", "") else text
+    return "0" if text in ("-0", "") else text.replace("-", "−")
 
 
 def tables_dir(build_dir: Path | str | None = None) -> Path:
