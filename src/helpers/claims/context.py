@@ -70,7 +70,7 @@ def machine_tools_claim(claim: dict, facts: pd.DataFrame) -> dict:
     start, end_year = claim_span(claim["statement"])
     production = machine_tool_production(facts)
     check = machine_tools_check(production, start, end_year)
-    story_value = f"+{claim['story']['change_pct']:g}% ({start}–{end_year})"
+    story_value = f"{signed_pct(claim['story']['change_pct'], None)} ({start}–{end_year})"
     used = rows_used(production)
     if check["checkable"]:
         change = check["change_pct"]

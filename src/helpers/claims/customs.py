@@ -49,7 +49,7 @@ def check_ytd_change(claim, customs) -> dict:
                    f"published levels ({usd_bn(comparison.value_usd_mn)} vs {usd_bn(comparison.prior_value_usd_mn)}) it "
                    f"is {signed_pct(levels)} — GACC compares with its revised prior-year figure.")
     rows = "; ".join(s for s in (comparison.value_source, comparison.prior_source) if s)
-    return claim_row(claim, f"{story:+g}%", f"{signed_pct(published)} published; {signed_pct(levels)} from levels", verdict,
+    return claim_row(claim, signed_pct(story, None), f"{signed_pct(published)} published; {signed_pct(levels)} from levels", verdict,
                 explanation, rows)
 
 
@@ -72,7 +72,7 @@ def check_group_change(claim, resolved_groups, groups, hs_rows, partner, code_ro
     target = group_change(resolved_groups, claim["group"], groups[claim["group"]], period, hs_rows, partner, code_rows)
     proxies = [group_change(resolved_groups, name, groups[name], period, hs_rows, partner, code_rows)
                for name in claim.get("proxies", [])]
-    story_text = ", ".join(f"{v:+g}%" if k == "change_pct" else f"${v:g}bn" for k, v in story.items())
+    story_text = ", ".join(signed_pct(v, None) if k == "change_pct" else f"${v:g}bn" for k, v in story.items())
     rows_used = "; ".join(c["source"] for c in [target] + proxies if c["source"])
     if target["basis"] != NO_FIGURE:
         checks = []

@@ -63,7 +63,7 @@ def check_fuel_rows(claim: dict, resolved_groups: pd.DataFrame, groups: dict, fu
                    f"fuels: the rows leave out chapter-27 codes {uncovered_chapter_27(codes)}. Pipeline-gas values "
                    f"look estimated. Settled exactly by: {claim.get('settle_with', 'the HS-level table for chapter 27')}.")
     rows_used = [together.rows] + ([f"wire beside it: {wire['source']}"] if wire["source"] else [])
-    return claim_row(claim, f"{story['change_pct']:+g}%", data_value, verdict, explanation, rows_used)
+    return claim_row(claim, signed_pct(story['change_pct'], None), data_value, verdict, explanation, rows_used)
 
 
 def annual_base(claim: dict, groups: dict, annual: pd.DataFrame | None, version: str = "HS2017") -> tuple[str, str]:

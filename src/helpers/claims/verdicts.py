@@ -1,5 +1,4 @@
 """One verdict vocabulary and one row builder for every claim (customs and context)."""
-import re
 
 import pandas as pd
 
@@ -13,7 +12,6 @@ def claim_row(claim: dict, story_value: str, data_value: str, verdict: str, expl
         raise ValueError(f"verdict {verdict!r} is not one of {VERDICTS}")
     if not isinstance(rows_used, str):
         rows_used = "; ".join(rows_used)
-    story_value = re.sub(r"(?<!\d)-(?=\d)", "−", story_value)  # the story's "-8.1%" with the minus sign used elsewhere
     return {"claim_id": claim["id"], "type": claim.get("type", "customs"), "statement": claim["statement"],
             "story_value": story_value, "data_value": data_value, "verdict": verdict,
             "explanation": explanation, "rows_used": rows_used}

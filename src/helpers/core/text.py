@@ -11,9 +11,11 @@ def usd_bn(value_usd_mn: float) -> str:
     return f"${value_usd_mn / 1000:,.1f}bn"
 
 
-def signed_pct(value: float, decimals: int = 1) -> str:
-    """'+12.3%' or '−4.5%' (a true minus sign, as the charts print it)."""
-    return f"{value:+.{decimals}f}%".replace("-", "−")
+def signed_pct(value: float, decimals: int | None = 1) -> str:
+    """'+12.3%' or '−4.5%' (a true minus sign, as the charts print it); decimals=None writes the number
+    as short as it is ('−46%', '+137%': the story's own figures)."""
+    number = f"{value:+g}" if decimals is None else f"{value:+.{decimals}f}"
+    return number.replace("-", "−") + "%"
 
 
 def percentage_points(value: float) -> str:
