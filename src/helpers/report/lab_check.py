@@ -254,7 +254,9 @@ def edit_and_run_all(tools: DevTools, lab_url: str, notebook: Path, parameters_s
     press(tools, "Escape", "Escape", 27)
     menu_click(tools, "Run", "Run All Cells")
     prompts = "[...document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-InputArea-prompt')]"
-    run_all = f"{prompts}.filter(el => el.closest('.jp-CodeCell')).every(el => /\\[\\d+\\]/.test(el.innerText))"
+    # textContent, not innerText: JupyterLab 4 skips rendering cells scrolled out of view
+    # (content-visibility), and their innerText is then empty although the cell has run.
+    run_all = f"{prompts}.filter(el => el.closest('.jp-CodeCell')).every(el => /\\[\\d+\\]/.test(el.textContent))"
     while not tools.evaluate(run_all):
         if time.monotonic() > deadline:
             raise TimeoutError(f"{relative}: Run All did not finish within {timeout} s")
