@@ -22,7 +22,12 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
+import nbformat
 from jupyter_client.manager import KernelManager
+from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError
+from papermill.iorw import load_notebook_node
+from papermill.parameterize import parameterize_notebook
 
 from ..core.early_start import wait_for_go
 from ..core.errors import run_main
@@ -38,8 +43,6 @@ def notebook_parameters(params_file: Path) -> dict:
 
 
 def write_atomically(notebook, path: Path) -> None:
-    import nbformat
-
     tmp = path.with_name(path.name + ".tmp")
     nbformat.write(notebook, tmp)
     tmp.replace(path)
@@ -56,7 +59,6 @@ def running_kernel(kernel: str = KERNEL, timings: dict | None = None):
     kc = km.client()
     try:
         kc.start_channels()
-        import nbclient, papermill  # noqa: E401,F401  (while the kernel boots; used by run_notebooks)
         kc.wait_for_ready(timeout=60)
         if timings is not None:
             timings["kernel start"] = time.monotonic() - started
@@ -99,12 +101,6 @@ def run_silently(kc, code: str, timeout: float = 120) -> None:
 def run_notebooks(notebooks: list[Path], out_dir: Path, parameters: dict, km, kc, kernel: str = KERNEL,
                   timeout: int = 600) -> dict[str, float]:
     """Execute `notebooks` in order in the running kernel; write each executed notebook to `out_dir`."""
-    # Imported here, once the kernel is booting: their 0.4 s of imports overlap its start-up.
-    from nbclient import NotebookClient
-    from nbclient.exceptions import CellExecutionError
-    from papermill.iorw import load_notebook_node
-    from papermill.parameterize import parameterize_notebook
-
     out_dir.mkdir(parents=True, exist_ok=True)
     timings = {}
     for source in notebooks:
