@@ -97,3 +97,19 @@ def test_user_edits_period_end_and_runs_all(monkeypatch):
     assert 'period_end = "2024-12"' in text
     assert "full-year 2024 came to $244.8bn, up 1.9%" in text
     assert (workdir / "build" / "figures" / "f3-ytd-comparison.csv").read_text().count("244.81") == 1
+
+
+def test_run_all_on_a_notebook_longer_than_the_window(monkeypatch):
+    """02b_raw_rows runs past the window: JupyterLab 4 stops rendering the cells scrolled out of view, so
+    Run All must be seen as finished from their prompts' text content (what lab_check reads)."""
+    workdir = ROOT / "build" / "test-artifacts" / "user-run-long"
+    workdir.mkdir(parents=True, exist_ok=True)
+    notebook = workdir / "02b_raw_rows.ipynb"
+    shutil.copyfile(ROOT / "notebooks" / "02b_raw_rows.ipynb", notebook)
+    monkeypatch.delenv("BRIEFING_ROOT", raising=False)
+    monkeypatch.setenv("BRIEFING_BUILD_DIR", str(workdir / "build"))
+    source = parameters_cell(nbformat.read(notebook, as_version=4)).source
+    with jupyter_lab(ROOT) as url, chromium_page() as tools:
+        view = edit_and_run_all(tools, url, notebook, source, ROOT, SCREENSHOTS / "user-run-02b_raw_rows.png")
+    assert view.expected_figures == view.drawn == view.interactive == 3 and view.tables == 3, view
+    assert "$29.6bn against $37.5bn" in " ".join(view.visible_text.split())
