@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import hashlib
 import json
 import os
 import re
@@ -33,6 +32,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "scripts"))
+from helpers.core.file_hash import sha256_file  # noqa: E402 - the sidecar of the placed file
 SECTION = "## Scale check: `make report` with a 10-million-row Comtrade file"
 PAGE = os.sysconf("SC_PAGE_SIZE")
 
@@ -70,14 +70,6 @@ def synthetic_csv(rows: int, seed: int) -> Path:
     return path
 
 
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        while chunk := handle.read(1 << 20):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def place_in_copy(project: Path, csv_path: Path, rows: int, seed: int) -> Path:
     target = project / "data" / "raw" / "comtrade" / f"synthetic_comtrade_{rows}rows_seed{seed}.csv"
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -97,7 +89,8 @@ def place_in_copy(project: Path, csv_path: Path, rows: int, seed: int) -> Path:
 MARK_CHECKED = """
 from helpers.core.paths import build_dir, PROJECT_ROOT
 from helpers.pipeline.build import write_stamp
-from helpers.pipeline.manifest import HashCache, input_manifest, stage_keys
+from helpers.core.file_hash import HashCache
+from helpers.pipeline.manifest import input_manifest, stage_keys
 from helpers.sources.parameters import check_parameters, parameters_from_environment
 params = check_parameters(parameters_from_environment())
 cache = HashCache(build_dir() / "hash-cache.json")

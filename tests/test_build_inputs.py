@@ -15,7 +15,7 @@ import pytest
 from helpers.core.errors import InputError, run_main
 from helpers.core.json_file import read_json_object
 from helpers.core.yaml_config import read_yaml
-from helpers.pipeline import manifest as manifest_module
+from helpers.core import file_hash
 from helpers.pipeline.lock import BuildLocked, build_lock
 from helpers.pipeline.manifest import HashCache, describe_changes, input_manifest, stage_keys
 from helpers.report.pdf import normalise_pdf_dates
@@ -96,9 +96,25 @@ def test_unchanged_inputs_are_not_rehashed(tree, monkeypatch):
     keys(tree, cache)
     cache.save()
     calls = []
-    monkeypatch.setattr(manifest_module, "sha256_file", lambda path: calls.append(path) or "x")
+    monkeypatch.setattr(file_hash, "sha256_file", lambda path: calls.append(path) or "x")
     keys(tree, HashCache(cache_file))
     assert calls == []
+
+
+def test_checks_reuse_the_manifests_hashes_and_reread_an_edited_file(tree, monkeypatch):
+    """The input check and the page verify sidecar checksums with file_sha256: it takes the sha256 the
+    build's manifest recorded for an unchanged file, and reads a file again once it is written to."""
+    monkeypatch.setenv("BRIEFING_BUILD_DIR", str(tree / "build"))
+    cache = HashCache(tree / "build" / "hash-cache.json")
+    keys(tree, cache)
+    cache.save()
+    raw = tree / "data/raw/a.csv"
+    calls = []
+    real = file_hash.sha256_file
+    monkeypatch.setattr(file_hash, "sha256_file", lambda path: calls.append(Path(path).name) or real(path))
+    assert file_hash.file_sha256(raw) == real(raw) and calls == []
+    raw.write_bytes(raw.read_bytes() + b"\n")
+    assert file_hash.file_sha256(raw) == real(raw) and calls == ["a.csv"]
 
 
 def test_fifo_in_raw_is_listed_not_opened(tree):

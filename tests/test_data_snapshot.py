@@ -6,7 +6,8 @@ import pytest
 
 from helpers.model.turnover import annual_turnover, record_year, ytd_view
 from helpers.sections.headline import headline_text
-from helpers.sources.provenance import VENDORED_FILES, VENDORED_ROW_FILES, read_sidecar, sha256_of, verify_vendored
+from helpers.core.file_hash import sha256_file
+from helpers.sources.provenance import VENDORED_FILES, VENDORED_ROW_FILES, read_sidecar, verify_vendored
 from helpers.core.paths import RAW_DIR
 from helpers.model.series import ytd_comparison
 
@@ -20,7 +21,7 @@ def test_sidecars_match_vendored_files():
     for name in VENDORED_FILES + VENDORED_ROW_FILES:
         sidecar = read_sidecar(RAW_DIR / name)
         assert sidecar["date_accessed"] == "2026-11-28"
-        assert sidecar["sha256"] == sha256_of(RAW_DIR / name)
+        assert sidecar["sha256"] == sha256_file(RAW_DIR / name)
 
 
 def test_2024_turnover_is_the_first_release_figure(customs):
@@ -80,7 +81,7 @@ def test_fetched_snapshot_edited_after_download_is_refused(tmp_path):
     (tmp_path / "comtrade").mkdir()
     snapshot = tmp_path / "comtrade" / "cn_ru_2025.csv"
     snapshot.write_text("period,cmdCode,primaryValue\n202501,8703,100\n", encoding="utf-8")
-    Path(str(snapshot) + ".meta.json").write_text(json.dumps({"file": snapshot.name, "sha256": sha256_of(snapshot),
+    Path(str(snapshot) + ".meta.json").write_text(json.dumps({"file": snapshot.name, "sha256": sha256_file(snapshot),
                                                               "rows": 1}))
     assert [s["rows"] for s in verify_snapshots(tmp_path)] == [1]
     snapshot.write_text("period,cmdCode,primaryValue\n202501,8703,999\n", encoding="utf-8")

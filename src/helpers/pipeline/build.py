@@ -30,12 +30,13 @@ from pathlib import Path
 
 from ..core.early_start import GO
 from ..core.errors import InputError, run_main
+from ..core.file_hash import HashCache, sha256_file
 from ..core.paths import PROJECT_ROOT, build_dir
 from ..report.publish import check_publishable, publish
 from ..sources.parameters import (MAKE_VARIABLES, ParameterError, check_parameters, parameter_defaults,
                                  parameters_from_environment, write_if_changed)
 from .lock import DEFAULT_WAIT_SECONDS, build_lock
-from .manifest import HashCache, describe_changes, input_manifest, sha256_file, stage_keys
+from .manifest import describe_changes, input_manifest, stage_keys
 
 PROG = "report"
 STAGE_PREFIX = "stage-"

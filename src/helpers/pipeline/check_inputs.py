@@ -21,6 +21,7 @@ import sys
 from pathlib import Path
 
 from ..core.errors import InputError, excerpt, run_main
+from ..core.file_hash import file_sha256
 from ..core.paths import PROJECT_ROOT, RAW_DIR, display_path, wire_files
 from ..sections.data import load_customs
 from ..sources.baci import baci_files, load_baci, read_baci, scan_baci, LARGE_BACI_BYTES
@@ -30,7 +31,7 @@ from ..sources.comtrade_scan import check_large_file
 from ..sources.configs import load_claims, load_groups
 from ..sources.hs_level import comtrade_files, gacc_files, is_large, load_hs_level, read_hs_file
 from ..sources.partners import UnknownPartnerError, resolve_partner
-from ..sources.provenance import VENDORED_FILES, forget_removed_hand_files, read_hs_sidecar, sha256_of, verify_raw_file, write_hand_sidecar
+from ..sources.provenance import VENDORED_FILES, forget_removed_hand_files, read_hs_sidecar, verify_raw_file, write_hand_sidecar
 from ..sources.raw_guard import check_location, check_raw_file, project_of
 from ..sources.schema import relative_to_raw
 from ..sources.wire import CONTEXT_FILE as CONTEXT
@@ -57,8 +58,8 @@ def _step(file, action, *args, **kwargs):
 def _verify_hs_sidecar(path: Path) -> None:
     """HS-level files: a recorded sha256 must match (fetched snapshots and files registered by hand)."""
     recorded = read_hs_sidecar(path).get("sha256")
-    if recorded and recorded != sha256_of(path):
-        raise InputError(f"checksum mismatch: file has sha256 {sha256_of(path)[:12]}…, sidecar records "
+    if recorded and recorded != file_sha256(path):
+        raise InputError(f"checksum mismatch: file has sha256 {file_sha256(path)[:12]}…, sidecar records "
                          f"{str(recorded)[:12]}… — restore the file or fetch it again (a file added by hand: "
                          "delete its .meta.json to register the new version)", file=path)
 

@@ -4,7 +4,7 @@ checked parameters. `make report` rebuilds when this manifest changes, never bec
 a file added with an old time (`cp -p`, unzip) is new content, a deleted file is a removed name.
 
 Hashing every input on every run would cost seconds for a 1 GB Comtrade file, so sha256 values are
-cached in build/hash-cache.json by (path, size, mtime_ns, ctime_ns, inode). The cache only saves
+cached in build/hash-cache.json by (path, size, mtime_ns, ctime_ns, inode) (helpers.core.file_hash). The cache only saves
 work: any change to a file changes its ctime, so a stale entry is never reused, and what is compared
 between builds is always the content hash. Standard library only (runs on every `make report`).
 """
@@ -16,56 +16,13 @@ import os
 import stat
 from pathlib import Path
 
+from ..core.file_hash import HashCache
+
 # Code and templates that shape the briefing (the venv's packages are pinned by requirements.lock).
 CODE_FILES = ("Makefile", "requirements.lock", "pyproject.toml")
 CODE_DIRS = ("src/helpers", "notebooks")
 SKIP_DIRS = {"__pycache__", ".ipynb_checkpoints"}
 NOT_BUILD_CODE = ("src/helpers/fetch/",)  # `make fetch` only; a build never imports it
-CHUNK = 1 << 20
-
-
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        while chunk := handle.read(CHUNK):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
-class HashCache:
-    """sha256 of files, remembered by (size, mtime_ns, ctime_ns, inode) so unchanged files are not re-read."""
-
-    def __init__(self, path: Path):
-        self.path = Path(path)
-        try:
-            loaded = json.loads(self.path.read_text(encoding="utf-8"))
-            self.entries = loaded if isinstance(loaded, dict) else {}
-        except (OSError, ValueError):
-            self.entries = {}  # a missing or damaged cache only costs re-hashing
-        self.used: dict[str, list] = {}
-
-    def sha256(self, path: Path, info: os.stat_result) -> str:
-        key = str(Path(path).absolute())
-        signature = [info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino]
-        cached = self.entries.get(key)
-        if isinstance(cached, list) and len(cached) == 5 and cached[:4] == signature:
-            digest = cached[4]
-        else:
-            digest = sha256_file(path)
-        self.used[key] = [*signature, digest]
-        return digest
-
-    def save(self) -> None:
-        """Keep only the files this run looked at (deleted inputs drop out), written atomically."""
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = self.path.with_name(self.path.name + f".{os.getpid()}.tmp")
-            tmp.write_text(json.dumps(self.used, sort_keys=True), encoding="utf-8")
-            os.replace(tmp, self.path)
-        except OSError:
-            pass  # the cache is an optimisation; the build itself reports disk problems
-
-
 def file_entry(path: Path, cache: HashCache) -> str:
     """'sha256:<hex>' for a regular file; symlinks also record their target; anything else is named
     for what it is (a FIFO or device is never opened: reading it could block or never end)."""

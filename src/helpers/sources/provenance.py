@@ -1,10 +1,10 @@
 """Raw files and their sidecars: verify checksums before any step reads the data."""
-import hashlib
 import sys
 import json
 from pathlib import Path
 
 from ..core.errors import InputError, run_main
+from ..core.file_hash import file_sha256
 from ..core.json_file import read_json_object
 from ..core.paths import RAW_DIR
 
@@ -42,21 +42,13 @@ def read_hs_sidecar(raw_file: Path) -> dict:
     return read_json_object(sidecar) if sidecar.exists() else {}
 
 
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:  # streamed: raw files can be gigabytes
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def write_hand_sidecar(raw_file: Path, rows: int, today: str) -> dict:
     """Record a file the user dropped into data/raw/<comtrade|gacc>/ without a sidecar: its sha256, rows and
     the day it was first seen, marked "added by hand". From then on the file is verified like a fetched one
     (an edited copy stops the build until its sidecar is deleted so it is registered again)."""
     raw_file = Path(raw_file)
     meta = {"file": raw_file.name, "origin": "added by hand", "first_seen": today,
-            "sha256": sha256_of(raw_file), "rows": int(rows), "generated_by": "helpers.pipeline.check_inputs",
+            "sha256": file_sha256(raw_file), "rows": int(rows), "generated_by": "helpers.pipeline.check_inputs",
             "note": "generated because the file had no sidecar; delete this sidecar to register a replaced file"}
     tmp = sidecar_of(raw_file).with_name(sidecar_of(raw_file).name + ".tmp")
     tmp.write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
@@ -83,7 +75,7 @@ def verify_raw_file(raw_file: Path) -> dict:
     if not raw_file.exists():
         raise InputError("raw file is missing", file=raw_file)
     sidecar = read_sidecar(raw_file)
-    actual = sha256_of(raw_file)
+    actual = file_sha256(raw_file)
     if actual != sidecar.get("sha256"):
         raise InputError(
             f"checksum mismatch: file has sha256 {actual[:12]}…, sidecar records "
