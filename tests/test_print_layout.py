@@ -62,6 +62,8 @@ def test_html_keeps_every_column_on_screen(layout, mode):
     result = layout[mode]
     assert result.scroll_width <= result.width, f"the page scrolls sideways at {result.width} px"
     assert result.overflows == [], result.overflows[:5]
+    # a phone gets charts laid out for its width, not the desktop drawing shrunk: text stays >= 10 px
+    assert result.small_labels == [], result.small_labels[:5]
 
 
 def test_every_printed_table_header_is_in_the_pdf_text(layout):

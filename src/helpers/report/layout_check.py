@@ -19,6 +19,7 @@ import re
 import shutil
 import subprocess
 import sys
+import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -27,6 +28,7 @@ from .pdf import DEFAULT_CHROMIUM, OFFLINE_FLAGS
 
 CSS_PX_PER_MM = 96 / 25.4
 MIN_LABEL_PX = 10  # chart text at its printed size
+PHONE_MAX_PX = 640  # the page's phone layout (its CSS and chart drawing) applies up to this width
 # Every visible element of a table or figure whose right edge passes `limit` (CSS px), and chart
 # text smaller than MIN_LABEL_PX once the SVG is scaled to the page.
 MEASURE_JS = """((limit, skipDetails) => {
@@ -108,6 +110,15 @@ def measure(tools: DevTools, width: float, media: str, skip_details: bool) -> di
     tools.send("Emulation.setEmulatedMedia", media=media)
     tools.send("Emulation.setDeviceMetricsOverride", width=int(round(width)), height=1000,
                deviceScaleFactor=1, mobile=False)
+    # The page draws its charts again for a phone-width screen (and back): measure the drawing for this width.
+    layout = "phone" if media == "screen" and width <= PHONE_MAX_PX else "page"
+    deadline = time.monotonic() + 30
+    state = ("document.getElementById('briefing-figures') ? (d => d.hasAttribute('data-figures-done') && "
+             "d.getAttribute('data-figures-layout'))(document.documentElement) : 'no charts'")
+    while tools.evaluate(state) not in (layout, "no charts"):
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"the charts were not drawn for the {layout} layout at {width} px")
+        time.sleep(0.05)
     tools.evaluate("new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
     return json.loads(tools.evaluate(f"{MEASURE_JS}({width}, {str(skip_details).lower()})"))
 

@@ -24,6 +24,7 @@ def short(citation: str) -> str:
     return re.sub(r"data/raw/(?:[a-z_]+/)?", "", citation)
 GROUP_COLORS = ["#1f5f8b", "#d1603d", "#6a994e", "#8e6c8a", "#c9a227", "#5b8fa8", "#a44a3f", "#3d7a5c", "#7a5c3d"]
 OTHER = "All other goods"
+COMPOSITION_HEIGHT = 120  # px of each panel; the bar labels are sized against it
 
 
 # ------------------------------------------------------------------------------- composition (F9)
@@ -58,9 +59,11 @@ def composition_chart(parts: pd.DataFrame) -> alt.FacetChart:
     bars = alt.Chart().mark_bar(stroke="white", strokeWidth=0.5).encode(
         x=alt.X("year:O", title=None, axis=alt.Axis(labelAngle=0)), y=alt.Y("top:Q", title="US$ billion a year"), y2="base:Q", color=color,
         tooltip=tooltip).transform_calculate(base="datum.top - datum.value_usd_bn")
-    labels = alt.Chart().transform_filter("datum.group != 'other' && datum.value_usd_bn >= 4").mark_text(
+    # A label only where the part is tall enough to hold its 10 px text (white on a thin bar spills out of it).
+    tall_enough = 12 * parts.top.max() / COMPOSITION_HEIGHT if len(parts) else 0
+    labels = alt.Chart().transform_filter(f"datum.group != 'other' && datum.value_usd_bn >= {tall_enough:.3f}").mark_text(
         color="white", fontSize=10).encode(x="year:O", y="mid:Q", text="text:N")
-    return alt.layer(bars, labels, data=parts).properties(width=280, height=120).facet(
+    return alt.layer(bars, labels, data=parts).properties(width=280, height=COMPOSITION_HEIGHT).facet(
         column=alt.Column("direction:N", title=None, sort=["China → Russia", "Russia → China"],
                           header=alt.Header(labelFontSize=13, labelFontWeight="bold")))
 
@@ -102,28 +105,32 @@ def fuel_chart(view: pd.DataFrame, compared_period: str) -> alt.LayerChart:
                alt.Tooltip("value_usd_bn:Q", title="US$ bn", format=",.4f"), alt.Tooltip("publisher:N"),
                alt.Tooltip("source_file:N"), alt.Tooltip("source_row:Q", title="row")]
     bars = alt.Chart().mark_bar().encode(
-        x=alt.X("yearmonth(date):T", title=None), y=alt.Y("sum(value_usd_bn):Q", title="US$ billion a month"),
+        x=alt.X("yearmonth(date):T", title=None, axis=alt.Axis(labelSeparation=8)),
+        y=alt.Y("sum(value_usd_bn):Q", title="US$ billion a month"),
         color=alt.Color("label:N", title=None, legend=alt.Legend(orient="bottom", labelLimit=260)),
         opacity=alt.Opacity("publisher:N", scale=alt.Scale(range=[0.55, 1.0]), legend=None),
         tooltip=tooltip)
     year, month = int(compared_period[:4]), int(compared_period[5:7])
     windows = pd.DataFrame({"start": [f"{y}-01-01" for y in (year - 1, year)],
                             "end": [f"{y}-{month:02d}-28" for y in (year - 1, year)],
-                            "label": [f"Jan–{month_name(compared_period)[:3]} {y}" for y in (year - 1, year)]})
+                            "label": [f"Jan–{month_name(compared_period)[:3]} {y}" for y in (year - 1, year)],
+                            "label_y": [8, 20]})  # one above the other: a year apart is narrow on a phone
     shade = alt.Chart(windows).mark_rect(color="#c9a227", opacity=0.13).encode(x="start:T", x2="end:T")
-    shade_text = alt.Chart(windows).mark_text(align="left", dx=2, y=8, color="#8a6d00", fontSize=10).encode(
-        x="start:T", text="label:N")
+    shade_text = alt.Chart(windows).mark_text(align="left", dx=2, color="#8a6d00", fontSize=10).encode(
+        x="start:T", y=alt.Y("label_y:Q", scale=None), text="label:N")
     switch = view.loc[view.publisher != view.publisher.iloc[0], "period"].min() if len(view) else None
     layers = [shade, shade_text, bars]
     if isinstance(switch, str):  # where the rows change source: say so on the chart, not only in the caption
-        sources = pd.DataFrame({"date": [switch + "-01"] * 2, "text": [
-            "← " + view.publisher.iloc[0], view.loc[view.period >= switch, "publisher"].iloc[0].replace(", ", ",\n") + " →"],
-            "align": ["right", "left"], "dx": [-4, 4]})
+        # Short names (the caption gives the full ones). The later source's name ends at the last month, a line
+        # lower than the earlier one's, so the two never run into each other, however narrow the chart.
+        later = view.loc[view.period >= switch, "publisher"].iloc[0].split(",")[0]
+        sources = pd.DataFrame({"date": [switch + "-01", view.period.max() + "-01"],
+                                "text": ["← " + view.publisher.iloc[0], later + " →"]})
         rule = alt.Chart(sources.head(1)).mark_rule(color="#555", strokeDash=[3, 3]).encode(x="date:T")
         left = alt.Chart(sources.head(1)).mark_text(align="right", baseline="top", dx=-4, y=-26, fontSize=10,
                                                     color="#333").encode(x="date:T", text="text:N")
-        right = alt.Chart(sources.tail(1)).mark_text(align="left", baseline="top", dx=4, y=-26, fontSize=10,
-                                                     color="#333", lineBreak="\n").encode(x="date:T", text="text:N")
+        right = alt.Chart(sources.tail(1)).mark_text(align="right", baseline="top", y=-13, fontSize=10,
+                                                     color="#333").encode(x="date:T", text="text:N")
         layers += [rule, left, right]
     return alt.layer(*layers, data=view).properties(width=520, height=190)
 
