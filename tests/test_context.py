@@ -10,7 +10,7 @@ from helpers.claims.verdicts import VERDICTS
 from helpers.model.context_facts import (car_share_view, claim_span, first_month_above, gdp_figure_data, gdp_ratios,
                                          gdp_view, key_rate_path, machine_tool_production, machine_tools_check,
                                          phrase_value)
-from helpers.sections.context import car_share_chart, context_text, gdp_chart, key_rate_chart
+from helpers.sections.context import car_share_chart, context_text, gdp_chart, key_rate_chart, key_rate_text
 from helpers.sections.data import context_facts
 from helpers.report.figures import build_figure
 from helpers.core.paths import CONFIG_DIR
@@ -105,6 +105,16 @@ def test_key_rate_path_steps(facts):
     assert path.date.is_monotonic_increasing
     assert path.rate_pct.max() == 21
     assert path.loc[path.date == "2025-06-06", "rate_pct"].item() == 20
+
+
+def test_key_rate_text_says_why_the_chart_is_there_and_reads_the_rate_on_the_story_date(facts):
+    text = key_rate_text(key_rate_path(facts, "2025-08-28"), "2025-08-28")
+    assert "not a claim checked here" in text
+    assert ("key rate was **18%** a year on the story's date (28 August 2025), after a peak of 21% from "
+            "25 October 2024 until 6 June 2025; the earliest decision collected is from July 2023 (8.5%)") in text
+    # a story dated before the first decision in the data: said, not guessed
+    assert "No Bank of Russia decision up to the story's date" in key_rate_text(key_rate_path(facts, "2023-01-01"),
+                                                                               "2023-01-01")
 
 
 @pytest.mark.parametrize("period_end", ["2021-02", "2023-07", "2025-07", "2026-02"])

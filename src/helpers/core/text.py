@@ -37,6 +37,11 @@ def month_name(period: str) -> str:
     return calendar.month_name[int(period[5:7])]
 
 
+def day_label(date: str) -> str:
+    """'2025-08-28' -> '28 August 2025'."""
+    return f"{int(date[8:10])} {calendar.month_name[int(date[5:7])]} {date[:4]}"
+
+
 def span_label(period_end: str) -> str:
     """'January–July 2025', or 'full-year 2024' for December."""
     year, month = period_end[:4], int(period_end[5:7])

@@ -6,7 +6,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from ..core.text import month_name, signed_pct
+from ..core.text import day_label, month_name, signed_pct
 from ..model.context_facts import (claim_span, first_month_above, latest_same_vintage_ratio, machine_tools_check,
                                    prewar_range)
 
@@ -57,12 +57,14 @@ def gdp_chart(data: pd.DataFrame, story_ratio: float | None = None) -> alt.VConc
                  alt.Tooltip("gdp_usd_tn:Q", title="US$ tn", format=",.3f"),
                  alt.Tooltip("value_as_published:N", title="as published"), alt.Tooltip("projection:N"),
                  alt.Tooltip("label:N", title="source, vintage")]).properties(width=560, height=130)
-    ratio = alt.Chart().transform_filter(alt.datum.panel == "ratio").mark_point(size=70, strokeWidth=2).encode(
+    bases = ["same source and vintage", "mixed vintages"]
+    # fill and outline by the same field and title: Vega-Lite draws one legend whose symbols look like the points
+    ratio = alt.Chart().transform_filter(alt.datum.panel == "ratio").mark_point(size=70, strokeWidth=2, filled=True).encode(
         x=x, y=alt.Y("ratio:Q", title="China ÷ Russia", scale=alt.Scale(zero=False)),
-        color=alt.Color("basis:N", title="Ratio of", scale=alt.Scale(
-            domain=["same source and vintage", "mixed vintages"], range=["#1f5f8b", "#b0b0b0"]),
-            legend=alt.Legend(orient="bottom")),
-        fill=alt.condition(alt.datum.basis == "same source and vintage", alt.value("#1f5f8b"), alt.value("white")),
+        color=alt.Color("basis:N", title="Ratio of", scale=alt.Scale(domain=bases, range=["#1f5f8b", "white"]),
+                        legend=alt.Legend(orient="bottom")),
+        stroke=alt.Stroke("basis:N", title="Ratio of", scale=alt.Scale(domain=bases, range=["#1f5f8b", "#b0b0b0"]),
+                          legend=alt.Legend(orient="bottom")),
         tooltip=[alt.Tooltip("year:Q", format="d"), alt.Tooltip("ratio:Q", format=".2f"), alt.Tooltip("basis:N"),
                  alt.Tooltip("china_source:N", title="China figure"),
                  alt.Tooltip("russia_source:N", title="Russia figure")])
@@ -70,7 +72,7 @@ def gdp_chart(data: pd.DataFrame, story_ratio: float | None = None) -> alt.VConc
     if story_ratio is not None:
         layers.insert(0, alt.Chart().mark_rule(color="#c9a227", strokeDash=[4, 3]).encode(y=alt.datum(story_ratio)))
     return alt.vconcat(levels, alt.layer(*layers).properties(width=560, height=90), data=data).resolve_scale(
-        x="shared", color="independent", shape="independent")
+        x="shared", color="independent", stroke="independent", shape="independent")
 
 
 
@@ -111,6 +113,24 @@ def key_rate_chart(path: pd.DataFrame, story_date: str) -> alt.LayerChart:
     story = alt.Chart().mark_rule(color="#c9a227").encode(x=date_datum(story_date))
     return alt.layer(line, points, story, data=path).properties(width=600, height=120)
 
+
+def key_rate_text(path: pd.DataFrame, story_date: str) -> str:
+    """Why the key-rate chart is here, and what it shows on the story's date, from the decisions in the data."""
+    why = ("The story reports Russian car and truck makers blaming slower sales partly on dear credit, without a "
+           "figure: context for the car market, not a claim checked here.")
+    before = path.loc[path.date <= story_date]
+    if before.empty:
+        return why + " No Bank of Russia decision up to the story's date is in the data."
+    on_story = before.rate_pct.iloc[-1]
+    peak = before.rate_pct.max()
+    first_peak = before.loc[before.rate_pct == peak].iloc[0]
+    lower_after = path.loc[(path.date > first_peak.date) & (path.rate_pct < peak)]
+    held = (f"from {day_label(first_peak.date)} until {day_label(lower_after.date.iloc[0])}" if len(lower_after)
+            else f"from {day_label(first_peak.date)}")
+    first = path.iloc[0]
+    return (why + f" In the data, the Bank of Russia's key rate was **{on_story:g}%** a year on the story's date "
+            f"({day_label(story_date)}), after a peak of {peak:g}% {held}; the earliest decision collected is from "
+            f"{month_name(first.date)} {first.date[:4]} ({first.rate_pct:g}%).")
 
 
 # --------------------------------------------------------------------------------- narrative

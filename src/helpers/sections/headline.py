@@ -27,6 +27,9 @@ STATUS_COLORS = alt.Scale(domain=["published", "derived", "Jan–Feb combined"],
                           range=["#1f5f8b", "#9ecae1", "#c9a227"])
 
 
+YOY_KINDS = ["published", "computed from levels"]
+
+
 def monthly_chart(monthly: pd.DataFrame) -> alt.VConcatChart:
     tooltip = [alt.Tooltip("period:N"), alt.Tooltip("status:N"),
                alt.Tooltip("value_usd_bn:Q", title="US$ bn (period total)", format=",.2f"),
@@ -41,14 +44,18 @@ def monthly_chart(monthly: pd.DataFrame) -> alt.VConcatChart:
         color=alt.Color("status:N", scale=STATUS_COLORS, title="Month value", legend=alt.Legend(orient="top")),
         tooltip=tooltip).properties(width=600, height=150)
     points = alt.Chart().transform_filter("isValid(datum.yoy_pct)").transform_calculate(
-        bar_middle="(time(datum.bar_start) + time(datum.bar_end)) / 2").mark_point(filled=True, size=45).encode(
+        bar_middle="(time(datum.bar_start) + time(datum.bar_end)) / 2").mark_point(
+        filled=True, size=45, strokeWidth=1.5, stroke="#d1603d").encode(
         x=alt.X("bar_middle:T", title=None, axis=time_axis),  # under its bar, not at the month's end
         y=alt.Y("yoy_pct:Q", title="y/y change, %"),
-        shape=alt.Shape("yoy_kind:N", title="y/y", legend=alt.Legend(orient="top")),
-        color=alt.value("#d1603d"), tooltip=tooltip)
+        # published solid, computed from levels hollow: shape and fill share one legend
+        shape=alt.Shape("yoy_kind:N", title="y/y", scale=alt.Scale(domain=YOY_KINDS), legend=alt.Legend(orient="top")),
+        color=alt.Color("yoy_kind:N", title="y/y", scale=alt.Scale(domain=YOY_KINDS, range=["#d1603d", "white"]),
+                        legend=alt.Legend(orient="top")),
+        tooltip=tooltip)
     zero = alt.Chart().mark_rule(color="#888").encode(y=alt.datum(0))
     return alt.vconcat(bars, alt.layer(points, zero).properties(width=600, height=80),
-                       data=monthly).resolve_scale(x="shared")
+                       data=monthly).resolve_scale(x="shared", color="independent", shape="independent")
 
 
 def ytd_chart(long: pd.DataFrame, period_end: str) -> alt.Chart:
