@@ -152,3 +152,17 @@ def test_published_tables_read_like_the_text_and_csvs_stay_plain(briefing):
     for path in (ROOT / "reports" / "tables").glob("*.csv"):
         assert "\u2007" not in path.read_text(encoding="utf-8"), path.name
 
+
+def test_a_table_row_and_its_detail_line_print_on_one_page(briefing):
+    """A table running on from one page repeats its header on the next, then must go on with a row: a detail
+    line ("Why: …", "Raw rows: …") there would be cut from its row (the LNG row, the 2022 annual check and the
+    low-value goods claim once were)."""
+    html = briefing.read_text(encoding="utf-8")
+    labels = set(re.findall(r'<span class="detail-label">([^<:]+):</span>', html))
+    assert {"Why", "Raw rows", "Wire-reported GACC figure"} <= labels
+    pdf = ROOT / "reports" / "briefing.pdf"
+    cut = []
+    for page in range(1, pdf_pages(pdf) + 1):
+        lines = [line.strip() for line in pdf_page_text(pdf, page).splitlines() if line.strip()]
+        cut += [(page, line[:60]) for line in lines[:2] if any(line.startswith(f"{label}:") for label in labels)]
+    assert cut == []

@@ -60,6 +60,21 @@ def test_table_format_travels_with_the_frame():
                      ("This year, US$ mn", "125,800"), ("Year", "2019")]
 
 
+def test_a_row_and_its_detail_line_are_one_record():
+    frame = pd.DataFrame({"Codes": ["Coal", "Gas"], "Change, %": [-29.7, 21.4], "Raw rows": ["rows 1–7", ""]})
+    html = table_html(frame, "t-x", "caption", detail_columns=["Raw rows"])
+    assert html.count('<tbody class="record">') == 2 and html.count("</tbody>") == 2
+    first = html.split('<tbody class="record">')[1]
+    assert '<td class="num" data-label="Change, %">−29.7</td>' in first and '<tr class="detail">' in first
+    assert '<tr class="detail">' not in html.split('<tbody class="record">')[2]  # no details: the row alone
+
+
+def test_table_html_uses_readable_numbers_and_dash_for_missing():
+    html = table_html(pd.DataFrame({"US$ mn": [125800.0, float("nan")]}), "t-x", "caption")
+    assert '<td class="num" data-label="US$ mn">125,800</td>' in html and '<td data-label="US$ mn">–</td>' in html
+    assert 'data-csv="tables/t-x.csv"' in html
+
+
 def test_code_like_headers_are_refused():
     with pytest.raises(ValueError, match="used_publisher"):
         table_html(pd.DataFrame({"used_publisher": ["TASS"]}), "t-x", "caption")

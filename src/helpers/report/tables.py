@@ -221,14 +221,18 @@ def rows_html(df: pd.DataFrame, detail_columns: list[str]) -> list[str]:
 
 
 def plain_table_html(df: pd.DataFrame, detail_columns: list[str] = (), css_class: str = "data-table") -> str:
-    """<table> with header words, numbers right-aligned and unbreakable, detail columns as a row below."""
+    """<table> with header words, numbers right-aligned and unbreakable, detail columns as a row below.
+    A record with a detail row is a <tbody> of its own, so print never separates the two."""
     detail_columns = list(detail_columns)
     main_columns = [c for c in df.columns if c not in detail_columns]
     head = "".join(f"<th>{html.escape(str(c))}</th>" for c in main_columns)
-    body = "\n".join(rows_html(df, detail_columns))
+    records = rows_html(df, detail_columns)
+    if detail_columns:
+        body = "\n".join(f'<tbody class="record">\n{record}\n</tbody>' for record in records)
+    else:
+        body = "<tbody>\n" + "\n".join(records) + "\n</tbody>"
     classes = css_class + (" has-details" if detail_columns else "")
-    return (f'<table class="{classes}">\n<thead><tr>{head}</tr></thead>\n'
-            f"<tbody>\n{body}\n</tbody>\n</table>")
+    return f'<table class="{classes}">\n<thead><tr>{head}</tr></thead>\n{body}\n</table>'
 
 
 def write_table_csv(df: pd.DataFrame, table_id: str, build_dir: Path | str | None = None) -> Path:
