@@ -178,3 +178,11 @@ def test_dates_in_the_sources_table_do_not_break(briefing):
     text = "\n".join(pdf_page_text(pdf, n) for n in range(1, pdf_pages(pdf) + 1))
     assert re.findall(r"\d{4}-\d{2}-\s*$", text, re.M) == []  # once printed as "2026-11-" / "28"
     assert all(text.count(date) >= dates.count(date) for date in dates)
+
+
+def test_a_long_tables_summary_prints_on_the_page_of_its_key_rows(briefing):
+    """"…; the 3 largest gaps:" must not end a page while the rows it announces start the next one."""
+    pdf = ROOT / "reports" / "briefing.pdf"
+    endings = {page: [line.strip() for line in pdf_page_text(pdf, page).splitlines() if line.strip()][-1]
+               for page in range(1, pdf_pages(pdf))}
+    assert {page: line for page, line in endings.items() if line.endswith(":")} == {}
