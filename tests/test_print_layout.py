@@ -129,3 +129,62 @@ def test_long_tables_are_summarised_in_print_and_complete_on_screen_and_in_csv(b
     for table_id in ("t-derived-months", "t-flows-add-up", "t-months-vs-ytd", "t-groups", "t-machine-tools"):
         rows = len(pd.read_csv(ROOT / "reports" / "tables" / f"{table_id}.csv"))
         assert f'data-table-id="{table_id}"' in html and f"Show all {rows:,} rows" in html, table_id
+
+
+def pdf_page_text(pdf: Path, page: int) -> str:
+    return subprocess.run(["pdftotext", "-layout", "-f", str(page), "-l", str(page), "-enc", "UTF-8", str(pdf), "-"],
+                          capture_output=True, text=True, check=True).stdout
+
+
+def test_published_tables_read_like_the_text_and_csvs_stay_plain(briefing):
+    html = briefing.read_text(encoding="utf-8")
+    fuel = html.split('data-table-id="t-fuel-ytd"')[1].split("</figure>")[0]
+    assert '<td class="num" data-label="Change, % (rows)">−18.0</td>' in fuel  # the four codes together
+    assert '<td class="num" data-label="Change, % (rows)">+21.4</td>' in fuel
+    assert '<td class="num" data-label="January–July 2025, US$ bn">5.70</td>' in fuel
+    annual = html.split('data-table-id="t-imports-annual-check"')[1].split("</figure>")[0]
+    assert '<td class="num" data-label="Wire vs rows, %">+0.13</td>' in annual
+    assert '<td class="num" data-label="Wire, US$ bn">129.1\u2007</td>' in annual  # as published, aligned
+    ytd = html.split('data-table-id="t-ytd-comparison"')[1].split("</figure>")[0]
+    assert '<td class="num" data-label="y/y % (from levels)">−8.0</td>' in ytd  # the text: "−8.0% from levels"
+    assert "−18.0" in "\n".join(pdf_page_text(ROOT / "reports" / "briefing.pdf", n)
+                                for n in range(1, pdf_pages(ROOT / "reports" / "briefing.pdf") + 1))
+    fuel_csv = (ROOT / "reports" / "tables" / "t-fuel-ytd.csv").read_text(encoding="utf-8")
+    assert ",-18," in fuel_csv and ",21.4," in fuel_csv and ",5.695," in fuel_csv  # plain numbers, full precision
+    for path in (ROOT / "reports" / "tables").glob("*.csv"):
+        assert "\u2007" not in path.read_text(encoding="utf-8"), path.name
+
+
+def test_a_table_row_and_its_detail_line_print_on_one_page(briefing):
+    """A table running on from one page repeats its header on the next, then must go on with a row: a detail
+    line ("Why: …", "Raw rows: …") there would be cut from its row (the LNG row, the 2022 annual check and the
+    low-value goods claim once were)."""
+    html = briefing.read_text(encoding="utf-8")
+    labels = set(re.findall(r'<span class="detail-label">([^<:]+):</span>', html))
+    assert {"Why", "Raw rows", "Wire-reported GACC figure"} <= labels
+    pdf = ROOT / "reports" / "briefing.pdf"
+    cut = []
+    for page in range(1, pdf_pages(pdf) + 1):
+        lines = [line.strip() for line in pdf_page_text(pdf, page).splitlines() if line.strip()]
+        cut += [(page, line[:60]) for line in lines[:2] if any(line.startswith(f"{label}:") for label in labels)]
+    assert cut == []
+
+
+def test_dates_in_the_sources_table_do_not_break(briefing):
+    sources = briefing.read_text(encoding="utf-8").split('<table class="sources">')[1].split("</table>")[0]
+    dates = re.findall(r"<td>(\d{4}-\d{2}-\d{2})</td>", sources)
+    assert dates
+    rows = re.findall(r"<td>([\d,]+)</td>", sources)  # row counts with thousands separators, like the tables
+    assert "43,494" in rows and all(re.fullmatch(r"\d{1,3}(,\d{3})*", n) for n in rows)
+    pdf = ROOT / "reports" / "briefing.pdf"
+    text = "\n".join(pdf_page_text(pdf, n) for n in range(1, pdf_pages(pdf) + 1))
+    assert re.findall(r"\d{4}-\d{2}-\s*$", text, re.M) == []  # once printed as "2026-11-" / "28"
+    assert all(text.count(date) >= dates.count(date) for date in dates)
+
+
+def test_a_long_tables_summary_prints_on_the_page_of_its_key_rows(briefing):
+    """"…; the 3 largest gaps:" must not end a page while the rows it announces start the next one."""
+    pdf = ROOT / "reports" / "briefing.pdf"
+    endings = {page: [line.strip() for line in pdf_page_text(pdf, page).splitlines() if line.strip()][-1]
+               for page in range(1, pdf_pages(pdf))}
+    assert {page: line for page, line in endings.items() if line.endswith(":")} == {}

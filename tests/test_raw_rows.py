@@ -7,6 +7,7 @@ The large-file test uses a SYNTHETIC BACI release file generated below.
 import hashlib
 import json
 import random
+import re
 import shutil
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from helpers.core.errors import InputError
 from helpers.core.paths import RAW_DIR
 from helpers.model.raw_rows import row_ranges
 from helpers.pipeline import check_inputs
+from helpers.report.tables import FIGURE_SPACE, table_html
 from helpers.sections import raw_rows as section_rows
 from helpers.sections.section import open_section
 from helpers.sources.baci import load_baci, read_baci, scan_baci
@@ -115,6 +117,40 @@ def test_comtrade_total_rows_and_the_wire_cross_check(section):
     assert (crude.used, crude.other, crude.relative_diff_pct) == (29648.8, 29480.0, -0.57)
     assert crude.other_source_row == "data/raw/gacc_cn_ru_commodities.csv row 321"  # BTCC Square citing GACC
     assert crude.used_publisher == "China customs, compiled by DoiEnnoson/china-energy-monitor"
+
+
+def table_cells(html: str) -> list[dict]:
+    """{column: text} for each row of a rendered table (detail rows left out)."""
+    rows = [re.findall(r'<td[^>]*data-label="([^"]+)">(.*?)</td>', row, re.S)
+            for row in re.findall(r"<tr>(.*?)</tr>", html, re.S)]
+    return [{label: re.sub(r"<[^>]+>", "", text) for label, text in row} for row in rows if row]
+
+
+def test_raw_rows_tables_read_like_the_text(section):
+    """The tables as built for the briefing: changes signed with one decimal like the sentences, each column
+    with one number of decimals, the wire's published figures with their own."""
+    fuel = section_rows.fuel_comparison(section, "2025-07")
+    rows = {r["Codes"]: r for r in table_cells(table_html(section_rows.fuel_display(fuel, "2025-07"), "t-fuel-ytd", "c",
+                                                         ["Wire-reported GACC figure", "Raw rows"]))}
+    together, gas = rows["The 4 codes together"], rows["Pipeline natural gas (HS 271121)"]
+    assert together["Change, % (rows)"] == "−18.0" and gas["Change, % (rows)"] == "+21.4"
+    assert (gas["January–July 2025, US$ bn"], gas["Year earlier, US$ bn"]) == ("5.70", "4.69")  # not 5.7 beside 4.69
+    assert "**" + together["Change, % (rows)"] + "%**" in section_rows.fuel_text(fuel, "2025-07", "2026-07")
+
+    check = section_rows.annual_check(section)
+    years = {r["Year"]: r for r in table_cells(table_html(section_rows.annual_display(check), "t-a", "c",
+                                                          ["Raw rows", "Wire source"]))}
+    assert (years["2023"]["Comtrade rows, US$ bn"], years["2023"]["Wire vs rows, %"]) == ("128.94", "+0.13")
+    assert years["2023"]["Wire, US$ bn"] == "129.1" + FIGURE_SPACE  # published as $129.1bn: no invented 129.10
+    assert years["2017"]["Wire, US$ bn"] == "41.2" + FIGURE_SPACE and years["2019"]["Wire, US$ bn"] == "61.05"
+    text = section_rows.imports_text(section_rows.imports_view(section), check, section_rows.month_check(section))
+    assert "$129.1bn as the wire reported GACC (+0.13%" in text
+
+    parts = section_rows.composition_table(section_rows.composition_view(section))
+    shown = table_cells(table_html(parts, "t-c", "c"))
+    goods = next(r for r in shown if r["Direction"] == "Russia → China" and r["Part"] == "All goods")
+    assert (goods["2023, US$ bn"], goods["2021→2023, %"]) == ("129.00", "+79.0")
+    assert {r["2021→2023, %"][0] for r in shown} <= {"+", "−"}
 
 
 def test_imports_bars_say_their_source(section):

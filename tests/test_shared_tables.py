@@ -74,6 +74,7 @@ def test_sentences_write_changes_as_the_charts_do():
 
     assert [signed_pct(-56.3), signed_pct(21.4), signed_pct(-0.456, 2)] == ["−56.3%", "+21.4%", "−0.46%"]
     assert [signed_pct(-46, None), signed_pct(137, None), signed_pct(-27.5, None)] == ["−46%", "+137%", "−27.5%"]
+    assert [signed_pct(-0.04), signed_pct(0.0), signed_pct(-0.004, 2), signed_pct(0, None)] == ["0.0%", "0.0%", "0.00%", "0%"]
     assert [percentage_points(1), percentage_points(2), percentage_points(0.5)] == ["1 point", "2 points", "0.5 points"]
 
 

@@ -4,8 +4,9 @@ import re
 import pandas as pd
 import pytest
 
-from helpers.report.tables import readable_number, table_html
-from helpers.report.tables import long_table_html
+from helpers.core.text import signed_pct
+from helpers.report.tables import (FIGURE_SPACE, PUNCTUATION_SPACE, change_number, long_table_html, number_format,
+                                   number_formatter, readable_number, table_html)
 from helpers.sections.findings import short_data, top_level_parts
 
 
@@ -13,7 +14,59 @@ def test_readable_numbers():
     assert readable_number(56230.0) == "56,230"
     assert readable_number(-8.78) == "−8.78"
     assert readable_number(895.95) == "895.95"
-    assert readable_number(-0.001) == "0"
+    assert readable_number(5.695) == "5.70"  # rounded to 2 places, the zero it rounds to is kept
+    assert readable_number(41.2) == "41.2" and readable_number("60") == "60"  # as many decimals as it has
+    assert readable_number(41.2, 2) == "41.20" and readable_number(129003.4, 0) == "129,003"
+    assert readable_number(-0.001) == "0.00" and readable_number(-0.4, 0) == "0"  # zero has no sign
+
+
+def test_changes_read_as_the_text_writes_them():
+    assert [change_number(-18.0), change_number(58), change_number(21.4), change_number(-7.95)] == [
+        "−18.0", "+58.0", "+21.4", "−8.0"]
+    assert change_number(0.13, 2) == "+0.13" and change_number(-0.004, 2) == "0.00"
+    for value in (-18.0, 58, 0.13, -7.95):  # the same formatter as the sentences, without the % the header holds
+        assert change_number(value) + "%" == signed_pct(value)
+
+
+def test_each_column_has_one_number_of_decimals():
+    cells = {column: number_formatter(column, values) for column, values in {
+        "US$ bn": [29.649, 5.695, 4.69, 129.003], "Tolerance": [1.5, 105.0], "US$ mn": [4731.0, 56230.0]}.items()}
+    assert [cells["US$ bn"](v) for v in (29.649, 5.695, 4.69, 129.003)] == ["29.65", "5.70", "4.69", "129.00"]
+    assert [cells["Tolerance"](v) for v in (1.5, 105.0)] == ["1.5", "105.0"]
+    assert [cells["US$ mn"](v) for v in (4731.0, 56230.0)] == ["4,731", "56,230"]
+    for header in ("Change, % (rows)", "y/y % (from levels)", "2021→2023, %", "Annual change"):
+        assert number_formatter(header, [-8.78, 58.0])(-8.78) == "−8.8", header
+        assert number_formatter(header, [-8.78, 58.0])(58.0) == "+58.0", header
+
+
+def test_published_figures_keep_their_decimals_aligned_by_figure_spaces():
+    wire = number_formatter("Wire, US$ bn", [41.2, 61.05, 129.0, 114.149], as_published=["Wire, US$ bn"])
+    assert [wire(v) for v in (41.2, 61.05, 129.0, 114.149)] == [
+        "41.2" + FIGURE_SPACE, "61.05", "129" + PUNCTUATION_SPACE + FIGURE_SPACE * 2, "114.15"]
+    text = number_formatter("Value", ["5300", "25.8", "over 100"])  # numbers kept as text are as published
+    assert [text("5300"), text("25.8")] == ["5,300" + PUNCTUATION_SPACE + FIGURE_SPACE, "25.8"]
+    assert number_formatter("Wire vs rows, %", [0.13], decimals={"Wire vs rows, %": 2})(0.13) == "+0.13"
+
+
+def test_table_format_travels_with_the_frame():
+    frame = number_format(pd.DataFrame({"Wire, US$ bn": [41.2, 61.05], "Wire vs rows, %": [-0.46, 0.13],
+                                        "This year, US$ mn": [56230, 125800], "Year": [2017, 2019]}),
+                          decimals={"Wire vs rows, %": 2}, as_published=["Wire, US$ bn"])
+    html = table_html(frame.head(2), "t-x", "caption")  # pandas keeps attrs through head(), rename() ...
+    cells = re.findall(r'<td class="num" data-label="([^"]+)">([^<]*)</td>', html)
+    assert cells == [("Wire, US$ bn", "41.2" + FIGURE_SPACE), ("Wire vs rows, %", "−0.46"),
+                     ("This year, US$ mn", "56,230"), ("Year", "2017"),
+                     ("Wire, US$ bn", "61.05"), ("Wire vs rows, %", "+0.13"),
+                     ("This year, US$ mn", "125,800"), ("Year", "2019")]
+
+
+def test_a_row_and_its_detail_line_are_one_record():
+    frame = pd.DataFrame({"Codes": ["Coal", "Gas"], "Change, %": [-29.7, 21.4], "Raw rows": ["rows 1–7", ""]})
+    html = table_html(frame, "t-x", "caption", detail_columns=["Raw rows"])
+    assert html.count('<tbody class="record">') == 2 and html.count("</tbody>") == 2
+    first = html.split('<tbody class="record">')[1]
+    assert '<td class="num" data-label="Change, %">−29.7</td>' in first and '<tr class="detail">' in first
+    assert '<tr class="detail">' not in html.split('<tbody class="record">')[2]  # no details: the row alone
 
 
 def test_table_html_uses_readable_numbers_and_dash_for_missing():

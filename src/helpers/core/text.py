@@ -13,8 +13,11 @@ def usd_bn(value_usd_mn: float) -> str:
 
 def signed_pct(value: float, decimals: int | None = 1) -> str:
     """'+12.3%' or '−4.5%' (a true minus sign, as the charts print it); decimals=None writes the number
-    as short as it is ('−46%', '+137%': the story's own figures)."""
+    as short as it is ('−46%', '+137%': the story's own figures). A change that rounds to zero has no
+    sign ('0.0%', never '−0.0%')."""
     number = f"{value:+g}" if decimals is None else f"{value:+.{decimals}f}"
+    if float(number) == 0:
+        number = number[1:]
     return number.replace("-", "−") + "%"
 
 

@@ -1,7 +1,7 @@
 """Data and methods appendix: gaps, derived months, conflicts, reconciliations, group definitions."""
 import pandas as pd
 
-from ..report.tables import prose_html, readable_number
+from ..report.tables import number_format, prose_html, readable_number
 from .raw_rows import raw_wire_conflicts_table
 
 
@@ -126,11 +126,14 @@ def conflicts_table(section) -> pd.DataFrame:
     labels = {name: group["label"] for name, group in section.groups.items()}  # group ids -> the labels readers see
     table["commodity"] = table.commodity.replace({"TOTAL": "all goods", **labels})
     table["field"] = table.field.map(lambda f: FIELD_WORDS.get(f, f))
-    return table.reset_index(drop=True).rename(columns={
+    table = table.reset_index(drop=True).rename(columns={
         "commodity": "Goods", "flow": "Flow", "period": "Period", "span": "Span", "field": "Figure",
         "between": "Between", "used": "Used", "used_publisher": "Used: outlet", "used_source_row": "Used: raw row", "other": "Other",
         "other_publisher": "Other: outlet", "other_source_row": "Other: raw row",
         "relative_diff_pct": "Difference, %"})
+    # Used and Other are figures as published (US$ mn and y/y % in one column): each keeps its own decimals;
+    # differences beyond rounding can be a few hundredths of a percent, so two decimals.
+    return number_format(table, decimals={"Difference, %": 2}, as_published=["Used", "Other"])
 
 
 def conflicts_summary(table: pd.DataFrame) -> tuple[str, pd.DataFrame]:

@@ -13,6 +13,7 @@ from ..model.groups import group_change
 from ..model.raw_rows import (annual_cross_check, composition, composition_change, fuel_monthly, fuel_ytd,
                               imports_raw_vs_wire, monthly_cross_check, raw_wire_conflicts)
 from ..model.turnover import annual_turnover
+from ..report.tables import number_format, readable_number
 
 FUEL_GROUPS = ("crude_oil", "coal", "lng", "pipeline_gas")
 # Where the wire figures beside the rows come from (helpers.sources.wire reads them).
@@ -207,12 +208,18 @@ def annual_check(section) -> pd.DataFrame:
     return annual_cross_check(section.raw.comtrade_totals, annual.loc[annual.flow == "China's imports"])
 
 
+# Wire vs rows differences are a few tenths or hundredths of a percent: two decimals, in the text and the table.
+DIFFERENCE_DECIMALS = 2
+
+
 def annual_display(check: pd.DataFrame) -> pd.DataFrame:
-    return pd.DataFrame({"Year": check.year, "Comtrade rows, US$ bn": check.raw_usd_bn,
-                         "Raw rows": check.raw_source.map(short), "Wire, US$ bn": check.wire_usd_bn,
-                         "Wire source": check.wire_source, "Wire vs rows, %": check.difference_pct,
-                         "Beyond rounding": ["" if w != w else ("no" if ok else "yes")
-                                             for w, ok in zip(check.wire_usd_bn, check.within_rounding)]})
+    table = pd.DataFrame({"Year": check.year, "Comtrade rows, US$ bn": check.raw_usd_bn,
+                          "Raw rows": check.raw_source.map(short), "Wire, US$ bn": check.wire_usd_bn,
+                          "Wire source": check.wire_source, "Wire vs rows, %": check.difference_pct,
+                          "Beyond rounding": ["" if w != w else ("no" if ok else "yes")
+                                              for w, ok in zip(check.wire_usd_bn, check.within_rounding)]})
+    # the wire figures as published (41.2 stays 41.2, not 41.20)
+    return number_format(table, decimals={"Wire vs rows, %": DIFFERENCE_DECIMALS}, as_published=["Wire, US$ bn"])
 
 
 def month_check(section) -> pd.DataFrame:
@@ -229,14 +236,14 @@ def imports_text(view: pd.DataFrame, check: pd.DataFrame, months: pd.DataFrame |
                  f"published, so the two need not agree to the digit."]
     for row in check.itertuples():
         if row.wire_usd_bn == row.wire_usd_bn:
-            sentences.append(f"{row.year}: ${row.raw_usd_bn:.3f}bn from the rows vs ${row.wire_usd_bn:.2f}bn as the wire "
-                             f"reported GACC ({signed_pct(row.difference_pct, 2)}{'' if row.within_rounding else ', beyond rounding: in the conflicts table'}).")
+            sentences.append(f"{row.year}: ${row.raw_usd_bn:.3f}bn from the rows vs ${readable_number(row.wire_usd_bn)}bn as the "
+                             f"wire reported GACC ({signed_pct(row.difference_pct, DIFFERENCE_DECIMALS)}{'' if row.within_rounding else ', beyond rounding: in the conflicts table'}).")
     if months is not None and len(months):
         beyond = months.loc[~months.within_rounding]
         worst = beyond.assign(gap=(beyond.wire_usd_mn / beyond.raw_usd_mn - 1).abs()).sort_values("gap").tail(1)
         sentences.append(f"Of the {len(months)} months (or combined January–February figures) both give, "
                          f"{len(beyond)} differ beyond the wire's rounding and are listed in the conflicts table"
-                         + (f"; the largest gap is {worst.period.iloc[0]} (${worst.wire_usd_mn.iloc[0] / 1000:.2f}bn "
+                         + (f"; the largest gap is {worst.period.iloc[0]} (${readable_number(worst.wire_usd_mn.iloc[0] / 1000)}bn "
                             f"reported by {worst.wire_source.iloc[0]} vs ${worst.raw_usd_mn.iloc[0] / 1000:.3f}bn in "
                             f"the rows)." if len(worst) else "."))
     return " ".join(sentences[:1] + sentences[-3:] if months is not None and len(months) else
