@@ -1,12 +1,15 @@
 """Tables in the briefing print numbers, headers and links the way a reader expects."""
 import re
+from pathlib import Path
 
+import nbformat
 import pandas as pd
 import pytest
 
 from helpers.core.text import signed_pct
+from helpers.report.blocks import output_block
 from helpers.report.tables import (FIGURE_SPACE, PUNCTUATION_SPACE, change_number, long_table_html, number_format,
-                                   number_formatter, readable_number, table_html)
+                                   number_formatter, readable_number, table_bundle, table_html)
 from helpers.sections.findings import short_data, top_level_parts
 
 
@@ -71,7 +74,7 @@ def test_a_row_and_its_detail_line_are_one_record():
 
 def test_table_html_uses_readable_numbers_and_dash_for_missing():
     html = table_html(pd.DataFrame({"US$ mn": [125800.0, float("nan")]}), "t-x", "caption")
-    assert '<td class="num" data-label="US$ mn">125,800</td>' in html and '<td data-label="US$ mn">–</td>' in html
+    assert '<td class="num" data-label="US$ mn">125,800</td>' in html and '<td style="text-align: left" data-label="US$ mn">–</td>' in html
     assert 'data-csv="tables/t-x.csv"' in html
 
 
@@ -110,3 +113,15 @@ def test_long_file_names_may_wrap_after_separators_but_numbers_may_not():
     html = prose_html("comtrade_cn_imports_from_ru_total_monthly_2017_2024.csv rows 13–24, $41.39bn")
     assert html.startswith("comtrade_<wbr>cn_<wbr>imports_<wbr>")  # a break opportunity only after "_"
     assert '<span class="nw">$41.39bn</span>' in html
+
+
+def test_notebook_tables_read_left_to_right_in_jupyterlab_and_the_page_drops_the_attribute(tmp_path):
+    """JupyterLab right-aligns every cell (and strips <style> from untrusted notebooks): words carry a left
+    alignment on their cells in the notebook; the page, whose stylesheet aligns them, leaves it out."""
+    frame = pd.DataFrame({"Flow": ["China's exports"], "y/y %": [-8.5]})
+    bundle, _ = table_bundle(frame, "t-align", "Alignment", build_dir=tmp_path)
+    page = output_block(nbformat.from_dict({"output_type": "display_data", "data": bundle, "metadata": {}}),
+                        Path("nb.ipynb"), 0)
+    assert '<td style="text-align: left" data-label="Flow">China&#x27;s exports</td>' in bundle["text/html"]
+    assert '<th style="text-align: left">Flow</th>' in bundle["text/html"]
+    assert "text-align" not in page.html and '<td class="num" data-label="y/y %">−8.5</td>' in page.html

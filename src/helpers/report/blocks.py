@@ -10,6 +10,7 @@ import mistune
 import nbformat
 
 from .mathjax import MARKDOWN_ESCAPED, unescape_mathjax
+from .tables import ALIGN_LEFT
 
 VEGALITE_MIME_PREFIX = "application/vnd.vegalite."
 SKIP_TAGS = {"injected-parameters", "remove-cell", "remove_cell"}
@@ -92,7 +93,7 @@ def output_block(output, path: Path, index: int) -> Block | None:
     if kind == "execute_result":
         return None  # a cell's last expression (e.g. df.head()) is a working aid, not content
     if "text/html" in data:
-        return Block(html="".join(data["text/html"]))
+        return Block(html="".join(data["text/html"]).replace(ALIGN_LEFT, ""))
     if "text/markdown" in data:
         text = "".join(data["text/markdown"])
         if output.get("metadata", {}).get(MARKDOWN_ESCAPED):  # escaped for JupyterLab's MathJax only

@@ -197,6 +197,12 @@ def column_formatters(df: pd.DataFrame) -> dict:
             for column in df.columns}
 
 
+# JupyterLab right-aligns every table cell and strips <style> from a notebook it does not trust (any notebook
+# run by the build): words are aligned left by an attribute on their cells, which the page drops again
+# (report.blocks), its own stylesheet doing the same.
+ALIGN_LEFT = ' style="text-align: left"'
+
+
 def rows_html(df: pd.DataFrame, detail_columns: list[str]) -> list[str]:
     """One string per record: its row, and below it a detail row when it has details."""
     main_columns = [c for c in df.columns if c not in detail_columns]
@@ -207,7 +213,7 @@ def rows_html(df: pd.DataFrame, detail_columns: list[str]) -> list[str]:
         cells = []
         for column in main_columns:
             inner, number = cell_html(values[column], str(column), formatters[column])
-            css = ' class="num"' if number else ""
+            css = ' class="num"' if number else ALIGN_LEFT
             cells.append(f'<td{css} data-label="{html.escape(str(column))}">{inner}</td>')
         rows = "<tr>" + "".join(cells) + "</tr>"
         details = [(column, values[column]) for column in detail_columns if not is_missing(values[column])
@@ -225,7 +231,7 @@ def plain_table_html(df: pd.DataFrame, detail_columns: list[str] = (), css_class
     A record with a detail row is a <tbody> of its own, so print never separates the two."""
     detail_columns = list(detail_columns)
     main_columns = [c for c in df.columns if c not in detail_columns]
-    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in main_columns)
+    head = "".join(f"<th{ALIGN_LEFT}>{html.escape(str(c))}</th>" for c in main_columns)
     records = rows_html(df, detail_columns)
     if detail_columns:
         body = "\n".join(f'<tbody class="record">\n{record}\n</tbody>' for record in records)
