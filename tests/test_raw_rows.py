@@ -310,3 +310,14 @@ def test_fuel_file_with_an_unknown_partner_names_the_row(tmp_path):
                     encoding="utf-8")
     with pytest.raises(InputError, match=r"fuel.csv, row 1, column 'partner': partner 'Atlantis'"):
         read_fuel_monitor(path)
+
+
+def test_conflicts_name_a_quantity_figure_by_its_unit(section):
+    """Crude oil in September 2025 is published in million tonnes (8.28 vs 8.29, rows 324-325 of the
+    commodities file): the conflicts table says so, never 'value, US$ mn'."""
+    from helpers.sections.methods import conflicts_table, figure_words
+    table = conflicts_table(section)
+    crude = table.loc[(table.Goods == "Crude oil (HS 2709)") & (table.Period == "2025-09")]
+    assert set(crude.Figure) == {"quantity, million tonnes"} and sorted(crude.Other) == [8.287, 8.29]
+    assert figure_words("value", "value", "usd_mn") == "value, US$ mn"
+    assert figure_words("yoy_pct", "quantity", "million tonnes") == "y/y % (quantity)"

@@ -59,6 +59,13 @@ FIELD_WORDS = {"value": "value, US$ mn", "yoy_pct": "y/y %"}
 KEY_ROWS = 3
 
 
+def figure_words(field: str, measure=None, unit=None) -> str:
+    """'value' -> 'value, US$ mn'; a quantity row's value -> 'quantity, million tonnes' (its own unit)."""
+    if isinstance(measure, str) and measure not in ("", "value"):
+        return f"{measure}, {unit}" if field == "value" else f"{FIELD_WORDS.get(field, field)} ({measure})"
+    return FIELD_WORDS.get(field, field)
+
+
 def _flows(series: pd.Series) -> pd.Series:
     return series.map(lambda f: FLOW_WORDS.get(f, f))
 
@@ -119,13 +126,16 @@ def conflicts_table(section) -> pd.DataFrame:
     conflicts = pd.concat([section.customs.conflicts.assign(commodity="TOTAL", between=OUTLETS),
                            section.group_conflicts.rename(columns={"group": "commodity"}).assign(between=OUTLETS),
                            raw_wire_conflicts_table(section).assign(between=RAW_VS_WIRE)], ignore_index=True)
+    # A commodity figure may be a quantity (crude oil in million tonnes): say which, never "US$ mn" for it.
+    conflicts["field"] = [figure_words(f, m, u) for f, m, u in
+                          zip(conflicts.field, conflicts.reindex(columns=["measure"]).measure,
+                              conflicts.reindex(columns=["unit"]).unit)]
     columns = ["commodity", "flow", "period", "span", "field", "between", "used", "used_publisher", "used_source_row",
                "other", "other_publisher", "other_source_row", "relative_diff_pct"]
     table = conflicts.reindex(columns=columns).sort_values(["commodity", "period", "flow", "field"])
     table["flow"] = _flows(table.flow)
     labels = {name: group["label"] for name, group in section.groups.items()}  # group ids -> the labels readers see
     table["commodity"] = table.commodity.replace({"TOTAL": "all goods", **labels})
-    table["field"] = table.field.map(lambda f: FIELD_WORDS.get(f, f))
     table = table.reset_index(drop=True).rename(columns={
         "commodity": "Goods", "flow": "Flow", "period": "Period", "span": "Span", "field": "Figure",
         "between": "Between", "used": "Used", "used_publisher": "Used: outlet", "used_source_row": "Used: raw row", "other": "Other",
