@@ -1,6 +1,8 @@
 """Data and methods appendix: gaps, derived months, conflicts, reconciliations, group definitions."""
 import pandas as pd
 
+from ..core.text import signed_pct
+from ..model.resolve import flagged_rows
 from ..report.tables import prose_html, readable_number
 from .raw_rows import raw_wire_conflicts_table
 
@@ -27,7 +29,7 @@ def methods_text(section) -> str:
         "comparison from one series, and would rank below a table GACC itself published).",
         "**Source preference** (config/sources.yaml): pages flagged as mislabelled rank last; wire agencies and "
         "official channels before reprints; the first release before later ones (stories cite it; GACC revises "
-        "through its y/y rates); the more precise figure; then the raw row order. "
+        "through its y/y rates); the more precise figure; then the raw row order. " + flagged_text(section) +
         f"{len(conflicts)} disagreements on total trade beyond rounding between outlets are listed below with "
         "the figure used.",
         f"**Monthly series** (2021–{section.period_end[:4]}): {derived} months are derived as the difference of two "
@@ -39,6 +41,27 @@ def methods_text(section) -> str:
         "against the published January–month total. Month sums run below the cumulative totals because GACC's "
         "cumulative figures include revisions to earlier months, while each month is recorded as first published.",
     ] + ([hs_level_text(section.hs_rows)] if len(section.hs_rows) or section.hs_rows.attrs.get("notes") else []))
+
+
+def flagged_text(section) -> str:
+    """The figures config/sources.yaml flags as misprinted, each with its row and the reason (ranked last)."""
+    rows = pd.concat([section.customs.totals, section.customs.commodities])
+    described = []
+    for flag in flagged_rows():
+        match = rows.loc[(rows.source_file == flag["file"]) & (rows.source_row == int(flag["row"]))]
+        if match.empty:
+            continue
+        row = match.iloc[0]
+        what = "y/y change" if flag["field"] == "yoy_pct" else "value"
+        goods = "" if row.commodity == "TOTAL" else f" of {row.commodity}"
+        figure = signed_pct(flag["published"], None) if flag["field"] == "yoy_pct" else readable_number(flag["published"])
+        described.append(f"{row.publisher} (row {int(row.source_row)}), the {what} of "
+                         f"{FLOW_WORDS.get(row.flow, row.flow)}{goods} for {row.period} ({row.span}), "
+                         f"{figure}: {flag['reason'].strip()}")
+    if not described:
+        return ""
+    return (f"Figures flagged there as misprinted rank last too, although their quote was copied faithfully "
+            f"({len(described)}): " + "; ".join(described) + ". ")
 
 
 def hs_level_text(hs_rows: pd.DataFrame, limit: int = 12) -> str:
