@@ -35,8 +35,18 @@ def test_customs_verdicts_and_values(claims):
                                "$37.5bn, −20.9% (raw rows); wire: −21.3%")
     assert "2710 (oil products)" in fuel.explanation and "$29.5bn, −21.3%" in fuel.explanation
     phones = claims.loc["phones_computers"]
-    assert phones.verdict == "consistent"
-    assert "Computers (HS 8471): $1.1bn, −27.0%" in phones.data_value and "Smartphones" in phones.data_value
+    # No outlet published the sum: the two parts added up (computers' year-earlier level implied by its published
+    # -27%) give -31.0%, 3.5 points from the story's -27.5% and outside the 1-point tolerance at any rounding
+    assert phones.verdict == "differs"
+    assert phones.data_value.startswith("Sum of the parts (computed): $2.09bn vs $3.03bn, −31.0%; "
+                                        "Smartphones $0.95bn vs $1.47bn, −35.2%; Computers $1.14bn, −27% published")
+    for text in ("Smartphones $0.95bn (Prime (RIA Novosti calc.), row 100) vs $1.47bn a year earlier "
+                 "(Sostav (citing TASS), row 89)", "Computers $1.14bn, −27% as published (Pravda.ru (citing RIA "
+                 "Novosti), row 17)", "$1.14bn ÷ 0.73 = $1.56bn", "−31.0% (−30.6% to −31.3% within the rounding",
+                 "3.5 points from the story's −27.5%: outside the tolerance of 1 point"):
+        assert text in phones.explanation, text
+    assert [s.split(" http")[0] for s in phones.rows_used.split("; ")] == [
+        "Prime (RIA Novosti calc.) (row 100)", "Sostav (citing TASS) (row 89)", "Pravda.ru (citing RIA Novosti) (row 17)"]
     vehicles = claims.loc["vehicles"]
     assert vehicles.verdict == "cannot be checked with this data"
     assert "−56.3%" in vehicles.data_value and "chapter 87" in vehicles.explanation
@@ -45,6 +55,31 @@ def test_customs_verdicts_and_values(claims):
     assert "9804" in claims.loc["low_value_goods"].explanation
     metals = claims.loc["metals"]
     assert metals.verdict == "consistent" and "Aluminium" in metals.data_value and "Copper" in metals.data_value
+
+
+def _parts(computers_yoy):
+    """Smartphones as published (levels both years) and computers with only a y/y, as in the data."""
+    return [{"label": "Smartphones (HS2022 851713)", "value_usd_mn": 952.5, "prior_value_usd_mn": 1470.0,
+             "change_pct": -35.2, "published_yoy_pct": float("nan"), "basis": "computed from levels",
+             "source": "A (row 1) https://a", "prior_source": "B (row 2) https://b"},
+            {"label": "Computers (HS 8471)", "value_usd_mn": 1140.0, "prior_value_usd_mn": float("nan"),
+             "change_pct": computers_yoy, "published_yoy_pct": computers_yoy, "basis": "published y/y",
+             "source": "C (row 3) https://c", "prior_source": ""}]
+
+
+@pytest.mark.parametrize("story, verdict", [(-31.0, "consistent"), (-27.5, "differs"), (-29.8, "cannot be checked with this data")])
+def test_sum_of_parts_verdict_follows_the_tolerance_and_the_rounding(monkeypatch, story, verdict):
+    from helpers.claims import customs as claims_customs
+    from helpers.model import groups as model_groups
+    monkeypatch.setattr(model_groups, "group_change", lambda resolved, name, *args: {
+        "smartphones": _parts(-27.0)[0], "computers": _parts(-27.0)[1]}[name])
+    groups = {"smartphones_computers": {"label": "Smartphones + computers", "sum_of": ["smartphones", "computers"]},
+              "smartphones": {}, "computers": {}}
+    combined = model_groups.sum_of_parts(None, groups, "smartphones_computers", "2025-07")
+    assert (combined["change_pct"], combined["change_low"], combined["change_high"]) == (-31.0, -31.3, -30.6)
+    claim = {"id": "x", "statement": "s", "period": "2025-07", "story": {"change_pct": story}}
+    # -29.8 +/- 1 reaches -30.8: inside the rounding range, though the central sum is outside
+    assert claims_customs.sum_of_parts_claim(claim, combined, "", 1.0)["verdict"] == verdict
 
 
 def test_rows_used_point_to_publishers_and_links(claims):

@@ -8,7 +8,7 @@ import math
 import pandas as pd
 
 from ..core.text import is_missing, percentage_points, signed_pct, span_label, usd_bn
-from ..model.groups import NO_FIGURE, group_change
+from ..model.groups import NO_FIGURE, group_change, sum_of_parts
 from ..model.series import ytd_comparison
 from ..model.turnover import annual_turnover, record_year
 from .raw_rows import annual_base, check_fuel_rows
@@ -83,6 +83,10 @@ def check_group_change(claim, resolved_groups, groups, hs_rows, partner, code_ro
         verdict = "reproduced" if all(checks) else "differs"
         explanation = f"{_describe(target)}; source: {target['source'].split(' http')[0]}."
         return claim_row(claim, story_text, _describe(target), verdict, explanation, rows_used)
+    if groups[claim["group"]].get("sum_of"):
+        combined = sum_of_parts(resolved_groups, groups, claim["group"], period, hs_rows, partner, code_rows)
+        if combined is not None:
+            return sum_of_parts_claim(claim, combined, story_text, tolerance.get("change_pct", 0))
     landing = [p for p in proxies if p["basis"] != NO_FIGURE
                and _within(p["change_pct"], story.get("change_pct", math.nan), tolerance.get("change_pct", 0))]
     shown = "; ".join(_describe(p) for p in proxies)
@@ -97,6 +101,67 @@ def check_group_change(claim, resolved_groups, groups, hs_rows, partner, code_ro
                    f"Data that would settle it: {settle}.")
     return claim_row(claim, story_text, shown or NO_FIGURE, "cannot be checked with this data", explanation,
                 "; ".join(r for r in (rows_used, base_rows) if r))
+
+
+def _usd_bn2(value_usd_mn: float) -> str:
+    return f"${value_usd_mn / 1000:,.2f}bn"
+
+
+def _cited(source: str) -> str:
+    """'Sostav (citing TASS) (row 89) https://…' -> 'Sostav (citing TASS), row 89'."""
+    return source.split(" http")[0].replace(" (row ", ", row ").rstrip(")") if "(row " in source else source
+
+
+def _part_text(part: dict) -> str:
+    name = part["label"].split(" (")[0]
+    if part["prior_basis"] == "published level":
+        return (f"{name} {_usd_bn2(part['value_usd_mn'])} ({_cited(part['source'])}) vs "
+                f"{_usd_bn2(part['prior_value_usd_mn'])} a year earlier ({_cited(part['prior_source'])}), "
+                f"{signed_pct(part['change_pct'])}")
+    yoy = part["published_yoy_pct"]
+    return (f"{name} {_usd_bn2(part['value_usd_mn'])}, {signed_pct(yoy, None)} as published "
+            f"({_cited(part['source'])}), with no year-earlier level published: the level that change implies is "
+            f"{_usd_bn2(part['value_usd_mn'])} ÷ {1 + yoy / 100:g} = {_usd_bn2(part['prior_value_usd_mn'])}")
+
+
+def _part_short(part: dict) -> str:
+    name = part["label"].split(" (")[0]
+    if part["prior_basis"] == "published level":
+        return (f"{name} {_usd_bn2(part['value_usd_mn'])} vs {_usd_bn2(part['prior_value_usd_mn'])}, "
+                f"{signed_pct(part['change_pct'])}")
+    return (f"{name} {_usd_bn2(part['value_usd_mn'])}, {signed_pct(part['published_yoy_pct'], None)} published "
+            f"(implied year earlier {_usd_bn2(part['prior_value_usd_mn'])})")
+
+
+def sum_of_parts_claim(claim: dict, combined: dict, story_text: str, tolerance: float) -> dict:
+    """A group claim no outlet published as such, checked on the sum of its parts (computed, so at best
+    'consistent'); 'differs' only when every sum the rounding of the published parts allows is outside the
+    tolerance, 'cannot be checked' when the rounding alone decides."""
+    story = claim["story"]["change_pct"]
+    change, low, high = combined["change_pct"], combined["change_low"], combined["change_high"]
+    if abs(change - story) <= tolerance + 1e-9:
+        verdict, outcome = "consistent", "within"
+    elif high < story - tolerance - 1e-9 or low > story + tolerance + 1e-9:
+        verdict, outcome = "differs", "outside"
+    else:
+        verdict, outcome = "cannot be checked with this data", "on the edge of"
+    parts = combined["parts"]
+    implied = [p for p in parts if p["prior_basis"] != "published level"]
+    bases = (" The two year-earlier levels are not alike: the implied one is the revised prior-year figure GACC's "
+             "y/y compares with, the published one a first release." if implied and len(implied) < len(parts) else "")
+    explanation = (
+        f"No outlet published {combined['label'].replace(' + ', ' and ').lower()} as one figure for "
+        f"{span_label(claim['period'])}, so the {len(parts)} parts the briefing shows are added up here (computed, "
+        "not published): " + "; ".join(_part_text(p) for p in parts) + ". "
+        f"Together {_usd_bn2(combined['value_usd_mn'])} vs {_usd_bn2(combined['prior_value_usd_mn'])}, "
+        f"{signed_pct(change)} ({signed_pct(high)} to {signed_pct(low)} within the rounding of the published figures), "
+        f"{abs(change - story):.1f} points from the story's {signed_pct(story, None)}: {outcome} the tolerance of "
+        f"{percentage_points(tolerance)}.{bases} The story may count a different set of goods. "
+        f"Settled exactly by: {claim.get('settle_with', 'the HS-level GACC table for the group')}.")
+    data_value = (f"Sum of the parts (computed): {_usd_bn2(combined['value_usd_mn'])} vs "
+                  f"{_usd_bn2(combined['prior_value_usd_mn'])}, {signed_pct(change)}; "
+                  + "; ".join(_part_short(p) for p in parts))
+    return claim_row(claim, story_text, data_value, verdict, explanation, combined["source"])
 
 
 def check_group_rise(claim, resolved_groups, groups, period_end_of_story) -> dict:

@@ -5,13 +5,14 @@ they cover every month needed — the group is then the exact sum of its HS code
 wire-reported figures whose commodity label belongs to the group.
 """
 import math
+from itertools import product
 
 import pandas as pd
 
 from ..core.text import is_missing
 from .hs_coverage import code_coverage, describe_gaps
 from .raw_rows import code_ytd
-from .resolve import resolve
+from .resolve import last_digit_unit, resolve
 from .series import ytd_value
 
 GROUP_KEY = ["reporter", "partner", "group", "flow", "period", "span", "measure", "unit"]
@@ -126,9 +127,56 @@ def group_change(resolved_groups: pd.DataFrame, name: str, group: dict, period_e
     publisher = current.value_publisher if not is_missing(value) else current.yoy_publisher
     row = current.value_source_row if not is_missing(value) else current.yoy_source_row
     url = current.value_source_url if not is_missing(value) else current.yoy_source_url
+    prior_source = (f"{prior.value_publisher} (row {int(prior.value_source_row)}) {prior.value_source_url}"
+                    if not is_missing(base) else "")
     return {"group": name, "label": group["label"], "value_usd_mn": value, "prior_value_usd_mn": base,
             "change_pct": change, "source": f"{gap}{publisher} (row {int(row)}) {url}",
-            "basis": "published y/y" if not is_missing(published) else "computed from levels"}
+            "basis": "published y/y" if not is_missing(published) else "computed from levels",
+            "published_yoy_pct": published, "prior_source": prior_source}
+
+
+SUM_OF_PARTS = "computed: sum of its parts"
+
+
+def _half_unit(value: float) -> float:
+    return 0.5 * last_digit_unit(value)
+
+
+def sum_of_parts(resolved_groups: pd.DataFrame, groups: dict, name: str, period_end: str,
+                 hs_rows: pd.DataFrame | None = None, partner: str = "RU", code_rows: pd.DataFrame | None = None
+                 ) -> dict | None:
+    """A group configured as `sum_of` other groups, added up from its parts for January–period_end vs a year
+    earlier. Computed here, never published. Each part needs a value for this year and one for a year earlier:
+    a published level, or else the level its published y/y implies (value ÷ (1 + y/y)). None when a part has
+    neither. `change_low`/`change_high`: the change anywhere within the rounding of the published figures."""
+    names = groups[name].get("sum_of") or []
+    parts = [group_change(resolved_groups, part, groups[part], period_end, hs_rows, partner, code_rows) for part in names]
+    if not parts or any(is_missing(p["value_usd_mn"]) for p in parts):
+        return None
+    corners = []  # per part: (value, prior) at each end of the published figures' rounding
+    for part in parts:
+        value, half_value = part["value_usd_mn"], _half_unit(part["value_usd_mn"])
+        if not is_missing(part["prior_value_usd_mn"]):
+            part["prior_basis"] = "published level"
+            prior, half_prior = part["prior_value_usd_mn"], _half_unit(part["prior_value_usd_mn"])
+            corners.append([(v, p) for v in (value - half_value, value + half_value)
+                            for p in (prior - half_prior, prior + half_prior)])
+        elif not is_missing(part.get("published_yoy_pct", math.nan)):
+            yoy = part["published_yoy_pct"]
+            part["prior_basis"] = "implied by its published y/y"
+            part["prior_value_usd_mn"] = value / (1 + yoy / 100)
+            corners.append([(v, v / (1 + y / 100)) for v in (value - half_value, value + half_value)
+                            for y in (yoy - _half_unit(yoy), yoy + _half_unit(yoy))])
+        else:
+            return None
+    value = sum(p["value_usd_mn"] for p in parts)
+    prior = sum(p["prior_value_usd_mn"] for p in parts)
+    changes = [100 * (sum(v for v, _ in combo) / sum(p for _, p in combo) - 1) for combo in product(*corners)]
+    sources = [s for p in parts for s in (p["source"], p.get("prior_source", "")) if s]
+    return {"group": name, "label": groups[name]["label"], "value_usd_mn": value, "prior_value_usd_mn": prior,
+            "change_pct": round(100 * (value / prior - 1), 1), "change_low": round(min(changes), 1),
+            "change_high": round(max(changes), 1), "basis": SUM_OF_PARTS, "parts": parts,
+            "source": "; ".join(dict.fromkeys(sources))}
 
 
 def period_changes(resolved_groups, groups: dict, period_end: str, hs_rows=None, partner="RU",

@@ -36,11 +36,20 @@ def key_findings(section) -> str:
     bullets += ["- " + text for text in raw_rows_findings(section)]
     claims = claim_table(section)
     bullets.append("- " + section.claims_intro(claims))
+    differs = claims.loc[claims.verdict == "differs"]
+    if len(differs):
+        bullets.append("- The data give a different figure for: " + " ".join(
+            f"{r.statement.rstrip('.')} (data: {_lower_first(top_level_parts(r.data_value)[0])})."
+            for r in differs.itertuples()))
     not_checkable = claims.loc[claims.verdict == "cannot be checked with this data", "statement"]
     if len(not_checkable):
         bullets.append("- Cannot be checked with the vendored data: " + " ".join(
             s.rstrip(".") + "." for s in not_checkable) + " The claim table names the data that would settle each.")
     return "\n".join(bullets)
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
 
 
 def top_level_parts(text: str, separator: str = "; ") -> list[str]:
