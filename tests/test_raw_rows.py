@@ -48,6 +48,27 @@ def test_fuel_rows_give_the_story_period_change_with_the_wire_beside(section):
     text = section_rows.fuel_text(table.reset_index(), "2025-07", "2026-07")
     assert "**$29.6bn** against **$37.5bn** a year earlier, **−20.9%**" in text
     assert "**−21.3%**" in text and "**−18.0%**" in text and "estimated" in text
+    # 2025 from the china-energy-monitor compilation, 2024 from UN Comtrade: the text says the change spans both
+    assert together.value_publishers == "China customs, compiled by DoiEnnoson/china-energy-monitor"
+    assert together.prior_publishers == crude.prior_publishers == "UN Comtrade"
+    assert ("Each of these changes (crude alone, the four codes together) spans two sources: January–July 2025 from "
+            "China customs, compiled by DoiEnnoson/china-energy-monitor (a secondary compilation, ranked below a "
+            "published GACC figure), January–July 2024 from UN Comtrade; no one series in the data covers both "
+            "years.") in text
+
+
+def test_methods_and_claim_say_where_each_fuel_year_comes_from(section):
+    from helpers.sections.findings import claim_table
+    from helpers.sections.methods import methods_text
+    methods = methods_text(section)
+    assert "they give both years of a comparison from one series" not in methods
+    assert ("The fuel comparison (January–July 2025 vs a year earlier, crude alone and the 4 codes together) spans "
+            "two sources: January–July 2025 from China customs") in methods
+    fuel = claim_table(section).set_index("claim_id").loc["fuel_exports"]
+    assert ("The two years come from two sources (January–July 2025: China customs, compiled by "
+            "DoiEnnoson/china-energy-monitor; a year earlier: UN Comtrade).") in fuel.explanation
+    one = pd.Series({"value_publishers": "UN Comtrade", "prior_publishers": "UN Comtrade"})
+    assert section_rows.fuel_sources(one, "2024-07") == "The comparison: both years from one source, UN Comtrade."
 
 
 def test_fuel_rows_run_to_the_last_month_in_the_data_with_publishers(section):

@@ -1,10 +1,10 @@
 """Data and methods appendix: gaps, derived months, conflicts, reconciliations, group definitions."""
 import pandas as pd
 
-from ..core.text import signed_pct
+from ..core.text import signed_pct, span_label
 from ..model.resolve import flagged_rows
 from ..report.tables import prose_html, readable_number
-from .raw_rows import raw_wire_conflicts_table
+from .raw_rows import fuel_comparison, fuel_sources, raw_wire_conflicts_table
 
 
 def methods_text(section) -> str:
@@ -24,9 +24,7 @@ def methods_text(section) -> str:
         "byte-order marks removed).",
         "**Raw customs rows outrank wire quotes** for the same number: where UN Comtrade, BACI or the fuel rows "
         "cover a figure it is computed from them and the wire-reported figure is shown beside it; a difference "
-        "beyond the wire's rounding is listed below with the raw figure as the one used (the fuel rows from 2025 "
-        "are a secondary compilation of China customs figures: they are used because they give both years of a "
-        "comparison from one series, and would rank below a table GACC itself published).",
+        "beyond the wire's rounding is listed below with the raw figure as the one used. " + fuel_rows_text(section),
         "**Source preference** (config/sources.yaml): pages flagged as mislabelled rank last; wire agencies and "
         "official channels before reprints; the first release before later ones (stories cite it; GACC revises "
         "through its y/y rates); the more precise figure; then the raw row order. " + flagged_text(section) +
@@ -41,6 +39,17 @@ def methods_text(section) -> str:
         "against the published January–month total. Month sums run below the cumulative totals because GACC's "
         "cumulative figures include revisions to earlier months, while each month is recorded as first published.",
     ] + ([hs_level_text(section.hs_rows)] if len(section.hs_rows) or section.hs_rows.attrs.get("notes") else []))
+
+
+def fuel_rows_text(section) -> str:
+    """Where the two years of the fuel claim's comparison come from, read from the rows it uses."""
+    period = next((c["period"] for c in section.claims_config["claims"] if c.get("rows_cover")), None)
+    table = fuel_comparison(section, period) if period else pd.DataFrame()
+    if table.empty or "together" not in set(table.group):
+        return ""
+    return fuel_sources(table.set_index("group").loc["together"], period,
+                        f"The fuel comparison ({span_label(period)} vs a year earlier, crude alone and the "
+                        f"{len(table) - 1} codes together)")
 
 
 def flagged_text(section) -> str:

@@ -150,6 +150,21 @@ def fuel_display(table: pd.DataFrame, period: str) -> pd.DataFrame:
         "Raw rows": [f"{year}: {short(v)}; {year - 1}: {short(p)}" for v, p in zip(table.value_rows, table.prior_rows)]})
 
 
+def _described_publisher(publisher: str) -> str:
+    return publisher + (" (a secondary compilation, ranked below a published GACC figure)"
+                        if "compiled by" in publisher else "")
+
+
+def fuel_sources(row: pd.Series, period: str, what: str = "The comparison") -> str:
+    """Where each year of a fuel comparison comes from, read from the rows used: one source or two."""
+    year = int(period[:4])
+    if row.value_publishers == row.prior_publishers:
+        return f"{what}: both years from one source, {_described_publisher(row.value_publishers)}."
+    return (f"{what} spans two sources: {span_label(period)} from "
+            f"{_described_publisher(row.value_publishers)}, {span_label(f'{year - 1}{period[4:]}')} from "
+            f"{_described_publisher(row.prior_publishers)}; no one series in the data covers both years.")
+
+
 def fuel_text(table: pd.DataFrame, period: str, last_month: str) -> str:
     label = span_label(period)
     rows = table.set_index("group")
@@ -160,13 +175,16 @@ def fuel_text(table: pd.DataFrame, period: str, last_month: str) -> str:
                  "level (listed in the conflicts table)" if crude.wire_usd_mn == crude.wire_usd_mn else "")
         wire = (f" Beside it, the wire-reported GACC figure ({crude.wire_source}): "
                 f"{usd_bn(crude.wire_usd_mn)}, **{signed_pct(crude.wire_change_pct)}**{level}.")
+    same = [crude.value_publishers, crude.prior_publishers] == [together.value_publishers, together.prior_publishers]
+    sources = (fuel_sources(together, period, "Each of these changes (crude alone, the four codes together)") if same
+               else fuel_sources(crude, period, "The crude-oil change") + " "
+               + fuel_sources(together, period, "The four codes' change"))
     return (f"China's imports of Russian crude oil (HS 2709) in {label} came to **{usd_bn(crude.value_usd_mn)}** "
             f"against **{usd_bn(crude.prior_value_usd_mn)}** a year earlier, **{signed_pct(crude.change_pct)}**, "
             f"summed from the monthly customs rows ({short(crude.rows)}).{wire} Coal, crude oil, LNG and pipeline gas "
             f"together: {usd_bn(together.value_usd_mn)} vs {usd_bn(together.prior_value_usd_mn)}, "
-            f"**{signed_pct(together.change_pct)}**. The rows for 2020–2024 are UN Comtrade's; from 2025 they are China "
-            f"customs figures as compiled by the china-energy-monitor repository (a secondary compilation, ranked "
-            f"below a published GACC figure). Pipeline-gas values look estimated (one unit value for every partner "
+            f"**{signed_pct(together.change_pct)}**. {sources} Pipeline-gas values look "
+            f"estimated (one unit value for every partner "
             f"in a year), and the four codes are not all of chapter 27: oil products (2710) and the rest are not in "
             f"these rows. The chart runs to {last_month}, the last month in the data.")
 
