@@ -54,7 +54,20 @@ def test_customs_verdicts_and_values(claims):
     assert claims.loc["low_value_goods"].verdict == "cannot be checked with this data"
     assert "9804" in claims.loc["low_value_goods"].explanation
     metals = claims.loc["metals"]
-    assert metals.verdict == "consistent" and "Aluminium" in metals.data_value and "Copper" in metals.data_value
+    assert metals.verdict == "consistent"
+    assert metals.data_value.startswith("Rises published for Aluminium, Copper, Nickel (Nickel only as multiples: "
+                                        "“2.8 times”, “more than doubled”); Aluminium +29.5%")
+    # what each metal rests on, row by row; nickel's rises were published only as multiples, kept unconverted
+    for text in ("Aluminium: +29.5% in value (January–February 2025, Newsweb (citing Lenta.ru), row 188, year "
+                 "inferred by the compiler)", "+56% in quantity (January–May 2025, MENAFN (RT), data from Trade Data "
+                 "Monitor, row 189)", "Copper: value “1.5 times” as published, a rise (January–February 2025",
+                 "+66% in quantity (January–May 2025, Russia's Pivot to Asia (citing Chinese customs via Trade Data "
+                 "Monitor), row 243)", "Nickel: no percentage published; value “2.8 times” as published, a rise "
+                 "(January–February 2025, Newsweb (citing Lenta.ru), row 370, year inferred by the compiler); quantity "
+                 "“more than doubled” as published, a rise (January–May 2025",
+                 "never converted to a percentage", "None covers January–July 2025 itself: the latest ends in May 2025"):
+        assert text in metals.explanation, text
+    assert "metals covered" not in metals.explanation
 
 
 def _parts(computers_yoy):
@@ -80,6 +93,44 @@ def test_sum_of_parts_verdict_follows_the_tolerance_and_the_rounding(monkeypatch
     claim = {"id": "x", "statement": "s", "period": "2025-07", "story": {"change_pct": story}}
     # -29.8 +/- 1 reaches -30.8: inside the rounding range, though the central sum is outside
     assert claims_customs.sum_of_parts_claim(claim, combined, "", 1.0)["verdict"] == verdict
+
+
+def test_without_the_multiples_nickel_has_no_published_change_and_the_metals_claim_cannot_be_checked(customs):
+    from helpers.claims.rises import check_group_rise
+    from helpers.sources.configs import load_claims_config
+    groups = load_groups()
+    resolved, _ = resolve_groups(customs.commodities, groups)
+    claim = next(c for c in load_claims_config()["claims"] if c["id"] == "metals")
+    row = check_group_rise(claim, resolved, groups, "2025-07", observations=None)  # percentages only
+    assert row["verdict"] == "cannot be checked with this data"
+    assert "Every change published for 2025 up to July is a rise, but none was published for Nickel." in row["explanation"]
+    assert "Nickel: no change published" in row["explanation"]
+
+
+def test_multiples_are_read_for_their_direction_only():
+    from helpers.model.multiples import published_multiple
+    # real quotes (data/raw/gacc_cn_ru_commodities.csv rows 370, 371, 100, 369, 198)
+    assert published_multiple("выручка от поставок никеля увеличилась в 2,8 раза до 233,38 миллиона [year inferred "
+                              "from context]") == {"multiple": "2.8 times", "direction": "rise"}
+    assert published_multiple("while copper purchases surged 66% and nickel imports more than doubled") == {
+        "multiple": "more than doubled", "direction": "rise"}
+    assert published_multiple("По итогам семи месяцев закупки снизились в 1,6 раза - до 952,5 миллиона долларов") == {
+        "multiple": "1.6 times", "direction": "fall"}
+    assert published_multiple("Китай также нарастил в 1,9 раза импорт российского никеля, до $125,2 млн (m/m) "
+                              "[year inferred from article context]") is None  # month on month: not a y/y change
+    assert published_multiple("Russia supplied $2.05 billion worth of aluminum to China, a 1.5-fold increase") == {
+        "multiple": "1.5-fold", "direction": "rise"}
+    assert published_multiple("rose 2 times, then fell") is None  # words of both directions: no reading
+    assert published_multiple("up 12% on a year earlier") is None  # no multiple
+
+
+def test_f5_places_a_full_year_inside_its_year(customs):
+    from helpers.model.groups import metals_over_time
+    groups = load_groups()
+    resolved, _ = resolve_groups(customs.commodities, groups)
+    metals = metals_over_time(resolved, groups, "2025-07").set_index(["group", "period", "span", "measure"])
+    assert metals.loc[("nickel", "2024", "year", "value")].date == "2024-07-01"  # -7% for 2024, not by the 2025 tick
+    assert metals.loc[("aluminium", "2025-02", "ytd", "value")].date == "2025-02-15"
 
 
 def test_rows_used_point_to_publishers_and_links(claims):

@@ -12,6 +12,7 @@ from ..model.groups import NO_FIGURE, group_change, sum_of_parts
 from ..model.series import ytd_comparison
 from ..model.turnover import annual_turnover, record_year
 from .raw_rows import annual_base, check_fuel_rows
+from .rises import check_group_rise
 from .verdicts import CLAIM_COLUMNS, claim_row
 
 
@@ -164,30 +165,6 @@ def sum_of_parts_claim(claim: dict, combined: dict, story_text: str, tolerance: 
     return claim_row(claim, story_text, data_value, verdict, explanation, combined["source"])
 
 
-def check_group_rise(claim, resolved_groups, groups, period_end_of_story) -> dict:
-    names = claim.get("groups") or [claim["group"]]
-    year = period_end_of_story[:4]
-    rows = resolved_groups.loc[resolved_groups.group.isin(names)].copy() if len(resolved_groups) else resolved_groups
-    if len(rows):
-        rows["month"] = rows.period.where(rows.period.str.len() == 7, rows.period + "-12")
-        rows = rows.loc[(rows.month.str[:4] == year) & (rows.month <= period_end_of_story) & rows.yoy_pct.notna()]
-    settle = claim.get("settle_with", "HS-level GACC tables")
-    if not len(rows):
-        return claim_row(claim, "surge / jump", NO_FIGURE, "cannot be checked with this data",
-                    f"No outlet published a figure for this in {year} up to {span_label(period_end_of_story)}. "
-                    f"Data that would settle it: {settle}.", "")
-    found = [f"{groups[r.group]['label']} {r.yoy_pct:+.0f}% ({r.measure}, {r.span} {r.period})" for r in rows.itertuples()]
-    rises = (rows.yoy_pct > 0).all()
-    covered = sorted({groups[g]["label"].split(" (")[0] for g in rows.group})
-    verdict = "consistent" if rises else "differs"
-    explanation = (f"Every change published for {year} up to the story's period is a rise ({'; '.join(found)}); "
-                   f"metals covered: {', '.join(covered)}. Exact values need: {settle}." if rises else
-                   f"Not all published changes are rises: {'; '.join(found)}.")
-    rows_used = "; ".join(sorted({f"{r.yoy_publisher} (row {int(r.yoy_source_row)}) {r.yoy_source_url}"
-                                  for r in rows.itertuples()}))
-    return claim_row(claim, "sharp rise", "; ".join(found), verdict, explanation, rows_used)
-
-
 def customs_claims(claims: list[dict], customs, resolved_groups, groups, hs_rows=None, partner="RU",
                    code_rows=None, annual_rows=None) -> pd.DataFrame:
     rows = []
@@ -200,5 +177,5 @@ def customs_claims(claims: list[dict], customs, resolved_groups, groups, hs_rows
         elif kind == "group_change":
             rows.append(check_group_change(claim, resolved_groups, groups, hs_rows, partner, code_rows, annual_rows))
         elif kind == "group_rise":
-            rows.append(check_group_rise(claim, resolved_groups, groups, claim["period"]))
+            rows.append(check_group_rise(claim, resolved_groups, groups, claim["period"], customs.commodities))
     return pd.DataFrame(rows, columns=CLAIM_COLUMNS)
