@@ -38,12 +38,11 @@ def test_customs_verdicts_and_values(claims):
     # No outlet published the sum: the two parts added up (computers' year-earlier level implied by its published
     # -27%) give -31.0%, 3.5 points from the story's -27.5% and outside the 1-point tolerance at any rounding
     assert phones.verdict == "differs"
-    assert phones.data_value.startswith("Sum of the parts (computed): $2.09bn vs $3.03bn, −31.0%; "
-                                        "Smartphones $0.95bn vs $1.47bn, −35.2%; Computers $1.14bn, −27% published")
-    for text in ("Smartphones $0.95bn (Prime (RIA Novosti calc.), row 100) vs $1.47bn a year earlier "
-                 "(Sostav (citing TASS), row 89)", "Computers $1.14bn, −27% as published (Pravda.ru (citing RIA "
-                 "Novosti), row 17)", "$1.14bn ÷ 0.73 = $1.56bn", "−31.0% (−30.6% to −31.3% within the rounding",
-                 "3.5 points from the story's −27.5%: outside the tolerance of 1 point"):
+    assert phones.data_value == "Sum of the parts (computed): $2.09bn vs $3.03bn, −31.0%; smartphones −35.2%, computers −27%"
+    for text in ("smartphones $0.95bn vs $1.47bn (rows 100, 89), −35.2%", "computers $1.14bn, −27% (row 17), its "
+                 "year-earlier level not published but implied: $1.14bn ÷ 0.73 = $1.56bn",
+                 "−31.0% (−30.6% to −31.3% within the rounding", "3.5 points from the story's −27.5%, outside the "
+                 "tolerance of 1 point", "(computed, not published)"):
         assert text in phones.explanation, text
     assert [s.split(" http")[0] for s in phones.rows_used.split("; ")] == [
         "Prime (RIA Novosti calc.) (row 100)", "Sostav (citing TASS) (row 89)", "Pravda.ru (citing RIA Novosti) (row 17)"]
@@ -55,18 +54,19 @@ def test_customs_verdicts_and_values(claims):
     assert "9804" in claims.loc["low_value_goods"].explanation
     metals = claims.loc["metals"]
     assert metals.verdict == "consistent"
-    assert metals.data_value.startswith("Rises published for Aluminium, Copper, Nickel (Nickel only as multiples: "
-                                        "“2.8 times”, “more than doubled”); Aluminium +29.5%")
+    assert metals.data_value == ("Rises published for Aluminium, Copper, Nickel (Nickel only as multiples); Aluminium "
+                                 "+29.5%, +56%, 2 multiples; Copper +66%, 2 multiples; Nickel “2.8 times”, “more than "
+                                 "doubled”")
     # what each metal rests on, row by row; nickel's rises were published only as multiples, kept unconverted
-    for text in ("Aluminium: +29.5% in value (January–February 2025, Newsweb (citing Lenta.ru), row 188, year "
-                 "inferred by the compiler)", "+56% in quantity (January–May 2025, MENAFN (RT), data from Trade Data "
-                 "Monitor, row 189)", "Copper: value “1.5 times” as published, a rise (January–February 2025",
-                 "+66% in quantity (January–May 2025, Russia's Pivot to Asia (citing Chinese customs via Trade Data "
-                 "Monitor), row 243)", "Nickel: no percentage published; value “2.8 times” as published, a rise "
-                 "(January–February 2025, Newsweb (citing Lenta.ru), row 370, year inferred by the compiler); quantity "
-                 "“more than doubled” as published, a rise (January–May 2025",
-                 "never converted to a percentage", "None covers January–July 2025 itself: the latest ends in May 2025"):
+    for text in ("Aluminium: +29.5% value (Jan–Feb, row 188*), value “nearly doubled” (Apr, row 197), value "
+                 "“1.5-fold” (Jan–Apr, row 198), +56% quantity (Jan–May, row 189).",
+                 "Copper: value “1.5 times” (Jan–Feb, row 245*), value “2.7 times” (Mar, row 242), +66% quantity "
+                 "(Jan–May, row 243).", "Nickel, no percentage published: value “2.8 times” (Jan–Feb, row 370*), "
+                 "quantity “more than doubled” (Jan–May, row 371).", "count for their direction only, never as a "
+                 "number", "*Year inferred by the compiler.", "None covers January–July 2025 itself (the latest ends "
+                 "in May)."):
         assert text in metals.explanation, text
+    assert metals.rows_used.startswith("Newsweb (citing Lenta.ru) (rows 188, 245, 370) https://")
     assert "metals covered" not in metals.explanation
 
 
@@ -105,6 +105,7 @@ def test_without_the_multiples_nickel_has_no_published_change_and_the_metals_cla
     assert row["verdict"] == "cannot be checked with this data"
     assert "Every change published for 2025 up to July is a rise, but none was published for Nickel." in row["explanation"]
     assert "Nickel: no change published" in row["explanation"]
+    assert row["data_value"].startswith("No change published for Nickel; rises for Aluminium, Copper")
 
 
 def test_multiples_are_read_for_their_direction_only():

@@ -53,8 +53,7 @@ def test_fuel_rows_give_the_story_period_change_with_the_wire_beside(section):
     assert together.prior_publishers == crude.prior_publishers == "UN Comtrade"
     assert ("Each of these changes (crude alone, the four codes together) spans two sources: January–July 2025 from "
             "China customs, compiled by DoiEnnoson/china-energy-monitor (a secondary compilation, ranked below a "
-            "published GACC figure), January–July 2024 from UN Comtrade; no one series in the data covers both "
-            "years.") in text
+            "published GACC figure), the same months of 2024 from UN Comtrade.") in text
 
 
 def test_methods_and_claim_say_where_each_fuel_year_comes_from(section):
@@ -62,8 +61,9 @@ def test_methods_and_claim_say_where_each_fuel_year_comes_from(section):
     from helpers.sections.methods import methods_text
     methods = methods_text(section)
     assert "they give both years of a comparison from one series" not in methods
-    assert ("The fuel comparison (January–July 2025 vs a year earlier, crude alone and the 4 codes together) spans "
-            "two sources: January–July 2025 from China customs") in methods
+    assert ("The fuel claim's comparison spans two sources: January–July 2025 from China customs, compiled by "
+            "DoiEnnoson/china-energy-monitor (a secondary compilation, ranked below a published GACC figure), the same "
+            "months of 2024 from UN Comtrade.") in methods
     fuel = claim_table(section).set_index("claim_id").loc["fuel_exports"]
     assert ("The two years come from two sources (January–July 2025: China customs, compiled by "
             "DoiEnnoson/china-energy-monitor; a year earlier: UN Comtrade).") in fuel.explanation

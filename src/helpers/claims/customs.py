@@ -108,30 +108,20 @@ def _usd_bn2(value_usd_mn: float) -> str:
     return f"${value_usd_mn / 1000:,.2f}bn"
 
 
-def _cited(source: str) -> str:
-    """'Sostav (citing TASS) (row 89) https://…' -> 'Sostav (citing TASS), row 89'."""
-    return source.split(" http")[0].replace(" (row ", ", row ").rstrip(")") if "(row " in source else source
+def _row(source: str) -> str:
+    """'Sostav (citing TASS) (row 89) https://…' -> '89' (the Sources column names the outlet)."""
+    return source.split(" (row ")[-1].split(")")[0] if "(row " in source else source
 
 
 def _part_text(part: dict) -> str:
-    name = part["label"].split(" (")[0]
+    name = part["label"].split(" (")[0].lower()
     if part["prior_basis"] == "published level":
-        return (f"{name} {_usd_bn2(part['value_usd_mn'])} ({_cited(part['source'])}) vs "
-                f"{_usd_bn2(part['prior_value_usd_mn'])} a year earlier ({_cited(part['prior_source'])}), "
-                f"{signed_pct(part['change_pct'])}")
+        return (f"{name} {_usd_bn2(part['value_usd_mn'])} vs {_usd_bn2(part['prior_value_usd_mn'])} "
+                f"(rows {_row(part['source'])}, {_row(part['prior_source'])}), {signed_pct(part['change_pct'])}")
     yoy = part["published_yoy_pct"]
-    return (f"{name} {_usd_bn2(part['value_usd_mn'])}, {signed_pct(yoy, None)} as published "
-            f"({_cited(part['source'])}), with no year-earlier level published: the level that change implies is "
-            f"{_usd_bn2(part['value_usd_mn'])} ÷ {1 + yoy / 100:g} = {_usd_bn2(part['prior_value_usd_mn'])}")
-
-
-def _part_short(part: dict) -> str:
-    name = part["label"].split(" (")[0]
-    if part["prior_basis"] == "published level":
-        return (f"{name} {_usd_bn2(part['value_usd_mn'])} vs {_usd_bn2(part['prior_value_usd_mn'])}, "
-                f"{signed_pct(part['change_pct'])}")
-    return (f"{name} {_usd_bn2(part['value_usd_mn'])}, {signed_pct(part['published_yoy_pct'], None)} published "
-            f"(implied year earlier {_usd_bn2(part['prior_value_usd_mn'])})")
+    return (f"{name} {_usd_bn2(part['value_usd_mn'])}, {signed_pct(yoy, None)} (row {_row(part['source'])}), its "
+            f"year-earlier level not published but implied: {_usd_bn2(part['value_usd_mn'])} ÷ {1 + yoy / 100:g} = "
+            f"{_usd_bn2(part['prior_value_usd_mn'])}")
 
 
 def sum_of_parts_claim(claim: dict, combined: dict, story_text: str, tolerance: float) -> dict:
@@ -148,20 +138,19 @@ def sum_of_parts_claim(claim: dict, combined: dict, story_text: str, tolerance: 
         verdict, outcome = "cannot be checked with this data", "on the edge of"
     parts = combined["parts"]
     implied = [p for p in parts if p["prior_basis"] != "published level"]
-    bases = (" The two year-earlier levels are not alike: the implied one is the revised prior-year figure GACC's "
-             "y/y compares with, the published one a first release." if implied and len(implied) < len(parts) else "")
+    bases = (" The implied level is GACC's revised base, the published one a first release."
+             if implied and len(implied) < len(parts) else "")
     explanation = (
-        f"No outlet published {combined['label'].replace(' + ', ' and ').lower()} as one figure for "
-        f"{span_label(claim['period'])}, so the {len(parts)} parts the briefing shows are added up here (computed, "
-        "not published): " + "; ".join(_part_text(p) for p in parts) + ". "
+        f"No outlet published the {len(parts)} parts together for {span_label(claim['period'])}, so they are added "
+        "up here (computed, not published): " + "; ".join(_part_text(p) for p in parts) + ". "
         f"Together {_usd_bn2(combined['value_usd_mn'])} vs {_usd_bn2(combined['prior_value_usd_mn'])}, "
-        f"{signed_pct(change)} ({signed_pct(high)} to {signed_pct(low)} within the rounding of the published figures), "
-        f"{abs(change - story):.1f} points from the story's {signed_pct(story, None)}: {outcome} the tolerance of "
-        f"{percentage_points(tolerance)}.{bases} The story may count a different set of goods. "
+        f"{signed_pct(change)} ({signed_pct(high)} to {signed_pct(low)} within the rounding of the published figures): "
+        f"{abs(change - story):.1f} points from the story's {signed_pct(story, None)}, {outcome} the tolerance of "
+        f"{percentage_points(tolerance)}.{bases} The story may count other goods. "
         f"Settled exactly by: {claim.get('settle_with', 'the HS-level GACC table for the group')}.")
     data_value = (f"Sum of the parts (computed): {_usd_bn2(combined['value_usd_mn'])} vs "
-                  f"{_usd_bn2(combined['prior_value_usd_mn'])}, {signed_pct(change)}; "
-                  + "; ".join(_part_short(p) for p in parts))
+                  f"{_usd_bn2(combined['prior_value_usd_mn'])}, {signed_pct(change)}; " + ", ".join(
+                      f"{p['label'].split(' (')[0].lower()} {signed_pct(p['change_pct'], None)}" for p in parts))
     return claim_row(claim, story_text, data_value, verdict, explanation, combined["source"])
 
 

@@ -10,22 +10,19 @@ from .verdicts import claim_row
 
 
 def _when(change) -> str:
-    if change.span == "month":
-        return f"{month_name(change.period + '-01')} {change.period[:4]}"
-    return change.period if change.span == "year" else span_label(change.period)
+    """'Jan–Feb', 'Apr', 'full year' (the year is the claim's and said once)."""
+    if change.span == "year":
+        return "full year"
+    last = month_name(change.period + "-01")[:3]
+    return last if change.span == "month" else f"Jan–{last}"
 
 
 def _what(change, groups: dict) -> str:
-    """'+29.5% in value' or 'value “2.8 times” as published (a rise)', naming a sub-group (unwrought nickel)."""
-    part = "" if change.group == change.family else groups[change.group]["label"].split(" (")[0].lower() + ", "
-    if change.kind == "y/y %":
-        return f"{part}{signed_pct(change.yoy_pct, None)} in {change.measure}"
-    return f"{part}{change.measure} “{change.multiple}” as published, a {change.direction}"
-
-
-def _cite(change) -> str:
-    inferred = ", year inferred by the compiler" if change.year_inferred else ""
-    return f"{_when(change)}, {change.publisher}, row {change.source_row}{inferred}"
+    """'+29.5% value (Jan–Feb, row 188*)' or 'value “2.8 times” (Jan–Feb, row 370*)'; a sub-group is named."""
+    part = "" if change.group == change.family else groups[change.group]["label"].split(" (")[0].lower() + " "
+    figure = (f"{signed_pct(change.yoy_pct, None)} {change.measure}" if change.kind == "y/y %"
+              else f"{change.measure} “{change.multiple}”")
+    return f"{part}{figure} ({_when(change)}, row {change.source_row}{'*' if change.year_inferred else ''})"
 
 
 def _family_label(family: str, names, groups: dict) -> str:
@@ -51,18 +48,16 @@ def check_group_rise(claim, resolved_groups, groups, period_end_of_story, observ
     rests = []
     for family in families:
         found = by_family[family]
-        if found.empty:
-            rests.append(f"{labels[family]}: no change published")
-            continue
-        lead = "no percentage published; " if family in only_multiples else ""
-        rests.append(f"{labels[family]}: {lead}" + "; ".join(f"{_what(c, groups)} ({_cite(c)})"
-                                                              for c in found.itertuples()))
+        lead = ", no percentage published" if family in only_multiples else ""
+        rests.append(f"{labels[family]}{lead}: " + (", ".join(_what(c, groups) for c in found.itertuples())
+                                                    if len(found) else "no change published"))
     latest = max(changes.period.where(changes.span != "year", changes.period + "-12"))
     coverage = ("" if latest >= period_end_of_story else
-                f" None covers {span_label(period_end_of_story)} itself: the latest ends in "
-                f"{month_name(latest + '-01')} {latest[:4]}.")
-    multiples_note = (" A change published only as a multiple counts for the direction its words give, quoted as "
-                      "published, never converted to a percentage." if (changes.kind == "multiple").any() else "")
+                f" None covers {span_label(period_end_of_story)} itself (the latest ends in "
+                f"{month_name(latest + '-01')}).")
+    notes = ((" Multiples are quoted as published and count for their direction only, never as a number."
+              if (changes.kind == "multiple").any() else "")
+             + (" *Year inferred by the compiler." if changes.year_inferred.any() else ""))
     window = f"{year} up to {month_name(period_end_of_story + '-01')}"
     named = ", ".join(labels.values())
     if len(not_rises):
@@ -75,16 +70,24 @@ def check_group_rise(claim, resolved_groups, groups, period_end_of_story, observ
     else:
         verdict = "consistent"
         opening = f"Every change published for {window} is a rise, and each of {named} has at least one."
-    explanation = (f"{opening} What each rests on — " + ". ".join(rests) + "." + multiples_note + coverage
-                   + f" Exact values need: {settle}.")
-    short = "; ".join(f"{labels[f]} " + ", ".join(
-        signed_pct(c.yoy_pct, None) if c.kind == "y/y %" else f"“{c.multiple}”" for c in by_family[f].itertuples())
-        for f in families if len(by_family[f]))
-    summary = (f"Rises published for {named}" if verdict == "consistent" else
-               f"No change published for {', '.join(missing)}" if verdict != "differs" else
-               f"{len(not_rises)} published change(s) not a rise")
-    for family in only_multiples:
-        summary += (f" ({labels[family]} only as multiples: "
-                    + ", ".join(f"“{m}”" for m in by_family[family].multiple) + ")")
-    rows_used = "; ".join(f"{c.publisher} (row {c.source_row}) {c.source_url}" for c in changes.itertuples())
-    return claim_row(claim, "sharp rise", summary + "; " + short, verdict, explanation, rows_used)
+    explanation = (f"{opening} " + ". ".join(rests) + "." + notes + coverage + f" Exact values need: {settle}.")
+    shown = []
+    for family in families:
+        found = by_family[family]
+        if len(found):
+            multiples = (found.kind == "multiple").sum()
+            shown.append(f"{labels[family]} " + ", ".join(
+                [signed_pct(c.yoy_pct, None) for c in found.itertuples() if c.kind == "y/y %"]
+                + ([f"“{c.multiple}”" for c in found.itertuples()] if family in only_multiples else
+                   [f"{multiples} multiple{'s' if multiples > 1 else ''}"] if multiples else [])))
+    with_figures = [labels[f] for f in families if len(by_family[f])]
+    summary = ("Rises published for " if verdict == "consistent" else
+               f"No change published for {', '.join(missing)}; rises for " if verdict != "differs" else
+               f"{len(not_rises)} published change(s) not a rise; changes for ") + ", ".join(with_figures)
+    if only_multiples:
+        summary += f" ({' and '.join(labels[f] for f in only_multiples)} only as multiples)"
+    rows_used = []
+    for (publisher, url), cited in changes.groupby(["publisher", "source_url"], sort=False):
+        numbers = ", ".join(str(r) for r in cited.source_row)
+        rows_used.append(f"{publisher} (row{'s' if len(cited) > 1 else ''} {numbers}) {url}")
+    return claim_row(claim, "sharp rise", "; ".join([summary] + shown), verdict, explanation, rows_used)

@@ -1,7 +1,7 @@
 """Data and methods appendix: gaps, derived months, conflicts, reconciliations, group definitions."""
 import pandas as pd
 
-from ..core.text import signed_pct, span_label
+from ..core.text import signed_pct
 from ..model.resolve import flagged_rows
 from ..report.tables import prose_html, readable_number
 from .raw_rows import fuel_comparison, fuel_sources, raw_wire_conflicts_table
@@ -47,9 +47,7 @@ def fuel_rows_text(section) -> str:
     table = fuel_comparison(section, period) if period else pd.DataFrame()
     if table.empty or "together" not in set(table.group):
         return ""
-    return fuel_sources(table.set_index("group").loc["together"], period,
-                        f"The fuel comparison ({span_label(period)} vs a year earlier, crude alone and the "
-                        f"{len(table) - 1} codes together)")
+    return fuel_sources(table.set_index("group").loc["together"], period, "The fuel claim's comparison")
 
 
 def flagged_text(section) -> str:
@@ -64,13 +62,11 @@ def flagged_text(section) -> str:
         what = "y/y change" if flag["field"] == "yoy_pct" else "value"
         goods = "" if row.commodity == "TOTAL" else f" of {row.commodity}"
         figure = signed_pct(flag["published"], None) if flag["field"] == "yoy_pct" else readable_number(flag["published"])
-        described.append(f"{row.publisher} (row {int(row.source_row)}), the {what} of "
-                         f"{FLOW_WORDS.get(row.flow, row.flow)}{goods} for {row.period} ({row.span}), "
-                         f"{figure}: {flag['reason'].strip()}")
+        described.append(f"{row.publisher} (row {int(row.source_row)}): {figure}, the {what} of "
+                         f"{FLOW_WORDS.get(row.flow, row.flow)}{goods} for {row.period}, is {flag['reason'].strip()}")
     if not described:
         return ""
-    return (f"Figures flagged there as misprinted rank last too, although their quote was copied faithfully "
-            f"({len(described)}): " + "; ".join(described) + ". ")
+    return "Figures flagged there as misprinted (quote copied faithfully) rank last too: " + "; ".join(described) + ". "
 
 
 def hs_level_text(hs_rows: pd.DataFrame, limit: int = 12) -> str:
