@@ -95,6 +95,14 @@ def test_sum_of_parts_verdict_follows_the_tolerance_and_the_rounding(monkeypatch
     assert claims_customs.sum_of_parts_claim(claim, combined, "", 1.0)["verdict"] == verdict
 
 
+def test_key_findings_name_the_claim_that_differs():
+    from helpers.sections.findings import key_findings
+    findings = key_findings(setup_section(period_end="2025-07", partner="Russia"))
+    assert "Of the story's 7 customs figures: 2 reproduced, 2 consistent, 1 differs, 2 cannot be checked" in findings
+    assert ("Differs: China's shipments of smartphones and computers to Russia were down 27.5% (data: sum of the "
+            "parts (computed): $2.09bn vs $3.03bn, −31.0%).") in findings
+
+
 def test_without_the_multiples_nickel_has_no_published_change_and_the_metals_claim_cannot_be_checked(customs):
     from helpers.claims.rises import check_group_rise
     from helpers.sources.configs import load_claims_config

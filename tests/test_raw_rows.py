@@ -233,6 +233,22 @@ def break_line(path: Path, line: int, old: str, new: str, reseal: bool = True) -
         sidecar.write_text(json.dumps(meta), encoding="utf-8")
 
 
+def test_vehicles_finding_names_the_codes_its_amount_is_summed_from(tmp_path):
+    """GROUPS_FILE adding 8708 (parts) to vehicles: the amount and the label both follow the groups file."""
+    import yaml
+    from helpers.sections.raw_rows import raw_rows_findings
+    config = yaml.safe_load(Path("config/commodity_groups.yaml").read_text(encoding="utf-8"))
+    for version in ("HS2022", "HS2017"):
+        config["groups"]["vehicles"]["hs"][version].append("8708")
+    groups_file = tmp_path / "groups with parts.yaml"
+    groups_file.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    default = " ".join(raw_rows_findings(open_section(period_end="2025-07", partner="Russia")))
+    with_parts = " ".join(raw_rows_findings(open_section(period_end="2025-07", partner="Russia",
+                                                         groups_file=str(groups_file))))
+    assert "China shipped $18.5bn of vehicles (HS 8701+8703+8704) to Russia" in default
+    assert "China shipped $20.5bn of vehicles (HS 8701+8703+8704+8708) to Russia" in with_parts  # parts included
+
+
 def run_check(raw: Path, capsys) -> tuple[int, str]:
     code = check_inputs.main(["--raw-dir", str(raw)])
     captured = capsys.readouterr()

@@ -35,12 +35,10 @@ def key_findings(section) -> str:
         bullets.append(f"- No commodity group has a published figure for {section.span_label}.")
     bullets += ["- " + text for text in raw_rows_findings(section)]
     claims = claim_table(section)
-    bullets.append("- " + section.claims_intro(claims))
     differs = claims.loc[claims.verdict == "differs"]
-    if len(differs):
-        bullets.append("- The data give a different figure for: " + " ".join(
-            f"{r.statement.rstrip('.')} (data: {_lower_first(top_level_parts(r.data_value)[0])})."
-            for r in differs.itertuples()))
+    bullets.append("- " + section.claims_intro(claims) + "".join(
+        f" Differs: {r.statement.rstrip('.')} (data: {_lower_first(top_level_parts(r.data_value)[0])})."
+        for r in differs.itertuples()))
     not_checkable = claims.loc[claims.verdict == "cannot be checked with this data", "statement"]
     if len(not_checkable):
         bullets.append("- Cannot be checked with the vendored data: " + " ".join(

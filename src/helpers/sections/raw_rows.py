@@ -24,12 +24,13 @@ def short(citation: str) -> str:
     return re.sub(r"data/raw/(?:[a-z_]+/)?", "", citation)
 GROUP_COLORS = ["#1f5f8b", "#d1603d", "#6a994e", "#8e6c8a", "#c9a227", "#5b8fa8", "#a44a3f", "#3d7a5c", "#7a5c3d"]
 OTHER = "All other goods"
+COMPOSITION_VERSION = "HS2017"  # the HS edition of the BACI rows the composition is summed from
 
 
 # ------------------------------------------------------------------------------- composition (F9)
 def composition_view(section) -> pd.DataFrame:
     """BACI trade by group, each way and year (the key findings and F9 use it: computed once per build)."""
-    return section.shared("composition", lambda: composition(section.raw.baci, section.groups))
+    return section.shared("composition", lambda: composition(section.raw.baci, section.groups, COMPOSITION_VERSION))
 
 
 def composition_plot_data(view: pd.DataFrame) -> pd.DataFrame:
@@ -313,7 +314,9 @@ def raw_rows_findings(section) -> list[str]:
         last = max(view.year)
         year = view.loc[(view.year == last) & (view.flow == "export")].set_index("group")
         if "vehicles" in year.index:
+            # the codes the amount was summed from (composition reads BACI's HS 2017 rows), as the groups file has them
+            codes = "+".join(str(c) for c in section.groups["vehicles"]["hs"][COMPOSITION_VERSION])
             bullets.append(f"In {last}, the last year of the BACI rows, China shipped {usd_bn(year.loc['vehicles'].value_usd_mn)} "
-                           f"of vehicles (HS 8701+8703+8704) to Russia out of {usd_bn(year.loc['total'].value_usd_mn)} of "
+                           f"of vehicles (HS {codes}) to Russia out of {usd_bn(year.loc['total'].value_usd_mn)} of "
                            f"goods: the base the later fall in car shipments starts from.")
     return bullets
