@@ -39,10 +39,10 @@ def test_customs_verdicts_and_values(claims):
     # -27%) give -31.0%, 3.5 points from the story's -27.5% and outside the 1-point tolerance at any rounding
     assert phones.verdict == "differs"
     assert phones.data_value == "Sum of the parts (computed): $2.09bn vs $3.03bn, −31.0%; smartphones −35.2%, computers −27%"
-    for text in ("smartphones $0.95bn vs $1.47bn (rows 100, 89), −35.2%", "computers $1.14bn, −27% (row 17), its "
-                 "year-earlier level not published but implied: $1.14bn ÷ 0.73 = $1.56bn",
-                 "−31.0% (−30.6% to −31.3% within the rounding", "3.5 points from the story's −27.5%, outside the "
-                 "tolerance of 1 point", "(computed, not published)"):
+    for text in ("Sum of the 2 parts, computed here (no outlet published it): smartphones $0.95bn vs $1.47bn (rows 100, "
+                 "89), −35.2%; computers $1.14bn, −27% (row 17), year-earlier level implied as $1.14bn ÷ 0.73 = $1.56bn",
+                 "−31.0% (−30.6% to −31.3% within the parts' rounding), 3.5 points from the story's −27.5%: outside the "
+                 "tolerance of 1 point", "Settled exactly by: GACC's HS-level table for 851713"):
         assert text in phones.explanation, text
     assert [s.split(" http")[0] for s in phones.rows_used.split("; ")] == [
         "Prime (RIA Novosti calc.) (row 100)", "Sostav (citing TASS) (row 89)", "Pravda.ru (citing RIA Novosti) (row 17)"]
@@ -54,16 +54,14 @@ def test_customs_verdicts_and_values(claims):
     assert "9804" in claims.loc["low_value_goods"].explanation
     metals = claims.loc["metals"]
     assert metals.verdict == "consistent"
-    assert metals.data_value == ("Rises published for Aluminium, Copper, Nickel (Nickel only as multiples); Aluminium "
-                                 "+29.5%, +56%, 2 multiples; Copper +66%, 2 multiples; Nickel “2.8 times”, “more than "
-                                 "doubled”")
+    assert metals.data_value == "Rises for all three; nickel only as multiples (“2.8 times”, “more than doubled”)"
     # what each metal rests on, row by row; nickel's rises were published only as multiples, kept unconverted
-    for text in ("Aluminium: +29.5% value (Jan–Feb, row 188*), value “nearly doubled” (Apr, row 197), value "
-                 "“1.5-fold” (Jan–Apr, row 198), +56% quantity (Jan–May, row 189).",
-                 "Copper: value “1.5 times” (Jan–Feb, row 245*), value “2.7 times” (Mar, row 242), +66% quantity "
-                 "(Jan–May, row 243).", "Nickel, no percentage published: value “2.8 times” (Jan–Feb, row 370*), "
-                 "quantity “more than doubled” (Jan–May, row 371).", "count for their direction only, never as a "
-                 "number", "*Year inferred by the compiler.", "None covers January–July 2025 itself (the latest ends "
+    for text in ("All published changes for 2025 up to July are rises: Aluminium: +29.5% value (Jan–Feb, row 188*), "
+                 "value “nearly doubled” (Apr, row 197), value “1.5-fold” (Jan–Apr, row 198), +56% quantity (Jan–May, "
+                 "row 189). Copper: value “1.5 times” (Jan–Feb, row 245*), value “2.7 times” (Mar, row 242), +66% "
+                 "quantity (Jan–May, row 243). Nickel, no percentage published: value “2.8 times” (Jan–Feb, row 370*), "
+                 "quantity “more than doubled” (Jan–May, row 371).", "Multiples count for their direction only, never "
+                 "as a number. *Year inferred by the compiler. None covers January–July 2025 itself (the latest ends "
                  "in May)."):
         assert text in metals.explanation, text
     assert metals.rows_used.startswith("Newsweb (citing Lenta.ru) (rows 188, 245, 370) https://")
@@ -95,12 +93,15 @@ def test_sum_of_parts_verdict_follows_the_tolerance_and_the_rounding(monkeypatch
     assert claims_customs.sum_of_parts_claim(claim, combined, "", 1.0)["verdict"] == verdict
 
 
-def test_key_findings_name_the_claim_that_differs():
-    from helpers.sections.findings import key_findings
-    findings = key_findings(setup_section(period_end="2025-07", partner="Russia"))
+def test_key_findings_and_verdict_table_show_the_claim_that_differs():
+    from helpers.sections.findings import key_findings, verdict_table
+    section = setup_section(period_end="2025-07", partner="Russia")
+    findings = key_findings(section)
     assert "Of the story's 7 customs figures: 2 reproduced, 2 consistent, 1 differs, 2 cannot be checked" in findings
-    assert ("Differs: China's shipments of smartphones and computers to Russia were down 27.5% (data: sum of the "
-            "parts (computed): $2.09bn vs $3.03bn, −31.0%).") in findings
+    row = verdict_table(claim_table(section)).set_index("Claim (paraphrased)").loc[
+        "China's shipments of smartphones and computers to Russia were down 27.5%."]
+    assert (row.Verdict, row.Data) == ("differs", "Sum of the parts (computed): $2.09bn vs $3.03bn, −31.0%; "
+                                                  "smartphones −35.2%, computers −27%")
 
 
 def test_without_the_multiples_nickel_has_no_published_change_and_the_metals_claim_cannot_be_checked(customs):
@@ -113,7 +114,7 @@ def test_without_the_multiples_nickel_has_no_published_change_and_the_metals_cla
     assert row["verdict"] == "cannot be checked with this data"
     assert "Every change published for 2025 up to July is a rise, but none was published for Nickel." in row["explanation"]
     assert "Nickel: no change published" in row["explanation"]
-    assert row["data_value"].startswith("No change published for Nickel; rises for Aluminium, Copper")
+    assert row["data_value"] == "No change published for Nickel; rises for Aluminium, Copper"
 
 
 def test_multiples_are_read_for_their_direction_only():

@@ -73,9 +73,10 @@ def test_april_2022_exports_use_the_april_change_not_the_reprinted_march_one(cus
     assert len(customs.conflicts) == 42  # 43 before: -7.7 was used and both -25.9 rows were listed against it
     from helpers.sections.methods import methods_text
     from helpers.sections.section import open_section
-    assert ("Figures flagged there as misprinted (quote copied faithfully) rank last too: reprint of Bloomberg (row 83): "
-            "−7.7%, the y/y change of China's exports for 2022-04, is March 2022's change in March's words (AJOT "
-            "citing Bloomberg, row 71)") in methods_text(open_section(period_end="2025-07", partner="Russia"))
+    assert ("Figures flagged there as misprinted rank last too: reprint of Bloomberg (row 83), China's exports 2022-04 "
+            "y/y: March 2022's −7.7% (AJOT citing Bloomberg, row 71, in the same words) given for April, which SCMP "
+            "(row 84) and chita.ru (row 82) give as −25.9%.") in methods_text(open_section(period_end="2025-07",
+                                                                                          partner="Russia"))
 
 
 def test_headline_sentence_for_default_period(customs):

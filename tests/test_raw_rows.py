@@ -51,9 +51,9 @@ def test_fuel_rows_give_the_story_period_change_with_the_wire_beside(section):
     # 2025 from the china-energy-monitor compilation, 2024 from UN Comtrade: the text says the change spans both
     assert together.value_publishers == "China customs, compiled by DoiEnnoson/china-energy-monitor"
     assert together.prior_publishers == crude.prior_publishers == "UN Comtrade"
-    assert ("Each of these changes (crude alone, the four codes together) spans two sources: January–July 2025 from "
-            "China customs, compiled by DoiEnnoson/china-energy-monitor (a secondary compilation, ranked below a "
-            "published GACC figure), the same months of 2024 from UN Comtrade.") in text
+    assert ("Each of these changes (crude alone, the four codes together) spans two sources: 2025 from China customs, "
+            "compiled by DoiEnnoson/china-energy-monitor (a secondary compilation, ranked below a published GACC "
+            "figure), 2024 from UN Comtrade.") in text
 
 
 def test_methods_and_claim_say_where_each_fuel_year_comes_from(section):
@@ -61,12 +61,12 @@ def test_methods_and_claim_say_where_each_fuel_year_comes_from(section):
     from helpers.sections.methods import methods_text
     methods = methods_text(section)
     assert "they give both years of a comparison from one series" not in methods
-    assert ("The fuel claim's comparison spans two sources: January–July 2025 from China customs, compiled by "
-            "DoiEnnoson/china-energy-monitor (a secondary compilation, ranked below a published GACC figure), the same "
-            "months of 2024 from UN Comtrade.") in methods
+    assert ("The fuel claim's comparison spans two sources: 2025 from China customs, compiled by "
+            "DoiEnnoson/china-energy-monitor (a secondary compilation, ranked below a published GACC figure), 2024 "
+            "from UN Comtrade.") in methods
     fuel = claim_table(section).set_index("claim_id").loc["fuel_exports"]
-    assert ("The two years come from two sources (January–July 2025: China customs, compiled by "
-            "DoiEnnoson/china-energy-monitor; a year earlier: UN Comtrade).") in fuel.explanation
+    assert ("Two sources: 2025 from China customs, compiled by DoiEnnoson/china-energy-monitor, 2024 from UN "
+            "Comtrade.") in fuel.explanation
     one = pd.Series({"value_publishers": "UN Comtrade", "prior_publishers": "UN Comtrade"})
     assert section_rows.fuel_sources(one, "2024-07") == "The comparison: both years from one source, UN Comtrade."
 
@@ -258,7 +258,25 @@ def run_check(raw: Path, capsys) -> tuple[int, str]:
 def test_the_copied_row_files_pass(tmp_path, capsys):
     raw = copy_raw(tmp_path)
     assert check_inputs.main(["--raw-dir", str(raw)]) == 0
-    assert "HS-level 87,191 observations (value and quantity apart) from 4 files" in capsys.readouterr().out
+    assert REAL_ROWS_COUNT in capsys.readouterr().out
+
+
+# The build log's count of the real customs rows, each kind apart; Data and methods gives the same count.
+REAL_ROWS_COUNT = ("87,191 real customs observations (value and quantity apart) from 4 files (1 HS-level file, 96; "
+                   "2 fuel files, 556; 1 BACI file, 86,539)")
+
+
+def test_methods_and_build_log_count_the_same_rows(section):
+    from helpers.sections.methods import methods_text
+    text = methods_text(section)
+    assert ("**HS-level files** (data/raw/comtrade, data/raw/gacc): 1 file, 96 rows for the briefing's partner (0 at "
+            "the groups' codes, 96 all-goods totals).") in text
+    assert f"With the fuel and BACI files, the build log counts {REAL_ROWS_COUNT}." in text
+    assert ("**Monthly series** (January 2021–July 2025, exports, imports and turnover; the turnover chart starts in "
+            "January 2022): 14 months are derived") in text  # Figure 2 draws turnover from January 2022, not 2021
+    full_year = methods_text(open_section(period_end="2024-12", partner="Russia"))
+    assert "**Monthly series** (January 2021–December 2024, exports, imports and turnover; the turnover chart starts " \
+           "in January 2021)" in full_year
 
 
 CASES = {

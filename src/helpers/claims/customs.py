@@ -119,8 +119,8 @@ def _part_text(part: dict) -> str:
         return (f"{name} {_usd_bn2(part['value_usd_mn'])} vs {_usd_bn2(part['prior_value_usd_mn'])} "
                 f"(rows {_row(part['source'])}, {_row(part['prior_source'])}), {signed_pct(part['change_pct'])}")
     yoy = part["published_yoy_pct"]
-    return (f"{name} {_usd_bn2(part['value_usd_mn'])}, {signed_pct(yoy, None)} (row {_row(part['source'])}), its "
-            f"year-earlier level not published but implied: {_usd_bn2(part['value_usd_mn'])} ÷ {1 + yoy / 100:g} = "
+    return (f"{name} {_usd_bn2(part['value_usd_mn'])}, {signed_pct(yoy, None)} (row {_row(part['source'])}), "
+            f"year-earlier level implied as {_usd_bn2(part['value_usd_mn'])} ÷ {1 + yoy / 100:g} = "
             f"{_usd_bn2(part['prior_value_usd_mn'])}")
 
 
@@ -138,15 +138,15 @@ def sum_of_parts_claim(claim: dict, combined: dict, story_text: str, tolerance: 
         verdict, outcome = "cannot be checked with this data", "on the edge of"
     parts = combined["parts"]
     implied = [p for p in parts if p["prior_basis"] != "published level"]
-    bases = (" The implied level is GACC's revised base, the published one a first release."
+    bases = (" (an implied level is GACC's revised base, a published one the first release)"
              if implied and len(implied) < len(parts) else "")
     explanation = (
-        f"No outlet published the {len(parts)} parts together for {span_label(claim['period'])}, so they are added "
-        "up here (computed, not published): " + "; ".join(_part_text(p) for p in parts) + ". "
+        f"Sum of the {len(parts)} parts, computed here (no outlet published it): "
+        + "; ".join(_part_text(p) for p in parts) + bases + ". "
         f"Together {_usd_bn2(combined['value_usd_mn'])} vs {_usd_bn2(combined['prior_value_usd_mn'])}, "
-        f"{signed_pct(change)} ({signed_pct(high)} to {signed_pct(low)} within the rounding of the published figures): "
-        f"{abs(change - story):.1f} points from the story's {signed_pct(story, None)}, {outcome} the tolerance of "
-        f"{percentage_points(tolerance)}.{bases} The story may count other goods. "
+        f"{signed_pct(change)} ({signed_pct(high)} to {signed_pct(low)} within the parts' rounding), "
+        f"{abs(change - story):.1f} points from the story's {signed_pct(story, None)}: {outcome} the tolerance of "
+        f"{percentage_points(tolerance)}; the story may count other goods. "
         f"Settled exactly by: {claim.get('settle_with', 'the HS-level GACC table for the group')}.")
     data_value = (f"Sum of the parts (computed): {_usd_bn2(combined['value_usd_mn'])} vs "
                   f"{_usd_bn2(combined['prior_value_usd_mn'])}, {signed_pct(change)}; " + ", ".join(

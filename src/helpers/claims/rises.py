@@ -9,6 +9,9 @@ from ..model.groups import NO_FIGURE, family_of, published_changes
 from .verdicts import claim_row
 
 
+NUMBER_WORDS = {2: "two", 3: "three", 4: "four", 5: "five"}
+
+
 def _when(change) -> str:
     """'Jan–Feb', 'Apr', 'full year' (the year is the claim's and said once)."""
     if change.span == "year":
@@ -55,11 +58,10 @@ def check_group_rise(claim, resolved_groups, groups, period_end_of_story, observ
     coverage = ("" if latest >= period_end_of_story else
                 f" None covers {span_label(period_end_of_story)} itself (the latest ends in "
                 f"{month_name(latest + '-01')}).")
-    notes = ((" Multiples are quoted as published and count for their direction only, never as a number."
+    notes = ((" Multiples count for their direction only, never as a number."
               if (changes.kind == "multiple").any() else "")
              + (" *Year inferred by the compiler." if changes.year_inferred.any() else ""))
     window = f"{year} up to {month_name(period_end_of_story + '-01')}"
-    named = ", ".join(labels.values())
     if len(not_rises):
         verdict = "differs"
         opening = f"Not every change published for {window} is a rise ({len(not_rises)} of {len(changes)} not)."
@@ -69,25 +71,18 @@ def check_group_rise(claim, resolved_groups, groups, period_end_of_story, observ
                    f"{', '.join(missing)}.")
     else:
         verdict = "consistent"
-        opening = f"Every change published for {window} is a rise, and each of {named} has at least one."
-    explanation = (f"{opening} " + ". ".join(rests) + "." + notes + coverage + f" Exact values need: {settle}.")
-    shown = []
-    for family in families:
-        found = by_family[family]
-        if len(found):
-            multiples = (found.kind == "multiple").sum()
-            shown.append(f"{labels[family]} " + ", ".join(
-                [signed_pct(c.yoy_pct, None) for c in found.itertuples() if c.kind == "y/y %"]
-                + ([f"“{c.multiple}”" for c in found.itertuples()] if family in only_multiples else
-                   [f"{multiples} multiple{'s' if multiples > 1 else ''}"] if multiples else [])))
+        opening = f"All published changes for {window} are rises:"
+    explanation = f"{opening} " + ". ".join(rests) + "." + notes + coverage + f" Exact values need: {settle}."
     with_figures = [labels[f] for f in families if len(by_family[f])]
-    summary = ("Rises published for " if verdict == "consistent" else
-               f"No change published for {', '.join(missing)}; rises for " if verdict != "differs" else
-               f"{len(not_rises)} published change(s) not a rise; changes for ") + ", ".join(with_figures)
-    if only_multiples:
-        summary += f" ({' and '.join(labels[f] for f in only_multiples)} only as multiples)"
+    summary = ((f"Rises for all {NUMBER_WORDS.get(len(families), len(families))}" if len(families) > 1 else "A rise")
+               if verdict == "consistent" else
+               f"No change published for {', '.join(missing)}; rises for {', '.join(with_figures)}"
+               if verdict != "differs" else
+               f"{len(not_rises)} published change(s) not a rise; changes for {', '.join(with_figures)}")
+    shown = [summary] + [f"{labels[f].lower()} only as multiples (" + ", ".join(f"“{m}”" for m in by_family[f].multiple)
+                         + ")" for f in only_multiples]
     rows_used = []
     for (publisher, url), cited in changes.groupby(["publisher", "source_url"], sort=False):
         numbers = ", ".join(str(r) for r in cited.source_row)
         rows_used.append(f"{publisher} (row{'s' if len(cited) > 1 else ''} {numbers}) {url}")
-    return claim_row(claim, "sharp rise", "; ".join([summary] + shown), verdict, explanation, rows_used)
+    return claim_row(claim, "sharp rise", "; ".join(shown), verdict, explanation, rows_used)

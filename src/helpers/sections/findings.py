@@ -35,19 +35,12 @@ def key_findings(section) -> str:
         bullets.append(f"- No commodity group has a published figure for {section.span_label}.")
     bullets += ["- " + text for text in raw_rows_findings(section)]
     claims = claim_table(section)
-    differs = claims.loc[claims.verdict == "differs"]
-    bullets.append("- " + section.claims_intro(claims) + "".join(
-        f" Differs: {r.statement.rstrip('.')} (data: {_lower_first(top_level_parts(r.data_value)[0])})."
-        for r in differs.itertuples()))
+    bullets.append("- " + section.claims_intro(claims))
     not_checkable = claims.loc[claims.verdict == "cannot be checked with this data", "statement"]
     if len(not_checkable):
         bullets.append("- Cannot be checked with the vendored data: " + " ".join(
             s.rstrip(".") + "." for s in not_checkable) + " The claim table names the data that would settle each.")
     return "\n".join(bullets)
-
-
-def _lower_first(text: str) -> str:
-    return text[:1].lower() + text[1:]
 
 
 def top_level_parts(text: str, separator: str = "; ") -> list[str]:

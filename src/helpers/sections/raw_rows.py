@@ -161,8 +161,8 @@ def fuel_sources(row: pd.Series, period: str, what: str = "The comparison") -> s
     year = int(period[:4])
     if row.value_publishers == row.prior_publishers:
         return f"{what}: both years from one source, {_described_publisher(row.value_publishers)}."
-    return (f"{what} spans two sources: {span_label(period)} from {_described_publisher(row.value_publishers)}, "
-            f"the same months of {year - 1} from {_described_publisher(row.prior_publishers)}.")
+    return (f"{what} spans two sources: {year} from {_described_publisher(row.value_publishers)}, "
+            f"{year - 1} from {_described_publisher(row.prior_publishers)}.")
 
 
 def fuel_text(table: pd.DataFrame, period: str, last_month: str) -> str:
