@@ -339,6 +339,14 @@ PARAM_CASES = [
      ["PERIOD_END 1990-06 is before the data", "valid: a month YYYY-MM from"]),
     ("period-end-january-alone", ["--period-end", "2024-01"],
      ["PERIOD_END 2024-01: GACC publishes January only together with February", "use 2024-02"]),
+    # the first monthly release is 2021-02 (January–February): January 2021 is refused for GACC's reason
+    ("period-end-first-january", ["--period-end", "2021-01"],
+     ["PERIOD_END 2021-01: GACC publishes January only together with February; use 2021-02"]),
+    # annual totals go back to 2015, monthly releases only to 2021-02: say so rather than "before the data"
+    ("period-end-annual-only", ["--period-end", "2020-12"],
+     ["PERIOD_END 2020-12 is before the first monthly release in the data (2021-02): for 2015–2020 data/raw holds "
+      "only annual totals, and the briefing is built from monthly and January–month releases",
+      "valid: a month YYYY-MM from 2021-02"]),
 ]
 
 

@@ -72,7 +72,7 @@ def test_noop_rebuild_runs_no_notebook(briefing):
 @pytest.mark.parametrize("period_end, message", [
     ("2031-01", "PERIOD_END 2031-01 is after the latest release in the data; valid: a month YYYY-MM from 2021-02 to 2026-02"),
     ("July", "PERIOD_END 'July' is not a month in YYYY-MM form; valid: a month YYYY-MM from 2021-02 to 2026-02"),
-    ("2019-05", "PERIOD_END 2019-05 is before the data"),
+    ("2019-05", "PERIOD_END 2019-05 is before the first monthly release in the data (2021-02)"),
 ])
 def test_bad_period_end_fails_before_any_notebook(period_end, message, briefing):
     before = briefing.read_bytes()

@@ -60,6 +60,25 @@ def test_mislabelled_pages_lose_to_correctly_labelled_ones(customs):
     assert resolved.loc[("import", "2023-03", "month")].value == 11020
 
 
+def test_april_2022_exports_use_the_april_change_not_the_reprinted_march_one(customs):
+    # The reprint of Bloomberg (row 83) printed March 2022's -7.7% (AJOT, row 71, same words) for April; it is
+    # flagged in config/sources.yaml and ranks last, so SCMP's -25.9% (row 84; chita.ru row 82 agrees) is used.
+    # April 2021 exports were $5,128m (row 23): $3.8bn is -25.9% on that, not -7.7%.
+    april = customs.resolved_totals.set_index(["flow", "period", "span"]).loc[("export", "2022-04", "month")]
+    assert (april.value, april.yoy_pct, april.yoy_publisher, april.yoy_source_row) == (
+        3800, -25.9, "South China Morning Post", 84)
+    assert round(100 * (3800 / 5128 - 1), 1) == -25.9
+    listed = customs.conflicts.loc[(customs.conflicts.period == "2022-04") & (customs.conflicts.flow == "export")]
+    assert listed[["field", "used", "other", "other_source_row"]].values.tolist() == [["yoy_pct", -25.9, -7.7, 83]]
+    assert len(customs.conflicts) == 42  # 43 before: -7.7 was used and both -25.9 rows were listed against it
+    from helpers.sections.methods import methods_text
+    from helpers.sections.section import open_section
+    assert ("Figures flagged there as misprinted rank last too: reprint of Bloomberg (row 83), China's exports 2022-04 "
+            "y/y: March 2022's −7.7% (AJOT citing Bloomberg, row 71, in the same words) given for April, which SCMP "
+            "(row 84) and chita.ru (row 82) give as −25.9%.") in methods_text(open_section(period_end="2025-07",
+                                                                                          partner="Russia"))
+
+
 def test_headline_sentence_for_default_period(customs):
     text = headline_text(annual_turnover(customs, "2025-07"), ytd_view(customs, "2025-07"), "2025-07", "Russia")
     assert "January–July 2025 came to **$125.8bn**, down **8.1%**" in text

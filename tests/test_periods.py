@@ -29,6 +29,12 @@ def test_key_findings_follow_the_period(period_end, expected):
         assert sentence in text
 
 
+def test_ytd_figure_title_says_full_year_for_december():
+    from helpers.sections.headline import ytd_title
+    assert ytd_title("2024-12") == "Full-year 2024 vs full-year 2023"  # not "full-year 2024 vs the same months …"
+    assert ytd_title("2025-07") == "January–July 2025 vs the same months a year earlier"
+
+
 def test_whole_briefing_renders_for_full_year_2025(tmp_path, monkeypatch):
     monkeypatch.setenv("BRIEFING_BUILD_DIR", str(tmp_path))
     params = tmp_path / "params.json"
@@ -43,6 +49,7 @@ def test_whole_briefing_renders_for_full_year_2025(tmp_path, monkeypatch):
                         "--figures-dir", str(tmp_path / "figures")]) == 0
     text = re.sub(r"<[^>]+>", "", (tmp_path / "stage" / "briefing.html").read_text(encoding="utf-8"))
     assert "full-year 2025 came to $228.1bn" in text
+    assert "Full-year 2025 vs full-year 2024" in text  # Figure 3's title
     assert "no published figure" in text  # groups without a 2025 figure are listed, not dropped
     # the PDF stays within the 12-page budget for a period other than the default too
     info = subprocess.run(["pdfinfo", str(tmp_path / "stage" / "briefing.pdf")], capture_output=True, text=True,

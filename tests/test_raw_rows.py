@@ -50,6 +50,27 @@ def test_fuel_rows_give_the_story_period_change_with_the_wire_beside(section):
     text = section_rows.fuel_text(table.reset_index(), "2025-07", "2026-07")
     assert "**$29.6bn** against **$37.5bn** a year earlier, **−20.9%**" in text
     assert "**−21.3%**" in text and "**−18.0%**" in text and "estimated" in text
+    # 2025 from the china-energy-monitor compilation, 2024 from UN Comtrade: the text says the change spans both
+    assert together.value_publishers == "China customs, compiled by DoiEnnoson/china-energy-monitor"
+    assert together.prior_publishers == crude.prior_publishers == "UN Comtrade"
+    assert ("Each of these changes (crude alone, the four codes together) spans two sources: 2025 from China customs, "
+            "compiled by DoiEnnoson/china-energy-monitor (a secondary compilation, ranked below a published GACC "
+            "figure), 2024 from UN Comtrade.") in text
+
+
+def test_methods_and_claim_say_where_each_fuel_year_comes_from(section):
+    from helpers.sections.findings import claim_table
+    from helpers.sections.methods import methods_text
+    methods = methods_text(section)
+    assert "they give both years of a comparison from one series" not in methods
+    assert ("The fuel claim's comparison spans two sources: 2025 from China customs, compiled by "
+            "DoiEnnoson/china-energy-monitor (a secondary compilation, ranked below a published GACC figure), 2024 "
+            "from UN Comtrade.") in methods
+    fuel = claim_table(section).set_index("claim_id").loc["fuel_exports"]
+    assert ("Two sources: 2025 from China customs, compiled by DoiEnnoson/china-energy-monitor, 2024 from UN "
+            "Comtrade.") in fuel.explanation
+    one = pd.Series({"value_publishers": "UN Comtrade", "prior_publishers": "UN Comtrade"})
+    assert section_rows.fuel_sources(one, "2024-07") == "The comparison: both years from one source, UN Comtrade."
 
 
 def test_fuel_rows_run_to_the_last_month_in_the_data_with_publishers(section):
@@ -248,6 +269,22 @@ def break_line(path: Path, line: int, old: str, new: str, reseal: bool = True) -
         sidecar.write_text(json.dumps(meta), encoding="utf-8")
 
 
+def test_vehicles_finding_names_the_codes_its_amount_is_summed_from(tmp_path):
+    """GROUPS_FILE adding 8708 (parts) to vehicles: the amount and the label both follow the groups file."""
+    import yaml
+    from helpers.sections.raw_rows import raw_rows_findings
+    config = yaml.safe_load(Path("config/commodity_groups.yaml").read_text(encoding="utf-8"))
+    for version in ("HS2022", "HS2017"):
+        config["groups"]["vehicles"]["hs"][version].append("8708")
+    groups_file = tmp_path / "groups with parts.yaml"
+    groups_file.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    default = " ".join(raw_rows_findings(open_section(period_end="2025-07", partner="Russia")))
+    with_parts = " ".join(raw_rows_findings(open_section(period_end="2025-07", partner="Russia",
+                                                         groups_file=str(groups_file))))
+    assert "China shipped $18.5bn of vehicles (HS 8701+8703+8704) to Russia" in default
+    assert "China shipped $20.5bn of vehicles (HS 8701+8703+8704+8708) to Russia" in with_parts  # parts included
+
+
 def run_check(raw: Path, capsys) -> tuple[int, str]:
     code = check_inputs.main(["--raw-dir", str(raw)])
     captured = capsys.readouterr()
@@ -257,7 +294,25 @@ def run_check(raw: Path, capsys) -> tuple[int, str]:
 def test_the_copied_row_files_pass(tmp_path, capsys):
     raw = copy_raw(tmp_path)
     assert check_inputs.main(["--raw-dir", str(raw)]) == 0
-    assert "HS-level 87,191 observations (value and quantity apart) from 4 files" in capsys.readouterr().out
+    assert REAL_ROWS_COUNT in capsys.readouterr().out
+
+
+# The build log's count of the real customs rows, each kind apart; Data and methods gives the same count.
+REAL_ROWS_COUNT = ("87,191 real customs observations (value and quantity apart) from 4 files (1 HS-level file, 96; "
+                   "2 fuel files, 556; 1 BACI file, 86,539)")
+
+
+def test_methods_and_build_log_count_the_same_rows(section):
+    from helpers.sections.methods import methods_text
+    text = methods_text(section)
+    assert ("**HS-level files** (data/raw/comtrade, data/raw/gacc): 1 file, 96 rows for the briefing's partner (0 at "
+            "the groups' codes, 96 all-goods totals).") in text
+    assert f"With the fuel and BACI files, the build log counts {REAL_ROWS_COUNT}." in text
+    assert ("**Monthly series** (January 2021–July 2025, exports, imports and turnover; the turnover chart starts in "
+            "January 2022): 14 months are derived") in text  # Figure 2 draws turnover from January 2022, not 2021
+    full_year = methods_text(open_section(period_end="2024-12", partner="Russia"))
+    assert "**Monthly series** (January 2021–December 2024, exports, imports and turnover; the turnover chart starts " \
+           "in January 2021)" in full_year
 
 
 CASES = {

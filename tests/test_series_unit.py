@@ -46,6 +46,36 @@ def test_mislabel_marker_ranks_last():
     assert resolved.iloc[0].value == 9044
 
 
+def _with_flag(monkeypatch, published):
+    from helpers.core.yaml_config import sources_config
+    from helpers.model import resolve as resolve_module
+    rules = dict(sources_config()["source_preference"])
+    rules["flagged_rows"] = [{"file": "t.csv", "row": 1, "field": "yoy_pct", "published": published,
+                              "reason": "the page printed the previous month's change"}]
+    monkeypatch.setattr(resolve_module, "sources_config", lambda: {"source_preference": rules})
+
+
+def test_flagged_row_ranks_last_for_its_field_only(monkeypatch):
+    _with_flag(monkeypatch, -7.7)
+    frame = pd.DataFrame([
+        obs("export", "2022-04", "month", 3800, yoy=-7.7, publisher="reprint of Bloomberg", row=1),
+        obs("export", "2022-04", "month", 3800, yoy=-25.9, publisher="Blog", date="2025-02-01", row=2),
+    ])
+    resolved, conflicts = resolve(frame, KEY)
+    assert resolved.iloc[0].yoy_pct == -25.9 and resolved.iloc[0].yoy_source_row == 2
+    assert resolved.iloc[0].value_source_row == 1  # the flag is on the y/y only: the row's level still ranks first
+    assert conflicts.other.tolist() == [-7.7]
+
+
+def test_flag_on_a_row_that_no_longer_holds_the_figure_is_refused(monkeypatch):
+    from helpers.core.errors import InputError
+    _with_flag(monkeypatch, -7.7)
+    frame = pd.DataFrame([obs("export", "2022-04", "month", 3800, yoy=-25.9, row=1)])
+    with pytest.raises(InputError, match=r"t.csv, row 1.*flagged in config/sources.yaml as misprinted -7.7, but the "
+                                         r"row holds -25.9"):
+        resolve(frame, KEY)
+
+
 def test_monthly_series_derives_marks_and_leaves_gaps():
     frame = pd.DataFrame([
         obs("total", "2025-02", "ytd", 30000, row=1),

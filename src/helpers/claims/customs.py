@@ -8,10 +8,11 @@ import math
 import pandas as pd
 
 from ..core.text import is_missing, percentage_points, signed_pct, span_label, usd_bn
-from ..model.groups import NO_FIGURE, group_change
+from ..model.groups import NO_FIGURE, group_change, sum_of_parts
 from ..model.series import ytd_comparison
 from ..model.turnover import annual_turnover, record_year
 from .raw_rows import annual_base, check_fuel_rows
+from .rises import check_group_rise
 from .verdicts import CLAIM_COLUMNS, claim_row
 
 
@@ -83,6 +84,10 @@ def check_group_change(claim, resolved_groups, groups, hs_rows, partner, code_ro
         verdict = "reproduced" if all(checks) else "differs"
         explanation = f"{_describe(target)}; source: {target['source'].split(' http')[0]}."
         return claim_row(claim, story_text, _describe(target), verdict, explanation, rows_used)
+    if groups[claim["group"]].get("sum_of"):
+        combined = sum_of_parts(resolved_groups, groups, claim["group"], period, hs_rows, partner, code_rows)
+        if combined is not None:
+            return sum_of_parts_claim(claim, combined, story_text, tolerance.get("change_pct", 0))
     landing = [p for p in proxies if p["basis"] != NO_FIGURE
                and _within(p["change_pct"], story.get("change_pct", math.nan), tolerance.get("change_pct", 0))]
     shown = "; ".join(_describe(p) for p in proxies)
@@ -99,28 +104,54 @@ def check_group_change(claim, resolved_groups, groups, hs_rows, partner, code_ro
                 "; ".join(r for r in (rows_used, base_rows) if r))
 
 
-def check_group_rise(claim, resolved_groups, groups, period_end_of_story) -> dict:
-    names = claim.get("groups") or [claim["group"]]
-    year = period_end_of_story[:4]
-    rows = resolved_groups.loc[resolved_groups.group.isin(names)].copy() if len(resolved_groups) else resolved_groups
-    if len(rows):
-        rows["month"] = rows.period.where(rows.period.str.len() == 7, rows.period + "-12")
-        rows = rows.loc[(rows.month.str[:4] == year) & (rows.month <= period_end_of_story) & rows.yoy_pct.notna()]
-    settle = claim.get("settle_with", "HS-level GACC tables")
-    if not len(rows):
-        return claim_row(claim, "surge / jump", NO_FIGURE, "cannot be checked with this data",
-                    f"No outlet published a figure for this in {year} up to {span_label(period_end_of_story)}. "
-                    f"Data that would settle it: {settle}.", "")
-    found = [f"{groups[r.group]['label']} {r.yoy_pct:+.0f}% ({r.measure}, {r.span} {r.period})" for r in rows.itertuples()]
-    rises = (rows.yoy_pct > 0).all()
-    covered = sorted({groups[g]["label"].split(" (")[0] for g in rows.group})
-    verdict = "consistent" if rises else "differs"
-    explanation = (f"Every change published for {year} up to the story's period is a rise ({'; '.join(found)}); "
-                   f"metals covered: {', '.join(covered)}. Exact values need: {settle}." if rises else
-                   f"Not all published changes are rises: {'; '.join(found)}.")
-    rows_used = "; ".join(sorted({f"{r.yoy_publisher} (row {int(r.yoy_source_row)}) {r.yoy_source_url}"
-                                  for r in rows.itertuples()}))
-    return claim_row(claim, "sharp rise", "; ".join(found), verdict, explanation, rows_used)
+def _usd_bn2(value_usd_mn: float) -> str:
+    return f"${value_usd_mn / 1000:,.2f}bn"
+
+
+def _row(source: str) -> str:
+    """'Sostav (citing TASS) (row 89) https://…' -> '89' (the Sources column names the outlet)."""
+    return source.split(" (row ")[-1].split(")")[0] if "(row " in source else source
+
+
+def _part_text(part: dict) -> str:
+    name = part["label"].split(" (")[0].lower()
+    if part["prior_basis"] == "published level":
+        return (f"{name} {_usd_bn2(part['value_usd_mn'])} vs {_usd_bn2(part['prior_value_usd_mn'])} "
+                f"(rows {_row(part['source'])}, {_row(part['prior_source'])}), {signed_pct(part['change_pct'])}")
+    yoy = part["published_yoy_pct"]
+    return (f"{name} {_usd_bn2(part['value_usd_mn'])}, {signed_pct(yoy, None)} (row {_row(part['source'])}), "
+            f"year-earlier level implied as {_usd_bn2(part['value_usd_mn'])} ÷ {1 + yoy / 100:g} = "
+            f"{_usd_bn2(part['prior_value_usd_mn'])}")
+
+
+def sum_of_parts_claim(claim: dict, combined: dict, story_text: str, tolerance: float) -> dict:
+    """A group claim no outlet published as such, checked on the sum of its parts (computed, so at best
+    'consistent'); 'differs' only when every sum the rounding of the published parts allows is outside the
+    tolerance, 'cannot be checked' when the rounding alone decides."""
+    story = claim["story"]["change_pct"]
+    change, low, high = combined["change_pct"], combined["change_low"], combined["change_high"]
+    if abs(change - story) <= tolerance + 1e-9:
+        verdict, outcome = "consistent", "within"
+    elif high < story - tolerance - 1e-9 or low > story + tolerance + 1e-9:
+        verdict, outcome = "differs", "outside"
+    else:
+        verdict, outcome = "cannot be checked with this data", "on the edge of"
+    parts = combined["parts"]
+    implied = [p for p in parts if p["prior_basis"] != "published level"]
+    bases = (" (an implied level is GACC's revised base, a published one the first release)"
+             if implied and len(implied) < len(parts) else "")
+    explanation = (
+        f"Sum of the {len(parts)} parts, computed here (no outlet published it): "
+        + "; ".join(_part_text(p) for p in parts) + bases + ". "
+        f"Together {_usd_bn2(combined['value_usd_mn'])} vs {_usd_bn2(combined['prior_value_usd_mn'])}, "
+        f"{signed_pct(change)} ({signed_pct(high)} to {signed_pct(low)} within the parts' rounding), "
+        f"{abs(change - story):.1f} points from the story's {signed_pct(story, None)}: {outcome} the tolerance of "
+        f"{percentage_points(tolerance)}; the story may count other goods. "
+        f"Settled exactly by: {claim.get('settle_with', 'the HS-level GACC table for the group')}.")
+    data_value = (f"Sum of the parts (computed): {_usd_bn2(combined['value_usd_mn'])} vs "
+                  f"{_usd_bn2(combined['prior_value_usd_mn'])}, {signed_pct(change)}; " + ", ".join(
+                      f"{p['label'].split(' (')[0].lower()} {signed_pct(p['change_pct'], None)}" for p in parts))
+    return claim_row(claim, story_text, data_value, verdict, explanation, combined["source"])
 
 
 def customs_claims(claims: list[dict], customs, resolved_groups, groups, hs_rows=None, partner="RU",
@@ -135,5 +166,5 @@ def customs_claims(claims: list[dict], customs, resolved_groups, groups, hs_rows
         elif kind == "group_change":
             rows.append(check_group_change(claim, resolved_groups, groups, hs_rows, partner, code_rows, annual_rows))
         elif kind == "group_rise":
-            rows.append(check_group_rise(claim, resolved_groups, groups, claim["period"]))
+            rows.append(check_group_rise(claim, resolved_groups, groups, claim["period"], customs.commodities))
     return pd.DataFrame(rows, columns=CLAIM_COLUMNS)

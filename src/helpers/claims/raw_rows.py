@@ -56,9 +56,12 @@ def check_fuel_rows(claim: dict, resolved_groups: pd.DataFrame, groups: dict, fu
                   f"{usd_bn(together.prior_value_usd_mn)}, {signed_pct(together.change_pct)}; "
                   f"{lead.label}: {usd_bn(lead.value_usd_mn)} vs {usd_bn(lead.prior_value_usd_mn)}, "
                   f"{signed_pct(lead.change_pct)} (raw rows); wire: {signed_pct(wire['change_pct'])}")
+    years_text = (f"Two sources: {period[:4]} from {together.value_publishers}, {int(period[:4]) - 1} from "
+                  f"{together.prior_publishers}." if together.value_publishers != together.prior_publishers else
+                  f"Both years from {together.value_publishers}.")
     explanation = (f"Computed from the customs rows (HS {', '.join(codes)}), {label} vs a year earlier: the "
                    f"{len(names)} codes together {signed_pct(together.change_pct)}, {lead.label} alone "
-                   f"{signed_pct(lead.change_pct)}; beside it, {wire_text}. {'Within' if lands else 'Outside'} "
+                   f"{signed_pct(lead.change_pct)}; beside it, {wire_text}. {years_text} {'Within' if lands else 'Outside'} "
                    f"{percentage_points(tolerance.get('change_pct', 0))} of the story's number, but narrower than all mineral "
                    f"fuels: the rows leave out chapter-27 codes {uncovered_chapter_27(codes)}. Pipeline-gas values "
                    f"look estimated. Settled exactly by: {claim.get('settle_with', 'the HS-level table for chapter 27')}.")

@@ -57,3 +57,17 @@ def span_label(period_end: str) -> str:
 
 def is_missing(value) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+# The kinds of real customs files, as the build log and Data and methods count them (files, rows each):
+# HS-level = data/raw/comtrade and data/raw/gacc, fuel = data/raw/fuel, BACI = data/raw/baci.
+RAW_KINDS = ("HS-level", "fuel", "BACI")
+
+
+def raw_rows_count(parts: dict) -> str:
+    """'87,191 real customs observations (value and quantity apart) from 4 files (1 HS-level file, 96;
+    2 fuel files, 556; 1 BACI file, 86,539)'."""
+    files, rows = (sum(part[i] for part in parts.values()) for i in (0, 1))
+    each = "; ".join(f"{n} {name} file{'' if n == 1 else 's'}, {r:,}" for name, (n, r) in parts.items())
+    return (f"{rows:,} real customs observations (value and quantity apart) from {files} "
+            f"file{'' if files == 1 else 's'} ({each})")

@@ -5,13 +5,15 @@ they cover every month needed — the group is then the exact sum of its HS code
 wire-reported figures whose commodity label belongs to the group.
 """
 import math
+from itertools import product
 
 import pandas as pd
 
 from ..core.text import is_missing
 from .hs_coverage import code_coverage, describe_gaps
+from .multiples import published_multiple
 from .raw_rows import code_ytd
-from .resolve import resolve
+from .resolve import last_digit_unit, resolve
 from .series import ytd_value
 
 GROUP_KEY = ["reporter", "partner", "group", "flow", "period", "span", "measure", "unit"]
@@ -126,9 +128,56 @@ def group_change(resolved_groups: pd.DataFrame, name: str, group: dict, period_e
     publisher = current.value_publisher if not is_missing(value) else current.yoy_publisher
     row = current.value_source_row if not is_missing(value) else current.yoy_source_row
     url = current.value_source_url if not is_missing(value) else current.yoy_source_url
+    prior_source = (f"{prior.value_publisher} (row {int(prior.value_source_row)}) {prior.value_source_url}"
+                    if not is_missing(base) else "")
     return {"group": name, "label": group["label"], "value_usd_mn": value, "prior_value_usd_mn": base,
             "change_pct": change, "source": f"{gap}{publisher} (row {int(row)}) {url}",
-            "basis": "published y/y" if not is_missing(published) else "computed from levels"}
+            "basis": "published y/y" if not is_missing(published) else "computed from levels",
+            "published_yoy_pct": published, "prior_source": prior_source}
+
+
+SUM_OF_PARTS = "computed: sum of its parts"
+
+
+def _half_unit(value: float) -> float:
+    return 0.5 * last_digit_unit(value)
+
+
+def sum_of_parts(resolved_groups: pd.DataFrame, groups: dict, name: str, period_end: str,
+                 hs_rows: pd.DataFrame | None = None, partner: str = "RU", code_rows: pd.DataFrame | None = None
+                 ) -> dict | None:
+    """A group configured as `sum_of` other groups, added up from its parts for January–period_end vs a year
+    earlier. Computed here, never published. Each part needs a value for this year and one for a year earlier:
+    a published level, or else the level its published y/y implies (value ÷ (1 + y/y)). None when a part has
+    neither. `change_low`/`change_high`: the change anywhere within the rounding of the published figures."""
+    names = groups[name].get("sum_of") or []
+    parts = [group_change(resolved_groups, part, groups[part], period_end, hs_rows, partner, code_rows) for part in names]
+    if not parts or any(is_missing(p["value_usd_mn"]) for p in parts):
+        return None
+    corners = []  # per part: (value, prior) at each end of the published figures' rounding
+    for part in parts:
+        value, half_value = part["value_usd_mn"], _half_unit(part["value_usd_mn"])
+        if not is_missing(part["prior_value_usd_mn"]):
+            part["prior_basis"] = "published level"
+            prior, half_prior = part["prior_value_usd_mn"], _half_unit(part["prior_value_usd_mn"])
+            corners.append([(v, p) for v in (value - half_value, value + half_value)
+                            for p in (prior - half_prior, prior + half_prior)])
+        elif not is_missing(part.get("published_yoy_pct", math.nan)):
+            yoy = part["published_yoy_pct"]
+            part["prior_basis"] = "implied by its published y/y"
+            part["prior_value_usd_mn"] = value / (1 + yoy / 100)
+            corners.append([(v, v / (1 + y / 100)) for v in (value - half_value, value + half_value)
+                            for y in (yoy - _half_unit(yoy), yoy + _half_unit(yoy))])
+        else:
+            return None
+    value = sum(p["value_usd_mn"] for p in parts)
+    prior = sum(p["prior_value_usd_mn"] for p in parts)
+    changes = [100 * (sum(v for v, _ in combo) / sum(p for _, p in combo) - 1) for combo in product(*corners)]
+    sources = [s for p in parts for s in (p["source"], p.get("prior_source", "")) if s]
+    return {"group": name, "label": groups[name]["label"], "value_usd_mn": value, "prior_value_usd_mn": prior,
+            "change_pct": round(100 * (value / prior - 1), 1), "change_low": round(min(changes), 1),
+            "change_high": round(max(changes), 1), "basis": SUM_OF_PARTS, "parts": parts,
+            "source": "; ".join(dict.fromkeys(sources))}
 
 
 def period_changes(resolved_groups, groups: dict, period_end: str, hs_rows=None, partner="RU",
@@ -145,6 +194,56 @@ def period_changes(resolved_groups, groups: dict, period_end: str, hs_rows=None,
                   "bar_change_pct", "has_figure", "basis", "source"]]
 
 
+def family_of(name: str) -> str:
+    """'nickel_unwrought' -> 'nickel': a sub-group joins its metal (F5's panels, the metals claim)."""
+    return name.split("_")[0]
+
+
+def _in_window(rows: pd.DataFrame, year: str, period_end: str) -> pd.DataFrame:
+    month = rows.period.where(rows.period.str.len() == 7, rows.period + "-12")
+    return rows.loc[(month.str[:4] == year) & (month <= period_end)]
+
+
+CHANGE_COLUMNS = ["group", "family", "period", "span", "measure", "kind", "yoy_pct", "multiple", "direction",
+                  "publisher", "source_row", "source_url", "year_inferred"]
+
+
+def published_changes(resolved_groups: pd.DataFrame, observations: pd.DataFrame, groups: dict, names, year: str,
+                      period_end: str) -> pd.DataFrame:
+    """Every change published for the groups `names` in `year` up to period_end: y/y percentages (one per
+    group, period, span and measure, by the source preference) and, where no percentage was published for
+    that key, a change published only as a multiple ("2.8 times"), read for its direction only
+    (model.multiples) and never converted to a number. kind: 'y/y %' or 'multiple'."""
+    records = []
+    rows = resolved_groups.loc[resolved_groups.group.isin(names)] if len(resolved_groups) else resolved_groups
+    rows = _in_window(rows, year, period_end) if len(rows) else rows
+    numeric = rows.loc[rows.yoy_pct.notna()] if len(rows) else rows
+    for r in numeric.itertuples():
+        records.append({"group": r.group, "family": family_of(r.group), "period": r.period, "span": r.span,
+                        "measure": r.measure, "kind": "y/y %", "yoy_pct": r.yoy_pct, "multiple": "",
+                        "direction": "rise" if r.yoy_pct > 0 else ("fall" if r.yoy_pct < 0 else "none"),
+                        "publisher": r.yoy_publisher, "source_row": int(r.yoy_source_row),
+                        "source_url": r.yoy_source_url, "year_inferred": "[year inferred" in str(r.yoy_quote)})
+    have = {(r.group, r.period, r.span, r.measure) for r in numeric.itertuples()}
+    if observations is not None and len(observations):
+        labelled = label_observations(observations, {n: groups[n] for n in names if n in groups})
+        labelled = _in_window(labelled.loc[labelled.yoy_pct.isna() & (labelled.measure != "")], year, period_end)
+        for r in labelled.sort_values("source_row").itertuples():
+            key = (r.group, r.period, r.span, r.measure)
+            found = published_multiple(r.quote)
+            if key in have or found is None:
+                continue
+            have.add(key)
+            records.append({"group": r.group, "family": family_of(r.group), "period": r.period, "span": r.span,
+                            "measure": r.measure, "kind": "multiple", "yoy_pct": math.nan, **found,
+                            "publisher": r.publisher, "source_row": int(r.source_row), "source_url": r.source_url,
+                            "year_inferred": "[year inferred" in r.quote})
+    frame = pd.DataFrame(records, columns=CHANGE_COLUMNS)
+    order = {name: i for i, name in enumerate(names)}
+    return frame.assign(_order=frame.group.map(order)).sort_values(
+        ["_order", "period", "measure", "kind"]).drop(columns="_order").reset_index(drop=True)
+
+
 METALS = ["aluminium", "aluminium_unwrought", "copper", "copper_refined", "copper_ore", "nickel", "nickel_unwrought"]
 
 
@@ -156,8 +255,10 @@ def metals_over_time(resolved_groups: pd.DataFrame, groups: dict, period_end: st
     rows = rows.loc[rows.month <= period_end]
     rows["metal"] = rows.group.map(lambda g: groups[g]["label"])
     # F5 draws one panel per metal: sub-groups (unwrought nickel, refined copper) join their metal's panel.
-    rows["metal_family"] = rows.group.str.split("_").str[0].str.capitalize()
-    rows["date"] = rows.month + "-15"
+    rows["metal_family"] = rows.group.map(family_of).str.capitalize()
+    # A month or January–month figure sits in its last month; a full-year figure at mid-year, so a reader sees
+    # it inside its year (at mid-December it sat by the next year's tick and read as that year's change).
+    rows["date"] = (rows.month + "-15").where(rows.span != "year", rows.period.str[:4] + "-07-01")
     rows["source"] = rows.yoy_publisher.where(rows.yoy_pct.notna(), rows.value_publisher)
     columns = ["metal_family", "metal", "group", "period", "span", "date", "measure", "unit", "value", "yoy_pct",
                "source"]

@@ -143,7 +143,7 @@ def code_ytd(rows: pd.DataFrame, codes, period_end: str, partner: str = "RU", fl
             "change_pct": round(100 * (value / prior - 1), 1) if prior else math.nan,
             "publishers": ", ".join(sorted(set(pd.concat(used).publisher))), "rows": cite(pd.concat(used)),
             "value_publishers": ", ".join(sorted(set(used[0].publisher))), "value_rows": cite(used[0]),
-            "prior_rows": cite(used[1])}
+            "prior_publishers": ", ".join(sorted(set(used[1].publisher))), "prior_rows": cite(used[1])}
 
 
 def fuel_ytd(fuel: pd.DataFrame, groups: dict, names, period_end: str, partner: str = "RU") -> pd.DataFrame:

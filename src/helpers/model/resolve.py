@@ -7,6 +7,8 @@ import math
 
 import pandas as pd
 
+from ..core.errors import InputError
+from ..core.paths import CONFIG_DIR
 from ..core.yaml_config import sources_config
 
 
@@ -37,13 +39,45 @@ RANK_COLUMNS = ["_mislabelled", "_tier", "_date", "_precision", "source_file", "
 SOURCE_FIELDS = ("publisher", "source_url", "source_row", "source_file", "quote")
 
 
+FLAG_FIELDS = ("file", "row", "field", "published", "reason")
+
+
+def flagged_rows() -> list[dict]:
+    """config/sources.yaml's `flagged_rows`: figures a page misprinted (its quote copied faithfully), each
+    with file, 1-based data row, field (value or yoy_pct), the figure as published and the reason."""
+    flags = sources_config()["source_preference"].get("flagged_rows") or []
+    for index, flag in enumerate(flags, start=1):
+        if not isinstance(flag, dict) or set(FLAG_FIELDS) - set(flag) or flag.get("field") not in ("value", "yoy_pct"):
+            raise InputError(f"flagged_rows entry {index} is incomplete", file=CONFIG_DIR / "sources.yaml",
+                             column="flagged_rows", expected="file, row, field (value or yoy_pct), published, reason")
+    return flags
+
+
+def _flagged(candidates: pd.DataFrame, column: str) -> pd.Series:
+    """True for the rows whose `column` config/sources.yaml flags; a flag whose row no longer holds the
+    published figure stops the build (the raw file changed: the flag must be checked again)."""
+    hit = pd.Series(False, index=candidates.index)
+    for flag in flagged_rows():
+        if flag["field"] != column:
+            continue
+        rows = (candidates.source_file == flag["file"]) & (candidates.source_row == int(flag["row"]))
+        for value in candidates.loc[rows, column]:
+            if not math.isclose(float(value), float(flag["published"]), abs_tol=1e-9):
+                raise InputError(f"flagged in config/sources.yaml as misprinted {flag['published']:g}, but the "
+                                 f"row holds {value:g}", file=flag["file"], row=flag["row"], column=column,
+                                 expected="the flagged figure (check the flag again after a change to the raw file)")
+        hit |= rows
+    return hit
+
+
 def _with_ranks(rows: pd.DataFrame, column: str) -> pd.DataFrame:
     """Rows having `column`, with the sort keys of config/sources.yaml's rules (lower = better)."""
     rules = sources_config()["source_preference"]
     candidates = rows.loc[rows[column].notna()].copy()
     markers = rules["mislabel_markers"]
     tier1 = rules["tier1_publisher_patterns"]
-    candidates["_mislabelled"] = candidates.quote.map(lambda q: any(m in q for m in markers))
+    marked = pd.Series([any(m in q for m in markers) for q in candidates.quote], index=candidates.index, dtype=bool)
+    candidates["_mislabelled"] = marked | _flagged(candidates, column)
     candidates["_tier"] = candidates.publisher.map(lambda p: 0 if any(t in p for t in tier1) else 1)
     candidates["_date"] = candidates.published_date.where(candidates.published_date.str.len() > 0, "9999")
     candidates["_precision"] = -candidates[column].map(significant_digits)

@@ -23,6 +23,7 @@ from pathlib import Path
 from ..core.errors import InputError, excerpt, run_main
 from ..core.file_hash import file_sha256
 from ..core.paths import PROJECT_ROOT, RAW_DIR, display_path, wire_files
+from ..core.text import RAW_KINDS, raw_rows_count
 from ..sections.data import load_customs
 from ..sources.baci import baci_files, load_baci, read_baci, scan_baci, LARGE_BACI_BYTES
 from ..sources.fuel_monitor import fuel_files, read_fuel_monitor
@@ -91,22 +92,25 @@ def _hs_level(raw_dir: Path, partner: str, prefixes: list[str]):
     return rows, len(comtrade) + len(gacc), notes
 
 
-def _raw_rows(raw_dir: Path) -> tuple[int, int, list[str]]:
-    """BACI and fuel-monitor files: checksum (fuel files must have a sidecar), then every field."""
-    rows, files, notes = 0, 0, []
+def _raw_rows(raw_dir: Path) -> tuple[dict, list[str]]:
+    """BACI and fuel-monitor files: checksum (fuel files must have a sidecar), then every field.
+    Returns ({'fuel': (files, rows), 'BACI': (files, rows)}, notes)."""
+    fuel_rows, fuel_count, notes = 0, 0, []
     for path in fuel_files(raw_dir / "fuel"):
         _step(path, verify_raw_file, path)
-        rows += len(_step(path, read_fuel_monitor, path))
-        files += 1
+        fuel_rows += len(_step(path, read_fuel_monitor, path))
+        fuel_count += 1
+    baci_count = 0
     for path in baci_files(raw_dir / "baci"):
         _step(path, _verify_hs_sidecar, path)
         if not Path(str(path) + ".meta.json").exists():
             notes.append(f"{path.name}: no sidecar, added by hand: read, but no checksum to verify")
         reader = scan_baci if path.stat().st_size > LARGE_BACI_BYTES else read_baci
         _step(path, reader, path)
-        files += 1
+        baci_count += 1
     baci = _step(raw_dir / "baci", load_baci, raw_dir)
-    return rows + len(baci), files, notes + baci.attrs.get("notes", [])
+    return ({RAW_KINDS[1]: (fuel_count, fuel_rows), RAW_KINDS[2]: (baci_count, len(baci))},
+            notes + baci.attrs.get("notes", []))
 
 
 def register_hand_dropped(files: list[dict], today: str | None = None) -> list[str]:
@@ -149,12 +153,13 @@ def check_inputs(raw_dir: Path, groups_file, claims_file, partner: str = "RU", r
     customs = _step(totals, load_customs, raw_dir, partner)
     hs_rows, hs_files, scan_notes = _hs_level(raw_dir, partner, prefixes)
     notes = [q for q in customs.quality] + [{"check": note} for note in forgotten]
-    raw_rows, raw_files, raw_notes = _raw_rows(raw_dir)
+    raw_parts, raw_notes = _raw_rows(raw_dir)
     notes += [{"check": note} for note in scan_notes + hs_rows.attrs.get("notes", []) + raw_notes]
     if register:
         notes += [{"check": note} for note in register_hand_dropped(hs_rows.attrs.get("files", []))]
     return {"totals": len(customs.totals), "commodities": len(customs.commodities), "context": len(context),
-            "hs_rows": len(hs_rows) + raw_rows, "hs_files": hs_files + raw_files, "groups": len(groups), "claims": len(claims),
+            "raw_rows": {RAW_KINDS[0]: (hs_files, len(hs_rows)), **raw_parts},
+            "groups": len(groups), "claims": len(claims),
             "conflicts": len(customs.conflicts), "notes": notes}
 
 
@@ -181,8 +186,8 @@ def main(argv=None) -> int:
     for note in summary["notes"]:
         print(f"{PROG}: note: {_note_text(note)}")
     print(f"inputs ok: totals {summary['totals']} rows, commodities {summary['commodities']} rows, "
-          f"context {summary['context']} rows, HS-level {summary['hs_rows']:,} observations (value and quantity "
-          f"apart) from {summary['hs_files']} files, {summary['groups']} groups, {summary['claims']} claims; "
+          f"context {summary['context']} rows, {raw_rows_count(summary['raw_rows'])}, {summary['groups']} groups, "
+          f"{summary['claims']} claims; "
           f"{summary['conflicts']} outlet disagreements on total trade kept for the conflicts table; "
           f"{len(summary['notes'])} notes")
     return 0

@@ -58,11 +58,18 @@ def monthly_chart(monthly: pd.DataFrame) -> alt.VConcatChart:
                        data=monthly).resolve_scale(x="shared", color="independent", shape="independent")
 
 
+def ytd_title(period_end: str) -> str:
+    """F3's title: 'January–July 2025 vs the same months a year earlier', or 'Full-year 2024 vs full-year 2023'."""
+    if period_end.endswith("-12"):
+        return f"Full-year {period_end[:4]} vs full-year {int(period_end[:4]) - 1}"
+    return f"{span_label(period_end)} vs the same months a year earlier"
+
+
 def ytd_chart(long: pd.DataFrame, period_end: str) -> alt.Chart:
     tooltip = [alt.Tooltip("flow:N"), alt.Tooltip("year:N"), alt.Tooltip("value_usd_bn:Q", title="US$ bn", format=",.1f"),
                alt.Tooltip("yoy_pct_published:Q", title="y/y % published", format="+.1f"),
                alt.Tooltip("yoy_pct_from_levels:Q", title="y/y % from levels", format="+.2f"), alt.Tooltip("source:N")]
-    months = span_label(period_end).replace(period_end[:4], "").strip()
+    months = "full year" if period_end.endswith("-12") else span_label(period_end).replace(period_end[:4], "").strip()
     return alt.Chart(long).transform_filter("isValid(datum.value_usd_bn)").mark_bar().encode(
         y=alt.Y("flow:N", sort=FLOW_ORDER, title=None), yOffset=alt.YOffset("year:N"),
         x=alt.X("value_usd_bn:Q", title=f"US$ billion, {months}"),

@@ -1,8 +1,11 @@
 """Data and methods appendix: gaps, derived months, conflicts, reconciliations, group definitions."""
 import pandas as pd
 
+from ..core.text import RAW_KINDS, month_name, raw_rows_count
+from ..model.resolve import flagged_rows
+from ..model.turnover import monthly_view
 from ..report.tables import number_format, prose_html, readable_number
-from .raw_rows import raw_wire_conflicts_table
+from .raw_rows import fuel_comparison, fuel_sources, raw_wire_conflicts_table
 
 
 def methods_text(section) -> str:
@@ -22,15 +25,13 @@ def methods_text(section) -> str:
         "byte-order marks removed).",
         "**Raw customs rows outrank wire quotes** for the same number: where UN Comtrade, BACI or the fuel rows "
         "cover a figure it is computed from them and the wire-reported figure is shown beside it; a difference "
-        "beyond the wire's rounding is listed below with the raw figure as the one used (the fuel rows from 2025 "
-        "are a secondary compilation of China customs figures: they are used because they give both years of a "
-        "comparison from one series, and would rank below a table GACC itself published).",
+        "beyond the wire's rounding is listed below with the raw figure as the one used. " + fuel_rows_text(section),
         "**Source preference** (config/sources.yaml): pages flagged as mislabelled rank last; wire agencies and "
         "official channels before reprints; the first release before later ones (stories cite it; GACC revises "
-        "through its y/y rates); the more precise figure; then the raw row order. "
+        "through its y/y rates); the more precise figure; then the raw row order. " + flagged_text(section) +
         f"{len(conflicts)} disagreements on total trade beyond rounding between outlets are listed below with "
         "the figure used.",
-        f"**Monthly series** (2021–{section.period_end[:4]}): {derived} months are derived as the difference of two "
+        f"**Monthly series** ({series_span(section, monthly)}): {derived} months are derived as the difference of two "
         f"consecutive January–month releases and {missing} months have no figure at all and stay gaps. "
         "GACC publishes January and February as one figure.",
         "**Two y/y rates.** GACC's published change compares with its revised figure for a year earlier; dividing "
@@ -38,19 +39,71 @@ def methods_text(section) -> str:
         "**Reconciliations.** Exports + imports are checked against turnover, and the sum of published months "
         "against the published January–month total. Month sums run below the cumulative totals because GACC's "
         "cumulative figures include revisions to earlier months, while each month is recorded as first published.",
-    ] + ([hs_level_text(section.hs_rows)] if len(section.hs_rows) or section.hs_rows.attrs.get("notes") else []))
+    ] + ([hs_level_text(section.hs_rows, section.raw)] if len(section.hs_rows) or section.hs_rows.attrs.get("notes")
+         else []))
 
 
-def hs_level_text(hs_rows: pd.DataFrame, limit: int = 12) -> str:
-    """What the HS-level readers skipped, dropped or flagged (breakdown rows, other partners, the same
-    export saved twice, files added by hand), so a reader sees every row that did not count."""
+def _month(period: str) -> str:
+    return f"{month_name(period + '-01' if len(period) == 7 else period)} {period[:4]}"
+
+
+def series_span(section, monthly: pd.DataFrame) -> str:
+    """'January 2021–July 2025, exports, imports and turnover; the turnover chart starts in January 2022':
+    the months these counts cover, read from the series, and where the headline's chart starts."""
+    chart = monthly_view(section.customs, section.period_end)
+    names = [FLOW_WORDS[f].replace("China's ", "").lower() for f in dict.fromkeys(monthly.flow)]
+    flows = ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else "".join(names)
+    text = f"{_month(monthly.period.min())}–{_month(monthly.period.max())}, {flows}"
+    if len(chart):
+        text += f"; the turnover chart starts in {_month(chart.bar_start.min()[:7])}"
+    return text
+
+
+def fuel_rows_text(section) -> str:
+    """Where the two years of the fuel claim's comparison come from, read from the rows it uses."""
+    period = next((c["period"] for c in section.claims_config["claims"] if c.get("rows_cover")), None)
+    table = fuel_comparison(section, period) if period else pd.DataFrame()
+    if table.empty or "together" not in set(table.group):
+        return ""
+    return fuel_sources(table.set_index("group").loc["together"], period, "The fuel claim's comparison")
+
+
+def flagged_text(section) -> str:
+    """The figures config/sources.yaml flags as misprinted, each with its row and the reason (ranked last)."""
+    rows = pd.concat([section.customs.totals, section.customs.commodities])
+    described = []
+    for flag in flagged_rows():
+        match = rows.loc[(rows.source_file == flag["file"]) & (rows.source_row == int(flag["row"]))]
+        if match.empty:
+            continue
+        row = match.iloc[0]
+        what = "y/y" if flag["field"] == "yoy_pct" else "value"
+        goods = "" if row.commodity == "TOTAL" else f" of {row.commodity}"
+        described.append(f"{row.publisher} (row {int(row.source_row)}), {FLOW_WORDS.get(row.flow, row.flow)}{goods} "
+                         f"{row.period} {what}: {flag['reason'].strip()}")
+    if not described:
+        return ""
+    return "Figures flagged there as misprinted rank last too: " + "; ".join(described) + ". "
+
+
+def hs_level_text(hs_rows: pd.DataFrame, raw=None, limit: int = 12) -> str:
+    """What the HS-level readers read and skipped, dropped or flagged (breakdown rows, other partners, the same
+    export saved twice, files added by hand), so a reader sees every row that did not count; and the count of
+    all real customs rows, in the words of the build log (helpers.pipeline.check_inputs)."""
     notes = hs_rows.attrs.get("notes", [])
     files = hs_rows.attrs.get("files", [])
     shown = "; ".join(notes[:limit]) + (f"; and {len(notes) - limit} more notes" if len(notes) > limit else "")
-    return (f"**HS-level files.** {len(files)} file(s) read, {len(hs_rows)} rows used for the briefing's partner "
-            "and groups. Only total rows count (never a breakdown beside its total), each observation once, "
-            "and a group's HS-level sum only when every code has US$ rows for every month; otherwise the wire "
-            "figure is used and the gap is named. " + (f"Notes: {shown}." if notes else "No rows were skipped."))
+    totals = int((hs_rows.hs_code == "").sum()) if len(hs_rows) else 0
+    counted = ""
+    if raw is not None:
+        parts = {RAW_KINDS[0]: (len(files), len(hs_rows)), RAW_KINDS[1]: (raw.fuel.source_file.nunique(), len(raw.fuel)),
+                 RAW_KINDS[2]: (raw.baci.source_file.nunique(), len(raw.baci))}
+        counted = f" With the fuel and BACI files, the build log counts {raw_rows_count(parts)}."
+    return (f"**HS-level files** (data/raw/comtrade, data/raw/gacc): {len(files)} file{'' if len(files) == 1 else 's'}, "
+            f"{len(hs_rows)} rows for the briefing's partner ({len(hs_rows) - totals} at the groups' codes, {totals} "
+            "all-goods totals). Only total rows count (never a breakdown beside its total), each observation once, and "
+            "a group is an HS-level sum only when every code has US$ rows for every month, else the wire figure is "
+            "used and the gap named. " + (f"Notes: {shown}." if notes else "No rows were skipped.") + counted)
 
 
 FLOW_WORDS = {"export": "China's exports", "import": "China's imports", "total": "Turnover"}

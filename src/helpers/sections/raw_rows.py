@@ -26,12 +26,13 @@ def short(citation: str) -> str:
 GROUP_COLORS = ["#1f5f8b", "#d1603d", "#6a994e", "#8e6c8a", "#c9a227", "#5b8fa8", "#a44a3f", "#3d7a5c", "#7a5c3d"]
 OTHER = "All other goods"
 COMPOSITION_HEIGHT = 120  # px of each panel; the bar labels are sized against it
+COMPOSITION_VERSION = "HS2017"  # the HS edition of the BACI rows the composition is summed from
 
 
 # ------------------------------------------------------------------------------- composition (F9)
 def composition_view(section) -> pd.DataFrame:
     """BACI trade by group, each way and year (the key findings and F9 use it: computed once per build)."""
-    return section.shared("composition", lambda: composition(section.raw.baci, section.groups))
+    return section.shared("composition", lambda: composition(section.raw.baci, section.groups, COMPOSITION_VERSION))
 
 
 def composition_plot_data(view: pd.DataFrame) -> pd.DataFrame:
@@ -158,6 +159,20 @@ def fuel_display(table: pd.DataFrame, period: str) -> pd.DataFrame:
         "Raw rows": [f"{year}: {short(v)}; {year - 1}: {short(p)}" for v, p in zip(table.value_rows, table.prior_rows)]})
 
 
+def _described_publisher(publisher: str) -> str:
+    return publisher + (" (a secondary compilation, ranked below a published GACC figure)"
+                        if "compiled by" in publisher else "")
+
+
+def fuel_sources(row: pd.Series, period: str, what: str = "The comparison") -> str:
+    """Where each year of a fuel comparison comes from, read from the rows used: one source or two."""
+    year = int(period[:4])
+    if row.value_publishers == row.prior_publishers:
+        return f"{what}: both years from one source, {_described_publisher(row.value_publishers)}."
+    return (f"{what} spans two sources: {year} from {_described_publisher(row.value_publishers)}, "
+            f"{year - 1} from {_described_publisher(row.prior_publishers)}.")
+
+
 def fuel_text(table: pd.DataFrame, period: str, last_month: str) -> str:
     label = span_label(period)
     rows = table.set_index("group")
@@ -168,13 +183,16 @@ def fuel_text(table: pd.DataFrame, period: str, last_month: str) -> str:
                  "level (listed in the conflicts table)" if crude.wire_usd_mn == crude.wire_usd_mn else "")
         wire = (f" Beside it, the wire-reported GACC figure ({crude.wire_source}): "
                 f"{usd_bn(crude.wire_usd_mn)}, **{signed_pct(crude.wire_change_pct)}**{level}.")
+    same = [crude.value_publishers, crude.prior_publishers] == [together.value_publishers, together.prior_publishers]
+    sources = (fuel_sources(together, period, "Each of these changes (crude alone, the four codes together)") if same
+               else fuel_sources(crude, period, "The crude-oil change") + " "
+               + fuel_sources(together, period, "The four codes' change"))
     return (f"China's imports of Russian crude oil (HS 2709) in {label} came to **{usd_bn(crude.value_usd_mn)}** "
             f"against **{usd_bn(crude.prior_value_usd_mn)}** a year earlier, **{signed_pct(crude.change_pct)}**, "
             f"summed from the monthly customs rows ({short(crude.rows)}).{wire} Coal, crude oil, LNG and pipeline gas "
             f"together: {usd_bn(together.value_usd_mn)} vs {usd_bn(together.prior_value_usd_mn)}, "
-            f"**{signed_pct(together.change_pct)}**. The rows for 2020–2024 are UN Comtrade's; from 2025 they are China "
-            f"customs figures as compiled by the china-energy-monitor repository (a secondary compilation, ranked "
-            f"below a published GACC figure). Pipeline-gas values look estimated (one unit value for every partner "
+            f"**{signed_pct(together.change_pct)}**. {sources} Pipeline-gas values look "
+            f"estimated (one unit value for every partner "
             f"in a year), and the four codes are not all of chapter 27: oil products (2710) and the rest are not in "
             f"these rows. The chart runs to {last_month}, the last month in the data.")
 
@@ -310,7 +328,9 @@ def raw_rows_findings(section) -> list[str]:
         last = max(view.year)
         year = view.loc[(view.year == last) & (view.flow == "export")].set_index("group")
         if "vehicles" in year.index:
+            # the codes the amount was summed from (composition reads BACI's HS 2017 rows), as the groups file has them
+            codes = "+".join(str(c) for c in section.groups["vehicles"]["hs"][COMPOSITION_VERSION])
             bullets.append(f"In {last}, the last year of the BACI rows, China shipped {usd_bn(year.loc['vehicles'].value_usd_mn)} "
-                           f"of vehicles (HS 8701+8703+8704) to Russia out of {usd_bn(year.loc['total'].value_usd_mn)} of "
+                           f"of vehicles (HS {codes}) to Russia out of {usd_bn(year.loc['total'].value_usd_mn)} of "
                            f"goods: the base the later fall in car shipments starts from.")
     return bullets

@@ -67,17 +67,27 @@ def parameter_defaults(path: Path | None = None) -> dict[str, str]:
     return {name: defaults[name] for name in PARAMETER_NAMES}
 
 
+def _totals_rows(totals_csv: Path) -> list[dict]:
+    with open(totals_csv, newline="", encoding="utf-8-sig") as handle:
+        return list(csv.DictReader(handle))
+
+
 def available_range(totals_csv: Path = RAW_DIR / wire_files("RU")[0]) -> tuple[str, str]:
     """First and last month for which the vendored data has a GACC release."""
-    with open(totals_csv, newline="", encoding="utf-8-sig") as handle:
-        rows = list(csv.DictReader(handle))
+    rows = _totals_rows(totals_csv)
     months = [row["period"] for row in rows if row["span"] in ("month", "ytd")]
     # an annual figure covers up to December of its year
     months_and_years = months + [row["period"] + "-12" for row in rows if row["span"] == "year"]
     return min(months), max(months_and_years)
 
 
-def check_period_end(period_end: str, first: str, last: str) -> str:
+def annual_years_before(first: str, totals_csv: Path = RAW_DIR / wire_files("RU")[0]) -> list[str]:
+    """Years with only an annual figure in the data: before `first`, the first month-by-month release."""
+    return sorted({row["period"] for row in _totals_rows(totals_csv) if row["span"] == "year" and row["period"] < first[:4]})
+
+
+def check_period_end(period_end: str, first: str, last: str, annual_only: list[str] = ()) -> str:
+    """annual_only: the years before `first` that the data hold only as annual figures (named when refused)."""
     period_end = str(period_end).strip()
     if period_end.lower() == LATEST:
         return last
@@ -85,13 +95,18 @@ def check_period_end(period_end: str, first: str, last: str) -> str:
              f"or {LATEST}")
     if not MONTH.match(period_end):
         raise ParameterError(f"PERIOD_END {short_excerpt(period_end)} is not a month in YYYY-MM form; {valid}")
-    if period_end < first:
-        raise ParameterError(f"PERIOD_END {period_end} is before the data; {valid}")
     if period_end > last:
         raise ParameterError(f"PERIOD_END {period_end} is after the latest release in the data; {valid}")
-    if period_end.endswith("-01"):
+    february = f"{period_end[:4]}-02"
+    if period_end.endswith("-01") and first <= february <= last:  # January: the reason is GACC's, not the data's
         raise ParameterError(f"PERIOD_END {period_end}: GACC publishes January only together with "
-                             f"February; use {period_end[:4]}-02")
+                             f"February; use {february}")
+    if period_end < first:
+        if annual_only and period_end[:4] >= annual_only[0]:
+            raise ParameterError(f"PERIOD_END {period_end} is before the first monthly release in the data ({first}): "
+                                 f"for {annual_only[0]}–{annual_only[-1]} data/raw holds only annual totals, and the "
+                                 f"briefing is built from monthly and January–month releases; {valid}")
+        raise ParameterError(f"PERIOD_END {period_end} is before the data; {valid}")
     return period_end
 
 
@@ -162,8 +177,9 @@ def check_parameters(raw: dict) -> dict:
 
 def _checked(params: dict) -> dict:
     params["partner_code"] = check_partner(params["partner"])
-    first, last = available_range(RAW_DIR / wire_files(params["partner_code"])[0])
-    params["period_end"] = check_period_end(params["period_end"], first, last)
+    totals = RAW_DIR / wire_files(params["partner_code"])[0]
+    first, last = available_range(totals)
+    params["period_end"] = check_period_end(params["period_end"], first, last, annual_years_before(first, totals))
     params["partner_name"] = partner_display_name(params["partner_code"])
     params["groups_file"] = check_file("groups_file", params["groups_file"])
     params["claims_file"] = check_file("claims_file", params["claims_file"])
