@@ -60,7 +60,7 @@ def figure_output(figure):
 
 def first_notebook(build_dir: Path) -> nbformat.NotebookNode:
     totals = totals_frame()
-    fig = build_figure(line_chart(totals), "exports-monthly", totals, "China's exports to Russia",
+    fig = build_figure(line_chart(totals), "f1-exports-monthly", totals, "China's exports to Russia",
                        "Monthly, US$ billion.", build_dir)
     readable = totals.rename(columns={"month": "Month", "flow": "Flow", "value_usd_bn": "US$ bn"})
     table, table_meta = table_bundle(readable, "exports-table", "Exports by month", build_dir=build_dir)
@@ -87,7 +87,7 @@ def first_notebook(build_dir: Path) -> nbformat.NotebookNode:
 
 def second_notebook(build_dir: Path) -> nbformat.NotebookNode:
     goods = commodities_frame()
-    fig = build_figure(bar_chart(goods), "commodities-bar", goods, "Main goods",
+    fig = build_figure(bar_chart(goods), "f2-commodities-bar", goods, "Main goods",
                        "Latest month, US$ billion.", build_dir)
     return new_notebook(cells=[
         new_markdown_cell("## Commodities\n\nCars, machinery and crude oil dominate."),
@@ -114,7 +114,7 @@ def write_fixture(root: Path) -> list[Path]:
     return paths
 
 
-FIGURE_IDS = ["exports-monthly", "commodities-bar"]
+FIGURE_IDS = ["f1-exports-monthly", "f2-commodities-bar"]
 
 
 def chromium_available() -> bool:

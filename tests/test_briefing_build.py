@@ -12,9 +12,10 @@ import pytest
 from helpers.report.browser_check import check_page
 
 ROOT = Path(__file__).resolve().parents[1]
+# in page order: Figure N of the briefing is fN-... on disk (the number an editor quotes names the file)
 FIGURE_IDS = ["f1-annual-turnover", "f2-monthly-turnover", "f3-ytd-comparison", "f4-commodity-changes",
-              "f5-metals", "f6-chinese-car-share", "f7-gdp-ratio", "f8-key-rate", "f9-trade-composition",
-              "f10-fuel-imports-by-code", "f11-imports-rows-vs-wire"]
+              "f5-metals", "f6-trade-composition", "f7-fuel-imports-by-code", "f8-imports-rows-vs-wire",
+              "f9-chinese-car-share", "f10-gdp-ratio", "f11-key-rate"]
 
 
 def make(*args, check=True):

@@ -42,6 +42,6 @@ def test_checker_reports_a_chart_that_fails(tmp_path):
     nbformat.write(nb, notebooks[1])
     html_path = render_briefing(notebooks, tmp_path / "stage", PARAMS, ABOUT)
     result = check_page(html_path, ARTIFACTS / "briefing-broken-figure.png")
-    assert result.figure_containers == 2 and result.drawn_ids == ["exports-monthly"]
-    assert any("commodities-bar" in error for error in result.console_errors), \
+    assert result.figure_containers == 2 and result.drawn_ids == ["f1-exports-monthly"]
+    assert any("f2-commodities-bar" in error for error in result.console_errors), \
         json.dumps(result.console_errors)

@@ -124,7 +124,7 @@ def test_section_works_for_any_period(facts, claims_config, period_end, tmp_path
     assert period_end in context_text(view, ratios, period_end)
     assert len(context_claims(claims_config, facts)) == 3
     data = gdp_figure_data(gdp, ratios)
-    build_figure(car_share_chart(view, "2025-08-28"), "f6-chinese-car-share", view, "t", "c", tmp_path)
-    build_figure(gdp_chart(data, 9), "f7-gdp-ratio", data, "t", "c", tmp_path)
+    build_figure(car_share_chart(view, "2025-08-28"), "f9-chinese-car-share", view, "t", "c", tmp_path)
+    build_figure(gdp_chart(data, 9), "f10-gdp-ratio", data, "t", "c", tmp_path)
     path = key_rate_path(facts, "2025-08-28")
-    build_figure(key_rate_chart(path, "2025-08-28"), "f8-key-rate", path, "t", "c", tmp_path)
+    build_figure(key_rate_chart(path, "2025-08-28"), "f11-key-rate", path, "t", "c", tmp_path)

@@ -42,7 +42,7 @@ def test_markdown_output_reads_as_written_in_the_briefing(tmp_path):
 
 
 def test_figure_bundle_is_vegalite5_with_the_static_svg(tmp_path):
-    figure = build_figure(line_chart(totals_frame()), "exports-monthly", totals_frame(), "T", "C", tmp_path)
+    figure = build_figure(line_chart(totals_frame()), "f1-exports-monthly", totals_frame(), "T", "C", tmp_path)
     assert set(figure.bundle) == {NOTEBOOK_VEGALITE_MIME, "image/svg+xml", "text/plain"}
     spec = figure.bundle[NOTEBOOK_VEGALITE_MIME]
     assert spec["$schema"].endswith("/vega-lite/v5.json")
@@ -50,8 +50,8 @@ def test_figure_bundle_is_vegalite5_with_the_static_svg(tmp_path):
     # The fallback is the very SVG the render stage publishes (and rasterises to PNG).
     svg = figure.bundle["image/svg+xml"]
     assert svg.startswith("<svg") and svg == figure.svg_path.read_text(encoding="utf-8")
-    assert figure.svg_path == tmp_path / "figures" / "exports-monthly.svg"
-    assert figure.metadata == {"figure_id": "exports-monthly", "title": "T", "caption": "C"}
+    assert figure.svg_path == tmp_path / "figures" / "f1-exports-monthly.svg"
+    assert figure.metadata == {"figure_id": "f1-exports-monthly", "title": "T", "caption": "C"}
 
 
 def test_svg_ids_renumbered_by_first_use():

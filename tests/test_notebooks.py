@@ -16,9 +16,9 @@ EXPECTED = {
     "00_key_findings": ([], ["t-verdicts"]),
     "01_headline": (["f1-annual-turnover", "f2-monthly-turnover", "f3-ytd-comparison"], ["t-ytd-comparison"]),
     "02_commodities": (["f4-commodity-changes", "f5-metals"], []),
-    "02b_raw_rows": (["f9-trade-composition", "f10-fuel-imports-by-code", "f11-imports-rows-vs-wire"],
+    "02b_raw_rows": (["f6-trade-composition", "f7-fuel-imports-by-code", "f8-imports-rows-vs-wire"],
                      ["t-composition-change", "t-fuel-ytd", "t-imports-annual-check"]),
-    "03_context": (["f6-chinese-car-share", "f7-gdp-ratio", "f8-key-rate"], ["t-machine-tools"]),
+    "03_context": (["f9-chinese-car-share", "f10-gdp-ratio", "f11-key-rate"], ["t-machine-tools"]),
     "04_claim_check": ([], ["t-claim-check"]),
     "05_methods": ([], ["t-groups", "t-derived-months", "t-conflicts", "t-flows-add-up", "t-months-vs-ytd"]),
 }

@@ -113,11 +113,11 @@ def test_remote_resource_in_notebook_html_fails_render(tmp_path):
 
 def test_spec_and_csv_files_are_stable(tmp_path):
     write_fixture(tmp_path)
-    spec = json.loads((tmp_path / "build/figures/exports-monthly.vl.json").read_text())
-    assert spec["params"][0]["name"] == "exports_monthly_param_1"
+    spec = json.loads((tmp_path / "build/figures/f1-exports-monthly.vl.json").read_text())
+    assert spec["params"][0]["name"] == "f1_exports_monthly_param_1"
     assert spec["config"]["font"] == "DejaVu Sans"
     assert spec["encoding"]["tooltip"]
-    csv_bytes = (tmp_path / "build/figures/exports-monthly.csv").read_bytes()
+    csv_bytes = (tmp_path / "build/figures/f1-exports-monthly.csv").read_bytes()
     assert csv_bytes.splitlines()[0] == b"month,flow,value_usd_bn"
     assert b"2025-10,export,9.2\n" in csv_bytes and b"\r" not in csv_bytes
 
@@ -173,3 +173,13 @@ def test_cli_fails_loudly_on_error_output(tmp_path):
     assert run.returncode == 2
     assert run.stderr.startswith("render: error:") and "KeyError" in run.stderr
     assert len(run.stderr.strip().splitlines()) == 1 and "Traceback" not in run.stderr
+
+
+def test_a_figure_named_out_of_page_order_stops_the_render():
+    """Figure N of the briefing is fN-… on disk: a figure inserted or moved without renaming is refused."""
+    from helpers.report.blocks import Block, Figure, number_figures
+    ok = number_figures([Block(figure=Figure("f1-a", {}, "", "")), Block(html="<p>x</p>"),
+                         Block(figure=Figure("f2-b", {}, "", ""))])
+    assert [b.figure.number for b in ok if b.figure] == [1, 2]
+    with pytest.raises(RenderError, match=r"figure_id 'f3-b' is Figure 2 of the briefing: name it f2-"):
+        number_figures([Block(figure=Figure("f1-a", {}, "", "")), Block(figure=Figure("f3-b", {}, "", ""))])

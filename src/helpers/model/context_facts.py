@@ -106,7 +106,7 @@ def before_invasion(period: str, position: str | None, kind: str, invasion_month
     return int(position[:4]) < int(invasion_month[:4])
 
 
-# ------------------------------------------------------------------------ F6: Chinese car share
+# ------------------------------------------------------------------------ F9: Chinese car share
 
 def car_share_view(facts: pd.DataFrame, invasion_month: str) -> pd.DataFrame:
     """Every published share of Chinese brands in Russia's new-car market, one row each."""
@@ -146,7 +146,7 @@ def first_month_above(view: pd.DataFrame, threshold: float = 50.0) -> pd.Series 
 
 
 
-# ------------------------------------------------------------------------------------ F7: GDP
+# ------------------------------------------------------------------------------------ F10: GDP
 
 GDP_UNITS_TO_TRILLION = {"USD trillion": 1.0, "USD thousand billion (trillion)": 1.0,
                          "USD billion": 1e-3, "USD million": 1e-6}
@@ -249,7 +249,7 @@ def latest_same_vintage_ratio(ratios: pd.DataFrame, up_to_year: int) -> pd.Serie
 
 
 def gdp_figure_data(gdp: pd.DataFrame, ratios: pd.DataFrame) -> pd.DataFrame:
-    """F7's one table: GDP levels (panel 'level') and ratios (panel 'ratio')."""
+    """F10's one table: GDP levels (panel 'level') and ratios (panel 'ratio')."""
     levels = gdp.loc[gdp.gdp_usd_tn.notna()].assign(
         panel="level", label=lambda f: f.source + ", " + f.vintage + " (" + f.publisher + ")")
     levels = levels[["panel", "year", "country", "gdp_usd_tn", "value_as_published", "projection", "source",
@@ -310,7 +310,7 @@ def machine_tools_check(production: pd.DataFrame, start: int, end: int) -> dict:
 
 
 
-# ------------------------------------------------------------------------------- F8: key rate
+# ------------------------------------------------------------------------------- F11: key rate
 
 def key_rate_path(facts: pd.DataFrame, until: str) -> pd.DataFrame:
     """Bank of Russia decisions in the data as a step path: one row per decision date."""

@@ -125,6 +125,11 @@ def number_figures(blocks: list[Block]) -> list[Block]:
             if fig.figure_id in seen:
                 raise RenderError(f"figure_id {fig.figure_id!r} is published twice")
             seen.add(fig.figure_id)
+            # "Figure 6" in the briefing must be f6-*.png/.svg/.csv: the number an editor quotes names the files
+            number = re.match(r"f(\d+)-", fig.figure_id)
+            if number is None or int(number.group(1)) != len(seen):
+                raise RenderError(f"figure_id {fig.figure_id!r} is Figure {len(seen)} of the briefing: name it "
+                                  f"f{len(seen)}-… (figures are numbered in page order)")
             block = Block(figure=Figure(fig.figure_id, fig.spec, fig.title, fig.caption,
                                         len(seen)))
         numbered.append(block)

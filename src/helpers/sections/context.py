@@ -1,5 +1,5 @@
-"""Context section: Chinese brands in Russia's car market (F6), China vs Russia GDP (F7), machine
-tools (table + why the story's figure cannot be checked), the Bank of Russia key rate (F8).
+"""Context section: Chinese brands in Russia's car market (F9), China vs Russia GDP (F10), machine
+tools (table + why the story's figure cannot be checked), the Bank of Russia key rate (F11).
 Views come from helpers.model.context_facts; this module draws them and writes the text."""
 from __future__ import annotations
 

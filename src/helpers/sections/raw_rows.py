@@ -1,5 +1,5 @@
-"""From raw customs rows: trade composition 2017–2023 (BACI, F9), China's fuel imports from Russia by code
-(F10) and China's monthly imports from Russia, Comtrade rows beside the wire series (F11).
+"""From raw customs rows: trade composition 2017–2023 (BACI, F6), China's fuel imports from Russia by code
+(F7) and China's monthly imports from Russia, Comtrade rows beside the wire series (F8).
 
 Views come from helpers.model.raw_rows; this module draws them and writes the text from the numbers.
 """
@@ -29,14 +29,14 @@ COMPOSITION_HEIGHT = 120  # px of each panel; the bar labels are sized against i
 COMPOSITION_VERSION = "HS2017"  # the HS edition of the BACI rows the composition is summed from
 
 
-# ------------------------------------------------------------------------------- composition (F9)
+# ------------------------------------------------------------------------------- composition (F6)
 def composition_view(section) -> pd.DataFrame:
-    """BACI trade by group, each way and year (the key findings and F9 use it: computed once per build)."""
+    """BACI trade by group, each way and year (the key findings and F6 use it: computed once per build)."""
     return section.shared("composition", lambda: composition(section.raw.baci, section.groups, COMPOSITION_VERSION))
 
 
 def composition_plot_data(view: pd.DataFrame) -> pd.DataFrame:
-    """The parts (groups + 'all other goods') with their stack positions: exactly what F9 draws."""
+    """The parts (groups + 'all other goods') with their stack positions: exactly what F6 draws."""
     parts = view.loc[view.group != "total"].copy()
     order = {label: i for i, label in enumerate(dict.fromkeys(
         parts.loc[parts.group != "other"].sort_values(["flow", "group"]).label.tolist() + ["All other goods"]))}
@@ -97,7 +97,7 @@ def composition_text(view: pd.DataFrame, start: str = "2021", end: str = "2023")
     return " ".join(sentences)
 
 
-# ------------------------------------------------------------------------------- fuel (F10)
+# ------------------------------------------------------------------------------- fuel (F7)
 def fuel_view(section) -> pd.DataFrame:
     return fuel_monthly(section.raw.fuel)
 
@@ -197,7 +197,7 @@ def fuel_text(table: pd.DataFrame, period: str, last_month: str) -> str:
             f"these rows. The chart runs to {last_month}, the last month in the data.")
 
 
-# ------------------------------------------------------------------------------- imports raw vs wire (F11)
+# ------------------------------------------------------------------------------- imports raw vs wire (F8)
 def imports_view(section) -> pd.DataFrame:
     wire = section.customs.monthly(section.period_end, first_year=2017)
     return imports_raw_vs_wire(section.raw.comtrade_totals, wire, section.period_end)
