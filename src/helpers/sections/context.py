@@ -22,7 +22,8 @@ def car_share_chart(view: pd.DataFrame, story_date: str) -> alt.LayerChart:
                alt.Tooltip("value_kind:N", title="value is"), alt.Tooltip("entity:N"),
                alt.Tooltip("measure:N"), alt.Tooltip("source:N")]
     points = alt.Chart().transform_filter(alt.datum.plotted).mark_point(size=60, strokeWidth=1.6).encode(
-        x=alt.X("date:T", title=None, scale=alt.Scale(domain=["2020-01-01", "2026-03-01"])),
+        x=alt.X("date:T", title=None, scale=alt.Scale(domain=["2020-01-01", "2026-03-01"]),
+                axis=alt.Axis(format="%Y", tickCount="year")),  # years only, not "2021 July 2022 July"
         y=alt.Y("share_pct:Q", title="Chinese brands' share of new-car sales, %", scale=alt.Scale(domain=[0, 70])),
         color=alt.Color("period_kind:N", title="Figure covers", legend=alt.Legend(orient="top")),
         fill=alt.condition(alt.datum.value_kind == "exact", alt.Color("period_kind:N", legend=None),
@@ -103,7 +104,10 @@ def machine_tools_text(production: pd.DataFrame, claim: dict) -> str:
 
 def key_rate_chart(path: pd.DataFrame, story_date: str) -> alt.LayerChart:
     line = alt.Chart().mark_line(interpolate="step-after", color="#1f5f8b").encode(
-        x=alt.X("date:T", title=None), y=alt.Y("rate_pct:Q", title="Key rate, % a year", scale=alt.Scale(zero=False)))
+        # "Jan 2024" every six months (Vega's default mixes month names and years: "July October 2024 April")
+        x=alt.X("date:T", title=None, axis=alt.Axis(format="%b %Y", tickCount={"interval": "month", "step": 6},
+                                                     labelOverlap="greedy")),
+        y=alt.Y("rate_pct:Q", title="Key rate, % a year", scale=alt.Scale(zero=False)))
     points = alt.Chart().transform_filter(alt.datum.decision != "(no change in the data)").mark_point(
         filled=True, color="#1f5f8b").encode(
         x="date:T", y="rate_pct:Q", shape=alt.Shape("date_exact:N", title="Decision date exact", legend=alt.Legend(

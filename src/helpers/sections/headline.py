@@ -10,7 +10,7 @@ def annual_chart(annual: pd.DataFrame) -> alt.LayerChart:
     """Grouped bars by year; only published US$ figures are drawn (the CSV lists the gaps too)."""
     published = alt.datum.status == "published"
     base = alt.Chart().transform_filter(published).encode(
-        x=alt.X("year:O", title=None),
+        x=alt.X("year:O", title=None, axis=alt.Axis(labelAngle=0)),
         xOffset=alt.XOffset("flow:N", sort=FLOW_ORDER),
         y=alt.Y("value_usd_bn:Q", title="US$ billion"),
         color=alt.Color("flow:N", sort=FLOW_ORDER, title=None, legend=alt.Legend(orient="top")),
