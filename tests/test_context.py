@@ -10,7 +10,8 @@ from helpers.claims.verdicts import VERDICTS
 from helpers.model.context_facts import (car_share_view, claim_span, first_month_above, gdp_figure_data, gdp_ratios,
                                          gdp_view, key_rate_path, machine_tool_production, machine_tools_check,
                                          phrase_value)
-from helpers.sections.context import car_share_chart, context_text, gdp_chart, key_rate_chart, key_rate_text
+from helpers.sections.context import (car_share_chart, context_text, gdp_chart, key_rate_chart, key_rate_text,
+                                      machine_tools_text)
 from helpers.sections.data import context_facts
 from helpers.report.figures import build_figure
 from helpers.core.paths import CONFIG_DIR
@@ -105,6 +106,16 @@ def test_key_rate_path_steps(facts):
     assert path.date.is_monotonic_increasing
     assert path.rate_pct.max() == 21
     assert path.loc[path.date == "2025-06-06", "rate_pct"].item() == 20
+
+
+def test_machine_tools_text_says_why_it_cannot_be_checked_and_what_the_data_hold(facts, claims_config):
+    claim = next(c for c in claims_config["claims"] if c["id"] == "machine_tools")
+    text = machine_tools_text(machine_tool_production(facts), claim)
+    assert text.startswith("The story's +137% rise in machine-tool output over the three years to 2024 cannot be "
+                           "checked here: no production series in the data has both 2021 and 2024.")
+    assert "domestic machine tool production (ATK+) for 2020 and 2024 (+114% between them, a different span)" in text
+    assert "5 series for 2023 only (listed in the table above)" in text  # one clause, not five
+    assert "88% (growth of machine tool production, 2023 vs 2019)" in text
 
 
 def test_key_rate_text_says_why_the_chart_is_there_and_reads_the_rate_on_the_story_date(facts):

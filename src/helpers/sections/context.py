@@ -84,16 +84,19 @@ def machine_tools_text(production: pd.DataFrame, claim: dict) -> str:
     if check["checkable"]:
         return (f"The story's +{change:g}% for machine-tool output over {start}–{end_year} can be compared with "
                 f"{check['measure']}: {signed_pct(check['change_pct'])}.")
-    parts = []
+    parts, single_year = [], {}
     for span in check["spans"]:
         years = span["years"]
         if len(years) > 1:
             parts.append(f"{span['measure']} for {' and '.join(map(str, years))} "
                          f"({span['change_pct']:+.0f}% between them, a different span)")
         else:
-            parts.append(f"{span['measure']} for {years[0]} only")
+            single_year.setdefault(years[0], []).append(span["measure"])
+    for year, measures in sorted(single_year.items()):  # one clause a year, not one a series (the table lists them)
+        parts.append(f"{measures[0]} for {year} only" if len(measures) == 1 else
+                     f"{len(measures)} series for {year} only (listed in the table above)")
     growth = production.loc[production.Unit == "percent"]
-    growth_text = "; ".join(f"{measure} ({period}): {value}%" for measure, period, value
+    growth_text = "; ".join(f"{value}% ({measure}, {period})" for measure, period, value
                             in zip(growth["What is measured"], growth.Period, growth.Value))
     return (f"The story's +{change:g}% rise in machine-tool output over the three years to {end_year} cannot be "
             f"checked here: no production series in the data has both {start} and {end_year}. What the data hold "
