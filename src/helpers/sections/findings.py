@@ -3,7 +3,6 @@ import pandas as pd
 
 from ..claims.table import claim_table as build_claim_table
 from ..core.text import signed_pct
-from ..model.groups import period_changes
 from ..model.turnover import annual_turnover, ytd_view
 from ..sources.configs import load_claims
 from .headline import headline_text
@@ -24,8 +23,7 @@ def key_findings(section) -> str:
     annual = annual_turnover(section.customs, section.period_end)
     comparison = ytd_view(section.customs, section.period_end)
     bullets = ["- " + headline_text(annual, comparison, section.period_end, section.partner_name)]
-    changes = period_changes(section.resolved_groups, section.groups, section.period_end, section.hs_rows,
-                             section.partner_code, section.code_rows)
+    changes = section.group_changes()
     shown = changes.loc[changes.has_figure].sort_values("change_pct")
     if len(shown):
         bullets.append("- Commodity groups with a figure for " + section.span_label + ": " + "; ".join(

@@ -14,7 +14,7 @@ from ..claims.verdicts import verdict_summary
 from ..core.paths import RAW_DIR, files_signature, project_path
 from ..core.text import span_label
 from ..model.customs import CustomsData
-from ..model.groups import resolve_groups
+from ..model.groups import period_changes, resolve_groups
 from ..report import figures, tables
 from ..sources.configs import load_claims_config, load_groups
 from ..sources.parameters import ParameterError, check_parameters
@@ -96,6 +96,12 @@ class Section:
     @property
     def group_conflicts(self) -> pd.DataFrame:
         return self._resolved_groups[1]
+
+    def group_changes(self) -> pd.DataFrame:
+        """Each commodity group's change over the reporting period vs a year earlier, and its basis
+        (helpers.model.groups.period_changes): the key findings and the commodities chart share one table."""
+        return self.shared("group_changes", lambda: period_changes(
+            self.resolved_groups, self.groups, self.period_end, self.hs_rows, self.partner_code, self.code_rows))
 
     def figure(self, chart, figure_id: str, data: pd.DataFrame, title: str, caption: str) -> None:
         figures.publish_figure(chart, figure_id, data, title=title, caption=caption)
