@@ -106,3 +106,39 @@ def test_fetched_snapshot_edited_after_download_is_refused(tmp_path):
     snapshot.write_text("period,cmdCode,primaryValue\n202501,8703,999\n", encoding="utf-8")
     with pytest.raises(InputError, match=r"cn_ru_2025.csv: checksum mismatch"):
         verify_snapshots(tmp_path)
+
+
+def test_raw_rows_outrank_the_wire_for_china_s_annual_imports(customs):
+    """One figure per number: China's 2024 imports are the sum of UN Comtrade's 12 monthly rows ($129.881bn),
+    not bne IntelliNews' $129.32bn, in Figure 1, the headline and the full-year comparison; exports and
+    turnover stay GACC's published figures (the rows cover imports only)."""
+    from helpers.model.raw_rows import raw_annual_imports
+    from helpers.model.turnover import RAW_IMPORTS
+    from helpers.sections.data import raw_rows
+    raw = raw_annual_imports(raw_rows("RU").comtrade_totals)
+    assert raw.year.tolist() == [str(y) for y in range(2017, 2025)]
+    annual = annual_turnover(customs, "2024-12", raw_imports=raw).set_index(["year", "flow"])
+    assert annual.loc[(2024, "China's imports"), "value_usd_bn"] == 129.881
+    assert annual.loc[(2024, "China's imports"), "status"] == RAW_IMPORTS
+    assert annual.loc[(2024, "China's imports"), "source"].endswith("comtrade_cn_imports_from_ru_total_monthly_2017_2024.csv rows 85–96")
+    assert annual.loc[(2024, "Turnover"), "value_usd_bn"] == 244.81 and annual.loc[(2024, "China's exports"), "value_usd_bn"] == 115.49
+    assert annual_turnover(customs, "2024-12").set_index(["year", "flow"]).loc[(2024, "China's imports"), "value_usd_bn"] == 129.32
+    full_year = ytd_view(customs, "2024-12", raw_imports=raw).set_index("flow").loc["China's imports"]
+    assert round(full_year.value_usd_mn) == 129881 and round(full_year.prior_value_usd_mn) == 128936
+    assert full_year.yoy_pct_from_levels == 0.73 and full_year.value_basis == RAW_IMPORTS
+    text = headline_text(annual_turnover(customs, "2024-12", raw_imports=raw), ytd_view(customs, "2024-12", raw_imports=raw), "2024-12", "Russia")
+    assert "China's imports $129.9bn (+0.7% from levels; sum of UN Comtrade monthly rows)" in text
+    # a period the rows do not cover keeps the published figures
+    assert ytd_view(customs, "2025-07", raw_imports=raw).set_index("flow").loc["China's imports"].value_usd_mn == 69570
+
+
+def test_figure_1_draws_every_year_of_imports_including_those_summed_from_rows(customs, tmp_path):
+    """2016-2024 import bars: 2016 published, 2017-2024 from the Comtrade rows (2018 and 2021 have no
+    published US$ import figure at all); exports only where published (7 years)."""
+    from helpers.model.raw_rows import raw_annual_imports
+    from helpers.report.figures import build_figure
+    from helpers.sections.data import raw_rows
+    from helpers.sections.headline import annual_chart
+    annual = annual_turnover(customs, "2025-07", raw_imports=raw_annual_imports(raw_rows("RU").comtrade_totals))
+    svg = build_figure(annual_chart(annual), "f1-annual-turnover", annual, "t", "c", tmp_path).svg_path.read_text()
+    assert svg.count('fill="#d1603d"') == 9 + 1 and svg.count('fill="#1f5f8b"') == 7 + 1  # bars + legend symbol

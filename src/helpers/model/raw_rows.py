@@ -211,21 +211,26 @@ def monthly_cross_check(comtrade_totals: pd.DataFrame, wire_monthly: pd.DataFram
                                           "within_rounding"])
 
 
+def raw_annual_imports(comtrade_totals: pd.DataFrame) -> pd.DataFrame:
+    """China's imports per full year (all twelve months present) summed from the Comtrade monthly rows:
+    year ('2024'), value_usd_mn, source (the file and rows). Raw rows outrank a wire's figure for the same year."""
+    raw = _values(comtrade_totals)
+    raw = raw.loc[(raw.flow == "import") & (raw.span == "month") & (raw.hs_code == "")]
+    records = [{"year": year, "value_usd_mn": rows.value.sum(), "source": cite(rows)}
+               for year, rows in raw.groupby(raw.period.str[:4]) if rows.period.nunique() == 12]
+    return pd.DataFrame(records, columns=["year", "value_usd_mn", "source"])
+
+
 def annual_cross_check(comtrade_totals: pd.DataFrame, wire_annual: pd.DataFrame) -> pd.DataFrame:
     """Full years of Comtrade import rows against the wire-published GACC annual import figure.
 
-    wire_annual: rows of helpers.model.turnover.annual_turnover for China's imports."""
-    raw = _values(comtrade_totals)
-    raw = raw.loc[(raw.flow == "import") & (raw.span == "month") & (raw.hs_code == "")]
+    wire_annual: rows of helpers.model.turnover.annual_turnover (without raw_imports) for China's imports."""
     records = []
-    for year, rows in raw.groupby(raw.period.str[:4]):
-        if rows.period.nunique() != 12:
-            continue
+    for year, value, source in raw_annual_imports(comtrade_totals).itertuples(index=False):
         wire = wire_annual.loc[wire_annual.year.astype(str) == year]
         wire_value = wire.value_usd_bn.iloc[0] * 1000 if len(wire) else math.nan  # NaN: no US$ figure published
         has_wire = not is_missing(wire_value)
-        value = rows.value.sum()
-        records.append({"year": year, "raw_usd_bn": round(value / 1000, 3), "raw_source": cite(rows),
+        records.append({"year": year, "raw_usd_bn": round(value / 1000, 3), "raw_source": source,
                         "wire_usd_bn": round(wire_value / 1000, 3) if has_wire else math.nan,
                         "wire_source": wire.source.iloc[0] if len(wire) and has_wire else "",
                         "difference_pct": round(100 * (wire_value / value - 1), 2) if has_wire else math.nan,

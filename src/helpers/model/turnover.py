@@ -16,8 +16,16 @@ def last_full_year(period_end: str) -> int:
     return year if month == 12 else year - 1
 
 
-def annual_turnover(data: CustomsData, period_end: str, first_year: int = 2015) -> pd.DataFrame:
-    """One row per (year, flow): US$ value where published, otherwise the reason it is absent."""
+RAW_IMPORTS = "sum of UN Comtrade monthly rows"
+
+
+def annual_turnover(data: CustomsData, period_end: str, first_year: int = 2015,
+                    raw_imports: pd.DataFrame | None = None) -> pd.DataFrame:
+    """One row per (year, flow): US$ value where published, otherwise the reason it is absent.
+
+    raw_imports (helpers.model.raw_rows.raw_annual_imports): China's imports of a year the Comtrade rows
+    cover in full are their sum, not the wire's figure (raw rows outrank wire quotes for the same number;
+    the raw-rows section sets the two side by side). Exports and turnover stay GACC's published figures."""
     resolved = data.resolved_totals.loc[data.resolved_totals.span == "year"]
     last_year = last_full_year(period_end)
     rows = []
@@ -38,10 +46,20 @@ def annual_turnover(data: CustomsData, period_end: str, first_year: int = 2015) 
                 f"{record.value_publisher} (row {int(record.value_source_row)})",
             })
     frame = pd.DataFrame(rows)
+    if raw_imports is not None and len(raw_imports):
+        frame = _with_raw_imports(frame, raw_imports)
     totals = frame.loc[(frame.flow == "Turnover") & frame.value_usd_bn.notna()]
     frame["record"] = False
     if len(totals):
         frame.loc[totals.value_usd_bn.idxmax(), "record"] = True
+    return frame
+
+
+def _with_raw_imports(frame: pd.DataFrame, raw_imports: pd.DataFrame) -> pd.DataFrame:
+    frame = frame.copy()
+    for year, value, source in raw_imports.itertuples(index=False):
+        row = (frame.year.astype(str) == str(year)) & (frame.flow == FLOW_LABELS["import"])
+        frame.loc[row, ["value_usd_bn", "status", "source"]] = [round(value / 1000, 3), RAW_IMPORTS, source]
     return frame
 
 
@@ -72,8 +90,21 @@ def monthly_view(data: CustomsData, period_end: str, years_back: int = 3) -> pd.
     return monthly.loc[monthly.status != "in Jan–Feb total", columns].reset_index(drop=True)
 
 
-def ytd_view(data: CustomsData, period_end: str) -> pd.DataFrame:
+def ytd_view(data: CustomsData, period_end: str, raw_imports: pd.DataFrame | None = None) -> pd.DataFrame:
+    """This period vs the same months a year earlier, per flow. For a full year whose imports and the year
+    before's the Comtrade rows cover, China's imports are the rows' sums (as in annual_turnover); the
+    published y/y stays GACC's."""
     comparison = ytd_comparison(data.resolved_totals, period_end)
+    comparison["value_basis"] = "published"
+    year = int(period_end[:4])
+    raw = {} if raw_imports is None else {str(r.year): r for r in raw_imports.itertuples(index=False)}
+    if period_end[5:7] == "12" and str(year) in raw and str(year - 1) in raw:
+        now, before = raw[str(year)], raw[str(year - 1)]
+        row = comparison.flow == "import"
+        comparison.loc[row, ["value_usd_mn", "prior_value_usd_mn", "yoy_pct_from_levels", "value_source",
+                             "prior_source", "value_basis"]] = [now.value_usd_mn, before.value_usd_mn,
+                                                                round(100 * (now.value_usd_mn / before.value_usd_mn - 1), 2),
+                                                                now.source, before.source, RAW_IMPORTS]
     comparison["flow"] = comparison.flow.map(FLOW_LABELS)
     return comparison
 

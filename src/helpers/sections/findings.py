@@ -20,8 +20,8 @@ def claim_table(section) -> pd.DataFrame:
 
 
 def key_findings(section) -> str:
-    annual = annual_turnover(section.customs, section.period_end)
-    comparison = ytd_view(section.customs, section.period_end)
+    annual = annual_turnover(section.customs, section.period_end, raw_imports=section.raw_annual_imports)
+    comparison = ytd_view(section.customs, section.period_end, raw_imports=section.raw_annual_imports)
     bullets = ["- " + headline_text(annual, comparison, section.period_end, section.partner_name)]
     changes = section.group_changes()
     shown = changes.loc[changes.has_figure].sort_values("change_pct")

@@ -7,15 +7,14 @@ from ..model.turnover import FLOW_ORDER, record_year
 
 
 def annual_chart(annual: pd.DataFrame) -> alt.LayerChart:
-    """Grouped bars by year; only published US$ figures are drawn (the CSV lists the gaps too)."""
-    published = alt.datum.status == "published"
-    base = alt.Chart().transform_filter(published).encode(
+    """Grouped bars by year: US$ figures, published or summed from raw rows (the CSV lists the gaps too)."""
+    base = alt.Chart().transform_filter("isValid(datum.value_usd_bn)").encode(
         x=alt.X("year:O", title=None, axis=alt.Axis(labelAngle=0)),
         xOffset=alt.XOffset("flow:N", sort=FLOW_ORDER),
         y=alt.Y("value_usd_bn:Q", title="US$ billion"),
         color=alt.Color("flow:N", sort=FLOW_ORDER, title=None, legend=alt.Legend(orient="top")),
         tooltip=[alt.Tooltip("year:O"), alt.Tooltip("flow:N"),
-                 alt.Tooltip("value_usd_bn:Q", title="US$ bn", format=",.1f"),
+                 alt.Tooltip("value_usd_bn:Q", title="US$ bn", format=",.1f"), alt.Tooltip("status:N", title="figure"),
                  alt.Tooltip("yoy_pct_published:Q", title="y/y % (published)", format="+.1f"),
                  alt.Tooltip("source:N")])
     record = base.transform_filter(alt.datum.record).mark_text(dy=-8, fontWeight="bold", color="#333").encode(
@@ -105,8 +104,13 @@ def headline_text(annual: pd.DataFrame, comparison: pd.DataFrame, period_end: st
         published = not is_missing(row.yoy_pct_published)
         change = row.yoy_pct_published if published else row.yoy_pct_from_levels
         text = f"{flow.lower().replace('china', 'China')} {usd_bn(row.value_usd_mn)}"
+        notes = []
         if not is_missing(change):  # a rate GACC did not publish is marked as computed
-            text += f" ({signed_pct(change)}{'' if published else ' from levels'})"
+            notes.append(f"{signed_pct(change)}{'' if published else ' from levels'}")
+        if row.get("value_basis", "published") != "published":  # e.g. the sum of UN Comtrade's monthly rows
+            notes.append(row.value_basis)
+        if notes:
+            text += f" ({'; '.join(notes)})"
         parts.append(text)
     if parts:
         sentences.append("Of this, " + " and ".join(parts) + ".")

@@ -15,6 +15,7 @@ from ..core.paths import RAW_DIR, files_signature, project_path
 from ..core.text import span_label
 from ..model.customs import CustomsData
 from ..model.groups import period_changes, resolve_groups
+from ..model.raw_rows import raw_annual_imports
 from ..report import figures, tables
 from ..sources.configs import load_claims_config, load_groups
 from ..sources.parameters import ParameterError, check_parameters
@@ -80,6 +81,11 @@ class Section:
         """Real customs rows (BACI, fuel codes, Comtrade monthly totals): helpers.model.raw_rows.RawRows."""
         return data.raw_rows(self.partner_code)
 
+    @cached_property
+    def raw_annual_imports(self) -> pd.DataFrame:
+        """China's imports per full year from the Comtrade monthly rows: used instead of the wire's annual figure."""
+        return raw_annual_imports(self.raw.comtrade_totals)
+
     @property
     def code_rows(self) -> pd.DataFrame:
         """Monthly raw rows of single HS codes (the fuel files): groups made of exactly those codes use them."""
@@ -132,7 +138,8 @@ class Section:
             "flow": "Flow", "value_usd_mn": "This year, US$ mn", "prior_value_usd_mn": "Year earlier, US$ mn",
             "yoy_pct_published": "y/y % (published)", "yoy_pct_from_levels": "y/y % (from levels)",
             "value_source": "Source (this year)", "prior_source": "Source (year earlier)"})
-        return table.drop(columns=["period", "yoy_source"])
+        # the sources name the raw rows where a value is their sum: the basis column would say it twice
+        return table.drop(columns=["period", "yoy_source", "value_basis"], errors="ignore")
 
     def claims_intro(self, claims: pd.DataFrame) -> str:
         customs = claims.loc[claims.type == "customs"]
