@@ -142,3 +142,14 @@ def test_figure_1_draws_every_year_of_imports_including_those_summed_from_rows(c
     annual = annual_turnover(customs, "2025-07", raw_imports=raw_annual_imports(raw_rows("RU").comtrade_totals))
     svg = build_figure(annual_chart(annual), "f1-annual-turnover", annual, "t", "c", tmp_path).svg_path.read_text()
     assert svg.count('fill="#d1603d"') == 9 + 1 and svg.count('fill="#1f5f8b"') == 7 + 1  # bars + legend symbol
+
+
+def test_figure_3_data_puts_each_change_on_its_own_year(customs):
+    """f3-ytd-comparison.csv: the January-July 2025 changes (-8.5, -7.7, -8.1 published) sit on the 2025 rows;
+    the 2024 rows are the base and carry none."""
+    from helpers.model.turnover import ytd_long
+    long = ytd_long(ytd_view(customs, "2025-07"), "2025-07").set_index(["flow", "year"])
+    assert long.loc[[("China's exports", "2025"), ("China's imports", "2025"), ("Turnover", "2025")],
+                    "yoy_pct_published"].tolist() == [-8.5, -7.7, -8.1]
+    assert long.xs("2024", level="year").yoy_pct_published.isna().all()
+    assert long.loc[("Turnover", "2024"), "value_usd_bn"] == 136.67

@@ -50,7 +50,7 @@ def test_whole_briefing_renders_for_full_year_2025(tmp_path, monkeypatch):
     text = re.sub(r"<[^>]+>", "", (tmp_path / "stage" / "briefing.html").read_text(encoding="utf-8"))
     assert "full-year 2025 came to $228.1bn" in text
     assert "Full-year 2025 vs full-year 2024" in text  # Figure 3's title
-    assert "no published figure" in text  # groups without a 2025 figure are listed, not dropped
+    assert "Groups with no figure for full-year 2025" in text  # groups without a 2025 figure are listed, not dropped
     # the PDF stays within the 12-page budget for a period other than the default too
     info = subprocess.run(["pdfinfo", str(tmp_path / "stage" / "briefing.pdf")], capture_output=True, text=True,
                           check=True).stdout

@@ -78,7 +78,7 @@ def machine_tools_claim(claim: dict, facts: pd.DataFrame) -> dict:
         return claim_row(claim, story_value, signed_pct(change), verdict,
                             f"{check['measure']} changed {signed_pct(change)} over the same span.", used)
     spans = "; ".join(f"{s['measure']}: {', '.join(map(str, s['years']))}" for s in check["spans"])
-    return claim_row(claim, story_value, f"production levels only for — {spans}", VERDICTS[3],
+    return claim_row(claim, story_value, f"no series with both {start} and {end_year}; years per series: {spans}", VERDICTS[3],
                         f"No production series in the data covers both {start} and {end_year}; "
                         f"it would be settled by {claim['settle_with']}.", used)
 

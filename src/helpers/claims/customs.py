@@ -56,7 +56,7 @@ def check_ytd_change(claim, customs) -> dict:
 
 def _describe(change: dict) -> str:
     if change["basis"] == NO_FIGURE:
-        return f"{change['label']}: no published figure"
+        return f"{change['label']}: no figure"
     value = f"{usd_bn(change['value_usd_mn'])}, " if change["value_usd_mn"] == change["value_usd_mn"] else ""
     return f"{change['label']}: {value}{signed_pct(change['change_pct'])} ({change['basis']})"
 

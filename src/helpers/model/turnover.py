@@ -113,9 +113,9 @@ def ytd_long(comparison: pd.DataFrame, period_end: str) -> pd.DataFrame:
     """Both years' levels, one row per (flow, year): the data F3 plots."""
     year = int(period_end[:4])
     keep = ["flow", "yoy_pct_published", "yoy_pct_from_levels"]
-    long = pd.concat([
+    long = pd.concat([  # the change belongs to this year's row only (the CSV must not put it on the base year)
         comparison[keep].assign(year=str(year - 1), value_usd_bn=(comparison.prior_value_usd_mn / 1000).round(3),
-                                source=comparison.prior_source),
+                                source=comparison.prior_source, yoy_pct_published=math.nan, yoy_pct_from_levels=math.nan),
         comparison[keep].assign(year=str(year), value_usd_bn=(comparison.value_usd_mn / 1000).round(3),
                                 source=comparison.value_source),
     ], ignore_index=True)

@@ -17,13 +17,14 @@ def changes_chart(changes: pd.DataFrame, span_label: str) -> alt.LayerChart:
         return alt.Chart(changes).transform_window(n="row_number()").transform_filter("datum.n == 1").mark_text(
             fontSize=13, color="#555", align="left").encode(
             x=alt.value(0), y=alt.value(10),
-            text=alt.value(f"No commodity group has a published figure for {span_label}.")).properties(width=400, height=20)
+            text=alt.value(f"No commodity group has a figure for {span_label}.")).properties(width=400, height=20)
     y = alt.Y("label:N", sort=alt.EncodingSortField("bar_change_pct", op="min", order="ascending"), title=None,
               axis=alt.Axis(labelLimit=300, labelFontSize=12))
     shown = alt.Chart().transform_filter("datum.has_figure").transform_calculate(
         change_label="format(datum.change_pct, '+.1f') + '%'")
     bars = shown.mark_bar().encode(
-        y=y, x=alt.X("bar_change_pct:Q", title=f"change vs a year earlier, %, {span_label}"),
+        y=y, x=alt.X("bar_change_pct:Q", title=f"change vs a year earlier, %, {span_label}",
+                     axis=alt.Axis(labelOverlap="greedy", labelSeparation=4)),  # "−60−50" ran together
         color=alt.condition("datum.change_pct < 0", alt.value(FALL), alt.value(RISE)), tooltip=tooltip)
     # The number sits beside zero, on the side away from the bar, so it never collides with it.
     falls = shown.transform_filter("datum.change_pct < 0").mark_text(align="left", dx=5, fontSize=12).encode(
@@ -37,8 +38,8 @@ def changes_chart(changes: pd.DataFrame, span_label: str) -> alt.LayerChart:
 def missing_groups_text(changes: pd.DataFrame, span_label: str) -> str:
     missing = changes.loc[~changes.has_figure, "label"].tolist()
     if not missing:
-        return f"Every group has a published figure for {span_label}."
-    return (f"**Groups with no published figure for {span_label}** ({len(missing)} of {len(changes)}): "
+        return f"Every group has a figure for {span_label}."
+    return (f"**Groups with no figure for {span_label}** ({len(missing)} of {len(changes)}): "
             + "; ".join(missing) + ".")
 
 
@@ -92,10 +93,10 @@ def commodities_text(changes: pd.DataFrame, span_label: str) -> str:
         rises = shown.loc[shown.change_pct > 0].sort_values("change_pct", ascending=False).head(3)
         for kind, picked in (("falls", falls), ("rises", rises)):
             if len(picked):
-                parts.append(f"Largest {kind} in {span_label} among groups with a published figure: " + ", ".join(
+                parts.append(f"Largest {kind} in {span_label} among groups with a figure (published or computed; the chart says which): " + ", ".join(
                     f"{r.label} {signed_pct(r.change_pct)}" for r in picked.itertuples()) + ".")
-        parts.append(f"{len(shown)} of {len(changes)} groups have a published figure for this period; the others are "
+        parts.append(f"{len(shown)} of {len(changes)} groups have a figure for this period; the others are "
                      "listed under the chart.")
     else:
-        parts.append(f"No commodity group has a published figure for {span_label}.")
+        parts.append(f"No commodity group has a figure for {span_label}.")
     return " ".join(parts)

@@ -28,9 +28,9 @@ def key_findings(section) -> str:
     if len(shown):
         bullets.append("- Commodity groups with a figure for " + section.span_label + ": " + "; ".join(
             f"{r.label} {signed_pct(r.change_pct)}" for r in shown.itertuples()) + f". {int((~changes.has_figure).sum())} "
-            f"of {len(changes)} groups have no published figure for this period.")
+            f"of {len(changes)} groups have no figure for this period.")
     else:
-        bullets.append(f"- No commodity group has a published figure for {section.span_label}.")
+        bullets.append(f"- No commodity group has a figure for {section.span_label}.")
     bullets += ["- " + text for text in raw_rows_findings(section)]
     claims = claim_table(section)
     bullets.append("- " + section.claims_intro(claims))
