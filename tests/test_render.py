@@ -183,3 +183,22 @@ def test_a_figure_named_out_of_page_order_stops_the_render():
     assert [b.figure.number for b in ok if b.figure] == [1, 2]
     with pytest.raises(RenderError, match=r"figure_id 'f3-b' is Figure 2 of the briefing: name it f2-"):
         number_figures([Block(figure=Figure("f1-a", {}, "", "")), Block(figure=Figure("f3-b", {}, "", ""))])
+
+
+@skip_without_chromium()
+def test_a_pdf_longer_than_the_page_budget_is_published_with_a_warning(tmp_path, monkeypatch, capsys):
+    """The fixture prints a short PDF: no warning. Counted as 13 pages, the render still succeeds (the numbers
+    are fine) but says so on stderr, so `make report` never publishes an over-long PDF silently."""
+    from helpers.report import render
+    notebooks = write_fixture(tmp_path)
+    params = tmp_path / "build" / "params.json"
+    params.write_text(json.dumps(PARAMS))
+    about = tmp_path / "about.json"
+    about.write_text(json.dumps(ABOUT))
+    argv = ["--notebooks", *map(str, notebooks), "--params", str(params), "--about", str(about)]
+    assert render.main(argv + ["--out", str(tmp_path / "a")]) == 0
+    assert "warning" not in capsys.readouterr().err
+    monkeypatch.setattr(render, "pdf_pages", lambda pdf: 13)
+    assert render.main(argv + ["--out", str(tmp_path / "b")]) == 0
+    assert ("render: warning: briefing.pdf has 13 pages, more than the 12 the print layout is planned for"
+            in capsys.readouterr().err)

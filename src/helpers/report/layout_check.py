@@ -16,7 +16,6 @@ import html
 import json
 import math
 import re
-import shutil
 import subprocess
 import sys
 import time
@@ -24,7 +23,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from .browser_check import DevTools, devtools_session, wait_until_drawn
-from .pdf import DEFAULT_CHROMIUM, OFFLINE_FLAGS
+from .pdf import DEFAULT_CHROMIUM, OFFLINE_FLAGS, PAGE_BUDGET, pdf_pages
 
 CSS_PX_PER_MM = 96 / 25.4
 MIN_LABEL_PX = 10  # chart text at its printed size
@@ -97,13 +96,6 @@ def page_size_mm(html_text: str) -> tuple[float, float, float, float]:
     if not match:
         raise ValueError("the page has no `@page { size: A4; margin: <top>mm <sides>mm ... }` rule")
     return 210.0, float(match.group(2)), float(match.group(2)), float(match.group(1))
-
-
-def pdf_pages(pdf: Path) -> int:
-    if shutil.which("pdfinfo"):
-        info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
-        return int(re.search(r"^Pages:\s+(\d+)", info, re.M).group(1))
-    return len(re.findall(rb"/Type\s*/Page[^s]", pdf.read_bytes()))
 
 
 def measure(tools: DevTools, width: float, media: str, skip_details: bool) -> dict:
@@ -220,7 +212,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m helpers.report.layout_check", description=__doc__)
     parser.add_argument("html", type=Path)
     parser.add_argument("--pdf", type=Path, default=Path("build/layout/briefing.pdf"))
-    parser.add_argument("--max-pages", type=int, default=12)
+    parser.add_argument("--max-pages", type=int, default=PAGE_BUDGET)
     parser.add_argument("--chromium", default=DEFAULT_CHROMIUM)
     args = parser.parse_args(argv)
     results = check_layout(args.html, args.pdf, chromium=args.chromium)

@@ -25,6 +25,17 @@ PDF_VIRTUAL_TIME_MS = 15000
 PDF_DATE = re.compile(rb"/(CreationDate|ModDate) \(D:\d{14}[+\-Z][0-9']*\)")
 
 
+# The print layout is planned for at most this many pages (the default period prints 12; tests hold it).
+PAGE_BUDGET = 12
+
+
+def pdf_pages(pdf: Path) -> int:
+    if shutil.which("pdfinfo"):
+        info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+        return int(re.search(r"^Pages:\s+(\d+)", info, re.M).group(1))
+    return len(re.findall(rb"/Type\s*/Page[^s]", Path(pdf).read_bytes()))
+
+
 def require_chromium(chromium: str | Path) -> str:
     path = shutil.which(str(chromium))
     if not path:
