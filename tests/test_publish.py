@@ -26,6 +26,7 @@ def make_stage(root: Path, figure_ids: list[str], tag: str) -> Path:
     for figure_id in figure_ids:
         for suffix in (".png", ".svg", ".csv"):
             (root / "figures" / f"{figure_id}{suffix}").write_text(f"{tag} {figure_id}{suffix}")
+    publish_module.write_bundle(root)
     return root
 
 
@@ -133,3 +134,19 @@ def test_first_publish_into_a_fresh_clone_creates_the_tables_folder(tmp_path):
     published = publish(stage, reports)
     assert "tables/t-x.csv" in published
     assert (reports / "tables" / "t-x.csv").read_text() == "Year,US$ bn\n2024,129.881\n"
+
+
+def test_bundle_holds_the_page_and_every_linked_file_at_its_path_and_is_reproducible(tmp_path, monkeypatch):
+    """briefing.zip is what a reporter sends: the page's figure links resolve inside it once unzipped, and the
+    same stage gives the same bytes (entries sorted, one fixed date from SOURCE_DATE_EPOCH)."""
+    import zipfile
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764547200")  # 2025-12-01
+    stage = make_stage(tmp_path / "stage", ["f1-a", "f2-b"], "new")
+    first = (stage / "briefing.zip").read_bytes()
+    with zipfile.ZipFile(stage / "briefing.zip") as archive:
+        assert archive.namelist() == ["briefing.html", "briefing.pdf", "figures/f1-a.png", "figures/f1-a.svg",
+                                      "figures/f1-a.csv", "figures/f2-b.png", "figures/f2-b.svg", "figures/f2-b.csv"]
+        assert archive.read("figures/f2-b.svg") == b"new f2-b.svg"
+        assert {info.date_time for info in archive.infolist()} == {(2025, 12, 1, 0, 0, 0)}
+    publish_module.write_bundle(stage)
+    assert (stage / "briefing.zip").read_bytes() == first

@@ -20,7 +20,8 @@ from pathlib import Path
 
 from ..core.errors import InputError, run_main
 
-MAIN_FILES = ("briefing.html", "briefing.pdf")
+MAIN_FILES = ("briefing.html", "briefing.pdf", "briefing.zip")
+BUNDLE = "briefing.zip"  # the page with its PDF, figure files and table CSVs: one file to send
 FIGURE_SUFFIXES = (".png", ".svg", ".csv")
 TMP_SUFFIX = ".publish-tmp"
 _FIGURE_FILE = re.compile(r"^(?P<id>[a-z0-9][a-z0-9_-]*)\.(png|svg|csv)$")
@@ -35,6 +36,29 @@ def figure_ids_in_html(html_text: str) -> list[str]:
 def table_csvs_in_html(html_text: str) -> list[str]:
     """`tables/<id>.csv` paths the page links to (helpers.report.tables writes `data-csv`)."""
     return re.findall(r'<figure class="table[^"]*" data-table-id="[^"]+" data-csv="(tables/[^"]+)"', html_text)
+
+
+def write_bundle(stage: Path) -> Path:
+    """briefing.zip: the page, the PDF and every figure and table file it links to, at the same relative
+    paths, so the page's links and its no-script images work once unzipped. Byte-identical for the same
+    inputs: entries in page order, one fixed date (SOURCE_DATE_EPOCH, at least 1980, zip's first year), fixed modes."""
+    import datetime as dt
+    import zipfile
+
+    stage = Path(stage)
+    epoch = max(int(os.environ.get("SOURCE_DATE_EPOCH", "0") or 0), 315532800)  # 1980-01-01
+    stamp = dt.datetime.fromtimestamp(epoch, dt.timezone.utc).timetuple()[:6]
+    members = ["briefing.html", "briefing.pdf", *(f"figures/{figure_id}{suffix}" for figure_id in staged_figure_ids(stage)
+                                                  for suffix in FIGURE_SUFFIXES), *staged_tables(stage)]
+    bundle = stage / BUNDLE
+    with zipfile.ZipFile(bundle, "w") as archive:
+        for name in members:
+            info = zipfile.ZipInfo(name, date_time=stamp)
+            info.external_attr = 0o644 << 16
+            # PNG and PDF are compressed already: stored, which keeps the step fast
+            info.compress_type = zipfile.ZIP_STORED if name.endswith((".png", ".pdf")) else zipfile.ZIP_DEFLATED
+            archive.writestr(info, (stage / name).read_bytes(), compresslevel=6)
+    return bundle
 
 
 class IncompleteStage(InputError):

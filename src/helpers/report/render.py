@@ -19,7 +19,7 @@ from .about import about_from_sidecars
 from .blocks import RenderError
 from .page import render_briefing, vega_bundle
 from .pdf import DEFAULT_CHROMIUM, PAGE_BUDGET, pdf_pages, print_pdf
-from .publish import figure_ids_in_html, table_csvs_in_html
+from .publish import figure_ids_in_html, table_csvs_in_html, write_bundle
 from .static_export import export_static_figures
 
 
@@ -86,6 +86,8 @@ def main(argv: list[str] | None = None) -> int:
                   figure_ids_in_html(page))
             if pdf_job is not None:
                 pdf_job.result()
+        if not args.no_pdf:
+            timed("bundle", timings, write_bundle, args.out)
         if not args.no_pdf and (pages := pdf_pages(args.out / "briefing.pdf")) > PAGE_BUDGET:
             # published anyway (nothing is wrong with the numbers), but never silently: a desk may print it
             print(f"render: warning: briefing.pdf has {pages} pages, more than the {PAGE_BUDGET} the print layout "
