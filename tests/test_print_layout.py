@@ -172,9 +172,9 @@ def test_a_table_row_and_its_detail_line_print_on_one_page(briefing):
 
 def test_dates_in_the_sources_table_do_not_break(briefing):
     sources = briefing.read_text(encoding="utf-8").split('<table class="sources">')[1].split("</table>")[0]
-    dates = re.findall(r"<td>(\d{4}-\d{2}-\d{2})</td>", sources)
+    dates = re.findall(r"<td data-label=\"Accessed\">(\d{4}-\d{2}-\d{2})</td>", sources)
     assert dates
-    rows = re.findall(r"<td>([\d,]+)</td>", sources)  # row counts with thousands separators, like the tables
+    rows = re.findall(r"<td data-label=\"Rows\">([\d,]+)</td>", sources)  # row counts with thousands separators, like the tables
     assert "43,494" in rows and all(re.fullmatch(r"\d{1,3}(,\d{3})*", n) for n in rows)
     pdf = ROOT / "reports" / "briefing.pdf"
     text = "\n".join(pdf_page_text(pdf, n) for n in range(1, pdf_pages(pdf) + 1))

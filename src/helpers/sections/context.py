@@ -113,18 +113,19 @@ def key_rate_chart(path: pd.DataFrame, story_date: str) -> alt.LayerChart:
         y=alt.Y("rate_pct:Q", title="Key rate, % a year", scale=alt.Scale(zero=False)))
     points = alt.Chart().transform_filter(alt.datum.decision != "(no change in the data)").mark_point(
         filled=True, color="#1f5f8b").encode(
-        x="date:T", y="rate_pct:Q", shape=alt.Shape("date_exact:N", title="Decision date exact", legend=alt.Legend(
-            orient="bottom", labelExpr="datum.value === true || datum.value === 'true' ? 'yes' : 'no'")),
+        # no legend (the caption says it): circles are decisions whose exact date the source did not give
+        x="date:T", y="rate_pct:Q", shape=alt.Shape("date_exact:N", scale=alt.Scale(domain=[False, True],
+                                                                                   range=["circle", "square"]),
+                                                     legend=None),
         tooltip=[alt.Tooltip("date:T"), alt.Tooltip("date_as_published:N", title="date as published"),
                  alt.Tooltip("rate_pct:Q", title="rate %"), alt.Tooltip("decision:N"), alt.Tooltip("source:N")])
     story = alt.Chart().mark_rule(color="#c9a227").encode(x=date_datum(story_date))
-    return alt.layer(line, points, story, data=path).properties(width=600, height=120)
+    return alt.layer(line, points, story, data=path).properties(width=600, height=110)
 
 
 def key_rate_text(path: pd.DataFrame, story_date: str) -> str:
     """Why the key-rate chart is here, and what it shows on the story's date, from the decisions in the data."""
-    why = ("The story reports Russian car and truck makers blaming slower sales partly on dear credit, without a "
-           "figure: context for the car market, not a claim checked here.")
+    why = "Context, not a checked claim: the story reports carmakers blaming slower sales partly on dear credit."
     before = path.loc[path.date <= story_date]
     if before.empty:
         return why + " No Bank of Russia decision up to the story's date is in the data."
@@ -132,12 +133,10 @@ def key_rate_text(path: pd.DataFrame, story_date: str) -> str:
     peak = before.rate_pct.max()
     first_peak = before.loc[before.rate_pct == peak].iloc[0]
     lower_after = path.loc[(path.date > first_peak.date) & (path.rate_pct < peak)]
-    held = (f"from {day_label(first_peak.date)} until {day_label(lower_after.date.iloc[0])}" if len(lower_after)
+    held = (f"{day_label(first_peak.date)} – {day_label(lower_after.date.iloc[0])}" if len(lower_after)
             else f"from {day_label(first_peak.date)}")
-    first = path.iloc[0]
-    return (why + f" In the data, the Bank of Russia's key rate was **{on_story:g}%** a year on the story's date "
-            f"({day_label(story_date)}), after a peak of {peak:g}% {held}; the earliest decision collected is from "
-            f"{month_name(first.date)} {first.date[:4]} ({first.rate_pct:g}%).")
+    return (why + f" The Bank of Russia's key rate was **{on_story:g}%** on the story's date ({day_label(story_date)}), "
+            f"after a peak of {peak:g}% ({held}).")
 
 
 # --------------------------------------------------------------------------------- narrative

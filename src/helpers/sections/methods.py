@@ -16,8 +16,8 @@ def methods_text(section) -> str:
     return "\n\n".join([
         "**Sources.** Chinese customs (GACC) figures for China–" + section.partner_name + " trade as published by "
         "news wires and outlets, one row per published number with its link and a verbatim quote "
-        "(data/raw/, checksums verified before every build; \"wire\" figures in this briefing, whichever outlet "
-        "carried them, and that outlet is always named), and real customs rows: CEPII BACI (HS6, 2017–2023, both "
+        "(data/raw/, checksums verified before every build; \"wire\" figures here, whichever outlet carried them, "
+        "always named), and real customs rows: CEPII BACI (HS6, 2017–2023, both "
         "directions), UN Comtrade (China's monthly imports from Russia 2017–2024) and monthly fuel imports by code "
         "(UN Comtrade 2020–2024, China customs as compiled by china-energy-monitor from 2025). The only numbers "
         "computed here are marked as such: derived months, y/y from two levels, and sums of raw rows or HS codes, "
