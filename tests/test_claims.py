@@ -141,6 +141,11 @@ def test_f5_places_a_full_year_inside_its_year(customs):
     metals = metals_over_time(resolved, groups, "2025-07").set_index(["group", "period", "span", "measure"])
     assert metals.loc[("nickel", "2024", "year", "value")].date == "2024-07-01"  # -7% for 2024, not by the 2025 tick
     assert metals.loc[("aluminium", "2025-02", "ytd", "value")].date == "2025-02-15"
+    # every drawn row names its raw row (F5's CSV is traceable); a multiple-only period (nickel, Jan-May 2025) is not a row
+    assert metals.source_row.notna().all()
+    assert metals.loc[("nickel", "2024", "year", "value")][["source_file", "source_row"]].tolist() == [
+        "data/raw/gacc_cn_ru_commodities.csv", 368]
+    assert ("nickel", "2025-05") not in {(g, p) for g, p, _, _ in metals.index}
 
 
 def test_rows_used_point_to_publishers_and_links(claims):

@@ -252,7 +252,8 @@ def metals_over_time(resolved_groups: pd.DataFrame, groups: dict, period_end: st
     wanted = [g for g in METALS if g in groups]
     rows = resolved_groups.loc[resolved_groups.group.isin(wanted)].copy()
     rows["month"] = rows.period.where(rows.period.str.len() == 7, rows.period + "-12")
-    rows = rows.loc[rows.month <= period_end]
+    # a period published only as a multiple ("2.8 times") has neither a value nor a change to draw
+    rows = rows.loc[(rows.month <= period_end) & (rows.value.notna() | rows.yoy_pct.notna())]
     rows["metal"] = rows.group.map(lambda g: groups[g]["label"])
     # F5 draws one panel per metal: sub-groups (unwrought nickel, refined copper) join their metal's panel.
     rows["metal_family"] = rows.group.map(family_of).str.capitalize()
@@ -260,6 +261,9 @@ def metals_over_time(resolved_groups: pd.DataFrame, groups: dict, period_end: st
     # it inside its year (at mid-December it sat by the next year's tick and read as that year's change).
     rows["date"] = (rows.month + "-15").where(rows.span != "year", rows.period.str[:4] + "-07-01")
     rows["source"] = rows.yoy_publisher.where(rows.yoy_pct.notna(), rows.value_publisher)
+    # the raw row behind each drawn change (or value): every number traceable from the figure's CSV
+    rows["source_row"] = rows.yoy_source_row.where(rows.yoy_pct.notna(), rows.value_source_row).astype("Int64")
+    rows["source_file"] = rows.yoy_source_file.where(rows.yoy_pct.notna(), rows.value_source_file)
     columns = ["metal_family", "metal", "group", "period", "span", "date", "measure", "unit", "value", "yoy_pct",
-               "source"]
+               "source", "source_file", "source_row"]
     return rows[columns].sort_values(["group", "period", "span", "measure"]).reset_index(drop=True)
