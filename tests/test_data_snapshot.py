@@ -153,3 +153,18 @@ def test_figure_3_data_puts_each_change_on_its_own_year(customs):
                     "yoy_pct_published"].tolist() == [-8.5, -7.7, -8.1]
     assert long.xs("2024", level="year").yoy_pct_published.isna().all()
     assert long.loc[("Turnover", "2024"), "value_usd_bn"] == 136.67
+
+
+def test_a_published_change_is_written_as_published_in_text_and_chart(tmp_path):
+    """Computers' −27% was published without a decimal: the key findings, the commodities text and F4's bar
+    label write '−27%', not '−27.0%'; a change computed from raw rows keeps one decimal (crude oil −20.9%)."""
+    from helpers.report.figures import build_figure
+    from helpers.sections.commodities import change_text, changes_chart
+    from helpers.sections.section import open_section
+    assert (change_text(-27.0, "published y/y"), change_text(-35.2, "published y/y")) == ("−27%", "−35.2%")
+    assert change_text(-20.934, "sum of raw monthly rows") == "−20.9%"
+    section = open_section(period_end="2025-07", partner="Russia")
+    changes = section.group_changes()
+    svg = build_figure(changes_chart(changes, section.span_label), "f4-commodity-changes", changes, "t", "c",
+                       tmp_path).svg_path.read_text()
+    assert ">−27%<" in svg and ">−20.9%<" in svg and ">−27.0%<" not in svg

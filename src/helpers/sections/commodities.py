@@ -7,6 +7,12 @@ from ..core.text import signed_pct
 RISE, FALL = "#1f5f8b", "#d1603d"
 
 
+def change_text(change_pct: float, basis: str) -> str:
+    """A group's change as a reader should quote it: a published y/y as published ('−27%', '−35.2%', never
+    '−27.0%', a precision GACC did not give), a computed one with one decimal ('−20.9%')."""
+    return signed_pct(change_pct, None if basis == "published y/y" else 1)
+
+
 def changes_chart(changes: pd.DataFrame, span_label: str) -> alt.LayerChart:
     """Bars for the groups with a figure; the groups without one are listed under the chart, not drawn."""
     tooltip = [alt.Tooltip("label:N", title="group"), alt.Tooltip("flow:N"),
@@ -20,8 +26,9 @@ def changes_chart(changes: pd.DataFrame, span_label: str) -> alt.LayerChart:
             text=alt.value(f"No commodity group has a figure for {span_label}.")).properties(width=400, height=20)
     y = alt.Y("label:N", sort=alt.EncodingSortField("bar_change_pct", op="min", order="ascending"), title=None,
               axis=alt.Axis(labelLimit=300, labelFontSize=12))
-    shown = alt.Chart().transform_filter("datum.has_figure").transform_calculate(
-        change_label="format(datum.change_pct, '+.1f') + '%'")
+    shown = alt.Chart().transform_filter("datum.has_figure").transform_calculate(  # as change_text writes it
+        change_label="(datum.basis == 'published y/y' ? format(datum.change_pct, '+~g') "
+                     ": format(datum.change_pct, '+.1f')) + '%'")
     bars = shown.mark_bar().encode(
         y=y, x=alt.X("bar_change_pct:Q", title=f"change vs a year earlier, %, {span_label}",
                      axis=alt.Axis(labelOverlap="greedy", labelSeparation=4)),  # "−60−50" ran together
@@ -94,7 +101,7 @@ def commodities_text(changes: pd.DataFrame, span_label: str) -> str:
         for kind, picked in (("falls", falls), ("rises", rises)):
             if len(picked):
                 parts.append(f"Largest {kind} in {span_label} among groups with a figure (published or computed; the chart says which): " + ", ".join(
-                    f"{r.label} {signed_pct(r.change_pct)}" for r in picked.itertuples()) + ".")
+                    f"{r.label} {change_text(r.change_pct, r.basis)}" for r in picked.itertuples()) + ".")
         parts.append(f"{len(shown)} of {len(changes)} groups have a figure for this period; the others are "
                      "listed under the chart.")
     else:

@@ -2,9 +2,9 @@
 import pandas as pd
 
 from ..claims.table import claim_table as build_claim_table
-from ..core.text import signed_pct
 from ..model.turnover import annual_turnover, ytd_view
 from ..sources.configs import load_claims
+from .commodities import change_text
 from .headline import headline_text
 from .raw_rows import raw_rows_findings
 
@@ -27,7 +27,7 @@ def key_findings(section) -> str:
     shown = changes.loc[changes.has_figure].sort_values("change_pct")
     if len(shown):
         bullets.append("- Commodity groups with a figure for " + section.span_label + ": " + "; ".join(
-            f"{r.label} {signed_pct(r.change_pct)}" for r in shown.itertuples()) + f". {int((~changes.has_figure).sum())} "
+            f"{r.label} {change_text(r.change_pct, r.basis)}" for r in shown.itertuples()) + f". {int((~changes.has_figure).sum())} "
             f"of {len(changes)} groups have no figure for this period.")
     else:
         bullets.append(f"- No commodity group has a figure for {section.span_label}.")
