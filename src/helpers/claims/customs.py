@@ -7,7 +7,7 @@ import math
 
 import pandas as pd
 
-from ..core.text import is_missing, percentage_points, signed_pct, span_label, usd_bn
+from ..core.text import is_missing, percentage_points, publisher_and_row, signed_pct, span_label, usd_bn
 from ..model.groups import NO_FIGURE, group_change, sum_of_parts
 from ..model.series import ytd_comparison
 from ..model.turnover import annual_turnover, record_year
@@ -104,24 +104,16 @@ def check_group_change(claim, resolved_groups, groups, hs_rows, partner, code_ro
                 "; ".join(r for r in (rows_used, base_rows) if r))
 
 
-def _usd_bn2(value_usd_mn: float) -> str:
-    return f"${value_usd_mn / 1000:,.2f}bn"
-
-
-def _row(source: str) -> str:
-    """'Sostav (citing TASS) (row 89) https://…' -> '89' (the Sources column names the outlet)."""
-    return source.split(" (row ")[-1].split(")")[0] if "(row " in source else source
-
-
 def _part_text(part: dict) -> str:
     name = part["label"].split(" (")[0].lower()
+    row, prior_row = publisher_and_row(part["source"])[1], publisher_and_row(part.get("prior_source") or "")[1]
     if part["prior_basis"] == "published level":
-        return (f"{name} {_usd_bn2(part['value_usd_mn'])} vs {_usd_bn2(part['prior_value_usd_mn'])} "
-                f"(rows {_row(part['source'])}, {_row(part['prior_source'])}), {signed_pct(part['change_pct'])}")
+        return (f"{name} {usd_bn(part['value_usd_mn'], 2)} vs {usd_bn(part['prior_value_usd_mn'], 2)} "
+                f"(rows {row}, {prior_row}), {signed_pct(part['change_pct'])}")
     yoy = part["published_yoy_pct"]
-    return (f"{name} {_usd_bn2(part['value_usd_mn'])}, {signed_pct(yoy, None)} (row {_row(part['source'])}), "
-            f"year-earlier level implied as {_usd_bn2(part['value_usd_mn'])} ÷ {1 + yoy / 100:g} = "
-            f"{_usd_bn2(part['prior_value_usd_mn'])}")
+    return (f"{name} {usd_bn(part['value_usd_mn'], 2)}, {signed_pct(yoy, None)} (row {row}), "
+            f"year-earlier level implied as {usd_bn(part['value_usd_mn'], 2)} ÷ {1 + yoy / 100:g} = "
+            f"{usd_bn(part['prior_value_usd_mn'], 2)}")
 
 
 def sum_of_parts_claim(claim: dict, combined: dict, story_text: str, tolerance: float) -> dict:
@@ -143,13 +135,13 @@ def sum_of_parts_claim(claim: dict, combined: dict, story_text: str, tolerance: 
     explanation = (
         f"Sum of the {len(parts)} parts, computed here (no outlet published it): "
         + "; ".join(_part_text(p) for p in parts) + bases + ". "
-        f"Together {_usd_bn2(combined['value_usd_mn'])} vs {_usd_bn2(combined['prior_value_usd_mn'])}, "
+        f"Together {usd_bn(combined['value_usd_mn'], 2)} vs {usd_bn(combined['prior_value_usd_mn'], 2)}, "
         f"{signed_pct(change)} ({signed_pct(high)} to {signed_pct(low)} within the parts' rounding), "
         f"{abs(change - story):.1f} points from the story's {signed_pct(story, None)}: {outcome} the tolerance of "
         f"{percentage_points(tolerance)}; the story may count other goods. "
         f"Settled exactly by: {claim.get('settle_with', 'the HS-level GACC table for the group')}.")
-    data_value = (f"Sum of the parts (computed): {_usd_bn2(combined['value_usd_mn'])} vs "
-                  f"{_usd_bn2(combined['prior_value_usd_mn'])}, {signed_pct(change)}; " + ", ".join(
+    data_value = (f"Sum of the parts (computed): {usd_bn(combined['value_usd_mn'], 2)} vs "
+                  f"{usd_bn(combined['prior_value_usd_mn'], 2)}, {signed_pct(change)}; " + ", ".join(
                       f"{p['label'].split(' (')[0].lower()} {signed_pct(p['change_pct'], None)}" for p in parts))
     return claim_row(claim, story_text, data_value, verdict, explanation, combined["source"])
 

@@ -7,8 +7,19 @@ import re
 NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
 
 
-def usd_bn(value_usd_mn: float) -> str:
-    return f"${value_usd_mn / 1000:,.1f}bn"
+def usd_bn(value_usd_mn: float, decimals: int = 1) -> str:
+    """30412.0 -> '$30.4bn' (decimals=2: '$30.41bn', where tenths would hide a difference)."""
+    return f"${value_usd_mn / 1000:,.{decimals}f}bn"
+
+
+def publisher_and_row(source: str) -> tuple[str, str]:
+    """'bne IntelliNews, citing TASS (row 347) https://…' -> ('bne IntelliNews, citing TASS', '347'); a source
+    without a row number -> (source, '')."""
+    source = source.split(" http")[0]
+    if "(row " not in source:
+        return source, ""
+    name, row = source.rsplit(" (row ", 1)
+    return name, row.split(")")[0]
 
 
 def signed_pct(value: float, decimals: int | None = 1) -> str:

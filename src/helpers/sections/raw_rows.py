@@ -8,7 +8,7 @@ import re
 import altair as alt
 import pandas as pd
 
-from ..core.text import month_name, signed_pct, span_label, usd_bn
+from ..core.text import month_name, publisher_and_row, signed_pct, span_label, usd_bn
 from ..model.groups import group_change
 from ..model.raw_rows import (annual_cross_check, composition, composition_change, fuel_monthly, fuel_ytd,
                               imports_raw_vs_wire, monthly_cross_check, raw_wire_conflicts)
@@ -150,7 +150,7 @@ def fuel_comparison(section, period: str) -> pd.DataFrame:
 
 def fuel_display(table: pd.DataFrame, period: str) -> pd.DataFrame:
     year = int(period[:4])
-    wire = [f"${v / 1000:.2f}bn, {signed_pct(c)} ({src})" if c == c else "—"
+    wire = [f"{usd_bn(v, 2)}, {signed_pct(c)} ({src})" if c == c else "—"
             for v, c, src in zip(table.wire_usd_mn, table.wire_change_pct, table.wire_source)]
     return pd.DataFrame({
         "Codes": table.label, f"{span_label(period)}, US$ bn": (table.value_usd_mn / 1000).round(3),
@@ -268,32 +268,24 @@ def imports_text(view: pd.DataFrame, check: pd.DataFrame, months: pd.DataFrame |
                     sentences[:1] + sentences[-2:])
 
 
-def _publisher_and_row(source: str) -> tuple[str, str]:
-    """'bne IntelliNews, citing TASS (row 347)' -> ('bne IntelliNews, citing TASS', '347')."""
-    if "(row " not in source:
-        return source, ""
-    name, row = source.rsplit(" (row ", 1)
-    return name, row.rstrip(")")
-
-
 def raw_conflicts(check: pd.DataFrame, fuel: pd.DataFrame, period: str, months: pd.DataFrame | None = None
                   ) -> pd.DataFrame:
     """Raw-row figures vs wire figures for the same number, beyond rounding (for the conflicts table)."""
     pairs = []
     for row in (months if months is not None else pd.DataFrame()).itertuples():
-        publisher, source_row = _publisher_and_row(row.wire_source)
+        publisher, source_row = publisher_and_row(row.wire_source)
         pairs.append({"commodity": "TOTAL", "flow": "import", "period": row.period,
                       "span": "month" if row.span == "month" else "ytd", "raw_usd_mn": row.raw_usd_mn,
                       "raw_publisher": "UN Comtrade", "raw_rows": row.raw_rows, "wire_usd_mn": row.wire_usd_mn,
                       "wire_publisher": publisher, "wire_row": f"{TOTALS_FILE} row {source_row}"})
     for row in check.itertuples():
-        publisher, source_row = _publisher_and_row(row.wire_source)
+        publisher, source_row = publisher_and_row(row.wire_source)
         pairs.append({"commodity": "TOTAL", "flow": "import", "period": row.year, "span": "year",
                       "raw_usd_mn": row.raw_usd_bn * 1000, "raw_publisher": "UN Comtrade", "raw_rows": row.raw_source,
                       "wire_usd_mn": row.wire_usd_bn * 1000, "wire_publisher": publisher,
                       "wire_row": f"{TOTALS_FILE} row {source_row}" if source_row else ""})
     for row in fuel.itertuples():
-        publisher, source_row = _publisher_and_row(row.wire_source)
+        publisher, source_row = publisher_and_row(row.wire_source)
         pairs.append({"commodity": row.label, "flow": "import", "period": period, "span": "ytd",
                       "raw_usd_mn": row.value_usd_mn, "raw_publisher": row.value_publishers,
                       "raw_rows": row.value_rows,
