@@ -2,7 +2,6 @@
 import pandas as pd
 
 from ..claims.table import claim_table as build_claim_table
-from ..model.turnover import annual_turnover, ytd_view
 from ..sources.configs import load_claims
 from .commodities import change_text
 from .headline import headline_text
@@ -20,8 +19,7 @@ def claim_table(section) -> pd.DataFrame:
 
 
 def key_findings(section) -> str:
-    annual = annual_turnover(section.customs, section.period_end, raw_imports=section.raw_annual_imports)
-    comparison = ytd_view(section.customs, section.period_end, raw_imports=section.raw_annual_imports)
+    annual, comparison = section.annual_turnover(), section.ytd_view()
     bullets = ["- " + headline_text(annual, comparison, section.period_end, section.partner_name)]
     changes = section.group_changes()
     shown = changes.loc[changes.has_figure].sort_values("change_pct")

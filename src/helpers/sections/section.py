@@ -16,6 +16,7 @@ from ..core.text import span_label
 from ..model.customs import CustomsData
 from ..model.groups import period_changes, resolve_groups
 from ..model.raw_rows import raw_annual_imports
+from ..model.turnover import annual_turnover, ytd_view
 from ..report import figures, tables
 from ..sources.configs import load_claims_config, load_groups
 from ..sources.parameters import ParameterError, check_parameters
@@ -85,6 +86,15 @@ class Section:
     def raw_annual_imports(self) -> pd.DataFrame:
         """China's imports per full year from the Comtrade monthly rows: used instead of the wire's annual figure."""
         return raw_annual_imports(self.raw.comtrade_totals)
+
+    def annual_turnover(self) -> pd.DataFrame:
+        """helpers.model.turnover.annual_turnover up to the reporting period, China's imports from the raw rows
+        where they cover a year (raw rows outrank the wire): what the headline, F1 and the key findings show."""
+        return annual_turnover(self.customs, self.period_end, raw_imports=self.raw_annual_imports)
+
+    def ytd_view(self) -> pd.DataFrame:
+        """helpers.model.turnover.ytd_view for the reporting period, with the same raw-row precedence."""
+        return ytd_view(self.customs, self.period_end, raw_imports=self.raw_annual_imports)
 
     @property
     def code_rows(self) -> pd.DataFrame:
