@@ -3,6 +3,7 @@ the notebooks run alone drawn as a chart, every table as a table, and no Markdow
 MathJax. Screenshots go to build/test-artifacts/jupyterlab/ for a human to look at."""
 import base64
 import shutil
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -74,19 +75,24 @@ def test_checker_sees_math_an_undrawn_chart_and_a_text_fallback(views):
     assert guard.math_elements and not guard.ok
 
 
+def user_copy(name: str, folder: str, monkeypatch) -> tuple[Path, Path, str]:
+    """A copy of notebooks/<name> in its own folder (JupyterLab saves outputs into the file it runs) and its
+    parameters cell. JupyterLab's kernels inherit this environment: a user's, without make's variables, except
+    that figure files go to the test's folder, never over a `make report` build's build/figures."""
+    workdir = ROOT / "build" / "test-artifacts" / folder
+    workdir.mkdir(parents=True, exist_ok=True)
+    notebook = workdir / name
+    shutil.copyfile(ROOT / "notebooks" / name, notebook)
+    monkeypatch.delenv("BRIEFING_ROOT", raising=False)
+    monkeypatch.setenv("BRIEFING_BUILD_DIR", str(workdir / "build"))
+    return workdir, notebook, parameters_cell(nbformat.read(notebook, as_version=4)).source
+
+
 def test_user_edits_period_end_and_runs_all(monkeypatch):
     """The issue's acceptance, done in the browser: open a notebook in JupyterLab, type a new period_end
     into the parameters cell, Run > Run All Cells. The kernel is JupyterLab's own, started in the
     notebook's folder. A copy is used: JupyterLab saves the outputs into the file it runs."""
-    workdir = ROOT / "build" / "test-artifacts" / "user-run"
-    workdir.mkdir(parents=True, exist_ok=True)
-    notebook = workdir / "01_headline.ipynb"
-    shutil.copyfile(ROOT / "notebooks" / "01_headline.ipynb", notebook)
-    # JupyterLab's kernels inherit this environment: as a user's, without make's variables, except
-    # that figure files go to the test's folder, never over a `make report` build's build/figures.
-    monkeypatch.delenv("BRIEFING_ROOT", raising=False)
-    monkeypatch.setenv("BRIEFING_BUILD_DIR", str(workdir / "build"))
-    source = parameters_cell(nbformat.read(notebook, as_version=4)).source
+    workdir, notebook, source = user_copy("01_headline.ipynb", "user-run", monkeypatch)
     edited = source.replace('period_end = "2025-07"', 'period_end = "2024-12"')
     assert edited != source
     with jupyter_lab(ROOT) as url, chromium_page() as tools:
@@ -102,13 +108,7 @@ def test_user_edits_period_end_and_runs_all(monkeypatch):
 def test_run_all_on_a_notebook_longer_than_the_window(monkeypatch):
     """02b_raw_rows runs past the window: JupyterLab 4 stops rendering the cells scrolled out of view, so
     Run All must be seen as finished from their prompts' text content (what lab_check reads)."""
-    workdir = ROOT / "build" / "test-artifacts" / "user-run-long"
-    workdir.mkdir(parents=True, exist_ok=True)
-    notebook = workdir / "02b_raw_rows.ipynb"
-    shutil.copyfile(ROOT / "notebooks" / "02b_raw_rows.ipynb", notebook)
-    monkeypatch.delenv("BRIEFING_ROOT", raising=False)
-    monkeypatch.setenv("BRIEFING_BUILD_DIR", str(workdir / "build"))
-    source = parameters_cell(nbformat.read(notebook, as_version=4)).source
+    _, notebook, source = user_copy("02b_raw_rows.ipynb", "user-run-long", monkeypatch)
     with jupyter_lab(ROOT) as url, chromium_page() as tools:
         view = edit_and_run_all(tools, url, notebook, source, ROOT, SCREENSHOTS / "user-run-02b_raw_rows.png")
     assert view.expected_figures == view.drawn == view.interactive == 3 and view.tables == 3, view
