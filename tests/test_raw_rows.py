@@ -376,3 +376,11 @@ def test_conflicts_name_a_quantity_figure_by_its_unit(section):
     assert set(crude.Figure) == {"quantity, million tonnes"} and sorted(crude.Other) == [8.287, 8.29]
     assert figure_words("value", "value", "usd_mn") == "value, US$ mn"
     assert figure_words("yoy_pct", "quantity", "million tonnes") == "y/y % (quantity)"
+
+
+def test_methods_names_the_years_each_raw_file_covers_from_its_rows(section):
+    from helpers.sections.methods import raw_rows_sources
+    assert raw_rows_sources(section.raw, "Russia") == (
+        "CEPII BACI (HS6, 2017–2023, both directions), UN Comtrade (China's monthly imports from Russia 2017–2024) "
+        "and monthly fuel imports by code (UN Comtrade, 2020–2024; China customs, compiled by "
+        "DoiEnnoson/china-energy-monitor, 2025–2026)")

@@ -8,6 +8,25 @@ from ..report.tables import number_format, prose_html, readable_number
 from .raw_rows import fuel_comparison, fuel_sources, raw_wire_conflicts_table
 
 
+def _years(periods: pd.Series) -> str:
+    first, last = str(periods.min())[:4], str(periods.max())[:4]
+    return first if first == last else f"{first}–{last}"
+
+
+def raw_rows_sources(raw, partner_name: str) -> str:
+    """The raw customs rows in data/raw/ and the years each covers, read from the rows themselves."""
+    parts = []
+    if len(raw.baci):
+        parts.append(f"CEPII BACI (HS6, {_years(raw.baci.period)}, both directions)")
+    if len(raw.comtrade_totals):
+        parts.append(f"UN Comtrade (China's monthly imports from {partner_name} {_years(raw.comtrade_totals.period)})")
+    if len(raw.fuel):
+        spans = [f"{publisher}, {_years(rows.period)}" for publisher, rows
+                 in raw.fuel.sort_values("period").groupby("publisher", sort=False)]
+        parts.append("monthly fuel imports by code (" + "; ".join(spans) + ")")
+    return ", ".join(parts[:-1]) + (" and " if len(parts) > 1 else "") + parts[-1] if parts else "none"
+
+
 def methods_text(section) -> str:
     conflicts = section.customs.conflicts
     monthly = section.customs.monthly(section.period_end)
@@ -17,9 +36,7 @@ def methods_text(section) -> str:
         "**Sources.** Chinese customs (GACC) figures for China–" + section.partner_name + " trade as published by "
         "news wires and outlets, one row per published number with its link and a verbatim quote "
         "(data/raw/, checksums verified before every build; \"wire\" figures here, whichever outlet carried them, "
-        "always named), and real customs rows: CEPII BACI (HS6, 2017–2023, both "
-        "directions), UN Comtrade (China's monthly imports from Russia 2017–2024) and monthly fuel imports by code "
-        "(UN Comtrade 2020–2024, China customs as compiled by china-energy-monitor from 2025). The only numbers "
+        "always named), and real customs rows: " + raw_rows_sources(section.raw, section.partner_name) + ". The only numbers "
         "computed here are marked as such: derived months, y/y from two levels, and sums of raw rows or HS codes, "
         "each naming its file and rows. "
         f"{len(section.customs.quality)} recoverable oddities were handled on loading (exact duplicate rows dropped, "
