@@ -22,7 +22,7 @@ def notebooks_run_alone():
 # `make test-fast` (the day-to-day lane: unit and data tests). Mark new such tests @pytest.mark.slow.
 SLOW_MODULES = {"test_atomic_build", "test_briefing_build", "test_notebooks", "test_browser",
                 "test_hs_level_dropin", "test_run_notebooks"}
-SLOW_TESTS = {"test_whole_briefing_renders_for_full_year_2025", "test_cli_writes_html_figures_and_pdf_with_marker",
+SLOW_TESTS = {"test_whole_briefing_renders_for_another_period", "test_cli_writes_html_figures_and_pdf_with_marker",
               "test_capped_gacc_file_is_shown_and_flagged"}  # reads a 10,000-line export row by row (~8 s)
 
 

@@ -168,3 +168,22 @@ def test_a_published_change_is_written_as_published_in_text_and_chart(tmp_path):
     svg = build_figure(changes_chart(changes, section.span_label), "f4-commodity-changes", changes, "t", "c",
                        tmp_path).svg_path.read_text()
     assert ">−27%<" in svg and ">−20.9%<" in svg and ">−27.0%<" not in svg
+
+
+def test_figure_5_labels_of_changes_on_the_same_date_sit_on_either_side(tmp_path):
+    """January-August 2025 has three aluminium value changes dated August 2025: aluminium +70% and unwrought
+    aluminium +64% (January-August) and unwrought aluminium +2% (August). Printed above their stems, +70% and
+    +64% overlapped; they go beside the stems instead, the largest to the right, the next to the left."""
+    import re
+
+    from helpers.model.groups import metals_over_time
+    from helpers.report.figures import build_figure
+    from helpers.sections.commodities import metals_chart
+    from helpers.sections.section import open_section
+    section = open_section(period_end="2025-08", partner="Russia")
+    metals = metals_over_time(section.resolved_groups, section.groups, section.period_end)
+    svg = build_figure(metals_chart(metals), "f5-metals", metals, "t", "c", tmp_path).svg_path.read_text()
+    anchors = {label: anchor for anchor, label in
+               re.findall(r'text-anchor="(\w+)"[^>]*>([+−-]\d+%)</text>', svg)}
+    assert (anchors["+70%"], anchors["+64%"], anchors["+2%"]) == ("start", "end", "start")
+    assert anchors["+40%"] == "middle"  # alone on its date (January-August 2024): above its stem as before

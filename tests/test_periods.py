@@ -35,10 +35,16 @@ def test_ytd_figure_title_says_full_year_for_december():
     assert ytd_title("2025-07") == "January–July 2025 vs the same months a year earlier"
 
 
-def test_whole_briefing_renders_for_full_year_2025(tmp_path, monkeypatch):
+@pytest.mark.parametrize("period_end, span, total, title", [
+    ("2025-12", "full-year 2025", "$228.1bn", "Full-year 2025 vs full-year 2024"),
+    # twelve commodity groups have a figure (seven for January-July): Figure 4 grew onto its own page
+    # and the PDF to 13 pages until its bars were drawn 20 px apart instead of 26
+    ("2025-08", "January–August 2025", "$143.8bn", "January–August 2025 vs the same months a year earlier"),
+])
+def test_whole_briefing_renders_for_another_period(tmp_path, monkeypatch, period_end, span, total, title):
     monkeypatch.setenv("BRIEFING_BUILD_DIR", str(tmp_path))
     params = tmp_path / "params.json"
-    params.write_text(json.dumps({"period_end": "2025-12", "partner": "Russia",
+    params.write_text(json.dumps({"period_end": period_end, "partner": "Russia",
                                   "groups_file": "config/commodity_groups.yaml",
                                   "claims_file": "config/claims.yaml", "partner_code": "RU",
                                   "partner_name": "Russia"}))
@@ -48,9 +54,9 @@ def test_whole_briefing_renders_for_full_year_2025(tmp_path, monkeypatch):
     assert render_main(["--notebooks", *executed, "--params", str(params), "--out", str(tmp_path / "stage"),
                         "--figures-dir", str(tmp_path / "figures")]) == 0
     text = re.sub(r"<[^>]+>", "", (tmp_path / "stage" / "briefing.html").read_text(encoding="utf-8"))
-    assert "full-year 2025 came to $228.1bn" in text
-    assert "Full-year 2025 vs full-year 2024" in text  # Figure 3's title
-    assert "Groups with no figure for full-year 2025" in text  # groups without a 2025 figure are listed, not dropped
+    assert f"{span} came to {total}" in text
+    assert title in text  # Figure 3's title
+    assert f"Groups with no figure for {span}" in text  # groups without a figure are listed, not dropped
     # the PDF stays within the 12-page budget for a period other than the default too
     info = subprocess.run(["pdfinfo", str(tmp_path / "stage" / "briefing.pdf")], capture_output=True, text=True,
                           check=True).stdout

@@ -39,7 +39,7 @@ def changes_chart(changes: pd.DataFrame, span_label: str) -> alt.LayerChart:
     rises = shown.transform_filter("datum.change_pct >= 0").mark_text(align="right", dx=-5, fontSize=12).encode(
         y=y, x=alt.datum(0), text="change_label:N")
     zero = alt.Chart().mark_rule(color="#888").encode(x=alt.datum(0))
-    return alt.layer(bars, falls, rises, zero, data=changes).properties(width=320, height=alt.Step(26))
+    return alt.layer(bars, falls, rises, zero, data=changes).properties(width=320, height=alt.Step(20))
 
 
 def missing_groups_text(changes: pd.DataFrame, span_label: str) -> str:
@@ -77,13 +77,25 @@ def metals_chart(metals: pd.DataFrame) -> alt.FacetChart | alt.Chart:
                                                     "{'month': 'one month', 'ytd': 'January to month', "
                                                     "'year': 'full year'}[datum.value] || datum.value"))),
         tooltip=tooltip)
-    # The number sits above a rise and below a fall, never on the stem.
-    rise_labels = base.transform_filter("datum.yoy_pct >= 0").mark_text(dy=-9, fontSize=11).encode(
+    # The number sits above a rise and below a fall, never on the stem. Where a panel has several changes for
+    # the same date (a metal and its sub-group, e.g. aluminium +70% and unwrought aluminium +64% for
+    # January-August 2025), their labels would print on top of each other: they go beside the stems instead,
+    # the largest to the right, the next to the left, and so on.
+    ranked = base.transform_filter("isValid(datum.yoy_pct)").transform_joinaggregate(
+        same_date="count()", groupby=["date"]).transform_window(
+        rank="row_number()", groupby=["date"], sort=[alt.SortField("yoy_pct", order="descending")])
+    alone = ranked.transform_filter("datum.same_date == 1")
+    rise_labels = alone.transform_filter("datum.yoy_pct >= 0").mark_text(dy=-9, fontSize=11).encode(
         x=x, y=y, text="change_label:N")
-    fall_labels = base.transform_filter("datum.yoy_pct < 0").mark_text(dy=11, fontSize=11).encode(
+    fall_labels = alone.transform_filter("datum.yoy_pct < 0").mark_text(dy=11, fontSize=11).encode(
         x=x, y=y, text="change_label:N")
+    right_labels = ranked.transform_filter("datum.same_date > 1 && datum.rank % 2 == 1").mark_text(
+        align="left", dx=7, fontSize=11).encode(x=x, y=y, text="change_label:N")
+    left_labels = ranked.transform_filter("datum.same_date > 1 && datum.rank % 2 == 0").mark_text(
+        align="right", dx=-7, fontSize=11).encode(x=x, y=y, text="change_label:N")
     zero = alt.Chart().mark_rule(color="#888").encode(y=alt.datum(0))
-    layered = alt.layer(zero, stems, points, rise_labels, fall_labels).properties(width=165, height=80)
+    layered = alt.layer(zero, stems, points, rise_labels, fall_labels, right_labels, left_labels).properties(
+        width=165, height=80)
     return layered.facet(
         column=alt.Column("metal_family:N", title=None, header=alt.Header(labelFontSize=13, labelFontWeight="bold")),
         row=alt.Row("measure:N", title=None, sort=["value", "quantity"],
