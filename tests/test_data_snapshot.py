@@ -187,3 +187,12 @@ def test_figure_5_labels_of_changes_on_the_same_date_sit_on_either_side(tmp_path
                re.findall(r'text-anchor="(\w+)"[^>]*>([+−-]\d+%)</text>', svg)}
     assert (anchors["+70%"], anchors["+64%"], anchors["+2%"]) == ("start", "end", "start")
     assert anchors["+40%"] == "middle"  # alone on its date (January-August 2024): above its stem as before
+
+
+def test_figure_2_names_the_outlet_of_a_month_s_change_when_it_is_not_the_value_s(customs):
+    """July 2025: the $19.13bn is Lenta.ru's (row 379), the −2.8% y/y SCMP's reprint's (row 380); the CSV and
+    the tooltip named Lenta.ru for both."""
+    from helpers.model.turnover import monthly_view
+    july = monthly_view(customs, "2025-07").set_index("period").loc["2025-07"]
+    assert (july.source, july.source_rows) == ("Lenta.ru, citing TASS", "379")
+    assert (july.yoy_pct_published, july.yoy_source, july.yoy_source_row) == (-2.8, "From Inside Asia (SCMP reprint)", "380")

@@ -50,14 +50,17 @@ def monthly_series(resolved: pd.DataFrame, flow: str, first_year: int, last_peri
 def _month_record(cumulative: dict, months, flow, year, month) -> dict:
     period = f"{year}-{month:02d}"
     record = {"flow": flow, "period": period, "value": math.nan, "status": "missing",
-              "yoy_pct_published": math.nan, "source": "", "source_rows": ""}
+              "yoy_pct_published": math.nan, "source": "", "source_rows": "", "yoy_source": "", "yoy_source_row": ""}
+    if period in months.index and not math.isnan(months.loc[period, "yoy_pct"]):
+        # the month's y/y can come from another outlet than its value (July 2025: value Lenta.ru, −2.8% SCMP)
+        published = months.loc[period]
+        record.update(yoy_pct_published=published.yoy_pct, yoy_source=published.yoy_publisher,
+                      yoy_source_row=str(int(published.yoy_source_row)))
     if period in months.index and not math.isnan(months.loc[period, "value"]):
         published = months.loc[period]
-        record.update(value=published.value, status="published", yoy_pct_published=published.yoy_pct,
+        record.update(value=published.value, status="published",
                       source=published.value_publisher, source_rows=str(int(published.value_source_row)))
         return record
-    if period in months.index:
-        record["yoy_pct_published"] = months.loc[period, "yoy_pct"]
     if month == 1:
         # January alone is not published; the January–February figure is attached to February.
         record["status"] = "in Jan–Feb total"

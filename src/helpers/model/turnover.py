@@ -86,7 +86,8 @@ def monthly_view(data: CustomsData, period_end: str, years_back: int = 3) -> pd.
         "published" if not is_missing(p) else ("computed from levels" if not is_missing(c) else "")
         for p, c in zip(monthly.yoy_pct_published, monthly.yoy_pct_computed)]
     columns = ["period", "status", "value_usd_bn", "bar_height_usd_bn", "bar_start", "bar_end", "yoy_pct",
-               "yoy_kind", "yoy_pct_published", "yoy_pct_computed", "source", "source_rows"]
+               "yoy_kind", "yoy_pct_published", "yoy_pct_computed", "source", "source_rows", "yoy_source",
+               "yoy_source_row"]
     return monthly.loc[monthly.status != "in Jan–Feb total", columns].reset_index(drop=True)
 
 

@@ -33,7 +33,8 @@ def monthly_chart(monthly: pd.DataFrame) -> alt.VConcatChart:
     tooltip = [alt.Tooltip("period:N"), alt.Tooltip("status:N"),
                alt.Tooltip("value_usd_bn:Q", title="US$ bn (period total)", format=",.2f"),
                alt.Tooltip("yoy_pct:Q", title="y/y %", format="+.1f"), alt.Tooltip("yoy_kind:N", title="y/y is"),
-               alt.Tooltip("source:N"), alt.Tooltip("source_rows:N", title="raw rows")]
+               alt.Tooltip("source:N"), alt.Tooltip("source_rows:N", title="raw rows"),
+               alt.Tooltip("yoy_source:N", title="y/y source"), alt.Tooltip("yoy_source_row:N", title="y/y raw row")]
     # Ticks every six months as "Jan 2024" (Vega's default mixes years and month names, which collide here).
     time_axis = alt.Axis(format="%b %Y", tickCount={"interval": "month", "step": 6}, labelOverlap="greedy")
     bars = alt.Chart().transform_filter("isValid(datum.value_usd_bn)").mark_bar(
