@@ -196,3 +196,18 @@ def test_figure_2_names_the_outlet_of_a_month_s_change_when_it_is_not_the_value_
     july = monthly_view(customs, "2025-07").set_index("period").loc["2025-07"]
     assert (july.source, july.source_rows) == ("Lenta.ru, citing TASS", "379")
     assert (july.yoy_pct_published, july.yoy_source, july.yoy_source_row) == (-2.8, "From Inside Asia (SCMP reprint)", "380")
+
+
+def test_figure_3_colours_by_year_when_the_year_earlier_is_missing(customs, tmp_path):
+    """January–February 2026 has no year-earlier figure in the data: the 2026 bars are drawn in this year's
+    blue, not in the grey that means "a year earlier" (the colours were given out by order)."""
+    import re
+
+    from helpers.model.turnover import ytd_long
+    from helpers.report.figures import build_figure
+    from helpers.sections.headline import ytd_chart
+    long = ytd_long(ytd_view(customs, "2026-02"), "2026-02")
+    assert set(long.dropna(subset=["value_usd_bn"]).year) == {"2026"}
+    svg = build_figure(ytd_chart(long, "2026-02"), "f3-ytd-comparison", long, "t", "c", tmp_path).svg_path.read_text()
+    bar_fills = re.findall(r'aria-roledescription="bar"[^>]*fill="(#\w+)"', svg)
+    assert bar_fills and set(bar_fills) == {"#1f5f8b"}

@@ -96,12 +96,14 @@ def test_undefined_name_check_can_fail(tmp_path):
 
 
 def test_figures_land_in_project_build_dir_from_notebooks_dir():
-    """JupyterLab starts kernels in notebooks/: figure files must still go to <root>/build/figures."""
-    code = "from helpers.report.figures import default_build_dir; print(default_build_dir())"
+    """JupyterLab and nbconvert start kernels in notebooks/: figure and table files must still go to
+    <root>/build (tables went to notebooks/build/tables, which the next `make report` took for an input)."""
+    code = ("from helpers.report.figures import default_build_dir; from helpers.report.tables import tables_dir; "
+            "print(default_build_dir()); print(tables_dir())")
     env = {"PATH": "/usr/bin:/bin", "HOME": "/tmp"}  # none of make's BRIEFING_* variables
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT / "notebooks", env=env,
                             capture_output=True, text=True, check=True)
-    assert result.stdout.strip() == str(ROOT / "build")
+    assert result.stdout.split() == [str(ROOT / "build"), str(ROOT / "build" / "tables")]
 
 
 @pytest.fixture()

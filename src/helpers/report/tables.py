@@ -18,7 +18,6 @@ from __future__ import annotations
 import html
 import math
 import numbers
-import os
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -26,6 +25,7 @@ from urllib.parse import urlparse
 
 import pandas as pd
 
+from ..core.paths import build_dir as default_build_dir
 from ..core.text import signed_pct
 
 CSV_FLOAT_FORMAT = "%.12g"
@@ -77,7 +77,8 @@ def number_format(df: pd.DataFrame, decimals: dict[str, int] | None = None,
 
 
 def tables_dir(build_dir: Path | str | None = None) -> Path:
-    return Path(build_dir or os.environ.get("BRIEFING_BUILD_DIR", "build")) / "tables"
+    # the project's build/ (core.paths), not ./build: a notebook run from notebooks/ wrote notebooks/build/tables
+    return Path(build_dir or default_build_dir()) / "tables"
 
 
 def csv_href(table_id: str) -> str:

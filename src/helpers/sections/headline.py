@@ -47,7 +47,8 @@ def monthly_chart(monthly: pd.DataFrame) -> alt.VConcatChart:
         bar_middle="(time(datum.bar_start) + time(datum.bar_end)) / 2").mark_point(
         filled=True, size=45, strokeWidth=1.5, stroke="#d1603d").encode(
         x=alt.X("bar_middle:T", title=None, axis=time_axis),  # under its bar, not at the month's end
-        y=alt.Y("yoy_pct:Q", title="y/y change, %"),
+        y=alt.Y("yoy_pct:Q", title="y/y change, %", axis=alt.Axis(tickCount=4)),  # 80 px high: Vega's own
+        # count left a lone "0" on an axis running from −17 to +11
         # published solid, computed from levels hollow: shape and fill share one legend
         shape=alt.Shape("yoy_kind:N", title="y/y", scale=alt.Scale(domain=YOY_KINDS), legend=alt.Legend(orient="top")),
         color=alt.Color("yoy_kind:N", title="y/y", scale=alt.Scale(domain=YOY_KINDS, range=["#d1603d", "white"]),
@@ -73,7 +74,9 @@ def ytd_chart(long: pd.DataFrame, period_end: str) -> alt.Chart:
     return alt.Chart(long).transform_filter("isValid(datum.value_usd_bn)").mark_bar().encode(
         y=alt.Y("flow:N", sort=FLOW_ORDER, title=None), yOffset=alt.YOffset("year:N"),
         x=alt.X("value_usd_bn:Q", title=f"US$ billion, {months}"),
-        color=alt.Color("year:N", scale=alt.Scale(range=["#b0b0b0", "#1f5f8b"]), title=None,
+        # by year, not by order: with no year-earlier figure the one year drawn would take the grey
+        color=alt.Color("year:N", scale=alt.Scale(domain=[str(int(period_end[:4]) - 1), period_end[:4]],
+                                                  range=["#b0b0b0", "#1f5f8b"]), title=None,
                         legend=alt.Legend(orient="top")),
         tooltip=tooltip).properties(width=560, height=150)
 

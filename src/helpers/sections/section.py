@@ -16,6 +16,7 @@ from ..core.text import span_label
 from ..model.customs import CustomsData
 from ..model.groups import period_changes, resolve_groups
 from ..model.raw_rows import raw_annual_imports
+from ..report.tables import number_format
 from ..model.turnover import annual_turnover, ytd_view
 from ..report import figures, tables
 from ..sources.configs import load_claims_config, load_groups
@@ -149,7 +150,9 @@ class Section:
             "yoy_pct_published": "y/y % (published)", "yoy_pct_from_levels": "y/y % (from levels)",
             "value_source": "Source (this year)", "prior_source": "Source (year earlier)"})
         # the sources name the raw rows where a value is their sum: the basis column would say it twice
-        return table.drop(columns=["period", "yoy_source", "value_basis"], errors="ignore")
+        table = table.drop(columns=["period", "yoy_source", "value_basis"], errors="ignore")
+        # whole US$ mn: a sum of Comtrade rows (129,881.36) gave every level of the column two decimals
+        return number_format(table, decimals={"This year, US$ mn": 0, "Year earlier, US$ mn": 0})
 
     def claims_intro(self, claims: pd.DataFrame) -> str:
         customs = claims.loc[claims.type == "customs"]
