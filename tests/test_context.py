@@ -114,7 +114,7 @@ def test_machine_tools_text_says_why_it_cannot_be_checked_and_what_the_data_hold
     assert text.startswith("The story's +137% rise in machine-tool output over the three years to 2024 cannot be "
                            "checked here: no production series in the data has both 2021 and 2024.")
     assert "domestic machine tool production (ATK+) for 2020 and 2024 (+114% between them, a different span)" in text
-    assert "5 series for 2023 only (listed in the table above)" in text  # one clause, not five
+    assert "5 series for 2023 only (listed in the table and its CSV)" in text  # one clause, not five
     assert "88% (growth of machine tool production, 2023 vs 2019)" in text
 
 

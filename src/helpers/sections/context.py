@@ -94,7 +94,7 @@ def machine_tools_text(production: pd.DataFrame, claim: dict) -> str:
             single_year.setdefault(years[0], []).append(span["measure"])
     for year, measures in sorted(single_year.items()):  # one clause a year, not one a series (the table lists them)
         parts.append(f"{measures[0]} for {year} only" if len(measures) == 1 else
-                     f"{len(measures)} series for {year} only (listed in the table above)")
+                     f"{len(measures)} series for {year} only (listed in the table and its CSV)")
     growth = production.loc[production.Unit == "percent"]
     growth_text = "; ".join(f"{value}% ({measure}, {period})" for measure, period, value
                             in zip(growth["What is measured"], growth.Period, growth.Value))
