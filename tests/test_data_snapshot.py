@@ -157,7 +157,7 @@ def test_figure_3_data_puts_each_change_on_its_own_year(customs):
 
 def test_a_published_change_is_written_as_published_in_text_and_chart(tmp_path):
     """Computers' −27% was published without a decimal: the key findings, the commodities text and F4's bar
-    label write '−27%', not '−27.0%'; a change computed from raw rows keeps one decimal (crude oil −20.9%)."""
+    label write '−27%', not '−27.0%'; a change computed from raw rows keeps one decimal (coal −29.7%)."""
     from helpers.report.figures import build_figure
     from helpers.sections.commodities import change_text, changes_chart
     from helpers.sections.section import open_section
@@ -167,7 +167,7 @@ def test_a_published_change_is_written_as_published_in_text_and_chart(tmp_path):
     changes = section.group_changes()
     svg = build_figure(changes_chart(changes, section.span_label), "f4-commodity-changes", changes, "t", "c",
                        tmp_path).svg_path.read_text()
-    assert ">−27%<" in svg and ">−20.9%<" in svg and ">−27.0%<" not in svg
+    assert ">−27%<" in svg and ">−29.7%<" in svg and ">−27.0%<" not in svg  # coal −29.7%: summed from rows
 
 
 def test_figure_5_labels_of_changes_on_the_same_date_sit_on_either_side(tmp_path):

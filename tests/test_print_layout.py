@@ -139,18 +139,18 @@ def pdf_page_text(pdf: Path, page: int) -> str:
 def test_published_tables_read_like_the_text_and_csvs_stay_plain(briefing):
     html = briefing.read_text(encoding="utf-8")
     fuel = html.split('data-table-id="t-fuel-ytd"')[1].split("</figure>")[0]
-    assert '<td class="num" data-label="Change, % (rows)">−18.0</td>' in fuel  # the four codes together
-    assert '<td class="num" data-label="Change, % (rows)">+21.4</td>' in fuel
+    assert '<td class="num" data-label="Change, %">−18.3</td>' in fuel  # the four codes together
+    assert '<td class="num" data-label="Change, %">+21.3</td>' in fuel  # pipeline gas: GACC's published y/y
     assert '<td class="num" data-label="January–July 2025, US$ bn">5.70</td>' in fuel
     annual = html.split('data-table-id="t-imports-annual-check"')[1].split("</figure>")[0]
     assert '<td class="num" data-label="Wire vs rows, %">+0.13</td>' in annual
     assert '<td class="num" data-label="Wire, US$ bn">129.1\u2007</td>' in annual  # as published, aligned
     ytd = html.split('data-table-id="t-ytd-comparison"')[1].split("</figure>")[0]
     assert '<td class="num" data-label="y/y % (from levels)">−8.0</td>' in ytd  # the text: "−8.0% from levels"
-    assert "−18.0" in "\n".join(pdf_page_text(ROOT / "reports" / "briefing.pdf", n)
+    assert "−18.3" in "\n".join(pdf_page_text(ROOT / "reports" / "briefing.pdf", n)
                                 for n in range(1, pdf_pages(ROOT / "reports" / "briefing.pdf") + 1))
     fuel_csv = (ROOT / "reports" / "tables" / "t-fuel-ytd.csv").read_text(encoding="utf-8")
-    assert ",-18," in fuel_csv and ",21.4," in fuel_csv and ",5.695," in fuel_csv  # plain numbers, full precision
+    assert ",-18.3," in fuel_csv and ",21.3," in fuel_csv and ",5.6953," in fuel_csv  # plain numbers, full precision
     for path in (ROOT / "reports" / "tables").glob("*.csv"):
         assert "\u2007" not in path.read_text(encoding="utf-8"), path.name
 
@@ -161,7 +161,7 @@ def test_a_table_row_and_its_detail_line_print_on_one_page(briefing):
     low-value goods claim once were)."""
     html = briefing.read_text(encoding="utf-8")
     labels = set(re.findall(r'<span class="detail-label">([^<:]+):</span>', html))
-    assert {"Why", "Raw rows", "Wire-reported GACC figure"} <= labels
+    assert {"Why", "Raw rows", "Figure used"} <= labels
     pdf = ROOT / "reports" / "briefing.pdf"
     cut = []
     for page in range(1, pdf_pages(pdf) + 1):

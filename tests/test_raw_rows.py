@@ -37,25 +37,95 @@ def section():
 
 
 # ------------------------------------------------------------------------------------------- numbers
-def test_fuel_rows_give_the_story_period_change_with_the_wire_beside(section):
+def test_fuel_rows_give_the_story_period_change_with_gacc_ranked_above_the_compilation(section):
     table = section_rows.fuel_comparison(section, "2025-07").set_index("group")
     crude, together = table.loc["crude_oil"], table.loc["together"]
-    assert round(crude.value_usd_mn / 1000, 3) == 29.649 and round(crude.prior_value_usd_mn / 1000, 3) == 37.482
-    assert crude.change_pct == -20.9 and together.change_pct == -18.0
-    assert round(together.value_usd_mn, 1) == 41694.2 and round(together.prior_value_usd_mn, 1) == 50828.1
-    assert crude.wire_change_pct == -21.3 and crude.wire_usd_mn == 29480  # BTCC Square citing GACC, row 321
-    assert crude.value_rows == "data/raw/fuel/customs_cn_fuel_imports_from_ru_monthly_2025_2026.csv rows 1–7"
+    # crude oil: GACC's published figure (BTCC Square citing GACC, commodities row 321: $29.48bn, −21.3%) is used;
+    # the compilation's $29.649bn (rows 1–7) stands beside it; the year earlier stays from UN Comtrade (37,482.5)
+    assert (crude.value_usd_mn, crude.change_pct, crude.basis) == (29480, -21.3, "published y/y")
+    assert round(crude.prior_value_usd_mn, 1) == 37482.5 and round(crude.rows_value_usd_mn, 1) == 29648.8
+    assert crude.rows_change_pct == -20.9 and crude.wire_change_pct == -21.3 and crude.wire_usd_mn == 29480
+    assert crude.value_rows == "data/raw/gacc_cn_ru_commodities.csv row 321"
+    assert crude.rows_rows == "data/raw/fuel/customs_cn_fuel_imports_from_ru_monthly_2025_2026.csv rows 1–7"
     assert crude.prior_rows == ("data/raw/fuel/comtrade_cn_fuel_imports_from_ru_monthly_2020_2024.csv rows "
                                 "194, 198, 202, 206, 210, 214, 218")
+    # the four codes: GACC's crude level plus the compilation's coal, LNG and pipeline gas, against Comtrade 2024
+    assert round(together.value_usd_mn, 1) == 41525.4 and round(together.prior_value_usd_mn, 1) == 50828.1
+    assert together.change_pct == -18.3 and round(together.change_exact, 2) == -18.30
+    assert round(together.rows_value_usd_mn, 1) == 41694.2 and together.rows_change_pct == -18.0
     text = section_rows.fuel_text(table.reset_index(), "2025-07", "2026-07")
-    assert "**$29.6bn** against **$37.5bn** a year earlier, **−20.9%**" in text
-    assert "**−21.3%**" in text and "**−18.0%**" in text and "estimated" in text
-    # 2025 from the china-energy-monitor compilation, 2024 from UN Comtrade: the text says the change spans both
-    assert together.value_publishers == "China customs, compiled by DoiEnnoson/china-energy-monitor"
+    assert "**$29.5bn** against **$37.5bn** a year earlier, **−21.3%**" in text
+    assert "gives $29.6bn, −20.9% (0.6% apart in level" in text and "**−18.3%**" in text and "estimated" in text
+    assert together.value_publishers == ("BTCC Square (citing GACC), China customs, compiled by "
+                                         "DoiEnnoson/china-energy-monitor")
     assert together.prior_publishers == crude.prior_publishers == "UN Comtrade"
-    assert ("Each of these changes (crude alone, the four codes together) spans two sources: 2025 from China customs, "
-            "compiled by DoiEnnoson/china-energy-monitor (a secondary compilation, ranked below a published GACC "
-            "figure), 2024 from UN Comtrade.") in text
+    assert ("The four codes' change spans three sources: 2025 from BTCC Square (citing GACC) for crude oil and China "
+            "customs, compiled by DoiEnnoson/china-energy-monitor (a secondary compilation, ranked below a published "
+            "GACC figure) for coal, liquefied natural gas and pipeline natural gas, 2024 from UN Comtrade.") in text
+
+
+def test_pipeline_gas_wire_change_without_a_level_is_matched(section):
+    """Commodities row 385 (BTCC Square citing GACC): pipeline gas +21.3% in value for January–July 2025, no level,
+    so no unit. It was never matched (only US$ records were read); it is GACC's change, ranked above the compilation."""
+    from helpers.model.groups import wire_ytd
+    wire = wire_ytd(section.resolved_groups, "pipeline_gas", section.groups["pipeline_gas"], "2025-07")
+    assert wire["published_yoy_pct"] == 21.3 and wire["value_usd_mn"] != wire["value_usd_mn"]
+    assert wire["value_rows"] == "data/raw/gacc_cn_ru_commodities.csv row 385"
+    table = section_rows.fuel_comparison(section, "2025-07")
+    gas = table.set_index("group").loc["pipeline_gas"]
+    assert (gas.change_pct, gas.basis, gas.wire_change_pct, gas.rows_change_pct) == (21.3, "published y/y", 21.3, 21.4)
+    assert round(gas.level_usd_mn, 1) == 5695.3  # no GACC level: the four codes' sum takes the compilation's
+    shown = section_rows.fuel_display(table, "2025-07").set_index("Codes")
+    assert shown.loc["Pipeline natural gas (HS 271121)", "Figure used"].startswith(
+        "GACC via BTCC Square (citing GACC) (row 385): +21.3%, no level")
+    f4 = section.group_changes().set_index("group")
+    assert f4.loc["pipeline_gas"].change_pct == 21.3 and f4.loc["pipeline_gas"].basis == "published y/y"
+
+
+def _without_secondary_compilations(monkeypatch):
+    from helpers.model import resolve
+    config = resolve.sources_config()
+    without = {**config, "source_preference": {**config["source_preference"], "secondary_compilations": []}}
+    monkeypatch.setattr(resolve, "sources_config", lambda: without)
+
+
+def test_secondary_compilation_status_is_read_from_sources_yaml(section, monkeypatch):
+    """config/sources.yaml lists the files that rank below a published GACC figure; without the entry the
+    compilation's rows are used as raw rows again (crude 29,648.8, −20.9%)."""
+    from helpers.model.groups import group_change
+    from helpers.model.resolve import secondary_compilations
+    listed = secondary_compilations()
+    assert list(listed) == ["data/raw/fuel/customs_cn_fuel_imports_from_ru_monthly_2025_2026.csv"]
+    assert all((RAW_DIR.parent.parent / name).exists() for name in listed)
+    assert "rank it below a published GACC figure" in listed[next(iter(listed))]["reason"]
+    crude = group_change(section.resolved_groups, "crude_oil", section.groups["crude_oil"], "2025-07", None, "RU",
+                         section.raw.fuel)
+    assert (crude["value_usd_mn"], crude["change_pct"], crude["basis"]) == (29480, -21.3, "published y/y")
+    assert "beside it: China customs, compiled by DoiEnnoson/china-energy-monitor: HS 2709" in crude["source"]
+    coal = group_change(section.resolved_groups, "coal", section.groups["coal"], "2025-07", None, "RU", section.raw.fuel)
+    assert coal["basis"] == "sum of raw rows" and coal["source"].startswith("China customs, compiled by DoiEnnoson")
+    _without_secondary_compilations(monkeypatch)
+    crude = group_change(section.resolved_groups, "crude_oil", section.groups["crude_oil"], "2025-07", None, "RU",
+                         section.raw.fuel)
+    assert (round(crude["value_usd_mn"], 1), crude["change_pct"], crude["basis"]) == (29648.8, -20.9, "sum of raw rows")
+
+
+def test_fuel_verdict_compares_the_unrounded_change(section, monkeypatch):
+    """The compilation alone gives 41,694.2 / 50,828.1 − 1 = −17.970%: 2.03 points from −20, outside the 2-point
+    tolerance, though it rounds to −18.0. With GACC's crude figure ranked first: −18.302%, 1.70 points, within."""
+    from helpers.claims.raw_rows import check_fuel_rows
+    from helpers.claims.verdicts import claim_by_id
+    claim = claim_by_id(section.claims_config, "fuel_exports")
+    row = check_fuel_rows(claim, section.resolved_groups, section.groups, section.raw.fuel, "RU")
+    assert row["verdict"] == "consistent"
+    assert ("The verdict rests on this unrounded change: 1.70 points from the story's −20%, within the tolerance of "
+            "2 points.") in row["explanation"]
+    assert ("On the compilation's rows alone the 4 codes give −17.97%, 2.03 points from the story's −20%, outside "
+            "the tolerance of 2 points") in row["explanation"]
+    _without_secondary_compilations(monkeypatch)
+    row = check_fuel_rows(claim, section.resolved_groups, section.groups, section.raw.fuel, "RU")
+    assert row["verdict"] == "differs" and "−18.0%" in row["data_value"]
+    assert "2.03 points from the story's −20%, outside the tolerance of 2 points" in row["explanation"]
 
 
 def test_methods_and_claim_say_where_each_fuel_year_comes_from(section):
@@ -63,12 +133,13 @@ def test_methods_and_claim_say_where_each_fuel_year_comes_from(section):
     from helpers.sections.methods import methods_text
     methods = methods_text(section)
     assert "they give both years of a comparison from one series" not in methods
-    assert ("The fuel claim's comparison spans two sources: 2025 from China customs, compiled by "
-            "DoiEnnoson/china-energy-monitor (a secondary compilation, ranked below a published GACC figure), 2024 "
-            "from UN Comtrade.") in methods
+    assert ("The fuel claim's comparison spans three sources: 2025 from BTCC Square (citing GACC) for crude oil and "
+            "China customs, compiled by DoiEnnoson/china-energy-monitor (a secondary compilation, ranked below a "
+            "published GACC figure) for coal, liquefied natural gas and pipeline natural gas, 2024 from UN "
+            "Comtrade.") in methods
     fuel = claim_table(section).set_index("claim_id").loc["fuel_exports"]
-    assert ("Two sources: 2025 from China customs, compiled by DoiEnnoson/china-energy-monitor, 2024 from UN "
-            "Comtrade.") in fuel.explanation
+    assert ("(crude oil from BTCC Square (citing GACC); coal, liquefied natural gas and pipeline natural gas from "
+            "China customs, compiled by DoiEnnoson/china-energy-monitor; 2024 from UN Comtrade)") in fuel.explanation
     one = pd.Series({"value_publishers": "UN Comtrade", "prior_publishers": "UN Comtrade"})
     assert section_rows.fuel_sources(one, "2024-07") == "The comparison: both years from one source, UN Comtrade."
 
@@ -134,10 +205,12 @@ def test_comtrade_total_rows_and_the_wire_cross_check(section):
     assert (round(october.used, 1), october.other) == (10360.3, 7400.0)
     assert october.used_source_row.endswith("2017_2024.csv row 70")
     assert ("TOTAL", "2024-07") not in conflicts.index  # 9.7bn vs 9.737bn: within the wire's rounding
-    crude = conflicts.loc[("Crude oil (HS 2709)", "2025-07")]
-    assert (crude.used, crude.other, crude.relative_diff_pct) == (29648.8, 29480.0, -0.57)
-    assert crude.other_source_row == "data/raw/gacc_cn_ru_commodities.csv row 321"  # BTCC Square citing GACC
-    assert crude.used_publisher == "China customs, compiled by DoiEnnoson/china-energy-monitor"
+    crude = conflicts.loc[("Crude oil (HS 2709)", "2025-07")]  # GACC used, the secondary compilation the other
+    assert (crude.used, crude.other, crude.relative_diff_pct) == (29480.0, 29648.8, 0.57)
+    assert crude.used_source_row == "data/raw/gacc_cn_ru_commodities.csv row 321"  # BTCC Square citing GACC
+    assert crude.used_publisher == "BTCC Square (citing GACC)"
+    assert crude.other_publisher == "China customs, compiled by DoiEnnoson/china-energy-monitor"
+    assert crude.other_source_row == "data/raw/fuel/customs_cn_fuel_imports_from_ru_monthly_2025_2026.csv rows 1–7"
 
 
 def table_cells(html: str) -> list[dict]:
@@ -152,11 +225,12 @@ def test_raw_rows_tables_read_like_the_text(section):
     with one number of decimals, the wire's published figures with their own."""
     fuel = section_rows.fuel_comparison(section, "2025-07")
     rows = {r["Codes"]: r for r in table_cells(table_html(section_rows.fuel_display(fuel, "2025-07"), "t-fuel-ytd", "c",
-                                                         ["Wire-reported GACC figure", "Raw rows"]))}
+                                                         ["Figure used", "Raw rows"]))}
     together, gas = rows["The 4 codes together"], rows["Pipeline natural gas (HS 271121)"]
-    assert together["Change, % (rows)"] == "−18.0" and gas["Change, % (rows)"] == "+21.4"
+    assert together["Change, %"] == "−18.3" and gas["Change, %"] == "+21.3"
     assert (gas["January–July 2025, US$ bn"], gas["Year earlier, US$ bn"]) == ("5.70", "4.69")  # not 5.7 beside 4.69
-    assert "**" + together["Change, % (rows)"] + "%**" in section_rows.fuel_text(fuel, "2025-07", "2026-07")
+    assert together["January–July 2025, US$ bn"] == "41.53"  # 41,525.4 rounded once (not 41.525 -> 41.52)
+    assert "**" + together["Change, %"] + "%**" in section_rows.fuel_text(fuel, "2025-07", "2026-07")
 
     check = section_rows.annual_check(section)
     years = {r["Year"]: r for r in table_cells(table_html(section_rows.annual_display(check), "t-a", "c",
@@ -189,22 +263,28 @@ def test_every_new_number_names_its_file_and_rows(section):
     fuel = section_rows.fuel_view(section)
     assert fuel.source_file.str.startswith("data/raw/fuel/").all() and fuel.source_row.gt(0).all()
     table = section_rows.fuel_display(section_rows.fuel_comparison(section, "2025-07"), "2025-07")
-    assert table["Raw rows"].str.match(r"^2025: customs_\S+\.csv rows \d.*; 2024: comtrade_\S+\.csv rows \d").all()
-    assert table["Wire-reported GACC figure"].iloc[0] == "$29.48bn, −21.3% (BTCC Square (citing GACC) (row 321))"
+    assert table["Raw rows"].str.match(r"^2025: (customs_\S+\.csv rows|gacc_cn_ru_commodities\.csv row) \d.*; "
+                                       r"2024: comtrade_\S+\.csv rows \d").all()
+    assert table["Figure used"].iloc[0] == ("GACC via BTCC Square (citing GACC) (row 321): $29.48bn, −21.3%; ranked "
+                                            "below it, the compilation by DoiEnnoson/china-energy-monitor: $29.65bn, −20.9%")
+    assert table["Figure used"].iloc[1] == ("The rows: the compilation by DoiEnnoson/china-energy-monitor (no GACC figure "
+                                            "published)")
 
 
 def test_claims_rest_on_the_rows(section):
     from helpers.sections.findings import claim_table, key_findings
     claims = claim_table(section).set_index("claim_id")
     fuel = claims.loc["fuel_exports"]
-    assert fuel.verdict == "consistent" and "−18.0%" in fuel.data_value and "−20.9%" in fuel.data_value
-    assert "customs_cn_fuel_imports_from_ru_monthly_2025_2026.csv rows 1–7, 20–26, 39–45, 58–64" in fuel.rows_used
+    assert fuel.verdict == "consistent" and "−18.3%" in fuel.data_value and "−21.3% (GACC via wire)" in fuel.data_value
+    assert fuel.rows_used.startswith("data/raw/gacc_cn_ru_commodities.csv row 321; data/raw/fuel/customs_cn_fuel_"
+                                     "imports_from_ru_monthly_2025_2026.csv rows 20–26, 39–45, 58–64")
     vehicles = claims.loc["vehicles"]
     assert vehicles.verdict == "cannot be checked with this data" and "$18.5bn" in vehicles.explanation
     assert "Data that would settle it: GACC's HS-level table for chapter 87" in vehicles.explanation
     assert "data/raw/baci/baci_hs17_v202501_cn_ru_2017_2023.csv rows 41214–41221, 41225–41243" in vehicles.rows_used
     findings = key_findings(section)
-    assert "$29.6bn vs $37.5bn a year earlier, −20.9% (wire-reported GACC figure: −21.3%)" in findings
+    assert ("$29.5bn vs $37.5bn a year earlier, −21.3% (GACC via BTCC Square (citing GACC) (row 321); the compilation "
+            "ranked below it: −20.9%); coal, crude, LNG and pipeline gas together −18.3%") in findings
     assert "China shipped $18.5bn of vehicles (HS 8701+8703+8704) to Russia out of $110.0bn" in findings
 
 

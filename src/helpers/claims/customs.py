@@ -20,6 +20,11 @@ def _within(value, story, tolerance) -> bool:
     return not is_missing(value) and abs(value - story) <= tolerance + 1e-9
 
 
+def _exact(change: dict) -> float:
+    """The unrounded change a verdict compares (model.groups keeps change_pct, rounded, for display)."""
+    return change.get("change_exact", change["change_pct"])
+
+
 def check_annual_total(claim, customs) -> dict:
     year = claim["period"]
     annual = annual_turnover(customs, f"{year}-12")
@@ -78,7 +83,7 @@ def check_group_change(claim, resolved_groups, groups, hs_rows, partner, code_ro
     if target["basis"] != NO_FIGURE:
         checks = []
         if "change_pct" in story:
-            checks.append(_within(target["change_pct"], story["change_pct"], tolerance.get("change_pct", 0)))
+            checks.append(_within(_exact(target), story["change_pct"], tolerance.get("change_pct", 0)))
         if "value_usd_bn" in story:
             checks.append(_within(target["value_usd_mn"] / 1000, story["value_usd_bn"], tolerance.get("value_usd_bn", 0)))
         verdict = "reproduced" if all(checks) else "differs"
@@ -89,7 +94,7 @@ def check_group_change(claim, resolved_groups, groups, hs_rows, partner, code_ro
         if combined is not None:
             return sum_of_parts_claim(claim, combined, story_text, tolerance.get("change_pct", 0))
     landing = [p for p in proxies if p["basis"] != NO_FIGURE
-               and _within(p["change_pct"], story.get("change_pct", math.nan), tolerance.get("change_pct", 0))]
+               and _within(_exact(p), story.get("change_pct", math.nan), tolerance.get("change_pct", 0))]
     shown = "; ".join(_describe(p) for p in proxies)
     settle = claim.get("settle_with", "the HS-level GACC table for the group")
     if landing:
@@ -122,9 +127,11 @@ def sum_of_parts_claim(claim: dict, combined: dict, story_text: str, tolerance: 
     tolerance, 'cannot be checked' when the rounding alone decides."""
     story = claim["story"]["change_pct"]
     change, low, high = combined["change_pct"], combined["change_low"], combined["change_high"]
-    if abs(change - story) <= tolerance + 1e-9:
+    exact, low_exact, high_exact = (combined.get("change_exact", change), combined.get("low_exact", low),
+                                    combined.get("high_exact", high))
+    if abs(exact - story) <= tolerance + 1e-9:
         verdict, outcome = "consistent", "within"
-    elif high < story - tolerance - 1e-9 or low > story + tolerance + 1e-9:
+    elif high_exact < story - tolerance - 1e-9 or low_exact > story + tolerance + 1e-9:
         verdict, outcome = "differs", "outside"
     else:
         verdict, outcome = "cannot be checked with this data", "on the edge of"
@@ -137,7 +144,7 @@ def sum_of_parts_claim(claim: dict, combined: dict, story_text: str, tolerance: 
         + "; ".join(_part_text(p) for p in parts) + bases + ". "
         f"Together {usd_bn(combined['value_usd_mn'], 2)} vs {usd_bn(combined['prior_value_usd_mn'], 2)}, "
         f"{signed_pct(change)} ({signed_pct(high)} to {signed_pct(low)} within the parts' rounding), "
-        f"{abs(change - story):.1f} points from the story's {signed_pct(story, None)}: {outcome} the tolerance of "
+        f"{abs(exact - story):.2f} points from the story's {signed_pct(story, None)}: {outcome} the tolerance of "
         f"{percentage_points(tolerance)}; the story may count other goods. "
         f"Settled exactly by: {claim.get('settle_with', 'the HS-level GACC table for the group')}.")
     data_value = (f"Sum of the parts (computed): {usd_bn(combined['value_usd_mn'], 2)} vs "

@@ -2,9 +2,9 @@
 latest annual base (BACI) for a group whose story period the rows do not reach."""
 import pandas as pd
 
-from ..core.text import percentage_points, signed_pct, span_label, usd_bn
-from ..model.groups import group_change
-from ..model.raw_rows import cite, fuel_ytd
+from ..core.text import percentage_points, publisher_and_row, signed_pct, span_label, usd_bn
+from ..model.fuel import fuel_table
+from ..model.raw_rows import cite
 from .verdicts import claim_row
 
 # HS 2017 headings of chapter 27 (mineral fuels), to say what a set of fuel codes leaves out.
@@ -32,41 +32,67 @@ def uncovered_chapter_27(codes) -> str:
     return ", ".join(parts[:-1]) + " and " + parts[-1] if len(parts) > 1 else "".join(parts)
 
 
+def _points(change: float, story: float, tolerance: float) -> str:
+    """'1.70 points from the story's −20%, within the tolerance of 2 points' (unrounded change)."""
+    gap = abs(change - story)
+    return (f"{gap:.2f} points from the story's {signed_pct(story, None)}, "
+            f"{'within' if gap <= tolerance + 1e-9 else 'outside'} the tolerance of {percentage_points(tolerance)}")
+
+
 def check_fuel_rows(claim: dict, resolved_groups: pd.DataFrame, groups: dict, fuel: pd.DataFrame, partner: str):
-    """The fuel claim from the monthly fuel rows of the codes in `rows_cover`; None when the rows do not
-    cover the claim's period (the wire-based check applies then)."""
+    """The fuel claim from the codes in `rows_cover` (model.fuel: the monthly fuel rows, with a published GACC
+    figure ranked above a secondary compilation's rows); None when the rows do not cover the claim's period
+    (the wire-based check applies then). The verdict compares the unrounded change with the tolerance."""
     names = claim["rows_cover"]
     period = claim["period"]
-    table = fuel_ytd(fuel, groups, names, period, partner)
+    table = fuel_table(resolved_groups, fuel, groups, names, period, partner)
     if table.empty or "together" not in set(table.group):
         return None
-    story, tolerance = claim["story"], claim.get("tolerance", {})
+    story, tolerance = claim["story"]["change_pct"], claim.get("tolerance", {}).get("change_pct", 0)
     by_group = table.set_index("group")
     together = by_group.loc["together"]
     codes = [str(c) for n in names for c in groups[n]["hs"]["HS2017"]]
     lead = by_group.loc[names[0]] if "crude_oil" not in by_group.index else by_group.loc["crude_oil"]
-    wire = group_change(resolved_groups, lead.name, groups[lead.name], period)  # wire only: no rows passed
-    wire_text = (f"the wire figure for {lead.label.split(' (')[0].lower()} is {usd_bn(wire['value_usd_mn'])}, "
-                 f"{signed_pct(wire['change_pct'])} ({wire['source'].split(' http')[0]})"
-                 if wire["change_pct"] == wire["change_pct"] else "no wire figure for it")
-    lands = abs(together.change_pct - story["change_pct"]) <= tolerance.get("change_pct", 0) + 1e-9
+    lead_name = lead.label.split(" (")[0].lower()
+    lands = abs(together.change_exact - story) <= tolerance + 1e-9
     verdict = "consistent" if lands else "differs"
     label = span_label(period)
+    levels = "; ".join(f"{_words(label.lower() for label in labels)} from {publisher}"
+                       for publisher, labels in together.value_by_publisher.items())
+    if lead.used == "GACC":
+        lead_text = (f"{lead_name} alone {signed_pct(lead.change_pct)} (GACC's {usd_bn(lead.level_usd_mn, 2)}, row "
+                     f"{publisher_and_row(lead.wire_source)[1]}; the secondary compilation's "
+                     f"{usd_bn(lead.rows_value_usd_mn, 2)}, {signed_pct(lead.rows_change_pct)}, ranks below it)")
+        lead_value = f"{signed_pct(lead.change_pct)} (GACC via wire); compilation: {signed_pct(lead.rows_change_pct)}"
+    else:
+        wire = (f"; the wire-reported GACC figure: {signed_pct(lead.wire_change_pct)} ({lead.wire_source})"
+                if lead.wire_change_pct == lead.wire_change_pct else "; no wire figure for it")
+        lead_text = f"{lead_name} {signed_pct(lead.change_pct)} from the rows{wire}"
+        lead_value = f"{signed_pct(lead.change_pct)} (raw rows)"
+    alone = ""
+    if abs(together.rows_change_exact - together.change_exact) > 1e-9:
+        alone = (f" On the compilation's rows alone the {len(names)} codes give {signed_pct(together.rows_change_exact, 2)}, "
+                 f"{_points(together.rows_change_exact, story, tolerance)}: the verdict turns on which crude-oil "
+                 f"figure is used; the story's 'close to a fifth' is itself approximate.")
     data_value = (f"{len(names)} fuel codes together: {usd_bn(together.value_usd_mn)} vs "
                   f"{usd_bn(together.prior_value_usd_mn)}, {signed_pct(together.change_pct)}; "
-                  f"{lead.label}: {usd_bn(lead.value_usd_mn)} vs {usd_bn(lead.prior_value_usd_mn)}, "
-                  f"{signed_pct(lead.change_pct)} (raw rows); wire: {signed_pct(wire['change_pct'])}")
-    years_text = (f"Two sources: {period[:4]} from {together.value_publishers}, {int(period[:4]) - 1} from "
-                  f"{together.prior_publishers}." if together.value_publishers != together.prior_publishers else
-                  f"Both years from {together.value_publishers}.")
-    explanation = (f"Computed from the customs rows (HS {', '.join(codes)}), {label} vs a year earlier: the "
-                   f"{len(names)} codes together {signed_pct(together.change_pct)}, {lead.label} alone "
-                   f"{signed_pct(lead.change_pct)}; beside it, {wire_text}. {years_text} {'Within' if lands else 'Outside'} "
-                   f"{percentage_points(tolerance.get('change_pct', 0))} of the story's number, but narrower than all mineral "
-                   f"fuels: the rows leave out chapter-27 codes {uncovered_chapter_27(codes)}. Pipeline-gas values "
-                   f"look estimated. Settled exactly by: {claim.get('settle_with', 'the HS-level table for chapter 27')}.")
-    rows_used = [together.rows] + ([f"wire beside it: {wire['source']}"] if wire["source"] else [])
-    return claim_row(claim, signed_pct(story['change_pct'], None), data_value, verdict, explanation, rows_used)
+                  f"{lead.label}: {usd_bn(lead.level_usd_mn)} vs {usd_bn(lead.prior_value_usd_mn)}, {lead_value}")
+    explanation = (f"Computed here for HS {', '.join(codes)}, {label} vs a year earlier: the {len(names)} codes together "
+                   f"{usd_bn(together.value_usd_mn, 2)} vs {usd_bn(together.prior_value_usd_mn, 2)}, "
+                   f"{signed_pct(together.change_exact, 2)} ({levels}; {int(period[:4]) - 1} from "
+                   f"{together.prior_publishers}); {lead_text}. The verdict rests on this unrounded change: "
+                   f"{_points(together.change_exact, story, tolerance)}.{alone} Narrower than all mineral fuels: the rows "
+                   f"leave out chapter-27 codes {uncovered_chapter_27(codes)}. Pipeline-gas values look estimated. "
+                   f"Settled exactly by: {claim.get('settle_with', 'the HS-level table for chapter 27')}.")
+    gacc = [r for r in by_group.itertuples() if r.used == "GACC"]
+    rows_used = ([f"{together.value_rows}; {together.prior_rows}"] + [f"GACC: {r.wire_link}" for r in gacc]
+                 + ([f"ranked below it: {'; '.join(r.rows_rows for r in gacc)}"] if gacc else []))
+    return claim_row(claim, signed_pct(story, None), data_value, verdict, explanation, rows_used)
+
+
+def _words(items) -> str:
+    items = list(items)
+    return ", ".join(items[:-1]) + " and " + items[-1] if len(items) > 1 else "".join(items)
 
 
 def annual_base(claim: dict, groups: dict, annual: pd.DataFrame | None, version: str = "HS2017") -> tuple[str, str]:

@@ -9,11 +9,11 @@ from itertools import product
 
 import pandas as pd
 
-from ..core.text import is_missing
+from ..core.text import is_missing, signed_pct, usd_bn
 from .hs_coverage import code_coverage, describe_gaps
 from .multiples import published_multiple
 from .raw_rows import code_ytd
-from .resolve import last_digit_unit, resolve
+from .resolve import last_digit_unit, resolve, secondary_compilations
 from .series import ytd_value
 
 GROUP_KEY = ["reporter", "partner", "group", "flow", "period", "span", "measure", "unit"]
@@ -67,8 +67,8 @@ def hs_level_ytd(hs_rows: pd.DataFrame, group: dict, partner: str, period_end: s
     files = sorted(set(rows.source_file))
     versions = sorted({v for _, v in covered["choice"].values()})
     value, prior = sums[year], sums[year - 1]
-    return {"value_usd_mn": value, "prior_value_usd_mn": prior,
-            "change_pct": round(100 * (value / prior - 1), 1) if prior else math.nan,
+    exact = 100 * (value / prior - 1) if prior else math.nan
+    return {"value_usd_mn": value, "prior_value_usd_mn": prior, "change_pct": round(exact, 1), "change_exact": exact,
             "source": f"{', '.join(sources) or 'HS-level data'}: sum of HS {'+'.join(prefixes)} "
                       f"({', '.join(versions)}; {', '.join(files)})", "basis": "HS-level sum"}
 
@@ -88,52 +88,114 @@ def one_code_level(rows: pd.DataFrame, prefixes) -> pd.DataFrame:
 
 def exact_code_ytd(code_rows: pd.DataFrame | None, group: dict, partner: str, period_end: str) -> dict | None:
     """The group from raw rows of single HS codes (the fuel files): only when every code of the group is
-    itself in the rows for every month — rows for 2709 say nothing about chapter 27 as a whole."""
+    itself in the rows for every month — rows for 2709 say nothing about chapter 27 as a whole.
+    `secondary`: the secondary compilations (config/sources.yaml) the current year's rows come from."""
     if code_rows is None or code_rows.empty:
         return None
     codes = hs_prefixes(group)
     found = code_ytd(code_rows, codes, period_end, partner, group["flow"])
     if found is None:
         return None
+    compilations = secondary_compilations()
+    rows_source = f"{found['value_publishers']}: HS {'+'.join(codes)} ({found['value_rows']})"
     return {"value_usd_mn": found["value_usd_mn"], "prior_value_usd_mn": found["prior_value_usd_mn"],
-            "change_pct": found["change_pct"], "basis": "sum of raw rows",
-            "source": f"{found['publishers']}: HS {'+'.join(codes)} ({found['rows']})"}
+            "change_pct": found["change_pct"], "change_exact": found["change_exact"], "basis": "sum of raw rows",
+            "source": f"{found['publishers']}: HS {'+'.join(codes)} ({found['rows']})",
+            **{k: found[k] for k in ("value_publishers", "value_rows", "prior_publishers", "prior_rows")},
+            "rows_value_usd_mn": found["value_usd_mn"], "rows_change_pct": found["change_pct"],
+            "rows_change_exact": found["change_exact"], "rows_source": rows_source,
+            "rows_publishers": found["value_publishers"], "rows_rows": found["value_rows"],
+            "secondary": [compilations[f]["compiled_by"] for f in found["value_files"] if f in compilations],
+            "prior_secondary": [compilations[f]["compiled_by"] for f in found["prior_files"] if f in compilations]}
+
+
+def _cited(record, prefix: str) -> tuple[str, str]:
+    """('BTCC Square (citing GACC) (row 321) https://…', 'data/raw/gacc_cn_ru_commodities.csv row 321') of a
+    resolved record's value or y/y."""
+    row = int(getattr(record, f"{prefix}_source_row"))
+    return (f"{getattr(record, f'{prefix}_publisher')} (row {row}) {getattr(record, f'{prefix}_source_url')}",
+            f"{getattr(record, f'{prefix}_source_file')} row {row}")
+
+
+def wire_ytd(resolved_groups: pd.DataFrame, name: str, group: dict, period_end: str) -> dict | None:
+    """The group's wire-reported GACC figure for January–period_end and the level a year earlier (US$ mn),
+    or None when neither a value nor a y/y in value was published for the period.
+
+    A y/y in value published without its level has no unit in the file (the unit is the level's): it is still
+    the group's published change in value, used when no US$ record of the period gives a y/y."""
+    if not len(resolved_groups):
+        return None
+    year, month = int(period_end[:4]), int(period_end[5:7])
+    rows = resolved_groups.loc[(resolved_groups.group == name) & (resolved_groups.measure == "value")]
+    usd = rows.loc[rows.unit == "usd_mn"]
+    current, prior = ytd_value(usd, group["flow"], year, month), ytd_value(usd, group["flow"], year - 1, month)
+    bare = ytd_value(rows.loc[(rows.unit == "") & rows.value.isna()], group["flow"], year, month)
+    value = current.value if current is not None else math.nan
+    published, yoy_record = (current.yoy_pct, current) if current is not None else (math.nan, None)
+    if is_missing(published) and bare is not None and not is_missing(bare.yoy_pct):
+        published, yoy_record = bare.yoy_pct, bare
+    if is_missing(value) and is_missing(published):
+        return None
+    source, rows_cited = _cited(current, "value") if not is_missing(value) else _cited(yoy_record, "yoy")
+    base = prior.value if prior is not None else math.nan
+    return {"value_usd_mn": value, "published_yoy_pct": published, "prior_value_usd_mn": base,
+            "source": source, "value_publisher": source.split(" (row")[0], "value_rows": rows_cited,
+            "yoy_source": _cited(yoy_record, "yoy")[0] if not is_missing(published) else "",
+            "prior_source": _cited(prior, "value")[0] if not is_missing(base) else ""}
+
+
+def gacc_over_secondary(exact: dict, wire: dict | None) -> dict | None:
+    """A sum of raw rows whose current year comes from a secondary compilation ranks below a published GACC
+    figure (config/sources.yaml `secondary_compilations`): the GACC value and/or y/y is used, its published y/y
+    as the change; the year-earlier level stays from the raw rows unless they are a secondary compilation too
+    and GACC published that level. The compilation's sum stays beside it (rows_*). None: no GACC figure."""
+    if not exact.get("secondary") or wire is None:
+        return None
+    prior, prior_source = exact["prior_value_usd_mn"], f"{exact['prior_publishers']} ({exact['prior_rows']})"
+    if exact.get("prior_secondary") and not is_missing(wire["prior_value_usd_mn"]):
+        prior, prior_source = wire["prior_value_usd_mn"], wire["prior_source"]
+    value, published = wire["value_usd_mn"], wire["published_yoy_pct"]
+    exact_change = published if not is_missing(published) else (
+        100 * (value / prior - 1) if not is_missing(value) and prior else math.nan)
+    return {**exact, "value_usd_mn": value, "prior_value_usd_mn": prior, "published_yoy_pct": published,
+            "change_pct": published if not is_missing(published) else round(exact_change, 1),
+            "change_exact": exact_change,
+            "basis": "published y/y" if not is_missing(published) else "computed from levels",
+            "source": f"{wire['source']}; year earlier: {prior_source}; beside it: {exact['rows_source']}, "
+                      f"{usd_bn(exact['rows_value_usd_mn'], 2)}, {signed_pct(exact['rows_change_pct'])}",
+            "value_publishers": wire["value_publisher"], "value_rows": wire["value_rows"],
+            "prior_publishers": exact["prior_publishers"] if prior == exact["prior_value_usd_mn"] else
+            wire["prior_source"].split(" (row")[0], "prior_source": prior_source}
 
 
 def group_change(resolved_groups: pd.DataFrame, name: str, group: dict, period_end: str,
                  hs_rows: pd.DataFrame | None = None, partner: str = "RU", code_rows: pd.DataFrame | None = None) -> dict:
     """January–period_end vs a year earlier for one group, with where each number comes from.
 
-    Raw rows outrank wire quotes: HS-level files first, then raw rows of exact codes, then the wire."""
+    Raw rows outrank wire quotes: HS-level files first, then raw rows of exact codes, then the wire; rows from a
+    secondary compilation rank below a published GACC figure (gacc_over_secondary). `change_pct` is for display
+    (a computed change to one decimal); a verdict compares `change_exact`."""
     exact = hs_level_ytd(hs_rows, group, partner, period_end) or {}
     if "basis" not in exact:
         exact = exact_code_ytd(code_rows, group, partner, period_end) or exact
     if "basis" in exact:
-        return {"group": name, "label": group["label"], **exact}
+        ranked = gacc_over_secondary(exact, wire_ytd(resolved_groups, name, group, period_end))
+        return {"group": name, "label": group["label"], **(ranked or exact)}
     # HS-level rows that do not cover the span: say so next to the wire figure used instead
     gap = f"{exact['hs_level_note']}; " if "hs_level_note" in exact else ""
-    year, month = int(period_end[:4]), int(period_end[5:7])
-    rows = resolved_groups.loc[(resolved_groups.group == name) & (resolved_groups.unit == "usd_mn")] \
-        if len(resolved_groups) else resolved_groups
-    current = ytd_value(rows, group["flow"], year, month) if len(rows) else None
-    prior = ytd_value(rows, group["flow"], year - 1, month) if len(rows) else None
-    value = current.value if current is not None else math.nan
-    base = prior.value if prior is not None else math.nan
-    published = current.yoy_pct if current is not None else math.nan
-    from_levels = round(100 * (value / base - 1), 1) if not is_missing(value) and not is_missing(base) and base else math.nan
-    change = published if not is_missing(published) else from_levels
-    if current is None or (value != value and published != published):
+    wire = wire_ytd(resolved_groups, name, group, period_end)
+    if wire is None:
         return {"group": name, "label": group["label"], "value_usd_mn": math.nan, "prior_value_usd_mn": math.nan,
-                "change_pct": math.nan, "source": gap.rstrip("; "), "basis": NO_FIGURE}
-    publisher = current.value_publisher if not is_missing(value) else current.yoy_publisher
-    row = current.value_source_row if not is_missing(value) else current.yoy_source_row
-    url = current.value_source_url if not is_missing(value) else current.yoy_source_url
-    prior_source = (f"{prior.value_publisher} (row {int(prior.value_source_row)}) {prior.value_source_url}"
-                    if not is_missing(base) else "")
+                "change_pct": math.nan, "change_exact": math.nan, "source": gap.rstrip("; "), "basis": NO_FIGURE}
+    value, base, published = wire["value_usd_mn"], wire["prior_value_usd_mn"], wire["published_yoy_pct"]
+    from_levels = 100 * (value / base - 1) if not is_missing(value) and not is_missing(base) and base else math.nan
+    exact_change = published if not is_missing(published) else from_levels
     return {"group": name, "label": group["label"], "value_usd_mn": value, "prior_value_usd_mn": base,
-            "change_pct": change, "source": f"{gap}{publisher} (row {int(row)}) {url}",
+            "change_pct": published if not is_missing(published) else round(from_levels, 1),
+            "change_exact": exact_change, "source": f"{gap}{wire['source']}",
             "basis": "published y/y" if not is_missing(published) else "computed from levels",
-            "published_yoy_pct": published, "prior_source": prior_source}
+            "published_yoy_pct": published, "prior_source": wire["prior_source"],
+            "value_publishers": wire["value_publisher"], "value_rows": wire["value_rows"]}
 
 
 SUM_OF_PARTS = "computed: sum of its parts"
@@ -174,9 +236,11 @@ def sum_of_parts(resolved_groups: pd.DataFrame, groups: dict, name: str, period_
     prior = sum(p["prior_value_usd_mn"] for p in parts)
     changes = [100 * (sum(v for v, _ in combo) / sum(p for _, p in combo) - 1) for combo in product(*corners)]
     sources = [s for p in parts for s in (p["source"], p.get("prior_source", "")) if s]
+    # change_pct/low/high for display; a verdict compares the unrounded change_exact/low_exact/high_exact
     return {"group": name, "label": groups[name]["label"], "value_usd_mn": value, "prior_value_usd_mn": prior,
-            "change_pct": round(100 * (value / prior - 1), 1), "change_low": round(min(changes), 1),
-            "change_high": round(max(changes), 1), "basis": SUM_OF_PARTS, "parts": parts,
+            "change_pct": round(100 * (value / prior - 1), 1), "change_exact": 100 * (value / prior - 1),
+            "change_low": round(min(changes), 1), "change_high": round(max(changes), 1),
+            "low_exact": min(changes), "high_exact": max(changes), "basis": SUM_OF_PARTS, "parts": parts,
             "source": "; ".join(dict.fromkeys(sources))}
 
 

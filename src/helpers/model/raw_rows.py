@@ -1,5 +1,5 @@
 """What the real customs rows settle (pandas only): trade composition (BACI), fuel imports by code
-(Comtrade + China customs as compiled by china-energy-monitor) and China's monthly imports from
+(Comtrade + China customs as compiled by china-energy-monitor; the codes' table is model.fuel) and China's monthly imports from
 Russia (Comtrade) beside the wire-reported series.
 
 Raw rows outrank wire quotes for the same number: where rows cover a figure it is computed from
@@ -139,27 +139,14 @@ def code_ytd(rows: pd.DataFrame, codes, period_end: str, partner: str = "RU", fl
         sums[y] = picked.value.sum()
         used.append(picked)
     value, prior = sums[year], sums[year - 1]
+    exact = 100 * (value / prior - 1) if prior else math.nan
+    # change_pct is for display (one decimal); a verdict compares change_exact, never the rounded figure
     return {"value_usd_mn": value, "prior_value_usd_mn": prior,
-            "change_pct": round(100 * (value / prior - 1), 1) if prior else math.nan,
+            "change_pct": round(exact, 1), "change_exact": exact,
             "publishers": ", ".join(sorted(set(pd.concat(used).publisher))), "rows": cite(pd.concat(used)),
             "value_publishers": ", ".join(sorted(set(used[0].publisher))), "value_rows": cite(used[0]),
-            "prior_publishers": ", ".join(sorted(set(used[1].publisher))), "prior_rows": cite(used[1])}
-
-
-def fuel_ytd(fuel: pd.DataFrame, groups: dict, names, period_end: str, partner: str = "RU") -> pd.DataFrame:
-    """Each fuel group alone and all of them together, from the rows (None rows are left out)."""
-    records = []
-    all_codes = []
-    for name in names:
-        codes = [str(c) for c in groups[name]["hs"]["HS2017"]]
-        all_codes += codes
-        result = code_ytd(fuel, codes, period_end, partner)
-        if result:
-            records.append({"group": name, "label": groups[name]["label"], **result})
-    together = code_ytd(fuel, all_codes, period_end, partner)
-    if together and len(records) == len(names):
-        records.append({"group": "together", "label": "The " + str(len(names)) + " codes together", **together})
-    return pd.DataFrame(records)
+            "prior_publishers": ", ".join(sorted(set(used[1].publisher))), "prior_rows": cite(used[1]),
+            "value_files": sorted(set(used[0].source_file)), "prior_files": sorted(set(used[1].source_file))}
 
 
 # ------------------------------------------------------------------------------------ Comtrade vs wire
@@ -242,7 +229,8 @@ def raw_wire_conflicts(pairs: list[dict]) -> pd.DataFrame:
     """Rows for the conflicts table where a raw-row figure and a wire figure disagree beyond rounding.
 
     pairs: {commodity, flow, period, span, raw_usd_mn, raw_publisher, raw_rows, wire_usd_mn, wire_publisher,
-    wire_row} — the raw figure is the one used."""
+    wire_row} — raw_* is the figure used: the raw rows', or a GACC figure that a secondary compilation's rows
+    (config/sources.yaml) rank below, wire_* then being the compilation's sum."""
     records = []
     for p in pairs:
         if p["wire_usd_mn"] != p["wire_usd_mn"] or agree(p["wire_usd_mn"], p["raw_usd_mn"]):

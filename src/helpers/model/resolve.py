@@ -53,6 +53,20 @@ def flagged_rows() -> list[dict]:
     return flags
 
 
+SECONDARY_FIELDS = ("file", "compiled_by", "reason")
+
+
+def secondary_compilations() -> dict[str, dict]:
+    """config/sources.yaml's `secondary_compilations`: raw file (data/raw/...) -> {file, compiled_by, reason}.
+    A number summed from one of these files ranks below a published GACC figure for the same group and period."""
+    entries = sources_config()["source_preference"].get("secondary_compilations") or []
+    for index, entry in enumerate(entries, start=1):
+        if not isinstance(entry, dict) or set(SECONDARY_FIELDS) - set(entry):
+            raise InputError(f"secondary_compilations entry {index} is incomplete", file=CONFIG_DIR / "sources.yaml",
+                             column="secondary_compilations", expected="file, compiled_by, reason")
+    return {entry["file"]: entry for entry in entries}
+
+
 def _flagged(candidates: pd.DataFrame, column: str) -> pd.Series:
     """True for the rows whose `column` config/sources.yaml flags; a flag whose row no longer holds the
     published figure stops the build (the raw file changed: the flag must be checked again)."""

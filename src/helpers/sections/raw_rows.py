@@ -9,15 +9,16 @@ import altair as alt
 import pandas as pd
 
 from ..core.text import month_name, publisher_and_row, signed_pct, span_label, usd_bn
-from ..model.groups import group_change
-from ..model.raw_rows import (annual_cross_check, composition, composition_change, fuel_monthly, fuel_ytd,
+from ..model.fuel import fuel_table
+from ..model.raw_rows import (annual_cross_check, composition, composition_change, fuel_monthly,
                               imports_raw_vs_wire, monthly_cross_check, raw_wire_conflicts)
+from ..model.resolve import secondary_compilations
 from ..model.turnover import annual_turnover
 from ..report.tables import number_format, readable_number
 
 FUEL_GROUPS = ("crude_oil", "coal", "lng", "pipeline_gas")
-# Where the wire figures beside the rows come from (helpers.sources.wire reads them).
-TOTALS_FILE, COMMODITIES_FILE = "data/raw/gacc_cn_ru_totals.csv", "data/raw/gacc_cn_ru_commodities.csv"
+# Where the wire totals beside the rows come from (helpers.sources.wire reads them).
+TOTALS_FILE = "data/raw/gacc_cn_ru_totals.csv"
 
 
 def short(citation: str) -> str:
@@ -138,61 +139,104 @@ def fuel_chart(view: pd.DataFrame, compared_period: str) -> alt.LayerChart:
 
 
 def fuel_comparison(section, period: str) -> pd.DataFrame:
-    """Each code and the four together from the rows, with the wire figure for the same group beside it."""
-    table = fuel_ytd(section.raw.fuel, section.groups, FUEL_GROUPS, period, section.partner_code)
-    wire = [group_change(section.resolved_groups, g, section.groups[g], period) if g in section.groups else None
-            for g in table.group]
-    table["wire_usd_mn"] = [w["value_usd_mn"] if w else float("nan") for w in wire]
-    table["wire_change_pct"] = [w["change_pct"] if w else float("nan") for w in wire]
-    table["wire_source"] = [w["source"].split(" http")[0] if w and w["source"] else "" for w in wire]
-    return table
+    """Each code and the four together: the figure used (GACC's where a secondary compilation ranks below it,
+    otherwise the raw rows'), with the other figure beside it (helpers.model.fuel)."""
+    return fuel_table(section.resolved_groups, section.raw.fuel, section.groups, FUEL_GROUPS, period,
+                      section.partner_code)
 
 
-def fuel_display(table: pd.DataFrame, period: str) -> pd.DataFrame:
-    year = int(period[:4])
-    wire = [f"{usd_bn(v, 2)}, {signed_pct(c)} ({src})" if c == c else "—"
-            for v, c, src in zip(table.wire_usd_mn, table.wire_change_pct, table.wire_source)]
-    return pd.DataFrame({
-        "Codes": table.label, f"{span_label(period)}, US$ bn": (table.value_usd_mn / 1000).round(3),
-        "Year earlier, US$ bn": (table.prior_value_usd_mn / 1000).round(3), "Change, % (rows)": table.change_pct,
-        "Wire-reported GACC figure": wire,
-        "Raw rows": [f"{year}: {short(v)}; {year - 1}: {short(p)}" for v, p in zip(table.value_rows, table.prior_rows)]})
+def is_secondary(publisher: str) -> bool:
+    """True for a publisher naming a secondary compilation of config/sources.yaml (its compiler)."""
+    return any(entry["compiled_by"] in publisher for entry in secondary_compilations().values())
 
 
 def _described_publisher(publisher: str) -> str:
     return publisher + (" (a secondary compilation, ranked below a published GACC figure)"
-                        if "compiled by" in publisher else "")
+                        if is_secondary(publisher) else "")
+
+
+def _words(items) -> str:
+    items = list(items)
+    return ", ".join(items[:-1]) + " and " + items[-1] if len(items) > 1 else "".join(items)
+
+
+def compiler(publisher: str) -> str:
+    """'China customs, compiled by X' -> 'the compilation by X' for a secondary compilation; else the publisher."""
+    return next((f"the compilation by {e['compiled_by']}" for e in secondary_compilations().values()
+                 if e["compiled_by"] in publisher), publisher)
+
+
+def figure_used(row) -> str:
+    """What a fuel row's figure is and what stands beside it (the table's detail line)."""
+    rows = f"{compiler(row.rows_publishers)}: {usd_bn(row.rows_value_usd_mn, 2)}, {signed_pct(row.rows_change_pct)}"
+    if row.group == "together":
+        parts = "; ".join(f"{_words(label.lower() for label in labels)} from {compiler(publisher)}"
+                          for publisher, labels in row.value_by_publisher.items())
+        return f"Sum of the codes' levels ({parts}); on the rows alone, {rows}"
+    if row.used == "GACC":
+        what = (f"{usd_bn(row.value_usd_mn, 2)}, {signed_pct(row.change_pct)}" if row.value_usd_mn == row.value_usd_mn
+                else f"{signed_pct(row.change_pct)}, no level (the sum takes the rows')")
+        return f"GACC via {row.wire_source}: {what}; ranked below it, {rows}"
+    if row.wire_change_pct == row.wire_change_pct or row.wire_usd_mn == row.wire_usd_mn:
+        wire = (f"{usd_bn(row.wire_usd_mn, 2)}, " if row.wire_usd_mn == row.wire_usd_mn else "") + \
+            signed_pct(row.wire_change_pct)
+        return f"The rows; beside them, GACC via {row.wire_source}: {wire}"
+    return (f"The rows: {compiler(row.rows_publishers)} (no GACC figure published)" if row.secondary
+            else "The rows (no wire-reported GACC figure)")
+
+
+def fuel_display(table: pd.DataFrame, period: str) -> pd.DataFrame:
+    year = int(period[:4])
+    return pd.DataFrame({
+        # four decimals, so a figure shown to two is rounded once (41,525.4 -> 41.53, not 41.525 -> 41.52)
+        "Codes": table.label, f"{span_label(period)}, US$ bn": (table.level_usd_mn / 1000).round(4),
+        "Year earlier, US$ bn": (table.prior_value_usd_mn / 1000).round(4), "Change, %": table.change_pct,
+        "Figure used": [figure_used(row) for row in table.itertuples()],
+        "Raw rows": [f"{year}: {short(v)}; {year - 1}: {short(p)}" for v, p in zip(table.value_rows, table.prior_rows)]})
 
 
 def fuel_sources(row: pd.Series, period: str, what: str = "The comparison") -> str:
-    """Where each year of a fuel comparison comes from, read from the rows used: one source or two."""
+    """Where each year of a fuel comparison comes from, read from the rows used: one source or several."""
     year = int(period[:4])
+    by_publisher = row.get("value_by_publisher")
+    if isinstance(by_publisher, dict) and len(by_publisher) > 1:
+        current = _words(f"{_described_publisher(p)} for {_words(label.lower() for label in labels)}"
+                         for p, labels in by_publisher.items())
+        publishers = set(by_publisher) | {row.prior_publishers}
+    else:
+        current, publishers = _described_publisher(row.value_publishers), {row.value_publishers, row.prior_publishers}
     if row.value_publishers == row.prior_publishers:
-        return f"{what}: both years from one source, {_described_publisher(row.value_publishers)}."
-    return (f"{what} spans two sources: {year} from {_described_publisher(row.value_publishers)}, "
-            f"{year - 1} from {_described_publisher(row.prior_publishers)}.")
+        return f"{what}: both years from one source, {current}."
+    count = {2: "two", 3: "three", 4: "four"}.get(len(publishers), str(len(publishers)))
+    return f"{what} spans {count} sources: {year} from {current}, {year - 1} from {_described_publisher(row.prior_publishers)}."
 
 
 def fuel_text(table: pd.DataFrame, period: str, last_month: str) -> str:
     label = span_label(period)
     rows = table.set_index("group")
     crude, together = rows.loc["crude_oil"], rows.loc["together"]
-    wire = ""
-    if crude.wire_change_pct == crude.wire_change_pct:
-        level = (f": the rows and the wire differ by {abs(crude.value_usd_mn / crude.wire_usd_mn - 1) * 100:.1f}% in "
-                 "level (listed in the conflicts table)" if crude.wire_usd_mn == crude.wire_usd_mn else "")
-        wire = (f" Beside it, the wire-reported GACC figure ({crude.wire_source}): "
-                f"{usd_bn(crude.wire_usd_mn)}, **{signed_pct(crude.wire_change_pct)}**{level}.")
-    same = [crude.value_publishers, crude.prior_publishers] == [together.value_publishers, together.prior_publishers]
-    sources = (fuel_sources(together, period, "Each of these changes (crude alone, the four codes together)") if same
-               else fuel_sources(crude, period, "The crude-oil change") + " "
-               + fuel_sources(together, period, "The four codes' change"))
-    return (f"China's imports of Russian crude oil (HS 2709) in {label} came to **{usd_bn(crude.value_usd_mn)}** "
-            f"against **{usd_bn(crude.prior_value_usd_mn)}** a year earlier, **{signed_pct(crude.change_pct)}**, "
-            f"summed from the monthly customs rows ({short(crude.rows)}).{wire} Coal, crude oil, LNG and pipeline gas "
-            f"together: {usd_bn(together.value_usd_mn)} vs {usd_bn(together.prior_value_usd_mn)}, "
-            f"**{signed_pct(together.change_pct)}**. {sources} Pipeline-gas values look "
-            f"estimated (one unit value for every partner "
+    if crude.used == "GACC":
+        level = (f" ({abs(crude.rows_value_usd_mn / crude.value_usd_mn - 1) * 100:.1f}% apart in level, listed in the "
+                 "conflicts table)" if crude.value_usd_mn == crude.value_usd_mn else "")
+        crude_text = (f"China's imports of Russian crude oil (HS 2709) in {label} came to "
+                      f"**{usd_bn(crude.level_usd_mn)}** against **{usd_bn(crude.prior_value_usd_mn)}** a year earlier, "
+                      f"**{signed_pct(crude.change_pct)}**: GACC's figure as the wire reported it ({crude.wire_source}) "
+                      f"against the monthly customs rows a year earlier. Ranked below it, {compiler(crude.rows_publishers)} "
+                      f"gives {usd_bn(crude.rows_value_usd_mn)}, {signed_pct(crude.rows_change_pct)}{level}.")
+    else:
+        crude_text = (f"China's imports of Russian crude oil (HS 2709) in {label} came to "
+                      f"**{usd_bn(crude.value_usd_mn)}** against **{usd_bn(crude.prior_value_usd_mn)}** a year earlier, "
+                      f"**{signed_pct(crude.change_pct)}**, summed from the monthly customs rows "
+                      f"({short(crude.value_rows)}; {short(crude.prior_rows)}). {figure_used(crude)}.")
+    gacc = [r for r in rows.drop(index=["crude_oil", "together"]).itertuples() if r.used == "GACC"]
+    others = "".join(f" {r.label.split(' (')[0]}: GACC's {signed_pct(r.change_pct)} ({r.wire_source}), the "
+                     f"compilation's {signed_pct(r.rows_change_pct)}." for r in gacc)
+    alone = (f" (on the compilation's rows alone {signed_pct(together.rows_change_pct)})"
+             if together.rows_change_exact != together.change_exact else "")
+    sources = fuel_sources(together, period, "The four codes' change")
+    return (f"{crude_text}{others} Coal, crude oil, LNG and pipeline gas together: {usd_bn(together.value_usd_mn)} vs "
+            f"{usd_bn(together.prior_value_usd_mn)}, **{signed_pct(together.change_pct)}**{alone}. {sources} "
+            f"Pipeline-gas values look estimated (one unit value for every partner "
             f"in a year), and the four codes are not all of chapter 27: oil products (2710) and the rest are not in "
             f"these rows. The chart runs to {last_month}, the last month in the data.")
 
@@ -284,14 +328,17 @@ def raw_conflicts(check: pd.DataFrame, fuel: pd.DataFrame, period: str, months: 
                       "raw_usd_mn": row.raw_usd_bn * 1000, "raw_publisher": "UN Comtrade", "raw_rows": row.raw_source,
                       "wire_usd_mn": row.wire_usd_bn * 1000, "wire_publisher": publisher,
                       "wire_row": f"{TOTALS_FILE} row {source_row}" if source_row else ""})
-    for row in fuel.itertuples():
-        publisher, source_row = publisher_and_row(row.wire_source)
+    for row in fuel.loc[fuel.group != "together"].itertuples() if len(fuel) else []:
+        publisher, _ = publisher_and_row(row.wire_source)
+        gacc = {"usd_mn": row.wire_usd_mn, "publisher": publisher, "rows": row.wire_rows}
+        # the rows give US$ bn to four decimals: a sum is exact to 0.1 US$ mn
+        rows = {"usd_mn": round(row.rows_value_usd_mn, 1), "publisher": row.rows_publishers, "rows": row.rows_rows}
+        # the figure used first: GACC's where the rows are a secondary compilation ranked below it, else the rows'
+        used, other = (gacc, rows) if row.used == "GACC" else (rows, gacc)
         pairs.append({"commodity": row.label, "flow": "import", "period": period, "span": "ytd",
-                      "raw_usd_mn": row.value_usd_mn, "raw_publisher": row.value_publishers,
-                      "raw_rows": row.value_rows,
-                      "wire_usd_mn": row.wire_usd_mn, "wire_publisher": publisher,
-                      "wire_row": f"{COMMODITIES_FILE} row {source_row}" if source_row else ""})
-    return raw_wire_conflicts(pairs)
+                      "raw_usd_mn": used["usd_mn"], "raw_publisher": used["publisher"], "raw_rows": used["rows"],
+                      "wire_usd_mn": other["usd_mn"], "wire_publisher": other["publisher"], "wire_row": other["rows"]})
+    return raw_wire_conflicts([p for p in pairs if p["raw_usd_mn"] == p["raw_usd_mn"]])
 
 
 def raw_wire_conflicts_table(section) -> pd.DataFrame:
@@ -308,12 +355,15 @@ def raw_rows_findings(section) -> list[str]:
     if len(fuel) and {"crude_oil", "together"} <= set(fuel.group):
         rows = fuel.set_index("group")
         crude, together = rows.loc["crude_oil"], rows.loc["together"]
-        wire = (f" (wire-reported GACC figure: {signed_pct(crude.wire_change_pct)})"
-                if crude.wire_change_pct == crude.wire_change_pct else "")
-        bullets.append(f"From the monthly customs rows, China's crude-oil imports from Russia in {span_label(period)} "
+        if crude.used == "GACC":
+            how = f"GACC via {crude.wire_source}; the compilation ranked below it: {signed_pct(crude.rows_change_pct)}"
+        else:
+            how = "from the monthly customs rows" + (f"; wire-reported GACC figure: {signed_pct(crude.wire_change_pct)}"
+                                                     if crude.wire_change_pct == crude.wire_change_pct else "")
+        bullets.append(f"China's crude-oil imports from Russia in {span_label(period)} "
                        f"(the story's period, whatever the briefing's month) "
-                       f"were {usd_bn(crude.value_usd_mn)} vs {usd_bn(crude.prior_value_usd_mn)} a year earlier, "
-                       f"{signed_pct(crude.change_pct)}{wire}; coal, crude, LNG and pipeline gas together "
+                       f"were {usd_bn(crude.level_usd_mn)} vs {usd_bn(crude.prior_value_usd_mn)} a year earlier, "
+                       f"{signed_pct(crude.change_pct)} ({how}); coal, crude, LNG and pipeline gas together "
                        f"{signed_pct(together.change_pct)}.")
     view = composition_view(section)
     if len(view):

@@ -5,8 +5,8 @@ Two layouts, told apart by their headers:
 - `period,commodity,commodity_code,partner,value_usd_bn,qty_mt,value_per_mt_usd`: UN Comtrade final
   data 2020-2024 (value_usd_bn = primaryValue / 1e9, qty_mt = million tonnes);
 - `period,commodity,source_file,partner,value_usd_bn`: China customs 2025-, compiled by the
-  repository (values only). A secondary compilation: the publisher says so, and it ranks below a
-  published GACC figure for the same number.
+  repository (values only). A secondary compilation: the publisher says so, and config/sources.yaml
+  (`secondary_compilations`) ranks it below a published GACC figure for the same number (model.groups).
 Both cover four codes only (coal 2701, crude oil 2709, LNG 271111, pipeline gas 271121), not all of
 chapter 27: FUEL_CODES names them so a verdict can say what the rows leave out.
 """

@@ -1,0 +1,83 @@
+"""Fuel imports by code for one period (pandas only): each fuel group as model.groups.group_change ranks its
+figures, the raw rows' sum and the wire's GACC figure beside it, and the codes together.
+
+Precedence (config/sources.yaml): raw rows outrank a wire quote, except rows of a secondary compilation, which
+rank below a published GACC figure for the same group and period. The codes together are a sum computed here:
+each code's level as used (GACC's where it published one, else the raw rows'), against the year-earlier rows.
+"""
+import math
+
+import pandas as pd
+
+from ..core.text import is_missing
+from .groups import group_change, wire_ytd
+from .raw_rows import code_ytd
+
+TOGETHER = "together"
+
+
+def _part(resolved_groups, code_rows, groups: dict, name: str, period_end: str, partner: str) -> dict | None:
+    """One group: the figure used, the raw rows' own sum (rows_*) and the wire figure (wire_*); None when the
+    rows do not cover the period for every code of the group."""
+    change = group_change(resolved_groups, name, groups[name], period_end, None, partner, code_rows)
+    if "rows_value_usd_mn" not in change:
+        return None
+    wire = wire_ytd(resolved_groups, name, groups[name], period_end) if len(resolved_groups) else None
+    used_gacc = change["basis"] != "sum of raw rows"
+    # The level that goes into the codes' sum: GACC's where it published one, else the rows' (GACC gave a y/y only)
+    level = change["value_usd_mn"] if not is_missing(change["value_usd_mn"]) else change["rows_value_usd_mn"]
+    return {**{k: change[k] for k in ("group", "label", "value_usd_mn", "prior_value_usd_mn", "change_pct",
+                                       "change_exact", "basis", "value_publishers", "value_rows", "prior_publishers",
+                                       "prior_rows", "rows_value_usd_mn", "rows_change_pct", "rows_change_exact",
+                                       "rows_source", "rows_publishers", "rows_rows")},
+            "secondary": ", ".join(change.get("secondary") or []), "used": "GACC" if used_gacc else "rows",
+            "level_usd_mn": level,
+            "level_publishers": change["value_publishers"] if not is_missing(change["value_usd_mn"])
+            else change["rows_publishers"],
+            "level_rows": change["value_rows"] if not is_missing(change["value_usd_mn"]) else change["rows_rows"],
+            "wire_usd_mn": wire["value_usd_mn"] if wire else math.nan,
+            "wire_change_pct": wire["published_yoy_pct"] if wire else math.nan,
+            "wire_source": wire["source"].split(" http")[0] if wire else "", "wire_link": wire["source"] if wire else "",
+            "wire_rows": wire["value_rows"] if wire else ""}
+
+
+def _level_rows(records: list[dict], code_rows, groups: dict, period_end: str, partner: str) -> str:
+    """Where the codes' current levels come from: the GACC rows used, then the raw rows of the other codes."""
+    gacc = [p["level_rows"] for p in records if p["level_rows"] != p["rows_rows"]]
+    from_rows = [str(c) for p in records if p["level_rows"] == p["rows_rows"] for c in groups[p["group"]]["hs"]["HS2017"]]
+    rows = code_ytd(code_rows, from_rows, period_end, partner) if from_rows else None
+    return "; ".join(gacc + ([rows["value_rows"]] if rows else []))
+
+
+def fuel_table(resolved_groups: pd.DataFrame, code_rows: pd.DataFrame, groups: dict, names, period_end: str,
+               partner: str = "RU") -> pd.DataFrame:
+    """Each fuel group the rows cover, then the codes together when the rows cover every one of them."""
+    parts = [_part(resolved_groups, code_rows, groups, n, period_end, partner) for n in names if n in groups]
+    records = [p for p in parts if p is not None]
+    codes = [str(c) for n in names if n in groups for c in groups[n]["hs"]["HS2017"]]
+    rows = code_ytd(code_rows, codes, period_end, partner) if codes else None
+    if rows is None or len(records) != len(names):
+        return pd.DataFrame(records)
+    value = sum(p["level_usd_mn"] for p in records)
+    prior = sum(p["prior_value_usd_mn"] for p in records)
+    exact = 100 * (value / prior - 1)
+    by_publisher: dict[str, list] = {}
+    for p in records:
+        by_publisher.setdefault(p["level_publishers"], []).append(p["label"].split(" (")[0])
+    records.append({
+        "group": TOGETHER, "label": f"The {len(records)} codes together", "value_usd_mn": value,
+        "prior_value_usd_mn": prior, "change_pct": round(exact, 1), "change_exact": exact,
+        "basis": "sum of the codes' levels" if any(p["used"] == "GACC" for p in records) else "sum of raw rows",
+        "value_publishers": ", ".join(by_publisher),
+        "value_by_publisher": by_publisher,
+        "value_rows": _level_rows(records, code_rows, groups, period_end, partner),
+        "prior_publishers": rows["prior_publishers"], "prior_rows": rows["prior_rows"],
+        "rows_value_usd_mn": rows["value_usd_mn"], "rows_change_pct": rows["change_pct"],
+        "rows_change_exact": rows["change_exact"],
+        "rows_source": f"{rows['value_publishers']}: HS {'+'.join(codes)} ({rows['value_rows']})",
+        "rows_publishers": rows["value_publishers"], "rows_rows": rows["value_rows"],
+        "secondary": ", ".join(dict.fromkeys(p["secondary"] for p in records if p["secondary"])),
+        "used": "GACC and rows" if any(p["used"] == "GACC" for p in records) else "rows", "level_usd_mn": value,
+        "level_publishers": ", ".join(by_publisher), "level_rows": "", "wire_usd_mn": math.nan, "wire_change_pct": math.nan,
+        "wire_source": "", "wire_link": "", "wire_rows": ""})
+    return pd.DataFrame(records)
