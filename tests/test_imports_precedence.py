@@ -20,6 +20,41 @@ def section():
     return open_section(period_end="2025-07", partner="Russia")
 
 
+def test_january_july_2024_imports_are_the_rows_sum_with_the_wire_beside(section):
+    from helpers.model.turnover import RAW_IMPORTS, ytd_long
+    view = section.ytd_view().set_index("flow")
+    imports = view.loc["China's imports"]
+    assert round(imports.prior_value_usd_mn, 1) == 75384.5 and imports.value_usd_mn == 69570  # this year: wire
+    assert imports.yoy_pct_from_levels == -7.71 and imports.yoy_pct_published == -7.7
+    assert imports.prior_basis == RAW_IMPORTS and imports.value_basis == "published"
+    assert imports.wire_prior_value_usd_mn == 75030 and imports.wire_prior_source == "TASS (row 317)"
+    assert imports.prior_source.startswith(RAW_IMPORTS + ": data/raw/comtrade/comtrade_cn_imports_from_ru_total_"
+                                           "monthly_2017_2024.csv rows 85–91")
+    # exports and turnover have no rows: the wire's levels, unchanged
+    assert view.loc["China's exports"].prior_value_usd_mn == 61640 and view.loc["Turnover"].prior_value_usd_mn == 136670
+    assert view.loc["Turnover"].yoy_pct_from_levels == -7.95
+
+    table = section.ytd_table(section.ytd_view()).set_index("Flow")
+    row = table.loc["China's imports"]
+    assert (row["Year earlier, US$ mn"], row["y/y % (from levels)"]) == (75384.5, -7.71)
+    assert row["Source (year earlier)"] == "UN Comtrade rows 85–91"
+    assert row["Wire figure"].startswith("year earlier 75,030 (TASS (row 317)), not used")
+    assert table.loc["China's exports", "Wire figure"] == ""
+
+    long = ytd_long(section.ytd_view(), "2025-07").set_index(["flow", "year"])  # Figure 3's CSV
+    assert long.loc[("China's imports", "2024"), "value_usd_bn"] == 75.384
+    assert "rows 85–91" in long.loc[("China's imports", "2024"), "source"]
+    from helpers.sections.headline import ytd_caption
+    assert "China's imports, January–July 2024: UN Comtrade rows" in ytd_caption(section.ytd_view())
+
+
+def test_the_ytd_difference_is_in_the_conflicts_table(section):
+    conflicts = methods.conflicts_table(section)
+    pair = conflicts.loc[(conflicts.Period == "2024-07") & (conflicts.Span == "ytd")].iloc[0]
+    assert (pair.Used, pair.Other, pair["Difference, %"]) == (75384.5, 75030.0, -0.47)
+    assert pair["Other: raw row"] == "data/raw/gacc_cn_ru_totals.csv row 317" and pair.Between == methods.RAW_VS_WIRE
+
+
 def test_a_mislabelled_page_is_flagged_through_resolve_and_the_monthly_series(section):
     resolved = section.customs.resolved_totals.set_index(["flow", "period", "span"])
     october = resolved.loc[("import", "2022-10", "month")]

@@ -232,6 +232,23 @@ def raw_annual_imports(comtrade_totals: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(records, columns=["year", "value_usd_mn", "source"])
 
 
+def raw_ytd_imports(comtrade_totals: pd.DataFrame) -> pd.DataFrame:
+    """China's imports for January–month of each year whose rows cover every one of those months, summed from
+    the Comtrade monthly rows: period ('2024-07' = January–July 2024; '2024-12' = the full year), value_usd_mn,
+    source (the file and rows). Raw rows outrank a wire's year-to-date figure for the same span."""
+    raw = _values(comtrade_totals)
+    raw = raw.loc[(raw.flow == "import") & (raw.span == "month") & (raw.hs_code == "")]
+    records = []
+    for year, rows in raw.groupby(raw.period.str[:4]):
+        for month in range(1, 13):
+            months = [f"{year}-{m:02d}" for m in range(1, month + 1)]
+            if not set(months) <= set(rows.period):
+                break
+            picked = rows.loc[rows.period.isin(months)]
+            records.append({"period": months[-1], "value_usd_mn": picked.value.sum(), "source": cite(picked)})
+    return pd.DataFrame(records, columns=["period", "value_usd_mn", "source"])
+
+
 def annual_cross_check(comtrade_totals: pd.DataFrame, wire_annual: pd.DataFrame) -> pd.DataFrame:
     """Full years of Comtrade import rows against the wire-published GACC annual import figure.
 

@@ -3,11 +3,12 @@ import re
 
 import pandas as pd
 
-from ..core.text import RAW_KINDS, month_name, raw_rows_count
+from ..core.text import RAW_KINDS, month_name, publisher_and_row, raw_rows_count
+from ..model.raw_rows import raw_wire_conflicts
 from ..model.resolve import flagged_rows
-from ..model.turnover import monthly_view
+from ..model.turnover import monthly_view, raw_ytd_pairs
 from ..report.tables import number_format, prose_html, readable_number
-from .raw_rows import fuel_comparison, fuel_sources, raw_wire_conflicts_table
+from .raw_rows import TOTALS_FILE, fuel_comparison, fuel_sources, raw_wire_conflicts_table
 
 
 def _years(periods: pd.Series) -> str:
@@ -225,6 +226,19 @@ def derived_summary(table: pd.DataFrame, period_end: str) -> tuple[str, pd.DataF
 OUTLETS, RAW_VS_WIRE = "two outlets", "raw rows and a wire report"
 
 
+def ytd_raw_conflicts(section) -> pd.DataFrame:
+    """The year-to-date import levels of the reporting period's comparison taken from the Comtrade rows, against
+    the wire's figure for the same span, where they differ beyond rounding (e.g. January–July 2024)."""
+    pairs = []
+    for pair in raw_ytd_pairs(section.ytd_view()):
+        publisher, row = publisher_and_row(pair["wire_source"])
+        pairs.append({"commodity": "TOTAL", "flow": "import", "period": pair["period"], "span": "ytd",
+                      "raw_usd_mn": pair["raw_usd_mn"], "raw_publisher": "UN Comtrade", "raw_rows": pair["raw_rows"],
+                      "wire_usd_mn": pair["wire_usd_mn"], "wire_publisher": publisher,
+                      "wire_row": f"{TOTALS_FILE} row {row}" if row else ""})
+    return raw_wire_conflicts(pairs)
+
+
 def _flagged_wire_rows(section) -> set[str]:
     """'data/raw/gacc_cn_ru_totals.csv row 144' for every resolved wire figure from a page flagged as mislabelled."""
     resolved = section.customs.resolved_totals
@@ -236,7 +250,7 @@ FLAGGED_OTHER = " (flagged: page mislabelled or misprinted)"
 
 
 def conflicts_table(section) -> pd.DataFrame:
-    raw_vs_wire = raw_wire_conflicts_table(section)
+    raw_vs_wire = pd.concat([raw_wire_conflicts_table(section), ytd_raw_conflicts(section)], ignore_index=True)
     raw_vs_wire["other_mislabelled"] = raw_vs_wire.reindex(columns=["other_source_row"]).other_source_row.isin(
         _flagged_wire_rows(section))
     conflicts = pd.concat([section.customs.conflicts.assign(commodity="TOTAL", between=OUTLETS),
