@@ -150,9 +150,13 @@ def code_ytd(rows: pd.DataFrame, codes, period_end: str, partner: str = "RU", fl
 
 
 # ------------------------------------------------------------------------------------ Comtrade vs wire
+FLAGGED_WIRE = "page flagged as mislabelled"
+
+
 def imports_raw_vs_wire(comtrade_totals: pd.DataFrame, wire_monthly: pd.DataFrame, period_end: str) -> pd.DataFrame:
     """One bar per month of China's imports from the partner: Comtrade rows where they exist, otherwise the
-    wire-reported GACC month (published or derived); the wire figure is kept beside as a cross-check."""
+    wire-reported GACC month (published or derived); the wire figure is kept beside as a cross-check, marked
+    `wire_mislabelled` when it comes from a page flagged as mislabelled (config/sources.yaml)."""
     raw = _values(comtrade_totals)
     raw = raw.loc[(raw.flow == "import") & (raw.span == "month") & (raw.hs_code == "")]
     raw = raw.groupby("period").agg(raw_usd_mn=("value", "sum"), raw_file=("source_file", "first"),
@@ -164,6 +168,9 @@ def imports_raw_vs_wire(comtrade_totals: pd.DataFrame, wire_monthly: pd.DataFram
         r = raw.loc[period] if period in raw.index else None
         w = wire.loc[period] if period in wire.index else None
         wire_value = w.value if w is not None and w.status in ("published", "derived") else math.nan
+        flagged = bool(w is not None and w.get("mislabelled", False))
+        if r is None and flagged:
+            continue  # a flagged page's figure is never drawn as the month's imports (not even as the only one)
         if r is not None:
             value, source, rows = r.raw_usd_mn, "UN Comtrade rows", f"{r.raw_file} row {r.raw_rows}"
         elif not is_missing(wire_value):
@@ -173,14 +180,17 @@ def imports_raw_vs_wire(comtrade_totals: pd.DataFrame, wire_monthly: pd.DataFram
         records.append({"period": period, "date": period + "-15", "value_usd_mn": value,
                         "value_usd_bn": round(value / 1000, 3), "bar_source": source, "source": rows,
                         "wire_usd_bn": round(wire_value / 1000, 3) if not is_missing(wire_value) else math.nan,
-                        "wire_status": w.status if w is not None else "not in wire data",
+                        "wire_status": (w.status + (f", {FLAGGED_WIRE}" if flagged else "")) if w is not None
+                        else "not in wire data", "wire_mislabelled": flagged,
                         "wire_source": (f"{w.source} (row {w.source_rows})" if w is not None and w.source else "")})
     return pd.DataFrame(records)
 
 
 def monthly_cross_check(comtrade_totals: pd.DataFrame, wire_monthly: pd.DataFrame) -> pd.DataFrame:
     """Each month (and GACC's combined January–February) that both the Comtrade rows and a published wire
-    figure give: the rows' sum beside the wire figure. Derived wire months are left out (not published)."""
+    figure give: the rows' sum beside the wire figure. Derived wire months are left out (not published).
+    `wire_mislabelled`: the wire figure comes from a page flagged as mislabelled (config/sources.yaml), so its
+    gap to the rows is the page's error, not a wire-vs-rows difference; the caller says so."""
     raw = _values(comtrade_totals)
     raw = raw.loc[(raw.flow == "import") & (raw.span == "month") & (raw.hs_code == "")].set_index("period")
     wire = wire_monthly.loc[(wire_monthly.flow == "import") & wire_monthly.status.isin(["published", "Jan–Feb combined"])]
@@ -193,9 +203,10 @@ def monthly_cross_check(comtrade_totals: pd.DataFrame, wire_monthly: pd.DataFram
         records.append({"period": row.period, "span": "Jan–Feb" if len(months) == 2 else "month",
                         "raw_usd_mn": rows.value.sum(), "raw_rows": cite(rows.reset_index()),
                         "wire_usd_mn": row.value, "wire_source": f"{row.source} (row {row.source_rows})",
-                        "within_rounding": agree(row.value, rows.value.sum())})
+                        "within_rounding": agree(row.value, rows.value.sum()),
+                        "wire_mislabelled": bool(getattr(row, "mislabelled", False))})
     return pd.DataFrame(records, columns=["period", "span", "raw_usd_mn", "raw_rows", "wire_usd_mn", "wire_source",
-                                          "within_rounding"])
+                                          "within_rounding", "wire_mislabelled"])
 
 
 def raw_annual_imports(comtrade_totals: pd.DataFrame) -> pd.DataFrame:
@@ -206,6 +217,23 @@ def raw_annual_imports(comtrade_totals: pd.DataFrame) -> pd.DataFrame:
     records = [{"year": year, "value_usd_mn": rows.value.sum(), "source": cite(rows)}
                for year, rows in raw.groupby(raw.period.str[:4]) if rows.period.nunique() == 12]
     return pd.DataFrame(records, columns=["year", "value_usd_mn", "source"])
+
+
+def raw_ytd_imports(comtrade_totals: pd.DataFrame) -> pd.DataFrame:
+    """China's imports for January–month of each year whose rows cover every one of those months, summed from
+    the Comtrade monthly rows: period ('2024-07' = January–July 2024; '2024-12' = the full year), value_usd_mn,
+    source (the file and rows). Raw rows outrank a wire's year-to-date figure for the same span."""
+    raw = _values(comtrade_totals)
+    raw = raw.loc[(raw.flow == "import") & (raw.span == "month") & (raw.hs_code == "")]
+    records = []
+    for year, rows in raw.groupby(raw.period.str[:4]):
+        for month in range(1, 13):
+            months = [f"{year}-{m:02d}" for m in range(1, month + 1)]
+            if not set(months) <= set(rows.period):
+                break
+            picked = rows.loc[rows.period.isin(months)]
+            records.append({"period": months[-1], "value_usd_mn": picked.value.sum(), "source": cite(picked)})
+    return pd.DataFrame(records, columns=["period", "value_usd_mn", "source"])
 
 
 def annual_cross_check(comtrade_totals: pd.DataFrame, wire_annual: pd.DataFrame) -> pd.DataFrame:

@@ -8,8 +8,29 @@ from .series import ytd_value
 from ..core.errors import InputError
 
 
+def _flagged(record) -> bool:
+    return bool(record.get("value_mislabelled", False))
+
+
+def _outlet(publisher: str) -> str:
+    """'Dar El Hilal (Arabic, citing Chinese customs)' -> 'Dar El Hilal'; 'News Front (Spanish), citing …' -> 'News Front'."""
+    return str(publisher).split(" (")[0].split(",")[0]
+
+
+def _named(records) -> str:
+    """'Dar El Hilal rows 142, 144': the flagged figures of one check, by outlet (its name without the notes)."""
+    rows: dict = {}
+    for record in records:
+        rows.setdefault(_outlet(record.value_publisher), []).append(int(record.value_source_row))
+    return "; ".join(f"{publisher} row{'s' if len(r) > 1 else ''} {', '.join(map(str, sorted(set(r))))}"
+                     for publisher, r in rows.items())
+
+
 def flows_add_up(resolved: pd.DataFrame) -> pd.DataFrame:
-    """Export + import vs total for every period and span that has all three published values."""
+    """Export + import vs total for every period and span that has all three published values.
+
+    `mislabelled` names the figures of the check that come from a page flagged as mislabelled (its export and
+    import labels appear reversed: the sum would agree while the parts are wrong); "" when none."""
     rows = []
     values = resolved.loc[resolved.value.notna()]
     for (period, span), group in values.groupby(["period", "span"], sort=True):
@@ -22,16 +43,18 @@ def flows_add_up(resolved: pd.DataFrame) -> pd.DataFrame:
         rows.append({"period": period, "span": span, "export": export.value, "import": imp.value,
                      "total": total.value, "difference": round(difference, 3),
                      "tolerance": tolerance, "agrees": abs(difference) <= tolerance + 1e-9,
-                     "sources": "; ".join(sorted({export.value_publisher, imp.value_publisher, total.value_publisher}))})
+                     "sources": "; ".join(sorted({export.value_publisher, imp.value_publisher, total.value_publisher})),
+                     "mislabelled": _named(r for r in (export, imp, total) if _flagged(r))})
     return pd.DataFrame(rows, columns=["period", "span", "export", "import", "total", "difference",
-                                       "tolerance", "agrees", "sources"])
+                                       "tolerance", "agrees", "sources", "mislabelled"])
 
 
 def months_vs_ytd(resolved: pd.DataFrame, monthly: pd.DataFrame) -> pd.DataFrame:
     """Sum of published single months (Jan–Feb combined counted once) vs the published year-to-date.
 
     Only months published as such enter the sum: derived months are differences of the same ytd
-    figures and would make the check circular.
+    figures and would make the check circular. `mislabelled` names the months (or the year-to-date figure)
+    that come from a page flagged as mislabelled, "" when none: such a sum tests the page, not GACC.
     """
     rows = []
     for flow, series in monthly.groupby("flow"):
@@ -49,11 +72,14 @@ def months_vs_ytd(resolved: pd.DataFrame, monthly: pd.DataFrame) -> pd.DataFrame
                 continue
             total = series.reindex(needed).value.sum()
             tolerance = 0.5 * sum(last_digit_unit(v) for v in series.reindex(needed).value) + 0.5 * last_digit_unit(ytd.value)
+            flagged = [f"{m}: {_outlet(months.source)} row {months.source_rows}" for m, months
+                       in series.reindex(needed).iterrows() if months.get("mislabelled", False)]
+            flagged += [f"January–{period}: {_named([ytd])}"] if _flagged(ytd) else []
             rows.append({"flow": flow, "period": period, "sum_of_months": total, "published_ytd": ytd.value,
                          "difference": round(ytd.value - total, 3), "tolerance": tolerance,
-                         "agrees": abs(ytd.value - total) <= tolerance + 1e-9})
+                         "agrees": abs(ytd.value - total) <= tolerance + 1e-9, "mislabelled": "; ".join(flagged)})
     return pd.DataFrame(rows, columns=["flow", "period", "sum_of_months", "published_ytd", "difference",
-                                       "tolerance", "agrees"])
+                                       "tolerance", "agrees", "mislabelled"])
 
 
 # Beyond this, export + import vs total on one page is a broken row, not rounding or a typo in

@@ -101,6 +101,7 @@ def _with_ranks(rows: pd.DataFrame, column: str) -> pd.DataFrame:
 def _ordered_by_key(observations: pd.DataFrame, key: list[str], column: str) -> dict[tuple, list]:
     """key -> that key's rows having `column`, best first (one sort for the whole table)."""
     ranked = _with_ranks(observations, column).sort_values(key + RANK_COLUMNS, kind="stable")
+    ranked["mislabelled"] = ranked["_mislabelled"]  # itertuples renames fields that start with "_"
     ordered: dict[tuple, list] = {}
     for row in ranked.itertuples(index=False):
         ordered.setdefault(tuple(getattr(row, k) for k in key), []).append(row)
@@ -122,11 +123,15 @@ def resolve(observations: pd.DataFrame, key: list[str]) -> tuple[pd.DataFrame, p
                 record[column] = math.nan
                 for field in SOURCE_FIELDS:
                     record[f"{prefix}_{field}"] = None
+                record[f"{prefix}_mislabelled"] = False
                 continue
             best = ordered[0]
             record[column] = getattr(best, column)
             for field in SOURCE_FIELDS:
                 record[f"{prefix}_{field}"] = getattr(best, field)
+            # the only figure there is may come from a page flagged as mislabelled (it ranks last): the
+            # record says so, and no cross-check or reconciliation rests on it (helpers.model.reconcile, raw_rows)
+            record[f"{prefix}_mislabelled"] = bool(best.mislabelled)
             for other in ordered[1:]:
                 other_value, used = getattr(other, column), getattr(best, column)
                 if not agree(other_value, used):
@@ -135,10 +140,12 @@ def resolve(observations: pd.DataFrame, key: list[str]) -> tuple[pd.DataFrame, p
                                       "used_source_row": best.source_row,
                                       "other": other_value, "other_publisher": other.publisher,
                                       "other_source_row": other.source_row,
+                                      "other_mislabelled": bool(other.mislabelled),
                                       "relative_diff_pct": round(100 * (other_value - used) / used, 2)
                                       if column == "value" and used else math.nan,
                                       "source_file": other.source_file})
         records.append(record)
     conflict_columns = key + ["field", "used", "used_publisher", "used_source_row", "other",
-                              "other_publisher", "other_source_row", "relative_diff_pct", "source_file"]
+                              "other_publisher", "other_source_row", "other_mislabelled", "relative_diff_pct",
+                              "source_file"]
     return pd.DataFrame(records), pd.DataFrame(conflicts, columns=conflict_columns)

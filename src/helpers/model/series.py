@@ -3,7 +3,9 @@
 GACC publishes monthly releases cumulatively (January–month) and, from its own tables, single
 months; January is published only together with February. A month is `published` where a page gave
 it, `derived` as the difference of two consecutive year-to-date totals otherwise, and missing
-(a gap, never filled) when neither exists.
+(a gap, never filled) when neither exists. `mislabelled` marks a month whose figure rests on a page
+flagged as mislabelled (config/sources.yaml: it ranks last, but may be the only figure): reconciliations
+and raw-row cross-checks leave such months out instead of reading the page's error as a gap.
 """
 import math
 
@@ -50,7 +52,8 @@ def monthly_series(resolved: pd.DataFrame, flow: str, first_year: int, last_peri
 def _month_record(cumulative: dict, months, flow, year, month) -> dict:
     period = f"{year}-{month:02d}"
     record = {"flow": flow, "period": period, "value": math.nan, "status": "missing",
-              "yoy_pct_published": math.nan, "source": "", "source_rows": "", "yoy_source": "", "yoy_source_row": ""}
+              "yoy_pct_published": math.nan, "source": "", "source_rows": "", "yoy_source": "", "yoy_source_row": "",
+              "mislabelled": False}
     if period in months.index and not math.isnan(months.loc[period, "yoy_pct"]):
         # the month's y/y can come from another outlet than its value (July 2025: value Lenta.ru, −2.8% SCMP)
         published = months.loc[period]
@@ -59,7 +62,8 @@ def _month_record(cumulative: dict, months, flow, year, month) -> dict:
     if period in months.index and not math.isnan(months.loc[period, "value"]):
         published = months.loc[period]
         record.update(value=published.value, status="published",
-                      source=published.value_publisher, source_rows=str(int(published.value_source_row)))
+                      source=published.value_publisher, source_rows=str(int(published.value_source_row)),
+                      mislabelled=bool(published.get("value_mislabelled", False)))
         return record
     if month == 1:
         # January alone is not published; the January–February figure is attached to February.
@@ -69,13 +73,15 @@ def _month_record(cumulative: dict, months, flow, year, month) -> dict:
     if month == 2:
         if current is not None and not math.isnan(current.value):
             record.update(value=current.value, status="Jan–Feb combined", source=current.value_publisher,
-                          source_rows=str(int(current.value_source_row)))
+                          source_rows=str(int(current.value_source_row)),
+                          mislabelled=bool(current.get("value_mislabelled", False)))
         return record
     previous = cumulative.get((year, month - 1))
     if current is not None and previous is not None and not (math.isnan(current.value) or math.isnan(previous.value)):
         record.update(value=current.value - previous.value, status="derived",
                       source=f"{current.value_publisher} − {previous.value_publisher}",
-                      source_rows=f"{int(current.value_source_row)}−{int(previous.value_source_row)}")
+                      source_rows=f"{int(current.value_source_row)}−{int(previous.value_source_row)}",
+                      mislabelled=bool(current.get("value_mislabelled", False) or previous.get("value_mislabelled", False)))
     return record
 
 

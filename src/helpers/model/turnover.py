@@ -3,7 +3,7 @@ import math
 
 import pandas as pd
 
-from ..core.text import is_missing
+from ..core.text import is_missing, publisher_and_row
 from .customs import CustomsData
 from .series import ytd_comparison
 
@@ -92,22 +92,67 @@ def monthly_view(data: CustomsData, period_end: str, years_back: int = 3) -> pd.
 
 
 def ytd_view(data: CustomsData, period_end: str, raw_imports: pd.DataFrame | None = None) -> pd.DataFrame:
-    """This period vs the same months a year earlier, per flow. For a full year whose imports and the year
-    before's the Comtrade rows cover, China's imports are the rows' sums (as in annual_turnover); the
-    published y/y stays GACC's."""
+    """This period vs the same months a year earlier, per flow. Where the Comtrade rows cover every month of
+    a span (January–period this year or a year earlier), China's imports for that span are the rows' sum, not
+    the wire's figure (raw rows outrank the wire, as in annual_turnover); the wire's figure stays beside it
+    (`wire_value_usd_mn`, `wire_prior_value_usd_mn`, named in the source) and the y/y from levels divides the
+    levels used. The published y/y stays GACC's. Exports and turnover stay the wire's (no rows for them).
+
+    raw_imports: helpers.model.raw_rows.raw_ytd_imports (period 'YYYY-MM') or raw_annual_imports (year)."""
     comparison = ytd_comparison(data.resolved_totals, period_end)
-    comparison["value_basis"] = "published"
-    year = int(period_end[:4])
-    raw = {} if raw_imports is None else {str(r.year): r for r in raw_imports.itertuples(index=False)}
-    if period_end[5:7] == "12" and str(year) in raw and str(year - 1) in raw:
-        now, before = raw[str(year)], raw[str(year - 1)]
-        row = comparison.flow == "import"
-        comparison.loc[row, ["value_usd_mn", "prior_value_usd_mn", "yoy_pct_from_levels", "value_source",
-                             "prior_source", "value_basis"]] = [now.value_usd_mn, before.value_usd_mn,
-                                                                round(100 * (now.value_usd_mn / before.value_usd_mn - 1), 2),
-                                                                now.source, before.source, RAW_IMPORTS]
+    comparison["value_basis"] = comparison["prior_basis"] = "published"
+    comparison["wire_value_usd_mn"] = comparison.value_usd_mn
+    comparison["wire_prior_value_usd_mn"] = comparison.prior_value_usd_mn
+    comparison["wire_value_source"] = comparison.value_source
+    comparison["wire_prior_source"] = comparison.prior_source
+    comparison["raw_value_rows"] = comparison["raw_prior_rows"] = ""
+    spans = _raw_spans(raw_imports)
+    year, month = int(period_end[:4]), period_end[5:7]
+    row = comparison.index[comparison.flow == "import"]
+    for level, source, basis, rows, period in (
+            ("value_usd_mn", "value_source", "value_basis", "raw_value_rows", f"{year}-{month}"),
+            ("prior_value_usd_mn", "prior_source", "prior_basis", "raw_prior_rows", f"{year - 1}-{month}")):
+        if period not in spans or not len(row):
+            continue
+        raw = spans[period]
+        wire_value, wire_source = comparison.loc[row[0], "wire_" + level], comparison.loc[row[0], "wire_" + source]
+        publisher, wire_row = publisher_and_row(wire_source or "")
+        beside = (f" (wire: {wire_value:,.0f}, {publisher}{', row ' + wire_row if wire_row else ''})"
+                  if not is_missing(wire_value) else " (no wire figure)")
+        comparison.loc[row, [level, source, basis, rows]] = [raw.value_usd_mn, f"{RAW_IMPORTS}: {raw.source}{beside}",
+                                                             RAW_IMPORTS, raw.source]
+    for index in row:
+        value, base = comparison.loc[index, "value_usd_mn"], comparison.loc[index, "prior_value_usd_mn"]
+        comparison.loc[index, "yoy_pct_from_levels"] = (round(100 * (value / base - 1), 2)
+                                                        if not is_missing(value) and not is_missing(base) and base
+                                                        else math.nan)
     comparison["flow"] = comparison.flow.map(FLOW_LABELS)
     return comparison
+
+
+def _raw_spans(raw_imports: pd.DataFrame | None) -> dict:
+    """'YYYY-MM' (January–month) -> the raw rows' sum and source; a year of raw_annual_imports is 'YYYY-12'."""
+    if raw_imports is None or not len(raw_imports):
+        return {}
+    frame = raw_imports if "period" in raw_imports else raw_imports.assign(period=raw_imports.year.astype(str) + "-12")
+    return {r.period: r for r in frame.itertuples(index=False)}
+
+
+def raw_ytd_pairs(comparison: pd.DataFrame) -> list[dict]:
+    """The year-to-date import levels ytd_view took from the rows, each with the wire's figure for the same span:
+    {period, raw_usd_mn, raw_rows, wire_usd_mn, wire_source} (the conflicts table keeps those beyond rounding).
+    Full years are left to the annual cross-check, which lists every year the rows cover."""
+    pairs = []
+    for row in comparison.loc[comparison.flow == FLOW_LABELS["import"]].itertuples():
+        year, month = int(row.period[:4]), row.period[5:7]
+        for period, level, prior in ((row.period, "value", False), (f"{year - 1}-{month}", "prior_value", True)):
+            if (row.prior_basis if prior else row.value_basis) != RAW_IMPORTS or month == "12":
+                continue
+            pairs.append({"period": period, "raw_usd_mn": getattr(row, f"{level}_usd_mn"),
+                          "raw_rows": row.raw_prior_rows if prior else row.raw_value_rows,
+                          "wire_usd_mn": getattr(row, f"wire_{level}_usd_mn"),
+                          "wire_source": row.wire_prior_source if prior else row.wire_value_source})
+    return pairs
 
 
 def ytd_long(comparison: pd.DataFrame, period_end: str) -> pd.DataFrame:

@@ -66,6 +66,20 @@ def ytd_title(period_end: str) -> str:
     return f"{span_label(period_end)} vs the same months a year earlier"
 
 
+def ytd_caption(comparison: pd.DataFrame) -> str:
+    """F3's caption: the two y/y rates, and which levels are sums of raw rows rather than the wire's figures."""
+    caption = ("Published y/y is GACC's (against its revised prior-year figure); y/y from levels divides the two "
+               "levels shown; neither is corrected.")
+    for row in comparison.itertuples():
+        period = row.period
+        spans = [(period, row.value_basis), (f"{int(period[:4]) - 1}{period[4:]}", row.prior_basis)]
+        raw = [span_label(p) if not p.endswith("-12") else f"full-year {p[:4]}" for p, basis in spans
+               if basis not in ("published", None)]
+        if raw:
+            caption += f" {row.flow}, {' and '.join(raw)}: UN Comtrade rows (they outrank the wire)."
+    return caption
+
+
 def ytd_chart(long: pd.DataFrame, period_end: str) -> alt.Chart:
     tooltip = [alt.Tooltip("flow:N"), alt.Tooltip("year:N"), alt.Tooltip("value_usd_bn:Q", title="US$ bn", format=",.1f"),
                alt.Tooltip("yoy_pct_published:Q", title="y/y % published", format="+.1f"),

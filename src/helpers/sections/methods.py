@@ -1,11 +1,14 @@
 """Data and methods appendix: gaps, derived months, conflicts, reconciliations, group definitions."""
+import re
+
 import pandas as pd
 
-from ..core.text import RAW_KINDS, month_name, raw_rows_count
+from ..core.text import RAW_KINDS, month_name, publisher_and_row, raw_rows_count
+from ..model.raw_rows import raw_wire_conflicts
 from ..model.resolve import flagged_rows
-from ..model.turnover import monthly_view
+from ..model.turnover import monthly_view, raw_ytd_pairs
 from ..report.tables import number_format, prose_html, readable_number
-from .raw_rows import fuel_comparison, fuel_sources, raw_wire_conflicts_table
+from .raw_rows import TOTALS_FILE, fuel_comparison, fuel_sources, raw_wire_conflicts_table
 
 
 def _years(periods: pd.Series) -> str:
@@ -55,10 +58,40 @@ def methods_text(section) -> str:
         "**Two y/y rates.** GACC's published change compares with its revised figure for a year earlier; dividing "
         "the two published levels gives a slightly different number. The briefing shows both and corrects neither.",
         "**Reconciliations.** Exports + imports are checked against turnover, and the sum of published months "
-        "against the published January–month total. Month sums run below the cumulative totals because GACC's "
-        "cumulative figures include revisions to earlier months, while each month is recorded as first published.",
+        "against the published January–month total" + reconciliation_text(section),
     ] + ([hs_level_text(section.hs_rows, section.raw)] if len(section.hs_rows) or section.hs_rows.attrs.get("notes")
          else []))
+
+
+def reconciliation_text(section) -> str:
+    """What the month-sum gaps are, read from the checks: the direction of every gap beyond rounding, and the
+    checks left out because they rest on a page flagged as mislabelled (a mislabel is not a GACC revision)."""
+    flows, months = reconciliation_tables(section)
+    off = months.loc[~months.Agrees.astype(bool)]
+    text = "."
+    if len(off):
+        above = int((off.Difference > 0).sum())
+        text = (f"; of {len(months)} such checks, {len(off)} differ beyond rounding, the total "
+                + ("above the sum every time" if above == len(off) else
+                   f"above the sum {above} times and below it {len(off) - above} times")
+                + " (GACC's cumulative figures include revisions; months are as first published).")
+    left_out = flows.attrs.get("left_out_checks", 0) + months.attrs.get("left_out_checks", 0)
+    if left_out:
+        text += (f" {left_out} checks on pages flagged as mislabelled would test the page, not GACC, and are left "
+                 f"out ({flagged_pages(section, flows.attrs['left_out_periods'] | months.attrs['left_out_periods'])}).")
+    return text
+
+
+def flagged_pages(section, periods: set) -> str:
+    """'Dar El Hilal 2022-10 (rows 142, 144); …': the flagged pages the left-out checks rest on."""
+    resolved = section.customs.resolved_totals
+    flagged = resolved.loc[resolved.value_mislabelled.astype(bool) & resolved.period.isin(periods)]
+    pages: dict = {}
+    for row in flagged.sort_values(["period", "value_source_row"]).itertuples():
+        outlet = str(row.value_publisher).split(" (")[0].split(",")[0]
+        pages.setdefault((outlet, row.period), []).append(str(int(row.value_source_row)))
+    return "; ".join(f"{outlet} {period}, {'rows ' if i == 0 else ''}{', '.join(rows)}"
+                     for i, ((outlet, period), rows) in enumerate(pages.items()))
 
 
 def _month(period: str) -> str:
@@ -193,10 +226,39 @@ def derived_summary(table: pd.DataFrame, period_end: str) -> tuple[str, pd.DataF
 OUTLETS, RAW_VS_WIRE = "two outlets", "raw rows and a wire report"
 
 
+def ytd_raw_conflicts(section) -> pd.DataFrame:
+    """The year-to-date import levels of the reporting period's comparison taken from the Comtrade rows, against
+    the wire's figure for the same span, where they differ beyond rounding (e.g. January–July 2024)."""
+    pairs = []
+    for pair in raw_ytd_pairs(section.ytd_view()):
+        publisher, row = publisher_and_row(pair["wire_source"])
+        pairs.append({"commodity": "TOTAL", "flow": "import", "period": pair["period"], "span": "ytd",
+                      "raw_usd_mn": pair["raw_usd_mn"], "raw_publisher": "UN Comtrade", "raw_rows": pair["raw_rows"],
+                      "wire_usd_mn": pair["wire_usd_mn"], "wire_publisher": publisher,
+                      "wire_row": f"{TOTALS_FILE} row {row}" if row else ""})
+    return raw_wire_conflicts(pairs)
+
+
+def _flagged_wire_rows(section) -> set[str]:
+    """'data/raw/gacc_cn_ru_totals.csv row 144' for every resolved wire figure from a page flagged as mislabelled."""
+    resolved = section.customs.resolved_totals
+    flagged = resolved.loc[resolved.value_mislabelled.astype(bool)]
+    return {f"{file} row {int(row)}" for file, row in zip(flagged.value_source_file, flagged.value_source_row)}
+
+
+FLAGGED_OTHER = " (flagged: page mislabelled or misprinted)"
+
+
 def conflicts_table(section) -> pd.DataFrame:
+    raw_vs_wire = pd.concat([raw_wire_conflicts_table(section), ytd_raw_conflicts(section)], ignore_index=True)
+    raw_vs_wire["other_mislabelled"] = raw_vs_wire.reindex(columns=["other_source_row"]).other_source_row.isin(
+        _flagged_wire_rows(section))
     conflicts = pd.concat([section.customs.conflicts.assign(commodity="TOTAL", between=OUTLETS),
                            section.group_conflicts.rename(columns={"group": "commodity"}).assign(between=OUTLETS),
-                           raw_wire_conflicts_table(section).assign(between=RAW_VS_WIRE)], ignore_index=True)
+                           raw_vs_wire.assign(between=RAW_VS_WIRE)], ignore_index=True)
+    # the other figure from a page config/sources.yaml ranks last (mislabelled, or a flagged misprint): listed, marked
+    flagged = conflicts.reindex(columns=["other_mislabelled"]).other_mislabelled.fillna(False).astype(bool)
+    conflicts.loc[flagged, "other_publisher"] = conflicts.loc[flagged, "other_publisher"] + FLAGGED_OTHER
     # A commodity figure may be a quantity (crude oil in million tonnes): say which, never "US$ mn" for it.
     conflicts["field"] = [figure_words(f, m, u) for f, m, u in
                           zip(conflicts.field, conflicts.reindex(columns=["measure"]).measure,
@@ -220,14 +282,18 @@ def conflicts_table(section) -> pd.DataFrame:
 def conflicts_summary(table: pd.DataFrame) -> tuple[str, pd.DataFrame]:
     outlets = table.loc[table.Between == OUTLETS]
     totals = (outlets.Goods == "all goods").sum()
-    spread = (table.Used - table.Other).abs()
+    flagged = table["Other: outlet"].str.endswith(FLAGGED_OTHER)
+    # one scale for US$ levels and y/y rates: the gap relative to the figure used (the Difference, % column)
+    spread = (table.Used - table.Other).abs() / table.Used.abs().where(table.Used != 0)
+    ranked = table.loc[~flagged].assign(_spread=spread).sort_values("_spread", ascending=False).head(KEY_ROWS)
     text = (f"{len(table)} pairs of figures that disagree beyond rounding, over {table.Period.nunique()} periods: "
             f"{len(outlets)} between two outlets ({totals} on total trade, {len(outlets) - totals} on commodity "
             f"groups; the figure used follows the source preference above) and {len(table) - len(outlets)} between "
-            "the raw customs rows and a wire report (the raw figure is used). The other figure is listed, never averaged. "
-            f"The {min(KEY_ROWS, len(table))} widest gaps:")
-    key = table.assign(_spread=spread / table.Used.abs().where(table.Used != 0)).sort_values(
-        "_spread", ascending=False).head(KEY_ROWS)
+            "the raw customs rows and a wire report (the raw figure is used). The other figure is listed, never averaged"
+            + (f" (marked where its page is flagged: {flagged.sum()})" if flagged.any() else "")
+            + f". The {len(ranked)} widest gaps{' of the rest' if flagged.any() else ''}, relative to the figure "
+            "used (Difference, %):")
+    key = ranked
     key = pd.DataFrame({
         "What": key.Goods + ", " + key.Flow + ", " + key.Period + " (" + key.Span + "), " + key.Figure,
         "Used (outlet)": [f"{readable_number(u)} ({p})" for u, p in zip(key.Used, key["Used: outlet"])],
@@ -235,24 +301,47 @@ def conflicts_summary(table: pd.DataFrame) -> tuple[str, pd.DataFrame]:
     return _paragraph(text), key
 
 
+def _without_flagged(check: pd.DataFrame, what) -> pd.DataFrame:
+    """The checks that rest on no flagged page; the others are named in attrs['left_out'] (for the summary)."""
+    flagged = check.mislabelled.astype(str) != ""
+    kept = check.loc[~flagged].drop(columns="mislabelled").reset_index(drop=True)
+    named: dict = {}  # one entry per flagged page (and flow): the periods of the checks resting on it, then the page
+    for row in check.loc[flagged].itertuples():
+        named.setdefault((what(row), row.mislabelled), []).append(row.period + ("" if "span" not in check else f" {row.span}"))
+    kept.attrs["left_out"] = [f"{label}{', '.join(periods)} ({page})" for (label, page), periods in named.items()]
+    kept.attrs["left_out_checks"] = int(flagged.sum())
+    # the periods of the flagged figures: the check's own, or the months named in it ('2022-10: Dar El Hilal row 144')
+    kept.attrs["left_out_periods"] = {p for row in check.loc[flagged].itertuples()
+                                      for p in (re.findall(r"(\d{4}-\d{2}):", row.mislabelled) or [row.period])}
+    return kept
+
+
 def reconciliation_tables(section) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Exports + imports vs turnover, and the sum of months vs January–month, without the checks that rest on a
+    page flagged as mislabelled: the sum of a page's swapped export and import still matches its turnover, and a
+    month printed under the wrong flow is no revision by GACC (those checks are named in attrs['left_out'])."""
     flows, months = section.customs.reconciliation(section.period_end)
     flows = flows.loc[flows.period.str[:7] <= section.period_end].reset_index(drop=True)
+    flows = _without_flagged(flows, lambda r: "")
+    months = _without_flagged(months, lambda r: f"{FLOW_WORDS.get(r.flow, r.flow)}, January to ")
     flows = flows.rename(columns={"period": "Period", "span": "Span", "export": "Exports", "import": "Imports",
                                   "total": "Turnover", "difference": "Difference", "tolerance": "Tolerance",
                                   "agrees": "Agrees", "sources": "Outlets"})
+    left_out = dict(months.attrs)
     months = months.reset_index(drop=True).assign(flow=lambda t: _flows(t.flow)).rename(columns={
         "flow": "Flow", "period": "January to", "sum_of_months": "Sum of months", "published_ytd": "Published",
         "difference": "Difference", "tolerance": "Tolerance", "agrees": "Agrees"})
+    months.attrs.update(left_out)
     return flows, months
 
 
 def reconciliation_summary(table: pd.DataFrame, what: str) -> tuple[str, pd.DataFrame]:
     """US$ mn everywhere; 'agrees' means within the rounding tolerance of the figures involved."""
     off = table.loc[~table.Agrees.astype(bool)]
-    text = (f"{len(table)} checks of {what} (US$ mn); {len(table) - len(off)} agree within the rounding of the "
-            f"published figures, {len(off)} do not" + (":" if len(off) else "."))
-    if len(off) > KEY_ROWS:
-        text = text[:-1] + f"; the {KEY_ROWS} largest gaps:"
+    left_out, count = table.attrs.get("left_out", []), table.attrs.get("left_out_checks", 0)
+    text = (f"{len(table)} checks of {what} (US$ mn)"
+            + (f", {count} left out (see Reconciliations)" if left_out else "")
+            + f"; {len(table) - len(off)} agree within the rounding of the published figures, {len(off)} do not")
+    text += (f"; the {KEY_ROWS} largest gaps:" if len(off) > KEY_ROWS else ":") if len(off) else "."
     key = off.assign(_gap=off.Difference.abs()).sort_values("_gap", ascending=False).head(KEY_ROWS)
     return _paragraph(text), key.drop(columns=["_gap", "Agrees", "Outlets"], errors="ignore")

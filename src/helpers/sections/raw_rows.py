@@ -259,7 +259,8 @@ def imports_chart(view: pd.DataFrame) -> alt.LayerChart:
             domain=["UN Comtrade rows", "GACC via wire (published)", "GACC via wire (derived)"],
             range=["#1f5f8b", "#c9a227", "#f0d98a"]), legend=alt.Legend(orient="top", labelLimit=300)),
         tooltip=tooltip)
-    ticks = alt.Chart().transform_filter("datum.bar_source == 'UN Comtrade rows' && isValid(datum.wire_usd_bn)").mark_tick(
+    ticks = alt.Chart().transform_filter("datum.bar_source == 'UN Comtrade rows' && isValid(datum.wire_usd_bn)"
+                                         " && !datum.wire_mislabelled").mark_tick(
         color="#d1603d", thickness=2, size=7).encode(x="yearmonth(date):T", y="wire_usd_bn:Q", tooltip=tooltip)
     return alt.layer(bars, ticks, data=view).properties(width=560, height=170)
 
@@ -296,20 +297,53 @@ def imports_text(view: pd.DataFrame, check: pd.DataFrame, months: pd.DataFrame |
                  f"exist, otherwise the wire-reported month; red ticks are the wire figure beside a Comtrade bar. The rows "
                  f"are the final data China reported to UN Comtrade, the wire figures GACC's releases as first "
                  f"published, so the two need not agree to the digit."]
-    for row in check.itertuples():
-        if row.wire_usd_bn == row.wire_usd_bn:
-            sentences.append(f"{row.year}: ${row.raw_usd_bn:.3f}bn from the rows vs ${readable_number(row.wire_usd_bn)}bn as the "
-                             f"wire reported GACC ({signed_pct(row.difference_pct, DIFFERENCE_DECIMALS)}{'' if row.within_rounding else ', beyond rounding: in the conflicts table'}).")
+    years = [f"{row.year}: ${row.raw_usd_bn:.3f}bn from the rows vs ${readable_number(row.wire_usd_bn)}bn as the "
+             f"wire reported GACC ({signed_pct(row.difference_pct, DIFFERENCE_DECIMALS)}"
+             f"{'' if row.within_rounding else ', beyond rounding: in the conflicts table'})."
+             for row in check.itertuples() if row.wire_usd_bn == row.wire_usd_bn]
+    sentences += years[-2:]
     if months is not None and len(months):
-        beyond = months.loc[~months.within_rounding]
-        worst = beyond.assign(gap=(beyond.wire_usd_mn / beyond.raw_usd_mn - 1).abs()).sort_values("gap").tail(1)
-        sentences.append(f"Of the {len(months)} months (or combined January–February figures) both give, "
-                         f"{len(beyond)} differ beyond the wire's rounding and are listed in the conflicts table"
-                         + (f"; the largest gap is {worst.period.iloc[0]} (${readable_number(worst.wire_usd_mn.iloc[0] / 1000)}bn "
-                            f"reported by {worst.wire_source.iloc[0]} vs ${worst.raw_usd_mn.iloc[0] / 1000:.3f}bn in "
-                            f"the rows)." if len(worst) else "."))
-    return " ".join(sentences[:1] + sentences[-3:] if months is not None and len(months) else
-                    sentences[:1] + sentences[-2:])
+        sentences += month_check_sentences(months)
+    return " ".join(sentences)
+
+
+def _wire_bn(value_usd_mn: float) -> str:
+    """7400 -> '7.4', 20202 -> '20.202': a wire's US$ mn figure in billions with exactly its own digits."""
+    return readable_number(round(value_usd_mn / 1000, 3), 3).rstrip("0").rstrip(".")
+
+
+def _outlet_and_row(source: str) -> str:
+    """'Dar El Hilal (Arabic, citing Chinese customs) (row 144)' -> 'Dar El Hilal, row 144'."""
+    publisher, row = publisher_and_row(source)
+    return publisher.split(" (")[0].split(",")[0] + (f", row {row}" if row else "")
+
+
+def _span(row) -> str:
+    return row.period if row.span == "month" else f"January–February {row.period[:4]}"
+
+
+def month_check_sentences(months: pd.DataFrame) -> list[str]:
+    """How many months the rows and a published wire figure both give, how many differ beyond rounding and the
+    largest gap (relative to the rows); figures from pages flagged as mislabelled are named apart, never counted
+    as a wire-vs-rows gap (their gap is the page's error)."""
+    flagged = months.wire_mislabelled.astype(bool) if "wire_mislabelled" in months else pd.Series(False, months.index)
+    genuine = months.loc[~flagged]
+    beyond = genuine.loc[~genuine.within_rounding.astype(bool)]
+    gap = 100 * (beyond.wire_usd_mn / beyond.raw_usd_mn - 1)
+    worst = beyond.assign(gap=gap, size=gap.abs()).sort_values("size").tail(1)
+    sentences = [f"Of the {len(genuine)} months (or combined January–February figures) both give"
+                 + (f" from pages not flagged as mislabelled" if flagged.any() else "")
+                 + f", {len(beyond)} differ beyond the wire's rounding and are listed in the conflicts table"
+                 + (f"; the largest gap, relative to the rows, is {_span(next(worst.itertuples()))} "
+                    f"(${_wire_bn(worst.wire_usd_mn.iloc[0])}bn reported by {worst.wire_source.iloc[0]} "
+                    f"vs ${worst.raw_usd_mn.iloc[0] / 1000:.3f}bn in the rows, "
+                    f"{signed_pct(worst.gap.iloc[0], DIFFERENCE_DECIMALS)})." if len(worst) else ".")]
+    if flagged.any():
+        named = "; ".join(f"{_span(row)} (${_wire_bn(row.wire_usd_mn)}bn, {_outlet_and_row(row.wire_source)}, vs "
+                          f"${row.raw_usd_mn / 1000:.3f}bn in the rows)" for row in months.loc[flagged].itertuples())
+        sentences.append(f"Left out of that count, and drawn without a red tick, as their pages are flagged as "
+                         f"mislabelled (export and import swapped or misworded: a gap may be the page's error): {named}.")
+    return sentences
 
 
 def raw_conflicts(check: pd.DataFrame, fuel: pd.DataFrame, period: str, months: pd.DataFrame | None = None

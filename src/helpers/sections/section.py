@@ -15,9 +15,8 @@ from ..core.paths import RAW_DIR, files_signature, project_path
 from ..core.text import span_label
 from ..model.customs import CustomsData
 from ..model.groups import period_changes, resolve_groups
-from ..model.raw_rows import raw_annual_imports
-from ..report.tables import number_format
-from ..model.turnover import annual_turnover, ytd_view
+from ..model.raw_rows import raw_annual_imports, raw_ytd_imports
+from ..model.turnover import RAW_IMPORTS, annual_turnover, ytd_view
 from ..report import figures, tables
 from ..sources.configs import load_claims_config, load_groups
 from ..sources.parameters import ParameterError, check_parameters
@@ -93,9 +92,15 @@ class Section:
         where they cover a year (raw rows outrank the wire): what the headline, F1 and the key findings show."""
         return annual_turnover(self.customs, self.period_end, raw_imports=self.raw_annual_imports)
 
+    @cached_property
+    def raw_ytd_imports(self) -> pd.DataFrame:
+        """China's imports for January–month of each year the Comtrade rows cover month by month."""
+        return raw_ytd_imports(self.raw.comtrade_totals)
+
     def ytd_view(self) -> pd.DataFrame:
-        """helpers.model.turnover.ytd_view for the reporting period, with the same raw-row precedence."""
-        return ytd_view(self.customs, self.period_end, raw_imports=self.raw_annual_imports)
+        """helpers.model.turnover.ytd_view for the reporting period, with the same raw-row precedence: China's
+        imports for January–period of a year the rows cover (this year or a year earlier) are their sum."""
+        return ytd_view(self.customs, self.period_end, raw_imports=self.raw_ytd_imports)
 
     @property
     def code_rows(self) -> pd.DataFrame:
@@ -143,16 +148,33 @@ class Section:
         """In print, the summary (title, key findings, verdicts) is a page of its own."""
         figures.show_html('<div class="summary-page-end"></div>')
 
+    # t-ytd-comparison: the wire's figure for a level summed from raw rows goes in a full-width row below
+    YTD_DETAIL_COLUMNS = ["Wire figure"]
+
     @staticmethod
     def ytd_table(comparison: pd.DataFrame) -> pd.DataFrame:
-        table = comparison.rename(columns={
-            "flow": "Flow", "value_usd_mn": "This year, US$ mn", "prior_value_usd_mn": "Year earlier, US$ mn",
-            "yoy_pct_published": "y/y % (published)", "yoy_pct_from_levels": "y/y % (from levels)",
-            "value_source": "Source (this year)", "prior_source": "Source (year earlier)"})
-        # the sources name the raw rows where a value is their sum: the basis column would say it twice
-        table = table.drop(columns=["period", "yoy_source", "value_basis"], errors="ignore")
-        # whole US$ mn: a sum of Comtrade rows (129,881.36) gave every level of the column two decimals
-        return number_format(table, decimals={"This year, US$ mn": 0, "Year earlier, US$ mn": 0})
+        """The levels, both y/y rates and their sources; a level summed from the Comtrade rows names its rows, and
+        the wire's figure for the same span (not used) is in the detail column. F3's CSV names the file in full."""
+        table = pd.DataFrame({
+            "Flow": comparison.flow, "This year, US$ mn": comparison.value_usd_mn.round(1),
+            "Year earlier, US$ mn": comparison.prior_value_usd_mn.round(1),  # a sum of raw rows to 0.1, as elsewhere
+            "y/y % (published)": comparison.yoy_pct_published, "y/y % (from levels)": comparison.yoy_pct_from_levels,
+            "Source (this year)": comparison.value_source, "Source (year earlier)": comparison.prior_source})
+        wire_parts: dict = {}
+        for level, source, label in (("value", "Source (this year)", "this year"),
+                                     ("prior", "Source (year earlier)", "year earlier")):
+            basis = comparison.get(f"{level}_basis", pd.Series("published", index=comparison.index))
+            for index in comparison.index[basis == RAW_IMPORTS]:
+                rows = comparison.loc[index, f"raw_{level}_rows"]  # 'data/raw/comtrade/x.csv rows 85–91'
+                wire = comparison.loc[index, "wire_value_usd_mn" if level == "value" else "wire_prior_value_usd_mn"]
+                wire_source = comparison.loc[index, "wire_value_source" if level == "value" else "wire_prior_source"]
+                table.loc[index, source] = "UN Comtrade " + rows.split(".csv ")[-1]
+                file = rows.split("/")[-1].split(" ")[0]
+                wire_parts.setdefault(index, [file, []])[1].append(
+                    f"{label} {wire:,.0f} ({wire_source})" if wire == wire else f"{label} none published")
+        table["Wire figure"] = [f"{'; '.join(wire_parts[i][1])}, not used: the rows of {wire_parts[i][0]} outrank it"
+                                if i in wire_parts else "" for i in table.index]
+        return tables.number_format(table, as_published=["This year, US$ mn", "Year earlier, US$ mn"])
 
     def claims_intro(self, claims: pd.DataFrame) -> str:
         customs = claims.loc[claims.type == "customs"]
