@@ -20,6 +20,7 @@ from helpers.core.paths import RAW_DIR
 from helpers.model.raw_rows import row_ranges
 from helpers.pipeline import check_inputs
 from helpers.report.tables import FIGURE_SPACE, table_html
+from helpers.sections import fuel as section_fuel
 from helpers.sections import raw_rows as section_rows
 from helpers.sections.section import open_section
 from helpers.sources.baci import load_baci, read_baci, scan_baci
@@ -38,7 +39,7 @@ def section():
 
 # ------------------------------------------------------------------------------------------- numbers
 def test_fuel_rows_give_the_story_period_change_with_gacc_ranked_above_the_compilation(section):
-    table = section_rows.fuel_comparison(section, "2025-07").set_index("group")
+    table = section_fuel.fuel_comparison(section, "2025-07").set_index("group")
     crude, together = table.loc["crude_oil"], table.loc["together"]
     # crude oil: GACC's published figure (BTCC Square citing GACC, commodities row 321: $29.48bn, −21.3%) is used;
     # the compilation's $29.649bn (rows 1–7) stands beside it; the year earlier stays from UN Comtrade (37,482.5)
@@ -53,7 +54,7 @@ def test_fuel_rows_give_the_story_period_change_with_gacc_ranked_above_the_compi
     assert round(together.value_usd_mn, 1) == 41525.4 and round(together.prior_value_usd_mn, 1) == 50828.1
     assert together.change_pct == -18.3 and round(together.change_exact, 2) == -18.30
     assert round(together.rows_value_usd_mn, 1) == 41694.2 and together.rows_change_pct == -18.0
-    text = section_rows.fuel_text(table.reset_index(), "2025-07", "2026-07")
+    text = section_fuel.fuel_text(table.reset_index(), "2025-07", "2026-07")
     assert "**$29.5bn** against **$37.5bn** a year earlier, **−21.3%**" in text
     assert "gives $29.6bn, −20.9% (0.6% apart in level" in text and "**−18.3%**" in text and "estimated" in text
     assert together.value_publishers == ("BTCC Square (citing GACC), China customs, compiled by "
@@ -71,11 +72,11 @@ def test_pipeline_gas_wire_change_without_a_level_is_matched(section):
     wire = wire_ytd(section.resolved_groups, "pipeline_gas", section.groups["pipeline_gas"], "2025-07")
     assert wire["published_yoy_pct"] == 21.3 and wire["value_usd_mn"] != wire["value_usd_mn"]
     assert wire["value_rows"] == "data/raw/gacc_cn_ru_commodities.csv row 385"
-    table = section_rows.fuel_comparison(section, "2025-07")
+    table = section_fuel.fuel_comparison(section, "2025-07")
     gas = table.set_index("group").loc["pipeline_gas"]
     assert (gas.change_pct, gas.basis, gas.wire_change_pct, gas.rows_change_pct) == (21.3, "published y/y", 21.3, 21.4)
     assert round(gas.level_usd_mn, 1) == 5695.3  # no GACC level: the four codes' sum takes the compilation's
-    shown = section_rows.fuel_display(table, "2025-07").set_index("Codes")
+    shown = section_fuel.fuel_display(table, "2025-07").set_index("Codes")
     assert shown.loc["Pipeline natural gas (HS 271121)", "Figure used"].startswith(
         "GACC via BTCC Square (citing GACC) (row 385): +21.3%, no level")
     f4 = section.group_changes().set_index("group")
@@ -141,7 +142,7 @@ def test_methods_and_claim_say_where_each_fuel_year_comes_from(section):
     assert ("(crude oil from BTCC Square (citing GACC); coal, liquefied natural gas and pipeline natural gas from "
             "China customs, compiled by DoiEnnoson/china-energy-monitor; 2024 from UN Comtrade)") in fuel.explanation
     one = pd.Series({"value_publishers": "UN Comtrade", "prior_publishers": "UN Comtrade"})
-    assert section_rows.fuel_sources(one, "2024-07") == "The comparison: both years from one source, UN Comtrade."
+    assert section_fuel.fuel_sources(one, "2024-07") == "The comparison: both years from one source, UN Comtrade."
 
 
 def test_fuel_rows_run_to_the_last_month_in_the_data_with_publishers(section):
@@ -223,14 +224,14 @@ def table_cells(html: str) -> list[dict]:
 def test_raw_rows_tables_read_like_the_text(section):
     """The tables as built for the briefing: changes signed with one decimal like the sentences, each column
     with one number of decimals, the wire's published figures with their own."""
-    fuel = section_rows.fuel_comparison(section, "2025-07")
-    rows = {r["Codes"]: r for r in table_cells(table_html(section_rows.fuel_display(fuel, "2025-07"), "t-fuel-ytd", "c",
+    fuel = section_fuel.fuel_comparison(section, "2025-07")
+    rows = {r["Codes"]: r for r in table_cells(table_html(section_fuel.fuel_display(fuel, "2025-07"), "t-fuel-ytd", "c",
                                                          ["Figure used", "Raw rows"]))}
     together, gas = rows["The 4 codes together"], rows["Pipeline natural gas (HS 271121)"]
     assert together["Change, %"] == "−18.3" and gas["Change, %"] == "+21.3"
     assert (gas["January–July 2025, US$ bn"], gas["Year earlier, US$ bn"]) == ("5.70", "4.69")  # not 5.7 beside 4.69
     assert together["January–July 2025, US$ bn"] == "41.53"  # 41,525.4 rounded once (not 41.525 -> 41.52)
-    assert "**" + together["Change, %"] + "%**" in section_rows.fuel_text(fuel, "2025-07", "2026-07")
+    assert "**" + together["Change, %"] + "%**" in section_fuel.fuel_text(fuel, "2025-07", "2026-07")
 
     check = section_rows.annual_check(section)
     years = {r["Year"]: r for r in table_cells(table_html(section_rows.annual_display(check), "t-a", "c",
@@ -262,7 +263,7 @@ def test_every_new_number_names_its_file_and_rows(section):
     assert composition.source_rows.str.match(r"^\d+(–\d+)?(, \d+(–\d+)?)*$").all()
     fuel = section_rows.fuel_view(section)
     assert fuel.source_file.str.startswith("data/raw/fuel/").all() and fuel.source_row.gt(0).all()
-    table = section_rows.fuel_display(section_rows.fuel_comparison(section, "2025-07"), "2025-07")
+    table = section_fuel.fuel_display(section_fuel.fuel_comparison(section, "2025-07"), "2025-07")
     assert table["Raw rows"].str.match(r"^2025: (customs_\S+\.csv rows|gacc_cn_ru_commodities\.csv row) \d.*; "
                                        r"2024: comtrade_\S+\.csv rows \d").all()
     assert table["Figure used"].iloc[0] == ("GACC via BTCC Square (citing GACC) (row 321): $29.48bn, −21.3%; ranked "

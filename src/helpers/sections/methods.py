@@ -8,7 +8,8 @@ from ..model.raw_rows import raw_wire_conflicts
 from ..model.resolve import flagged_rows
 from ..model.turnover import monthly_view, raw_ytd_pairs
 from ..report.tables import number_format, prose_html, readable_number
-from .raw_rows import TOTALS_FILE, fuel_comparison, fuel_sources, raw_wire_conflicts_table
+from .fuel import fuel_comparison, fuel_sources
+from .raw_rows import TOTALS_FILE, raw_wire_conflicts_table
 
 
 def _years(periods: pd.Series) -> str:

@@ -3,27 +3,21 @@
 
 Views come from helpers.model.raw_rows; this module draws them and writes the text from the numbers.
 """
-import re
 
 import altair as alt
 import pandas as pd
 
 from ..core.text import month_name, publisher_and_row, signed_pct, span_label, usd_bn
-from ..model.fuel import fuel_table
 from ..model.raw_rows import (annual_cross_check, composition, composition_change, fuel_monthly,
                               imports_raw_vs_wire, monthly_cross_check, raw_wire_conflicts)
-from ..model.resolve import secondary_compilations
 from ..model.turnover import annual_turnover
 from ..report.tables import number_format, readable_number
+from .fuel import fuel_comparison, short
 
-FUEL_GROUPS = ("crude_oil", "coal", "lng", "pipeline_gas")
 # Where the wire totals beside the rows come from (helpers.sources.wire reads them).
 TOTALS_FILE = "data/raw/gacc_cn_ru_totals.csv"
 
 
-def short(citation: str) -> str:
-    """'data/raw/fuel/x.csv rows 1–7' -> 'x.csv rows 1–7' for tables and prose (the CSVs keep the full path)."""
-    return re.sub(r"data/raw/(?:[a-z_]+/)?", "", citation)
 GROUP_COLORS = ["#1f5f8b", "#d1603d", "#6a994e", "#8e6c8a", "#c9a227", "#5b8fa8", "#a44a3f", "#3d7a5c", "#7a5c3d"]
 OTHER = "All other goods"
 COMPOSITION_HEIGHT = 120  # px of each panel; the bar labels are sized against it
@@ -138,110 +132,6 @@ def fuel_chart(view: pd.DataFrame, compared_period: str) -> alt.LayerChart:
     return alt.layer(*layers, data=view).properties(width=520, height=190)
 
 
-def fuel_comparison(section, period: str) -> pd.DataFrame:
-    """Each code and the four together: the figure used (GACC's where a secondary compilation ranks below it,
-    otherwise the raw rows'), with the other figure beside it (helpers.model.fuel)."""
-    return fuel_table(section.resolved_groups, section.raw.fuel, section.groups, FUEL_GROUPS, period,
-                      section.partner_code)
-
-
-def is_secondary(publisher: str) -> bool:
-    """True for a publisher naming a secondary compilation of config/sources.yaml (its compiler)."""
-    return any(entry["compiled_by"] in publisher for entry in secondary_compilations().values())
-
-
-def _described_publisher(publisher: str) -> str:
-    return publisher + (" (a secondary compilation, ranked below a published GACC figure)"
-                        if is_secondary(publisher) else "")
-
-
-def _words(items) -> str:
-    items = list(items)
-    return ", ".join(items[:-1]) + " and " + items[-1] if len(items) > 1 else "".join(items)
-
-
-def compiler(publisher: str) -> str:
-    """'China customs, compiled by X' -> 'the compilation by X' for a secondary compilation; else the publisher."""
-    return next((f"the compilation by {e['compiled_by']}" for e in secondary_compilations().values()
-                 if e["compiled_by"] in publisher), publisher)
-
-
-def figure_used(row) -> str:
-    """What a fuel row's figure is and what stands beside it (the table's detail line)."""
-    rows = f"{compiler(row.rows_publishers)}: {usd_bn(row.rows_value_usd_mn, 2)}, {signed_pct(row.rows_change_pct)}"
-    if row.group == "together":
-        parts = "; ".join(f"{_words(label.lower() for label in labels)} from {compiler(publisher)}"
-                          for publisher, labels in row.value_by_publisher.items())
-        return f"Sum of the codes' levels ({parts}); on the rows alone, {rows}"
-    if row.used == "GACC":
-        what = (f"{usd_bn(row.value_usd_mn, 2)}, {signed_pct(row.change_pct)}" if row.value_usd_mn == row.value_usd_mn
-                else f"{signed_pct(row.change_pct)}, no level (the sum takes the rows')")
-        return f"GACC via {row.wire_source}: {what}; ranked below it, {rows}"
-    if row.wire_change_pct == row.wire_change_pct or row.wire_usd_mn == row.wire_usd_mn:
-        wire = (f"{usd_bn(row.wire_usd_mn, 2)}, " if row.wire_usd_mn == row.wire_usd_mn else "") + \
-            signed_pct(row.wire_change_pct)
-        return f"The rows; beside them, GACC via {row.wire_source}: {wire}"
-    return (f"The rows: {compiler(row.rows_publishers)} (no GACC figure published)" if row.secondary
-            else "The rows (no wire-reported GACC figure)")
-
-
-def fuel_display(table: pd.DataFrame, period: str) -> pd.DataFrame:
-    year = int(period[:4])
-    return pd.DataFrame({
-        # four decimals, so a figure shown to two is rounded once (41,525.4 -> 41.53, not 41.525 -> 41.52)
-        "Codes": table.label, f"{span_label(period)}, US$ bn": (table.level_usd_mn / 1000).round(4),
-        "Year earlier, US$ bn": (table.prior_value_usd_mn / 1000).round(4), "Change, %": table.change_pct,
-        "Figure used": [figure_used(row) for row in table.itertuples()],
-        "Raw rows": [f"{year}: {short(v)}; {year - 1}: {short(p)}" for v, p in zip(table.value_rows, table.prior_rows)]})
-
-
-def fuel_sources(row: pd.Series, period: str, what: str = "The comparison") -> str:
-    """Where each year of a fuel comparison comes from, read from the rows used: one source or several."""
-    year = int(period[:4])
-    by_publisher = row.get("value_by_publisher")
-    if isinstance(by_publisher, dict) and len(by_publisher) > 1:
-        current = _words(f"{_described_publisher(p)} for {_words(label.lower() for label in labels)}"
-                         for p, labels in by_publisher.items())
-        publishers = set(by_publisher) | {row.prior_publishers}
-    else:
-        current, publishers = _described_publisher(row.value_publishers), {row.value_publishers, row.prior_publishers}
-    if row.value_publishers == row.prior_publishers:
-        return f"{what}: both years from one source, {current}."
-    count = {2: "two", 3: "three", 4: "four"}.get(len(publishers), str(len(publishers)))
-    return f"{what} spans {count} sources: {year} from {current}, {year - 1} from {_described_publisher(row.prior_publishers)}."
-
-
-def fuel_text(table: pd.DataFrame, period: str, last_month: str) -> str:
-    label = span_label(period)
-    rows = table.set_index("group")
-    crude, together = rows.loc["crude_oil"], rows.loc["together"]
-    if crude.used == "GACC":
-        level = (f" ({abs(crude.rows_value_usd_mn / crude.value_usd_mn - 1) * 100:.1f}% apart in level, listed in the "
-                 "conflicts table)" if crude.value_usd_mn == crude.value_usd_mn else "")
-        crude_text = (f"China's imports of Russian crude oil (HS 2709) in {label} came to "
-                      f"**{usd_bn(crude.level_usd_mn)}** against **{usd_bn(crude.prior_value_usd_mn)}** a year earlier, "
-                      f"**{signed_pct(crude.change_pct)}**: GACC's figure as the wire reported it ({crude.wire_source}) "
-                      f"against the monthly customs rows a year earlier. Ranked below it, {compiler(crude.rows_publishers)} "
-                      f"gives {usd_bn(crude.rows_value_usd_mn)}, {signed_pct(crude.rows_change_pct)}{level}.")
-    else:
-        crude_text = (f"China's imports of Russian crude oil (HS 2709) in {label} came to "
-                      f"**{usd_bn(crude.value_usd_mn)}** against **{usd_bn(crude.prior_value_usd_mn)}** a year earlier, "
-                      f"**{signed_pct(crude.change_pct)}**, summed from the monthly customs rows "
-                      f"({short(crude.value_rows)}; {short(crude.prior_rows)}). {figure_used(crude)}.")
-    gacc = [r for r in rows.drop(index=["crude_oil", "together"]).itertuples() if r.used == "GACC"]
-    others = "".join(f" {r.label.split(' (')[0]}: GACC's {signed_pct(r.change_pct)} ({r.wire_source}), the "
-                     f"compilation's {signed_pct(r.rows_change_pct)}." for r in gacc)
-    alone = (f" (on the compilation's rows alone {signed_pct(together.rows_change_pct)})"
-             if together.rows_change_exact != together.change_exact else "")
-    sources = fuel_sources(together, period, "The four codes' change")
-    return (f"{crude_text}{others} Coal, crude oil, LNG and pipeline gas together: {usd_bn(together.value_usd_mn)} vs "
-            f"{usd_bn(together.prior_value_usd_mn)}, **{signed_pct(together.change_pct)}**{alone}. {sources} "
-            f"Pipeline-gas values look estimated (one unit value for every partner "
-            f"in a year), and the four codes are not all of chapter 27: oil products (2710) and the rest are not in "
-            f"these rows. The chart runs to {last_month}, the last month in the data.")
-
-
-# ------------------------------------------------------------------------------- imports raw vs wire (F8)
 def imports_view(section) -> pd.DataFrame:
     wire = section.customs.monthly(section.period_end, first_year=2017)
     return imports_raw_vs_wire(section.raw.comtrade_totals, wire, section.period_end)
@@ -332,7 +222,7 @@ def month_check_sentences(months: pd.DataFrame) -> list[str]:
     gap = 100 * (beyond.wire_usd_mn / beyond.raw_usd_mn - 1)
     worst = beyond.assign(gap=gap, size=gap.abs()).sort_values("size").tail(1)
     sentences = [f"Of the {len(genuine)} months (or combined January–February figures) both give"
-                 + (f" from pages not flagged as mislabelled" if flagged.any() else "")
+                 + (" from pages not flagged as mislabelled" if flagged.any() else "")
                  + f", {len(beyond)} differ beyond the wire's rounding and are listed in the conflicts table"
                  + (f"; the largest gap, relative to the rows, is {_span(next(worst.itertuples()))} "
                     f"(${_wire_bn(worst.wire_usd_mn.iloc[0])}bn reported by {worst.wire_source.iloc[0]} "
