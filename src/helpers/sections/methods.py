@@ -47,7 +47,9 @@ def methods_text(section) -> str:
         "byte-order marks removed).",
         "**Raw customs rows outrank wire quotes** for the same number: where UN Comtrade, BACI or the fuel rows "
         "cover a figure it is computed from them and the wire-reported figure is shown beside it; a difference "
-        "beyond the wire's rounding is listed below with the raw figure as the one used. " + fuel_rows_text(section),
+        "beyond the wire's rounding is listed below with the raw figure as the one used, except where the rows are a "
+        "secondary compilation (config/sources.yaml `secondary_compilations`): a published GACC figure ranks above it. "
+        + fuel_rows_text(section),
         "**Source preference** (config/sources.yaml): pages flagged as mislabelled rank last; wire agencies and "
         "official channels before reprints; the first release before later ones (stories cite it; GACC revises "
         "through its y/y rates); the more precise figure; then the raw row order. " + flagged_text(section) +
