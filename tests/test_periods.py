@@ -37,6 +37,9 @@ def test_ytd_figure_title_says_full_year_for_december():
 
 @pytest.mark.parametrize("period_end, span, total, title", [
     ("2025-12", "full-year 2025", "$228.1bn", "Full-year 2025 vs full-year 2024"),
+    # twelve commodity groups have a figure (seven for January-July): Figure 4 went onto a page of its own and the
+    # PDF to 13 pages until Figure 4's bars were drawn 20 px apart (26 before) and Figure 3 120 px high (150)
+    ("2025-08", "January–August 2025", "$143.8bn", "January–August 2025 vs the same months a year earlier"),
 ])
 def test_whole_briefing_renders_for_another_period(tmp_path, monkeypatch, period_end, span, total, title):
     monkeypatch.setenv("BRIEFING_BUILD_DIR", str(tmp_path))

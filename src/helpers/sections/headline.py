@@ -92,7 +92,7 @@ def ytd_chart(long: pd.DataFrame, period_end: str) -> alt.Chart:
         color=alt.Color("year:N", scale=alt.Scale(domain=[str(int(period_end[:4]) - 1), period_end[:4]],
                                                   range=["#b0b0b0", "#1f5f8b"]), title=None,
                         legend=alt.Legend(orient="top")),
-        tooltip=tooltip).properties(width=560, height=150)
+        tooltip=tooltip).properties(width=560, height=120)
 
 
 def headline_text(annual: pd.DataFrame, comparison: pd.DataFrame, period_end: str, partner_name: str) -> str:
