@@ -12,6 +12,18 @@ def usd_bn(value_usd_mn: float, decimals: int = 1) -> str:
     return f"${value_usd_mn / 1000:,.{decimals}f}bn"
 
 
+def word_list(items) -> str:
+    """['coal', 'LNG', 'pipeline gas'] -> 'coal, LNG and pipeline gas'."""
+    items = list(items)
+    return ", ".join(items[:-1]) + " and " + items[-1] if len(items) > 1 else "".join(items)
+
+
+def outlet_name(publisher: str) -> str:
+    """'Dar El Hilal (Arabic, citing Chinese customs)' -> 'Dar El Hilal'; 'News Front (Spanish), citing …' ->
+    'News Front': an outlet's name without the notes the data file adds to it."""
+    return str(publisher).split(" (")[0].split(",")[0]
+
+
 def publisher_and_row(source: str) -> tuple[str, str]:
     """'bne IntelliNews, citing TASS (row 347) https://…' -> ('bne IntelliNews, citing TASS', '347'); a source
     without a row number -> (source, '')."""

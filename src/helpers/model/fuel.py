@@ -37,7 +37,7 @@ def _part(resolved_groups, code_rows, groups: dict, name: str, period_end: str, 
             "level_rows": change["value_rows"] if not is_missing(change["value_usd_mn"]) else change["rows_rows"],
             "wire_usd_mn": wire["value_usd_mn"] if wire else math.nan,
             "wire_change_pct": wire["published_yoy_pct"] if wire else math.nan,
-            "wire_source": wire["source"].split(" http")[0] if wire else "", "wire_link": wire["source"] if wire else "",
+            "wire_source": wire["citation"] if wire else "", "wire_link": wire["source"] if wire else "",
             "wire_rows": wire["value_rows"] if wire else ""}
 
 

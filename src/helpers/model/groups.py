@@ -109,12 +109,14 @@ def exact_code_ytd(code_rows: pd.DataFrame | None, group: dict, partner: str, pe
             "prior_secondary": [compilations[f]["compiled_by"] for f in found["prior_files"] if f in compilations]}
 
 
-def _cited(record, prefix: str) -> tuple[str, str]:
-    """('BTCC Square (citing GACC) (row 321) https://…', 'data/raw/gacc_cn_ru_commodities.csv row 321') of a
-    resolved record's value or y/y."""
-    row = int(getattr(record, f"{prefix}_source_row"))
-    return (f"{getattr(record, f'{prefix}_publisher')} (row {row}) {getattr(record, f'{prefix}_source_url')}",
-            f"{getattr(record, f'{prefix}_source_file')} row {row}")
+def _cited(record, prefix: str) -> dict:
+    """A resolved record's value or y/y, cited: publisher ('BTCC Square (citing GACC)'), citation ('… (row 321)'),
+    source (the citation and its URL) and rows ('data/raw/gacc_cn_ru_commodities.csv row 321')."""
+    publisher, row = getattr(record, f"{prefix}_publisher"), int(getattr(record, f"{prefix}_source_row"))
+    citation = f"{publisher} (row {row})"
+    return {"publisher": publisher, "citation": citation,
+            "source": f"{citation} {getattr(record, f'{prefix}_source_url')}",
+            "rows": f"{getattr(record, f'{prefix}_source_file')} row {row}"}
 
 
 def wire_ytd(resolved_groups: pd.DataFrame, name: str, group: dict, period_end: str) -> dict | None:
@@ -136,12 +138,14 @@ def wire_ytd(resolved_groups: pd.DataFrame, name: str, group: dict, period_end: 
         published, yoy_record = bare.yoy_pct, bare
     if is_missing(value) and is_missing(published):
         return None
-    source, rows_cited = _cited(current, "value") if not is_missing(value) else _cited(yoy_record, "yoy")
+    cited = _cited(current, "value") if not is_missing(value) else _cited(yoy_record, "yoy")
     base = prior.value if prior is not None else math.nan
     return {"value_usd_mn": value, "published_yoy_pct": published, "prior_value_usd_mn": base,
-            "source": source, "value_publisher": source.split(" (row")[0], "value_rows": rows_cited,
-            "yoy_source": _cited(yoy_record, "yoy")[0] if not is_missing(published) else "",
-            "prior_source": _cited(prior, "value")[0] if not is_missing(base) else ""}
+            "source": cited["source"], "citation": cited["citation"], "value_publisher": cited["publisher"],
+            "value_rows": cited["rows"],
+            "yoy_source": _cited(yoy_record, "yoy")["source"] if not is_missing(published) else "",
+            "prior_source": _cited(prior, "value")["source"] if not is_missing(base) else "",
+            "prior_publisher": prior.value_publisher if not is_missing(base) else ""}
 
 
 def gacc_over_secondary(exact: dict, wire: dict | None) -> dict | None:
@@ -152,8 +156,9 @@ def gacc_over_secondary(exact: dict, wire: dict | None) -> dict | None:
     if not exact.get("secondary") or wire is None:
         return None
     prior, prior_source = exact["prior_value_usd_mn"], f"{exact['prior_publishers']} ({exact['prior_rows']})"
+    prior_publishers = exact["prior_publishers"]
     if exact.get("prior_secondary") and not is_missing(wire["prior_value_usd_mn"]):
-        prior, prior_source = wire["prior_value_usd_mn"], wire["prior_source"]
+        prior, prior_source, prior_publishers = wire["prior_value_usd_mn"], wire["prior_source"], wire["prior_publisher"]
     value, published = wire["value_usd_mn"], wire["published_yoy_pct"]
     exact_change = published if not is_missing(published) else (
         100 * (value / prior - 1) if not is_missing(value) and prior else math.nan)
@@ -164,8 +169,7 @@ def gacc_over_secondary(exact: dict, wire: dict | None) -> dict | None:
             "source": f"{wire['source']}; year earlier: {prior_source}; beside it: {exact['rows_source']}, "
                       f"{usd_bn(exact['rows_value_usd_mn'], 2)}, {signed_pct(exact['rows_change_pct'])}",
             "value_publishers": wire["value_publisher"], "value_rows": wire["value_rows"],
-            "prior_publishers": exact["prior_publishers"] if prior == exact["prior_value_usd_mn"] else
-            wire["prior_source"].split(" (row")[0], "prior_source": prior_source}
+            "prior_publishers": prior_publishers, "prior_source": prior_source}
 
 
 def group_change(resolved_groups: pd.DataFrame, name: str, group: dict, period_end: str,

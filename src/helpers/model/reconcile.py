@@ -6,22 +6,18 @@ import pandas as pd
 from .resolve import last_digit_unit
 from .series import ytd_value
 from ..core.errors import InputError
+from ..core.text import outlet_name
 
 
 def _flagged(record) -> bool:
     return bool(record.get("value_mislabelled", False))
 
 
-def _outlet(publisher: str) -> str:
-    """'Dar El Hilal (Arabic, citing Chinese customs)' -> 'Dar El Hilal'; 'News Front (Spanish), citing …' -> 'News Front'."""
-    return str(publisher).split(" (")[0].split(",")[0]
-
-
 def _named(records) -> str:
     """'Dar El Hilal rows 142, 144': the flagged figures of one check, by outlet (its name without the notes)."""
     rows: dict = {}
     for record in records:
-        rows.setdefault(_outlet(record.value_publisher), []).append(int(record.value_source_row))
+        rows.setdefault(outlet_name(record.value_publisher), []).append(int(record.value_source_row))
     return "; ".join(f"{publisher} row{'s' if len(r) > 1 else ''} {', '.join(map(str, sorted(set(r))))}"
                      for publisher, r in rows.items())
 
@@ -72,7 +68,7 @@ def months_vs_ytd(resolved: pd.DataFrame, monthly: pd.DataFrame) -> pd.DataFrame
                 continue
             total = series.reindex(needed).value.sum()
             tolerance = 0.5 * sum(last_digit_unit(v) for v in series.reindex(needed).value) + 0.5 * last_digit_unit(ytd.value)
-            flagged = [f"{m}: {_outlet(months.source)} row {months.source_rows}" for m, months
+            flagged = [f"{m}: {outlet_name(months.source)} row {months.source_rows}" for m, months
                        in series.reindex(needed).iterrows() if months.get("mislabelled", False)]
             flagged += [f"January–{period}: {_named([ytd])}"] if _flagged(ytd) else []
             rows.append({"flow": flow, "period": period, "sum_of_months": total, "published_ytd": ytd.value,

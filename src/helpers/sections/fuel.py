@@ -5,7 +5,7 @@ import re
 
 import pandas as pd
 
-from ..core.text import signed_pct, span_label, usd_bn
+from ..core.text import signed_pct, span_label, usd_bn, word_list
 from ..model.fuel import fuel_table
 from ..model.resolve import secondary_compilations
 
@@ -34,11 +34,6 @@ def _described_publisher(publisher: str) -> str:
                         if is_secondary(publisher) else "")
 
 
-def _words(items) -> str:
-    items = list(items)
-    return ", ".join(items[:-1]) + " and " + items[-1] if len(items) > 1 else "".join(items)
-
-
 def compiler(publisher: str) -> str:
     """'China customs, compiled by X' -> 'the compilation by X' for a secondary compilation; else the publisher."""
     return next((f"the compilation by {e['compiled_by']}" for e in secondary_compilations().values()
@@ -49,7 +44,7 @@ def figure_used(row) -> str:
     """What a fuel row's figure is and what stands beside it (the table's detail line)."""
     rows = f"{compiler(row.rows_publishers)}: {usd_bn(row.rows_value_usd_mn, 2)}, {signed_pct(row.rows_change_pct)}"
     if row.group == "together":
-        parts = "; ".join(f"{_words(label.lower() for label in labels)} from {compiler(publisher)}"
+        parts = "; ".join(f"{word_list(label.lower() for label in labels)} from {compiler(publisher)}"
                           for publisher, labels in row.value_by_publisher.items())
         return f"Sum of the codes' levels ({parts}); on the rows alone, {rows}"
     if row.used == "GACC":
@@ -79,7 +74,7 @@ def fuel_sources(row: pd.Series, period: str, what: str = "The comparison") -> s
     year = int(period[:4])
     by_publisher = row.get("value_by_publisher")
     if isinstance(by_publisher, dict) and len(by_publisher) > 1:
-        current = _words(f"{_described_publisher(p)} for {_words(label.lower() for label in labels)}"
+        current = word_list(f"{_described_publisher(p)} for {word_list(label.lower() for label in labels)}"
                          for p, labels in by_publisher.items())
         publishers = set(by_publisher) | {row.prior_publishers}
     else:

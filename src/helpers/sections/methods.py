@@ -3,7 +3,7 @@ import re
 
 import pandas as pd
 
-from ..core.text import RAW_KINDS, month_name, publisher_and_row, raw_rows_count
+from ..core.text import RAW_KINDS, month_name, outlet_name, publisher_and_row, raw_rows_count, word_list
 from ..model.raw_rows import raw_wire_conflicts
 from ..model.resolve import flagged_rows
 from ..model.turnover import monthly_view, raw_ytd_pairs
@@ -91,7 +91,7 @@ def flagged_pages(section, periods: set) -> str:
     flagged = resolved.loc[resolved.value_mislabelled.astype(bool) & resolved.period.isin(periods)]
     pages: dict = {}
     for row in flagged.sort_values(["period", "value_source_row"]).itertuples():
-        outlet = str(row.value_publisher).split(" (")[0].split(",")[0]
+        outlet = outlet_name(row.value_publisher)
         pages.setdefault((outlet, row.period), []).append(str(int(row.value_source_row)))
     return "; ".join(f"{outlet} {period}, {'rows ' if i == 0 else ''}{', '.join(rows)}"
                      for i, ((outlet, period), rows) in enumerate(pages.items()))
@@ -106,7 +106,7 @@ def series_span(section, monthly: pd.DataFrame) -> str:
     the months these counts cover, read from the series, and where the headline's chart starts."""
     chart = monthly_view(section.customs, section.period_end)
     names = [FLOW_WORDS[f].replace("China's ", "").lower() for f in dict.fromkeys(monthly.flow)]
-    flows = ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else "".join(names)
+    flows = word_list(names)
     text = f"{_month(monthly.period.min())}–{_month(monthly.period.max())}, {flows}"
     if len(chart):
         text += f"; the turnover chart starts in {_month(chart.bar_start.min()[:7])}"

@@ -7,7 +7,7 @@ Views come from helpers.model.raw_rows; this module draws them and writes the te
 import altair as alt
 import pandas as pd
 
-from ..core.text import month_name, publisher_and_row, signed_pct, span_label, usd_bn
+from ..core.text import month_name, outlet_name, publisher_and_row, signed_pct, span_label, usd_bn
 from ..model.raw_rows import (annual_cross_check, composition, composition_change, fuel_monthly,
                               imports_raw_vs_wire, monthly_cross_check, raw_wire_conflicts)
 from ..model.turnover import annual_turnover
@@ -205,7 +205,7 @@ def _wire_bn(value_usd_mn: float) -> str:
 def _outlet_and_row(source: str) -> str:
     """'Dar El Hilal (Arabic, citing Chinese customs) (row 144)' -> 'Dar El Hilal, row 144'."""
     publisher, row = publisher_and_row(source)
-    return publisher.split(" (")[0].split(",")[0] + (f", row {row}" if row else "")
+    return outlet_name(publisher) + (f", row {row}" if row else "")
 
 
 def _span(row) -> str:
