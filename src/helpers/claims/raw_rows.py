@@ -2,7 +2,7 @@
 latest annual base (BACI) for a group whose story period the rows do not reach."""
 import pandas as pd
 
-from ..core.text import percentage_points, publisher_and_row, signed_pct, span_label, usd_bn
+from ..core.text import percentage_points, publisher_and_row, signed_pct, span_label, usd_bn, word_list
 from ..model.fuel import fuel_table
 from ..model.raw_rows import cite
 from .verdicts import claim_row
@@ -29,7 +29,7 @@ def uncovered_chapter_27(codes) -> str:
     parts = [f"{r[0]} ({CHAPTER_27[r[0]]})" if len(r) == 1 else f"{r[0]}–{r[-1]}" for r in runs]
     parts += [f"{h} other than {', '.join(c for c in codes if c.startswith(h))} (other {CHAPTER_27[h]}, e.g. LPG)"
               for h in partial]
-    return ", ".join(parts[:-1]) + " and " + parts[-1] if len(parts) > 1 else "".join(parts)
+    return word_list(parts)
 
 
 def _points(change: float, story: float, tolerance: float) -> str:
@@ -57,7 +57,7 @@ def check_fuel_rows(claim: dict, resolved_groups: pd.DataFrame, groups: dict, fu
     lands = abs(together.change_exact - story) <= tolerance + 1e-9
     verdict = "consistent" if lands else "differs"
     label = span_label(period)
-    levels = "; ".join(f"{_words(label.lower() for label in labels)} from {publisher}"
+    levels = "; ".join(f"{word_list(label.lower() for label in labels)} from {publisher}"
                        for publisher, labels in together.value_by_publisher.items())
     if lead.used == "GACC":
         lead_text = (f"{lead_name} alone {signed_pct(lead.change_pct)} (GACC's {usd_bn(lead.level_usd_mn, 2)}, row "
@@ -71,9 +71,15 @@ def check_fuel_rows(claim: dict, resolved_groups: pd.DataFrame, groups: dict, fu
         lead_value = f"{signed_pct(lead.change_pct)} (raw rows)"
     alone = ""
     if abs(together.rows_change_exact - together.change_exact) > 1e-9:
+        # which groups' GACC figures make the difference, read from the table (not typed: crude oil for 2025-07)
+        moved = [r.label.split(" (")[0].lower() for r in by_group.drop(index="together").itertuples()
+                 if r.used == "GACC" and r.level_usd_mn != r.rows_value_usd_mn]  # a GACC y/y alone moves no level
+        gacc_names = word_list(moved) + (" figures" if len(moved) > 1 else " figure")
+        flips = (abs(together.rows_change_exact - story) <= tolerance + 1e-9) != lands
         alone = (f" On the compilation's rows alone the {len(names)} codes give {signed_pct(together.rows_change_exact, 2)}, "
-                 f"{_points(together.rows_change_exact, story, tolerance)}: the verdict turns on which crude-oil "
-                 f"figure is used; the story's 'close to a fifth' is itself approximate.")
+                 f"{_points(together.rows_change_exact, story, tolerance)}: "
+                 + (f"the verdict turns on GACC's {gacc_names} ranking above the compilation." if flips
+                    else "the verdict is the same either way."))
     data_value = (f"{len(names)} fuel codes together: {usd_bn(together.value_usd_mn)} vs "
                   f"{usd_bn(together.prior_value_usd_mn)}, {signed_pct(together.change_pct)}; "
                   f"{lead.label}: {usd_bn(lead.level_usd_mn)} vs {usd_bn(lead.prior_value_usd_mn)}, {lead_value}")
@@ -88,11 +94,6 @@ def check_fuel_rows(claim: dict, resolved_groups: pd.DataFrame, groups: dict, fu
     rows_used = ([f"{together.value_rows}; {together.prior_rows}"] + [f"GACC: {r.wire_link}" for r in gacc]
                  + ([f"ranked below it: {'; '.join(r.rows_rows for r in gacc)}"] if gacc else []))
     return claim_row(claim, signed_pct(story, None), data_value, verdict, explanation, rows_used)
-
-
-def _words(items) -> str:
-    items = list(items)
-    return ", ".join(items[:-1]) + " and " + items[-1] if len(items) > 1 else "".join(items)
 
 
 def annual_base(claim: dict, groups: dict, annual: pd.DataFrame | None, version: str = "HS2017") -> tuple[str, str]:
