@@ -212,11 +212,10 @@ def monthly_cross_check(comtrade_totals: pd.DataFrame, wire_monthly: pd.DataFram
 def raw_annual_imports(comtrade_totals: pd.DataFrame) -> pd.DataFrame:
     """China's imports per full year (all twelve months present) summed from the Comtrade monthly rows:
     year ('2024'), value_usd_mn, source (the file and rows). Raw rows outrank a wire's figure for the same year."""
-    raw = _values(comtrade_totals)
-    raw = raw.loc[(raw.flow == "import") & (raw.span == "month") & (raw.hs_code == "")]
-    records = [{"year": year, "value_usd_mn": rows.value.sum(), "source": cite(rows)}
-               for year, rows in raw.groupby(raw.period.str[:4]) if rows.period.nunique() == 12]
-    return pd.DataFrame(records, columns=["year", "value_usd_mn", "source"])
+    spans = raw_ytd_imports(comtrade_totals)
+    years = spans.loc[spans.period.str.endswith("-12")]  # January–December: the full year
+    return pd.DataFrame({"year": years.period.str[:4], "value_usd_mn": years.value_usd_mn,
+                         "source": years.source}).reset_index(drop=True)
 
 
 def raw_ytd_imports(comtrade_totals: pd.DataFrame) -> pd.DataFrame:
