@@ -21,6 +21,7 @@ class CustomsData:
     conflicts: pd.DataFrame              # every disagreement between outlets beyond rounding
     quality: list = field(default_factory=list)  # recoverable oddities handled on the way
     _monthly: dict = field(default_factory=dict, repr=False, compare=False)
+    _reconciliation: dict = field(default_factory=dict, repr=False, compare=False)
 
     def monthly(self, last_period: str, first_year: int = 2021) -> pd.DataFrame:
         """Monthly series of every flow; computed once per (last_period, first_year), as several sections
@@ -32,7 +33,13 @@ class CustomsData:
         return self._monthly[key].copy()
 
     def reconciliation(self, last_period: str) -> tuple[pd.DataFrame, pd.DataFrame]:
-        return flows_add_up(self.resolved_totals), months_vs_ytd(self.resolved_totals, self.monthly(last_period))
+        """(exports + imports vs turnover, sum of months vs January–month): computed once per last_period (the
+        methods text and its tables both read them, ~0.2 s each time), handed out as copies like monthly()."""
+        if last_period not in self._reconciliation:
+            self._reconciliation[last_period] = (flows_add_up(self.resolved_totals),
+                                                 months_vs_ytd(self.resolved_totals, self.monthly(last_period)))
+        flows, months = self._reconciliation[last_period]
+        return flows.copy(), months.copy()
 
 
 def build_customs(totals: pd.DataFrame, commodities: pd.DataFrame, partner: str, totals_file: str,
