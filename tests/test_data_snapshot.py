@@ -211,3 +211,15 @@ def test_figure_3_colours_by_year_when_the_year_earlier_is_missing(customs, tmp_
     svg = build_figure(ytd_chart(long, "2026-02"), "f3-ytd-comparison", long, "t", "c", tmp_path).svg_path.read_text()
     bar_fills = re.findall(r'aria-roledescription="bar"[^>]*fill="(#\w+)"', svg)
     assert bar_fills and set(bar_fills) == {"#1f5f8b"}
+
+
+def test_full_year_headline_says_why_its_parts_do_not_add_up_to_the_total():
+    """Full-year 2024: exports $115.49bn (wire) + imports $129.881bn (sum of Comtrade rows, which outrank the
+    wire's $129.32bn) = $245.4bn, above GACC's published total of $244.81bn; the sentence says so. January–July
+    2025 has no such mix (imports this year are the wire's) and no such clause."""
+    from helpers.sections.section import open_section
+    section = open_section(period_end="2024-12", partner="Russia")
+    text = headline_text(section.annual_turnover(), section.ytd_view(), "2024-12", "Russia")
+    assert "so together they give $245.4bn, not the total's $244.8bn." in text
+    section = open_section(period_end="2025-07", partner="Russia")
+    assert "together they give" not in headline_text(section.annual_turnover(), section.ytd_view(), "2025-07", "Russia")

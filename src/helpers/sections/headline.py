@@ -131,7 +131,16 @@ def headline_text(annual: pd.DataFrame, comparison: pd.DataFrame, period_end: st
             text += f" ({'; '.join(notes)})"
         parts.append(text)
     if parts:
-        sentences.append("Of this, " + " and ".join(parts) + ".")
+        sentence = "Of this, " + " and ".join(parts)
+        by_flow = comparison.set_index("flow")
+        levels = by_flow.loc[["China's exports", "China's imports"]]
+        mixed = (levels.get("value_basis", pd.Series("published", index=levels.index)) != "published").any()
+        if mixed and not levels.value_usd_mn.isna().any() and not is_missing(total.value_usd_mn):
+            # a sum of raw rows beside GACC's published total: say why the parts need not add up to it
+            sentence += (f"; these come from different sources (a sum of raw rows beside GACC's published figures), "
+                         f"so together they give {usd_bn(levels.value_usd_mn.sum())}, not the total's "
+                         f"{usd_bn(total.value_usd_mn)}")
+        sentences.append(sentence + ".")
     record = record_year(annual)
     if record is not None:
         years = annual.loc[annual.value_usd_bn.notna(), "year"]
