@@ -55,6 +55,9 @@ def test_fuel_rows_give_the_story_period_change_with_gacc_ranked_above_the_compi
     assert together.change_pct == -18.3 and round(together.change_exact, 2) == -18.30
     assert round(together.rows_value_usd_mn, 1) == 41694.2 and together.rows_change_pct == -18.0
     text = section_fuel.fuel_text(table.reset_index(), "2025-07", "2026-07")
+    assert "(the story's period)" not in text  # the briefing's month is the story's
+    assert ("crude oil (HS 2709) in January–July 2025 (the story's period) came to" in section_fuel.fuel_text(
+        table.reset_index(), "2025-07", "2026-07", "2025-12"))
     assert "**$29.5bn** against **$37.5bn** a year earlier, **−21.3%**" in text
     assert "gives $29.6bn, −20.9% (0.6% apart in level" in text and "**−18.3%**" in text and "estimated" in text
     assert together.value_publishers == ("BTCC Square (citing GACC), China customs, compiled by "

@@ -85,8 +85,12 @@ def fuel_sources(row: pd.Series, period: str, what: str = "The comparison") -> s
     return f"{what} spans {count} sources: {year} from {current}, {year - 1} from {_described_publisher(row.prior_publishers)}."
 
 
-def fuel_text(table: pd.DataFrame, period: str, last_month: str) -> str:
-    label = span_label(period)
+def fuel_text(table: pd.DataFrame, period: str, last_month: str, period_end: str | None = None) -> str:
+    """The fuel comparison for the story's `period`; where `period_end` (the briefing's month) differs, the period is
+    marked: the text says "(the story's period)", so a reader of a re-run briefing sees why this section
+    keeps the story's months."""
+    # a few words, not a sentence: the print layout has no room for another line here
+    label = span_label(period) + (" (the story's period)" if period_end and period_end != period else "")
     rows = table.set_index("group")
     crude, together = rows.loc["crude_oil"], rows.loc["together"]
     if crude.used == "GACC":
@@ -113,6 +117,3 @@ def fuel_text(table: pd.DataFrame, period: str, last_month: str) -> str:
             f"Pipeline-gas values look estimated (one unit value for every partner "
             f"in a year), and the four codes are not all of chapter 27: oil products (2710) and the rest are not in "
             f"these rows. The chart runs to {last_month}, the last month in the data.")
-
-
-# ------------------------------------------------------------------------------- imports raw vs wire (F8)
