@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from helpers.core.errors import InputError
-from helpers.sources.comtrade_scan import _duckdb_cells, _polars_cells, partner_code_sums
+from helpers.sources.comtrade_scan import _duckdb_cells, _partner_lines, _polars_cells, partner_code_sums
 
 sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "real_formats"))
 from make_fixtures import write_all  # noqa: E402
@@ -191,3 +191,78 @@ def test_period_written_as_decimal_or_padded_reads_as_text_on_the_polars_path(tm
     assert cells[["period", "value_usd_mn"]].to_dict("records") == [{"period": "2024-03", "value_usd_mn": 1.0},
                                                                    {"period": "2024-04", "value_usd_mn": 2.0}]
     assert same_cells(_polars_cells(path, 643, ["8703"], False), _duckdb_cells(path, 643, ["8703"], False))
+
+
+# --- Parsing only the partner's lines: the sidecar's record count says when lines are records ------------------
+
+def records_in(path) -> int:
+    """The records a quote-aware CSV parser counts (the input check's DuckDB pass; what a sidecar records)."""
+    from helpers.sources.comtrade_scan import _connect, _relation
+    rel, params = _relation(path)
+    con = _connect()
+    try:
+        return con.execute(f"SELECT count(*) FROM ({rel})", params).fetchone()[0]
+    finally:
+        con.close()
+
+
+@pytest.mark.parametrize("name", TEXT_FILES)
+@pytest.mark.parametrize("partner", [643, 398, 0])
+def test_partner_lines_give_the_same_cells_on_real_layouts(fixtures, name, partner):
+    path = fixtures[name]
+    for prefixes, include_total in QUERIES:
+        fast = _polars_cells(path, partner, prefixes, include_total, records=records_in(path))
+        assert fast.attrs["lines"] == "partner", f"{name}: one line per record, so only the partner's lines"
+        assert same_cells(fast, _duckdb_cells(path, partner, prefixes, include_total))
+
+
+def test_a_line_break_inside_a_quoted_field_makes_the_scan_parse_every_line(tmp_path):
+    """Half a record can look like a whole Russian row: a line break inside quotes, then `643,...`. The
+    count of records (2) differs from the count of lines (3), so every line is parsed as CSV."""
+    header = "freqCode,period,reporterCode,flowCode,partnerCode,partner2Code,classificationCode,cmdCode,cmdDesc,primaryValue"
+    path = tmp_path / "multiline.csv"
+    path.write_text(header + "\n" + 'M,202403,156,X,398,0,H6,8703,"Cars\nM,202403,156,X,643,0,H6,8703,x,9",5\n'
+                    + "M,202403,156,X,643,0,H6,8703,plain,1000000\n")
+    assert records_in(path) == 2 and _partner_lines(path, 643, 2) is None
+    cells, _ = partner_code_sums(path, 643, ["87"], records=2)
+    assert cells.attrs["lines"] == "all" and cells[["cmdCode", "value_usd_mn", "rows"]].values.tolist() == [
+        ["8703", 1.0, 1]]
+    # the guard is the count: told (wrongly) that lines are records, the half record would be read as a row
+    assert b"x,9" in _partner_lines(path, 643, 3)
+
+
+def test_the_partner_lines_need_the_exact_record_count(tmp_path):
+    path = write(tmp_path, "M,2024,3,202403,156,X,643,0,H6,8703,C00,0,1000000",
+                 "M,2024,3,202403,156,X,398,0,H6,8703,C00,0,6430000")
+    for records, lines in ((None, "all"), (1, "all"), (3, "all"), (2, "partner")):
+        cells, _ = partner_code_sums(path, 643, ["87"], records=records)
+        assert (cells.attrs["lines"], cells.value_usd_mn.tolist()) == (lines, [1.0])
+    # 6430000 holds the digits: Kazakhstan's line is parsed too, and left out by the partner filter
+    assert _partner_lines(path, 643, 2).count(b"\n") == 3
+
+
+def test_blank_line_crlf_and_every_way_of_writing_643_on_the_partner_lines(tmp_path):
+    rows = ["M,2024,3,202403,156,X,643,0,H6,8703,C00,0,1000000", 'M,2024,4,202404,156,X,"643",0,H6,8703,C00,0,2000000',
+            "M,2024,5,202405,156,X,0643,0,H6,8703,C00,0,3000000", "M,2024,6,202406,156,X,398,0,H6,8703,C00,0,4000000"]
+    crlf = tmp_path / "crlf.csv"
+    crlf.write_bytes(("\r\n".join([HEADER, *rows]) + "\r\n").encode())
+    cells, _ = partner_code_sums(crlf, 643, ["87"], records=records_in(crlf))
+    assert cells.attrs["lines"] == "partner" and cells.value_usd_mn.tolist() == [1.0, 2.0, 3.0]
+    assert same_cells(_polars_cells(crlf, 643, ["87"], False, records=4), _duckdb_cells(crlf, 643, ["87"], False))
+    blank = tmp_path / "blank.csv"
+    blank.write_text("\n".join([HEADER, rows[0], "", rows[1]]) + "\n")
+    assert records_in(blank) == 2 and _partner_lines(blank, 643, 2) is None  # 3 lines after the header
+
+
+def test_question_mark_in_another_partners_row_stays_on_polars_with_the_partner_lines(tmp_path):
+    """Parsing every line, a `?` in any row sends the file to DuckDB; parsing the partner's lines, only a `?`
+    in them does. The cells are DuckDB's either way."""
+    ok = write(tmp_path, "M,2024,3,202403,156,X,643,0,H6,8703,C00,0,1000000",
+               "M,2024,3,202403,156,X,398,?,H6,8703,C00,0,2000000", name="other.csv")
+    fast = _polars_cells(ok, 643, ["87"], False, records=2)
+    assert fast.attrs["lines"] == "partner" and same_cells(fast, _duckdb_cells(ok, 643, ["87"], False))
+    assert _polars_cells(ok, 643, ["87"], False) is None
+    bad = write(tmp_path, "M,2024,3,202403,156,X,643,?,H6,8703,C00,0,1000000", name="own.csv")
+    assert _polars_cells(bad, 643, ["87"], False, records=1) is None
+    cells, _ = partner_code_sums(bad, 643, ["87"], records=1)
+    assert cells.attrs["engine"] == "duckdb" and cells.value_usd_mn.tolist() == [1.0]

@@ -70,7 +70,7 @@ def _hs_level(raw_dir: Path, partner: str, prefixes: list[str]):
     (bounded memory), never row by row in Python. Returns (rows, files, notes)."""
     comtrade, gacc = comtrade_files(raw_dir / "comtrade"), gacc_files(raw_dir / "gacc")
     root = project_of(raw_dir)
-    notes = []
+    notes, records = [], {}
     for path in comtrade + gacc:
         _step(path, check_location, path, root)
         _step(path, _verify_hs_sidecar, path)
@@ -78,6 +78,7 @@ def _hs_level(raw_dir: Path, partner: str, prefixes: list[str]):
         if is_large(path):
             _step(path, check_raw_file, path, "comtrade_csv", root)
             counts = _step(path, check_large_file, path, None, resolve_partner(partner).comtrade_code)
+            records[path] = counts["rows"]
             notes.append(f"{path.name}: {counts['rows']:,} rows checked in DuckDB (large file); "
                          f"{counts['breakdown_rows']:,} breakdown and {counts['subflow_rows']:,} sub-flow rows skipped; "
                          f"{counts['other_partner_rows']:,} total rows of other partners than {partner} left out")
@@ -89,6 +90,8 @@ def _hs_level(raw_dir: Path, partner: str, prefixes: list[str]):
         for path, source in [(p, "comtrade") for p in comtrade] + [(p, "gacc") for p in gacc]:
             _step(path, read_hs_file, path, source, partner, prefixes, root=root)
         raise
+    for info in rows.attrs.get("files", []):  # a large file's sidecar records its records, not the scan's cells
+        info["rows"] = records.get(info["path"], info["rows"])
     return rows, len(comtrade) + len(gacc), notes
 
 

@@ -17,6 +17,11 @@ partner's rows (`_polars_cells`). Wherever polars parses a number strictly, its 
 TRY_CAST of the trimmed text; anything else (a `?` or any other non-number, a kept row without period or
 value, a header polars reads differently, a .gz file) goes to the DuckDB query (`_duckdb_cells`), which
 applies the rules to any text. tests/test_scan_engines.py checks both give identical cells.
+
+When the file's sidecar records how many records it has (`rows`, counted by a CSV parser that knows
+quotes) and the file has exactly that many lines after the header, no record spans two lines: polars then
+parses only the lines that contain the partner code's digits (`_partner_lines`; every text the rules
+read as that code contains them), a few per cent of a file with many partners, instead of every line.
 """
 from __future__ import annotations
 
@@ -134,7 +139,7 @@ def check_large_file(path, today: dt.date | None = None, partner_code: int | Non
 
 
 def partner_code_sums(path, partner_code: int, prefixes, include_total: bool = False,
-                      engine: str = "auto") -> tuple[pd.DataFrame, list[str]]:
+                      engine: str = "auto", records: int | None = None) -> tuple[pd.DataFrame, list[str]]:
     """(monthly or annual value per code, flow and classification for one partner, notes) from total rows.
 
     include_total: also the all-goods rows (cmdCode TOTAL); prefixes may then be empty (TOTAL only).
@@ -142,6 +147,8 @@ def partner_code_sums(path, partner_code: int, prefixes, include_total: bool = F
     cannot) or "duckdb". The frame's attrs["engine"] says which one ran. The file is assumed checked by
     check_large_file (the input check runs it first): a row with too few fields stops DuckDB, while
     polars pads it with empty fields (and a kept row left without period or value goes to DuckDB).
+    records: the record count the file's sidecar records; with it polars may parse only the lines that
+    hold the partner code (`_partner_lines`), and attrs["lines"] says "partner" (else "all").
 
     Columns: cmdCode, classificationCode, flowCode, period ('YYYY-MM' or 'YYYY'), span, value_usd_mn, rows.
     Exact duplicate rows count once (noted); one cell with two different values raises an InputError.
@@ -152,7 +159,8 @@ def partner_code_sums(path, partner_code: int, prefixes, include_total: bool = F
         raise ValueError(f"HS prefixes must be digits, got {prefixes}")
     if engine not in ("auto", "polars", "duckdb"):
         raise ValueError(f"engine must be auto, polars or duckdb, got {engine!r}")
-    cells = _polars_cells(path, partner_code, prefixes, include_total) if engine != "duckdb" else None
+    cells = _polars_cells(path, partner_code, prefixes, include_total, records) if engine != "duckdb" else None
+    lines = cells.attrs["lines"] if cells is not None else "all"
     if cells is None and engine == "polars":
         raise ValueError(f"{path.name}: polars cannot read this file with DuckDB's rules (use engine='auto')")
     used = "polars" if cells is not None else "duckdb"
@@ -172,7 +180,7 @@ def partner_code_sums(path, partner_code: int, prefixes, include_total: bool = F
     cells["span"] = ["year" if len(p) == 4 else "month" for p in cells.per]
     cells["value_usd_mn"] = cells.lo / 1e6
     out = cells[["cmdCode", "classificationCode", "flowCode", "period", "span", "value_usd_mn", "rows"]]
-    out.attrs["engine"] = used
+    out.attrs.update(engine=used, lines=lines)
     return out, notes
 
 
@@ -198,7 +206,36 @@ POLARS_CODES = ("reporterCode", "partnerCode", "partner2Code", "motCode")
 POLARS_TEXTS = ("period", "flowCode", "customsCode", "classificationCode", "cmdCode")
 
 
-def _polars_cells(path: Path, partner_code: int, prefixes: list[str], include_total: bool) -> pd.DataFrame | None:
+def _partner_lines(path: Path, partner_code: int, records: int | None) -> bytes | None:
+    """The header and every line holding the partner code's digits (a CSV of the partner's rows and a few
+    others), or None unless the file has one line per record: `records` data lines after the header.
+
+    A record with a line break inside a quoted field, or a blank line, gives more lines than records; then
+    a line could be half a record, and the caller parses the whole file. The line count comes from the
+    same pass as the kept lines (polars shares the scan of the two queries)."""
+    if records is None:
+        return None
+    import polars as pl
+
+    line = pl.col("line")
+    try:
+        kept, count = pl.collect_all([
+            # `+ "\n"` copies each kept line: a filtered line would otherwise keep its whole block of the
+            # file alive (a view), and every block holds one of them -- the whole file in memory
+            pl.scan_lines(path).slice(1).filter(line.str.contains(str(int(partner_code)), literal=True))
+            .select(line + "\n"),
+            pl.scan_lines(path).select(pl.len())], engine="streaming")
+    except pl.exceptions.PolarsError:  # e.g. not UTF-8: the CSV path decides
+        return None
+    if count.item() != int(records) + 1:
+        return None
+    with open(path, "rb") as handle:
+        header = handle.readline().rstrip(b"\r\n")
+    return header + b"\n" + kept["line"].str.join("").item().encode()
+
+
+def _polars_cells(path: Path, partner_code: int, prefixes: list[str], include_total: bool,
+                  records: int | None = None) -> pd.DataFrame | None:
     """_duckdb_cells in polars, or None where its numbers could differ from DuckDB's (the caller asks DuckDB).
 
     Only the columns the rules need once the period column is filled (refYear/refMonth/freqCode are not
@@ -206,7 +243,9 @@ def _polars_cells(path: Path, partner_code: int, prefixes: list[str], include_to
     strictly: the codes as integers (cheaper to parse), else -- one `643.0` anywhere -- as decimals, else
     (one `?` anywhere) None. The partner filter is pushed into the scan and the other rules run on the
     partner's rows only (the text columns trimmed first, which keeps polars from merging them into the
-    scan's predicate and running them on every row).
+    scan's predicate and running them on every row). records (the sidecar's count): parse only the lines
+    holding the partner code where the file has one line per record (`_partner_lines`); attrs["lines"]
+    says which ("partner" or "all").
     """
     header = read_header(path)
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
@@ -214,22 +253,28 @@ def _polars_cells(path: Path, partner_code: int, prefixes: list[str], include_to
         return None
     import polars as pl
 
+    partner_lines = _partner_lines(path, partner_code, records)
+    source = path if partner_lines is None else partner_lines
     # Cheapest first: codes and period parsed as integers (no string per row for the period), then codes
     # as decimals with the period as text (`202401.0`, ` 202401`), else DuckDB.
     for code_type, period_type in ((pl.Int32, pl.Int32), (pl.Float64, pl.String)):
         schema = {c: code_type for c in POLARS_CODES if c in header} | {"primaryValue": pl.Float64}
         schema.update({c: pl.String for c in POLARS_TEXTS if c in header} | {"period": period_type})
         try:
-            cells = _polars_query(path, schema, partner_code, prefixes, include_total).collect(engine="streaming")
+            cells = _polars_query(source, _is_tab(path), schema, partner_code, prefixes,
+                                  include_total).collect(engine="streaming")
         except pl.exceptions.PolarsError:  # e.g. `643.0` (integers), `?` (decimals), a long row, not UTF-8
             continue
         if cells["no_value"].sum() or cells["per"].fill_null("").eq("").any():
             return None
-        return cells.select(CELL_COLUMNS).to_pandas()
+        out = cells.select(CELL_COLUMNS).to_pandas()
+        out.attrs["lines"] = "all" if partner_lines is None else "partner"
+        return out
     return None
 
 
-def _polars_query(path: Path, schema: dict, partner_code: int, prefixes: list[str], include_total: bool):
+def _polars_query(source: Path | bytes, tab: bool, schema: dict, partner_code: int, prefixes: list[str],
+                  include_total: bool):
     import polars as pl
 
     def text(name):  # DuckDB's trim(): spaces only
@@ -243,7 +288,7 @@ def _polars_query(path: Path, schema: dict, partner_code: int, prefixes: list[st
                 & (text("customsCode").replace("", None).fill_null("C00") == "C00"))
     reporter = number("reporterCode")
     period = pl.col("period").cast(pl.String) if schema["period"] != pl.String else text("period").str.replace(r"\.0$", "")
-    lazy = (pl.scan_csv(path, separator="\t" if _is_tab(path) else ",", quote_char='"', schema_overrides=schema,
+    lazy = (pl.scan_csv(source, separator="\t" if tab else ",", quote_char='"', schema_overrides=schema,
                         infer_schema=False)
             .select(list(schema))
             .filter(pl.col("partnerCode") == int(partner_code))

@@ -134,9 +134,10 @@ def comtrade_code_sums(path: Path, partner: str, hs_prefixes) -> pd.DataFrame:
     """Tidy rows per HS code (and all-goods TOTAL rows) for one partner from a large Comtrade file, scanned by
     polars or DuckDB (helpers.sources.comtrade_scan.partner_code_sums; the quote names the engine)."""
     found = resolve_partner(partner)
-    sums, notes = comtrade_scan.partner_code_sums(path, int(found.comtrade_code), hs_prefixes, include_total=True)
+    meta = read_hs_sidecar(path)  # its record count lets polars parse only the partner's lines
+    sums, notes = comtrade_scan.partner_code_sums(path, int(found.comtrade_code), hs_prefixes, include_total=True,
+                                                  records=meta.get("rows"))
     scan = {"polars": "polars scan", "duckdb": "DuckDB scan"}[sums.attrs["engine"]]
-    meta = read_hs_sidecar(path)
     source_file = relative_to_raw(path)
     records = [{
         "reporter": "CN", "partner": found.iso2, "flow": "export" if row.flowCode == "X" else "import",
