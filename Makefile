@@ -52,9 +52,11 @@ $(BUILD)/chromium.ok: scripts/ensure_chromium.sh
 test: setup
 	$(PY) -m pytest -q
 
-# Day-to-day lane: unit and data tests only (no make-in-a-copy builds, notebooks or browsers).
+# Day-to-day lane: unit and data tests only (no make-in-a-copy builds, notebooks or browsers), on two
+# processes (pytest-xdist): ~30 s instead of ~50 s on 2 cores. Each test uses its own tmp_path, so the order
+# and the process they run in do not matter.
 test-fast: $(VENV)/.ready
-	$(PY) -m pytest -q -m "not slow"
+	$(PY) -m pytest -q -m "not slow" -n 2
 
 # The notebooks in notebooks/ are the source (edited in JupyterLab); commit them without outputs.
 strip: $(VENV)/.ready
