@@ -266,3 +266,18 @@ def test_question_mark_in_another_partners_row_stays_on_polars_with_the_partner_
     assert _polars_cells(bad, 643, ["87"], False, records=1) is None
     cells, _ = partner_code_sums(bad, 643, ["87"], records=1)
     assert cells.attrs["engine"] == "duckdb" and cells.value_usd_mn.tolist() == [1.0]
+
+
+def test_digits_on_most_lines_make_the_scan_parse_every_line(tmp_path, monkeypatch):
+    """A short partner code (20, Andorra) is in every 2024 period: keeping its lines would hold most of the
+    file in memory, so above a tenth of the lines (and the floor) every line is parsed instead."""
+    from helpers.sources import comtrade_scan
+    rows = [f"M,2024,{m},2024{m:02d},156,X,{'643' if m == 1 else 398},0,H6,8703,C00,0,{m}" for m in range(1, 11)]
+    rows += [f"M,2024,{m},2024{m:02d},156,X,20,0,H6,8703,C00,0,5" for m in range(1, 11)]
+    path = write(tmp_path, *rows)
+    assert _partner_lines(path, 20, 20) is not None  # under the floor of 100,000 lines: kept
+    monkeypatch.setattr(comtrade_scan, "PARTNER_LINES_FLOOR", 0)
+    assert _partner_lines(path, 643, 20).count(b"\n") == 2  # the header and Russia's one line: 1 in 20
+    assert _partner_lines(path, 20, 20) is None  # 20 lines of 20 hold "20"
+    cells, _ = partner_code_sums(path, 20, ["87"], records=20)
+    assert cells.attrs["lines"] == "all" and cells.rows.tolist() == [1] * 10 and set(cells.value_usd_mn) == {5e-6}

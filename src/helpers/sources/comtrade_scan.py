@@ -206,28 +206,34 @@ POLARS_CODES = ("reporterCode", "partnerCode", "partner2Code", "motCode")
 POLARS_TEXTS = ("period", "flowCode", "customsCode", "classificationCode", "cmdCode")
 
 
+PARTNER_LINES_FLOOR = 100_000  # lines always allowed in memory; above it, at most a tenth of the file
+
+
 def _partner_lines(path: Path, partner_code: int, records: int | None) -> bytes | None:
     """The header and every line holding the partner code's digits (a CSV of the partner's rows and a few
     others), or None unless the file has one line per record: `records` data lines after the header.
 
     A record with a line break inside a quoted field, or a blank line, gives more lines than records; then
     a line could be half a record, and the caller parses the whole file. The line count comes from the
-    same pass as the kept lines (polars shares the scan of the two queries)."""
+    same pass as the kept lines (polars shares the scan of the two queries). Also None when the digits are
+    on more than a tenth of the lines (a short code such as 0 or 20, which most periods and values
+    contain): those lines would cost memory and save little."""
     if records is None:
         return None
     import polars as pl
 
     line = pl.col("line")
+    limit = max(int(records) // 10, PARTNER_LINES_FLOOR)
     try:
         kept, count = pl.collect_all([
             # `+ "\n"` copies each kept line: a filtered line would otherwise keep its whole block of the
             # file alive (a view), and every block holds one of them -- the whole file in memory
             pl.scan_lines(path).slice(1).filter(line.str.contains(str(int(partner_code)), literal=True))
-            .select(line + "\n"),
+            .select(line + "\n").head(limit + 1),
             pl.scan_lines(path).select(pl.len())], engine="streaming")
     except pl.exceptions.PolarsError:  # e.g. not UTF-8: the CSV path decides
         return None
-    if count.item() != int(records) + 1:
+    if count.item() != int(records) + 1 or kept.height > limit:
         return None
     with open(path, "rb") as handle:
         header = handle.readline().rstrip(b"\r\n")
