@@ -100,3 +100,11 @@ def test_a_partner_with_data_is_accepted_and_flows_into_its_rows(tmp_path):
         check_partner("Russia", tmp_path)
     rows = load_totals(tmp_path / wire_files("KZ")[0], verify=False, partner="KZ")
     assert rows.partner.tolist() == ["KZ"] and rows.value.tolist() == [1000.5]
+
+
+def test_every_spelling_of_the_partner_gives_the_same_parameters():
+    """PARTNER=643, RUS, ru or Russia: the same parameters, so the same build fingerprint (no rebuild) and the
+    same notebook parameter cells."""
+    spelled = [check_parameters({"partner": p}) for p in ("643", "RUS", " ru ", "Russia")]
+    assert all(p == spelled[-1] for p in spelled)
+    assert (spelled[0]["partner"], spelled[0]["partner_code"]) == ("Russia", "RU")

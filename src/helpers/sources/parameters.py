@@ -181,6 +181,9 @@ def _checked(params: dict) -> dict:
     first, last = available_range(totals)
     params["period_end"] = check_period_end(params["period_end"], first, last, annual_years_before(first, totals))
     params["partner_name"] = partner_display_name(params["partner_code"])
+    # one spelling per partner (643, RUS, ru -> Russia): the build, which fingerprints its parameters,
+    # and the notebooks' parameter cells do not change with the way the partner was typed
+    params["partner"] = params["partner_name"]
     params["groups_file"] = check_file("groups_file", params["groups_file"])
     params["claims_file"] = check_file("claims_file", params["claims_file"])
     return params
