@@ -8,6 +8,7 @@ Every computed number carries `source_file` and `source_rows` (1-based data rows
 """
 import math
 from dataclasses import dataclass, field
+from pathlib import PurePosixPath
 
 import pandas as pd
 
@@ -214,14 +215,15 @@ def raw_annual_imports(comtrade_totals: pd.DataFrame) -> pd.DataFrame:
     year ('2024'), value_usd_mn, source (the file and rows). Raw rows outrank a wire's figure for the same year."""
     spans = raw_ytd_imports(comtrade_totals)
     years = spans.loc[spans.period.str.endswith("-12")]  # January–December: the full year
-    return pd.DataFrame({"year": years.period.str[:4], "value_usd_mn": years.value_usd_mn,
-                         "source": years.source}).reset_index(drop=True)
+    return pd.DataFrame({"year": years.period.str[:4], "value_usd_mn": years.value_usd_mn, "source": years.source,
+                         "files": years.files, "rows": years.rows}).reset_index(drop=True)
 
 
 def raw_ytd_imports(comtrade_totals: pd.DataFrame) -> pd.DataFrame:
     """China's imports for January–month of each year whose rows cover every one of those months, summed from
     the Comtrade monthly rows: period ('2024-07' = January–July 2024; '2024-12' = the full year), value_usd_mn,
-    source (the file and rows). Raw rows outrank a wire's year-to-date figure for the same span."""
+    source (the file and rows), and apart, for tables: files (the files' names) and rows ('85–91' where the rows
+    are in one file, else the whole citation). Raw rows outrank a wire's year-to-date figure for the same span."""
     raw = _values(comtrade_totals)
     raw = raw.loc[(raw.flow == "import") & (raw.span == "month") & (raw.hs_code == "")]
     records = []
@@ -231,8 +233,11 @@ def raw_ytd_imports(comtrade_totals: pd.DataFrame) -> pd.DataFrame:
             if not set(months) <= set(rows.period):
                 break
             picked = rows.loc[rows.period.isin(months)]
-            records.append({"period": months[-1], "value_usd_mn": picked.value.sum(), "source": cite(picked)})
-    return pd.DataFrame(records, columns=["period", "value_usd_mn", "source"])
+            files = sorted(set(picked.source_file))
+            records.append({"period": months[-1], "value_usd_mn": picked.value.sum(), "source": cite(picked),
+                            "files": "; ".join(PurePosixPath(f).name for f in files),
+                            "rows": row_ranges(picked.source_row) if len(files) == 1 else cite(picked)})
+    return pd.DataFrame(records, columns=["period", "value_usd_mn", "source", "files", "rows"])
 
 
 def annual_cross_check(comtrade_totals: pd.DataFrame, wire_annual: pd.DataFrame) -> pd.DataFrame:
@@ -240,7 +245,8 @@ def annual_cross_check(comtrade_totals: pd.DataFrame, wire_annual: pd.DataFrame)
 
     wire_annual: rows of helpers.model.turnover.annual_turnover (without raw_imports) for China's imports."""
     records = []
-    for year, value, source in raw_annual_imports(comtrade_totals).itertuples(index=False):
+    for year, value, source in raw_annual_imports(comtrade_totals)[["year", "value_usd_mn", "source"]].itertuples(
+            index=False):
         wire = wire_annual.loc[wire_annual.year.astype(str) == year]
         wire_value = wire.value_usd_bn.iloc[0] * 1000 if len(wire) else math.nan  # NaN: no US$ figure published
         has_wire = not is_missing(wire_value)

@@ -57,7 +57,7 @@ def annual_turnover(data: CustomsData, period_end: str, first_year: int = 2015,
 
 def _with_raw_imports(frame: pd.DataFrame, raw_imports: pd.DataFrame) -> pd.DataFrame:
     frame = frame.copy()
-    for year, value, source in raw_imports.itertuples(index=False):
+    for year, value, source in raw_imports[["year", "value_usd_mn", "source"]].itertuples(index=False):
         row = (frame.year.astype(str) == str(year)) & (frame.flow == FLOW_LABELS["import"])
         frame.loc[row, ["value_usd_bn", "status", "source"]] = [round(value / 1000, 3), RAW_IMPORTS, source]
     return frame
@@ -105,13 +105,15 @@ def ytd_view(data: CustomsData, period_end: str, raw_imports: pd.DataFrame | Non
     comparison["wire_prior_value_usd_mn"] = comparison.prior_value_usd_mn
     comparison["wire_value_source"] = comparison.value_source
     comparison["wire_prior_source"] = comparison.prior_source
-    comparison["raw_value_rows"] = comparison["raw_prior_rows"] = ""
+    comparison["raw_value_rows"] = comparison["raw_prior_rows"] = ""  # the citation; files and rows apart, too
+    for level in ("value", "prior"):
+        comparison[f"raw_{level}_files"] = comparison[f"raw_{level}_row_ranges"] = ""
     spans = _raw_spans(raw_imports)
     year, month = int(period_end[:4]), period_end[5:7]
     row = comparison.index[comparison.flow == "import"]
-    for level, source, basis, rows, period in (
-            ("value_usd_mn", "value_source", "value_basis", "raw_value_rows", f"{year}-{month}"),
-            ("prior_value_usd_mn", "prior_source", "prior_basis", "raw_prior_rows", f"{year - 1}-{month}")):
+    for level, source, basis, raw_columns, period in (
+            ("value_usd_mn", "value_source", "value_basis", "raw_value", f"{year}-{month}"),
+            ("prior_value_usd_mn", "prior_source", "prior_basis", "raw_prior", f"{year - 1}-{month}")):
         if period not in spans or not len(row):
             continue
         raw = spans[period]
@@ -119,8 +121,9 @@ def ytd_view(data: CustomsData, period_end: str, raw_imports: pd.DataFrame | Non
         publisher, wire_row = publisher_and_row(wire_source or "")
         beside = (f" (wire: {wire_value:,.0f}, {publisher}{', row ' + wire_row if wire_row else ''})"
                   if not is_missing(wire_value) else " (no wire figure)")
-        comparison.loc[row, [level, source, basis, rows]] = [raw.value_usd_mn, f"{RAW_IMPORTS}: {raw.source}{beside}",
-                                                             RAW_IMPORTS, raw.source]
+        comparison.loc[row, [level, source, basis]] = [raw.value_usd_mn, f"{RAW_IMPORTS}: {raw.source}{beside}", RAW_IMPORTS]
+        comparison.loc[row, [f"{raw_columns}_rows", f"{raw_columns}_files", f"{raw_columns}_row_ranges"]] = [
+            raw.source, raw.files, raw.rows]
     for index in row:
         value, base = comparison.loc[index, "value_usd_mn"], comparison.loc[index, "prior_value_usd_mn"]
         comparison.loc[index, "yoy_pct_from_levels"] = (round(100 * (value / base - 1), 2)

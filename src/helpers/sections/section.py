@@ -165,12 +165,11 @@ class Section:
                                      ("prior", "Source (year earlier)", "year earlier")):
             basis = comparison.get(f"{level}_basis", pd.Series("published", index=comparison.index))
             for index in comparison.index[basis == RAW_IMPORTS]:
-                rows = comparison.loc[index, f"raw_{level}_rows"]  # 'data/raw/comtrade/x.csv rows 85–91'
                 wire = comparison.loc[index, "wire_value_usd_mn" if level == "value" else "wire_prior_value_usd_mn"]
                 wire_source = comparison.loc[index, "wire_value_source" if level == "value" else "wire_prior_source"]
-                table.loc[index, source] = "UN Comtrade " + rows.split(".csv ")[-1]
-                file = rows.split("/")[-1].split(" ")[0]
-                wire_parts.setdefault(index, [file, []])[1].append(
+                table.loc[index, source] = f"UN Comtrade rows {comparison.loc[index, f'raw_{level}_row_ranges']}"
+                files = comparison.loc[index, f"raw_{level}_files"]
+                wire_parts.setdefault(index, [files, []])[1].append(
                     f"{label} {wire:,.0f} ({wire_source})" if wire == wire else f"{label} none published")
         table["Wire figure"] = [f"{'; '.join(wire_parts[i][1])}, not used: the rows of {wire_parts[i][0]} outrank it"
                                 if i in wire_parts else "" for i in table.index]
