@@ -108,14 +108,21 @@ def commodities_text(changes: pd.DataFrame, span_label: str) -> str:
     shown = changes.loc[changes.has_figure]
     parts = []
     if len(shown):
-        falls = shown.loc[shown.change_pct < 0].sort_values("change_pct").head(3)
-        rises = shown.loc[shown.change_pct > 0].sort_values("change_pct", ascending=False).head(3)
-        for kind, picked in (("falls", falls), ("rises", rises)):
-            if len(picked):
-                parts.append(f"Largest {kind} in {span_label} among groups with a figure (published or computed; the chart says which): " + ", ".join(
-                    f"{r.label} {change_text(r.change_pct, r.basis)}" for r in picked.itertuples()) + ".")
-        parts.append(f"{len(shown)} of {len(changes)} groups have a figure for this period; the others are "
-                     "listed under the chart.")
+        falls = shown.loc[shown.change_pct < 0].sort_values("change_pct")
+        rises = shown.loc[shown.change_pct > 0].sort_values("change_pct", ascending=False)
+        ranked = []
+        for kind, found in (("fall", falls), ("rise", rises)):
+            if len(found):
+                which = f"the only {kind}" if len(found) == 1 else f"the largest {kind}s"
+                ranked.append(f"{which}: " + ", ".join(f"{r.label} {change_text(r.change_pct, r.basis)}"
+                                                      for r in found.head(3).itertuples()))
+        if ranked:  # one sentence: the qualifier is said once
+            parts.append(f"Among groups with a figure for {span_label} (published or computed; the chart says "
+                         f"which), {'; '.join(ranked)}.")
+        others = len(changes) - len(shown)
+        parts.append(f"{len(shown)} of {len(changes)} groups {'has' if len(shown) == 1 else 'have'} a figure for this "
+                     "period" + (f"; the {'other is' if others == 1 else 'others are'} listed under the chart."
+                                 if others else "."))
     else:
         parts.append(f"No commodity group has a figure for {span_label}.")
     return " ".join(parts)
