@@ -27,3 +27,20 @@ def test_one_group_with_a_figure_and_none():
     assert "the only rise: Gas +21.3%" in one and "fall" not in one
     assert one.endswith("1 of 3 groups has a figure for this period; the others are listed under the chart.")
     assert commodities_text(changes(("Cars", None, "", False)), "2024") == "No commodity group has a figure for 2024."
+
+
+def test_every_metals_label_has_a_white_outline_under_it():
+    """F5: a label crossing a nearby stem stays legible (the stem breaks behind its white outline)."""
+    from helpers.sections.commodities import metals_chart
+
+    metals = pd.DataFrame({"metal_family": ["Aluminium"] * 3, "measure": ["value"] * 3,
+                           "date": ["2024-08-15", "2024-10-15", "2025-02-15"], "yoy_pct": [40.0, 7.5, 29.5],
+                           "span": ["ytd", "month", "ytd"], "metal": "Aluminium", "period": "x", "value": 1.0,
+                           "unit": "usd_mn", "source": "s"})
+    layers = metals_chart(metals).to_dict()["spec"]["layer"]
+    texts = [layer for layer in layers if layer["mark"]["type"] == "text"]
+    halos = [layer for layer in texts if layer["mark"].get("stroke") == "white"]
+    plain = [layer for layer in texts if "stroke" not in layer["mark"]]
+    assert len(halos) == len(plain) == 4
+    assert [h.get("transform") for h in halos] == [p.get("transform") for p in plain]
+    assert layers.index(halos[-1]) < layers.index(plain[0])  # outlines drawn first, the text over them

@@ -94,8 +94,12 @@ def metals_chart(metals: pd.DataFrame) -> alt.FacetChart | alt.Chart:
     left_labels = ranked.transform_filter("datum.same_date > 1 && datum.rank % 2 == 0").mark_text(
         align="right", dx=-7, fontSize=11).encode(x=x, y=y, text="change_label:N")
     zero = alt.Chart().mark_rule(color="#888").encode(y=alt.datum(0))
-    layered = alt.layer(zero, stems, points, rise_labels, fall_labels, right_labels, left_labels).properties(
-        width=165, height=80)
+    labels = [rise_labels, fall_labels, right_labels, left_labels]
+    # Each label over a white outline of itself: where a label crosses a neighbouring stem (changes a few months
+    # apart, e.g. aluminium +8% in October 2024 between the +40% and +30% stems), the stem breaks behind it.
+    halos = [label.mark_text(**{k: v for k, v in label.mark.to_dict().items() if k != "type"}, stroke="white",
+                             strokeWidth=3, strokeJoin="round") for label in labels]
+    layered = alt.layer(zero, stems, points, *halos, *labels).properties(width=165, height=80)
     return layered.facet(
         column=alt.Column("metal_family:N", title=None, header=alt.Header(labelFontSize=13, labelFontWeight="bold")),
         row=alt.Row("measure:N", title=None, sort=["value", "quantity"],
