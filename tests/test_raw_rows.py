@@ -114,6 +114,24 @@ def test_secondary_compilation_status_is_read_from_sources_yaml(section, monkeyp
     assert (round(crude["value_usd_mn"], 1), crude["change_pct"], crude["basis"]) == (29648.8, -20.9, "sum of raw rows")
 
 
+def test_months_of_figure_7_that_gacc_also_published_are_compared(section):
+    """Comtrade rows rank above a wire's monthly figure; GACC's monthly figure ranks above the compilation's rows.
+    Months after the briefing's are left out; gaps beyond rounding reach the conflicts table."""
+    months = section_rows.fuel_month_check(section).set_index(["group", "period"])
+    assert months.index.get_level_values("period").max() <= "2025-07"
+    crude_2022 = months.loc[("crude_oil", "2022-04")]
+    assert (crude_2022.used_usd_mn, crude_2022.used_publisher, crude_2022.other_usd_mn) == (5053.6, "UN Comtrade", 4790)
+    assert crude_2022.used_rows.endswith("comtrade_cn_fuel_imports_from_ru_monthly_2020_2024.csv row 110")
+    crude_july = months.loc[("crude_oil", "2025-07")]
+    assert (crude_july.used_usd_mn, crude_july.used_publisher) == (4310, "BTCC Square (citing GACC)")
+    assert crude_july.other_usd_mn == 4379.6 and crude_july.other_rows.endswith("2025_2026.csv row 7")
+    conflicts = section_rows.raw_wire_conflicts_table(section)
+    monthly = conflicts.loc[(conflicts.span == "month") & (conflicts.commodity != "TOTAL")]
+    assert ("Crude oil (HS 2709)", "2025-07", 4310, 4379.6) in set(
+        zip(monthly.commodity, monthly.period, monthly.used, monthly.other))
+    assert len(monthly) == len(months) == 10  # every pair differs beyond the wire's rounding
+
+
 def test_fuel_verdict_compares_the_unrounded_change(section, monkeypatch):
     """The compilation alone gives 41,694.2 / 50,828.1 − 1 = −17.970%: 2.03 points from −20, outside the 2-point
     tolerance, though it rounds to −18.0. With GACC's crude figure ranked first: −18.302%, 1.70 points, within."""
@@ -210,7 +228,8 @@ def test_comtrade_total_rows_and_the_wire_cross_check(section):
     assert (round(october.used, 1), october.other) == (10360.3, 7400.0)
     assert october.used_source_row.endswith("2017_2024.csv row 70")
     assert ("TOTAL", "2024-07") not in conflicts.index  # 9.7bn vs 9.737bn: within the wire's rounding
-    crude = conflicts.loc[("Crude oil (HS 2709)", "2025-07")]  # GACC used, the secondary compilation the other
+    crude = conflicts.loc[("Crude oil (HS 2709)", "2025-07")].set_index("span").loc["ytd"]  # GACC used, the
+    # secondary compilation the other (July alone, a month of Figure 7, is the other row of that period)
     assert (crude.used, crude.other, crude.relative_diff_pct) == (29480.0, 29648.8, 0.57)
     assert crude.used_source_row == "data/raw/gacc_cn_ru_commodities.csv row 321"  # BTCC Square citing GACC
     assert crude.used_publisher == "BTCC Square (citing GACC)"

@@ -11,7 +11,8 @@ import pandas as pd
 
 from ..core.text import is_missing
 from .groups import group_change, wire_ytd
-from .raw_rows import code_ytd
+from .raw_rows import cite, code_ytd
+from .resolve import secondary_compilations
 
 TOGETHER = "together"
 
@@ -81,3 +82,35 @@ def fuel_table(resolved_groups: pd.DataFrame, code_rows: pd.DataFrame, groups: d
         "level_publishers": ", ".join(by_publisher), "level_rows": "", "wire_usd_mn": math.nan, "wire_change_pct": math.nan,
         "wire_source": "", "wire_link": "", "wire_rows": ""})
     return pd.DataFrame(records)
+
+
+def fuel_month_pairs(resolved_groups: pd.DataFrame, code_rows: pd.DataFrame, groups: dict, names,
+                     partner: str = "RU") -> pd.DataFrame:
+    """Each month in which the raw rows (every code of a fuel group) and a wire-reported GACC value for that group
+    both give China's imports, for the conflicts table: `used` is the figure ranked first -- GACC's where the
+    rows come from a secondary compilation (config/sources.yaml), else the rows' -- and `other` the one below.
+
+    Columns: group, label, period, used_usd_mn, used_publisher, used_rows, other_usd_mn, other_publisher,
+    other_rows. Figure 7 draws the rows; this is where a month it draws disagrees with GACC's published figure."""
+    compilations = secondary_compilations()
+    raw = code_rows.loc[(code_rows.measure == "value") & (code_rows.unit == "usd_mn") & (code_rows.span == "month")
+                        & (code_rows.partner == partner) & (code_rows.flow == "import")] if len(code_rows) else code_rows
+    records = []
+    for name in (n for n in names if n in groups):
+        codes = {str(c) for c in groups[name]["hs"]["HS2017"]}
+        wire = resolved_groups.loc[(resolved_groups.group == name) & (resolved_groups.span == "month")
+                                   & (resolved_groups.measure == "value") & (resolved_groups.unit == "usd_mn")
+                                   & (resolved_groups.partner == partner)] if len(resolved_groups) else resolved_groups
+        for record in wire.itertuples():
+            rows = raw.loc[(raw.period == record.period) & raw.hs_code.isin(codes)]
+            if set(rows.hs_code) != codes:  # a code without a row: no sum to compare (absence is not zero)
+                continue
+            cited = {"usd_mn": round(rows.value.sum(), 1), "publisher": ", ".join(sorted(set(rows.publisher))),
+                     "rows": cite(rows)}
+            gacc = {"usd_mn": record.value, "publisher": record.value_publisher,
+                    "rows": f"{record.value_source_file} row {int(record.value_source_row)}"}
+            used, other = (gacc, cited) if set(rows.source_file) <= set(compilations) else (cited, gacc)
+            records.append({"group": name, "label": groups[name].get("label", name), "period": record.period,
+                            **{f"used_{k}": v for k, v in used.items()}, **{f"other_{k}": v for k, v in other.items()}})
+    return pd.DataFrame(records, columns=["group", "label", "period", "used_usd_mn", "used_publisher", "used_rows",
+                                          "other_usd_mn", "other_publisher", "other_rows"])

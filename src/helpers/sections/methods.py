@@ -291,8 +291,8 @@ def conflicts_summary(table: pd.DataFrame) -> tuple[str, pd.DataFrame]:
     ranked = table.loc[~flagged].assign(_spread=spread).sort_values("_spread", ascending=False).head(KEY_ROWS)
     text = (f"{len(table)} pairs of figures that disagree beyond rounding, over {table.Period.nunique()} periods: "
             f"{len(outlets)} between two outlets ({totals} on total trade, {len(outlets) - totals} on commodity "
-            f"groups; the figure used follows the source preference above) and {len(table) - len(outlets)} between "
-            "the raw customs rows and a wire report (the raw figure is used). The other figure is listed, never averaged"
+            f"groups; the source preference picks the one used) and {len(table) - len(outlets)} between raw "
+            "customs rows and a wire report (the rows used; GACC over a compilation). The other is listed, never averaged"
             + (f" (marked where its page is flagged: {flagged.sum()})" if flagged.any() else "")
             + f". The {len(ranked)} widest gaps{' of the rest' if flagged.any() else ''}, relative to the figure "
             "used (Difference, %):")

@@ -10,9 +10,10 @@ import pandas as pd
 from ..core.text import month_name, outlet_name, publisher_and_row, signed_pct, span_label, usd_bn
 from ..model.raw_rows import (annual_cross_check, composition, composition_change, fuel_monthly,
                               imports_raw_vs_wire, monthly_cross_check, raw_wire_conflicts)
+from ..model.fuel import fuel_month_pairs
 from ..model.turnover import annual_turnover
 from ..report.tables import number_format, readable_number
-from .fuel import fuel_comparison, short
+from .fuel import FUEL_GROUPS, fuel_comparison, short
 
 # Where the wire totals beside the rows come from (helpers.sources.wire reads them).
 TOTALS_FILE = "data/raw/gacc_cn_ru_totals.csv"
@@ -236,10 +237,17 @@ def month_check_sentences(months: pd.DataFrame) -> list[str]:
     return sentences
 
 
-def raw_conflicts(check: pd.DataFrame, fuel: pd.DataFrame, period: str, months: pd.DataFrame | None = None
-                  ) -> pd.DataFrame:
-    """Raw-row figures vs wire figures for the same number, beyond rounding (for the conflicts table)."""
+def raw_conflicts(check: pd.DataFrame, fuel: pd.DataFrame, period: str, months: pd.DataFrame | None = None,
+                  fuel_months: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Raw-row figures vs wire figures for the same number, beyond rounding (for the conflicts table).
+
+    fuel_months: helpers.model.fuel.fuel_month_pairs, the months Figure 7 draws that GACC also published."""
     pairs = []
+    for row in (fuel_months if fuel_months is not None else pd.DataFrame()).itertuples():
+        pairs.append({"commodity": row.label, "flow": "import", "period": row.period, "span": "month",
+                      "raw_usd_mn": row.used_usd_mn, "raw_publisher": row.used_publisher, "raw_rows": row.used_rows,
+                      "wire_usd_mn": row.other_usd_mn, "wire_publisher": row.other_publisher,
+                      "wire_row": row.other_rows})
     for row in (months if months is not None else pd.DataFrame()).itertuples():
         publisher, source_row = publisher_and_row(row.wire_source)
         pairs.append({"commodity": "TOTAL", "flow": "import", "period": row.period,
@@ -268,7 +276,15 @@ def raw_conflicts(check: pd.DataFrame, fuel: pd.DataFrame, period: str, months: 
 def raw_wire_conflicts_table(section) -> pd.DataFrame:
     """The conflicts-table rows where raw rows and the wire disagree (story's fuel period, full Comtrade years)."""
     period = next((c["period"] for c in section.claims_config["claims"] if c.get("rows_cover")), section.period_end)
-    return raw_conflicts(annual_check(section), fuel_comparison(section, period), period, month_check(section))
+    return raw_conflicts(annual_check(section), fuel_comparison(section, period), period, month_check(section),
+                         fuel_month_check(section))
+
+
+def fuel_month_check(section) -> pd.DataFrame:
+    """Months up to the briefing's in which Figure 7's rows and a wire-reported GACC value give the same fuel group."""
+    pairs = fuel_month_pairs(section.resolved_groups, section.raw.fuel, section.groups, FUEL_GROUPS,
+                             section.partner_code)
+    return pairs.loc[pairs.period <= section.period_end].reset_index(drop=True)
 
 
 def raw_rows_findings(section) -> list[str]:
