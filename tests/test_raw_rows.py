@@ -142,9 +142,9 @@ def test_fuel_verdict_compares_the_unrounded_change(section, monkeypatch):
     assert row["verdict"] == "consistent"
     assert ("The verdict rests on this unrounded change: 1.70 points from the story's −20%, within the tolerance of "
             "2 points.") in row["explanation"]
-    assert ("On the compilation's rows alone the 4 codes give −17.97%, 2.03 points from the story's −20%, outside "
-            "the tolerance of 2 points: the verdict turns on GACC's crude oil figure ranking above the compilation."
-            ) in row["explanation"]  # pipeline gas's GACC y/y moves no level: not named
+    assert ("On the compilation's rows alone the 4 codes give −17.97%, 2.03 points away, outside it: the verdict turns "
+            "on GACC's crude oil figure ranking above the compilation, published by BTCC Square (not a wire agency): "
+            "a borderline verdict.") in row["explanation"]  # pipeline gas's GACC y/y moves no level: not named
     _without_secondary_compilations(monkeypatch)
     row = check_fuel_rows(claim, section.resolved_groups, section.groups, section.raw.fuel, "RU")
     assert row["verdict"] == "differs" and "−18.0%" in row["data_value"]
@@ -299,7 +299,7 @@ def test_claims_rest_on_the_rows(section):
     from helpers.sections.findings import claim_table, key_findings
     claims = claim_table(section).set_index("claim_id")
     fuel = claims.loc["fuel_exports"]
-    assert fuel.verdict == "consistent" and "−18.3%" in fuel.data_value and "−21.3% (GACC via wire)" in fuel.data_value
+    assert fuel.verdict == "consistent" and "−18.3%" in fuel.data_value and "−21.3% (GACC via BTCC Square)" in fuel.data_value
     assert fuel.rows_used.startswith("data/raw/gacc_cn_ru_commodities.csv row 321; data/raw/fuel/customs_cn_fuel_"
                                      "imports_from_ru_monthly_2025_2026.csv rows 20–26, 39–45, 58–64")
     vehicles = claims.loc["vehicles"]
@@ -488,3 +488,18 @@ def test_methods_names_the_years_each_raw_file_covers_from_its_rows(section):
         "CEPII BACI (HS6, 2017–2023, both directions), UN Comtrade (China's monthly imports from Russia 2017–2024) "
         "and monthly fuel imports by code (UN Comtrade, 2020–2024; China customs, compiled by "
         "DoiEnnoson/china-energy-monitor, 2025–2026)")
+
+
+def test_a_verdict_resting_on_a_wire_agency_is_not_called_borderline(section, monkeypatch):
+    """The 'borderline' words follow config/sources.yaml's tier-1 list, not the name BTCC Square typed in code."""
+    from helpers.claims.raw_rows import check_fuel_rows
+    from helpers.claims.verdicts import claim_by_id
+    from helpers.model import resolve
+    config = resolve.sources_config()
+    preference = config["source_preference"]
+    widened = {**config, "source_preference": {**preference, "tier1_publisher_patterns":
+                                               preference["tier1_publisher_patterns"] + ["BTCC Square"]}}
+    monkeypatch.setattr(resolve, "sources_config", lambda: widened)
+    row = check_fuel_rows(claim_by_id(section.claims_config, "fuel_exports"), section.resolved_groups, section.groups,
+                          section.raw.fuel, "RU")
+    assert "ranking above the compilation." in row["explanation"] and "borderline" not in row["explanation"]

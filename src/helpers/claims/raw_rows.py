@@ -2,9 +2,10 @@
 latest annual base (BACI) for a group whose story period the rows do not reach."""
 import pandas as pd
 
-from ..core.text import percentage_points, publisher_and_row, signed_pct, span_label, usd_bn, word_list
+from ..core.text import outlet_name, percentage_points, publisher_and_row, signed_pct, span_label, usd_bn, word_list
 from ..model.fuel import fuel_table
 from ..model.raw_rows import cite
+from ..model.resolve import is_tier1
 from .verdicts import claim_row
 
 # HS 2017 headings of chapter 27 (mineral fuels), to say what a set of fuel codes leaves out.
@@ -32,11 +33,15 @@ def uncovered_chapter_27(codes) -> str:
     return word_list(parts)
 
 
-def _points(change: float, story: float, tolerance: float) -> str:
-    """'1.70 points from the story's −20%, within the tolerance of 2 points' (unrounded change)."""
+def _points(change: float, story: float, tolerance: float, again: bool = False) -> str:
+    """'1.70 points from the story's −20%, within the tolerance of 2 points' (unrounded change); again=True, for a
+    second figure in the same text: '2.03 points away, outside it'."""
     gap = abs(change - story)
+    inside = "within" if gap <= tolerance + 1e-9 else "outside"
+    if again:
+        return f"{gap:.2f} points away, {inside} it"
     return (f"{gap:.2f} points from the story's {signed_pct(story, None)}, "
-            f"{'within' if gap <= tolerance + 1e-9 else 'outside'} the tolerance of {percentage_points(tolerance)}")
+            f"{inside} the tolerance of {percentage_points(tolerance)}")
 
 
 def check_fuel_rows(claim: dict, resolved_groups: pd.DataFrame, groups: dict, fuel: pd.DataFrame, partner: str):
@@ -61,9 +66,10 @@ def check_fuel_rows(claim: dict, resolved_groups: pd.DataFrame, groups: dict, fu
                        for publisher, labels in together.value_by_publisher.items())
     if lead.used == "GACC":
         lead_text = (f"{lead_name} alone {signed_pct(lead.change_pct)} (GACC's {usd_bn(lead.level_usd_mn, 2)}, row "
-                     f"{publisher_and_row(lead.wire_source)[1]}; the secondary compilation's "
+                     f"{publisher_and_row(lead.wire_source)[1]}; the compilation's "
                      f"{usd_bn(lead.rows_value_usd_mn, 2)}, {signed_pct(lead.rows_change_pct)}, ranks below it)")
-        lead_value = f"{signed_pct(lead.change_pct)} (GACC via wire); compilation: {signed_pct(lead.rows_change_pct)}"
+        lead_value = (f"{signed_pct(lead.change_pct)} (GACC via {outlet_name(publisher_and_row(lead.wire_source)[0])}); "
+                      f"compilation: {signed_pct(lead.rows_change_pct)}")
     else:
         wire = (f"; the wire-reported GACC figure: {signed_pct(lead.wire_change_pct)} ({lead.wire_source})"
                 if lead.wire_change_pct == lead.wire_change_pct else "; no wire figure for it")
@@ -72,13 +78,18 @@ def check_fuel_rows(claim: dict, resolved_groups: pd.DataFrame, groups: dict, fu
     alone = ""
     if abs(together.rows_change_exact - together.change_exact) > 1e-9:
         # which groups' GACC figures make the difference, read from the table (not typed: crude oil for 2025-07)
-        moved = [r.label.split(" (")[0].lower() for r in by_group.drop(index="together").itertuples()
-                 if r.used == "GACC" and r.level_usd_mn != r.rows_value_usd_mn]  # a GACC y/y alone moves no level
-        gacc_names = word_list(moved) + (" figures" if len(moved) > 1 else " figure")
+        moving = [r for r in by_group.drop(index="together").itertuples()
+                  if r.used == "GACC" and r.level_usd_mn != r.rows_value_usd_mn]  # a GACC y/y alone moves no level
+        gacc_names = word_list(r.label.split(" (")[0].lower() for r in moving) + (" figures" if len(moving) > 1 else " figure")
         flips = (abs(together.rows_change_exact - story) <= tolerance + 1e-9) != lands
+        # a verdict resting on a page that is no wire agency or official channel: the reader is told whose page
+        pages = [publisher_and_row(r.wire_source)[0] for r in moving]
+        weak = [p for p in dict.fromkeys(pages) if not is_tier1(p)]
         alone = (f" On the compilation's rows alone the {len(names)} codes give {signed_pct(together.rows_change_exact, 2)}, "
-                 f"{_points(together.rows_change_exact, story, tolerance)}: "
-                 + (f"the verdict turns on GACC's {gacc_names} ranking above the compilation." if flips
+                 f"{_points(together.rows_change_exact, story, tolerance, again=True)}: "
+                 + (f"the verdict turns on GACC's {gacc_names} ranking above the compilation"
+                    + (f", published by {word_list(outlet_name(p) for p in weak)} (not a wire agency): a "
+                       "borderline verdict." if weak else ".") if flips
                     else "the verdict is the same either way."))
     data_value = (f"{len(names)} fuel codes together: {usd_bn(together.value_usd_mn)} vs "
                   f"{usd_bn(together.prior_value_usd_mn)}, {signed_pct(together.change_pct)}; "

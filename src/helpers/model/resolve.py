@@ -84,6 +84,13 @@ def _flagged(candidates: pd.DataFrame, column: str) -> pd.Series:
     return hit
 
 
+def is_tier1(publisher: str, patterns=None) -> bool:
+    """True for a publisher matching config/sources.yaml's tier-1 patterns (read once per call unless given): a
+    wire agency or official channel, or a page citing one; False for the other pages (blogs, aggregators, posts)."""
+    patterns = patterns if patterns is not None else sources_config()["source_preference"]["tier1_publisher_patterns"]
+    return any(pattern in publisher for pattern in patterns)
+
+
 def _with_ranks(rows: pd.DataFrame, column: str) -> pd.DataFrame:
     """Rows having `column`, with the sort keys of config/sources.yaml's rules (lower = better)."""
     rules = sources_config()["source_preference"]
@@ -92,7 +99,7 @@ def _with_ranks(rows: pd.DataFrame, column: str) -> pd.DataFrame:
     tier1 = rules["tier1_publisher_patterns"]
     marked = pd.Series([any(m in q for m in markers) for q in candidates.quote], index=candidates.index, dtype=bool)
     candidates["_mislabelled"] = marked | _flagged(candidates, column)
-    candidates["_tier"] = candidates.publisher.map(lambda p: 0 if any(t in p for t in tier1) else 1)
+    candidates["_tier"] = candidates.publisher.map(lambda p: 0 if is_tier1(p, tier1) else 1)
     candidates["_date"] = candidates.published_date.where(candidates.published_date.str.len() > 0, "9999")
     candidates["_precision"] = -candidates[column].map(significant_digits)
     return candidates

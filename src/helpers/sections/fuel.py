@@ -7,7 +7,7 @@ import pandas as pd
 
 from ..core.text import signed_pct, span_label, usd_bn, word_list
 from ..model.fuel import fuel_table
-from ..model.resolve import secondary_compilations
+from ..model.resolve import is_tier1, secondary_compilations
 
 FUEL_GROUPS = ("crude_oil", "coal", "lng", "pipeline_gas")
 
@@ -98,7 +98,8 @@ def fuel_text(table: pd.DataFrame, period: str, last_month: str, period_end: str
                  "conflicts table)" if crude.value_usd_mn == crude.value_usd_mn else "")
         crude_text = (f"China's imports of Russian crude oil (HS 2709) in {label} came to "
                       f"**{usd_bn(crude.level_usd_mn)}** against **{usd_bn(crude.prior_value_usd_mn)}** a year earlier, "
-                      f"**{signed_pct(crude.change_pct)}**: GACC's figure as the wire reported it ({crude.wire_source}) "
+                      f"**{signed_pct(crude.change_pct)}**: GACC's figure as reported by {crude.wire_source}"
+                      f"{'' if is_tier1(crude.wire_source) else ', not a wire agency,'} "
                       f"against the monthly customs rows a year earlier. Ranked below it, {compiler(crude.rows_publishers)} "
                       f"gives {usd_bn(crude.rows_value_usd_mn)}, {signed_pct(crude.rows_change_pct)}{level}.")
     else:

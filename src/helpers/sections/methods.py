@@ -60,8 +60,7 @@ def methods_text(section) -> str:
         "GACC publishes January and February as one figure.",
         "**Two y/y rates.** GACC's published change compares with its revised figure for a year earlier; dividing "
         "the two published levels gives a slightly different number. The briefing shows both and corrects neither.",
-        "**Reconciliations.** Exports + imports are checked against turnover, and the sum of published months "
-        "against the published January–month total" + reconciliation_text(section),
+        "**Reconciliations.** " + reconciliation_text(section),
     ] + ([hs_level_text(section.hs_rows, section.raw)] if len(section.hs_rows) or section.hs_rows.attrs.get("notes")
          else []))
 
@@ -70,18 +69,22 @@ def reconciliation_text(section) -> str:
     """What the month-sum gaps are, read from the checks: the direction of every gap beyond rounding, and the
     checks left out because they rest on a page flagged as mislabelled (a mislabel is not a GACC revision)."""
     flows, months = reconciliation_tables(section)
+    flows_off = int((~flows.Agrees.astype(bool)).sum())
     off = months.loc[~months.Agrees.astype(bool)]
-    text = "."
+    # each kind of check counted apart, as the two tables below count them
+    text = (f"Exports + imports are checked against turnover ({flows_off} of {len(flows)} differ beyond rounding) and "
+            f"the sum of published months against the published January–month total ({len(off)} of {len(months)}")
     if len(off):
         above = int((off.Difference > 0).sum())
-        text = (f"; of {len(months)} such checks, {len(off)} differ beyond rounding, the total "
-                + ("above the sum every time" if above == len(off) else
-                   f"above the sum {above} times and below it {len(off) - above} times")
-                + " (GACC's cumulative figures include revisions; months are as first published).")
-    left_out = flows.attrs.get("left_out_checks", 0) + months.attrs.get("left_out_checks", 0)
-    if left_out:
-        text += (f" {left_out} checks on pages flagged as mislabelled would test the page, not GACC, and are left "
-                 f"out ({flagged_pages(section, flows.attrs['left_out_periods'] | months.attrs['left_out_periods'])}).")
+        text += (", the total " + ("always above the sum" if above == len(off) else
+                                   f"above the sum {above} times, below it {len(off) - above} times")
+                 + ": GACC's cumulative figures include revisions; months are as first published")
+    text += ")." if len(off) else " differ)."
+    flows_left, months_left = flows.attrs.get("left_out_checks", 0), months.attrs.get("left_out_checks", 0)
+    if flows_left + months_left:
+        text += (f" Left out, as they would test a page flagged as mislabelled, not GACC: {flows_left} and "
+                 f"{months_left} checks "
+                 f"({flagged_pages(section, flows.attrs['left_out_periods'] | months.attrs['left_out_periods'])}).")
     return text
 
 
@@ -215,8 +218,9 @@ def reporting_months(period_end: str) -> set[str]:
 def derived_summary(table: pd.DataFrame, period_end: str) -> tuple[str, pd.DataFrame]:
     derived, missing = (table.Status == "derived").sum(), (table.Status == "missing").sum()
     key = table.loc[table.Month.isin(reporting_months(period_end))]
-    text = (f"{len(table)} months of the monthly series up to {period_end}: {derived} derived as the difference of "
-            f"two consecutive January–month releases, {missing} with no figure at all (gaps, not estimated). ")
+    # a row is one month of one flow: say so, or 29 reads as 29 calendar months without data
+    text = (f"{len(table)} monthly figures (a month of one flow) up to {period_end}: {derived} derived as the difference "
+            f"of two consecutive January–month releases, {missing} with no figure at all (gaps, not estimated). ")
     shown = key[["Flow", "Month", "Status", "US$ mn", "Raw rows"]].head(KEY_ROWS)
     if not len(key):
         text += "None falls in the reporting months or the same months a year earlier."
