@@ -185,3 +185,14 @@ def test_claim_referring_to_unknown_group_is_refused(tmp_path):
     bad.write_text(yaml.safe_dump(config, allow_unicode=True))
     with pytest.raises(InputError, match="claim 'fuel_exports' refers to unknown group 'rocket_fuel'"):
         load_claims(bad, load_groups())
+
+
+def test_a_group_made_of_others_has_in_figure_4_the_figure_the_claim_check_computes(claims):
+    """The trial found 'Smartphones + computers' listed as having no figure beside a claim check computing −31.0%."""
+    section = setup_section(period_end="2025-07", partner="Russia")
+    changes = section.group_changes().set_index("group")
+    phones = changes.loc["smartphones_computers"]
+    assert phones.has_figure and phones.change_pct == -31.0 and phones.basis == "computed: sum of its parts"
+    assert round(phones.value_usd_mn, 1) == 2092.5 and "Prime (RIA Novosti calc.) (row 100)" in phones.source
+    assert "−31.0%" in claims.loc["phones_computers"].data_value
+    assert changes.has_figure.sum() == 8  # the 7 groups with their own figure, and this one

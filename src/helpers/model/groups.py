@@ -250,9 +250,18 @@ def sum_of_parts(resolved_groups: pd.DataFrame, groups: dict, name: str, period_
 
 def period_changes(resolved_groups, groups: dict, period_end: str, hs_rows=None, partner="RU",
                    code_rows=None) -> pd.DataFrame:
-    """F4's data: every group, including those with no published figure (kept, not dropped)."""
-    rows = [group_change(resolved_groups, name, group, period_end, hs_rows, partner, code_rows)
-            for name, group in groups.items()]
+    """F4's data: every group, including those with no published figure (kept, not dropped). A group configured
+    as the sum of others (smartphones + computers) and published by no one gets its parts' sum, as the claim
+    check computes it, so the two never disagree on whether it has a figure."""
+    rows = []
+    for name, group in groups.items():
+        row = group_change(resolved_groups, name, group, period_end, hs_rows, partner, code_rows)
+        combined = (sum_of_parts(resolved_groups, groups, name, period_end, hs_rows, partner, code_rows)
+                    if group.get("sum_of") and is_missing(row["change_pct"]) else None)
+        if combined:
+            row = {**row, **{k: combined[k] for k in ("value_usd_mn", "prior_value_usd_mn", "change_pct", "basis",
+                                                      "source")}}
+        rows.append(row)
     frame = pd.DataFrame(rows)
     frame["flow"] = [groups[name]["flow"] for name in frame.group]
     frame["has_figure"] = frame.change_pct.notna()
