@@ -139,3 +139,13 @@ def test_section_works_for_any_period(facts, claims_config, period_end, tmp_path
     build_figure(gdp_chart(data, 9), "f10-gdp-ratio", data, "t", "c", tmp_path)
     path = key_rate_path(facts, "2025-08-28")
     build_figure(key_rate_chart(path, "2025-08-28"), "f11-key-rate", path, "t", "c", tmp_path)
+
+
+def test_a_source_says_page_undated_only_when_nothing_dates_it():
+    from types import SimpleNamespace as Row
+    from helpers.model.context_facts import source_label
+    assert source_label(Row(publisher="TASS", published_date="2025-08-07")) == "TASS, published 2025-08-07"
+    assert source_label(Row(publisher="Autostat", published_date="")) == "Autostat, page undated"
+    # the date the compiler recorded inside the publisher's name: no "page undated" beside it (the trial's catch)
+    assert source_label(Row(publisher="Vazhno.news (citing Autostat, 19 Nov 2025)", published_date="")) == \
+        "Vazhno.news (citing Autostat, 19 Nov 2025)"

@@ -24,8 +24,12 @@ MONTHS = {name[:3].lower(): index for index, name in enumerate(
 
 
 def source_label(row) -> str:
+    """'TASS, published 2025-08-07'; without a page date, 'page undated' -- unless the publisher as recorded
+    already carries one ('Vazhno.news (citing Autostat, 19 Nov 2025)'): "page undated" beside it read as a contradiction."""
     date = str(row.published_date).strip()
-    return f"{row.publisher}, " + (f"published {date}" if date else "page undated")
+    if date:
+        return f"{row.publisher}, published {date}"
+    return row.publisher if re.search(r"\b(19|20)\d{2}\b", str(row.publisher)) else f"{row.publisher}, page undated"
 
 
 def rows_used(frame: pd.DataFrame) -> list[str]:
