@@ -35,6 +35,21 @@ def test_ytd_figure_title_says_full_year_for_december():
     assert ytd_title("2025-07") == "January–July 2025 vs the same months a year earlier"
 
 
+def test_full_year_2025_says_the_rates_published_without_levels():
+    """GACC's full-year 2025 exports and imports are in the data as y/y rates only: the headline says them and
+    Figure 3's empty slots say why they are empty (the trial saw blank slots and a silent headline)."""
+    from helpers.model.turnover import ytd_long
+    from helpers.sections.headline import headline_text, ytd_chart
+    section = setup_section(period_end="2025-12", partner="Russia")
+    comparison = section.ytd_view()
+    text = headline_text(section.annual_turnover(), comparison, section.period_end, section.partner_name)
+    assert "China's exports −9.9% and imports −3.4% on a year earlier by GACC's published rates; no level" in text
+    layers = ytd_chart(ytd_long(comparison, section.period_end), section.period_end).to_dict()["layer"]
+    note = layers[1]
+    assert note["mark"]["type"] == "text" and note["transform"][0] == {"filter": "!isValid(datum.value_usd_bn)"}
+    assert "no level in the data" in note["transform"][1]["calculate"]
+
+
 @pytest.mark.parametrize("period_end, span, total, title", [
     ("2025-12", "full-year 2025", "$228.1bn", "Full-year 2025 vs full-year 2024"),
     # twelve commodity groups have a figure (seven for January-July): Figure 4 went onto a page of its own and the

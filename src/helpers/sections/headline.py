@@ -80,19 +80,27 @@ def ytd_caption(comparison: pd.DataFrame) -> str:
     return caption
 
 
-def ytd_chart(long: pd.DataFrame, period_end: str) -> alt.Chart:
+def ytd_chart(long: pd.DataFrame, period_end: str) -> alt.LayerChart:
     tooltip = [alt.Tooltip("flow:N"), alt.Tooltip("year:N"), alt.Tooltip("value_usd_bn:Q", title="US$ bn", format=",.1f"),
                alt.Tooltip("yoy_pct_published:Q", title="y/y % published", format="+.1f"),
                alt.Tooltip("yoy_pct_from_levels:Q", title="y/y % from levels", format="+.2f"), alt.Tooltip("source:N")]
     months = "full year" if period_end.endswith("-12") else span_label(period_end).replace(period_end[:4], "").strip()
-    return alt.Chart(long).transform_filter("isValid(datum.value_usd_bn)").mark_bar().encode(
-        y=alt.Y("flow:N", sort=FLOW_ORDER, title=None), yOffset=alt.YOffset("year:N"),
-        x=alt.X("value_usd_bn:Q", title=f"US$ billion, {months}"),
+    y, offset = alt.Y("flow:N", sort=FLOW_ORDER, title=None), alt.YOffset("year:N")
+    bars = alt.Chart().transform_filter("isValid(datum.value_usd_bn)").mark_bar().encode(
+        y=y, yOffset=offset, x=alt.X("value_usd_bn:Q", title=f"US$ billion, {months}"),
         # by year, not by order: with no year-earlier figure the one year drawn would take the grey
         color=alt.Color("year:N", scale=alt.Scale(domain=[str(int(period_end[:4]) - 1), period_end[:4]],
                                                   range=["#b0b0b0", "#1f5f8b"]), title=None,
                         legend=alt.Legend(orient="top")),
-        tooltip=tooltip).properties(width=560, height=120)
+        tooltip=tooltip)
+    # Where a year has no level (GACC's full-year 2025 exports and imports came as y/y rates only), its slot
+    # says so instead of staying blank, with the published rate where there is one.
+    rate = "replace(format(datum.yoy_pct_published, '+.1f'), '-', '−') + '%'"
+    missing = alt.Chart().transform_filter("!isValid(datum.value_usd_bn)").transform_calculate(
+        note=f"datum.year + ': no level in the data' + (isValid(datum.yoy_pct_published) ? '; published y/y ' + "
+             f"{rate} : '')").mark_text(align="left", dx=4, fontSize=11, color="#555").encode(
+        y=y, yOffset=offset, x=alt.datum(0), text="note:N", tooltip=tooltip)
+    return alt.layer(bars, missing, data=long).properties(width=560, height=120)
 
 
 def headline_text(annual: pd.DataFrame, comparison: pd.DataFrame, period_end: str, partner_name: str) -> str:
@@ -115,9 +123,12 @@ def headline_text(annual: pd.DataFrame, comparison: pd.DataFrame, period_end: st
                          f"two can differ by a few tenths of a point)")
         sentences.append(sentence + ".")
     parts = []
+    rates_only = []
     for flow in ("China's exports", "China's imports"):
         row = comparison.set_index("flow").loc[flow]
-        if is_missing(row.value_usd_mn):
+        if is_missing(row.value_usd_mn):  # a published rate without a level is still said (full-year 2025)
+            if not is_missing(row.yoy_pct_published):
+                rates_only.append(f"{flow.split()[-1]} {signed_pct(row.yoy_pct_published)}")
             continue
         published = not is_missing(row.yoy_pct_published)
         change = row.yoy_pct_published if published else row.yoy_pct_from_levels
@@ -141,6 +152,9 @@ def headline_text(annual: pd.DataFrame, comparison: pd.DataFrame, period_end: st
                          f"so together they give {usd_bn(levels.value_usd_mn.sum())}, not the total's "
                          f"{usd_bn(total.value_usd_mn)}")
         sentences.append(sentence + ".")
+    if rates_only:
+        sentences.append(f"China's {' and '.join(rates_only)} on a year earlier by GACC's published "
+                         f"rate{'s' if len(rates_only) > 1 else ''}; no level for them is in the data.")
     record = record_year(annual)
     if record is not None:
         years = annual.loc[annual.value_usd_bn.notna(), "year"]
