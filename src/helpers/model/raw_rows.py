@@ -210,6 +210,28 @@ def monthly_cross_check(comtrade_totals: pd.DataFrame, wire_monthly: pd.DataFram
                                           "within_rounding", "wire_mislabelled"])
 
 
+def ytd_cross_check(comtrade_totals: pd.DataFrame, resolved_totals: pd.DataFrame, period_end: str) -> pd.DataFrame:
+    """Each wire-published January–month import figure up to period_end whose months the Comtrade rows all give:
+    the rows' sum beside it. January–February is left to monthly_cross_check (GACC's combined figure) and
+    January–December to the annual check. Same columns as monthly_cross_check (span 'ytd')."""
+    spans = {r.period: r for r in raw_ytd_imports(comtrade_totals).itertuples(index=False)}
+    wire = resolved_totals.loc[(resolved_totals.flow == "import") & (resolved_totals.span == "ytd")
+                               & resolved_totals.value.notna() & (resolved_totals.period <= period_end)
+                               & ~resolved_totals.period.str[5:].isin(["02", "12"])]
+    records = []
+    for row in wire.itertuples():
+        if row.period not in spans:
+            continue
+        raw = spans[row.period]
+        records.append({"period": row.period, "span": "ytd", "raw_usd_mn": raw.value_usd_mn, "raw_rows": raw.source,
+                        "wire_usd_mn": row.value,
+                        "wire_source": f"{row.value_publisher} (row {int(row.value_source_row)})",
+                        "within_rounding": agree(row.value, raw.value_usd_mn),
+                        "wire_mislabelled": bool(row.value_mislabelled)})
+    return pd.DataFrame(records, columns=["period", "span", "raw_usd_mn", "raw_rows", "wire_usd_mn", "wire_source",
+                                          "within_rounding", "wire_mislabelled"])
+
+
 def raw_annual_imports(comtrade_totals: pd.DataFrame) -> pd.DataFrame:
     """China's imports per full year (all twelve months present) summed from the Comtrade monthly rows:
     year ('2024'), value_usd_mn, source (the file and rows). Raw rows outrank a wire's figure for the same year."""

@@ -141,23 +141,6 @@ def _raw_spans(raw_imports: pd.DataFrame | None) -> dict:
     return {r.period: r for r in frame.itertuples(index=False)}
 
 
-def raw_ytd_pairs(comparison: pd.DataFrame) -> list[dict]:
-    """The year-to-date import levels ytd_view took from the rows, each with the wire's figure for the same span:
-    {period, raw_usd_mn, raw_rows, wire_usd_mn, wire_source} (the conflicts table keeps those beyond rounding).
-    Full years are left to the annual cross-check, which lists every year the rows cover."""
-    pairs = []
-    for row in comparison.loc[comparison.flow == FLOW_LABELS["import"]].itertuples():
-        year, month = int(row.period[:4]), row.period[5:7]
-        for period, level, prior in ((row.period, "value", False), (f"{year - 1}-{month}", "prior_value", True)):
-            if (row.prior_basis if prior else row.value_basis) != RAW_IMPORTS or month == "12":
-                continue
-            pairs.append({"period": period, "raw_usd_mn": getattr(row, f"{level}_usd_mn"),
-                          "raw_rows": row.raw_prior_rows if prior else row.raw_value_rows,
-                          "wire_usd_mn": getattr(row, f"wire_{level}_usd_mn"),
-                          "wire_source": row.wire_prior_source if prior else row.wire_value_source})
-    return pairs
-
-
 def ytd_long(comparison: pd.DataFrame, period_end: str) -> pd.DataFrame:
     """Both years' levels, one row per (flow, year): the data F3 plots."""
     year = int(period_end[:4])

@@ -4,9 +4,9 @@ import re
 import pandas as pd
 
 from ..core.text import RAW_KINDS, month_name, outlet_name, publisher_and_row, raw_rows_count, word_list
-from ..model.raw_rows import raw_wire_conflicts
+from ..model.raw_rows import raw_wire_conflicts, ytd_cross_check
 from ..model.resolve import flagged_rows
-from ..model.turnover import monthly_view, raw_ytd_pairs
+from ..model.turnover import monthly_view
 from ..report.tables import number_format, prose_html, readable_number
 from .fuel import fuel_comparison, fuel_sources
 from .raw_rows import TOTALS_FILE, raw_wire_conflicts_table
@@ -234,14 +234,16 @@ OUTLETS, RAW_VS_WIRE = "two outlets", "raw rows and a wire report"
 
 
 def ytd_raw_conflicts(section) -> pd.DataFrame:
-    """The year-to-date import levels of the reporting period's comparison taken from the Comtrade rows, against
-    the wire's figure for the same span, where they differ beyond rounding (e.g. January–July 2024)."""
+    """Every wire-published January–month import figure up to the briefing's month that the Comtrade rows also give
+    (e.g. January–July 2024: 75,384.5 in the rows vs TASS's 75,030), where the two differ beyond rounding; the same
+    list whatever the reporting period, up to it (the trial found one pair only in the 2025-07 build)."""
     pairs = []
-    for pair in raw_ytd_pairs(section.ytd_view()):
-        publisher, row = publisher_and_row(pair["wire_source"])
-        pairs.append({"commodity": "TOTAL", "flow": "import", "period": pair["period"], "span": "ytd",
-                      "raw_usd_mn": pair["raw_usd_mn"], "raw_publisher": "UN Comtrade", "raw_rows": pair["raw_rows"],
-                      "wire_usd_mn": pair["wire_usd_mn"], "wire_publisher": publisher,
+    for pair in ytd_cross_check(section.raw.comtrade_totals, section.customs.resolved_totals,
+                                section.period_end).itertuples():
+        publisher, row = publisher_and_row(pair.wire_source)
+        pairs.append({"commodity": "TOTAL", "flow": "import", "period": pair.period, "span": "ytd",
+                      "raw_usd_mn": pair.raw_usd_mn, "raw_publisher": "UN Comtrade", "raw_rows": pair.raw_rows,
+                      "wire_usd_mn": pair.wire_usd_mn, "wire_publisher": publisher,
                       "wire_row": f"{TOTALS_FILE} row {row}" if row else ""})
     return raw_wire_conflicts(pairs)
 
