@@ -121,7 +121,7 @@ def test_long_tables_are_summarised_in_print_and_complete_on_screen_and_in_csv(b
     conflicts = pd.read_csv(ROOT / "reports" / "tables" / "t-conflicts.csv")
     assert len(conflicts) == len(expected) >= 40 and "Used: outlet" in conflicts.columns  # every row, real data
     outlets = (conflicts.Between == "two outlets").sum()
-    assert f"{len(conflicts)} pairs of figures that disagree beyond rounding" in re.sub(r"<[^>]+>", "", html)
+    assert f"{len(conflicts)} pairs of figures disagree beyond rounding" in re.sub(r"<[^>]+>", "", html)
     assert f"{outlets} between two outlets" in html.replace('<span class="nw">', "").replace("</span>", "")
     assert set(conflicts.Between) == {"two outlets", "raw rows and a wire report"}
     assert not conflicts.Goods.str.fullmatch(r"[a-z_]+").any()  # readable labels, never group ids

@@ -295,13 +295,13 @@ def conflicts_summary(table: pd.DataFrame) -> tuple[str, pd.DataFrame]:
     # one scale for US$ levels and y/y rates: the gap relative to the figure used (the Difference, % column)
     spread = (table.Used - table.Other).abs() / table.Used.abs().where(table.Used != 0)
     ranked = table.loc[~flagged].assign(_spread=spread).sort_values("_spread", ascending=False).head(KEY_ROWS)
-    text = (f"{len(table)} pairs of figures that disagree beyond rounding, over {table.Period.nunique()} periods: "
+    text = (f"{len(table)} pairs of figures disagree beyond rounding, over {table.Period.nunique()} periods: "
             f"{len(outlets)} between two outlets ({totals} on total trade, {len(outlets) - totals} on commodity "
             f"groups; the source preference picks the one used) and {len(table) - len(outlets)} between raw "
             "customs rows and a wire report (the rows used; GACC over a compilation). The other is listed, never averaged"
             + (f" (marked where its page is flagged: {flagged.sum()})" if flagged.any() else "")
             + f". The {len(ranked)} widest gaps{' of the rest' if flagged.any() else ''}, relative to the figure "
-            "used (Difference, %):")
+            "used (the CSV's Difference, %):")
     key = ranked
     key = pd.DataFrame({
         "What": key.Goods + ", " + key.Flow + ", " + key.Period + " (" + key.Span + "), " + key.Figure,
