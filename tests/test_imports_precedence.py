@@ -103,7 +103,7 @@ def test_the_widest_conflicts_say_what_they_rank_by_and_skip_flagged_pages(secti
     assert table.loc[(table.Period == "2022-10") & flagged, "Other"].tolist() == [7400.0]
     summary, key = methods.conflicts_summary(table)
     text = re.sub(r"<[^>]+>", "", summary)
-    assert "relative to the figure used (Difference, %)" in text and "marked where its page is flagged: 12" in text
+    assert "relative to the figure used (the CSV&#x27;s Difference, %)" in text and "marked where its page is flagged: 12" in text
     assert not key["Other (outlet)"].str.contains("flagged").any()
     assert key.What.iloc[0].startswith("Coal (HS 2701), China's imports, 2022 (year), y/y %")
 
