@@ -138,6 +138,9 @@ def imports_view(section) -> pd.DataFrame:
     return imports_raw_vs_wire(section.raw.comtrade_totals, wire, section.period_end)
 
 
+TICK, TICK_RED = "red ticks: GACC via wire beside a rows bar", "#c0392b"
+
+
 def imports_chart(view: pd.DataFrame) -> alt.LayerChart:
     tooltip = [alt.Tooltip("period:N"), alt.Tooltip("bar_source:N", title="bar from"),
                alt.Tooltip("value_usd_bn:Q", title="US$ bn", format=",.3f"), alt.Tooltip("source:N", title="rows"),
@@ -150,10 +153,16 @@ def imports_chart(view: pd.DataFrame) -> alt.LayerChart:
             domain=["UN Comtrade rows", "GACC via wire (published)", "GACC via wire (derived)"],
             range=["#1f5f8b", "#c9a227", "#f0d98a"]), legend=alt.Legend(orient="top", labelLimit=300)),
         tooltip=tooltip)
+    # a red that stands out from the blue bars, and a key on the chart itself (the trial found the ticks
+    # unexplained there), in the empty top left above the 2017 bars
     ticks = alt.Chart().transform_filter("datum.bar_source == 'UN Comtrade rows' && isValid(datum.wire_usd_bn)"
                                          " && !datum.wire_mislabelled").mark_tick(
-        color="#d1603d", thickness=2, size=7).encode(x="yearmonth(date):T", y="wire_usd_bn:Q", tooltip=tooltip)
-    return alt.layer(bars, ticks, data=view).properties(width=560, height=170)
+        color=TICK_RED, thickness=2.5, size=8, opacity=1).encode(x="yearmonth(date):T", y="wire_usd_bn:Q",
+                                                                 tooltip=tooltip)
+    key = alt.Chart(pd.DataFrame({"date": [view.date.min()] if len(view) else [], "text": [TICK]})).mark_text(
+        align="left", baseline="top", fontSize=11, color=TICK_RED, dx=4, dy=2).encode(
+        x="yearmonth(date):T", y=alt.value(0), text="text:N")
+    return alt.layer(bars, ticks, key, data=view).properties(width=560, height=170)
 
 
 def annual_check(section) -> pd.DataFrame:
