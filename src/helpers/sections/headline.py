@@ -36,7 +36,10 @@ def monthly_chart(monthly: pd.DataFrame) -> alt.VConcatChart:
                alt.Tooltip("source:N"), alt.Tooltip("source_rows:N", title="raw rows"),
                alt.Tooltip("yoy_source:N", title="y/y source"), alt.Tooltip("yoy_source_row:N", title="y/y raw row")]
     # Ticks every six months as "Jan 2024" (Vega's default mixes years and month names, which collide here).
-    time_axis = alt.Axis(format="%b %Y", tickCount={"interval": "month", "step": 6}, labelOverlap="greedy")
+    # labelSeparation: greedy overlap removal drops a label closer than this to the previous one ("Jan 2022" was
+    # pushed right against "Jul 2022" by the flush first label in a four-year build)
+    time_axis = alt.Axis(format="%b %Y", tickCount={"interval": "month", "step": 6}, labelOverlap="greedy",
+                         labelSeparation=8)
     bars = alt.Chart().transform_filter("isValid(datum.value_usd_bn)").mark_bar(
         stroke="white", strokeWidth=0.5).encode(
         x=alt.X("bar_start:T", title=None, axis=time_axis), x2="bar_end:T",
