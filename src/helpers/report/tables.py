@@ -222,7 +222,7 @@ def rows_html(df: pd.DataFrame, detail_columns: list[str]) -> list[str]:
         if details:
             text = " ".join(f'<span class="detail-label">{html.escape(str(c))}:</span> '
                             f'{cell_html(v, str(c), formatters[c])[0]}' for c, v in details)
-            rows += f'\n<tr class="detail"><td colspan="{len(main_columns)}">{text}</td></tr>'
+            rows += f'\n<tr class="detail"><td colspan="{len(main_columns)}"{ALIGN_LEFT}>{text}</td></tr>'
         records.append(rows)
     return records
 
