@@ -94,6 +94,20 @@ def test_monthly_series_derives_marks_and_leaves_gaps():
     assert series.loc["2025-06"].status == "missing"  # no ytd for May: never filled in
 
 
+def test_january_is_derived_when_february_is_published_alone():
+    """2026: Prime gave February alone (19,190) and January–February (39,044): January is their difference,
+    marked derived, instead of a silent gap (the trial's catch); without February alone it stays in the total."""
+    frame = pd.DataFrame([obs("total", "2026-02", "month", 19190, row=432), obs("total", "2026-02", "ytd", 39044, row=435)])
+    resolved, _ = resolve(frame, KEY)
+    series = monthly_series(resolved, "total", 2026, "2026-02").set_index("period")
+    january = series.loc["2026-01"]
+    assert (january.status, january.value, january.source_rows) == ("derived", 19854, "435−432")
+    assert (series.loc["2026-02"].status, series.loc["2026-02"].value) == ("published", 19190)
+    combined, _ = resolve(pd.DataFrame([obs("total", "2026-02", "ytd", 39044, row=435)]), KEY)
+    only_total = monthly_series(combined, "total", 2026, "2026-02").set_index("period")
+    assert only_total.loc["2026-01"].status == "in Jan–Feb total" and only_total.loc["2026-02"].status == "Jan–Feb combined"
+
+
 def test_ytd_comparison_published_and_level_based():
     frame = pd.DataFrame([obs("total", "2025-07", "ytd", 125800, yoy=-8.1, row=1),
                           obs("total", "2024-07", "ytd", 136670, yoy=1.6, row=2)])

@@ -65,11 +65,21 @@ def _month_record(cumulative: dict, months, flow, year, month) -> dict:
                       source=published.value_publisher, source_rows=str(int(published.value_source_row)),
                       mislabelled=bool(published.get("value_mislabelled", False)))
         return record
-    if month == 1:
-        # January alone is not published; the January–February figure is attached to February.
-        record["status"] = "in Jan–Feb total"
-        return record
     current = cumulative.get((year, month))
+    if month == 1:
+        # January alone is not published; the January–February figure is attached to February -- unless February
+        # was published alone (2026): then January is that figure less February, derived like any other month.
+        february, both = f"{year}-02", cumulative.get((year, 2))
+        if (february in months.index and not math.isnan(months.loc[february, "value"]) and both is not None
+                and not math.isnan(both.value)):
+            alone = months.loc[february]
+            record.update(value=both.value - alone.value, status="derived",
+                          source=f"{both.value_publisher} − {alone.value_publisher}",
+                          source_rows=f"{int(both.value_source_row)}−{int(alone.value_source_row)}",
+                          mislabelled=bool(both.get("value_mislabelled", False) or alone.get("value_mislabelled", False)))
+        else:
+            record["status"] = "in Jan–Feb total"
+        return record
     if month == 2:
         if current is not None and not math.isnan(current.value):
             record.update(value=current.value, status="Jan–Feb combined", source=current.value_publisher,
