@@ -35,19 +35,26 @@ def test_ytd_figure_title_says_full_year_for_december():
     assert ytd_title("2025-07") == "January–July 2025 vs the same months a year earlier"
 
 
-def test_full_year_2025_says_the_rates_published_without_levels():
-    """GACC's full-year 2025 exports and imports are in the data as y/y rates only: the headline says them and
-    Figure 3's empty slots say why they are empty (the trial saw blank slots and a silent headline)."""
+def test_full_year_2025_exports_and_imports_are_said_in_yuan_terms_never_as_us_dollar_changes():
+    """GACC's full-year 2025 exports and imports are in the data only as Reuters' yuan-terms rates (rows 424-425,
+    currency_note cny): the headline and Figure 3 say so, and no US$ y/y column carries them (the audit's catch:
+    they had been shown as 'published y/y' beside the US$ turnover change)."""
     from helpers.model.turnover import ytd_long
     from helpers.sections.headline import headline_text, ytd_chart
     section = setup_section(period_end="2025-12", partner="Russia")
-    comparison = section.ytd_view()
-    text = headline_text(section.annual_turnover(), comparison, section.period_end, section.partner_name)
-    assert "China's exports −9.9% and imports −3.4% on a year earlier by GACC's published rates; no level" in text
-    layers = ytd_chart(ytd_long(comparison, section.period_end), section.period_end).to_dict()["layer"]
+    comparison = section.ytd_view().set_index("flow")
+    assert comparison.loc["China's exports"].yoy_pct_published != comparison.loc["China's exports"].yoy_pct_published
+    assert (comparison.loc["China's exports"].yoy_pct_yuan, comparison.loc["China's imports"].yoy_pct_yuan) == (-9.9, -3.4)
+    text = headline_text(section.annual_turnover(), section.ytd_view(), section.period_end, section.partner_name)
+    assert ("No US$ figure for China's exports or imports in full-year 2025 is in the data; in yuan terms exports "
+            "−9.9% and imports −3.4% (LIGA.net, citing Reuters, rows 424, 425), not converted.") in text
+    layers = ytd_chart(ytd_long(section.ytd_view(), section.period_end), section.period_end).to_dict()["layer"]
     note = layers[1]
     assert note["mark"]["type"] == "text" and note["transform"][0] == {"filter": "!isValid(datum.value_usd_bn)"}
-    assert "no level in the data" in note["transform"][1]["calculate"]
+    assert "no US$ level in the data" in note["transform"][1]["calculate"] and "in yuan terms" in note["transform"][1]["calculate"]
+    annual = section.annual_turnover().set_index(["year", "flow"])
+    assert annual.loc[(2025, "China's exports")].status == "yuan figure only"
+    assert annual.loc[(2025, "China's exports")].yoy_pct_published != annual.loc[(2025, "China's exports")].yoy_pct_published
 
 
 @pytest.mark.parametrize("period_end, span, total, title", [

@@ -48,6 +48,9 @@ def build_customs(totals: pd.DataFrame, commodities: pd.DataFrame, partner: str,
     check_flows_on_each_page(totals, totals_file)
     totals = totals.loc[totals.partner == partner]
     commodities = commodities.loc[commodities.partner == partner]
-    resolved, conflicts = resolve(totals, TOTALS_KEY)
+    # A rate reported in yuan terms (currency_note cny: Reuters' "trade in yuan fell 6.5%") is another quantity
+    # than the US$ change: never a candidate for a US$ figure's y/y. Those rows stay in `totals` (the annual
+    # table says "yuan figure only"); the project never converts currencies.
+    resolved, conflicts = resolve(totals.loc[totals.currency_note != "cny"], TOTALS_KEY)
     check_ytd_not_below_month(resolved, totals_file)
     return CustomsData(totals, commodities, resolved, conflicts, quality or [])

@@ -34,7 +34,7 @@ def annual_turnover(data: CustomsData, period_end: str, first_year: int = 2015,
             match = resolved.loc[(resolved.period == str(year)) & (resolved.flow == flow)]
             record = match.iloc[0] if len(match) else None
             value = record.value if record is not None else math.nan
-            yuan_only = record is not None and is_missing(value) and (data.totals.loc[
+            yuan_only = is_missing(value) and (data.totals.loc[
                 (data.totals.period == str(year)) & (data.totals.flow == flow), "currency_note"] == "cny").any()
             rows.append({
                 "year": year, "flow": FLOW_LABELS[flow],
@@ -100,6 +100,8 @@ def ytd_view(data: CustomsData, period_end: str, raw_imports: pd.DataFrame | Non
 
     raw_imports: helpers.model.raw_rows.raw_ytd_imports (period 'YYYY-MM') or raw_annual_imports (year)."""
     comparison = ytd_comparison(data.resolved_totals, period_end)
+    comparison[["yoy_pct_yuan", "yuan_publisher", "yuan_source_row"]] = [_yuan_rate(data.totals, flow, period_end)
+                                                                          for flow in comparison.flow]
     comparison["value_basis"] = comparison["prior_basis"] = "published"
     comparison["wire_value_usd_mn"] = comparison.value_usd_mn
     comparison["wire_prior_value_usd_mn"] = comparison.prior_value_usd_mn
@@ -133,6 +135,18 @@ def ytd_view(data: CustomsData, period_end: str, raw_imports: pd.DataFrame | Non
     return comparison
 
 
+def _yuan_rate(totals: pd.DataFrame, flow: str, period_end: str) -> tuple[float, str, int]:
+    """A y/y published in yuan terms for the flow's January–period_end (the year, for December), its publisher
+    and row, else (NaN, '', 0): shown as such where no US$ figure exists, never as a US$ change (no conversion)."""
+    period, span = (period_end[:4], "year") if period_end.endswith("-12") else (period_end, "ytd")
+    rows = totals.loc[(totals.currency_note == "cny") & (totals.flow == flow) & (totals.period == period)
+                      & (totals.span == span) & totals.yoy_pct.notna()]
+    if not len(rows):
+        return math.nan, "", 0
+    row = rows.iloc[0]
+    return row.yoy_pct, row.publisher, int(row.source_row)
+
+
 def _raw_spans(raw_imports: pd.DataFrame | None) -> dict:
     """'YYYY-MM' (January–month) -> the raw rows' sum and source; a year of raw_annual_imports is 'YYYY-12'."""
     if raw_imports is None or not len(raw_imports):
@@ -144,11 +158,12 @@ def _raw_spans(raw_imports: pd.DataFrame | None) -> dict:
 def ytd_long(comparison: pd.DataFrame, period_end: str) -> pd.DataFrame:
     """Both years' levels, one row per (flow, year): the data F3 plots."""
     year = int(period_end[:4])
-    keep = ["flow", "yoy_pct_published", "yoy_pct_from_levels"]
+    keep = ["flow", "yoy_pct_published", "yoy_pct_from_levels", "yoy_pct_yuan"]
     long = pd.concat([  # the change belongs to this year's row only (the CSV must not put it on the base year)
         comparison[keep].assign(year=str(year - 1), value_usd_bn=(comparison.prior_value_usd_mn / 1000).round(3),
-                                source=comparison.prior_source, yoy_pct_published=math.nan, yoy_pct_from_levels=math.nan),
+                                source=comparison.prior_source, yoy_pct_published=math.nan, yoy_pct_from_levels=math.nan,
+                                yoy_pct_yuan=math.nan),
         comparison[keep].assign(year=str(year), value_usd_bn=(comparison.value_usd_mn / 1000).round(3),
                                 source=comparison.value_source),
     ], ignore_index=True)
-    return long[["flow", "year", "value_usd_bn", "yoy_pct_published", "yoy_pct_from_levels", "source"]]
+    return long[["flow", "year", "value_usd_bn", "yoy_pct_published", "yoy_pct_from_levels", "yoy_pct_yuan", "source"]]

@@ -1,4 +1,6 @@
 """Headline section: annual turnover (F1), monthly turnover (F2), January–period vs a year earlier (F3)."""
+import math
+
 import altair as alt
 import pandas as pd
 
@@ -98,10 +100,12 @@ def ytd_chart(long: pd.DataFrame, period_end: str) -> alt.LayerChart:
         tooltip=tooltip)
     # Where a year has no level (GACC's full-year 2025 exports and imports came as y/y rates only), its slot
     # says so instead of staying blank, with the published rate where there is one.
-    rate = "replace(format(datum.yoy_pct_published, '+.1f'), '-', '−') + '%'"
+    def rate(field):
+        return f"replace(format(datum.{field}, '+.1f'), '-', '−') + '%'"
     missing = alt.Chart().transform_filter("!isValid(datum.value_usd_bn)").transform_calculate(
-        note=f"datum.year + ': no level in the data' + (isValid(datum.yoy_pct_published) ? '; published y/y ' + "
-             f"{rate} : '')").mark_text(align="left", dx=4, fontSize=11, color="#555").encode(
+        note=f"datum.year + ': no US$ level in the data' + (isValid(datum.yoy_pct_published) ? '; published y/y ' + "
+             f"{rate('yoy_pct_published')} : isValid(datum.yoy_pct_yuan) ? '; in yuan terms ' + {rate('yoy_pct_yuan')} "
+             ": '')").mark_text(align="left", dx=4, fontSize=11, color="#555").encode(
         y=y, yOffset=offset, x=alt.datum(0), text="note:N", tooltip=tooltip)
     return alt.layer(bars, missing, data=long).properties(width=560, height=120)
 
@@ -126,12 +130,15 @@ def headline_text(annual: pd.DataFrame, comparison: pd.DataFrame, period_end: st
                          f"two can differ by a few tenths of a point)")
         sentences.append(sentence + ".")
     parts = []
-    rates_only = []
+    rates_only, in_yuan, yuan_sources = [], [], []
     for flow in ("China's exports", "China's imports"):
         row = comparison.set_index("flow").loc[flow]
-        if is_missing(row.value_usd_mn):  # a published rate without a level is still said (full-year 2025)
+        if is_missing(row.value_usd_mn):  # a rate without a level is still said, in its own currency
             if not is_missing(row.yoy_pct_published):
                 rates_only.append(f"{flow.split()[-1]} {signed_pct(row.yoy_pct_published)}")
+            elif not is_missing(row.get("yoy_pct_yuan", math.nan)):  # full-year 2025: Reuters' yuan-terms rates
+                in_yuan.append(f"{flow.split()[-1]} {signed_pct(row.yoy_pct_yuan)}")
+                yuan_sources.append((row.yuan_publisher, str(int(row.yuan_source_row))))
             continue
         published = not is_missing(row.yoy_pct_published)
         change = row.yoy_pct_published if published else row.yoy_pct_from_levels
@@ -158,6 +165,13 @@ def headline_text(annual: pd.DataFrame, comparison: pd.DataFrame, period_end: st
     if rates_only:
         sentences.append(f"China's {' and '.join(rates_only)} on a year earlier by GACC's published "
                          f"rate{'s' if len(rates_only) > 1 else ''}; no level for them is in the data.")
+    if in_yuan:
+        by_page: dict = {}  # each page once, its rows together
+        for page, row in yuan_sources:
+            by_page.setdefault(page, []).append(row)
+        cited = "; ".join(f"{page}, row{'s' if len(rows) > 1 else ''} {', '.join(rows)}" for page, rows in by_page.items())
+        sentences.append(f"No US$ figure for China's exports or imports in {label} is in the data; in yuan terms "
+                         f"{' and '.join(in_yuan)} ({cited}), not converted.")
     record = record_year(annual)
     if record is not None:
         years = annual.loc[annual.value_usd_bn.notna(), "year"]
