@@ -33,7 +33,7 @@ def test_customs_verdicts_and_values(claims):
     # compilation, the year earlier from UN Comtrade: −18.30%, 1.70 points from −20 (the compilation alone: 2.03)
     assert fuel.verdict == "consistent"
     assert fuel.data_value == ("4 fuel codes together: $41.5bn vs $50.8bn, −18.3%; Crude oil (HS 2709): $29.5bn vs "
-                               "$37.5bn, −21.3% (GACC via BTCC Square); compilation: −20.9%")
+                               "$37.5bn, −21.3% (GACC via BTCC Square); compilation: −20.9%; borderline (see Why)")
     assert "2710 (oil products)" in fuel.explanation and "GACC's $29.48bn, row 321" in fuel.explanation
     phones = claims.loc["phones_computers"]
     # No outlet published the sum: the two parts added up (computers' year-earlier level implied by its published

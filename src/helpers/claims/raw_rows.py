@@ -75,7 +75,7 @@ def check_fuel_rows(claim: dict, resolved_groups: pd.DataFrame, groups: dict, fu
                 if lead.wire_change_pct == lead.wire_change_pct else "; no wire figure for it")
         lead_text = f"{lead_name} {signed_pct(lead.change_pct)} from the rows{wire}"
         lead_value = f"{signed_pct(lead.change_pct)} (raw rows)"
-    alone = ""
+    alone, borderline = "", False
     if abs(together.rows_change_exact - together.change_exact) > 1e-9:
         # which groups' GACC figures make the difference, read from the table (not typed: crude oil for 2025-07)
         moving = [r for r in by_group.drop(index="together").itertuples()
@@ -85,6 +85,7 @@ def check_fuel_rows(claim: dict, resolved_groups: pd.DataFrame, groups: dict, fu
         # a verdict resting on a page that is no wire agency or official channel: the reader is told whose page
         pages = [publisher_and_row(r.wire_source)[0] for r in moving]
         weak = [p for p in dict.fromkeys(pages) if not is_tier1(p)]
+        borderline = bool(flips and weak)
         alone = (f" On the compilation's rows alone the {len(names)} codes give {signed_pct(together.rows_change_exact, 2)}, "
                  f"{_points(together.rows_change_exact, story, tolerance, again=True)}: "
                  + (f"the verdict turns on GACC's {gacc_names} ranking above the compilation"
@@ -93,7 +94,8 @@ def check_fuel_rows(claim: dict, resolved_groups: pd.DataFrame, groups: dict, fu
                     else "the verdict is the same either way."))
     data_value = (f"{len(names)} fuel codes together: {usd_bn(together.value_usd_mn)} vs "
                   f"{usd_bn(together.prior_value_usd_mn)}, {signed_pct(together.change_pct)}; "
-                  f"{lead.label}: {usd_bn(lead.level_usd_mn)} vs {usd_bn(lead.prior_value_usd_mn)}, {lead_value}")
+                  f"{lead.label}: {usd_bn(lead.level_usd_mn)} vs {usd_bn(lead.prior_value_usd_mn)}, {lead_value}"
+                  + ("; borderline (see Why)" if borderline else ""))  # where the verdict tables show it
     explanation = (f"Computed here for HS {', '.join(codes)}, {label} vs a year earlier: the {len(names)} codes together "
                    f"{usd_bn(together.value_usd_mn, 2)} vs {usd_bn(together.prior_value_usd_mn, 2)}, "
                    f"{signed_pct(together.change_exact, 2)} ({levels}; {int(period[:4]) - 1} from "
