@@ -471,13 +471,18 @@ def test_fuel_file_with_an_unknown_partner_names_the_row(tmp_path):
         read_fuel_monitor(path)
 
 
-def test_conflicts_name_a_quantity_figure_by_its_unit(section):
+def test_conflicts_name_a_quantity_figure_by_its_unit():
     """Crude oil in September 2025 is published in million tonnes (8.28 vs 8.29, rows 324-325 of the
-    commodities file): the conflicts table says so, never 'value, US$ mn'."""
+    commodities file): the conflicts table says so, never 'value, US$ mn'. The table stops at the briefing's
+    month (the story's periods where later): a 2025-07 briefing leaves September 2025 out."""
     from helpers.sections.methods import conflicts_table, figure_words
-    table = conflicts_table(section)
-    crude = table.loc[(table.Goods == "Crude oil (HS 2709)") & (table.Period == "2025-09")]
+    table = conflicts_table(open_section(period_end="2025-09", partner="Russia"))
+    crude = table.loc[(table.Goods == "Crude oil (HS 2709)") & (table.Period == "2025-09") & (table.Between == "two outlets")]
     assert set(crude.Figure) == {"quantity, million tonnes"} and sorted(crude.Other) == [8.287, 8.29]
+    july = conflicts_table(open_section(period_end="2025-07", partner="Russia"))
+    assert july.Period.map(lambda p: p if len(p) > 4 else p + "-12").max() == "2025-07"
+    december_2024 = conflicts_table(open_section(period_end="2024-12", partner="Russia"))
+    assert december_2024.Period.max() == "2025-07"  # the story's fuel period, checked whatever the briefing's month
     assert figure_words("value", "value", "usd_mn") == "value, US$ mn"
     assert figure_words("yoy_pct", "quantity", "million tonnes") == "y/y % (quantity)"
 

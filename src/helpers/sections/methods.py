@@ -258,6 +258,11 @@ def _flagged_wire_rows(section) -> set[str]:
 FLAGGED_OTHER = " (flagged: page mislabelled or misprinted)"
 
 
+def _as_month(period: str) -> str:
+    """'2024' -> '2024-12' (a year ends in December), '2025-07' unchanged: periods compared with a month."""
+    return period if len(period) > 4 else f"{period}-12"
+
+
 def conflicts_table(section) -> pd.DataFrame:
     raw_vs_wire = pd.concat([raw_wire_conflicts_table(section), ytd_raw_conflicts(section)], ignore_index=True)
     raw_vs_wire["other_mislabelled"] = raw_vs_wire.reindex(columns=["other_source_row"]).other_source_row.isin(
@@ -265,6 +270,11 @@ def conflicts_table(section) -> pd.DataFrame:
     conflicts = pd.concat([section.customs.conflicts.assign(commodity="TOTAL", between=OUTLETS),
                            section.group_conflicts.rename(columns={"group": "commodity"}).assign(between=OUTLETS),
                            raw_vs_wire.assign(between=RAW_VS_WIRE)], ignore_index=True)
+    # Up to the briefing's month, or the story's own periods where the claim check reaches later: a 2024-12
+    # briefing lists no disagreement about September 2025 (the audit found them listed)
+    cutoff = max([section.period_end] + [_as_month(str(c["period"])) for c in section.claims_config["claims"]
+                                         if c.get("period")])
+    conflicts = conflicts.loc[conflicts.period.astype(str).map(_as_month) <= cutoff]
     # the other figure from a page config/sources.yaml ranks last (mislabelled, or a flagged misprint): listed, marked
     flagged = conflicts.reindex(columns=["other_mislabelled"]).other_mislabelled.fillna(False).astype(bool)
     conflicts.loc[flagged, "other_publisher"] = conflicts.loc[flagged, "other_publisher"] + FLAGGED_OTHER
