@@ -117,7 +117,8 @@ def test_secondary_compilation_status_is_read_from_sources_yaml(section, monkeyp
 def test_months_of_figure_7_that_gacc_also_published_are_compared(section):
     """Comtrade rows rank above a wire's monthly figure; GACC's monthly figure ranks above the compilation's rows.
     Months after the briefing's are left out; gaps beyond rounding reach the conflicts table."""
-    months = section_rows.fuel_month_check(section).set_index(["group", "period"])
+    pairs = section_rows.fuel_month_check(section)
+    months = pairs.loc[pairs.span == "month"].set_index(["group", "period"])
     assert months.index.get_level_values("period").max() <= "2025-07"
     crude_2022 = months.loc[("crude_oil", "2022-04")]
     assert (crude_2022.used_usd_mn, crude_2022.used_publisher, crude_2022.other_usd_mn) == (5053.6, "UN Comtrade", 4790)
@@ -130,6 +131,15 @@ def test_months_of_figure_7_that_gacc_also_published_are_compared(section):
     assert ("Crude oil (HS 2709)", "2025-07", 4310, 4379.6) in set(
         zip(monthly.commodity, monthly.period, monthly.used, monthly.other))
     assert len(monthly) == len(months) == 10  # every pair differs beyond the wire's rounding
+    # January–month spans and years too: TASS's January–March 2024 crude, $13.86bn, is 17% below the rows
+    spans = pairs.set_index(["group", "period", "span"])
+    march = spans.loc[("crude_oil", "2024-03", "ytd")]
+    assert (march.used_usd_mn, march.other_usd_mn, march.other_publisher) == (16682.1, 13858, "TASS")
+    assert march.used_rows.endswith("2020_2024.csv rows 194, 198, 202")
+    assert spans.loc[("crude_oil", "2022", "year")].used_usd_mn == 58584.2
+    assert ("crude_oil", "2025-07", "ytd") in spans.index  # the story's pair: listed once in the table
+    assert len(conflicts.loc[(conflicts.commodity == "Crude oil (HS 2709)") & (conflicts.period == "2025-07")
+                             & (conflicts.span == "ytd")]) == 1
 
 
 def test_fuel_verdict_compares_the_unrounded_change(section, monkeypatch):

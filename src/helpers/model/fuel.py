@@ -84,33 +84,37 @@ def fuel_table(resolved_groups: pd.DataFrame, code_rows: pd.DataFrame, groups: d
     return pd.DataFrame(records)
 
 
-def fuel_month_pairs(resolved_groups: pd.DataFrame, code_rows: pd.DataFrame, groups: dict, names,
-                     partner: str = "RU") -> pd.DataFrame:
-    """Each month in which the raw rows (every code of a fuel group) and a wire-reported GACC value for that group
-    both give China's imports, for the conflicts table: `used` is the figure ranked first -- GACC's where the
-    rows come from a secondary compilation (config/sources.yaml), else the rows' -- and `other` the one below.
+def fuel_wire_pairs(resolved_groups: pd.DataFrame, code_rows: pd.DataFrame, groups: dict, names,
+                    partner: str = "RU") -> pd.DataFrame:
+    """Each month, January–month span and year for which the raw rows (every code of a fuel group in every month)
+    and a wire-reported GACC value for that group both give China's imports, for the conflicts table: `used` is
+    the figure ranked first -- GACC's where the rows come from a secondary compilation (config/sources.yaml),
+    else the rows' -- and `other` the one below.
 
-    Columns: group, label, period, used_usd_mn, used_publisher, used_rows, other_usd_mn, other_publisher,
-    other_rows. Figure 7 draws the rows; this is where a month it draws disagrees with GACC's published figure."""
+    Columns: group, label, period, span, used_usd_mn, used_publisher, used_rows, other_usd_mn, other_publisher,
+    other_rows. Figure 7 draws the rows; this is where they disagree with GACC's published figures."""
     compilations = secondary_compilations()
     raw = code_rows.loc[(code_rows.measure == "value") & (code_rows.unit == "usd_mn") & (code_rows.span == "month")
                         & (code_rows.partner == partner) & (code_rows.flow == "import")] if len(code_rows) else code_rows
     records = []
     for name in (n for n in names if n in groups):
         codes = {str(c) for c in groups[name]["hs"]["HS2017"]}
-        wire = resolved_groups.loc[(resolved_groups.group == name) & (resolved_groups.span == "month")
+        wire = resolved_groups.loc[(resolved_groups.group == name) & resolved_groups.span.isin(["month", "ytd", "year"])
                                    & (resolved_groups.measure == "value") & (resolved_groups.unit == "usd_mn")
                                    & (resolved_groups.partner == partner)] if len(resolved_groups) else resolved_groups
         for record in wire.itertuples():
-            rows = raw.loc[(raw.period == record.period) & raw.hs_code.isin(codes)]
-            if set(rows.hs_code) != codes:  # a code without a row: no sum to compare (absence is not zero)
-                continue
+            year, last = record.period[:4], 12 if record.span == "year" else int(record.period[5:7])
+            months = [record.period] if record.span == "month" else [f"{year}-{m:02d}" for m in range(1, last + 1)]
+            rows = raw.loc[raw.period.isin(months) & raw.hs_code.isin(codes)]
+            if set(zip(rows.period, rows.hs_code)) != {(m, c) for m in months for c in codes}:
+                continue  # a month or code without a row: no sum to compare (absence is not zero)
             cited = {"usd_mn": round(rows.value.sum(), 1), "publisher": ", ".join(sorted(set(rows.publisher))),
                      "rows": cite(rows)}
             gacc = {"usd_mn": record.value, "publisher": record.value_publisher,
                     "rows": f"{record.value_source_file} row {int(record.value_source_row)}"}
             used, other = (gacc, cited) if set(rows.source_file) <= set(compilations) else (cited, gacc)
             records.append({"group": name, "label": groups[name].get("label", name), "period": record.period,
-                            **{f"used_{k}": v for k, v in used.items()}, **{f"other_{k}": v for k, v in other.items()}})
-    return pd.DataFrame(records, columns=["group", "label", "period", "used_usd_mn", "used_publisher", "used_rows",
-                                          "other_usd_mn", "other_publisher", "other_rows"])
+                            "span": record.span, **{f"used_{k}": v for k, v in used.items()},
+                            **{f"other_{k}": v for k, v in other.items()}})
+    return pd.DataFrame(records, columns=["group", "label", "period", "span", "used_usd_mn", "used_publisher",
+                                          "used_rows", "other_usd_mn", "other_publisher", "other_rows"])

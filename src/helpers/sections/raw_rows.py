@@ -10,7 +10,7 @@ import pandas as pd
 from ..core.text import month_name, outlet_name, publisher_and_row, signed_pct, span_label, usd_bn
 from ..model.raw_rows import (annual_cross_check, composition, composition_change, fuel_monthly,
                               imports_raw_vs_wire, monthly_cross_check, raw_wire_conflicts)
-from ..model.fuel import fuel_month_pairs
+from ..model.fuel import fuel_wire_pairs
 from ..model.turnover import annual_turnover
 from ..report.tables import number_format, readable_number
 from .fuel import FUEL_GROUPS, fuel_comparison, short
@@ -250,10 +250,14 @@ def raw_conflicts(check: pd.DataFrame, fuel: pd.DataFrame, period: str, months: 
                   fuel_months: pd.DataFrame | None = None) -> pd.DataFrame:
     """Raw-row figures vs wire figures for the same number, beyond rounding (for the conflicts table).
 
-    fuel_months: helpers.model.fuel.fuel_month_pairs, the months Figure 7 draws that GACC also published."""
+    fuel_months: helpers.model.fuel.fuel_wire_pairs, the months (and spans) of Figure 7's rows GACC also published;
+    the story's fuel period comes from `fuel` (the claim's comparison) and is not listed twice."""
     pairs = []
+    story = {(row.label, period) for row in fuel.itertuples()} if len(fuel) else set()
     for row in (fuel_months if fuel_months is not None else pd.DataFrame()).itertuples():
-        pairs.append({"commodity": row.label, "flow": "import", "period": row.period, "span": "month",
+        if row.span == "ytd" and (row.label, row.period) in story:
+            continue
+        pairs.append({"commodity": row.label, "flow": "import", "period": row.period, "span": row.span,
                       "raw_usd_mn": row.used_usd_mn, "raw_publisher": row.used_publisher, "raw_rows": row.used_rows,
                       "wire_usd_mn": row.other_usd_mn, "wire_publisher": row.other_publisher,
                       "wire_row": row.other_rows})
@@ -290,10 +294,12 @@ def raw_wire_conflicts_table(section) -> pd.DataFrame:
 
 
 def fuel_month_check(section) -> pd.DataFrame:
-    """Months up to the briefing's in which Figure 7's rows and a wire-reported GACC value give the same fuel group."""
-    pairs = fuel_month_pairs(section.resolved_groups, section.raw.fuel, section.groups, FUEL_GROUPS,
-                             section.partner_code)
-    return pairs.loc[pairs.period <= section.period_end].reset_index(drop=True)
+    """Months, January–month spans and years up to the briefing's month for which Figure 7's rows and a
+    wire-reported GACC value give the same fuel group."""
+    pairs = fuel_wire_pairs(section.resolved_groups, section.raw.fuel, section.groups, FUEL_GROUPS,
+                            section.partner_code)
+    month = pairs.period.where(pairs.period.str.len() > 4, pairs.period + "-12")  # a year ends in December
+    return pairs.loc[month <= section.period_end].reset_index(drop=True)
 
 
 def raw_rows_findings(section) -> list[str]:
