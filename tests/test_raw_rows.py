@@ -155,6 +155,9 @@ def test_fuel_verdict_compares_the_unrounded_change(section, monkeypatch):
     assert ("On the compilation's rows alone the 4 codes give −17.97%, 2.03 points away, outside it: the verdict turns "
             "on GACC's crude oil figure ranking above the compilation, published by BTCC Square (not a wire agency): "
             "a borderline verdict.") in row["explanation"]  # pipeline gas's GACC y/y moves no level: not named
+    # nor listed as a source: its level is the rows' (58–64, among the rows used); crude's rows 1–7 rank below GACC
+    assert "row 385" not in row["rows_used"] and row["rows_used"].endswith(
+        "ranked below it: data/raw/fuel/customs_cn_fuel_imports_from_ru_monthly_2025_2026.csv rows 1–7")
     _without_secondary_compilations(monkeypatch)
     row = check_fuel_rows(claim, section.resolved_groups, section.groups, section.raw.fuel, "RU")
     assert row["verdict"] == "differs" and "−18.0%" in row["data_value"]

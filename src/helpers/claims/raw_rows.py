@@ -103,7 +103,10 @@ def check_fuel_rows(claim: dict, resolved_groups: pd.DataFrame, groups: dict, fu
                    f"{_points(together.change_exact, story, tolerance)}.{alone} Narrower than all mineral fuels: the rows "
                    f"leave out chapter-27 codes {uncovered_chapter_27(codes)}. Pipeline-gas values look estimated. "
                    f"Settled exactly by: {claim.get('settle_with', 'the HS-level table for chapter 27')}.")
-    gacc = [r for r in by_group.itertuples() if r.used == "GACC"]
+    # GACC figures whose level the sum takes (crude oil); a GACC y/y without a level (pipeline gas) moves
+    # nothing here, its group's rows being the level used: neither is listed as a GACC source of this claim
+    gacc = [r for r in by_group.drop(index="together").itertuples()
+            if r.used == "GACC" and r.level_usd_mn != r.rows_value_usd_mn]
     rows_used = ([f"{together.value_rows}; {together.prior_rows}"] + [f"GACC: {r.wire_link}" for r in gacc]
                  + ([f"ranked below it: {'; '.join(r.rows_rows for r in gacc)}"] if gacc else []))
     return claim_row(claim, signed_pct(story, None), data_value, verdict, explanation, rows_used)
