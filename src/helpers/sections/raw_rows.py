@@ -11,6 +11,7 @@ from ..core.text import month_name, outlet_name, publisher_and_row, signed_pct, 
 from ..model.raw_rows import (annual_cross_check, composition, composition_change, fuel_monthly,
                               imports_raw_vs_wire, monthly_cross_check, raw_wire_conflicts)
 from ..model.fuel import fuel_wire_pairs
+from ..model.resolve import is_tier1
 from ..model.turnover import annual_turnover
 from ..report.tables import number_format, readable_number
 from .fuel import FUEL_GROUPS, fuel_comparison, short
@@ -311,12 +312,15 @@ def raw_rows_findings(section) -> list[str]:
         rows = fuel.set_index("group")
         crude, together = rows.loc["crude_oil"], rows.loc["together"]
         if crude.used == "GACC":
-            how = f"GACC via {crude.wire_source}; the compilation ranked below it: {signed_pct(crude.rows_change_pct)}"
+            page, row = publisher_and_row(crude.wire_source)
+            # the reader of the summary alone learns the figure's standing too (few words: page 1 is full)
+            weak = "" if is_tier1(page) else ", no wire agency (a borderline verdict)"
+            how = f"GACC via {outlet_name(page)}, row {row}{weak}; the compilation's {signed_pct(crude.rows_change_pct)}"
         else:
             how = "from the monthly customs rows" + (f"; wire-reported GACC figure: {signed_pct(crude.wire_change_pct)}"
                                                      if crude.wire_change_pct == crude.wire_change_pct else "")
         bullets.append(f"China's crude-oil imports from Russia in {span_label(period)} "
-                       f"(the story's period, whatever the briefing's month) "
+                       f"(the story's period) "
                        f"were {usd_bn(crude.level_usd_mn)} vs {usd_bn(crude.prior_value_usd_mn)} a year earlier, "
                        f"{signed_pct(crude.change_pct)} ({how}); coal, crude, LNG and pipeline gas together "
                        f"{signed_pct(together.change_pct)}.")
