@@ -48,7 +48,9 @@ def test_full_year_2025_exports_and_imports_are_said_in_yuan_terms_never_as_us_d
     text = headline_text(section.annual_turnover(), section.ytd_view(), section.period_end, section.partner_name)
     assert ("No US$ figure for China's exports or imports in full-year 2025 is in the data; in yuan terms exports "
             "−9.9% and imports −3.4% (LIGA.net, citing Reuters, rows 424, 425), not converted.") in text
-    layers = ytd_chart(ytd_long(section.ytd_view(), section.period_end), section.period_end).to_dict()["layer"]
+    long = ytd_long(section.ytd_view(), section.period_end)
+    assert long.yoy_pct_yuan.dtype == "float64"  # an object column kept NaN, which the chart's JSON cannot hold
+    layers = ytd_chart(long, section.period_end).to_dict()["layer"]
     note = layers[1]
     assert note["mark"]["type"] == "text" and note["transform"][0] == {"filter": "!isValid(datum.value_usd_bn)"}
     assert "no US$ level in the data" in note["transform"][1]["calculate"] and "in yuan terms" in note["transform"][1]["calculate"]

@@ -100,8 +100,11 @@ def ytd_view(data: CustomsData, period_end: str, raw_imports: pd.DataFrame | Non
 
     raw_imports: helpers.model.raw_rows.raw_ytd_imports (period 'YYYY-MM') or raw_annual_imports (year)."""
     comparison = ytd_comparison(data.resolved_totals, period_end)
-    comparison[["yoy_pct_yuan", "yuan_publisher", "yuan_source_row"]] = [_yuan_rate(data.totals, flow, period_end)
-                                                                          for flow in comparison.flow]
+    yuan = [_yuan_rate(data.totals, flow, period_end) for flow in comparison.flow]
+    # typed columns: an object column keeps NaN as a float, which a chart's JSON cannot hold (JupyterLab warns)
+    comparison["yoy_pct_yuan"] = pd.Series([rate for rate, _, _ in yuan], index=comparison.index, dtype="float64")
+    comparison["yuan_publisher"] = [publisher for _, publisher, _ in yuan]
+    comparison["yuan_source_row"] = pd.Series([row for _, _, row in yuan], index=comparison.index, dtype="int64")
     comparison["value_basis"] = comparison["prior_basis"] = "published"
     comparison["wire_value_usd_mn"] = comparison.value_usd_mn
     comparison["wire_prior_value_usd_mn"] = comparison.prior_value_usd_mn
