@@ -2,7 +2,7 @@
 latest annual base (BACI) for a group whose story period the rows do not reach."""
 import pandas as pd
 
-from ..core.text import outlet_name, percentage_points, publisher_and_row, signed_pct, span_label, usd_bn, word_list
+from ..core.text import outlet_name, percentage_points, signed_pct, span_label, usd_bn, word_list
 from ..model.fuel import fuel_table
 from ..model.raw_rows import cite
 from ..model.resolve import is_tier1
@@ -66,9 +66,9 @@ def check_fuel_rows(claim: dict, resolved_groups: pd.DataFrame, groups: dict, fu
                        for publisher, labels in together.value_by_publisher.items())
     if lead.used == "GACC":
         lead_text = (f"{lead_name} alone {signed_pct(lead.change_pct)} (GACC's {usd_bn(lead.level_usd_mn, 2)}, row "
-                     f"{publisher_and_row(lead.wire_source)[1]}; the compilation's "
+                     f"{lead.wire_row}; the compilation's "
                      f"{usd_bn(lead.rows_value_usd_mn, 2)}, {signed_pct(lead.rows_change_pct)}, ranks below it)")
-        lead_value = (f"{signed_pct(lead.change_pct)} (GACC via {outlet_name(publisher_and_row(lead.wire_source)[0])}); "
+        lead_value = (f"{signed_pct(lead.change_pct)} (GACC via {outlet_name(lead.wire_publisher)}); "
                       f"compilation: {signed_pct(lead.rows_change_pct)}")
     else:
         wire = (f"; the wire-reported GACC figure: {signed_pct(lead.wire_change_pct)} ({lead.wire_source})"
@@ -83,8 +83,7 @@ def check_fuel_rows(claim: dict, resolved_groups: pd.DataFrame, groups: dict, fu
         gacc_names = word_list(r.label.split(" (")[0].lower() for r in moving) + (" figures" if len(moving) > 1 else " figure")
         flips = (abs(together.rows_change_exact - story) <= tolerance + 1e-9) != lands
         # a verdict resting on a page that is no wire agency or official channel: the reader is told whose page
-        pages = [publisher_and_row(r.wire_source)[0] for r in moving]
-        weak = [p for p in dict.fromkeys(pages) if not is_tier1(p)]
+        weak = [p for p in dict.fromkeys(r.wire_publisher for r in moving) if not is_tier1(p)]
         borderline = bool(flips and weak)
         alone = (f" On the compilation's rows alone the {len(names)} codes give {signed_pct(together.rows_change_exact, 2)}, "
                  f"{_points(together.rows_change_exact, story, tolerance, again=True)}: "

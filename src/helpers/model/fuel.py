@@ -12,7 +12,7 @@ import pandas as pd
 from ..core.text import is_missing
 from .groups import group_change, wire_ytd
 from .raw_rows import cite, code_ytd
-from .resolve import secondary_compilations
+from .resolve import cite_record, secondary_compilations
 
 TOGETHER = "together"
 
@@ -39,6 +39,7 @@ def _part(resolved_groups, code_rows, groups: dict, name: str, period_end: str, 
             "wire_usd_mn": wire["value_usd_mn"] if wire else math.nan,
             "wire_change_pct": wire["published_yoy_pct"] if wire else math.nan,
             "wire_source": wire["citation"] if wire else "", "wire_link": wire["source"] if wire else "",
+            "wire_publisher": wire["value_publisher"] if wire else "", "wire_row": wire["value_row"] if wire else 0,
             "wire_rows": wire["value_rows"] if wire else ""}
 
 
@@ -80,7 +81,7 @@ def fuel_table(resolved_groups: pd.DataFrame, code_rows: pd.DataFrame, groups: d
         "secondary": ", ".join(dict.fromkeys(p["secondary"] for p in records if p["secondary"])),
         "used": "GACC and rows" if any(p["used"] == "GACC" for p in records) else "rows", "level_usd_mn": value,
         "level_publishers": ", ".join(by_publisher), "level_rows": "", "wire_usd_mn": math.nan, "wire_change_pct": math.nan,
-        "wire_source": "", "wire_link": "", "wire_rows": ""})
+        "wire_source": "", "wire_link": "", "wire_publisher": "", "wire_row": 0, "wire_rows": ""})
     return pd.DataFrame(records)
 
 
@@ -110,8 +111,8 @@ def fuel_wire_pairs(resolved_groups: pd.DataFrame, code_rows: pd.DataFrame, grou
                 continue  # a month or code without a row: no sum to compare (absence is not zero)
             cited = {"usd_mn": round(rows.value.sum(), 1), "publisher": ", ".join(sorted(set(rows.publisher))),
                      "rows": cite(rows)}
-            gacc = {"usd_mn": record.value, "publisher": record.value_publisher,
-                    "rows": f"{record.value_source_file} row {int(record.value_source_row)}"}
+            cited_gacc = cite_record(record, "value")
+            gacc = {"usd_mn": record.value, "publisher": cited_gacc["publisher"], "rows": cited_gacc["rows"]}
             used, other = (gacc, cited) if set(rows.source_file) <= set(compilations) else (cited, gacc)
             records.append({"group": name, "label": groups[name].get("label", name), "period": record.period,
                             "span": record.span, **{f"used_{k}": v for k, v in used.items()},

@@ -13,7 +13,7 @@ from ..core.text import is_missing, signed_pct, usd_bn
 from .hs_coverage import code_coverage, describe_gaps
 from .multiples import published_multiple
 from .raw_rows import code_ytd
-from .resolve import last_digit_unit, resolve, secondary_compilations
+from .resolve import cite_record, last_digit_unit, resolve, secondary_compilations
 from .series import ytd_value
 
 GROUP_KEY = ["reporter", "partner", "group", "flow", "period", "span", "measure", "unit"]
@@ -109,16 +109,6 @@ def exact_code_ytd(code_rows: pd.DataFrame | None, group: dict, partner: str, pe
             "prior_secondary": [compilations[f]["compiled_by"] for f in found["prior_files"] if f in compilations]}
 
 
-def _cited(record, prefix: str) -> dict:
-    """A resolved record's value or y/y, cited: publisher ('BTCC Square (citing GACC)'), citation ('… (row 321)'),
-    source (the citation and its URL) and rows ('data/raw/gacc_cn_ru_commodities.csv row 321')."""
-    publisher, row = getattr(record, f"{prefix}_publisher"), int(getattr(record, f"{prefix}_source_row"))
-    citation = f"{publisher} (row {row})"
-    return {"publisher": publisher, "citation": citation,
-            "source": f"{citation} {getattr(record, f'{prefix}_source_url')}",
-            "rows": f"{getattr(record, f'{prefix}_source_file')} row {row}"}
-
-
 def wire_ytd(resolved_groups: pd.DataFrame, name: str, group: dict, period_end: str) -> dict | None:
     """The group's wire-reported GACC figure for January–period_end and the level a year earlier (US$ mn),
     or None when neither a value nor a y/y in value was published for the period.
@@ -138,13 +128,13 @@ def wire_ytd(resolved_groups: pd.DataFrame, name: str, group: dict, period_end: 
         published, yoy_record = bare.yoy_pct, bare
     if is_missing(value) and is_missing(published):
         return None
-    cited = _cited(current, "value") if not is_missing(value) else _cited(yoy_record, "yoy")
+    cited = cite_record(current, "value") if not is_missing(value) else cite_record(yoy_record, "yoy")
     base = prior.value if prior is not None else math.nan
     return {"value_usd_mn": value, "published_yoy_pct": published, "prior_value_usd_mn": base,
             "source": cited["source"], "citation": cited["citation"], "value_publisher": cited["publisher"],
-            "value_rows": cited["rows"],
-            "yoy_source": _cited(yoy_record, "yoy")["source"] if not is_missing(published) else "",
-            "prior_source": _cited(prior, "value")["source"] if not is_missing(base) else "",
+            "value_row": cited["row"], "value_rows": cited["rows"],
+            "yoy_source": cite_record(yoy_record, "yoy")["source"] if not is_missing(published) else "",
+            "prior_source": cite_record(prior, "value")["source"] if not is_missing(base) else "",
             "prior_publisher": prior.value_publisher if not is_missing(base) else ""}
 
 

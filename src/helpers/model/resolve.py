@@ -84,6 +84,17 @@ def _flagged(candidates: pd.DataFrame, column: str) -> pd.Series:
     return hit
 
 
+def cite_record(record, prefix: str) -> dict:
+    """A resolved record's value or y/y (prefix 'value' or 'yoy'), cited: publisher ('BTCC Square (citing GACC)'),
+    row (321), citation ('… (row 321)'), source (the citation and its URL) and rows
+    ('data/raw/gacc_cn_ru_commodities.csv row 321'). Callers keep the parts rather than parse the citation."""
+    publisher, row = getattr(record, f"{prefix}_publisher"), int(getattr(record, f"{prefix}_source_row"))
+    citation = f"{publisher} (row {row})"
+    return {"publisher": publisher, "row": row, "citation": citation,
+            "source": f"{citation} {getattr(record, f'{prefix}_source_url')}",
+            "rows": f"{getattr(record, f'{prefix}_source_file')} row {row}"}
+
+
 def is_tier1(publisher: str, patterns=None) -> bool:
     """True for a publisher matching config/sources.yaml's tier-1 patterns (read once per call unless given): a
     wire agency or official channel, or a page citing one; False for the other pages (blogs, aggregators, posts)."""
