@@ -111,11 +111,14 @@ def test_the_widest_conflicts_say_what_they_rank_by_and_skip_flagged_pages(secti
 def test_every_year_to_date_import_figure_the_rows_give_is_cross_checked_whatever_the_period():
     """January–July 2024 (rows 75,384.5 vs TASS 75,030) was in the conflicts table only for a 2025-07 briefing;
     now every January–month import figure up to the briefing's month is checked against the rows."""
-    from helpers.sections.methods import ytd_raw_conflicts
-    tables = {p: ytd_raw_conflicts(open_section(period_end=p, partner="Russia")) for p in ("2024-09", "2025-07", "2025-12")}
+    def ytd_pairs(period_end):
+        table = section_rows.raw_wire_conflicts_table(open_section(period_end=period_end, partner="Russia"))
+        return table.loc[(table.commodity == "TOTAL") & (table.span == "ytd") & ~table.period.str.endswith("-02")]
+    tables = {p: ytd_pairs(p) for p in ("2024-09", "2025-07", "2025-12")}
     for table in tables.values():
         july = table.loc[table.period == "2024-07"].iloc[0]
         assert (round(july.used, 1), july.other, july.used_publisher) == (75384.5, 75030, "UN Comtrade")
         assert july.used_source_row.endswith("2017_2024.csv rows 85–91")
+        assert july.other_source_row == "data/raw/gacc_cn_ru_totals.csv row 317"
     assert len(tables["2025-07"]) == len(tables["2025-12"]) == len(tables["2024-09"]) > 20
     assert not tables["2025-07"].period.str[5:].isin(["02", "12"]).any()  # Jan–Feb and full years: other checks

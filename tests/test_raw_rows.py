@@ -230,19 +230,19 @@ def test_comtrade_total_rows_and_the_wire_cross_check(section):
     assert check.loc["2024"].raw_usd_bn == 129.881 and check.loc["2023"].raw_usd_bn == 128.936
     assert check.loc["2024"].wire_usd_bn == 129.32 and not check.loc["2024"].within_rounding
     assert check.loc["2024"].raw_source.endswith("comtrade_cn_imports_from_ru_total_monthly_2017_2024.csv rows 85–96")
-    conflicts = section_rows.raw_wire_conflicts_table(section).set_index(["commodity", "period"])
-    year = conflicts.loc[("TOTAL", "2024")]
+    conflicts = section_rows.raw_wire_conflicts_table(section).set_index(["commodity", "period", "span"])
+    year = conflicts.loc[("TOTAL", "2024", "year")]
     assert (year.used, year.used_publisher, year.other, year.other_source_row) == (
         129881.0, "UN Comtrade", 129320.0, "data/raw/gacc_cn_ru_totals.csv row 347")
-    jan_feb = conflicts.loc[("TOTAL", "2024-02")]  # GACC's combined January–February vs Comtrade's two months
-    assert (round(jan_feb.used, 1), jan_feb.other, jan_feb.span) == (20547.9, 20202.0, "ytd")
+    jan_feb = conflicts.loc[("TOTAL", "2024-02", "ytd")]  # GACC's combined January–February vs Comtrade's two months
+    assert (round(jan_feb.used, 1), jan_feb.other) == (20547.9, 20202.0)  # indexed as span ytd
     assert jan_feb.used_source_row.endswith("2017_2024.csv rows 85–86")
-    october = conflicts.loc[("TOTAL", "2022-10")]  # a wire page an outlet got wrong by $3bn
+    october = conflicts.loc[("TOTAL", "2022-10", "month")]  # a wire page an outlet got wrong by $3bn
     assert (round(october.used, 1), october.other) == (10360.3, 7400.0)
     assert october.used_source_row.endswith("2017_2024.csv row 70")
-    assert ("TOTAL", "2024-07") not in conflicts.index  # 9.7bn vs 9.737bn: within the wire's rounding
-    crude = conflicts.loc[("Crude oil (HS 2709)", "2025-07")].set_index("span").loc["ytd"]  # GACC used, the
-    # secondary compilation the other (July alone, a month of Figure 7, is the other row of that period)
+    assert ("TOTAL", "2024-07", "month") not in conflicts.index  # 9.7bn vs 9.737bn: within the wire's rounding
+    crude = conflicts.loc[("Crude oil (HS 2709)", "2025-07", "ytd")]  # GACC used, the secondary compilation the
+    # other (July alone, a month of Figure 7, is the other row of that period)
     assert (crude.used, crude.other, crude.relative_diff_pct) == (29480.0, 29648.8, 0.57)
     assert crude.used_source_row == "data/raw/gacc_cn_ru_commodities.csv row 321"  # BTCC Square citing GACC
     assert crude.used_publisher == "BTCC Square (citing GACC)"

@@ -13,7 +13,7 @@ from pathlib import PurePosixPath
 import pandas as pd
 
 from ..core.text import is_missing
-from .resolve import agree
+from .resolve import agree, cite_record
 
 
 @dataclass
@@ -213,7 +213,8 @@ def monthly_cross_check(comtrade_totals: pd.DataFrame, wire_monthly: pd.DataFram
 def ytd_cross_check(comtrade_totals: pd.DataFrame, resolved_totals: pd.DataFrame, period_end: str) -> pd.DataFrame:
     """Each wire-published January–month import figure up to period_end whose months the Comtrade rows all give:
     the rows' sum beside it. January–February is left to monthly_cross_check (GACC's combined figure) and
-    January–December to the annual check. Same columns as monthly_cross_check (span 'ytd')."""
+    January–December to the annual check. monthly_cross_check's columns (span 'ytd'), and the wire figure's
+    publisher and file row apart."""
     spans = {r.period: r for r in raw_ytd_imports(comtrade_totals).itertuples(index=False)}
     wire = resolved_totals.loc[(resolved_totals.flow == "import") & (resolved_totals.span == "ytd")
                                & resolved_totals.value.notna() & (resolved_totals.period <= period_end)
@@ -222,14 +223,14 @@ def ytd_cross_check(comtrade_totals: pd.DataFrame, resolved_totals: pd.DataFrame
     for row in wire.itertuples():
         if row.period not in spans:
             continue
-        raw = spans[row.period]
+        raw, wire_cited = spans[row.period], cite_record(row, "value")
         records.append({"period": row.period, "span": "ytd", "raw_usd_mn": raw.value_usd_mn, "raw_rows": raw.source,
-                        "wire_usd_mn": row.value,
-                        "wire_source": f"{row.value_publisher} (row {int(row.value_source_row)})",
+                        "wire_usd_mn": row.value, "wire_source": wire_cited["citation"],
+                        "wire_publisher": wire_cited["publisher"], "wire_rows": wire_cited["rows"],
                         "within_rounding": agree(row.value, raw.value_usd_mn),
                         "wire_mislabelled": bool(row.value_mislabelled)})
     return pd.DataFrame(records, columns=["period", "span", "raw_usd_mn", "raw_rows", "wire_usd_mn", "wire_source",
-                                          "within_rounding", "wire_mislabelled"])
+                                          "wire_publisher", "wire_rows", "within_rounding", "wire_mislabelled"])
 
 
 def raw_annual_imports(comtrade_totals: pd.DataFrame) -> pd.DataFrame:

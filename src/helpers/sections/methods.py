@@ -3,13 +3,12 @@ import re
 
 import pandas as pd
 
-from ..core.text import RAW_KINDS, month_name, outlet_name, publisher_and_row, raw_rows_count, word_list
-from ..model.raw_rows import raw_wire_conflicts, ytd_cross_check
+from ..core.text import RAW_KINDS, month_name, outlet_name, raw_rows_count, word_list
 from ..model.resolve import flagged_rows
 from ..model.turnover import monthly_view
 from ..report.tables import number_format, prose_html, readable_number
 from .fuel import fuel_comparison, fuel_sources
-from .raw_rows import TOTALS_FILE, raw_wire_conflicts_table
+from .raw_rows import as_month, last_month_covered, raw_wire_conflicts_table
 
 
 def _years(periods: pd.Series) -> str:
@@ -233,21 +232,6 @@ def derived_summary(table: pd.DataFrame, period_end: str) -> tuple[str, pd.DataF
 OUTLETS, RAW_VS_WIRE = "two outlets", "raw rows and a wire report"
 
 
-def ytd_raw_conflicts(section) -> pd.DataFrame:
-    """Every wire-published January–month import figure up to the briefing's month that the Comtrade rows also give
-    (e.g. January–July 2024: 75,384.5 in the rows vs TASS's 75,030), where the two differ beyond rounding; the same
-    list whatever the reporting period, up to it (the trial found one pair only in the 2025-07 build)."""
-    pairs = []
-    for pair in ytd_cross_check(section.raw.comtrade_totals, section.customs.resolved_totals,
-                                section.period_end).itertuples():
-        publisher, row = publisher_and_row(pair.wire_source)
-        pairs.append({"commodity": "TOTAL", "flow": "import", "period": pair.period, "span": "ytd",
-                      "raw_usd_mn": pair.raw_usd_mn, "raw_publisher": "UN Comtrade", "raw_rows": pair.raw_rows,
-                      "wire_usd_mn": pair.wire_usd_mn, "wire_publisher": publisher,
-                      "wire_row": f"{TOTALS_FILE} row {row}" if row else ""})
-    return raw_wire_conflicts(pairs)
-
-
 def _flagged_wire_rows(section) -> set[str]:
     """'data/raw/gacc_cn_ru_totals.csv row 144' for every resolved wire figure from a page flagged as mislabelled."""
     resolved = section.customs.resolved_totals
@@ -258,23 +242,15 @@ def _flagged_wire_rows(section) -> set[str]:
 FLAGGED_OTHER = " (flagged: page mislabelled or misprinted)"
 
 
-def _as_month(period: str) -> str:
-    """'2024' -> '2024-12' (a year ends in December), '2025-07' unchanged: periods compared with a month."""
-    return period if len(period) > 4 else f"{period}-12"
-
-
 def conflicts_table(section) -> pd.DataFrame:
-    raw_vs_wire = pd.concat([raw_wire_conflicts_table(section), ytd_raw_conflicts(section)], ignore_index=True)
+    raw_vs_wire = raw_wire_conflicts_table(section)
     raw_vs_wire["other_mislabelled"] = raw_vs_wire.reindex(columns=["other_source_row"]).other_source_row.isin(
         _flagged_wire_rows(section))
     conflicts = pd.concat([section.customs.conflicts.assign(commodity="TOTAL", between=OUTLETS),
                            section.group_conflicts.rename(columns={"group": "commodity"}).assign(between=OUTLETS),
                            raw_vs_wire.assign(between=RAW_VS_WIRE)], ignore_index=True)
-    # Up to the briefing's month, or the story's own periods where the claim check reaches later: a 2024-12
-    # briefing lists no disagreement about September 2025 (the audit found them listed)
-    cutoff = max([section.period_end] + [_as_month(str(c["period"])) for c in section.claims_config["claims"]
-                                         if c.get("period")])
-    conflicts = conflicts.loc[conflicts.period.astype(str).map(_as_month) <= cutoff]
+    # outlets' disagreements too stop at last_month_covered: a 2024-12 briefing lists none about September 2025
+    conflicts = conflicts.loc[conflicts.period.astype(str).map(as_month) <= last_month_covered(section)]
     # the other figure from a page config/sources.yaml ranks last (mislabelled, or a flagged misprint): listed, marked
     flagged = conflicts.reindex(columns=["other_mislabelled"]).other_mislabelled.fillna(False).astype(bool)
     conflicts.loc[flagged, "other_publisher"] = conflicts.loc[flagged, "other_publisher"] + FLAGGED_OTHER
@@ -284,7 +260,8 @@ def conflicts_table(section) -> pd.DataFrame:
                               conflicts.reindex(columns=["unit"]).unit)]
     columns = ["commodity", "flow", "period", "span", "field", "between", "used", "used_publisher", "used_source_row",
                "other", "other_publisher", "other_source_row", "relative_diff_pct"]
-    table = conflicts.reindex(columns=columns).sort_values(["commodity", "period", "flow", "field"])
+    table = conflicts.reindex(columns=columns).sort_values(
+        ["commodity", "period", "flow", "field", "span", "between"], kind="stable")  # one order, however the rows came
     table["flow"] = _flows(table.flow)
     labels = {name: group["label"] for name, group in section.groups.items()}  # group ids -> the labels readers see
     table["commodity"] = table.commodity.replace({"TOTAL": "all goods", **labels})

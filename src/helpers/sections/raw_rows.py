@@ -9,7 +9,7 @@ import pandas as pd
 
 from ..core.text import month_name, outlet_name, publisher_and_row, signed_pct, span_label, usd_bn
 from ..model.raw_rows import (annual_cross_check, composition, composition_change, fuel_monthly,
-                              imports_raw_vs_wire, monthly_cross_check, raw_wire_conflicts)
+                              imports_raw_vs_wire, monthly_cross_check, raw_wire_conflicts, ytd_cross_check)
 from ..model.fuel import fuel_wire_pairs
 from ..model.resolve import is_tier1
 from ..model.turnover import annual_turnover
@@ -247,21 +247,22 @@ def month_check_sentences(months: pd.DataFrame) -> list[str]:
     return sentences
 
 
-def raw_conflicts(check: pd.DataFrame, fuel: pd.DataFrame, period: str, months: pd.DataFrame | None = None,
-                  fuel_months: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Raw-row figures vs wire figures for the same number, beyond rounding (for the conflicts table).
-
-    fuel_months: helpers.model.fuel.fuel_wire_pairs, the months (and spans) of Figure 7's rows GACC also published;
-    the story's fuel period comes from `fuel` (the claim's comparison) and is not listed twice."""
+def raw_conflicts(check: pd.DataFrame, months: pd.DataFrame | None = None, fuel_pairs: pd.DataFrame | None = None,
+                  ytd: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Raw-row figures vs wire figures for the same number, beyond rounding (for the conflicts table): full
+    Comtrade years (`check`), months (`months`) and January–month spans (`ytd`) of China's imports, and the fuel
+    groups' months, spans and years (`fuel_pairs`: helpers.model.fuel.fuel_wire_pairs, GACC's figure first where
+    the rows are a secondary compilation)."""
     pairs = []
-    story = {(row.label, period) for row in fuel.itertuples()} if len(fuel) else set()
-    for row in (fuel_months if fuel_months is not None else pd.DataFrame()).itertuples():
-        if row.span == "ytd" and (row.label, row.period) in story:
-            continue
+    for row in (fuel_pairs if fuel_pairs is not None else pd.DataFrame()).itertuples():
         pairs.append({"commodity": row.label, "flow": "import", "period": row.period, "span": row.span,
                       "raw_usd_mn": row.used_usd_mn, "raw_publisher": row.used_publisher, "raw_rows": row.used_rows,
                       "wire_usd_mn": row.other_usd_mn, "wire_publisher": row.other_publisher,
                       "wire_row": row.other_rows})
+    for row in (ytd if ytd is not None else pd.DataFrame()).itertuples():
+        pairs.append({"commodity": "TOTAL", "flow": "import", "period": row.period, "span": "ytd",
+                      "raw_usd_mn": row.raw_usd_mn, "raw_publisher": "UN Comtrade", "raw_rows": row.raw_rows,
+                      "wire_usd_mn": row.wire_usd_mn, "wire_publisher": row.wire_publisher, "wire_row": row.wire_rows})
     for row in (months if months is not None else pd.DataFrame()).itertuples():
         publisher, source_row = publisher_and_row(row.wire_source)
         pairs.append({"commodity": "TOTAL", "flow": "import", "period": row.period,
@@ -274,33 +275,33 @@ def raw_conflicts(check: pd.DataFrame, fuel: pd.DataFrame, period: str, months: 
                       "raw_usd_mn": row.raw_usd_bn * 1000, "raw_publisher": "UN Comtrade", "raw_rows": row.raw_source,
                       "wire_usd_mn": row.wire_usd_bn * 1000, "wire_publisher": publisher,
                       "wire_row": f"{TOTALS_FILE} row {source_row}" if source_row else ""})
-    for row in fuel.loc[fuel.group != "together"].itertuples() if len(fuel) else []:
-        publisher, _ = publisher_and_row(row.wire_source)
-        gacc = {"usd_mn": row.wire_usd_mn, "publisher": publisher, "rows": row.wire_rows}
-        # the rows give US$ bn to four decimals: a sum is exact to 0.1 US$ mn
-        rows = {"usd_mn": round(row.rows_value_usd_mn, 1), "publisher": row.rows_publishers, "rows": row.rows_rows}
-        # the figure used first: GACC's where the rows are a secondary compilation ranked below it, else the rows'
-        used, other = (gacc, rows) if row.used == "GACC" else (rows, gacc)
-        pairs.append({"commodity": row.label, "flow": "import", "period": period, "span": "ytd",
-                      "raw_usd_mn": used["usd_mn"], "raw_publisher": used["publisher"], "raw_rows": used["rows"],
-                      "wire_usd_mn": other["usd_mn"], "wire_publisher": other["publisher"], "wire_row": other["rows"]})
     return raw_wire_conflicts([p for p in pairs if p["raw_usd_mn"] == p["raw_usd_mn"]])
 
 
+def last_month_covered(section) -> str:
+    """The last month the conflicts table covers: the briefing's, or the story's own periods where the claim check
+    reaches later (it checks them whatever the briefing's month); a year counts as its December."""
+    return max([section.period_end] + [as_month(str(c["period"])) for c in section.claims_config["claims"]
+                                       if c.get("period")])
+
+
+def as_month(period: str) -> str:
+    """'2024' -> '2024-12' (a year ends in December), '2025-07' unchanged: periods compared with a month."""
+    return period if len(period) > 4 else f"{period}-12"
+
+
 def raw_wire_conflicts_table(section) -> pd.DataFrame:
-    """The conflicts-table rows where raw rows and the wire disagree (story's fuel period, full Comtrade years)."""
-    period = next((c["period"] for c in section.claims_config["claims"] if c.get("rows_cover")), section.period_end)
-    return raw_conflicts(annual_check(section), fuel_comparison(section, period), period, month_check(section),
-                         fuel_month_check(section))
+    """The conflicts-table rows where raw rows and the wire disagree, up to last_month_covered."""
+    ytd = ytd_cross_check(section.raw.comtrade_totals, section.customs.resolved_totals, last_month_covered(section))
+    return raw_conflicts(annual_check(section), month_check(section), fuel_month_check(section), ytd)
 
 
 def fuel_month_check(section) -> pd.DataFrame:
-    """Months, January–month spans and years up to the briefing's month for which Figure 7's rows and a
+    """Months, January–month spans and years up to last_month_covered for which Figure 7's rows and a
     wire-reported GACC value give the same fuel group."""
     pairs = fuel_wire_pairs(section.resolved_groups, section.raw.fuel, section.groups, FUEL_GROUPS,
                             section.partner_code)
-    month = pairs.period.where(pairs.period.str.len() > 4, pairs.period + "-12")  # a year ends in December
-    return pairs.loc[month <= section.period_end].reset_index(drop=True)
+    return pairs.loc[pairs.period.map(as_month) <= last_month_covered(section)].reset_index(drop=True)
 
 
 def raw_rows_findings(section) -> list[str]:
@@ -312,10 +313,10 @@ def raw_rows_findings(section) -> list[str]:
         rows = fuel.set_index("group")
         crude, together = rows.loc["crude_oil"], rows.loc["together"]
         if crude.used == "GACC":
-            page, row = publisher_and_row(crude.wire_source)
             # the reader of the summary alone learns the figure's standing too (few words: page 1 is full)
-            weak = "" if is_tier1(page) else ", no wire agency (a borderline verdict)"
-            how = f"GACC via {outlet_name(page)}, row {row}{weak}; the compilation's {signed_pct(crude.rows_change_pct)}"
+            weak = "" if is_tier1(crude.wire_publisher) else ", no wire agency (a borderline verdict)"
+            how = (f"GACC via {outlet_name(crude.wire_publisher)}, row {crude.wire_row}{weak}; the compilation's "
+                   f"{signed_pct(crude.rows_change_pct)}")
         else:
             how = "from the monthly customs rows" + (f"; wire-reported GACC figure: {signed_pct(crude.wire_change_pct)}"
                                                      if crude.wire_change_pct == crude.wire_change_pct else "")
