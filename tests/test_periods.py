@@ -46,8 +46,8 @@ def test_full_year_2025_exports_and_imports_are_said_in_yuan_terms_never_as_us_d
     assert comparison.loc["China's exports"].yoy_pct_published != comparison.loc["China's exports"].yoy_pct_published
     assert (comparison.loc["China's exports"].yoy_pct_yuan, comparison.loc["China's imports"].yoy_pct_yuan) == (-9.9, -3.4)
     text = headline_text(section.annual_turnover(), section.ytd_view(), section.period_end, section.partner_name)
-    assert ("No US$ figure for China's exports or imports in full-year 2025 is in the data; in yuan terms exports "
-            "−9.9% and imports −3.4% (LIGA.net, citing Reuters, rows 424, 425), not converted.") in text
+    assert ("No US$ figure for China's exports and imports in full-year 2025 is in the data; in yuan terms exports "
+            "−9.9% and imports −3.4% (LIGA.net, citing Reuters, rows 424–425), not converted.") in text
     long = ytd_long(section.ytd_view(), section.period_end)
     assert long.yoy_pct_yuan.dtype == "float64"  # an object column kept NaN, which the chart's JSON cannot hold
     layers = ytd_chart(long, section.period_end).to_dict()["layer"]
@@ -57,6 +57,21 @@ def test_full_year_2025_exports_and_imports_are_said_in_yuan_terms_never_as_us_d
     annual = section.annual_turnover().set_index(["year", "flow"])
     assert annual.loc[(2025, "China's exports")].status == "yuan figure only"
     assert annual.loc[(2025, "China's exports")].yoy_pct_published != annual.loc[(2025, "China's exports")].yoy_pct_published
+
+
+def test_a_us_dollar_rate_published_without_its_level_is_said_as_gacc_s_rate():
+    """The other branch of the headline: a US$ y/y GACC published without a level (no such row in today's data,
+    so a comparison is built here) is given as GACC's published rate, not dropped and not called yuan."""
+    from helpers.sections.headline import headline_text
+    section = setup_section(period_end="2025-12", partner="Russia")
+    comparison = section.ytd_view()
+    exports = comparison.flow == "China's exports"
+    comparison.loc[exports, ["yoy_pct_published", "yoy_pct_yuan"]] = [-9.0, float("nan")]
+    text = headline_text(section.annual_turnover(), comparison, section.period_end, section.partner_name)
+    assert "China's exports −9.0% on a year earlier by GACC's published rate; no level for them is in the data." in text
+    # and the yuan sentence names only the flow it is about (it said "exports or imports" whatever the case)
+    assert ("No US$ figure for China's imports in full-year 2025 is in the data; in yuan terms imports −3.4% "
+            "(LIGA.net, citing Reuters, row 425), not converted.") in text
 
 
 @pytest.mark.parametrize("period_end, span, total, title", [

@@ -4,7 +4,8 @@ import math
 import altair as alt
 import pandas as pd
 
-from ..core.text import direction, is_missing, pct, signed_pct, span_label, usd_bn
+from ..core.text import direction, is_missing, pct, signed_pct, span_label, usd_bn, word_list
+from ..model.raw_rows import row_ranges
 from ..model.turnover import FLOW_ORDER, record_year
 
 
@@ -137,8 +138,8 @@ def headline_text(annual: pd.DataFrame, comparison: pd.DataFrame, period_end: st
             if not is_missing(row.yoy_pct_published):
                 rates_only.append(f"{flow.split()[-1]} {signed_pct(row.yoy_pct_published)}")
             elif not is_missing(row.get("yoy_pct_yuan", math.nan)):  # full-year 2025: Reuters' yuan-terms rates
-                in_yuan.append(f"{flow.split()[-1]} {signed_pct(row.yoy_pct_yuan)}")
-                yuan_sources.append((row.yuan_publisher, str(int(row.yuan_source_row))))
+                in_yuan.append((flow.split()[-1], signed_pct(row.yoy_pct_yuan)))
+                yuan_sources.append((row.yuan_publisher, int(row.yuan_source_row)))
             continue
         published = not is_missing(row.yoy_pct_published)
         change = row.yoy_pct_published if published else row.yoy_pct_from_levels
@@ -169,9 +170,9 @@ def headline_text(annual: pd.DataFrame, comparison: pd.DataFrame, period_end: st
         by_page: dict = {}  # each page once, its rows together
         for page, row in yuan_sources:
             by_page.setdefault(page, []).append(row)
-        cited = "; ".join(f"{page}, row{'s' if len(rows) > 1 else ''} {', '.join(rows)}" for page, rows in by_page.items())
-        sentences.append(f"No US$ figure for China's exports or imports in {label} is in the data; in yuan terms "
-                         f"{' and '.join(in_yuan)} ({cited}), not converted.")
+        cited = "; ".join(f"{page}, row{'s' if len(rows) > 1 else ''} {row_ranges(rows)}" for page, rows in by_page.items())
+        sentences.append(f"No US$ figure for China's {word_list(f for f, _ in in_yuan)} in {label} is in the data; "
+                         f"in yuan terms {' and '.join(f'{f} {pct}' for f, pct in in_yuan)} ({cited}), not converted.")
     record = record_year(annual)
     if record is not None:
         years = annual.loc[annual.value_usd_bn.notna(), "year"]
