@@ -28,7 +28,7 @@ export PYTHONHASHSEED := 0
 SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
 export SOURCE_DATE_EPOCH
 
-.PHONY: report plan test test-fast setup fetch inspect lab strip parameters bench scale-check clean
+.PHONY: report plan test test-fast lint format setup fetch inspect lab strip parameters bench scale-check clean
 
 # Every run: parameter check, input manifest, then only the stages whose inputs changed (each prints
 # its time); this build's own stage directory is published into reports/ (all or nothing).
@@ -49,8 +49,17 @@ $(BUILD)/chromium.ok: scripts/ensure_chromium.sh
 	@bash scripts/ensure_chromium.sh
 	@mkdir -p $(BUILD) && touch $@
 
-test: setup
+test: setup lint
 	$(PY) -m pytest -q
+
+# ruff: lint and format check (100 columns, pyproject.toml); `make format` rewrites the files.
+lint: $(VENV)/.ready
+	$(VENV)/bin/ruff check src tests scripts
+	$(VENV)/bin/ruff format --check src tests scripts
+
+format: $(VENV)/.ready
+	$(VENV)/bin/ruff check --fix src tests scripts
+	$(VENV)/bin/ruff format src tests scripts
 
 # Day-to-day lane: unit and data tests only (no make-in-a-copy builds, notebooks or browsers), on two
 # processes (pytest-xdist): ~30 s instead of ~50 s on 2 cores. Each test uses its own tmp_path, so the order

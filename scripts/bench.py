@@ -34,6 +34,7 @@ of the same interleaved rounds), peak_rss_mb = that process's peak. Exit status 
 Neither the project's scan nor the peers validate rows here: the briefing validates a large file in its
 input check (comtrade_scan.check_large_file, a separate DuckDB pass), which this benchmark does not time.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -68,16 +69,52 @@ GROUPS = {
 }
 # Real HS6 codes always present (group members, leading-zero codes).
 MANDATORY_CODES = [
-    "870110", "870120", "870130", "870190", "870321", "870322", "870323", "870324", "870331",
-    "870332", "870380", "870390", "870410", "870421", "870422", "870431", "870490", "851712",
-    "851713", "851762", "847130", "847141", "847150", "847160", "847170", "270900", "270111",
-    "270112", "271012", "271019", "271111", "271121", "030367", "030389", "030211", "010121",
-    "020130", "040221", "090111", "060311",
+    "870110",
+    "870120",
+    "870130",
+    "870190",
+    "870321",
+    "870322",
+    "870323",
+    "870324",
+    "870331",
+    "870332",
+    "870380",
+    "870390",
+    "870410",
+    "870421",
+    "870422",
+    "870431",
+    "870490",
+    "851712",
+    "851713",
+    "851762",
+    "847130",
+    "847141",
+    "847150",
+    "847160",
+    "847170",
+    "270900",
+    "270111",
+    "270112",
+    "271012",
+    "271019",
+    "271111",
+    "271121",
+    "030367",
+    "030389",
+    "030211",
+    "010121",
+    "020130",
+    "040221",
+    "090111",
+    "060311",
 ]
 
 
 # ----------------------------------------------------------------------------------------------
 # synthetic data
+
 
 def synthetic_csv_path(rows: int, seed: int) -> Path:
     return BENCH_DIR / f"synthetic_comtrade_{rows}rows_seed{seed}.csv"
@@ -88,8 +125,14 @@ def _codes(rng) -> list[str]:
     import numpy as np
 
     chapters = [c for c in range(1, 98) if c != 77]
-    cand = np.array([f"{c:02d}{h:02d}{s:02d}" for c in chapters for h in range(1, 41)
-                     for s in (10, 11, 12, 19, 20, 21, 22, 29, 30, 31, 39, 40, 50, 60, 90)])
+    cand = np.array(
+        [
+            f"{c:02d}{h:02d}{s:02d}"
+            for c in chapters
+            for h in range(1, 41)
+            for s in (10, 11, 12, 19, 20, 21, 22, 29, 30, 31, 39, 40, 50, 60, 90)
+        ]
+    )
     cand = np.setdiff1d(cand, MANDATORY_CODES)
     pick = np.sort(rng.choice(cand.size, N_CODES - len(MANDATORY_CODES), replace=False))
     return MANDATORY_CODES + cand[pick].tolist()
@@ -103,18 +146,26 @@ def generate(rows: int, seed: int, path: Path) -> None:
 
     rng = np.random.default_rng(seed)
     codes = _codes(rng)
-    partners = np.array([RUSSIA] + [c for c in range(4, 1000, 4) if c not in (RUSSIA, CHINA)]
-                        [:N_PARTNERS - 1], dtype=np.int32)
+    partners = np.array(
+        [RUSSIA] + [c for c in range(4, 1000, 4) if c not in (RUSSIA, CHINA)][: N_PARTNERS - 1],
+        dtype=np.int32,
+    )
     per_year = 12 * N_PARTNERS * 2 * N_CODES
     years = max(1, math.ceil(rows / (per_year * 0.8)))
     total = years * per_year
     # Grid order (year, month, partner, flow, code): sorted cell ids give a file ordered like a
     # per-period download. Russia's cells for the mandatory codes are always included.
     shape = (years, 12, N_PARTNERS, 2, N_CODES)
-    y, m, f, c = np.meshgrid(np.arange(years), np.arange(12), np.arange(2),
-                             np.arange(len(MANDATORY_CODES)), indexing="ij")
-    forced = np.ravel_multi_index((y.ravel(), m.ravel(), np.zeros(y.size, int), f.ravel(),
-                                   c.ravel()), shape)
+    y, m, f, c = np.meshgrid(
+        np.arange(years),
+        np.arange(12),
+        np.arange(2),
+        np.arange(len(MANDATORY_CODES)),
+        indexing="ij",
+    )
+    forced = np.ravel_multi_index(
+        (y.ravel(), m.ravel(), np.zeros(y.size, int), f.ravel(), c.ravel()), shape
+    )
     if forced.size > rows:
         forced = forced[:rows]
     mask = np.zeros(total, dtype=bool)
@@ -134,8 +185,9 @@ def generate(rows: int, seed: int, path: Path) -> None:
     qty[rng.random(rows) < 0.05] = np.nan
 
     codes_arr = pa.array(codes)
-    unit_u = np.array([cd.startswith(("8701", "8703", "8704", "8517", "8471", "0101"))
-                       for cd in codes])
+    unit_u = np.array(
+        [cd.startswith(("8701", "8703", "8704", "8517", "8471", "0101")) for cd in codes]
+    )
     units = pa.array(["kg", "u"])
     flows = pa.array(["X", "M"])
     flow_desc = pa.array(["Export", "Import"])
@@ -155,27 +207,44 @@ def generate(rows: int, seed: int, path: Path) -> None:
             sl = slice(lo, hi)
             period = year[sl] * 100 + month[sl]
             ci_s = ci[sl].astype(np.int32)
-            t = pa.table({
-                "typeCode": const("C", n), "freqCode": const("M", n),
-                "refPeriodId": period * 100 + 1, "refYear": year[sl], "refMonth": month[sl],
-                "period": period, "reporterCode": np.full(n, CHINA, np.int32),
-                "reporterISO": const("CHN", n),
-                "flowCode": pa.DictionaryArray.from_arrays(pa.array(fi[sl].astype(np.int8)), flows),
-                "flowDesc": pa.DictionaryArray.from_arrays(pa.array(fi[sl].astype(np.int8)),
-                                                           flow_desc),
-                "partnerCode": partners[pi[sl]],
-                "partnerISO": pa.DictionaryArray.from_arrays(pa.array(pi[sl].astype(np.int32)), iso),
-                "partner2Code": np.zeros(n, np.int32), "classificationCode": const("H6", n),
-                "cmdCode": pa.DictionaryArray.from_arrays(pa.array(ci_s), codes_arr),
-                "aggrLevel": np.full(n, 6, np.int8), "isLeaf": np.ones(n, np.int8),
-                "qtyUnitCode": np.where(unit_u[ci_s], 5, 8).astype(np.int8),
-                "qtyUnitAbbr": pa.DictionaryArray.from_arrays(
-                    pa.array(unit_u[ci_s].astype(np.int8)), units),
-                "qty": qty[sl], "primaryValue": value[sl], "isAggregate": const("False", n),
-            })
+            t = pa.table(
+                {
+                    "typeCode": const("C", n),
+                    "freqCode": const("M", n),
+                    "refPeriodId": period * 100 + 1,
+                    "refYear": year[sl],
+                    "refMonth": month[sl],
+                    "period": period,
+                    "reporterCode": np.full(n, CHINA, np.int32),
+                    "reporterISO": const("CHN", n),
+                    "flowCode": pa.DictionaryArray.from_arrays(
+                        pa.array(fi[sl].astype(np.int8)), flows
+                    ),
+                    "flowDesc": pa.DictionaryArray.from_arrays(
+                        pa.array(fi[sl].astype(np.int8)), flow_desc
+                    ),
+                    "partnerCode": partners[pi[sl]],
+                    "partnerISO": pa.DictionaryArray.from_arrays(
+                        pa.array(pi[sl].astype(np.int32)), iso
+                    ),
+                    "partner2Code": np.zeros(n, np.int32),
+                    "classificationCode": const("H6", n),
+                    "cmdCode": pa.DictionaryArray.from_arrays(pa.array(ci_s), codes_arr),
+                    "aggrLevel": np.full(n, 6, np.int8),
+                    "isLeaf": np.ones(n, np.int8),
+                    "qtyUnitCode": np.where(unit_u[ci_s], 5, 8).astype(np.int8),
+                    "qtyUnitAbbr": pa.DictionaryArray.from_arrays(
+                        pa.array(unit_u[ci_s].astype(np.int8)), units
+                    ),
+                    "qty": qty[sl],
+                    "primaryValue": value[sl],
+                    "isAggregate": const("False", n),
+                }
+            )
             if writer is None:
-                writer = pacsv.CSVWriter(str(tmp), t.schema,
-                                         write_options=pacsv.WriteOptions(quoting_style="needed"))
+                writer = pacsv.CSVWriter(
+                    str(tmp), t.schema, write_options=pacsv.WriteOptions(quoting_style="needed")
+                )
             writer.write_table(t)
         writer.close()
         os.replace(tmp, path)
@@ -193,9 +262,11 @@ def period_bounds(rows: int) -> tuple[str, str]:
 # ----------------------------------------------------------------------------------------------
 # workers (one subprocess each)
 
+
 def _pyarrow_frame(table):
     """Store-shaped small arrow table -> the frame hs_store._finish expects, via pandas."""
     import pandas as pd
+
     import bench_engines as hs_store
 
     df = table.to_pandas()
@@ -207,8 +278,13 @@ def _pyarrow_frame(table):
         if g.empty:
             continue
         gb = g.assign(clen=g["cmdCode"].str.len()).groupby(["flowCode", "period"], sort=True)
-        a = pd.DataFrame({"v": gb["primaryValue"].sum(min_count=1), "n": gb.size(),
-                          "n_len": gb["clen"].nunique()}).reset_index()
+        a = pd.DataFrame(
+            {
+                "v": gb["primaryValue"].sum(min_count=1),
+                "n": gb.size(),
+                "n_len": gb["clen"].nunique(),
+            }
+        ).reset_index()
         a.insert(0, "group", name)
         parts.append(a)
     return hs_store._finish(pd.concat(parts, ignore_index=True), None)
@@ -217,9 +293,13 @@ def _pyarrow_frame(table):
 def _arrow_filter(p_from: int, p_to: int):
     import pyarrow.compute as pc
 
-    return ((pc.field("partnerCode") == RUSSIA) & (pc.field("reporterCode") == CHINA)
-            & (pc.field("period") >= p_from) & (pc.field("period") <= p_to)
-            & pc.field("flowCode").isin(["X", "M"]))
+    return (
+        (pc.field("partnerCode") == RUSSIA)
+        & (pc.field("reporterCode") == CHINA)
+        & (pc.field("period") >= p_from)
+        & (pc.field("period") <= p_to)
+        & pc.field("flowCode").isin(["X", "M"])
+    )
 
 
 def _polars_group_aggregates(csv_path: Path, p_from: int, p_to: int):
@@ -233,33 +313,48 @@ def _polars_group_aggregates(csv_path: Path, p_from: int, p_to: int):
     every row (measured: ~0.1 s faster on the 10M-row file; dropped again before the sums)."""
     import pandas as pd
     import polars as pl
+
     import bench_engines as hs_store
 
     groups = hs_store._check_groups(GROUPS)
     prefixes = sorted({code for codes in groups.values() for code in codes})
-    schema = {"reporterCode": pl.Int32, "flowCode": pl.Utf8, "partnerCode": pl.Int32, "period": pl.Int32,
-              "cmdCode": pl.Utf8, "primaryValue": pl.Float64}
-    lazy = (pl.scan_csv(csv_path, schema_overrides=schema, infer_schema=False)
-            .select(list(schema))
-            .filter((pl.col("partnerCode") == RUSSIA) & (pl.col("reporterCode") == CHINA)
-                    & pl.col("period").is_between(p_from, p_to) & pl.col("flowCode").is_in(["X", "M"]))
-            .with_row_index("_row")
-            .filter(pl.any_horizontal([pl.col("cmdCode").str.starts_with(p) for p in prefixes]))
-            .drop("_row")
-            .group_by(["cmdCode", "flowCode", "period"])
-            .agg(pl.col("primaryValue").sum().alias("v"), pl.len().alias("n")))
+    schema = {
+        "reporterCode": pl.Int32,
+        "flowCode": pl.Utf8,
+        "partnerCode": pl.Int32,
+        "period": pl.Int32,
+        "cmdCode": pl.Utf8,
+        "primaryValue": pl.Float64,
+    }
+    lazy = (
+        pl.scan_csv(csv_path, schema_overrides=schema, infer_schema=False)
+        .select(list(schema))
+        .filter(
+            (pl.col("partnerCode") == RUSSIA)
+            & (pl.col("reporterCode") == CHINA)
+            & pl.col("period").is_between(p_from, p_to)
+            & pl.col("flowCode").is_in(["X", "M"])
+        )
+        .with_row_index("_row")
+        .filter(pl.any_horizontal([pl.col("cmdCode").str.starts_with(p) for p in prefixes]))
+        .drop("_row")
+        .group_by(["cmdCode", "flowCode", "period"])
+        .agg(pl.col("primaryValue").sum().alias("v"), pl.len().alias("n"))
+    )
     code_sums = lazy.collect(engine="streaming").to_pandas()
     parts = []
     for name, group_prefixes in groups.items():
         rows = code_sums.loc[code_sums.cmdCode.str.startswith(tuple(group_prefixes))]
         part = rows.groupby(["flowCode", "period"], as_index=False).agg(
-            v=("v", "sum"), n=("n", "sum"), n_len=("cmdCode", lambda c: c.str.len().nunique()))
+            v=("v", "sum"), n=("n", "sum"), n_len=("cmdCode", lambda c: c.str.len().nunique())
+        )
         parts.append(part.assign(group=name))
     return hs_store._finish(pd.concat(parts, ignore_index=True), None)
 
 
-def run_worker(kind: str, csv_path: Path, parquet_path: Path, result_path: Path,
-               p_from: str, p_to: str) -> None:
+def run_worker(
+    kind: str, csv_path: Path, parquet_path: Path, result_path: Path, p_from: str, p_to: str
+) -> None:
     t_start = time.perf_counter()
     import bench_engines as hs_store
 
@@ -277,10 +372,16 @@ def run_worker(kind: str, csv_path: Path, parquet_path: Path, result_path: Path,
         # count out; briefing_duckdb_csv forces the DuckDB engine (the fallback).
         from helpers.sources.comtrade_scan import partner_code_sums as briefing_scan
         from helpers.sources.provenance import read_hs_sidecar
+
         prefixes = sorted({code for codes in GROUPS.values() for code in codes})
         records = read_hs_sidecar(csv_path).get("rows") if kind == "briefing_csv" else None
-        code_sums, _ = briefing_scan(csv_path, RUSSIA, prefixes, records=records,
-                                     engine="duckdb" if kind == "briefing_duckdb_csv" else "auto")
+        code_sums, _ = briefing_scan(
+            csv_path,
+            RUSSIA,
+            prefixes,
+            records=records,
+            engine="duckdb" if kind == "briefing_duckdb_csv" else "auto",
+        )
         engine = f"{code_sums.attrs['engine']}, {code_sums.attrs['lines']} lines parsed"
         code_sums = code_sums.assign(period=code_sums.period.str.replace("-", "").astype(int))
         res = hs_store.groups_from_code_sums(code_sums, GROUPS, p_from, p_to)
@@ -293,7 +394,8 @@ def run_worker(kind: str, csv_path: Path, parquet_path: Path, result_path: Path,
 
         a, b = hs_store._period_int(p_from, 0), hs_store._period_int(p_to, 0)
         table = ds.dataset(parquet_path).to_table(
-            columns=["flowCode", "period", "cmdCode", "primaryValue"], filter=_arrow_filter(a, b))
+            columns=["flowCode", "period", "cmdCode", "primaryValue"], filter=_arrow_filter(a, b)
+        )
         res = _pyarrow_frame(table)
     elif kind == "pyarrow_csv":
         import pyarrow as pa
@@ -301,20 +403,32 @@ def run_worker(kind: str, csv_path: Path, parquet_path: Path, result_path: Path,
 
         a, b = hs_store._period_int(p_from, 0), hs_store._period_int(p_to, 0)
         cols = ["reporterCode", "flowCode", "partnerCode", "period", "cmdCode", "primaryValue"]
-        types = {"reporterCode": pa.int32(), "flowCode": pa.string(), "partnerCode": pa.int32(),
-                 "period": pa.int32(), "cmdCode": pa.string(), "primaryValue": pa.float64()}
-        reader = pacsv.open_csv(csv_path, convert_options=pacsv.ConvertOptions(
-            include_columns=cols, column_types=types),
-            read_options=pacsv.ReadOptions(block_size=64 << 20))
+        types = {
+            "reporterCode": pa.int32(),
+            "flowCode": pa.string(),
+            "partnerCode": pa.int32(),
+            "period": pa.int32(),
+            "cmdCode": pa.string(),
+            "primaryValue": pa.float64(),
+        }
+        reader = pacsv.open_csv(
+            csv_path,
+            convert_options=pacsv.ConvertOptions(include_columns=cols, column_types=types),
+            read_options=pacsv.ReadOptions(block_size=64 << 20),
+        )
         expr = _arrow_filter(a, b)
         import pyarrow.dataset as ds
 
-        kept = [ds.dataset(pa.Table.from_batches([batch])).to_table(filter=expr)
-                for batch in reader]
-        res = _pyarrow_frame(pa.concat_tables(kept).select(
-            ["flowCode", "period", "cmdCode", "primaryValue"]))
+        kept = [
+            ds.dataset(pa.Table.from_batches([batch])).to_table(filter=expr) for batch in reader
+        ]
+        res = _pyarrow_frame(
+            pa.concat_tables(kept).select(["flowCode", "period", "cmdCode", "primaryValue"])
+        )
     elif kind == "polars_csv":
-        res = _polars_group_aggregates(csv_path, hs_store._period_int(p_from, 0), hs_store._period_int(p_to, 0))
+        res = _polars_group_aggregates(
+            csv_path, hs_store._period_int(p_from, 0), hs_store._period_int(p_to, 0)
+        )
     else:
         raise SystemExit(f"unknown worker {kind}")
     call_s = time.perf_counter() - t0
@@ -323,8 +437,12 @@ def run_worker(kind: str, csv_path: Path, parquet_path: Path, result_path: Path,
         for line in fh:
             if line.startswith("VmHWM:"):
                 hwm_kb = int(line.split()[1])
-    out = {"kind": kind, "call_s": call_s, "process_inner_s": time.perf_counter() - t_start,
-           "vmhwm_mb": hwm_kb / 1024}
+    out = {
+        "kind": kind,
+        "call_s": call_s,
+        "process_inner_s": time.perf_counter() - t_start,
+        "vmhwm_mb": hwm_kb / 1024,
+    }
     if res is not None:
         out["result"] = res.to_dict(orient="list")
     if engine:
@@ -343,17 +461,34 @@ def register(csv_path: Path) -> None:
     t0 = time.perf_counter()
     counts = check_large_file(csv_path, partner_code=RUSSIA)
     write_hand_sidecar(csv_path, counts["rows"], dt.date.today().isoformat())
-    print(f"bench: registered {csv_path.name} ({counts['rows']:,} records checked, sidecar written) "
-          f"in {time.perf_counter() - t0:.1f} s", flush=True)
+    print(
+        f"bench: registered {csv_path.name} ({counts['rows']:,} records checked, sidecar written) "
+        f"in {time.perf_counter() - t0:.1f} s",
+        flush=True,
+    )
 
 
-def run_in_subprocess(kind: str, csv_path: Path, parquet_path: Path, p_from: str,
-                      p_to: str) -> dict:
+def run_in_subprocess(
+    kind: str, csv_path: Path, parquet_path: Path, p_from: str, p_to: str
+) -> dict:
     result_path = BENCH_DIR / f"result_{kind}.json"
     result_path.unlink(missing_ok=True)
-    cmd = [sys.executable, __file__, "--worker", kind, "--csv", str(csv_path),
-           "--parquet", str(parquet_path), "--result", str(result_path),
-           "--period-from", p_from, "--period-to", p_to]
+    cmd = [
+        sys.executable,
+        __file__,
+        "--worker",
+        kind,
+        "--csv",
+        str(csv_path),
+        "--parquet",
+        str(parquet_path),
+        "--result",
+        str(result_path),
+        "--period-from",
+        p_from,
+        "--period-to",
+        p_to,
+    ]
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=ROOT)
     _, status, rusage = os.wait4(proc.pid, 0)
@@ -367,16 +502,19 @@ def run_in_subprocess(kind: str, csv_path: Path, parquet_path: Path, p_from: str
     # cross-check only: Linux carries the pre-exec (forked parent) high-water mark into it.
     out["peak_rss_mb"] = out["vmhwm_mb"]
     out["ru_maxrss_mb"] = rusage.ru_maxrss / 1024  # KiB on Linux
-    print(f"bench: {kind:<16} call {out['call_s']:7.2f} s  process {wall:7.2f} s  "
-          f"peak RSS {out['peak_rss_mb']:7.0f} MB", flush=True)
+    print(
+        f"bench: {kind:<16} call {out['call_s']:7.2f} s  process {wall:7.2f} s  "
+        f"peak RSS {out['peak_rss_mb']:7.0f} MB",
+        flush=True,
+    )
     return out
 
 
 # ----------------------------------------------------------------------------------------------
 # report
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))  # bench_scan/bench_engines sit beside this script
-from bench_scan import STORE_COLUMNS  # noqa: E402
+# bench_scan/bench_engines sit beside this script
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 
 def summarize(reps: list[dict]) -> dict:
@@ -398,23 +536,28 @@ def summarize(reps: list[dict]) -> dict:
 
 
 def machine_description() -> dict:
-    info = {"nproc": os.cpu_count(), "python": platform.python_version(),
-            "platform": platform.platform()}
+    info = {
+        "nproc": os.cpu_count(),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+    }
     try:
         with open("/proc/cpuinfo") as fh:
-            info["cpu"] = next((ln.split(":", 1)[1].strip() for ln in fh
-                                if ln.startswith("model name")), "unknown")
+            info["cpu"] = next(
+                (ln.split(":", 1)[1].strip() for ln in fh if ln.startswith("model name")), "unknown"
+            )
     except OSError:
         info["cpu"] = "unknown"
     try:
-        info["nproc"] = int(subprocess.run(["nproc"], capture_output=True, text=True,
-                                           check=True).stdout)
+        info["nproc"] = int(
+            subprocess.run(["nproc"], capture_output=True, text=True, check=True).stdout
+        )
     except (OSError, subprocess.CalledProcessError, ValueError):
         pass
     try:
         with open("/proc/meminfo") as fh:
             kb = int(next(ln for ln in fh if ln.startswith("MemTotal")).split()[1])
-        info["memory_gb"] = round(kb / 1024 ** 2, 1)
+        info["memory_gb"] = round(kb / 1024**2, 1)
     except (OSError, StopIteration):
         info["memory_gb"] = None
     import duckdb
@@ -423,8 +566,13 @@ def machine_description() -> dict:
     import polars
     import pyarrow
 
-    info["packages"] = {"duckdb": duckdb.__version__, "polars": polars.__version__, "pandas": pandas.__version__,
-                        "pyarrow": pyarrow.__version__, "numpy": numpy.__version__}
+    info["packages"] = {
+        "duckdb": duckdb.__version__,
+        "polars": polars.__version__,
+        "pandas": pandas.__version__,
+        "pyarrow": pyarrow.__version__,
+        "numpy": numpy.__version__,
+    }
     return info
 
 
@@ -455,15 +603,28 @@ def main(argv=None) -> int:
     ap.add_argument("--rows", type=int, default=10_000_000)
     ap.add_argument("--seed", type=int, default=20250701)
     ap.add_argument("--out", default="BENCHMARKS.md")
-    ap.add_argument("--repeat", type=int, default=3,
-                    help="rounds of every variant; the median time is reported (default 3)")
-    ap.add_argument("--skip", default="", help="comma-separated variants not to run "
-                    "(pyarrow_csv, pyarrow_parquet)")
-    ap.add_argument("--report-timing", action="store_true",
-                    help="also time --report-cmd twice (first run, then no-op run)")
+    ap.add_argument(
+        "--repeat",
+        type=int,
+        default=3,
+        help="rounds of every variant; the median time is reported (default 3)",
+    )
+    ap.add_argument(
+        "--skip",
+        default="",
+        help="comma-separated variants not to run (pyarrow_csv, pyarrow_parquet)",
+    )
+    ap.add_argument(
+        "--report-timing",
+        action="store_true",
+        help="also time --report-cmd twice (first run, then no-op run)",
+    )
     ap.add_argument("--report-cmd", default="make report")
-    ap.add_argument("--report-prep", default="",
-                    help="command run (untimed) before the first --report-cmd, e.g. to make it cold")
+    ap.add_argument(
+        "--report-prep",
+        default="",
+        help="command run (untimed) before the first --report-cmd, e.g. to make it cold",
+    )
     # internal: worker mode
     ap.add_argument("--worker", help=argparse.SUPPRESS)
     ap.add_argument("--csv", help=argparse.SUPPRESS)
@@ -477,8 +638,14 @@ def main(argv=None) -> int:
         generate(args.rows, args.seed, Path(args.csv))
         return 0
     if args.worker:
-        run_worker(args.worker, Path(args.csv), Path(args.parquet), Path(args.result),
-                   args.period_from, args.period_to)
+        run_worker(
+            args.worker,
+            Path(args.csv),
+            Path(args.parquet),
+            Path(args.result),
+            args.period_from,
+            args.period_to,
+        )
         return 0
 
     BENCH_DIR.mkdir(parents=True, exist_ok=True)
@@ -488,8 +655,22 @@ def main(argv=None) -> int:
         Path(f"{csv_path}.meta.json").unlink(missing_ok=True)  # a new file is registered again
         t0 = time.perf_counter()
         # In a subprocess, so this (parent) process stays small.
-        subprocess.run([sys.executable, __file__, "--worker", "generate", "--csv", str(csv_path),
-                        "--rows", str(args.rows), "--seed", str(args.seed)], cwd=ROOT, check=True)
+        subprocess.run(
+            [
+                sys.executable,
+                __file__,
+                "--worker",
+                "generate",
+                "--csv",
+                str(csv_path),
+                "--rows",
+                str(args.rows),
+                "--seed",
+                str(args.seed),
+            ],
+            cwd=ROOT,
+            check=True,
+        )
         gen_s = time.perf_counter() - t0
         csv_path.with_suffix(".gen.json").write_text(json.dumps({"generate_s": gen_s}))
     elif csv_path.with_suffix(".gen.json").is_file():
@@ -501,14 +682,25 @@ def main(argv=None) -> int:
     skip = {s.strip() for s in args.skip.split(",") if s.strip()}
     # Order: the CSV is in the page cache for everyone (it was just written or read before);
     # ingest runs before the Parquet query, which needs its output.
-    kinds = ["pandas_csv", "polars_csv", "briefing_csv", "briefing_all_lines_csv", "briefing_duckdb_csv",
-             "duckdb_csv", "ingest",
-             "duckdb_parquet", "pyarrow_parquet", "pyarrow_csv"]
+    kinds = [
+        "pandas_csv",
+        "polars_csv",
+        "briefing_csv",
+        "briefing_all_lines_csv",
+        "briefing_duckdb_csv",
+        "duckdb_csv",
+        "ingest",
+        "duckdb_parquet",
+        "pyarrow_parquet",
+        "pyarrow_csv",
+    ]
     kinds = [k for k in kinds if k not in skip]
     # Rounds run the variants in turn (interleaved), so a noisy moment on a shared machine hits
     # one round of each rather than every round of one variant; the median round is reported.
-    rounds = [{k: run_in_subprocess(k, csv_path, parquet_path, p_from, p_to) for k in kinds}
-              for _ in range(max(1, args.repeat))]
+    rounds = [
+        {k: run_in_subprocess(k, csv_path, parquet_path, p_from, p_to) for k in kinds}
+        for _ in range(max(1, args.repeat))
+    ]
     runs = {k: summarize([r[k] for r in rounds]) for k in kinds}
 
     base = runs["pandas_csv"]
@@ -528,32 +720,47 @@ def main(argv=None) -> int:
         report["first"] = time_command(args.report_cmd)
         report["noop"] = time_command(args.report_cmd)
 
-    write_markdown(Path(args.out) if Path(args.out).is_absolute() else ROOT / args.out,
-                   args, csv_path, gen_s, runs, checks, speedup, project_s, project_rss, report)
-    for k, (good, msg) in checks.items():
+    write_markdown(
+        Path(args.out) if Path(args.out).is_absolute() else ROOT / args.out,
+        args,
+        csv_path,
+        gen_s,
+        runs,
+        checks,
+        speedup,
+        project_s,
+        project_rss,
+        report,
+    )
+    for k, (_good, msg) in checks.items():
         print(f"bench: {k} vs pandas_csv: {msg}")
     print(f"bench: wrote {args.out}")
-    print(f"speedup_vs_pandas={speedup:.2f} speedup_vs_polars={speedup_polars:.2f} project_s={project_s:.2f} "
-          f"peak_rss_mb={project_rss:.0f}")
+    print(
+        f"speedup_vs_pandas={speedup:.2f} speedup_vs_polars={speedup_polars:.2f} project_s={project_s:.2f} "
+        f"peak_rss_mb={project_rss:.0f}"
+    )
     return 0 if ok else 1
 
 
-def write_markdown(out: Path, args, csv_path: Path, gen_s, runs, checks, speedup, project_s,
-                   project_rss, report) -> None:
+def write_markdown(
+    out: Path, args, csv_path: Path, gen_s, runs, checks, speedup, project_s, project_rss, report
+) -> None:
     m = machine_description()
     base = runs["pandas_csv"]
-    size_mb = csv_path.stat().st_size / 1024 ** 2
+    size_mb = csv_path.stat().st_size / 1024**2
     pq = csv_path.with_suffix(".parquet")
-    pq_mb = pq.stat().st_size / 1024 ** 2 if pq.is_file() else float("nan")
+    pq_mb = pq.stat().st_size / 1024**2 if pq.is_file() else float("nan")
     n_result = len(base["result"]["group"])
-    cmd = (f".venv/bin/python scripts/bench.py --rows {args.rows} --seed {args.seed} "
-           f"--repeat {args.repeat} --out {args.out}")
+    cmd = (
+        f".venv/bin/python scripts/bench.py --rows {args.rows} --seed {args.seed} "
+        f"--repeat {args.repeat} --out {args.out}"
+    )
     labels = {
         "pandas_csv": "pandas baseline: `read_csv` (6 columns, cmdCode str) + filter + groupby",
         "polars_csv": "polars (strongest peer): lazy `scan_csv`, pushdown, streaming engine, same filter + sums",
         "briefing_csv": "the briefing's path: `partner_code_sums` on the raw CSV + group sums",
         "briefing_all_lines_csv": "the same without the sidecar's record count: polars parses every line",
-        "briefing_duckdb_csv": "the same with `engine=\"duckdb\"` (the scan's DuckDB fallback)",
+        "briefing_duckdb_csv": 'the same with `engine="duckdb"` (the scan\'s DuckDB fallback)',
         "duckdb_csv": "DuckDB `group_aggregates` directly on the raw CSV (no ingest)",
         "ingest": "DuckDB `ingest_comtrade_csv` CSV → Parquet (one-time, forced)",
         "duckdb_parquet": "DuckDB `group_aggregates` on the existing Parquet",
@@ -600,46 +807,61 @@ def write_markdown(out: Path, args, csv_path: Path, gen_s, runs, checks, speedup
     for k, r in runs.items():
         chk = "baseline" if k == "pandas_csv" else (checks[k][1] if k in checks else "—")
         sp = f"{base['call_s'] / r['call_s']:.1f}×" if k != "ingest" else "—"
-        lines.append(f"| {labels[k]} | {r['call_s']:.2f} ({r['call_s_min']:.2f}–"
-                     f"{r['call_s_max']:.2f}) | {r['process_s']:.2f} | "
-                     f"{r['peak_rss_mb']:,.0f} | {sp} | {chk} |")
+        lines.append(
+            f"| {labels[k]} | {r['call_s']:.2f} ({r['call_s_min']:.2f}–"
+            f"{r['call_s_max']:.2f}) | {r['process_s']:.2f} | "
+            f"{r['peak_rss_mb']:,.0f} | {sp} | {chk} |"
+        )
     ing, q, bc = runs["ingest"], runs["duckdb_parquet"], runs["briefing_csv"]
     lines += [
         f"| **project path** = the briefing's own code on the raw CSV | **{project_s:.2f}** | "
         f"{bc['process_s']:.2f} | **{project_rss:,.0f}** | **{speedup:.1f}×** | "
         f"{checks['briefing_csv'][1]} |",
         "",
-        (f"Against the strongest peer a user would pick, polars' lazy streaming CSV scan with the same filter and "
-         f"sums ({runs['polars_csv']['call_s']:.2f} s, {runs['polars_csv']['peak_rss_mb']:,.0f} MB), the project's "
-         f"path is {runs['polars_csv']['call_s'] / project_s:.2f}× as fast (`speedup_vs_polars` = polars' median call "
-         "time / the project's median call time, same file, same rounds; above 1 = the project is faster). "
-         "The peer is staged like the project's scan: the HS-prefix test runs only on the rows its typed filter "
-         "keeps (about 0.1 s faster than one combined filter here), so the ratio is against polars at its best "
-         "as far as measured, not against a plain one-filter query."
-         if "polars_csv" in runs else "polars was skipped in this run."),
+        (
+            f"Against the strongest peer a user would pick, polars' lazy streaming CSV scan with the same filter and "
+            f"sums ({runs['polars_csv']['call_s']:.2f} s, {runs['polars_csv']['peak_rss_mb']:,.0f} MB), the project's "
+            f"path is {runs['polars_csv']['call_s'] / project_s:.2f}× as fast (`speedup_vs_polars` = polars' median call "
+            "time / the project's median call time, same file, same rounds; above 1 = the project is faster). "
+            "The peer is staged like the project's scan: the HS-prefix test runs only on the rows its typed filter "
+            "keeps (about 0.1 s faster than one combined filter here), so the ratio is against polars at its best "
+            "as far as measured, not against a plain one-filter query."
+            if "polars_csv" in runs
+            else "polars was skipped in this run."
+        ),
         "",
-        f"Engine that ran the project's scan: **{bc.get('engine', '?')}** (`partner_code_sums(engine=\"auto\")`: "
+        f'Engine that ran the project\'s scan: **{bc.get("engine", "?")}** (`partner_code_sums(engine="auto")`: '
         "polars where it gives DuckDB's numbers — numbers parsed strictly by its CSV reader, the partner filter "
         "in the scan, the other rules on the partner's rows only — else DuckDB's query)."
-        + (f" The file's sidecar records its record count (written when the file was registered, as `make "
-           "report` registers a large file added by hand: the records counted by the input check's DuckDB pass, "
-           "which parses quotes); as the file has exactly that many lines after the header, no record spans two "
-           "lines, and polars parses only the lines that contain the partner code's digits (its rows and the few others where those digits occur). "
-           "The peer has no such count and must parse every line (filtering lines without it could take half a "
-           "record, split by a line break inside quotes, for a row: tests/test_scan_engines.py). Without it the project's scan parses every "
-           f"line too (`briefing_all_lines_csv`): {runs['briefing_all_lines_csv']['call_s']:.2f} s, "
-           f"{runs['polars_csv']['call_s'] / runs['briefing_all_lines_csv']['call_s']:.2f}× the peer's speed; it "
-           "applies rules the peer leaves out (breakdown rows dropped, the HS classification kept per cell, "
-           "conflicting duplicates refused), which cost two more parsed columns."
-           if "briefing_all_lines_csv" in runs and "polars_csv" in runs else "")
-        + (f" The same call forced onto DuckDB (`briefing_duckdb_csv`, the fallback and the path before polars) "
-           f"took {runs['briefing_duckdb_csv']['call_s']:.2f} s." if "briefing_duckdb_csv" in runs else ""),
+        + (
+            f" The file's sidecar records its record count (written when the file was registered, as `make "
+            "report` registers a large file added by hand: the records counted by the input check's DuckDB pass, "
+            "which parses quotes); as the file has exactly that many lines after the header, no record spans two "
+            "lines, and polars parses only the lines that contain the partner code's digits (its rows and the few others where those digits occur). "
+            "The peer has no such count and must parse every line (filtering lines without it could take half a "
+            "record, split by a line break inside quotes, for a row: tests/test_scan_engines.py). Without it the project's scan parses every "
+            f"line too (`briefing_all_lines_csv`): {runs['briefing_all_lines_csv']['call_s']:.2f} s, "
+            f"{runs['polars_csv']['call_s'] / runs['briefing_all_lines_csv']['call_s']:.2f}× the peer's speed; it "
+            "applies rules the peer leaves out (breakdown rows dropped, the HS classification kept per cell, "
+            "conflicting duplicates refused), which cost two more parsed columns."
+            if "briefing_all_lines_csv" in runs and "polars_csv" in runs
+            else ""
+        )
+        + (
+            f" The same call forced onto DuckDB (`briefing_duckdb_csv`, the fallback and the path before polars) "
+            f"took {runs['briefing_duckdb_csv']['call_s']:.2f} s."
+            if "briefing_duckdb_csv" in runs
+            else ""
+        ),
         "",
         f"Parquet file: {pq_mb:,.0f} MB (zstd, typed columns, input order)."
-        + (f" Generating the CSV (numpy + pyarrow.csv, once, then cached) took {gen_s:.1f} s."
-           if gen_s else " The CSV was already cached (generation time not recorded)."),
+        + (
+            f" Generating the CSV (numpy + pyarrow.csv, once, then cached) took {gen_s:.1f} s."
+            if gen_s
+            else " The CSV was already cached (generation time not recorded)."
+        ),
         "",
-        "What \"project path\" means here: the headline (`project_s`, the last line `bench.py` "
+        'What "project path" means here: the headline (`project_s`, the last line `bench.py` '
         "prints) times the code `make report` runs when a Comtrade CSV is large "
         "(`helpers.sources.hs_level.comtrade_code_sums` → `comtrade_scan.partner_code_sums`): polars (or DuckDB) "
         "streams the raw CSV once, keeps the partner's total rows for the groups' HS codes, per code and month, "
@@ -664,10 +886,15 @@ def write_markdown(out: Path, args, csv_path: Path, gen_s, runs, checks, speedup
     ]
     dc = runs["duckdb_csv"]
     for label, secs, rss in (
-            ("the briefing's path on the raw CSV (headline)", project_s, project_rss),
-            ("cold: ingest + Parquet query", ing["call_s"] + q["call_s"], max(ing["peak_rss_mb"], q["peak_rss_mb"])),
-            ("raw CSV straight into DuckDB, no ingest", dc["call_s"], dc["peak_rss_mb"]),
-            ("warm: Parquet already there", q["call_s"], q["peak_rss_mb"])):
+        ("the briefing's path on the raw CSV (headline)", project_s, project_rss),
+        (
+            "cold: ingest + Parquet query",
+            ing["call_s"] + q["call_s"],
+            max(ing["peak_rss_mb"], q["peak_rss_mb"]),
+        ),
+        ("raw CSV straight into DuckDB, no ingest", dc["call_s"], dc["peak_rss_mb"]),
+        ("warm: Parquet already there", q["call_s"], q["peak_rss_mb"]),
+    ):
         sp = base["call_s"] / secs
         met = "met" if (sp >= 3 and secs <= 30 and rss <= 3072) else "**not met**"
         lines.append(f"| {label} | {secs:.2f} | {sp:.1f}× | {rss:,.0f} | {met} |")
@@ -678,18 +905,24 @@ def write_markdown(out: Path, args, csv_path: Path, gen_s, runs, checks, speedup
         "partner's rows.",
     ]
     if report:
-        lines += ["", "## `make report` timing", "",
-                  f"Command: `{args.report_cmd}`"
-                  + (f" (after `{args.report_prep}`)" if args.report_prep else ""), "",
-                  "| run | wall s |", "|---|---:|",
-                  f"| first run | {report['first']:.2f} |",
-                  f"| second run (no-op) | {report['noop']:.2f} |"]
+        lines += [
+            "",
+            "## `make report` timing",
+            "",
+            f"Command: `{args.report_cmd}`"
+            + (f" (after `{args.report_prep}`)" if args.report_prep else ""),
+            "",
+            "| run | wall s |",
+            "|---|---:|",
+            f"| first run | {report['first']:.2f} |",
+            f"| second run (no-op) | {report['noop']:.2f} |",
+        ]
     tmp = out.with_name(f".{out.name}.tmp-{os.getpid()}")
     # The scale check (scripts/scale_check.py) owns its own section of the same file: keep it.
     kept = ""
     if out.is_file() and "\n## Scale check" in out.read_text(encoding="utf-8"):
         previous = out.read_text(encoding="utf-8")
-        kept = "\n" + previous[previous.index("\n## Scale check") + 1:]
+        kept = "\n" + previous[previous.index("\n## Scale check") + 1 :]
     tmp.write_text("\n".join(lines) + "\n" + kept)
     os.replace(tmp, out)
 

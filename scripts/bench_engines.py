@@ -27,6 +27,7 @@ Conventions (shared with the tidy contract in docs/ARCHITECTURE.md):
   count, so when a group matches codes of more than one length a ValueError is raised unless
   `code_length` picks one level.
 """
+
 from __future__ import annotations
 
 import json
@@ -36,9 +37,22 @@ from pathlib import Path
 
 import pandas as pd
 
-from bench_scan import (REPORTER_CHINA, STORE_COLUMNS, PathLike, _as_paths, _check_groups, _connect,
-                                     _csv_header, _csv_relation_sql, _period_int, _select_store_sql, _source_relation,
-                                     partner_code_sums)  # noqa: F401 (re-exported for the bench)
+from bench_scan import (
+    REPORTER_CHINA,
+    PathLike,
+    _as_paths,
+    _check_groups,
+    _connect,
+    _csv_header,
+    _csv_relation_sql,
+    _period_int,
+    _select_store_sql,
+    _source_relation,
+)
+
+# re-exported for the bench
+from bench_scan import STORE_COLUMNS as STORE_COLUMNS
+from bench_scan import partner_code_sums as partner_code_sums
 
 FLOW_NAMES = {"X": "export", "M": "import"}
 OUTPUT_COLUMNS = ["group", "flow", "period", "value_usd_mn", "rows"]
@@ -49,9 +63,15 @@ def _inputs_signature(paths: list[Path]) -> str:
     return json.dumps(sorted(str(p.resolve()) for p in paths))
 
 
-def ingest_comtrade_csv(csv_paths: PathLike | Iterable[PathLike], parquet_path: PathLike, *,
-                        force: bool = False, threads: int | None = None,
-                        memory_limit: str | None = "2GB", row_group_size: int = 122_880) -> bool:
+def ingest_comtrade_csv(
+    csv_paths: PathLike | Iterable[PathLike],
+    parquet_path: PathLike,
+    *,
+    force: bool = False,
+    threads: int | None = None,
+    memory_limit: str | None = "2GB",
+    row_group_size: int = 122_880,
+) -> bool:
     """Convert Comtrade-format CSV file(s) into one typed Parquet file with DuckDB.
 
     Columns are `STORE_COLUMNS` (cmdCode VARCHAR with leading zeros kept, period INTEGER YYYYMM),
@@ -82,7 +102,8 @@ def ingest_comtrade_csv(csv_paths: PathLike | Iterable[PathLike], parquet_path: 
             f"COPY ({_select_store_sql(present)} FROM {rel_sql}) "
             f"TO '{_sql_str(tmp)}' (FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 1, "
             f"ROW_GROUP_SIZE {int(row_group_size)}, KV_METADATA {{{_KV_KEY}: '{kv}'}})",
-            params)
+            params,
+        )
         os.replace(tmp, out)
     except BaseException:
         tmp.unlink(missing_ok=True)
@@ -102,8 +123,9 @@ def _is_fresh(out: Path, paths: list[Path], signature: str) -> bool:
         return False
     con = _connect(threads=1)
     try:
-        rows = con.execute("SELECT value FROM parquet_kv_metadata(?) WHERE key = ?",
-                           [str(out), _KV_KEY.encode()]).fetchall()
+        rows = con.execute(
+            "SELECT value FROM parquet_kv_metadata(?) WHERE key = ?", [str(out), _KV_KEY.encode()]
+        ).fetchall()
     except Exception:  # unreadable / foreign parquet: rebuild
         return False
     finally:
@@ -111,11 +133,18 @@ def _is_fresh(out: Path, paths: list[Path], signature: str) -> bool:
     return bool(rows) and bytes(rows[0][0]).decode() == signature
 
 
-def group_aggregates(source: PathLike | Iterable[PathLike], partner_code: int,
-                     groups: Mapping[str, Sequence[str]], period_from: str | None = None,
-                     period_to: str | None = None, *, reporter_code: int | None = REPORTER_CHINA,
-                     code_length: int | None = None, threads: int | None = None,
-                     memory_limit: str | None = "2GB") -> pd.DataFrame:
+def group_aggregates(
+    source: PathLike | Iterable[PathLike],
+    partner_code: int,
+    groups: Mapping[str, Sequence[str]],
+    period_from: str | None = None,
+    period_to: str | None = None,
+    *,
+    reporter_code: int | None = REPORTER_CHINA,
+    code_length: int | None = None,
+    threads: int | None = None,
+    memory_limit: str | None = "2GB",
+) -> pd.DataFrame:
     """Monthly value per (group, flow, period) for one partner, computed inside DuckDB.
 
     `source`: a .parquet file written by `ingest_comtrade_csv` or Comtrade-format CSV file(s)
@@ -128,8 +157,12 @@ def group_aggregates(source: PathLike | Iterable[PathLike], partner_code: int,
     p_to = _period_int(period_to, 999999)
     rel_sql, params = _source_relation(source)
 
-    where = ["partnerCode = ?", "period BETWEEN ? AND ?", "flowCode IN ('X', 'M')",
-             "cmdCode IS NOT NULL"]
+    where = [
+        "partnerCode = ?",
+        "period BETWEEN ? AND ?",
+        "flowCode IN ('X', 'M')",
+        "cmdCode IS NOT NULL",
+    ]
     wparams: list = [int(partner_code), p_from, p_to]
     if reporter_code is not None:
         where.append("reporterCode = ?")
@@ -146,12 +179,14 @@ def group_aggregates(source: PathLike | Iterable[PathLike], partner_code: int,
         per_group.append(
             "SELECT ? AS grp, flowCode, period, sum(primaryValue) AS v, count(*) AS n, "
             "count(DISTINCT length(cmdCode)) AS n_len "
-            f"FROM f WHERE {match} GROUP BY flowCode, period")
+            f"FROM f WHERE {match} GROUP BY flowCode, period"
+        )
         gparams += [name, *prefixes]
-    sql = (f"WITH src AS ({rel_sql}), "
-           f"f AS MATERIALIZED (SELECT flowCode, period, cmdCode, primaryValue FROM src "
-           f"WHERE {' AND '.join(where)}) "
-           + " UNION ALL ".join(per_group))
+    sql = (
+        f"WITH src AS ({rel_sql}), "
+        f"f AS MATERIALIZED (SELECT flowCode, period, cmdCode, primaryValue FROM src "
+        f"WHERE {' AND '.join(where)}) " + " UNION ALL ".join(per_group)
+    )
     con = _connect(threads, memory_limit)
     try:
         df = con.execute(sql, params + wparams + gparams).df()
@@ -160,8 +195,12 @@ def group_aggregates(source: PathLike | Iterable[PathLike], partner_code: int,
     return _finish(df.rename(columns={"grp": "group"}), code_length)
 
 
-def groups_from_code_sums(code_sums: pd.DataFrame, groups: Mapping[str, Sequence[str]],
-                          period_from: str | None = None, period_to: str | None = None) -> pd.DataFrame:
+def groups_from_code_sums(
+    code_sums: pd.DataFrame,
+    groups: Mapping[str, Sequence[str]],
+    period_from: str | None = None,
+    period_to: str | None = None,
+) -> pd.DataFrame:
     """Group totals from `partner_code_sums` output (a small frame): what the briefing computes.
 
     Same columns and order as `group_aggregates`, so the briefing's own path can be benchmarked
@@ -174,10 +213,16 @@ def groups_from_code_sums(code_sums: pd.DataFrame, groups: Mapping[str, Sequence
     for name, prefixes in groups.items():
         rows = sums.loc[sums.cmdCode.str.startswith(tuple(prefixes))]
         part = rows.groupby(["flowCode", "period"], as_index=False).agg(
-            v=("value_usd_mn", "sum"), n=("rows", "sum"), n_len=("cmdCode", lambda c: c.str.len().nunique()))
+            v=("value_usd_mn", "sum"),
+            n=("rows", "sum"),
+            n_len=("cmdCode", lambda c: c.str.len().nunique()),
+        )
         parts.append(part.assign(group=name, v=part.v * 1e6))
-    frame = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(
-        columns=["group", "flowCode", "period", "v", "n", "n_len"])
+    frame = (
+        pd.concat(parts, ignore_index=True)
+        if parts
+        else pd.DataFrame(columns=["group", "flowCode", "period", "v", "n", "n_len"])
+    )
     return _finish(frame, None)
 
 
@@ -185,22 +230,32 @@ def _finish(df: pd.DataFrame, code_length: int | None) -> pd.DataFrame:
     """Common tail of both paths: level check, names, types, deterministic order."""
     if code_length is None and len(df) and (df["n_len"] > 1).any():
         bad = sorted(df.loc[df["n_len"] > 1, "group"].unique())
-        raise ValueError(f"groups {bad} match HS codes of different lengths (e.g. HS4 and HS6 "
-                         "rows): sums would double count; pass code_length=")
-    out = pd.DataFrame({
-        "group": df["group"].astype(str),
-        "flow": df["flowCode"].map(FLOW_NAMES).astype(str),
-        "period": [f"{int(p) // 100:04d}-{int(p) % 100:02d}" for p in df["period"]],
-        "value_usd_mn": pd.to_numeric(df["v"], errors="coerce").astype("float64") / 1e6,
-        "rows": df["n"].astype("int64"),
-    })
+        raise ValueError(
+            f"groups {bad} match HS codes of different lengths (e.g. HS4 and HS6 "
+            "rows): sums would double count; pass code_length="
+        )
+    out = pd.DataFrame(
+        {
+            "group": df["group"].astype(str),
+            "flow": df["flowCode"].map(FLOW_NAMES).astype(str),
+            "period": [f"{int(p) // 100:04d}-{int(p) % 100:02d}" for p in df["period"]],
+            "value_usd_mn": pd.to_numeric(df["v"], errors="coerce").astype("float64") / 1e6,
+            "rows": df["n"].astype("int64"),
+        }
+    )
     out = out.sort_values(["group", "flow", "period"], kind="mergesort").reset_index(drop=True)
     return out[OUTPUT_COLUMNS]
 
 
-def ytd_aggregates(source: PathLike | Iterable[PathLike], partner_code: int,
-                   groups: Mapping[str, Sequence[str]], year: int, month: int,
-                   prev_year: int | None = None, **kwargs) -> pd.DataFrame:
+def ytd_aggregates(
+    source: PathLike | Iterable[PathLike],
+    partner_code: int,
+    groups: Mapping[str, Sequence[str]],
+    year: int,
+    month: int,
+    prev_year: int | None = None,
+    **kwargs,
+) -> pd.DataFrame:
     """January..`month` sums for `year` and `prev_year` (default year-1), side by side.
 
     The monthly sums come from `group_aggregates` (DuckDB); only the tiny result is summed
@@ -213,27 +268,45 @@ def ytd_aggregates(source: PathLike | Iterable[PathLike], partner_code: int,
     prev_year = int(year) - 1 if prev_year is None else int(prev_year)
     frames = []
     for y, tag in ((int(year), ""), (prev_year, "_prev")):
-        m = group_aggregates(source, partner_code, groups, f"{y:04d}-01", f"{y:04d}-{month:02d}",
-                             **kwargs)
+        m = group_aggregates(
+            source, partner_code, groups, f"{y:04d}-01", f"{y:04d}-{month:02d}", **kwargs
+        )
         g = m.groupby(["group", "flow"], sort=True).agg(
             value_usd_mn=("value_usd_mn", lambda s: s.sum(min_count=1)),
-            months=("period", "nunique"), rows=("rows", "sum"))
+            months=("period", "nunique"),
+            rows=("rows", "sum"),
+        )
         frames.append(g.add_suffix(tag))
     out = frames[0].join(frames[1], how="outer").reset_index()
     for c in ("months", "months_prev", "rows", "rows_prev"):
         out[c] = out[c].fillna(0).astype("int64")
     out["yoy_pct"] = (out["value_usd_mn"] / out["value_usd_mn_prev"] - 1) * 100
     out.insert(2, "period", f"{int(year):04d}-{int(month):02d}")
-    cols = ["group", "flow", "period", "value_usd_mn", "value_usd_mn_prev", "yoy_pct",
-            "months", "months_prev", "rows", "rows_prev"]
+    cols = [
+        "group",
+        "flow",
+        "period",
+        "value_usd_mn",
+        "value_usd_mn_prev",
+        "yoy_pct",
+        "months",
+        "months_prev",
+        "rows",
+        "rows_prev",
+    ]
     return out[cols].sort_values(["group", "flow"], kind="mergesort").reset_index(drop=True)
 
 
-def pandas_group_aggregates(csv_path: PathLike, partner_code: int,
-                            groups: Mapping[str, Sequence[str]], period_from: str | None = None,
-                            period_to: str | None = None, *,
-                            reporter_code: int | None = REPORTER_CHINA,
-                            code_length: int | None = None) -> pd.DataFrame:
+def pandas_group_aggregates(
+    csv_path: PathLike,
+    partner_code: int,
+    groups: Mapping[str, Sequence[str]],
+    period_from: str | None = None,
+    period_to: str | None = None,
+    *,
+    reporter_code: int | None = REPORTER_CHINA,
+    code_length: int | None = None,
+) -> pd.DataFrame:
     """The plain baseline: `pandas.read_csv` (needed columns, cmdCode as str) + filter + groupby.
 
     Same semantics and output as `group_aggregates`, so the two can be compared exactly.
@@ -242,12 +315,23 @@ def pandas_group_aggregates(csv_path: PathLike, partner_code: int,
     p_from = _period_int(period_from, 0)
     p_to = _period_int(period_to, 999999)
     header = set(_csv_header(Path(csv_path)))
-    wanted = ["reporterCode", "flowCode", "partnerCode", "cmdCode", "primaryValue",
-              "period", "refYear", "refMonth"]
+    wanted = [
+        "reporterCode",
+        "flowCode",
+        "partnerCode",
+        "cmdCode",
+        "primaryValue",
+        "period",
+        "refYear",
+        "refMonth",
+    ]
     usecols = [c for c in wanted if c in header]
-    df = pd.read_csv(csv_path, usecols=usecols,
-                     dtype={"cmdCode": str, "flowCode": str, "period": str},
-                     encoding="utf-8-sig")
+    df = pd.read_csv(
+        csv_path,
+        usecols=usecols,
+        dtype={"cmdCode": str, "flowCode": str, "period": str},
+        encoding="utf-8-sig",
+    )
     if "period" in df:
         period = pd.to_numeric(df["period"], errors="coerce")
         if {"refYear", "refMonth"} <= set(df.columns):
@@ -256,8 +340,12 @@ def pandas_group_aggregates(csv_path: PathLike, partner_code: int,
         period = df["refYear"] * 100 + df["refMonth"]
     df["period"] = period
     df["cmdCode"] = df["cmdCode"].str.strip()
-    mask = ((df["partnerCode"] == int(partner_code)) & df["period"].between(p_from, p_to)
-            & df["flowCode"].isin(list(FLOW_NAMES)) & df["cmdCode"].notna())
+    mask = (
+        (df["partnerCode"] == int(partner_code))
+        & df["period"].between(p_from, p_to)
+        & df["flowCode"].isin(list(FLOW_NAMES))
+        & df["cmdCode"].notna()
+    )
     if reporter_code is not None:
         mask &= df["reporterCode"] == int(reporter_code)
     if code_length is not None:
@@ -270,13 +358,19 @@ def pandas_group_aggregates(csv_path: PathLike, partner_code: int,
         if g.empty:
             continue
         gb = g.groupby(["flowCode", "period"], sort=True)
-        a = pd.DataFrame({"v": gb["primaryValue"].sum(min_count=1), "n": gb.size(),
-                          "n_len": gb["clen"].nunique()}).reset_index()
+        a = pd.DataFrame(
+            {
+                "v": gb["primaryValue"].sum(min_count=1),
+                "n": gb.size(),
+                "n_len": gb["clen"].nunique(),
+            }
+        ).reset_index()
         a.insert(0, "group", name)
         parts.append(a)
     if not parts:
-        res = pd.DataFrame({"group": [], "flowCode": [], "period": [], "v": [], "n": [],
-                            "n_len": []})
+        res = pd.DataFrame(
+            {"group": [], "flowCode": [], "period": [], "v": [], "n": [], "n_len": []}
+        )
     else:
         res = pd.concat(parts, ignore_index=True)
     return _finish(res, code_length)

@@ -5,6 +5,7 @@ validation), is helpers.sources.comtrade_scan; `make bench` times that one as th
 Conventions: `cmdCode` is text (so `030367` keeps its zero); `flowCode` X = export (China ->
 partner), M = import; `period` is YYYYMM; `value_usd_mn` = sum(primaryValue) / 1e6.
 """
+
 from __future__ import annotations
 
 import csv
@@ -39,6 +40,7 @@ PathLike = str | os.PathLike
 
 # ----------------------------------------------------------------------------------------------
 # helpers
+
 
 def _connect(threads: int | None = None, memory_limit: str | None = None):
     import duckdb
@@ -112,8 +114,10 @@ def _csv_relation_sql(paths: list[Path]) -> tuple[str, list, set[str]]:
     if "period" in types:
         types["period"] = "VARCHAR"
     types_sql = "{" + ", ".join(f"'{c}': '{t}'" for c, t in types.items()) + "}"
-    sql = (f"read_csv(?, header = true, union_by_name = true, types = {types_sql}, "
-           f"auto_detect = true, sample_size = 20480)")
+    sql = (
+        f"read_csv(?, header = true, union_by_name = true, types = {types_sql}, "
+        f"auto_detect = true, sample_size = 20480)"
+    )
     return sql, [[str(p) for p in paths]], present
 
 
@@ -154,9 +158,15 @@ def _source_relation(source: PathLike | Iterable[PathLike]) -> tuple[str, list]:
     return f"{_select_store_sql(present)} FROM {rel_sql}", params
 
 
-def partner_code_sums(source: PathLike | Iterable[PathLike], partner_code: int, prefixes: Sequence[str], *,
-                      reporter_code: int | None = REPORTER_CHINA, threads: int | None = None,
-                      memory_limit: str | None = "2GB") -> pd.DataFrame:
+def partner_code_sums(
+    source: PathLike | Iterable[PathLike],
+    partner_code: int,
+    prefixes: Sequence[str],
+    *,
+    reporter_code: int | None = REPORTER_CHINA,
+    threads: int | None = None,
+    memory_limit: str | None = "2GB",
+) -> pd.DataFrame:
     """Monthly value per (HS code, flow) for one partner and the given code prefixes, inside DuckDB.
 
     What the briefing needs from a large HS-level file: a few thousand rows instead of millions,
@@ -165,16 +175,22 @@ def partner_code_sums(source: PathLike | Iterable[PathLike], partner_code: int, 
     """
     prefixes = list(_check_groups({"codes": list(prefixes)})["codes"])
     rel_sql, params = _source_relation(source)
-    where = ["partnerCode = ?", "flowCode IN ('X', 'M')", "cmdCode IS NOT NULL",
-             "(" + " OR ".join("starts_with(cmdCode, ?)" for _ in prefixes) + ")"]
+    where = [
+        "partnerCode = ?",
+        "flowCode IN ('X', 'M')",
+        "cmdCode IS NOT NULL",
+        "(" + " OR ".join("starts_with(cmdCode, ?)" for _ in prefixes) + ")",
+    ]
     wparams: list = [int(partner_code), *prefixes]
     if reporter_code is not None:
         where.append("reporterCode = ?")
         wparams.append(int(reporter_code))
-    sql = (f"WITH src AS ({rel_sql}) SELECT cmdCode, any_value(classificationCode) AS classificationCode, "
-           f"flowCode, period, sum(primaryValue) / 1e6 AS value_usd_mn, count(*) AS rows FROM src "
-           f"WHERE {' AND '.join(where)} GROUP BY cmdCode, flowCode, period "
-           f"ORDER BY cmdCode, flowCode, period")
+    sql = (
+        f"WITH src AS ({rel_sql}) SELECT cmdCode, any_value(classificationCode) AS classificationCode, "
+        f"flowCode, period, sum(primaryValue) / 1e6 AS value_usd_mn, count(*) AS rows FROM src "
+        f"WHERE {' AND '.join(where)} GROUP BY cmdCode, flowCode, period "
+        f"ORDER BY cmdCode, flowCode, period"
+    )
     con = _connect(threads, memory_limit)
     try:
         return con.execute(sql, params + wparams).df()

@@ -1,4 +1,5 @@
 """Shared fixtures: the vendored customs data, loaded once per test session."""
+
 import pytest
 
 from helpers.sections.data import load_customs
@@ -20,15 +21,27 @@ def notebooks_run_alone():
 
 # Modules that run `make`, whole notebooks, Chromium or JupyterLab: part of `make test`, left out of
 # `make test-fast` (the day-to-day lane: unit and data tests). Mark new such tests @pytest.mark.slow.
-SLOW_MODULES = {"test_atomic_build", "test_briefing_build", "test_notebooks", "test_browser",
-                "test_hs_level_dropin", "test_run_notebooks"}
-SLOW_TESTS = {"test_whole_briefing_renders_for_another_period", "test_cli_writes_html_figures_and_pdf_with_marker",
-              "test_capped_gacc_file_is_shown_and_flagged"}  # reads a 10,000-line export row by row (~8 s)
+SLOW_MODULES = {
+    "test_atomic_build",
+    "test_briefing_build",
+    "test_notebooks",
+    "test_browser",
+    "test_hs_level_dropin",
+    "test_run_notebooks",
+}
+SLOW_TESTS = {
+    "test_whole_briefing_renders_for_another_period",
+    "test_cli_writes_html_figures_and_pdf_with_marker",
+    "test_capped_gacc_file_is_shown_and_flagged",
+}  # reads a 10,000-line export row by row (~8 s)
 
 
 def pytest_collection_modifyitems(config, items):
     import pytest
 
     for item in items:
-        if item.module.__name__.rsplit(".", 1)[-1] in SLOW_MODULES or item.originalname in SLOW_TESTS:
+        if (
+            item.module.__name__.rsplit(".", 1)[-1] in SLOW_MODULES
+            or item.originalname in SLOW_TESTS
+        ):
             item.add_marker(pytest.mark.slow)

@@ -2,6 +2,7 @@
 (JupyterLab's working directory), `period_end` edited in the notebook's own parameters cell, no
 papermill injection, no BRIEFING_ROOT. Shared by tests/test_notebooks.py and tests/test_jupyterlab.py.
 """
+
 from __future__ import annotations
 
 import os
@@ -17,7 +18,9 @@ ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9]*.ipynb"))
 # Under the project root so that the JupyterLab test can open them; not in git (build/).
 OUT_DIR = ROOT / "build" / "test-artifacts" / "notebooks-alone"
-EDITED_PERIOD_END = "2024-12"  # not the default: proves the parameters cell is what the notebook uses
+EDITED_PERIOD_END = (
+    "2024-12"  # not the default: proves the parameters cell is what the notebook uses
+)
 
 
 @dataclass
@@ -34,18 +37,25 @@ def parameters_cell(notebook) -> nbformat.NotebookNode:
 def set_period_end(notebook, period_end: str) -> None:
     """Edit the parameters cell the way a user does in JupyterLab."""
     cell = parameters_cell(notebook)
-    edited, count = re.subn(r'^period_end = "[^"]*"', f'period_end = "{period_end}"', cell.source, flags=re.M)
+    edited, count = re.subn(
+        r'^period_end = "[^"]*"', f'period_end = "{period_end}"', cell.source, flags=re.M
+    )
     if count != 1:
-        raise AssertionError(f"no `period_end = \"...\"` line in the parameters cell:\n{cell.source}")
+        raise AssertionError(f'no `period_end = "..."` line in the parameters cell:\n{cell.source}')
     cell.source = edited
 
 
-def run_alone(source: Path, out_dir: Path = OUT_DIR, period_end: str = EDITED_PERIOD_END,
-              timeout: int = 300) -> AloneRun:
+def run_alone(
+    source: Path, out_dir: Path = OUT_DIR, period_end: str = EDITED_PERIOD_END, timeout: int = 300
+) -> AloneRun:
     notebook = nbformat.read(source, as_version=4)
     set_period_end(notebook, period_end)
-    client = NotebookClient(notebook, kernel_name="ru-cn-briefing", timeout=timeout,
-                            resources={"metadata": {"path": str(ROOT / "notebooks")}})
+    client = NotebookClient(
+        notebook,
+        kernel_name="ru-cn-briefing",
+        timeout=timeout,
+        resources={"metadata": {"path": str(ROOT / "notebooks")}},
+    )
     error = None
     try:
         client.execute()
@@ -76,4 +86,9 @@ def run_all_alone(out_dir: Path = OUT_DIR) -> dict[str, AloneRun]:
 
 def outputs(path: Path) -> list:
     notebook = nbformat.read(path, as_version=4)
-    return [output for cell in notebook.cells if cell.cell_type == "code" for output in cell.get("outputs", [])]
+    return [
+        output
+        for cell in notebook.cells
+        if cell.cell_type == "code"
+        for output in cell.get("outputs", [])
+    ]

@@ -1,5 +1,6 @@
 """The house rules of src/helpers/, checked on the code itself: stage packages import only the stages
-before them, no import cycles between modules, nothing heavy at import time, no module over 400 lines."""
+before them, no import cycles between modules, nothing heavy at import time, no module over 600 lines (ruff-formatted at 100 columns)."""
+
 import ast
 import subprocess
 import sys
@@ -10,8 +11,8 @@ import pytest
 PACKAGE = Path(__file__).resolve().parents[1] / "src" / "helpers"
 # Each stage may import the stages listed before it (fetch: core and sources only; nobody imports fetch).
 ORDER = ["core", "sources", "model", "claims", "report", "sections", "pipeline"]
-ALLOWED = {stage: set(ORDER[:i + 1]) for i, stage in enumerate(ORDER)}
-ALLOWED["model"] = {"core", "model"}          # pandas only: no readers, no file formats
+ALLOWED = {stage: set(ORDER[: i + 1]) for i, stage in enumerate(ORDER)}
+ALLOWED["model"] = {"core", "model"}  # pandas only: no readers, no file formats
 ALLOWED["claims"] = {"core", "model", "claims"}
 ALLOWED["report"] = {"core", "sources", "report"}
 ALLOWED["fetch"] = {"core", "sources", "fetch"}
@@ -72,8 +73,10 @@ def test_no_upward_imports():
 
 def test_no_import_cycles():
     known = modules()
-    graph = {name: {t for t in helper_imports(name, path) if t != name and not name.startswith(t + ".")}
-             for name, path in known.items()}
+    graph = {
+        name: {t for t in helper_imports(name, path) if t != name and not name.startswith(t + ".")}
+        for name, path in known.items()
+    }
     state, stack, cycles = {}, [], []
 
     def visit(node):
@@ -81,7 +84,7 @@ def test_no_import_cycles():
         stack.append(node)
         for target in sorted(graph.get(node, ())):
             if state.get(target) == "open":
-                cycles.append(stack[stack.index(target):] + [target])
+                cycles.append(stack[stack.index(target) :] + [target])
             elif target not in state:
                 visit(target)
         stack.pop()
@@ -93,9 +96,18 @@ def test_no_import_cycles():
     assert cycles == [], "import cycles: " + "; ".join(" -> ".join(c) for c in cycles)
 
 
+# 600 lines at ruff's 100 columns is the old 400-line limit at 120 columns (formatting grew the
+# package by 41%); a module past it is doing two jobs.
+MAX_MODULE_LINES = 600
+
+
 def test_module_size_limit():
-    long = {name: n for name, path in modules().items() if (n := len(path.read_text().splitlines())) > 400}
-    assert long == {}, f"modules over 400 lines: {long}"
+    long = {
+        name: n
+        for name, path in modules().items()
+        if (n := len(path.read_text().splitlines())) > MAX_MODULE_LINES
+    }
+    assert long == {}, f"modules over {MAX_MODULE_LINES} lines: {long}"
 
 
 def test_each_package_says_what_it_holds_and_may_import():
@@ -104,19 +116,32 @@ def test_each_package_says_what_it_holds_and_may_import():
         assert "May import" in doc, f"helpers.{package}/__init__.py docstring lacks 'May import'"
 
 
-@pytest.mark.parametrize("module", ["helpers.pipeline.check_inputs", "helpers.sources.hs_level",
-                                    "helpers.model.groups", "helpers.claims.table"])
+@pytest.mark.parametrize(
+    "module",
+    [
+        "helpers.pipeline.check_inputs",
+        "helpers.sources.hs_level",
+        "helpers.model.groups",
+        "helpers.claims.table",
+    ],
+)
 def test_input_and_model_stages_do_not_load_plotting_libraries(module):
     code = f"import sys, {module}; print(','.join(m for m in {PLOTTING!r} if m in sys.modules))"
-    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
+    loaded = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.strip()
     assert loaded == "", f"{module} pulls in {loaded}"
 
 
-@pytest.mark.parametrize("module", ["helpers.sections.section", "helpers.pipeline.run_notebooks",
-                                    "helpers.report.render"])
+@pytest.mark.parametrize(
+    "module",
+    ["helpers.sections.section", "helpers.pipeline.run_notebooks", "helpers.report.render"],
+)
 def test_jsonschema_grammar_compilation_is_skipped(module):
     """altair and nbformat import jsonschema, which would import rfc3987_syntax and compile 38 lark
     grammars (1.2 s per process); helpers/__init__.py marks that module absent before jsonschema loads."""
     code = f"import sys, {module}, jsonschema; print('jsonschema' in sys.modules, 'lark' in sys.modules)"
-    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    loaded = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.split()
     assert loaded == ["True", "False"]

@@ -10,6 +10,7 @@ The project (its git-tracked files) is copied into a tmp dir with a symlink to t
 3. build/ deleted, full rebuild -> every file in reports/, the PDF included, must be byte-identical
    to step 1 (Chromium's print dates are normalised to SOURCE_DATE_EPOCH).
 """
+
 import hashlib
 import shutil
 import subprocess
@@ -32,8 +33,11 @@ def make(project: Path, *args, timeout=900) -> subprocess.CompletedProcess:
 def published(project: Path) -> dict[str, str]:
     """sha256 of every file in reports/ (briefing.html, briefing.pdf, figures), by relative path."""
     reports = project / "reports"
-    return {str(p.relative_to(reports)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(reports.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(reports)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(reports.rglob("*"))
+        if p.is_file()
+    }
 
 
 def files_containing(project: Path, text: str) -> list[str]:
@@ -48,7 +52,9 @@ def files_containing(project: Path, text: str) -> list[str]:
 
 def ok(result: subprocess.CompletedProcess, what: str) -> None:
     if result.returncode != 0:
-        raise AssertionError(f"{what} failed ({result.returncode}):\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}")
+        raise AssertionError(
+            f"{what} failed ({result.returncode}):\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
+        )
 
 
 @pytest.fixture(scope="module")
@@ -70,12 +76,16 @@ def builds(tmp_path_factory):
     state["after_corrupt"] = published(project)
     raw.write_bytes(original)
 
-    shutil.rmtree(project / "build")  # `make clean` also deletes reports/: a rebuild from build/ only
+    shutil.rmtree(
+        project / "build"
+    )  # `make clean` also deletes reports/: a rebuild from build/ only
     second = make(project, "report")
     ok(second, "rebuild after deleting build/")
     state["second"] = published(project)
     state["leaks_second"] = files_containing(project, SECRET)
-    state["local_paths"] = [name for name in files_containing(project, str(project)) if name.startswith("reports")]
+    state["local_paths"] = [
+        name for name in files_containing(project, str(project)) if name.startswith("reports")
+    ]
     return state
 
 
@@ -89,7 +99,9 @@ def test_first_build_publishes_briefing_and_figures(builds):
 def test_corrupt_raw_file_stops_build_and_names_it(builds):
     result = builds["corrupt"]
     assert result.returncode != 0, result.stdout[-2000:]
-    assert "gacc_cn_ru_totals.csv" in result.stderr and "checksum" in result.stderr, result.stderr[-2000:]
+    assert "gacc_cn_ru_totals.csv" in result.stderr and "checksum" in result.stderr, result.stderr[
+        -2000:
+    ]
     assert "Traceback" not in result.stderr
 
 

@@ -5,6 +5,7 @@ sidecar's sha256 (unless the case is about checksums, so each case tests what it
 `python -m helpers.pipeline.check_inputs`. It must exit 2 with one line naming the file, the row, the column
 (or parameter) and what was expected. Recoverable oddities must pass and be reported.
 """
+
 import csv
 import datetime as dt
 import hashlib
@@ -19,13 +20,25 @@ from pathlib import Path
 import pytest
 import yaml
 
+from helpers.core.paths import CONFIG_DIR, PROJECT_ROOT, RAW_DIR
 from helpers.pipeline import check_inputs, params
 from helpers.sections.data import load_customs
-from helpers.core.paths import CONFIG_DIR, PROJECT_ROOT, RAW_DIR
 
-TOTALS, COMMODITIES, CONTEXT = "gacc_cn_ru_totals.csv", "gacc_cn_ru_commodities.csv", "context_facts.csv"
+TOTALS, COMMODITIES, CONTEXT = (
+    "gacc_cn_ru_totals.csv",
+    "gacc_cn_ru_commodities.csv",
+    "context_facts.csv",
+)
 VENDORED = (TOTALS, COMMODITIES, CONTEXT)
-GACC_FIXTURE = PROJECT_ROOT / "tests" / "fixtures" / "hs_level" / "raw" / "gacc" / "gacc_出口_俄罗斯_2024-01_2024-07.csv"
+GACC_FIXTURE = (
+    PROJECT_ROOT
+    / "tests"
+    / "fixtures"
+    / "hs_level"
+    / "raw"
+    / "gacc"
+    / "gacc_出口_俄罗斯_2024-01_2024-07.csv"
+)
 TODAY = dt.date.today()
 
 
@@ -35,7 +48,9 @@ def copy_raw(tmp_path: Path) -> Path:
     raw.mkdir()
     for name in VENDORED:
         shutil.copy2(RAW_DIR / name, raw / name)
-        shutil.copy2(RAW_DIR / name.replace(".csv", ".meta.json"), raw / name.replace(".csv", ".meta.json"))
+        shutil.copy2(
+            RAW_DIR / name.replace(".csv", ".meta.json"), raw / name.replace(".csv", ".meta.json")
+        )
     return raw
 
 
@@ -85,15 +100,15 @@ def find_row(path: Path, **match) -> int:
 @dataclass
 class Case:
     id: str
-    breaks: object                 # (raw_dir, tmp_path) -> dict of values for `expected`, may hold "argv"
-    expected: list = field(default_factory=list)   # substrings of the error line (str.format'ed)
-    reseal: bool = True            # False for cases about checksums/sidecars
+    breaks: object  # (raw_dir, tmp_path) -> dict of values for `expected`, may hold "argv"
+    expected: list = field(default_factory=list)  # substrings of the error line (str.format'ed)
+    reseal: bool = True  # False for cases about checksums/sidecars
 
 
 def drop_column(raw, tmp):
     header, rows = read_table(raw / TOTALS)
     i = header.index("yoy_pct")
-    write_table(raw / TOTALS, header[:i] + header[i + 1:], [r[:i] + r[i + 1:] for r in rows])
+    write_table(raw / TOTALS, header[:i] + header[i + 1 :], [r[:i] + r[i + 1 :] for r in rows])
 
 
 def rename_column(raw, tmp):
@@ -110,6 +125,7 @@ def extra_column(raw, tmp):
 def cell(file, row, column, value):
     def breaks(raw, tmp):
         set_cell(raw / file, row, column, value)
+
     return breaks
 
 
@@ -148,8 +164,11 @@ def ytd_below_month(raw, tmp):
     new = {"export": "5000", "import": "6000", "total": "11000"}
     changed = []
     for number, row in enumerate(rows, start=1):
-        if row[header.index("period")] == "2024-06" and row[header.index("span")] == "ytd" \
-                and row[header.index("value_usd_mn")]:
+        if (
+            row[header.index("period")] == "2024-06"
+            and row[header.index("span")] == "ytd"
+            and row[header.index("value_usd_mn")]
+        ):
             row[header.index("value_usd_mn")] = new[row[header.index("flow")]]
             if row[header.index("flow")] == "export":
                 changed.append(number)
@@ -182,7 +201,9 @@ def gacc_export_non_numeric(raw, tmp):
 def gacc_xlsx_garbage(raw, tmp):
     """Not an xlsx at all (a saved HTML error page): the parser's exception becomes one line."""
     (raw / "gacc").mkdir()
-    (raw / "gacc" / "gacc_export_2024.xlsx").write_text("<html>session expired</html>", encoding="utf-8")
+    (raw / "gacc" / "gacc_export_2024.xlsx").write_text(
+        "<html>session expired</html>", encoding="utf-8"
+    )
 
 
 def groups_config(change):
@@ -192,6 +213,7 @@ def groups_config(change):
         path = tmp / "commodity_groups.yaml"
         path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
         return {"argv": ["--groups", str(path)]}
+
     return breaks
 
 
@@ -212,70 +234,236 @@ def groups_invalid_yaml(raw, tmp):
 
 # Rows picked in the vendored files: 307 = 2024-06 month export (Prime), 1 = first data row.
 CASES = [
-    Case("missing-column", drop_column, [TOTALS, "column 'yoy_pct'", "column is missing", "expected columns period"]),
-    Case("renamed-column", rename_column, [TOTALS, "column 'value_usd_mn'", "found unexpected column 'value_usd'",
-                                           "renamed?"]),
-    Case("extra-unknown-column", extra_column, [COMMODITIES, "column 'comment'", "unexpected column",
-                                                "expected only period"]),
-    Case("non-numeric-value", cell(TOTALS, 307, "value_usd_mn", "n/a"),
-         [TOTALS, "row 307", "column 'value_usd_mn'", "value 'n/a' is not a number", "expected a number"]),
-    Case("thousands-separator", cell(TOTALS, 307, "value_usd_mn", "9,883"),
-         [TOTALS, "row 307", "column 'value_usd_mn'", "thousands separator", "expected a plain number"]),
-    Case("decimal-comma", cell(COMMODITIES, 1, "value", "179,5"),
-         [COMMODITIES, "row 1", "column 'value'", "decimal comma", "expected a decimal point"]),
-    Case("negative-value", cell(TOTALS, 307, "value_usd_mn", "-9883"),
-         [TOTALS, "row 307", "column 'value_usd_mn'", "is negative", "expected a non-negative amount"]),
-    Case("empty-file", empty_file, [TOTALS, "file is empty", "expected a header line and data rows"]),
+    Case(
+        "missing-column",
+        drop_column,
+        [TOTALS, "column 'yoy_pct'", "column is missing", "expected columns period"],
+    ),
+    Case(
+        "renamed-column",
+        rename_column,
+        [TOTALS, "column 'value_usd_mn'", "found unexpected column 'value_usd'", "renamed?"],
+    ),
+    Case(
+        "extra-unknown-column",
+        extra_column,
+        [COMMODITIES, "column 'comment'", "unexpected column", "expected only period"],
+    ),
+    Case(
+        "non-numeric-value",
+        cell(TOTALS, 307, "value_usd_mn", "n/a"),
+        [
+            TOTALS,
+            "row 307",
+            "column 'value_usd_mn'",
+            "value 'n/a' is not a number",
+            "expected a number",
+        ],
+    ),
+    Case(
+        "thousands-separator",
+        cell(TOTALS, 307, "value_usd_mn", "9,883"),
+        [
+            TOTALS,
+            "row 307",
+            "column 'value_usd_mn'",
+            "thousands separator",
+            "expected a plain number",
+        ],
+    ),
+    Case(
+        "decimal-comma",
+        cell(COMMODITIES, 1, "value", "179,5"),
+        [COMMODITIES, "row 1", "column 'value'", "decimal comma", "expected a decimal point"],
+    ),
+    Case(
+        "negative-value",
+        cell(TOTALS, 307, "value_usd_mn", "-9883"),
+        [
+            TOTALS,
+            "row 307",
+            "column 'value_usd_mn'",
+            "is negative",
+            "expected a non-negative amount",
+        ],
+    ),
+    Case(
+        "empty-file", empty_file, [TOTALS, "file is empty", "expected a header line and data rows"]
+    ),
     Case("header-only", header_only, [COMMODITIES, "header only, no data rows"]),
-    Case("gbk-encoding", gbk_file, [TOTALS, "not UTF-8 text", "looks like GBK", "expected UTF-8 encoding"]),
+    Case(
+        "gbk-encoding",
+        gbk_file,
+        [TOTALS, "not UTF-8 text", "looks like GBK", "expected UTF-8 encoding"],
+    ),
     Case("ragged-row", ragged_row, [TOTALS, "row 7", "has 11 fields, header has 10"]),
-    Case("hs-code-lost-leading-zero-4-digit", cell(COMMODITIES, 1, "hs_code", "303"),
-         [COMMODITIES, "row 1", "column 'hs_code'", "HS code '303'", "leading zero lost?", "expected '0303'"]),
-    Case("hs-code-lost-leading-zero-chapter", cell(COMMODITIES, 18, "hs_code", "3"),
-         [COMMODITIES, "row 18", "column 'hs_code'", "HS code '3'", "leading zero lost?", "expected '03'"]),
-    Case("unknown-unit", cell(COMMODITIES, 1, "unit", "usd_bn"),
-         [COMMODITIES, "row 1", "column 'unit'", "unknown unit 'usd_bn' for measure 'value'", "expected one of usd_mn"]),
-    Case("unknown-currency-note", cell(TOTALS, 307, "currency_note", "eur"),
-         [TOTALS, "row 307", "column 'currency_note'", "'eur' is not an allowed value", "expected one of cny, usd"]),
-    Case("period-in-future", cell(TOTALS, 307, "period", "2099-06"),
-         [TOTALS, "row 307", "column 'period'", "period 2099-06 is in the future",
-          f"expected a month up to {TODAY:%Y-%m}"]),
-    Case("period-malformed", cell(TOTALS, 307, "period", "2024-13"),
-         [TOTALS, "row 307", "column 'period'", "period '2024-13' is malformed", "expected YYYY-MM"]),
-    Case("period-not-matching-year-span", cell(TOTALS, 1, "period", "15"),
-         [TOTALS, "row 1", "column 'period'", "does not match span 'year'", "expected YYYY"]),
-    Case("empty-source-field-in-context", cell(CONTEXT, 3, "publisher", ""),
-         [CONTEXT, "row 3", "column 'publisher'", "is empty", "expected a non-empty source field"]),
-    Case("ytd-smaller-than-month", ytd_below_month,
-         [TOTALS, re.compile(r"row ({rows})\b"), "column 'value_usd_mn'",
-          "year-to-date export for 2024-06 (5,000) is smaller than the month inside it (9,883)",
-          "expected ytd >= the same period's month"]),
-    Case("export-plus-import-not-total-on-one-page", page_mismatch,
-         [TOTALS, "row {row}", "column 'value_usd_mn'", "export + import = 116,874 but total = 150,000 for 2024-06 ytd",
-          "expected export + import within 2.0% of total"]),
-    Case("checksum-mismatch", one_byte_changed,
-         [TOTALS, "checksum mismatch", "sidecar records 7e85bbf998d2"], reseal=False),
-    Case("missing-sidecar", missing_sidecar,
-         ["gacc_cn_ru_commodities.meta.json", "provenance sidecar is missing", "expected a .meta.json"], reseal=False),
+    Case(
+        "hs-code-lost-leading-zero-4-digit",
+        cell(COMMODITIES, 1, "hs_code", "303"),
+        [
+            COMMODITIES,
+            "row 1",
+            "column 'hs_code'",
+            "HS code '303'",
+            "leading zero lost?",
+            "expected '0303'",
+        ],
+    ),
+    Case(
+        "hs-code-lost-leading-zero-chapter",
+        cell(COMMODITIES, 18, "hs_code", "3"),
+        [
+            COMMODITIES,
+            "row 18",
+            "column 'hs_code'",
+            "HS code '3'",
+            "leading zero lost?",
+            "expected '03'",
+        ],
+    ),
+    Case(
+        "unknown-unit",
+        cell(COMMODITIES, 1, "unit", "usd_bn"),
+        [
+            COMMODITIES,
+            "row 1",
+            "column 'unit'",
+            "unknown unit 'usd_bn' for measure 'value'",
+            "expected one of usd_mn",
+        ],
+    ),
+    Case(
+        "unknown-currency-note",
+        cell(TOTALS, 307, "currency_note", "eur"),
+        [
+            TOTALS,
+            "row 307",
+            "column 'currency_note'",
+            "'eur' is not an allowed value",
+            "expected one of cny, usd",
+        ],
+    ),
+    Case(
+        "period-in-future",
+        cell(TOTALS, 307, "period", "2099-06"),
+        [
+            TOTALS,
+            "row 307",
+            "column 'period'",
+            "period 2099-06 is in the future",
+            f"expected a month up to {TODAY:%Y-%m}",
+        ],
+    ),
+    Case(
+        "period-malformed",
+        cell(TOTALS, 307, "period", "2024-13"),
+        [TOTALS, "row 307", "column 'period'", "period '2024-13' is malformed", "expected YYYY-MM"],
+    ),
+    Case(
+        "period-not-matching-year-span",
+        cell(TOTALS, 1, "period", "15"),
+        [TOTALS, "row 1", "column 'period'", "does not match span 'year'", "expected YYYY"],
+    ),
+    Case(
+        "empty-source-field-in-context",
+        cell(CONTEXT, 3, "publisher", ""),
+        [CONTEXT, "row 3", "column 'publisher'", "is empty", "expected a non-empty source field"],
+    ),
+    Case(
+        "ytd-smaller-than-month",
+        ytd_below_month,
+        [
+            TOTALS,
+            re.compile(r"row ({rows})\b"),
+            "column 'value_usd_mn'",
+            "year-to-date export for 2024-06 (5,000) is smaller than the month inside it (9,883)",
+            "expected ytd >= the same period's month",
+        ],
+    ),
+    Case(
+        "export-plus-import-not-total-on-one-page",
+        page_mismatch,
+        [
+            TOTALS,
+            "row {row}",
+            "column 'value_usd_mn'",
+            "export + import = 116,874 but total = 150,000 for 2024-06 ytd",
+            "expected export + import within 2.0% of total",
+        ],
+    ),
+    Case(
+        "checksum-mismatch",
+        one_byte_changed,
+        [TOTALS, "checksum mismatch", "sidecar records 7e85bbf998d2"],
+        reseal=False,
+    ),
+    Case(
+        "missing-sidecar",
+        missing_sidecar,
+        [
+            "gacc_cn_ru_commodities.meta.json",
+            "provenance sidecar is missing",
+            "expected a .meta.json",
+        ],
+        reseal=False,
+    ),
     Case("missing-raw-file", missing_raw_file, [CONTEXT, "raw file is missing"], reseal=False),
-    Case("group-names-nonexistent-hs-code",
-         groups_config(lambda g: g["vehicles"]["hs"]["HS2022"].append("7701")),
-         ["commodity_groups.yaml", "column 'hs.HS2022'", "group 'vehicles' names HS code '7701', which does not exist",
-          "no HS chapter 77", "expected a code in HS chapters 01–97"]),
-    Case("group-hs-code-odd-digits",
-         groups_config(lambda g: g["trucks"]["hs"]["HS2017"].append("870")),
-         ["commodity_groups.yaml", "column 'hs.HS2017'", "group 'trucks' names HS code '870'",
-          "expected 2, 4, 6 or 8 digits"]),
-    Case("group-config-invalid-yaml", groups_invalid_yaml, ["commodity_groups.yaml", "not valid YAML"]),
-    Case("claims-unknown-group", claims_unknown_group,
-         ["claims.yaml", "column 'group'", "refers to unknown group 'spaceships'",
-          "expected a group of config/commodity_groups.yaml: vehicles"]),
-    Case("gacc-query-export-non-numeric-amount", gacc_export_non_numeric,
-         [f"gacc/{GACC_FIXTURE.name}", "row 3", "column '美元'", "value '约12亿' is not a number",
-          "expected a number"]),
-    Case("gacc-xlsx-not-a-workbook", gacc_xlsx_garbage,
-         ["gacc/gacc_export_2024.xlsx", "could not be read: ValueError: 'Excel file format cannot be determined",
-          "expected a file in the format README.md describes"]),
+    Case(
+        "group-names-nonexistent-hs-code",
+        groups_config(lambda g: g["vehicles"]["hs"]["HS2022"].append("7701")),
+        [
+            "commodity_groups.yaml",
+            "column 'hs.HS2022'",
+            "group 'vehicles' names HS code '7701', which does not exist",
+            "no HS chapter 77",
+            "expected a code in HS chapters 01–97",
+        ],
+    ),
+    Case(
+        "group-hs-code-odd-digits",
+        groups_config(lambda g: g["trucks"]["hs"]["HS2017"].append("870")),
+        [
+            "commodity_groups.yaml",
+            "column 'hs.HS2017'",
+            "group 'trucks' names HS code '870'",
+            "expected 2, 4, 6 or 8 digits",
+        ],
+    ),
+    Case(
+        "group-config-invalid-yaml",
+        groups_invalid_yaml,
+        ["commodity_groups.yaml", "not valid YAML"],
+    ),
+    Case(
+        "claims-unknown-group",
+        claims_unknown_group,
+        [
+            "claims.yaml",
+            "column 'group'",
+            "refers to unknown group 'spaceships'",
+            "expected a group of config/commodity_groups.yaml: vehicles",
+        ],
+    ),
+    Case(
+        "gacc-query-export-non-numeric-amount",
+        gacc_export_non_numeric,
+        [
+            f"gacc/{GACC_FIXTURE.name}",
+            "row 3",
+            "column '美元'",
+            "value '约12亿' is not a number",
+            "expected a number",
+        ],
+    ),
+    Case(
+        "gacc-xlsx-not-a-workbook",
+        gacc_xlsx_garbage,
+        [
+            "gacc/gacc_export_2024.xlsx",
+            "could not be read: ValueError: 'Excel file format cannot be determined",
+            "expected a file in the format README.md describes",
+        ],
+    ),
 ]
 
 
@@ -302,7 +490,9 @@ def test_broken_input_stops_with_one_clear_line(case, tmp_path, capsys):
             pattern = re.compile(expected.pattern.format(**values))
             assert pattern.search(lines[0]), f"/{pattern.pattern}/ not in: {lines[0]}"
         else:
-            assert expected.format(**values) in lines[0], f"{expected.format(**values)!r} not in: {lines[0]}"
+            assert expected.format(**values) in lines[0], (
+                f"{expected.format(**values)!r} not in: {lines[0]}"
+            )
 
 
 def test_corpus_is_large_and_distinct():
@@ -315,42 +505,82 @@ def test_command_line_exit_code_and_single_line(tmp_path):
     raw = copy_raw(tmp_path)
     set_cell(raw / TOTALS, 307, "value_usd_mn", "1,234.5")
     reseal(raw / TOTALS)
-    result = subprocess.run([sys.executable, "-m", "helpers.pipeline.check_inputs", "--raw-dir", str(raw)],
-                            capture_output=True, text=True, cwd=PROJECT_ROOT)
+    result = subprocess.run(
+        [sys.executable, "-m", "helpers.pipeline.check_inputs", "--raw-dir", str(raw)],
+        capture_output=True,
+        text=True,
+        cwd=PROJECT_ROOT,
+    )
     assert result.returncode == 2
     assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
-    assert f"{TOTALS}, row 307, column 'value_usd_mn': value '1,234.5' has a thousands separator" in result.stderr
+    assert (
+        f"{TOTALS}, row 307, column 'value_usd_mn': value '1,234.5' has a thousands separator"
+        in result.stderr
+    )
 
 
 def test_vendored_inputs_pass(capsys):
     code, out, err = run_check([], capsys)
     assert code == 0, err
-    assert out.strip().splitlines()[-1].startswith("inputs ok: totals 435 rows, commodities 433 rows, context 200 rows")
+    assert (
+        out.strip()
+        .splitlines()[-1]
+        .startswith("inputs ok: totals 435 rows, commodities 433 rows, context 200 rows")
+    )
 
 
 # --------------------------------------------------------------------------- parameters (helpers.pipeline.params)
 PARAM_CASES = [
-    ("unknown-partner", ["--partner", "Atlantis"], ["PARTNER 'Atlantis' has no data in data/raw", "valid values:", "Russia"]),
-    ("period-end-malformed", ["--period-end", "2025-7"],
-     ["PERIOD_END '2025-7' is not a month in YYYY-MM form", "valid: a month YYYY-MM from"]),
-    ("period-end-after-data", ["--period-end", "2099-06"],
-     ["PERIOD_END 2099-06 is after the latest release in the data", "valid: a month YYYY-MM from"]),
-    ("period-end-before-data", ["--period-end", "1990-06"],
-     ["PERIOD_END 1990-06 is before the data", "valid: a month YYYY-MM from"]),
-    ("period-end-january-alone", ["--period-end", "2024-01"],
-     ["PERIOD_END 2024-01: GACC publishes January only together with February", "use 2024-02"]),
+    (
+        "unknown-partner",
+        ["--partner", "Atlantis"],
+        ["PARTNER 'Atlantis' has no data in data/raw", "valid values:", "Russia"],
+    ),
+    (
+        "period-end-malformed",
+        ["--period-end", "2025-7"],
+        ["PERIOD_END '2025-7' is not a month in YYYY-MM form", "valid: a month YYYY-MM from"],
+    ),
+    (
+        "period-end-after-data",
+        ["--period-end", "2099-06"],
+        [
+            "PERIOD_END 2099-06 is after the latest release in the data",
+            "valid: a month YYYY-MM from",
+        ],
+    ),
+    (
+        "period-end-before-data",
+        ["--period-end", "1990-06"],
+        ["PERIOD_END 1990-06 is before the data", "valid: a month YYYY-MM from"],
+    ),
+    (
+        "period-end-january-alone",
+        ["--period-end", "2024-01"],
+        ["PERIOD_END 2024-01: GACC publishes January only together with February", "use 2024-02"],
+    ),
     # the first monthly release is 2021-02 (January–February): January 2021 is refused for GACC's reason
-    ("period-end-first-january", ["--period-end", "2021-01"],
-     ["PERIOD_END 2021-01: GACC publishes January only together with February; use 2021-02"]),
+    (
+        "period-end-first-january",
+        ["--period-end", "2021-01"],
+        ["PERIOD_END 2021-01: GACC publishes January only together with February; use 2021-02"],
+    ),
     # annual totals go back to 2015, monthly releases only to 2021-02: say so rather than "before the data"
-    ("period-end-annual-only", ["--period-end", "2020-12"],
-     ["PERIOD_END 2020-12 is before the first monthly release in the data (2021-02): for 2015–2020 data/raw holds "
-      "only annual totals, and the briefing is built from monthly and January–month releases",
-      "valid: a month YYYY-MM from 2021-02"]),
+    (
+        "period-end-annual-only",
+        ["--period-end", "2020-12"],
+        [
+            "PERIOD_END 2020-12 is before the first monthly release in the data (2021-02): for 2015–2020 data/raw holds "
+            "only annual totals, and the briefing is built from monthly and January–month releases",
+            "valid: a month YYYY-MM from 2021-02",
+        ],
+    ),
 ]
 
 
-@pytest.mark.parametrize("argv,expected", [c[1:] for c in PARAM_CASES], ids=[c[0] for c in PARAM_CASES])
+@pytest.mark.parametrize(
+    "argv,expected", [c[1:] for c in PARAM_CASES], ids=[c[0] for c in PARAM_CASES]
+)
 def test_bad_parameter_stops_with_valid_values(argv, expected, tmp_path, capsys):
     out = tmp_path / "params.json"
     assert params.main(argv + ["--out", str(out)]) == 2
@@ -370,10 +600,17 @@ def test_exact_duplicate_row_is_dropped_and_reported(tmp_path, capsys):
     reseal(raw / TOTALS)
     code, out, err = run_check(["--raw-dir", str(raw)], capsys)
     assert code == 0, err
-    assert "check-inputs: note: data/raw/gacc_cn_ru_totals.csv, row 436: exact duplicate row dropped" in out
+    assert (
+        "check-inputs: note: data/raw/gacc_cn_ru_totals.csv, row 436: exact duplicate row dropped"
+        in out
+    )
     customs = load_customs(raw)
-    assert {"check": "exact duplicate row dropped", "source_file": "data/raw/gacc_cn_ru_totals.csv",
-            "source_row": 436, "detail": "2024-06 month export"} in customs.quality
+    assert {
+        "check": "exact duplicate row dropped",
+        "source_file": "data/raw/gacc_cn_ru_totals.csv",
+        "source_row": 436,
+        "detail": "2024-06 month export",
+    } in customs.quality
     assert len(customs.totals) == 435
 
 
@@ -385,8 +622,10 @@ def test_utf8_bom_is_removed_and_noted(tmp_path, capsys):
     assert code == 0, err
     assert "data/raw/gacc_cn_ru_commodities.csv: UTF-8 byte-order mark removed" in out
     customs = load_customs(raw)
-    assert {"check": "UTF-8 byte-order mark removed",
-            "source_file": "data/raw/gacc_cn_ru_commodities.csv"} in customs.quality
+    assert {
+        "check": "UTF-8 byte-order mark removed",
+        "source_file": "data/raw/gacc_cn_ru_commodities.csv",
+    } in customs.quality
     assert customs.commodities.columns[0] == "reporter" and len(customs.commodities) == 433
 
 
@@ -405,12 +644,19 @@ def test_agreeing_duplicates_from_two_outlets_resolve_without_conflict(tmp_path,
     code, out, err = run_check(["--raw-dir", str(raw)], capsys)
     assert code == 0, err
     customs = load_customs(raw)
-    key = (customs.resolved_totals.period == "2024-06") & (customs.resolved_totals.span == "month") \
+    key = (
+        (customs.resolved_totals.period == "2024-06")
+        & (customs.resolved_totals.span == "month")
         & (customs.resolved_totals.flow == "export")
+    )
     record = customs.resolved_totals.loc[key].iloc[0]
-    assert record.value == 9883 and record.n_rows == baseline.resolved_totals.loc[key].iloc[0].n_rows + 1
+    assert (
+        record.value == 9883
+        and record.n_rows == baseline.resolved_totals.loc[key].iloc[0].n_rows + 1
+    )
     conflicts = customs.conflicts
-    assert conflicts.loc[(conflicts.period == "2024-06") & (conflicts.span == "month")
-                         & (conflicts.flow == "export")].empty
+    assert conflicts.loc[
+        (conflicts.period == "2024-06") & (conflicts.span == "month") & (conflicts.flow == "export")
+    ].empty
     assert len(conflicts) == len(baseline.conflicts)
     assert not any("duplicate" in q["check"] for q in customs.quality)

@@ -3,6 +3,7 @@
 These use the real Makefile (the README's command). The first run builds everything; later runs
 are no-ops when nothing changed.
 """
+
 import re
 import subprocess
 from pathlib import Path
@@ -13,16 +14,33 @@ from helpers.report.browser_check import check_page
 
 ROOT = Path(__file__).resolve().parents[1]
 # in page order: Figure N of the briefing is fN-... on disk (the number an editor quotes names the file)
-FIGURE_IDS = ["f1-annual-turnover", "f2-monthly-turnover", "f3-ytd-comparison", "f4-commodity-changes",
-              "f5-metals", "f6-trade-composition", "f7-fuel-imports-by-code", "f8-imports-rows-vs-wire",
-              "f9-chinese-car-share", "f10-gdp-ratio", "f11-key-rate"]
+FIGURE_IDS = [
+    "f1-annual-turnover",
+    "f2-monthly-turnover",
+    "f3-ytd-comparison",
+    "f4-commodity-changes",
+    "f5-metals",
+    "f6-trade-composition",
+    "f7-fuel-imports-by-code",
+    "f8-imports-rows-vs-wire",
+    "f9-chinese-car-share",
+    "f10-gdp-ratio",
+    "f11-key-rate",
+]
 
 
 def make(*args, check=True):
-    result = subprocess.run(["make", "--no-print-directory", *args], cwd=ROOT, capture_output=True, text=True,
-                            timeout=900)
+    result = subprocess.run(
+        ["make", "--no-print-directory", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
     if check and result.returncode != 0:
-        raise AssertionError(f"make {' '.join(args)} failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}")
+        raise AssertionError(
+            f"make {' '.join(args)} failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
+        )
     return result
 
 
@@ -70,11 +88,20 @@ def test_noop_rebuild_runs_no_notebook(briefing):
     assert "timing: render total" not in result.stdout
 
 
-@pytest.mark.parametrize("period_end, message", [
-    ("2031-01", "PERIOD_END 2031-01 is after the latest release in the data; valid: a month YYYY-MM from 2021-02 to 2026-02"),
-    ("July", "PERIOD_END 'July' is not a month in YYYY-MM form; valid: a month YYYY-MM from 2021-02 to 2026-02"),
-    ("2019-05", "PERIOD_END 2019-05 is before the first monthly release in the data (2021-02)"),
-])
+@pytest.mark.parametrize(
+    "period_end, message",
+    [
+        (
+            "2031-01",
+            "PERIOD_END 2031-01 is after the latest release in the data; valid: a month YYYY-MM from 2021-02 to 2026-02",
+        ),
+        (
+            "July",
+            "PERIOD_END 'July' is not a month in YYYY-MM form; valid: a month YYYY-MM from 2021-02 to 2026-02",
+        ),
+        ("2019-05", "PERIOD_END 2019-05 is before the first monthly release in the data (2021-02)"),
+    ],
+)
 def test_bad_period_end_fails_before_any_notebook(period_end, message, briefing):
     before = briefing.read_bytes()
     result = make("report", f"PERIOD_END={period_end}", check=False)
@@ -87,4 +114,7 @@ def test_bad_period_end_fails_before_any_notebook(period_end, message, briefing)
 def test_unknown_partner_names_valid_values(briefing):
     result = make("report", "PARTNER=Atlantis", check=False)
     assert result.returncode != 0
-    assert "PARTNER 'Atlantis' has no data in data/raw; valid values:" in result.stderr and "Russia" in result.stderr
+    assert (
+        "PARTNER 'Atlantis' has no data in data/raw; valid values:" in result.stderr
+        and "Russia" in result.stderr
+    )

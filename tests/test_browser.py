@@ -1,4 +1,5 @@
 """Offline Chromium draws every figure of the fixture briefing without console errors."""
+
 from __future__ import annotations
 
 import json
@@ -7,8 +8,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from briefing_fixture import (ABOUT, FIGURE_IDS, MARKER, PARAMS, skip_without_chromium,
-                              write_fixture)
+from briefing_fixture import ABOUT, FIGURE_IDS, MARKER, PARAMS, skip_without_chromium, write_fixture
 from helpers.report.browser_check import check_page
 from helpers.report.figures import NOTEBOOK_VEGALITE_MIME
 from helpers.report.page import render_briefing
@@ -43,5 +43,6 @@ def test_checker_reports_a_chart_that_fails(tmp_path):
     html_path = render_briefing(notebooks, tmp_path / "stage", PARAMS, ABOUT)
     result = check_page(html_path, ARTIFACTS / "briefing-broken-figure.png")
     assert result.figure_containers == 2 and result.drawn_ids == ["f1-exports-monthly"]
-    assert any("f2-commodities-bar" in error for error in result.console_errors), \
-        json.dumps(result.console_errors)
+    assert any("f2-commodities-bar" in error for error in result.console_errors), json.dumps(
+        result.console_errors
+    )

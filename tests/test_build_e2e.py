@@ -5,6 +5,7 @@ reports/, stale and ignored inputs, and two builds at once. Every failure must b
 The quick cases stop before any notebook runs. The slow case (`rebuilds`) builds three times:
 baseline, then GACC exports with odd names copied in with an OLD time (`cp -p`), then one deleted.
 """
+
 import html
 import json
 import os
@@ -39,7 +40,9 @@ def processes_working_in(folder: Path) -> list[str]:
     for proc in Path("/proc").glob("[0-9]*"):
         try:
             if Path(os.readlink(proc / "cwd")) == folder.resolve():
-                found.append((proc / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace"))
+                found.append(
+                    (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+                )
         except OSError:
             continue
     return found
@@ -61,17 +64,24 @@ def project(tmp_path_factory):
 
 
 # --------------------------------------------------------------------------- injection
-@pytest.mark.parametrize("target,variable,value", [
-    ("report", "PARTNER", f"`touch {PWNED}`"),
-    ("report", "PARTNER", f"$(shell touch {PWNED})"),
-    ("report", "PERIOD_END", f"2025-07$$(touch {PWNED})"),
-    ("report", "GROUPS_FILE", f"config/commodity_groups.yaml\"; touch {PWNED}; echo \""),
-    ("fetch", "FROM", f"$(shell touch {PWNED})"),
-    ("fetch", "PARTNER", f"`touch {PWNED}`"),
-])
+@pytest.mark.parametrize(
+    "target,variable,value",
+    [
+        ("report", "PARTNER", f"`touch {PWNED}`"),
+        ("report", "PARTNER", f"$(shell touch {PWNED})"),
+        ("report", "PERIOD_END", f"2025-07$$(touch {PWNED})"),
+        ("report", "GROUPS_FILE", f'config/commodity_groups.yaml"; touch {PWNED}; echo "'),
+        ("fetch", "FROM", f"$(shell touch {PWNED})"),
+        ("fetch", "PARTNER", f"`touch {PWNED}`"),
+    ],
+)
 def test_parameters_are_never_run_as_commands(project, target, variable, value):
     Path(PWNED).unlink(missing_ok=True)
-    extra = ["TO=2025-07", "FROM=2024-01"] if target == "fetch" and variable != "FROM" else ["TO=2025-07"]
+    extra = (
+        ["TO=2025-07", "FROM=2024-01"]
+        if target == "fetch" and variable != "FROM"
+        else ["TO=2025-07"]
+    )
     result = make(project, target, f"{variable}={value}", *extra, timeout=120)
     assert not Path(PWNED).exists(), f"{variable} ran a command"
     line = assert_one_line_failure(result)
@@ -87,30 +97,49 @@ def test_groups_file_path_with_spaces_works(project):
     assert result.returncode == 0, result.stderr[-2000:]
     assert "report: would run: input check" in result.stdout
     # and the input check `make report` would run accepts it (argument lists, no shell in between)
-    check = subprocess.run([str(project / ".venv" / "bin" / "python"), "-m", "helpers.pipeline.check_inputs",
-                            "--groups", "my configs/commodity groups: v2.yaml"], cwd=project, capture_output=True,
-                           text=True, env={**os.environ, "PYTHONPATH": str(project / "src"),
-                                           "BRIEFING_ROOT": str(project)}, timeout=300)
+    check = subprocess.run(
+        [
+            str(project / ".venv" / "bin" / "python"),
+            "-m",
+            "helpers.pipeline.check_inputs",
+            "--groups",
+            "my configs/commodity groups: v2.yaml",
+        ],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(project / "src"), "BRIEFING_ROOT": str(project)},
+        timeout=300,
+    )
     assert check.returncode == 0 and ", 19 groups, " in check.stdout, check.stderr[-2000:]
 
 
 def test_yaml_alias_bomb_as_groups_file_is_one_short_line(project):
     bomb = project / "bomb.yaml"
-    bomb.write_text("\n".join(["a: &a [x, x, x, x, x, x, x, x, x]"]
-                              + [f"{chr(98 + i)}: &{chr(98 + i)} [" + ", ".join([f"*{chr(97 + i)}"] * 9) + "]"
-                                 for i in range(8)]) + "\ngroups: *i\n")
+    bomb.write_text(
+        "\n".join(
+            ["a: &a [x, x, x, x, x, x, x, x, x]"]
+            + [
+                f"{chr(98 + i)}: &{chr(98 + i)} [" + ", ".join([f"*{chr(97 + i)}"] * 9) + "]"
+                for i in range(8)
+            ]
+        )
+        + "\ngroups: *i\n"
+    )
     result = make(project, "report", "GROUPS_FILE=bomb.yaml", timeout=300)
     line = assert_one_line_failure(result, "bomb.yaml", "YAML anchor at line 1")
     assert len(result.stderr) < 1000 and len(line) < 300
 
 
-@pytest.mark.parametrize("sidecar", ["data/raw/comtrade/comtrade_extra.csv.meta.json",
-                                     "data/raw/context_facts.meta.json"])
+@pytest.mark.parametrize(
+    "sidecar",
+    ["data/raw/comtrade/comtrade_extra.csv.meta.json", "data/raw/context_facts.meta.json"],
+)
 def test_sidecar_that_is_a_json_list_is_named_in_one_line(project, sidecar):
     path = project / sidecar
     path.parent.mkdir(parents=True, exist_ok=True)
     original = path.read_bytes() if path.exists() else None
-    data_file = Path(str(path)[:-len(".meta.json")])
+    data_file = Path(str(path)[: -len(".meta.json")])
     created = not data_file.exists() and "comtrade" in sidecar
     if created:
         data_file.write_text("period,reporterCode\n")
@@ -119,7 +148,9 @@ def test_sidecar_that_is_a_json_list_is_named_in_one_line(project, sidecar):
         result = make(project, "report", timeout=300)
         assert_one_line_failure(result, f"{path.name}: sidecar is a JSON list, not an object")
         # The notebook kernel, started while the input check ran, ran nothing and is gone.
-        assert "timing: 00_key_findings" not in result.stdout and not list((project / "build" / "nb").glob("*"))
+        assert "timing: 00_key_findings" not in result.stdout and not list(
+            (project / "build" / "nb").glob("*")
+        )
         assert processes_working_in(project) == []
     finally:
         if original is None:
@@ -147,15 +178,25 @@ def test_unwritable_reports_stops_before_the_build(project):
 # --------------------------------------------------------------------------- stale inputs and the lock
 def briefing_text(project: Path) -> str:
     # tags dropped without a space: numbers sit in no-break spans inside a sentence
-    return html.unescape(re.sub(r"<[^>]+>", "", (project / "reports" / "briefing.html").read_text("utf-8")))
+    return html.unescape(
+        re.sub(r"<[^>]+>", "", (project / "reports" / "briefing.html").read_text("utf-8"))
+    )
 
 
 def start_make(project: Path, log: Path, *args) -> subprocess.Popen:
-    env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL",
-                                                             "BRIEFING_BUILD_DIR", "BRIEFING_ROOT")}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "BRIEFING_BUILD_DIR", "BRIEFING_ROOT")
+    }
     env.update(PYTHONPATH=str(project / "src"), BRIEFING_ROOT=str(project))
-    return subprocess.Popen(["make", "--no-print-directory", "-C", str(project), "report", *args], env=env,
-                            stdout=open(log, "w"), stderr=subprocess.STDOUT, text=True)
+    return subprocess.Popen(
+        ["make", "--no-print-directory", "-C", str(project), "report", *args],
+        env=env,
+        stdout=open(log, "w"),
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
 
 
 def wait_for(path: Path, text: str, process: subprocess.Popen, timeout: float = 120) -> None:
@@ -173,8 +214,10 @@ def rebuilds(tmp_path_factory):
     state = {"baseline": make(project, "report")}
     gacc = project / "data" / "raw" / "gacc"
     gacc.mkdir(parents=True, exist_ok=True)
-    for source, name in ((FIXTURES / "gacc_出口_俄罗斯_2024-01_2024-07.csv", ODD_2024),
-                         (FIXTURES / "gacc_出口_俄罗斯_2025-01_2025-07.csv", ODD_2025)):
+    for source, name in (
+        (FIXTURES / "gacc_出口_俄罗斯_2024-01_2024-07.csv", ODD_2024),
+        (FIXTURES / "gacc_出口_俄罗斯_2025-01_2025-07.csv", ODD_2025),
+    ):
         shutil.copy2(source, gacc / name)
         os.utime(gacc / name, (OLD_TIME, OLD_TIME))  # older than every build stamp
 
@@ -183,7 +226,10 @@ def rebuilds(tmp_path_factory):
     state["refused"] = make(project, "report", "LOCK_WAIT=0", timeout=60)
     waiting = start_make(project, logs / "waiting.log")
     state["first_rc"], state["waiting_rc"] = first.wait(timeout=900), waiting.wait(timeout=900)
-    state["first_log"], state["waiting_log"] = (logs / "first.log").read_text(), (logs / "waiting.log").read_text()
+    state["first_log"], state["waiting_log"] = (
+        (logs / "first.log").read_text(),
+        (logs / "waiting.log").read_text(),
+    )
     state["with_odd_files"] = briefing_text(project)
 
     started = time.monotonic()
@@ -215,11 +261,15 @@ def test_deleted_input_is_no_longer_cited(rebuilds):
 
 
 def test_second_build_during_a_build_stops_or_waits(rebuilds):
-    assert_one_line_failure(rebuilds["refused"], "another build is running in this project", "make report, pid")
+    assert_one_line_failure(
+        rebuilds["refused"], "another build is running in this project", "make report, pid"
+    )
     log = rebuilds["waiting_log"]
     assert rebuilds["waiting_rc"] == 0, log[-3000:]
     assert "waiting for another build to finish" in log
-    assert "report: up to date" in log and "input check" not in log  # it published nothing of its own
+    assert (
+        "report: up to date" in log and "input check" not in log
+    )  # it published nothing of its own
 
 
 def test_nothing_changed_rebuild_is_fast(rebuilds):
@@ -231,17 +281,22 @@ def test_nothing_changed_rebuild_is_fast(rebuilds):
 def test_published_record_matches_reports(rebuilds):
     project = rebuilds["project"]
     record = json.loads((project / "build" / "stamps" / "published.json").read_text())
-    assert sorted(record["files"]) == sorted(str(p.relative_to(project / "reports"))
-                                             for p in (project / "reports").rglob("*")
-                                             if p.is_file() and p.name != ".gitkeep")
+    assert sorted(record["files"]) == sorted(
+        str(p.relative_to(project / "reports"))
+        for p in (project / "reports").rglob("*")
+        if p.is_file() and p.name != ".gitkeep"
+    )
 
 
 # --------------------------------------------------------------------------- read-only and full disks
 def mount_tmpfs(folder: Path, options: str) -> None:
     """A small tmpfs over `folder` (needs root with mount rights; skipped elsewhere)."""
     folder.mkdir(parents=True, exist_ok=True)
-    result = subprocess.run(["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(folder)],
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(folder)],
+        capture_output=True,
+        text=True,
+    )
     if result.returncode != 0:
         pytest.skip(f"cannot mount a tmpfs here: {result.stderr.strip()[:200]}")
 
@@ -264,6 +319,9 @@ def test_disk_full_while_publishing_is_one_line_and_leaves_no_temporary(tmp_path
     try:
         result = make(project, "report")
         assert_one_line_failure(result, "report: error: disk full", "reports/briefing.pdf)")
-        assert sorted(p.name for p in (project / "reports").rglob("*")) == ["figures", "tables"]  # nothing half-written
+        assert sorted(p.name for p in (project / "reports").rglob("*")) == [
+            "figures",
+            "tables",
+        ]  # nothing half-written
     finally:
         subprocess.run(["umount", str(project / "reports")], check=True)

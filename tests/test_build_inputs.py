@@ -2,6 +2,7 @@
 content-addressed rebuild decisions, the build lock, parameter validation, YAML configs, sidecars,
 one-line failures and a deterministic PDF. The end-to-end versions run `make` in a copy
 (tests/test_build_e2e.py)."""
+
 import errno
 import os
 import shutil
@@ -12,27 +13,36 @@ from pathlib import Path
 
 import pytest
 
+from helpers.core import file_hash
 from helpers.core.errors import InputError, run_main
 from helpers.core.json_file import read_json_object
 from helpers.core.yaml_config import read_yaml
-from helpers.core import file_hash
 from helpers.pipeline.lock import BuildLocked, build_lock
 from helpers.pipeline.manifest import HashCache, describe_changes, input_manifest, stage_keys
 from helpers.report.pdf import normalise_pdf_dates
 from helpers.sources.parameters import ParameterError, check_parameters, parameters_from_environment
 
 ROOT = Path(__file__).resolve().parents[1]
-PARAMS = {"period_end": "2025-07", "partner": "Russia", "groups_file": "config/commodity_groups.yaml",
-          "claims_file": "config/claims.yaml"}
+PARAMS = {
+    "period_end": "2025-07",
+    "partner": "Russia",
+    "groups_file": "config/commodity_groups.yaml",
+    "claims_file": "config/claims.yaml",
+}
 OLD_TIME = 978307200  # 2001-01-01: older than any build stamp, like `cp -p` or unzip would leave
 
 
 @pytest.fixture
 def tree(tmp_path):
     """A minimal project tree: two raw files, the two configs, one code file."""
-    for name, text in {"data/raw/a.csv": "x,y\n1,2\n", "data/raw/gacc/b.csv": "x\n3\n",
-                       "config/commodity_groups.yaml": "groups: {}\n", "config/claims.yaml": "claims: []\n",
-                       "src/helpers/m.py": "X = 1\n", "src/helpers/fetch/cli.py": "Y = 1\n"}.items():
+    for name, text in {
+        "data/raw/a.csv": "x,y\n1,2\n",
+        "data/raw/gacc/b.csv": "x\n3\n",
+        "config/commodity_groups.yaml": "groups: {}\n",
+        "config/claims.yaml": "claims: []\n",
+        "src/helpers/m.py": "X = 1\n",
+        "src/helpers/fetch/cli.py": "Y = 1\n",
+    }.items():
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_text(text)
     return tmp_path
@@ -49,7 +59,9 @@ def test_file_copied_with_an_old_time_changes_the_build_key(tree):
     shutil.copy2(tree / "data/raw/gacc/b.csv", added)
     os.utime(added, (OLD_TIME, OLD_TIME))
     after, after_keys = keys(tree)
-    assert after_keys["check"] != before_keys["check"] and after_keys["build"] != before_keys["build"]
+    assert (
+        after_keys["check"] != before_keys["check"] and after_keys["build"] != before_keys["build"]
+    )
     assert describe_changes(before, after) == "data/raw/gacc/export (1): \"q\" 'x'.csv added"
 
 
@@ -111,7 +123,9 @@ def test_checks_reuse_the_manifests_hashes_and_reread_an_edited_file(tree, monke
     raw = tree / "data/raw/a.csv"
     calls = []
     real = file_hash.sha256_file
-    monkeypatch.setattr(file_hash, "sha256_file", lambda path: calls.append(Path(path).name) or real(path))
+    monkeypatch.setattr(
+        file_hash, "sha256_file", lambda path: calls.append(Path(path).name) or real(path)
+    )
     assert file_hash.file_sha256(raw) == real(raw) and calls == []
     raw.write_bytes(raw.read_bytes() + b"\n")
     assert file_hash.file_sha256(raw) == real(raw) and calls == ["a.csv"]
@@ -129,8 +143,12 @@ def test_manifest_of_this_project_is_fast_when_nothing_changed(tmp_path):
     cache.save()
     started = time.monotonic()
     entries = input_manifest(ROOT, PARAMS, HashCache(tmp_path / "cache.json"))
-    assert time.monotonic() - started < 1.5  # the no-op rebuild budget is 1 s; generous for a loaded CI machine
-    assert "raw:data/raw/gacc_cn_ru_totals.csv" in entries and "config:config/claims.yaml" in entries
+    assert (
+        time.monotonic() - started < 1.5
+    )  # the no-op rebuild budget is 1 s; generous for a loaded CI machine
+    assert (
+        "raw:data/raw/gacc_cn_ru_totals.csv" in entries and "config:config/claims.yaml" in entries
+    )
 
 
 # --------------------------------------------------------------------------- the build lock
@@ -146,8 +164,11 @@ time.sleep(float(sys.argv[2]))
 
 def hold_lock(build: Path, seconds: float) -> subprocess.Popen:
     build.mkdir(parents=True, exist_ok=True)
-    holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(build / "build.lock"), str(seconds)],
-                              stdout=subprocess.PIPE, text=True)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLDER, str(build / "build.lock"), str(seconds)],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     assert holder.stdout.readline().strip() == "locked"
     return holder
 
@@ -186,16 +207,29 @@ def test_lock_held_too_long_stops_after_the_wait(tmp_path):
 
 
 # --------------------------------------------------------------------------- parameters
-@pytest.mark.parametrize("variable,value,message", [
-    ("PARTNER", "`touch /tmp/pwned-trust`", "PARTNER '`touch /tmp/pwned-trust`' has no data in data/raw"),
-    ("PARTNER", "$(touch /tmp/pwned-trust)", "PARTNER '$(touch /tmp/pwned-trust)' has no data"),
-    ("PERIOD_END", "2025-07; rm -rf /", "PERIOD_END '2025-07; rm -rf /' is not a month"),
-    ("PERIOD_END", "2025-07\n2024-12", "PERIOD_END '2025-07\\\\n2024-12' contains control characters"),
-    ("GROUPS_FILE", "x" * 5000, "GROUPS_FILE is 5000 characters long"),
-    ("CLAIMS_FILE", "config/\x00claims.yaml", "contains control characters"),
-])
+@pytest.mark.parametrize(
+    "variable,value,message",
+    [
+        (
+            "PARTNER",
+            "`touch /tmp/pwned-trust`",
+            "PARTNER '`touch /tmp/pwned-trust`' has no data in data/raw",
+        ),
+        ("PARTNER", "$(touch /tmp/pwned-trust)", "PARTNER '$(touch /tmp/pwned-trust)' has no data"),
+        ("PERIOD_END", "2025-07; rm -rf /", "PERIOD_END '2025-07; rm -rf /' is not a month"),
+        (
+            "PERIOD_END",
+            "2025-07\n2024-12",
+            "PERIOD_END '2025-07\\\\n2024-12' contains control characters",
+        ),
+        ("GROUPS_FILE", "x" * 5000, "GROUPS_FILE is 5000 characters long"),
+        ("CLAIMS_FILE", "config/\x00claims.yaml", "contains control characters"),
+    ],
+)
 def test_hostile_parameter_values_are_refused_in_one_line(variable, value, message):
-    with pytest.raises(ParameterError, match=message.replace("(", r"\(").replace(")", r"\)").replace("$", r"\$")) as error:
+    with pytest.raises(
+        ParameterError, match=message.replace("(", r"\(").replace(")", r"\)").replace("$", r"\$")
+    ) as error:
         check_parameters(parameters_from_environment({f"BRIEFING_{variable}": value}))
     assert "\n" not in str(error.value) and len(str(error.value)) < 400
 
@@ -206,15 +240,24 @@ def test_parameters_come_from_the_environment_verbatim():
 
 
 # --------------------------------------------------------------------------- configs and sidecars
-ALIAS_BOMB = "\n".join(["a: &a [x, x, x, x, x, x, x, x, x]"]
-                       + [f"{chr(98 + i)}: &{chr(98 + i)} [" + ", ".join([f"*{chr(97 + i)}"] * 9) + "]"
-                          for i in range(8)]) + "\ngroups: *i\n"
+ALIAS_BOMB = (
+    "\n".join(
+        ["a: &a [x, x, x, x, x, x, x, x, x]"]
+        + [
+            f"{chr(98 + i)}: &{chr(98 + i)} [" + ", ".join([f"*{chr(97 + i)}"] * 9) + "]"
+            for i in range(8)
+        ]
+    )
+    + "\ngroups: *i\n"
+)
 
 
 def test_yaml_alias_bomb_is_refused_in_one_short_line(tmp_path):
     bomb = tmp_path / "groups.yaml"
     bomb.write_text(ALIAS_BOMB)  # 9**9 = 387 million strings if expanded
-    with pytest.raises(InputError, match=r"YAML anchor at line 1, column 4 is not allowed") as error:
+    with pytest.raises(
+        InputError, match=r"YAML anchor at line 1, column 4 is not allowed"
+    ) as error:
         read_yaml(bomb)
     assert len(str(error.value)) < 300
 
@@ -226,16 +269,23 @@ def test_oversized_yaml_config_is_refused(tmp_path):
         read_yaml(big)
 
 
-@pytest.mark.parametrize("content,message", [("[1, 2]", "sidecar is a JSON list, not an object"),
-                                             ("{broken", "sidecar is not valid JSON"),
-                                             (b"\xff\xfe", "sidecar is not UTF-8 text")])
+@pytest.mark.parametrize(
+    "content,message",
+    [
+        ("[1, 2]", "sidecar is a JSON list, not an object"),
+        ("{broken", "sidecar is not valid JSON"),
+        (b"\xff\xfe", "sidecar is not UTF-8 text"),
+    ],
+)
 def test_broken_sidecar_is_named_itself(tmp_path, content, message):
     sidecar = tmp_path / "x.csv.meta.json"
     sidecar.write_bytes(content if isinstance(content, bytes) else content.encode())
     with pytest.raises(InputError, match=message) as error:
         read_json_object(sidecar)
     # named by the sidecar itself, and (outside the project) without an absolute local path
-    assert str(error.value).startswith("x.csv.meta.json: ") and str(tmp_path) not in str(error.value)
+    assert str(error.value).startswith("x.csv.meta.json: ") and str(tmp_path) not in str(
+        error.value
+    )
 
 
 # --------------------------------------------------------------------------- failures and the PDF
@@ -245,20 +295,27 @@ def test_disk_full_is_one_line_and_exit_2(capsys):
 
     assert run_main("render", fills_disk) == 2
     err = capsys.readouterr().err
-    assert err == "render: error: disk full (build/stage-x/briefing.pdf): free space or fix permissions, then run again\n"
+    assert (
+        err
+        == "render: error: disk full (build/stage-x/briefing.pdf): free space or fix permissions, then run again\n"
+    )
 
 
 def test_unexpected_exception_is_one_line(capsys):
     assert run_main("check-inputs", lambda: {}.get("x").strip()) == 2
     err = capsys.readouterr().err
-    assert err.startswith("check-inputs: error: unexpected AttributeError:") and err.count("\n") == 1
+    assert (
+        err.startswith("check-inputs: error: unexpected AttributeError:") and err.count("\n") == 1
+    )
 
 
 def test_pdf_dates_are_normalised_without_moving_offsets(tmp_path):
     """Chromium 156 writes /CreationDate and /ModDate (no XMP, no /ID): same length, so xref stays valid."""
-    body = (b"%PDF-1.4\n1 0 obj\n<</Creator (Mozilla/5.0)\n/Producer (Skia/PDF m156)\n"
-            b"/CreationDate (D:20261128171916+00'00')\n/ModDate (D:20261128171916+00'00')>>\nendobj\n"
-            b"trailer\n<</Size 2\n/Info 1 0 R>>\nstartxref\n0\n%%EOF\n")
+    body = (
+        b"%PDF-1.4\n1 0 obj\n<</Creator (Mozilla/5.0)\n/Producer (Skia/PDF m156)\n"
+        b"/CreationDate (D:20261128171916+00'00')\n/ModDate (D:20261128171916+00'00')>>\nendobj\n"
+        b"trailer\n<</Size 2\n/Info 1 0 R>>\nstartxref\n0\n%%EOF\n"
+    )
     first, second = tmp_path / "a.pdf", tmp_path / "b.pdf"
     first.write_bytes(body)
     second.write_bytes(body.replace(b"20261128171916", b"20270101093000"))
@@ -274,11 +331,20 @@ def test_rebuild_reason_names_what_changed(tmp_path):
     entries = {"config:config/claims.yaml": "sha256:1", "raw:data/raw/a.csv": "sha256:2"}
     keys = {"build": "k1"}
     changed = {**entries, "config:config/claims.yaml": "sha256:9"}
-    assert rebuild_reason(tmp_path, entries, changed, keys, ["notebooks"]) == "config/claims.yaml changed"
-    assert rebuild_reason(tmp_path, entries, entries, keys, ["notebooks", "render", "publish"]) == \
-        "no input changed since the last attempt, which did not finish"  # no notebooks stamp: it did not finish
-    write_stamp(tmp_path, "notebooks", {"key": "k1", "outputs": {}})
-    assert "build/nb or build/figures differ from what the last build wrote (a notebook run by hand?)" in \
+    assert (
+        rebuild_reason(tmp_path, entries, changed, keys, ["notebooks"])
+        == "config/claims.yaml changed"
+    )
+    assert (
         rebuild_reason(tmp_path, entries, entries, keys, ["notebooks", "render", "publish"])
-    assert rebuild_reason(tmp_path, entries, entries, keys, ["render", "publish"]) == \
-        "no input changed, but reports/ differs from what the last build published"
+        == "no input changed since the last attempt, which did not finish"
+    )  # no notebooks stamp: it did not finish
+    write_stamp(tmp_path, "notebooks", {"key": "k1", "outputs": {}})
+    assert (
+        "build/nb or build/figures differ from what the last build wrote (a notebook run by hand?)"
+        in rebuild_reason(tmp_path, entries, entries, keys, ["notebooks", "render", "publish"])
+    )
+    assert (
+        rebuild_reason(tmp_path, entries, entries, keys, ["render", "publish"])
+        == "no input changed, but reports/ differs from what the last build published"
+    )

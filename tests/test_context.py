@@ -1,20 +1,36 @@
 """Context section on the vendored context_facts.csv: real published values, verdicts, and the
 rule that a ratio mixing vintages is never produced without saying so."""
+
 import math
 
 import pytest
 
-from helpers.core.yaml_config import read_yaml
 from helpers.claims.context import context_claims
 from helpers.claims.verdicts import VERDICTS
-from helpers.model.context_facts import (car_share_view, claim_span, first_month_above, gdp_figure_data, gdp_ratios,
-                                         gdp_view, key_rate_path, machine_tool_production, machine_tools_check,
-                                         phrase_value)
-from helpers.sections.context import (car_share_chart, context_text, gdp_chart, key_rate_chart, key_rate_text,
-                                      machine_tools_text)
-from helpers.sections.data import context_facts
-from helpers.report.figures import build_figure
 from helpers.core.paths import CONFIG_DIR
+from helpers.core.yaml_config import read_yaml
+from helpers.model.context_facts import (
+    car_share_view,
+    claim_span,
+    first_month_above,
+    gdp_figure_data,
+    gdp_ratios,
+    gdp_view,
+    key_rate_path,
+    machine_tool_production,
+    machine_tools_check,
+    phrase_value,
+)
+from helpers.report.figures import build_figure
+from helpers.sections.context import (
+    car_share_chart,
+    context_text,
+    gdp_chart,
+    key_rate_chart,
+    key_rate_text,
+    machine_tools_text,
+)
+from helpers.sections.data import context_facts
 
 
 @pytest.fixture(scope="module")
@@ -82,7 +98,7 @@ def test_context_claim_verdicts(facts, claims_config):
     claims = context_claims(claims_config, facts).set_index("claim_id")
     assert list(claims.index) == ["economy_ratio", "car_market_share", "machine_tools"]
     assert set(claims.verdict) <= set(VERDICTS)
-    assert claims.loc["economy_ratio", "verdict"] == "consistent"      # 8.81x for 2023, not 2024
+    assert claims.loc["economy_ratio", "verdict"] == "consistent"  # 8.81x for 2023, not 2024
     assert "8.8" in claims.loc["economy_ratio", "data_value"]
     assert claims.loc["car_market_share", "verdict"] == "reproduced"
     assert "July 2023" in claims.loc["car_market_share", "data_value"]
@@ -98,7 +114,9 @@ def test_machine_tools_has_no_2021_to_2024_series(facts, claims_config):
     assert claim_span(statement) == (2021, 2024)
     assert not machine_tools_check(production, 2021, 2024)["checkable"]
     # ATK+ units: 5,300 (2020) -> 11,360 (2024) is in the data: a different span
-    assert machine_tools_check(production, 2020, 2024)["change_pct"] == pytest.approx((11360 / 5300 - 1) * 100)
+    assert machine_tools_check(production, 2020, 2024)["change_pct"] == pytest.approx(
+        (11360 / 5300 - 1) * 100
+    )
 
 
 def test_key_rate_path_steps(facts):
@@ -108,24 +126,36 @@ def test_key_rate_path_steps(facts):
     assert path.loc[path.date == "2025-06-06", "rate_pct"].item() == 20
 
 
-def test_machine_tools_text_says_why_it_cannot_be_checked_and_what_the_data_hold(facts, claims_config):
+def test_machine_tools_text_says_why_it_cannot_be_checked_and_what_the_data_hold(
+    facts, claims_config
+):
     claim = next(c for c in claims_config["claims"] if c["id"] == "machine_tools")
     text = machine_tools_text(machine_tool_production(facts), claim)
-    assert text.startswith("The story's +137% rise in machine-tool output over the three years to 2024 cannot be "
-                           "checked here: no production series in the data has both 2021 and 2024.")
-    assert "domestic machine tool production (ATK+) for 2020 and 2024 (+114% between them, a different span)" in text
-    assert "5 series for 2023 only (listed in the table and its CSV)" in text  # one clause, not five
+    assert text.startswith(
+        "The story's +137% rise in machine-tool output over the three years to 2024 cannot be "
+        "checked here: no production series in the data has both 2021 and 2024."
+    )
+    assert (
+        "domestic machine tool production (ATK+) for 2020 and 2024 (+114% between them, a different span)"
+        in text
+    )
+    assert (
+        "5 series for 2023 only (listed in the table and its CSV)" in text
+    )  # one clause, not five
     assert "88% (growth of machine tool production, 2023 vs 2019)" in text
 
 
 def test_key_rate_text_says_why_the_chart_is_there_and_reads_the_rate_on_the_story_date(facts):
     text = key_rate_text(key_rate_path(facts, "2025-08-28"), "2025-08-28")
     assert text.startswith("Context, not a checked claim:")
-    assert ("key rate was **18%** on the story's date (28 August 2025), after a peak of 21% "
-            "(25 October 2024 – 6 June 2025).") in text
+    assert (
+        "key rate was **18%** on the story's date (28 August 2025), after a peak of 21% "
+        "(25 October 2024 – 6 June 2025)."
+    ) in text
     # a story dated before the first decision in the data: said, not guessed
-    assert "No Bank of Russia decision up to the story's date" in key_rate_text(key_rate_path(facts, "2023-01-01"),
-                                                                               "2023-01-01")
+    assert "No Bank of Russia decision up to the story's date" in key_rate_text(
+        key_rate_path(facts, "2023-01-01"), "2023-01-01"
+    )
 
 
 @pytest.mark.parametrize("period_end", ["2021-02", "2023-07", "2025-07", "2026-02"])
@@ -135,7 +165,9 @@ def test_section_works_for_any_period(facts, claims_config, period_end, tmp_path
     assert period_end in context_text(view, ratios, period_end)
     assert len(context_claims(claims_config, facts)) == 3
     data = gdp_figure_data(gdp, ratios)
-    build_figure(car_share_chart(view, "2025-08-28"), "f9-chinese-car-share", view, "t", "c", tmp_path)
+    build_figure(
+        car_share_chart(view, "2025-08-28"), "f9-chinese-car-share", view, "t", "c", tmp_path
+    )
     build_figure(gdp_chart(data, 9), "f10-gdp-ratio", data, "t", "c", tmp_path)
     path = key_rate_path(facts, "2025-08-28")
     build_figure(key_rate_chart(path, "2025-08-28"), "f11-key-rate", path, "t", "c", tmp_path)
@@ -143,9 +175,16 @@ def test_section_works_for_any_period(facts, claims_config, period_end, tmp_path
 
 def test_a_source_says_page_undated_only_when_nothing_dates_it():
     from types import SimpleNamespace as Row
+
     from helpers.model.context_facts import source_label
-    assert source_label(Row(publisher="TASS", published_date="2025-08-07")) == "TASS, published 2025-08-07"
+
+    assert (
+        source_label(Row(publisher="TASS", published_date="2025-08-07"))
+        == "TASS, published 2025-08-07"
+    )
     assert source_label(Row(publisher="Autostat", published_date="")) == "Autostat, page undated"
     # the date the compiler recorded inside the publisher's name: no "page undated" beside it (the trial's catch)
-    assert source_label(Row(publisher="Vazhno.news (citing Autostat, 19 Nov 2025)", published_date="")) == \
-        "Vazhno.news (citing Autostat, 19 Nov 2025)"
+    assert (
+        source_label(Row(publisher="Vazhno.news (citing Autostat, 19 Nov 2025)", published_date=""))
+        == "Vazhno.news (citing Autostat, 19 Nov 2025)"
+    )

@@ -1,15 +1,21 @@
 """Data tests on the vendored snapshot: real published values the briefing rests on."""
+
 import math
 from pathlib import Path
 
 import pytest
 
-from helpers.model.turnover import annual_turnover, record_year, ytd_view
-from helpers.sections.headline import headline_text
 from helpers.core.file_hash import sha256_file
-from helpers.sources.provenance import VENDORED_FILES, VENDORED_ROW_FILES, read_sidecar, verify_vendored
 from helpers.core.paths import RAW_DIR
 from helpers.model.series import ytd_comparison
+from helpers.model.turnover import annual_turnover, record_year, ytd_view
+from helpers.sections.headline import headline_text
+from helpers.sources.provenance import (
+    VENDORED_FILES,
+    VENDORED_ROW_FILES,
+    read_sidecar,
+    verify_vendored,
+)
 
 
 def test_sidecars_match_vendored_files():
@@ -17,7 +23,12 @@ def test_sidecars_match_vendored_files():
     assert [s["file"] for s in sidecars] == list(VENDORED_FILES + VENDORED_ROW_FILES)
     # rows per sidecar, as ../shared/data/hs_level/README.md counts them for the real customs rows
     assert [s["rows"] for s in sidecars] == [435, 433, 200, 43494, 96, 240, 76]
-    assert [s["sha256"][:12] for s in sidecars[3:]] == ["85d9d6656763", "6ef05b7961dd", "79943e6bc743", "f5ac37eaf1e2"]
+    assert [s["sha256"][:12] for s in sidecars[3:]] == [
+        "85d9d6656763",
+        "6ef05b7961dd",
+        "79943e6bc743",
+        "f5ac37eaf1e2",
+    ]
     for name in VENDORED_FILES + VENDORED_ROW_FILES:
         sidecar = read_sidecar(RAW_DIR / name)
         assert sidecar["date_accessed"] == "2026-11-28"
@@ -49,7 +60,11 @@ def test_conflicting_outlets_are_kept_in_the_conflict_table(customs):
     assert len(outlier_2021) == 1 and outlier_2021.iloc[0].used == 146900
     total_2025 = conflicts.loc[(conflicts.period == "2025") & (conflicts.field == "value")].iloc[0]
     assert (total_2025.used, total_2025.other) == (228105, 234000)
-    yoy = conflicts.loc[(conflicts.period == "2025-08") & (conflicts.flow == "export") & (conflicts.field == "yoy_pct")]
+    yoy = conflicts.loc[
+        (conflicts.period == "2025-08")
+        & (conflicts.flow == "export")
+        & (conflicts.field == "yoy_pct")
+    ]
     assert set(yoy.other) == {-9.7} and set(yoy.used) == {-8.8}
 
 
@@ -64,23 +79,39 @@ def test_april_2022_exports_use_the_april_change_not_the_reprinted_march_one(cus
     # The reprint of Bloomberg (row 83) printed March 2022's -7.7% (AJOT, row 71, same words) for April; it is
     # flagged in config/sources.yaml and ranks last, so SCMP's -25.9% (row 84; chita.ru row 82 agrees) is used.
     # April 2021 exports were $5,128m (row 23): $3.8bn is -25.9% on that, not -7.7%.
-    april = customs.resolved_totals.set_index(["flow", "period", "span"]).loc[("export", "2022-04", "month")]
+    april = customs.resolved_totals.set_index(["flow", "period", "span"]).loc[
+        ("export", "2022-04", "month")
+    ]
     assert (april.value, april.yoy_pct, april.yoy_publisher, april.yoy_source_row) == (
-        3800, -25.9, "South China Morning Post", 84)
+        3800,
+        -25.9,
+        "South China Morning Post",
+        84,
+    )
     assert round(100 * (3800 / 5128 - 1), 1) == -25.9
-    listed = customs.conflicts.loc[(customs.conflicts.period == "2022-04") & (customs.conflicts.flow == "export")]
-    assert listed[["field", "used", "other", "other_source_row"]].values.tolist() == [["yoy_pct", -25.9, -7.7, 83]]
-    assert len(customs.conflicts) == 42  # 43 before: -7.7 was used and both -25.9 rows were listed against it
+    listed = customs.conflicts.loc[
+        (customs.conflicts.period == "2022-04") & (customs.conflicts.flow == "export")
+    ]
+    assert listed[["field", "used", "other", "other_source_row"]].values.tolist() == [
+        ["yoy_pct", -25.9, -7.7, 83]
+    ]
+    assert (
+        len(customs.conflicts) == 42
+    )  # 43 before: -7.7 was used and both -25.9 rows were listed against it
     from helpers.sections.methods import methods_text
     from helpers.sections.section import open_section
-    assert ("Figures flagged there as misprinted rank last too: reprint of Bloomberg (row 83), China's exports 2022-04 "
-            "y/y: March 2022's −7.7% (AJOT citing Bloomberg, row 71, in the same words) given for April, which SCMP "
-            "(row 84) and chita.ru (row 82) give as −25.9%.") in methods_text(open_section(period_end="2025-07",
-                                                                                          partner="Russia"))
+
+    assert (
+        "Figures flagged there as misprinted rank last too: reprint of Bloomberg (row 83), China's exports 2022-04 "
+        "y/y: March 2022's −7.7% (AJOT citing Bloomberg, row 71, in the same words) given for April, which SCMP "
+        "(row 84) and chita.ru (row 82) give as −25.9%."
+    ) in methods_text(open_section(period_end="2025-07", partner="Russia"))
 
 
 def test_headline_sentence_for_default_period(customs):
-    text = headline_text(annual_turnover(customs, "2025-07"), ytd_view(customs, "2025-07"), "2025-07", "Russia")
+    text = headline_text(
+        annual_turnover(customs, "2025-07"), ytd_view(customs, "2025-07"), "2025-07", "Russia"
+    )
     assert "January–July 2025 came to **$125.8bn**, down **8.1%**" in text
     assert "down 8.0% computed from the two published levels" in text
     assert "**2024**, at **$244.8bn**" in text
@@ -90,18 +121,23 @@ def test_full_year_2025_uses_first_release_not_outlier(customs):
     comparison = ytd_comparison(customs.resolved_totals, "2025-12").set_index("flow")
     assert comparison.loc["total"].value_usd_mn == 228105
     assert comparison.loc["total"].yoy_pct_published == -6.9
-    assert math.isnan(comparison.loc["export"].value_usd_mn)  # only a yuan-based change was published
+    assert math.isnan(
+        comparison.loc["export"].value_usd_mn
+    )  # only a yuan-based change was published
 
 
 def test_fetched_snapshot_edited_after_download_is_refused(tmp_path):
     import json
+
     from helpers.core.errors import InputError
     from helpers.sources.provenance import verify_snapshots
+
     (tmp_path / "comtrade").mkdir()
     snapshot = tmp_path / "comtrade" / "cn_ru_2025.csv"
     snapshot.write_text("period,cmdCode,primaryValue\n202501,8703,100\n", encoding="utf-8")
-    Path(str(snapshot) + ".meta.json").write_text(json.dumps({"file": snapshot.name, "sha256": sha256_file(snapshot),
-                                                              "rows": 1}))
+    Path(str(snapshot) + ".meta.json").write_text(
+        json.dumps({"file": snapshot.name, "sha256": sha256_file(snapshot), "rows": 1})
+    )
     assert [s["rows"] for s in verify_snapshots(tmp_path)] == [1]
     snapshot.write_text("period,cmdCode,primaryValue\n202501,8703,999\n", encoding="utf-8")
     with pytest.raises(InputError, match=r"cn_ru_2025.csv: checksum mismatch"):
@@ -115,21 +151,45 @@ def test_raw_rows_outrank_the_wire_for_china_s_annual_imports(customs):
     from helpers.model.raw_rows import raw_annual_imports
     from helpers.model.turnover import RAW_IMPORTS
     from helpers.sections.data import raw_rows
+
     raw = raw_annual_imports(raw_rows("RU").comtrade_totals)
     assert raw.year.tolist() == [str(y) for y in range(2017, 2025)]
     annual = annual_turnover(customs, "2024-12", raw_imports=raw).set_index(["year", "flow"])
     assert annual.loc[(2024, "China's imports"), "value_usd_bn"] == 129.881
     assert annual.loc[(2024, "China's imports"), "status"] == RAW_IMPORTS
-    assert annual.loc[(2024, "China's imports"), "source"].endswith("comtrade_cn_imports_from_ru_total_monthly_2017_2024.csv rows 85–96")
-    assert annual.loc[(2024, "Turnover"), "value_usd_bn"] == 244.81 and annual.loc[(2024, "China's exports"), "value_usd_bn"] == 115.49
-    assert annual_turnover(customs, "2024-12").set_index(["year", "flow"]).loc[(2024, "China's imports"), "value_usd_bn"] == 129.32
-    full_year = ytd_view(customs, "2024-12", raw_imports=raw).set_index("flow").loc["China's imports"]
+    assert annual.loc[(2024, "China's imports"), "source"].endswith(
+        "comtrade_cn_imports_from_ru_total_monthly_2017_2024.csv rows 85–96"
+    )
+    assert (
+        annual.loc[(2024, "Turnover"), "value_usd_bn"] == 244.81
+        and annual.loc[(2024, "China's exports"), "value_usd_bn"] == 115.49
+    )
+    assert (
+        annual_turnover(customs, "2024-12")
+        .set_index(["year", "flow"])
+        .loc[(2024, "China's imports"), "value_usd_bn"]
+        == 129.32
+    )
+    full_year = (
+        ytd_view(customs, "2024-12", raw_imports=raw).set_index("flow").loc["China's imports"]
+    )
     assert round(full_year.value_usd_mn) == 129881 and round(full_year.prior_value_usd_mn) == 128936
     assert full_year.yoy_pct_from_levels == 0.73 and full_year.value_basis == RAW_IMPORTS
-    text = headline_text(annual_turnover(customs, "2024-12", raw_imports=raw), ytd_view(customs, "2024-12", raw_imports=raw), "2024-12", "Russia")
+    text = headline_text(
+        annual_turnover(customs, "2024-12", raw_imports=raw),
+        ytd_view(customs, "2024-12", raw_imports=raw),
+        "2024-12",
+        "Russia",
+    )
     assert "China's imports $129.9bn (+0.7% from levels; sum of UN Comtrade monthly rows)" in text
     # a period the rows do not cover keeps the published figures
-    assert ytd_view(customs, "2025-07", raw_imports=raw).set_index("flow").loc["China's imports"].value_usd_mn == 69570
+    assert (
+        ytd_view(customs, "2025-07", raw_imports=raw)
+        .set_index("flow")
+        .loc["China's imports"]
+        .value_usd_mn
+        == 69570
+    )
 
 
 def test_figure_1_draws_every_year_of_imports_including_those_summed_from_rows(customs, tmp_path):
@@ -139,18 +199,28 @@ def test_figure_1_draws_every_year_of_imports_including_those_summed_from_rows(c
     from helpers.report.figures import build_figure
     from helpers.sections.data import raw_rows
     from helpers.sections.headline import annual_chart
-    annual = annual_turnover(customs, "2025-07", raw_imports=raw_annual_imports(raw_rows("RU").comtrade_totals))
-    svg = build_figure(annual_chart(annual), "f1-annual-turnover", annual, "t", "c", tmp_path).svg_path.read_text()
-    assert svg.count('fill="#d1603d"') == 9 + 1 and svg.count('fill="#1f5f8b"') == 7 + 1  # bars + legend symbol
+
+    annual = annual_turnover(
+        customs, "2025-07", raw_imports=raw_annual_imports(raw_rows("RU").comtrade_totals)
+    )
+    svg = build_figure(
+        annual_chart(annual), "f1-annual-turnover", annual, "t", "c", tmp_path
+    ).svg_path.read_text()
+    assert (
+        svg.count('fill="#d1603d"') == 9 + 1 and svg.count('fill="#1f5f8b"') == 7 + 1
+    )  # bars + legend symbol
 
 
 def test_figure_3_data_puts_each_change_on_its_own_year(customs):
     """f3-ytd-comparison.csv: the January-July 2025 changes (-8.5, -7.7, -8.1 published) sit on the 2025 rows;
     the 2024 rows are the base and carry none."""
     from helpers.model.turnover import ytd_long
+
     long = ytd_long(ytd_view(customs, "2025-07"), "2025-07").set_index(["flow", "year"])
-    assert long.loc[[("China's exports", "2025"), ("China's imports", "2025"), ("Turnover", "2025")],
-                    "yoy_pct_published"].tolist() == [-8.5, -7.7, -8.1]
+    assert long.loc[
+        [("China's exports", "2025"), ("China's imports", "2025"), ("Turnover", "2025")],
+        "yoy_pct_published",
+    ].tolist() == [-8.5, -7.7, -8.1]
     assert long.xs("2024", level="year").yoy_pct_published.isna().all()
     assert long.loc[("Turnover", "2024"), "value_usd_bn"] == 136.67
 
@@ -161,13 +231,25 @@ def test_a_published_change_is_written_as_published_in_text_and_chart(tmp_path):
     from helpers.report.figures import build_figure
     from helpers.sections.commodities import change_text, changes_chart
     from helpers.sections.section import open_section
-    assert (change_text(-27.0, "published y/y"), change_text(-35.2, "published y/y")) == ("−27%", "−35.2%")
+
+    assert (change_text(-27.0, "published y/y"), change_text(-35.2, "published y/y")) == (
+        "−27%",
+        "−35.2%",
+    )
     assert change_text(-20.934, "sum of raw monthly rows") == "−20.9%"
     section = open_section(period_end="2025-07", partner="Russia")
     changes = section.group_changes()
-    svg = build_figure(changes_chart(changes, section.span_label), "f4-commodity-changes", changes, "t", "c",
-                       tmp_path).svg_path.read_text()
-    assert ">−27%<" in svg and ">−29.7%<" in svg and ">−27.0%<" not in svg  # coal −29.7%: summed from rows
+    svg = build_figure(
+        changes_chart(changes, section.span_label),
+        "f4-commodity-changes",
+        changes,
+        "t",
+        "c",
+        tmp_path,
+    ).svg_path.read_text()
+    assert (
+        ">−27%<" in svg and ">−29.7%<" in svg and ">−27.0%<" not in svg
+    )  # coal −29.7%: summed from rows
 
 
 def test_figure_5_labels_of_changes_on_the_same_date_sit_on_either_side(tmp_path):
@@ -180,22 +262,34 @@ def test_figure_5_labels_of_changes_on_the_same_date_sit_on_either_side(tmp_path
     from helpers.report.figures import build_figure
     from helpers.sections.commodities import metals_chart
     from helpers.sections.section import open_section
+
     section = open_section(period_end="2025-08", partner="Russia")
     metals = metals_over_time(section.resolved_groups, section.groups, section.period_end)
-    svg = build_figure(metals_chart(metals), "f5-metals", metals, "t", "c", tmp_path).svg_path.read_text()
-    anchors = {label: anchor for anchor, label in
-               re.findall(r'text-anchor="(\w+)"[^>]*>([+−-]\d+%)</text>', svg)}
+    svg = build_figure(
+        metals_chart(metals), "f5-metals", metals, "t", "c", tmp_path
+    ).svg_path.read_text()
+    anchors = {
+        label: anchor
+        for anchor, label in re.findall(r'text-anchor="(\w+)"[^>]*>([+−-]\d+%)</text>', svg)
+    }
     assert (anchors["+70%"], anchors["+64%"], anchors["+2%"]) == ("start", "end", "start")
-    assert anchors["+40%"] == "middle"  # alone on its date (January-August 2024): above its stem as before
+    assert (
+        anchors["+40%"] == "middle"
+    )  # alone on its date (January-August 2024): above its stem as before
 
 
 def test_figure_2_names_the_outlet_of_a_month_s_change_when_it_is_not_the_value_s(customs):
     """July 2025: the $19.13bn is Lenta.ru's (row 379), the −2.8% y/y SCMP's reprint's (row 380); the CSV and
     the tooltip named Lenta.ru for both."""
     from helpers.model.turnover import monthly_view
+
     july = monthly_view(customs, "2025-07").set_index("period").loc["2025-07"]
     assert (july.source, july.source_rows) == ("Lenta.ru, citing TASS", "379")
-    assert (july.yoy_pct_published, july.yoy_source, july.yoy_source_row) == (-2.8, "From Inside Asia (SCMP reprint)", "380")
+    assert (july.yoy_pct_published, july.yoy_source, july.yoy_source_row) == (
+        -2.8,
+        "From Inside Asia (SCMP reprint)",
+        "380",
+    )
 
 
 def test_figure_3_colours_by_year_when_the_year_earlier_is_missing(customs, tmp_path):
@@ -206,9 +300,12 @@ def test_figure_3_colours_by_year_when_the_year_earlier_is_missing(customs, tmp_
     from helpers.model.turnover import ytd_long
     from helpers.report.figures import build_figure
     from helpers.sections.headline import ytd_chart
+
     long = ytd_long(ytd_view(customs, "2026-02"), "2026-02")
     assert set(long.dropna(subset=["value_usd_bn"]).year) == {"2026"}
-    svg = build_figure(ytd_chart(long, "2026-02"), "f3-ytd-comparison", long, "t", "c", tmp_path).svg_path.read_text()
+    svg = build_figure(
+        ytd_chart(long, "2026-02"), "f3-ytd-comparison", long, "t", "c", tmp_path
+    ).svg_path.read_text()
     bar_fills = re.findall(r'aria-roledescription="bar"[^>]*fill="(#\w+)"', svg)
     assert bar_fills and set(bar_fills) == {"#1f5f8b"}
 
@@ -218,8 +315,11 @@ def test_full_year_headline_says_why_its_parts_do_not_add_up_to_the_total():
     wire's $129.32bn) = $245.4bn, above GACC's published total of $244.81bn; the sentence says so. January–July
     2025 has no such mix (imports this year are the wire's) and no such clause."""
     from helpers.sections.section import open_section
+
     section = open_section(period_end="2024-12", partner="Russia")
     text = headline_text(section.annual_turnover(), section.ytd_view(), "2024-12", "Russia")
     assert "so together they give $245.4bn, not the total's $244.8bn." in text
     section = open_section(period_end="2025-07", partner="Russia")
-    assert "together they give" not in headline_text(section.annual_turnover(), section.ytd_view(), "2025-07", "Russia")
+    assert "together they give" not in headline_text(
+        section.annual_turnover(), section.ytd_view(), "2025-07", "Russia"
+    )

@@ -56,7 +56,9 @@ def test_english_headers_utf8_bom_flow_from_name():
 def test_cny_values_are_not_converted():
     rows = values(read_gacc_export(FIXTURES / "gacc_出口_cny_202405.csv"))
     assert set(rows.unit) == {"cny_mn"} and set(rows.currency_note) == {"cny"}
-    assert dict(zip(rows.hs_code, rows.value)) == pytest.approx({"87032342": 1234.56789, "84713000": 98.765432})
+    assert dict(zip(rows.hs_code, rows.value)) == pytest.approx(
+        {"87032342": 1234.56789, "84713000": 98.765432}
+    )
 
 
 def test_flow_argument_wins_over_file_name():
@@ -65,15 +67,23 @@ def test_flow_argument_wins_over_file_name():
 
 def test_year_only_query_gives_span_year(tmp_path):
     path = tmp_path / "export_2023_year.csv"
-    path.write_text("商品编码,商品名称,贸易伙伴名称,美元\n0303,冻鱼,俄罗斯联邦,\"3,000,000\"\n", encoding="utf-8")
+    path.write_text(
+        '商品编码,商品名称,贸易伙伴名称,美元\n0303,冻鱼,俄罗斯联邦,"3,000,000"\n', encoding="utf-8"
+    )
     rows = values(read_gacc_export(path))
     assert list(zip(rows.period, rows.span, rows.value)) == [("2023", "year", 3.0)]
 
 
 def test_xlsx_export(tmp_path):
     path = tmp_path / "出口_2024.xlsx"
-    pd.DataFrame({"数据年月": ["202406"], "商品编码": ["0303"], "贸易伙伴名称": ["俄罗斯联邦"],
-                  "金额_美元": ["1,500,000"]}).to_excel(path, index=False)
+    pd.DataFrame(
+        {
+            "数据年月": ["202406"],
+            "商品编码": ["0303"],
+            "贸易伙伴名称": ["俄罗斯联邦"],
+            "金额_美元": ["1,500,000"],
+        }
+    ).to_excel(path, index=False)
     rows = values(read_gacc_export(path))
     assert list(zip(rows.hs_code, rows.period, rows.value)) == [("0303", "2024-06", 1.5)]
 
@@ -81,26 +91,46 @@ def test_xlsx_export(tmp_path):
 def test_odd_length_code_is_an_error_not_padded(tmp_path):
     # issue 13 point 3: a code that lost its leading zero (or a 7-digit code) is never silently padded
     path = tmp_path / "export.csv"
-    path.write_text("数据年月,商品编码,贸易伙伴名称,美元\n202401,0303,俄罗斯联邦,100\n202401,8703234,俄罗斯联邦,5\n",
-                    encoding="utf-8")
+    path.write_text(
+        "数据年月,商品编码,贸易伙伴名称,美元\n202401,0303,俄罗斯联邦,100\n202401,8703234,俄罗斯联邦,5\n",
+        encoding="utf-8",
+    )
     with pytest.raises(InputError) as info:
         read_gacc_export(path)
-    assert "export.csv, row 2, column '商品编码': commodity code '8703234' has 7 digits" in str(info.value)
+    assert "export.csv, row 2, column '商品编码': commodity code '8703234' has 7 digits" in str(
+        info.value
+    )
 
 
-@pytest.mark.parametrize("body, message", [
-    ("日期,编码,金额\n202401,0303,1\n", "unknown header set; first row reads: '日期 | 编码 | 金额'"),
-    ("数据年月,商品编码,贸易伙伴名称,美元\n202401,0303,俄罗斯联邦,12a\n",
-     "export.csv, row 1, column '美元': value '12a' is not a number"),
-    ("数据年月,商品编码,贸易伙伴名称,美元\n202401,0303,俄罗斯联邦,1\n202401,0304,俄罗斯联邦,-5\n",
-     "export.csv, row 2, column '美元': value '-5' is negative"),
-    ("数据年月,商品编码,贸易伙伴名称,美元\n202401,87O3,俄罗斯联邦,1\n",
-     "export.csv, row 1, column '商品编码': commodity code '87O3' is not digits"),
-    ("数据年月,商品编码,贸易伙伴名称,美元\n202413,8703,俄罗斯联邦,1\n",
-     "export.csv, row 1, column '数据年月': period '202413' is not a month"),
-    ("数据年月,商品编码,贸易伙伴名称,美元\n202401,8703,亚特兰蒂斯,1\n",
-     "export.csv, row 1, column '贸易伙伴名称': trading partner '亚特兰蒂斯' is not in config/partners.csv"),
-])
+@pytest.mark.parametrize(
+    "body, message",
+    [
+        (
+            "日期,编码,金额\n202401,0303,1\n",
+            "unknown header set; first row reads: '日期 | 编码 | 金额'",
+        ),
+        (
+            "数据年月,商品编码,贸易伙伴名称,美元\n202401,0303,俄罗斯联邦,12a\n",
+            "export.csv, row 1, column '美元': value '12a' is not a number",
+        ),
+        (
+            "数据年月,商品编码,贸易伙伴名称,美元\n202401,0303,俄罗斯联邦,1\n202401,0304,俄罗斯联邦,-5\n",
+            "export.csv, row 2, column '美元': value '-5' is negative",
+        ),
+        (
+            "数据年月,商品编码,贸易伙伴名称,美元\n202401,87O3,俄罗斯联邦,1\n",
+            "export.csv, row 1, column '商品编码': commodity code '87O3' is not digits",
+        ),
+        (
+            "数据年月,商品编码,贸易伙伴名称,美元\n202413,8703,俄罗斯联邦,1\n",
+            "export.csv, row 1, column '数据年月': period '202413' is not a month",
+        ),
+        (
+            "数据年月,商品编码,贸易伙伴名称,美元\n202401,8703,亚特兰蒂斯,1\n",
+            "export.csv, row 1, column '贸易伙伴名称': trading partner '亚特兰蒂斯' is not in config/partners.csv",
+        ),
+    ],
+)
 def test_bad_input_errors_name_file_row_column(tmp_path, body, message):
     path = tmp_path / "export.csv"
     path.write_text(body, encoding="utf-8")
@@ -112,13 +142,17 @@ def test_bad_input_errors_name_file_row_column(tmp_path, body, message):
 
 def test_flow_must_be_known(tmp_path):
     path = tmp_path / "query.csv"
-    path.write_text("数据年月,商品编码,贸易伙伴名称,美元\n202401,8703,俄罗斯联邦,1\n", encoding="utf-8")
+    path.write_text(
+        "数据年月,商品编码,贸易伙伴名称,美元\n202401,8703,俄罗斯联邦,1\n", encoding="utf-8"
+    )
     with pytest.raises(GaccFormatError, match="cannot tell the flow from the file name"):
         read_gacc_export(path)
 
 
 def test_english_site_country_table():
-    frame = read_gacc_english_table(FIXTURES / "gacc_english_country_table_2025-07.html", partner="RU")
+    frame = read_gacc_english_table(
+        FIXTURES / "gacc_english_country_table_2025-07.html", partner="RU"
+    )
     assert list(frame.columns) == TIDY_COLUMNS
     got = {(r.span, r.flow): (r.value, r.yoy_pct) for r in frame.itertuples()}
     assert set(frame.period) == {"2025-07"} and set(frame.commodity) == {"TOTAL"}
@@ -133,8 +167,12 @@ def test_english_site_country_table():
 
 
 def test_english_table_other_partner_and_missing_partner():
-    frame = read_gacc_english_table(FIXTURES / "gacc_english_country_table_2025-07.html", partner="JP")
-    assert frame[(frame.span == "ytd") & (frame.flow == "export")].value.item() == pytest.approx(88000.0)
+    frame = read_gacc_english_table(
+        FIXTURES / "gacc_english_country_table_2025-07.html", partner="JP"
+    )
+    assert frame[(frame.span == "ytd") & (frame.flow == "export")].value.item() == pytest.approx(
+        88000.0
+    )
     with pytest.raises(GaccFormatError, match="partner Germany not found in the first column"):
         read_gacc_english_table(FIXTURES / "gacc_english_country_table_2025-07.html", partner="DE")
 

@@ -1,5 +1,6 @@
 """Issue acceptance: dropping GACC query exports into data/raw/gacc/ and running `make report`
 switches the commodity figures to HS-level sums and names that source in the briefing."""
+
 import re
 import shutil
 from pathlib import Path
@@ -17,7 +18,9 @@ def test_dropped_gacc_exports_drive_the_commodity_figures(tmp_path):
     # the same export saved twice (issue 13): must count once, with a note naming both. A browser names the
     # copy "… (1).csv"; a space in a raw file name needs the content-addressed Makefile (branch trust)
     twice = "gacc_出口_俄罗斯_2025-01_2025-07_copy.csv"
-    shutil.copy2(FIXTURES / "gacc_出口_俄罗斯_2025-01_2025-07.csv", project / "data" / "raw" / "gacc" / twice)
+    shutil.copy2(
+        FIXTURES / "gacc_出口_俄罗斯_2025-01_2025-07.csv", project / "data" / "raw" / "gacc" / twice
+    )
     result = make(project, "report")
     assert result.returncode == 0, result.stderr[-2000:]
     html = (project / "reports" / "briefing.html").read_text(encoding="utf-8")
@@ -26,9 +29,16 @@ def test_dropped_gacc_exports_drive_the_commodity_figures(tmp_path):
     assert "Vehicles (tractors, passenger cars, trucks): $6.8bn, −39.6% (HS-level sum)" in text
     assert "sum of HS 8701+8703+8704" in text
     assert "gacc_出口_俄罗斯_2025-01_2025-07.csv" in text
-    assert f"data/raw/gacc/{twice}: 49 line(s) repeat observations of data/raw/gacc/gacc_出口_俄罗斯_2025-01_2025-07.csv" in text
-    assert "added by hand" in text and str(project) not in html  # no absolute local path in the briefing
+    assert (
+        f"data/raw/gacc/{twice}: 49 line(s) repeat observations of data/raw/gacc/gacc_出口_俄罗斯_2025-01_2025-07.csv"
+        in text
+    )
+    assert (
+        "added by hand" in text and str(project) not in html
+    )  # no absolute local path in the briefing
     sidecar = project / "data" / "raw" / "gacc" / (twice + ".meta.json")
     assert '"origin": "added by hand"' in sidecar.read_text(encoding="utf-8")
-    figure_csv = (project / "reports" / "figures" / "f4-commodity-changes.csv").read_text(encoding="utf-8")
+    figure_csv = (project / "reports" / "figures" / "f4-commodity-changes.csv").read_text(
+        encoding="utf-8"
+    )
     assert "HS-level sum" in figure_csv

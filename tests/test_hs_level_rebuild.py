@@ -1,4 +1,5 @@
 """Exact rebuild: with HS-level data present, the vehicles claim uses the sum of 8701+8703+8704."""
+
 from pathlib import Path
 
 from helpers.claims.customs import check_group_change
@@ -15,7 +16,10 @@ def test_vehicles_claim_uses_hs_level_sum(customs):
     resolved, _ = resolve_groups(customs.commodities, groups)
     change = group_change(resolved, "vehicles", groups["vehicles"], "2025-07", hs_rows, "RU")
     assert change["basis"] == "HS-level sum"
-    assert round(change["value_usd_mn"], 2) == 6820.25 and round(change["prior_value_usd_mn"], 2) == 11300.0
+    assert (
+        round(change["value_usd_mn"], 2) == 6820.25
+        and round(change["prior_value_usd_mn"], 2) == 11300.0
+    )
     claim = next(c for c in load_claims(groups=groups) if c["id"] == "vehicles")
     row = check_group_change(claim, resolved, groups, hs_rows, "RU")
     assert row["verdict"] == "differs"  # synthetic fixture: -39.6%, not the story's -46%
@@ -26,4 +30,8 @@ def test_without_hs_level_data_the_wire_figures_are_used(customs):
     groups = load_groups()
     resolved, _ = resolve_groups(customs.commodities, groups)
     change = group_change(resolved, "crude_oil", groups["crude_oil"], "2025-07", None, "RU")
-    assert (change["value_usd_mn"], change["change_pct"], change["basis"]) == (29480.0, -21.3, "published y/y")
+    assert (change["value_usd_mn"], change["change_pct"], change["basis"]) == (
+        29480.0,
+        -21.3,
+        "published y/y",
+    )

@@ -1,5 +1,6 @@
 """The benchmark engines (scripts/bench_engines.py) and the briefing's DuckDB scan vs the pandas baseline, on a hand-built CSV with known sums
 and on a scaled-down run of the SYNTHETIC benchmark generator (scripts/bench.py)."""
+
 import importlib.util
 import math
 import os
@@ -14,8 +15,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
 import bench_engines as hs_store  # noqa: E402  (benchmark-only code lives with the bench script)
 
 ROOT = Path(__file__).resolve().parents[1]
-GROUPS = {"vehicles": ["8701", "8703", "8704"], "passenger_cars": ["8703"],
-          "smartphones": ["851713", "851712"], "fish_frozen": ["0303"]}
+GROUPS = {
+    "vehicles": ["8701", "8703", "8704"],
+    "passenger_cars": ["8703"],
+    "smartphones": ["851713", "851712"],
+    "fish_frozen": ["0303"],
+}
 
 # Ten rows; `030367` is written without quotes so only the reader's dtype can keep its zero.
 HAND_CSV = """\
@@ -32,13 +37,15 @@ refYear,refMonth,period,reporterCode,flowCode,partnerCode,classificationCode,cmd
 2023,1,202301,156,X,643,H6,870324,2,u,2000000
 """
 # Worked out by hand from the rows above (Russia 643, China reporting, X/M only, 2024).
-EXPECTED_2024 = pd.DataFrame({
-    "group": ["fish_frozen", "passenger_cars", "smartphones", "vehicles", "vehicles"],
-    "flow": ["import", "export", "export", "export", "export"],
-    "period": ["2024-01", "2024-01", "2024-01", "2024-01", "2024-02"],
-    "value_usd_mn": [0.7, 1.5, 3.0, 4.0, 0.2500005],
-    "rows": [1, 1, 1, 2, 1],
-})
+EXPECTED_2024 = pd.DataFrame(
+    {
+        "group": ["fish_frozen", "passenger_cars", "smartphones", "vehicles", "vehicles"],
+        "flow": ["import", "export", "export", "export", "export"],
+        "period": ["2024-01", "2024-01", "2024-01", "2024-01", "2024-02"],
+        "value_usd_mn": [0.7, 1.5, 3.0, 4.0, 0.2500005],
+        "rows": [1, 1, 1, 2, 1],
+    }
+)
 
 
 @pytest.fixture()
@@ -65,9 +72,11 @@ def _same(a: pd.DataFrame, b: pd.DataFrame):
 def test_known_sums_all_paths(hand_csv, tmp_path):
     pq = tmp_path / "hand.parquet"
     hs_store.ingest_comtrade_csv(hand_csv, pq)
-    for res in (hs_store.pandas_group_aggregates(hand_csv, 643, GROUPS, "2024-01", "2024-12"),
-                hs_store.group_aggregates(hand_csv, 643, GROUPS, "2024-01", "2024-12"),
-                hs_store.group_aggregates(pq, 643, GROUPS, "2024-01", "2024-12")):
+    for res in (
+        hs_store.pandas_group_aggregates(hand_csv, 643, GROUPS, "2024-01", "2024-12"),
+        hs_store.group_aggregates(hand_csv, 643, GROUPS, "2024-01", "2024-12"),
+        hs_store.group_aggregates(pq, 643, GROUPS, "2024-01", "2024-12"),
+    ):
         assert res["rows"].dtype == "int64" and res["value_usd_mn"].dtype == "float64"
         _same(res, EXPECTED_2024)
         # 870323 counts both for its heading 8703 and for the 3-heading group `vehicles`
@@ -99,8 +108,12 @@ def test_leading_zero_codes_survive_ingest(hand_csv, tmp_path):
     pq = tmp_path / "hand.parquet"
     assert hs_store.ingest_comtrade_csv(hand_csv, pq) is True
     con = duckdb.connect()
-    types = dict(con.execute("SELECT column_name, column_type FROM "
-                             "(DESCRIBE SELECT * FROM read_parquet(?))", [str(pq)]).fetchall())
+    types = dict(
+        con.execute(
+            "SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM read_parquet(?))",
+            [str(pq)],
+        ).fetchall()
+    )
     assert types["cmdCode"] == "VARCHAR" and types["period"] == "INTEGER"
     codes = {r[0] for r in con.execute("SELECT cmdCode FROM read_parquet(?)", [str(pq)]).fetchall()}
     assert "030367" in codes and "30367" not in codes
@@ -123,8 +136,10 @@ def test_failed_ingest_leaves_no_partial_parquet(hand_csv, tmp_path):
     lines = HAND_CSV.splitlines()
     good = lines[1:6]
     bad = tmp_path / "bad.csv"
-    bad.write_text("\n".join([lines[0]] + good * 5000
-                             + ["2024,1,202401,156,X,not-a-code,H6,870323,1,u,1"]) + "\n")
+    bad.write_text(
+        "\n".join([lines[0]] + good * 5000 + ["2024,1,202401,156,X,not-a-code,H6,870323,1,u,1"])
+        + "\n"
+    )
     out = tmp_path / "out" / "store.parquet"
     with pytest.raises(duckdb.Error):
         hs_store.ingest_comtrade_csv(bad, out)
@@ -141,8 +156,10 @@ def test_failed_ingest_leaves_no_partial_parquet(hand_csv, tmp_path):
 
 def test_mixed_code_levels_refused(tmp_path):
     p = tmp_path / "mixed.csv"
-    p.write_text("reporterCode,flowCode,partnerCode,period,cmdCode,primaryValue\n"
-                 "156,X,643,202401,8703,10\n156,X,643,202401,870323,10\n")
+    p.write_text(
+        "reporterCode,flowCode,partnerCode,period,cmdCode,primaryValue\n"
+        "156,X,643,202401,8703,10\n156,X,643,202401,870323,10\n"
+    )
     with pytest.raises(ValueError, match="code_length"):
         hs_store.group_aggregates(p, 643, {"cars": ["8703"]})
     with pytest.raises(ValueError, match="code_length"):
@@ -177,8 +194,14 @@ def test_scaled_down_synthetic_run_paths_agree(tmp_path):
     _same(base, on_pq)
     assert set(base["group"]) == set(bench.GROUPS)
     # the polars peer and the briefing's scan (either engine) give the same numbers as the baseline
-    _same(base, bench._polars_group_aggregates(csv_path, hs_store._period_int(p_from, 0), hs_store._period_int(p_to, 0)))
+    _same(
+        base,
+        bench._polars_group_aggregates(
+            csv_path, hs_store._period_int(p_from, 0), hs_store._period_int(p_to, 0)
+        ),
+    )
     from helpers.sources.comtrade_scan import partner_code_sums
+
     prefixes = sorted({code for codes in bench.GROUPS.values() for code in codes})
     for engine in ("polars", "duckdb"):
         sums, _ = partner_code_sums(csv_path, 643, prefixes, engine=engine)

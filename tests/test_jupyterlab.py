@@ -1,6 +1,7 @@
 """A real JupyterLab (this venv, 127.0.0.1, no token, offline) in headless Chromium shows every figure of
 the notebooks run alone drawn as a chart, every table as a table, and no Markdown output typeset by
 MathJax. Screenshots go to build/test-artifacts/jupyterlab/ for a human to look at."""
+
 import base64
 import shutil
 from pathlib import Path
@@ -21,19 +22,37 @@ pytestmark = [skip_without_chromium(), pytest.mark.slow]
 
 def broken_notebook() -> nbformat.NotebookNode:
     """The checker's own guard: math in Markdown, a chart Vega cannot draw, a figure as text only."""
-    bad_spec = {"data": {"values": [{"a": 1}]}, "mark": {"type": "no-such-mark"},
-                "encoding": {"x": {"field": "a", "type": "quantitative"}}}
+    bad_spec = {
+        "data": {"values": [{"a": 1}]},
+        "mark": {"type": "no-such-mark"},
+        "encoding": {"x": {"field": "a", "type": "quantitative"}},
+    }
     cells = [new_code_cell("md"), new_code_cell("bad chart"), new_code_cell("text only")]
-    cells[0].outputs = [new_output("display_data", data={"text/markdown": "costs $125.8bn, down … $244.8bn"})]
-    cells[1].outputs = [new_output("display_data", data={NOTEBOOK_VEGALITE_MIME: bad_spec, "text/plain": "x"},
-                                   metadata={"figure_id": "bad"})]
-    cells[2].outputs = [new_output("display_data", data={"text/plain": "<Figure text-only: t>"},
-                                   metadata={"figure_id": "text-only"})]
+    cells[0].outputs = [
+        new_output("display_data", data={"text/markdown": "costs $125.8bn, down … $244.8bn"})
+    ]
+    cells[1].outputs = [
+        new_output(
+            "display_data",
+            data={NOTEBOOK_VEGALITE_MIME: bad_spec, "text/plain": "x"},
+            metadata={"figure_id": "bad"},
+        )
+    ]
+    cells[2].outputs = [
+        new_output(
+            "display_data",
+            data={"text/plain": "<Figure text-only: t>"},
+            metadata={"figure_id": "text-only"},
+        )
+    ]
     for count, cell in enumerate(cells, 1):
         cell.execution_count = count
     notebook = new_notebook(cells=cells)
-    notebook.metadata["kernelspec"] = {"name": "ru-cn-briefing", "display_name": "Python (ru-cn-briefing)",
-                                       "language": "python"}
+    notebook.metadata["kernelspec"] = {
+        "name": "ru-cn-briefing",
+        "display_name": "Python (ru-cn-briefing)",
+        "language": "python",
+    }
     return notebook
 
 
@@ -44,22 +63,33 @@ def views(notebooks_run_alone):
     guard = OUT_DIR / "zz_checker_guard.ipynb"
     nbformat.write(broken_notebook(), guard)
     executed = [run.executed for run in notebooks_run_alone.values()] + [guard]
-    return {view.notebook.rsplit("/", 1)[-1][:-6]: view
-            for view in check_notebooks(executed, SCREENSHOTS, root=ROOT, timeout=90)}
+    return {
+        view.notebook.rsplit("/", 1)[-1][:-6]: view
+        for view in check_notebooks(executed, SCREENSHOTS, root=ROOT, timeout=90)
+    }
 
 
 def test_every_chart_is_drawn_and_no_text_is_typeset(views):
     shown = {name: view for name, view in views.items() if name != "zz_checker_guard"}
-    assert sum(view.expected_figures for view in shown.values()) == 11  # F1–F11, every figure of the briefing
+    assert (
+        sum(view.expected_figures for view in shown.values()) == 11
+    )  # F1–F11, every figure of the briefing
     for name, view in shown.items():
         assert view.figures == view.expected_figures, f"{name}: {view}"
-        assert view.interactive == view.drawn == view.expected_figures, f"{name}: charts not drawn: {view}"
+        assert view.interactive == view.drawn == view.expected_figures, (
+            f"{name}: charts not drawn: {view}"
+        )
         assert view.text_fallbacks == 0, name
         assert view.tables == view.expected_tables, f"{name}: tables not shown as HTML tables"
         assert view.markdown_outputs > 0, name
-        assert view.math_elements == [], f"{name}: MathJax typeset Markdown output: {view.math_elements}"
+        assert view.math_elements == [], (
+            f"{name}: MathJax typeset Markdown output: {view.math_elements}"
+        )
         assert "FigureOutput(" not in view.visible_text, f"{name}: a repr under a chart"
-        assert base64.b64encode(SCREENSHOTS.joinpath(f"{name}.png").read_bytes()[:8]) == b"iVBORw0KGgo="
+        assert (
+            base64.b64encode(SCREENSHOTS.joinpath(f"{name}.png").read_bytes()[:8])
+            == b"iVBORw0KGgo="
+        )
 
 
 def test_dollar_amounts_read_as_written(views):
@@ -70,7 +100,9 @@ def test_dollar_amounts_read_as_written(views):
 
 def test_checker_sees_math_an_undrawn_chart_and_a_text_fallback(views):
     guard = views["zz_checker_guard"]
-    assert guard.expected_figures == 2  # JupyterLab shows the bad chart as a "Javascript Error" line
+    assert (
+        guard.expected_figures == 2
+    )  # JupyterLab shows the bad chart as a "Javascript Error" line
     assert guard.drawn == 0 and guard.text_fallbacks == 1
     assert guard.math_elements and not guard.ok
 
@@ -96,13 +128,17 @@ def test_user_edits_period_end_and_runs_all(monkeypatch):
     edited = source.replace('period_end = "2025-07"', 'period_end = "2024-12"')
     assert edited != source
     with jupyter_lab(ROOT) as url, chromium_page() as tools:
-        view = edit_and_run_all(tools, url, notebook, edited, ROOT, SCREENSHOTS / "user-run-01_headline.png")
+        view = edit_and_run_all(
+            tools, url, notebook, edited, ROOT, SCREENSHOTS / "user-run-01_headline.png"
+        )
     assert view.expected_figures == 3 and view.drawn == view.interactive == 3, view
     assert view.text_fallbacks == 0 and view.math_elements == [] and view.tables == 1
     text = " ".join(view.visible_text.split())
     assert 'period_end = "2024-12"' in text
     assert "full-year 2024 came to $244.8bn, up 1.9%" in text
-    assert (workdir / "build" / "figures" / "f3-ytd-comparison.csv").read_text().count("244.81") == 1
+    assert (workdir / "build" / "figures" / "f3-ytd-comparison.csv").read_text().count(
+        "244.81"
+    ) == 1
 
 
 def test_run_all_on_a_notebook_longer_than_the_window(monkeypatch):
@@ -110,6 +146,8 @@ def test_run_all_on_a_notebook_longer_than_the_window(monkeypatch):
     Run All must be seen as finished from their prompts' text content (what lab_check reads)."""
     _, notebook, source = user_copy("02b_raw_rows.ipynb", "user-run-long", monkeypatch)
     with jupyter_lab(ROOT) as url, chromium_page() as tools:
-        view = edit_and_run_all(tools, url, notebook, source, ROOT, SCREENSHOTS / "user-run-02b_raw_rows.png")
+        view = edit_and_run_all(
+            tools, url, notebook, source, ROOT, SCREENSHOTS / "user-run-02b_raw_rows.png"
+        )
     assert view.expected_figures == view.drawn == view.interactive == 3 and view.tables == 3, view
     assert "against $37.5bn a year earlier" in " ".join(view.visible_text.split())

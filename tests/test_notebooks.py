@@ -1,5 +1,6 @@
 """The notebooks are their own source (edited in JupyterLab, committed without outputs), and each one runs
 alone in a fresh kernel started in notebooks/, with period_end edited in its parameters cell."""
+
 import ast
 import builtins
 import json
@@ -14,13 +15,21 @@ VENV_BIN = ROOT / ".venv" / "bin"
 # What each notebook must publish (ids are the briefing's figure and table numbers' anchors).
 EXPECTED = {
     "00_key_findings": ([], ["t-verdicts"]),
-    "01_headline": (["f1-annual-turnover", "f2-monthly-turnover", "f3-ytd-comparison"], ["t-ytd-comparison"]),
+    "01_headline": (
+        ["f1-annual-turnover", "f2-monthly-turnover", "f3-ytd-comparison"],
+        ["t-ytd-comparison"],
+    ),
     "02_commodities": (["f4-commodity-changes", "f5-metals"], []),
-    "02b_raw_rows": (["f6-trade-composition", "f7-fuel-imports-by-code", "f8-imports-rows-vs-wire"],
-                     ["t-composition-change", "t-fuel-ytd", "t-imports-annual-check"]),
+    "02b_raw_rows": (
+        ["f6-trade-composition", "f7-fuel-imports-by-code", "f8-imports-rows-vs-wire"],
+        ["t-composition-change", "t-fuel-ytd", "t-imports-annual-check"],
+    ),
     "03_context": (["f9-chinese-car-share", "f10-gdp-ratio", "f11-key-rate"], ["t-machine-tools"]),
     "04_claim_check": ([], ["t-claim-check"]),
-    "05_methods": ([], ["t-groups", "t-derived-months", "t-conflicts", "t-flows-add-up", "t-months-vs-ytd"]),
+    "05_methods": (
+        [],
+        ["t-groups", "t-derived-months", "t-conflicts", "t-flows-add-up", "t-months-vs-ytd"],
+    ),
 }
 
 
@@ -39,15 +48,22 @@ def test_committed_notebook_is_stripped_and_has_parameters_cell(path):
     notebook, cells = code_cells(path)
     for cell in cells:
         assert cell.get("outputs") == [], f"{path.name}: outputs committed; run `make strip`"
-        assert cell.get("execution_count") is None, f"{path.name}: execution count committed; run `make strip`"
+        assert cell.get("execution_count") is None, (
+            f"{path.name}: execution count committed; run `make strip`"
+        )
     tagged = [c for c in cells if "parameters" in c.get("metadata", {}).get("tags", [])]
-    assert len(tagged) == 1 and cells[0] is tagged[0], f"{path.name}: first cell must be the one tagged `parameters`"
+    assert len(tagged) == 1 and cells[0] is tagged[0], (
+        f"{path.name}: first cell must be the one tagged `parameters`"
+    )
     assert notebook["metadata"]["kernelspec"]["name"] == "ru-cn-briefing"
 
 
 def test_nbstripout_finds_nothing_to_strip():
-    result = subprocess.run([str(VENV_BIN / "nbstripout"), "--verify", *map(str, NOTEBOOKS)],
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [str(VENV_BIN / "nbstripout"), "--verify", *map(str, NOTEBOOKS)],
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0, f"run `make strip`:\n{result.stdout}{result.stderr}"
 
 
@@ -66,7 +82,11 @@ def names_used_before_defined(path) -> set[str]:
             elif isinstance(node, (ast.FunctionDef, ast.ClassDef)):
                 defined.add(node.name)
         for node in ast.walk(tree):
-            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and node.id not in defined:
+            if (
+                isinstance(node, ast.Name)
+                and isinstance(node.ctx, ast.Load)
+                and node.id not in defined
+            ):
                 missing.add(node.id)
     return missing
 
@@ -83,8 +103,11 @@ def test_stripped_check_can_fail(tmp_path):
     notebook = nbformat.read(NOTEBOOKS[0], as_version=4)
     notebook.cells[0].outputs = [nbformat.v4.new_output("stream", name="stdout", text="x")]
     nbformat.write(notebook, tmp_path / "with-output.ipynb")
-    result = subprocess.run([str(VENV_BIN / "nbstripout"), "--verify", str(tmp_path / "with-output.ipynb")],
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [str(VENV_BIN / "nbstripout"), "--verify", str(tmp_path / "with-output.ipynb")],
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode != 0
 
 
@@ -98,11 +121,19 @@ def test_undefined_name_check_can_fail(tmp_path):
 def test_figures_land_in_project_build_dir_from_notebooks_dir():
     """JupyterLab and nbconvert start kernels in notebooks/: figure and table files must still go to
     <root>/build (tables went to notebooks/build/tables, which the next `make report` took for an input)."""
-    code = ("from helpers.report.figures import default_build_dir; from helpers.report.tables import tables_dir; "
-            "print(default_build_dir()); print(tables_dir())")
+    code = (
+        "from helpers.report.figures import default_build_dir; from helpers.report.tables import tables_dir; "
+        "print(default_build_dir()); print(tables_dir())"
+    )
     env = {"PATH": "/usr/bin:/bin", "HOME": "/tmp"}  # none of make's BRIEFING_* variables
-    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT / "notebooks", env=env,
-                            capture_output=True, text=True, check=True)
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT / "notebooks",
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     assert result.stdout.split() == [str(ROOT / "build"), str(ROOT / "build" / "tables")]
 
 
@@ -122,7 +153,9 @@ def test_notebook_runs_alone_with_edited_period(alone, name):
     assert (figures, tables) == EXPECTED[name]
     for output in shown:
         assert output.output_type == "display_data", f"{name}: stray {output.output_type} output"
-        if "figure_id" in output.metadata:  # JupyterLab 4 draws v5; the static SVG for viewers without Vega
+        if (
+            "figure_id" in output.metadata
+        ):  # JupyterLab 4 draws v5; the static SVG for viewers without Vega
             assert {"application/vnd.vegalite.v5+json", "image/svg+xml"} <= set(output.data)
             assert output.data["image/svg+xml"].startswith("<svg")
             assert (OUT_DIR / "build" / "figures" / f"{output.metadata['figure_id']}.csv").exists()
@@ -138,6 +171,8 @@ def test_headline_alone_uses_the_edited_period(alone):
     assert "full-year 2024 came to **$244.8bn**, up **1.9%**" in plain
     assert "China's exports $115.5bn (+4.1%)" in plain
     # JupyterLab reads the Markdown: every dollar sign escaped so MathJax leaves it alone
-    assert "full-year 2024 came to **\\\\$244.8bn**" in "\n".join(o.data["text/markdown"] for o in markdown)
+    assert "full-year 2024 came to **\\\\$244.8bn**" in "\n".join(
+        o.data["text/markdown"] for o in markdown
+    )
     figure_csv = (OUT_DIR / "build" / "figures" / "f3-ytd-comparison.csv").read_text()
     assert "244.81" in figure_csv and "240.1" in figure_csv

@@ -1,6 +1,7 @@
 """The parameters live in config/parameters.yaml only: the Makefile, the check and every notebook's
 parameters cell start from it; `latest` is the last month with data; a partner without data fails
 before any work, naming the partners that have data."""
+
 import ast
 import csv
 import json
@@ -10,8 +11,13 @@ import pytest
 import yaml
 
 from helpers.core.paths import RAW_DIR, wire_files
-from helpers.sources.parameters import (ParameterError, check_parameters, check_partner, parameter_defaults,
-                                        partners_with_data)
+from helpers.sources.parameters import (
+    ParameterError,
+    check_parameters,
+    check_partner,
+    parameter_defaults,
+    partners_with_data,
+)
 from helpers.sources.wire import load_totals
 from notebooks_alone import NOTEBOOKS, ROOT, parameters_cell
 
@@ -24,9 +30,13 @@ def test_file_reads_the_same_as_yaml():
 
 
 def test_makefile_defaults_are_the_file():
-    shown = subprocess.run(["make", "-s", "--no-print-directory", "-C", str(ROOT), "parameters"],
-                           capture_output=True, text=True, check=True,
-                           env={"PATH": "/usr/bin:/bin"}).stdout.split()
+    shown = subprocess.run(
+        ["make", "-s", "--no-print-directory", "-C", str(ROOT), "parameters"],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={"PATH": "/usr/bin:/bin"},
+    ).stdout.split()
     defaults = parameter_defaults()
     assert shown == [f"{name.upper()}={defaults[name]}" for name in defaults]
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
@@ -39,8 +49,11 @@ def test_notebook_parameters_cell_is_the_file(path):
     import nbformat
 
     cell = parameters_cell(nbformat.read(path, as_version=4))
-    values = {node.targets[0].id: ast.literal_eval(node.value) for node in ast.parse(cell.source).body
-              if isinstance(node, ast.Assign)}
+    values = {
+        node.targets[0].id: ast.literal_eval(node.value)
+        for node in ast.parse(cell.source).body
+        if isinstance(node, ast.Assign)
+    }
     assert values == parameter_defaults()
 
 
@@ -53,8 +66,10 @@ def last_month_with_data() -> str:
     """Independent of helpers: the latest month a GACC release in the totals file covers."""
     with open(RAW_DIR / wire_files("RU")[0], newline="", encoding="utf-8-sig") as handle:
         rows = list(csv.DictReader(handle))
-    return max([r["period"] for r in rows if r["span"] in ("month", "ytd")]
-               + [r["period"] + "-12" for r in rows if r["span"] == "year"])
+    return max(
+        [r["period"] for r in rows if r["span"] in ("month", "ytd")]
+        + [r["period"] + "-12" for r in rows if r["span"] == "year"]
+    )
 
 
 @pytest.mark.parametrize("spelling", ["latest", "LATEST", " latest "])
@@ -86,8 +101,11 @@ def write_synthetic_partner(raw_dir, iso2: str) -> None:
         totals_header = handle.readline()
     with open(RAW_DIR / wire_files("RU")[1], encoding="utf-8") as handle:
         commodities_header = handle.readline()
-    totals.write_text(totals_header + "2025-07,ytd,total,1000.5,-1.5,usd,https://example.org/synthetic,"
-                      "SYNTHETIC test data,2025-08-07,synthetic row\n", encoding="utf-8")
+    totals.write_text(
+        totals_header + "2025-07,ytd,total,1000.5,-1.5,usd,https://example.org/synthetic,"
+        "SYNTHETIC test data,2025-08-07,synthetic row\n",
+        encoding="utf-8",
+    )
     commodities.write_text(commodities_header, encoding="utf-8")
 
 

@@ -4,6 +4,7 @@ Measured in Chromium (helpers.report.layout_check): print media at the A4 conten
 layout, Page.printToPDF for the PDF, and the screen at 390 and 1280 px. PNG snapshots of the first
 pages go to build/print-snapshots/ for a human to look at.
 """
+
 import re
 import shutil
 import subprocess
@@ -13,20 +14,34 @@ import pandas as pd
 import pytest
 
 from briefing_fixture import skip_without_chromium
-from helpers.report.layout_check import (check_layout, missing_headers, page_size_mm, pdf_pages, snapshots,
-                                         words_past_margin)
+from helpers.report.layout_check import (
+    check_layout,
+    missing_headers,
+    page_size_mm,
+    pdf_pages,
+    snapshots,
+    words_past_margin,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 MAX_PAGES = 12
 
-pytestmark = [skip_without_chromium(), pytest.mark.slow,
-              pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs poppler-utils")]
+pytestmark = [
+    skip_without_chromium(),
+    pytest.mark.slow,
+    pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs poppler-utils"),
+]
 
 
 @pytest.fixture(scope="module")
 def briefing():
-    result = subprocess.run(["make", "--no-print-directory", "report"], cwd=ROOT, capture_output=True, text=True,
-                            timeout=900)
+    result = subprocess.run(
+        ["make", "--no-print-directory", "report"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     return ROOT / "reports" / "briefing.html"
 
@@ -39,7 +54,9 @@ def layout(briefing):
 def test_published_pdf_has_at_most_12_pages(briefing):
     pages = pdf_pages(ROOT / "reports" / "briefing.pdf")
     assert 5 <= pages <= MAX_PAGES, pages
-    shots = snapshots(ROOT / "reports" / "briefing.pdf", ROOT / "build" / "print-snapshots", first=4)
+    shots = snapshots(
+        ROOT / "reports" / "briefing.pdf", ROOT / "build" / "print-snapshots", first=4
+    )
     assert len(shots) == 4 and all(p.read_bytes().startswith(b"\x89PNG") for p in shots)
 
 
@@ -68,26 +85,45 @@ def test_html_keeps_every_column_on_screen(layout, mode):
 
 def test_every_printed_table_header_is_in_the_pdf_text(layout):
     headers = layout["print"].printed_headers
-    for expected in ("Claim (paraphrased)", "Story", "Data", "Verdict", "y/y % (published)", "Used (outlet)"):
+    for expected in (
+        "Claim (paraphrased)",
+        "Story",
+        "Data",
+        "Verdict",
+        "y/y % (published)",
+        "Used (outlet)",
+    ):
         assert expected in headers
     assert missing_headers(headers, ROOT / "reports" / "briefing.pdf") == []
-    assert missing_headers(["Verdict Nowhere"], ROOT / "reports" / "briefing.pdf") == ["Verdict Nowhere"]
+    assert missing_headers(["Verdict Nowhere"], ROOT / "reports" / "briefing.pdf") == [
+        "Verdict Nowhere"
+    ]
 
 
 def claim_pages_text(pdf: Path) -> str:
     pages = pdf_pages(pdf)
-    texts = [subprocess.run(["pdftotext", "-f", str(n), "-l", str(n), "-enc", "UTF-8", str(pdf), "-"],
-                            capture_output=True, text=True, check=True).stdout for n in range(1, pages + 1)]
+    texts = [
+        subprocess.run(
+            ["pdftotext", "-f", str(n), "-l", str(n), "-enc", "UTF-8", str(pdf), "-"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for n in range(1, pages + 1)
+    ]
     start = next(i for i, t in enumerate(texts) if "Every figure the story printed" in t)
     end = next(i for i, t in enumerate(texts) if "Data and methods" in t and i >= start)
-    return "\n".join(texts[start:end + 1])
+    return "\n".join(texts[start : end + 1])
 
 
 def test_claim_table_reads_without_broken_words_or_numbers(briefing):
     text = claim_pages_text(ROOT / "reports" / "briefing.pdf")
     claims = pd.read_csv(ROOT / "reports" / "tables" / "t-claim-check.csv")
-    numbers = {t for cell in claims[["Story", "Data"]].astype(str).stack()
-               for t in re.findall(r"[-+]?\$?\d[\d,.]*\d%?", cell)}
+    numbers = {
+        t
+        for cell in claims[["Story", "Data"]].astype(str).stack()
+        for t in re.findall(r"[-+]?\$?\d[\d,.]*\d%?", cell)
+    }
     assert "$244.8bn" in " ".join(claims.Data) and numbers
     broken = [n for n in numbers if n not in text]
     assert broken == [], broken
@@ -99,17 +135,22 @@ def test_claim_table_reads_without_broken_words_or_numbers(briefing):
 def test_checker_catches_a_table_wider_than_the_page(tmp_path):
     """Guards against a vacuous check: a table of unbreakable cells must be reported in print and at 390 px."""
     cells = "".join(f'<td class="num">{n:,}</td>' for n in range(1_000_000, 1_000_030))
-    page = ("<html><head><style>@page { size: A4; margin: 14mm 13mm 14mm; } td.num { white-space: nowrap }"
-            "</style></head><body><figure class='table' data-table-id='t-wide'><table><tr>" + cells
-            + "</tr></table></figure><script>document.documentElement.setAttribute('data-figures-done','0')"
-            "</script></body></html>")
+    page = (
+        "<html><head><style>@page { size: A4; margin: 14mm 13mm 14mm; } td.num { white-space: nowrap }"
+        "</style></head><body><figure class='table' data-table-id='t-wide'><table><tr>"
+        + cells
+        + "</tr></table></figure><script>document.documentElement.setAttribute('data-figures-done','0')"
+        "</script></body></html>"
+    )
     html_path = tmp_path / "wide.html"
     html_path.write_text(page, encoding="utf-8")
     results = {r.mode: r for r in check_layout(html_path, tmp_path / "wide.pdf")}
     assert any(o["table"] == "t-wide" for o in results["print"].overflows)
     assert any(o["table"] == "t-wide" for o in results["screen-390"].overflows)
     assert results["print"].pages == 1
-    assert words_past_margin(tmp_path / "wide.pdf", 13)  # clipped at the page edge, so it shows in the margin
+    assert words_past_margin(
+        tmp_path / "wide.pdf", 13
+    )  # clipped at the page edge, so it shows in the margin
 
 
 def test_long_tables_are_summarised_in_print_and_complete_on_screen_and_in_csv(briefing):
@@ -119,38 +160,64 @@ def test_long_tables_are_summarised_in_print_and_complete_on_screen_and_in_csv(b
 
     expected = conflicts_table(open_section(period_end="2025-07", partner="Russia"))
     conflicts = pd.read_csv(ROOT / "reports" / "tables" / "t-conflicts.csv")
-    assert len(conflicts) == len(expected) >= 40 and "Used: outlet" in conflicts.columns  # every row, real data
+    assert (
+        len(conflicts) == len(expected) >= 40 and "Used: outlet" in conflicts.columns
+    )  # every row, real data
     outlets = (conflicts.Between == "two outlets").sum()
-    assert f"{len(conflicts)} pairs of figures disagree beyond rounding" in re.sub(r"<[^>]+>", "", html)
-    assert f"{outlets} between two outlets" in html.replace('<span class="nw">', "").replace("</span>", "")
+    assert f"{len(conflicts)} pairs of figures disagree beyond rounding" in re.sub(
+        r"<[^>]+>", "", html
+    )
+    assert f"{outlets} between two outlets" in html.replace('<span class="nw">', "").replace(
+        "</span>", ""
+    )
     assert set(conflicts.Between) == {"two outlets", "raw rows and a wire report"}
     assert not conflicts.Goods.str.fullmatch(r"[a-z_]+").any()  # readable labels, never group ids
     assert f"Show all {len(conflicts)} rows" in html
-    for table_id in ("t-derived-months", "t-flows-add-up", "t-months-vs-ytd", "t-groups", "t-machine-tools"):
+    for table_id in (
+        "t-derived-months",
+        "t-flows-add-up",
+        "t-months-vs-ytd",
+        "t-groups",
+        "t-machine-tools",
+    ):
         rows = len(pd.read_csv(ROOT / "reports" / "tables" / f"{table_id}.csv"))
         assert f'data-table-id="{table_id}"' in html and f"Show all {rows:,} rows" in html, table_id
 
 
 def pdf_page_text(pdf: Path, page: int) -> str:
-    return subprocess.run(["pdftotext", "-layout", "-f", str(page), "-l", str(page), "-enc", "UTF-8", str(pdf), "-"],
-                          capture_output=True, text=True, check=True).stdout
+    return subprocess.run(
+        ["pdftotext", "-layout", "-f", str(page), "-l", str(page), "-enc", "UTF-8", str(pdf), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
 
 
 def test_published_tables_read_like_the_text_and_csvs_stay_plain(briefing):
     html = briefing.read_text(encoding="utf-8")
     fuel = html.split('data-table-id="t-fuel-ytd"')[1].split("</figure>")[0]
     assert '<td class="num" data-label="Change, %">−18.3</td>' in fuel  # the four codes together
-    assert '<td class="num" data-label="Change, %">+21.3</td>' in fuel  # pipeline gas: GACC's published y/y
+    assert (
+        '<td class="num" data-label="Change, %">+21.3</td>' in fuel
+    )  # pipeline gas: GACC's published y/y
     assert '<td class="num" data-label="January–July 2025, US$ bn">5.70</td>' in fuel
     annual = html.split('data-table-id="t-imports-annual-check"')[1].split("</figure>")[0]
     assert '<td class="num" data-label="Wire vs rows, %">+0.13</td>' in annual
-    assert '<td class="num" data-label="Wire, US$ bn">129.1\u2007</td>' in annual  # as published, aligned
+    assert (
+        '<td class="num" data-label="Wire, US$ bn">129.1\u2007</td>' in annual
+    )  # as published, aligned
     ytd = html.split('data-table-id="t-ytd-comparison"')[1].split("</figure>")[0]
-    assert '<td class="num" data-label="y/y % (from levels)">−8.0</td>' in ytd  # the text: "−8.0% from levels"
-    assert "−18.3" in "\n".join(pdf_page_text(ROOT / "reports" / "briefing.pdf", n)
-                                for n in range(1, pdf_pages(ROOT / "reports" / "briefing.pdf") + 1))
+    assert (
+        '<td class="num" data-label="y/y % (from levels)">−8.0</td>' in ytd
+    )  # the text: "−8.0% from levels"
+    assert "−18.3" in "\n".join(
+        pdf_page_text(ROOT / "reports" / "briefing.pdf", n)
+        for n in range(1, pdf_pages(ROOT / "reports" / "briefing.pdf") + 1)
+    )
     fuel_csv = (ROOT / "reports" / "tables" / "t-fuel-ytd.csv").read_text(encoding="utf-8")
-    assert ",-18.3," in fuel_csv and ",21.3," in fuel_csv and ",5.6953," in fuel_csv  # plain numbers, full precision
+    assert (
+        ",-18.3," in fuel_csv and ",21.3," in fuel_csv and ",5.6953," in fuel_csv
+    )  # plain numbers, full precision
     for path in (ROOT / "reports" / "tables").glob("*.csv"):
         assert "\u2007" not in path.read_text(encoding="utf-8"), path.name
 
@@ -166,15 +233,25 @@ def test_a_table_row_and_its_detail_line_print_on_one_page(briefing):
     cut = []
     for page in range(1, pdf_pages(pdf) + 1):
         lines = [line.strip() for line in pdf_page_text(pdf, page).splitlines() if line.strip()]
-        cut += [(page, line[:60]) for line in lines[:2] if any(line.startswith(f"{label}:") for label in labels)]
+        cut += [
+            (page, line[:60])
+            for line in lines[:2]
+            if any(line.startswith(f"{label}:") for label in labels)
+        ]
     assert cut == []
 
 
 def test_dates_in_the_sources_table_do_not_break(briefing):
-    sources = briefing.read_text(encoding="utf-8").split('<table class="sources">')[1].split("</table>")[0]
+    sources = (
+        briefing.read_text(encoding="utf-8")
+        .split('<table class="sources">')[1]
+        .split("</table>")[0]
+    )
     dates = re.findall(r"<td data-label=\"Accessed\">(\d{4}-\d{2}-\d{2})</td>", sources)
     assert dates
-    rows = re.findall(r"<td data-label=\"Rows\">([\d,]+)</td>", sources)  # row counts with thousands separators, like the tables
+    rows = re.findall(
+        r"<td data-label=\"Rows\">([\d,]+)</td>", sources
+    )  # row counts with thousands separators, like the tables
     assert "43,494" in rows and all(re.fullmatch(r"\d{1,3}(,\d{3})*", n) for n in rows)
     pdf = ROOT / "reports" / "briefing.pdf"
     text = "\n".join(pdf_page_text(pdf, n) for n in range(1, pdf_pages(pdf) + 1))
@@ -183,8 +260,10 @@ def test_dates_in_the_sources_table_do_not_break(briefing):
 
 
 def test_a_long_tables_summary_prints_on_the_page_of_its_key_rows(briefing):
-    """"…; the 3 largest gaps:" must not end a page while the rows it announces start the next one."""
+    """ "…; the 3 largest gaps:" must not end a page while the rows it announces start the next one."""
     pdf = ROOT / "reports" / "briefing.pdf"
-    endings = {page: [line.strip() for line in pdf_page_text(pdf, page).splitlines() if line.strip()][-1]
-               for page in range(1, pdf_pages(pdf))}
+    endings = {
+        page: [line.strip() for line in pdf_page_text(pdf, page).splitlines() if line.strip()][-1]
+        for page in range(1, pdf_pages(pdf))
+    }
     assert {page: line for page, line in endings.items() if line.endswith(":")} == {}

@@ -1,4 +1,5 @@
 """helpers.report.publish: all-or-nothing replacement of reports/."""
+
 from __future__ import annotations
 
 import errno
@@ -18,8 +19,9 @@ REPO = Path(__file__).resolve().parents[1]
 def make_stage(root: Path, figure_ids: list[str], tag: str) -> Path:
     """A staged build shaped like helpers.report.render's output (contents are placeholders)."""
     root.mkdir(parents=True)
-    divs = "".join(f'<div id="fig-{f}" class="figure" data-figure-id="{f}"></div>\n'
-                   for f in figure_ids)
+    divs = "".join(
+        f'<div id="fig-{f}" class="figure" data-figure-id="{f}"></div>\n' for f in figure_ids
+    )
     (root / "briefing.html").write_text(f"<html><body>{tag}\n{divs}</body></html>\n")
     (root / "briefing.pdf").write_bytes(b"%PDF-1.4 " + tag.encode())
     (root / "figures").mkdir()
@@ -31,8 +33,11 @@ def make_stage(root: Path, figure_ids: list[str], tag: str) -> Path:
 
 
 def snapshot(directory: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(directory)): p.read_bytes()
-            for p in sorted(directory.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(directory)): p.read_bytes()
+        for p in sorted(directory.rglob("*"))
+        if p.is_file()
+    }
 
 
 @pytest.fixture
@@ -84,7 +89,9 @@ def test_failure_while_copying_leaves_reports_identical(tmp_path, reports, monke
 def test_same_filesystem_publish_writes_no_temporary_into_reports(tmp_path, reports, monkeypatch):
     """The usual case: staged files are moved (os.replace) into reports/, nothing is copied there."""
     stage = make_stage(tmp_path / "stage", ["a"], "new")
-    monkeypatch.setattr(publish_module.shutil, "copyfile", lambda *a: pytest.fail("copied into reports/"))
+    monkeypatch.setattr(
+        publish_module.shutil, "copyfile", lambda *a: pytest.fail("copied into reports/")
+    )
     publish(stage, reports)
     assert (reports / "briefing.pdf").read_bytes() == b"%PDF-1.4 new"
     assert not list(reports.rglob("*" + publish_module.TMP_SUFFIX))
@@ -111,11 +118,18 @@ def test_cli_exit_codes(tmp_path, reports):
     incomplete = make_stage(tmp_path / "bad", ["a"], "bad")
     (incomplete / "figures" / "a.png").unlink()
     command = [sys.executable, "-m", "helpers.report.publish"]
-    bad = subprocess.run([*command, str(incomplete), str(reports)], capture_output=True,
-                         text=True, cwd=REPO)
-    assert bad.returncode == 2 and "figures/a.png" in bad.stderr and len(bad.stderr.splitlines()) == 1
-    good = subprocess.run([*command, str(make_stage(tmp_path / "ok", ["a"], "ok")),
-                           str(reports)], capture_output=True, text=True, cwd=REPO)
+    bad = subprocess.run(
+        [*command, str(incomplete), str(reports)], capture_output=True, text=True, cwd=REPO
+    )
+    assert (
+        bad.returncode == 2 and "figures/a.png" in bad.stderr and len(bad.stderr.splitlines()) == 1
+    )
+    good = subprocess.run(
+        [*command, str(make_stage(tmp_path / "ok", ["a"], "ok")), str(reports)],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+    )
     assert good.returncode == 0, good.stderr
     assert (reports / "briefing.pdf").read_bytes() == b"%PDF-1.4 ok"
 
@@ -124,8 +138,12 @@ def test_first_publish_into_a_fresh_clone_creates_the_tables_folder(tmp_path):
     """A fresh clone has reports/.gitkeep only: the page's table CSVs must still land in reports/tables/."""
     stage = make_stage(tmp_path / "stage", ["a"], "new")
     page = (stage / "briefing.html").read_text()
-    (stage / "briefing.html").write_text(page.replace(
-        "</body>", '<figure class="table" data-table-id="t-x" data-csv="tables/t-x.csv"></figure></body>'))
+    (stage / "briefing.html").write_text(
+        page.replace(
+            "</body>",
+            '<figure class="table" data-table-id="t-x" data-csv="tables/t-x.csv"></figure></body>',
+        )
+    )
     (stage / "tables").mkdir()
     (stage / "tables" / "t-x.csv").write_text("Year,US$ bn\n2024,129.881\n")
     reports = tmp_path / "reports"
@@ -136,16 +154,27 @@ def test_first_publish_into_a_fresh_clone_creates_the_tables_folder(tmp_path):
     assert (reports / "tables" / "t-x.csv").read_text() == "Year,US$ bn\n2024,129.881\n"
 
 
-def test_bundle_holds_the_page_and_every_linked_file_at_its_path_and_is_reproducible(tmp_path, monkeypatch):
+def test_bundle_holds_the_page_and_every_linked_file_at_its_path_and_is_reproducible(
+    tmp_path, monkeypatch
+):
     """briefing.zip is what a reporter sends: the page's figure links resolve inside it once unzipped, and the
     same stage gives the same bytes (entries sorted, one fixed date from SOURCE_DATE_EPOCH)."""
     import zipfile
+
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764547200")  # 2025-12-01
     stage = make_stage(tmp_path / "stage", ["f1-a", "f2-b"], "new")
     first = (stage / "briefing.zip").read_bytes()
     with zipfile.ZipFile(stage / "briefing.zip") as archive:
-        assert archive.namelist() == ["briefing.html", "briefing.pdf", "figures/f1-a.png", "figures/f1-a.svg",
-                                      "figures/f1-a.csv", "figures/f2-b.png", "figures/f2-b.svg", "figures/f2-b.csv"]
+        assert archive.namelist() == [
+            "briefing.html",
+            "briefing.pdf",
+            "figures/f1-a.png",
+            "figures/f1-a.svg",
+            "figures/f1-a.csv",
+            "figures/f2-b.png",
+            "figures/f2-b.svg",
+            "figures/f2-b.csv",
+        ]
         assert archive.read("figures/f2-b.svg") == b"new f2-b.svg"
         assert {info.date_time for info in archive.infolist()} == {(2025, 12, 1, 0, 0, 0)}
     publish_module.write_bundle(stage)

@@ -1,4 +1,5 @@
 """helpers.report.render: offline, deterministic briefing HTML, static figures and PDF."""
+
 from __future__ import annotations
 
 import json
@@ -12,8 +13,17 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from briefing_fixture import (ABOUT, FIGURE_IDS, HIDDEN_CODE, HIDDEN_STREAM, MARKER, PARAMS,
-                              error_notebook, skip_without_chromium, write_fixture)
+from briefing_fixture import (
+    ABOUT,
+    FIGURE_IDS,
+    HIDDEN_CODE,
+    HIDDEN_STREAM,
+    MARKER,
+    PARAMS,
+    error_notebook,
+    skip_without_chromium,
+    write_fixture,
+)
 from helpers.report.blocks import RenderError
 from helpers.report.page import render_briefing, vega_bundle
 from helpers.report.static_export import export_static_figures
@@ -61,15 +71,23 @@ def test_vega_bundle_inlined_once(rendered):
 
 
 def test_code_streams_and_parameters_hidden(rendered):
-    for hidden in (HIDDEN_CODE, HIDDEN_STREAM, "injected-params-sentinel", "df-repr-sentinel",
-                   "publish_figure(", "show_table("):
+    for hidden in (
+        HIDDEN_CODE,
+        HIDDEN_STREAM,
+        "injected-params-sentinel",
+        "df-repr-sentinel",
+        "publish_figure(",
+        "show_table(",
+    ):
         assert hidden not in rendered
 
 
 def test_content_present(rendered):
     assert MARKER in rendered
     assert "<em>steadily</em>" in rendered
-    assert "Computed: <strong>9.2</strong> in September, $8.1bn in July." in rendered  # "$" as written
+    assert (
+        "Computed: <strong>9.2</strong> in September, $8.1bn in July." in rendered
+    )  # "$" as written
     assert 'data-table-id="exports-table"' in rendered
     assert '<a href="#trade-totals">Trade totals</a>' in rendered
     assert 'id="about-this-briefing"' in rendered
@@ -94,8 +112,11 @@ def test_unexecuted_notebook_fails_render(tmp_path):
 
 def test_chart_without_figure_id_fails_render(tmp_path):
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("chart", execution_count=1)])
-    nb.cells[0].outputs = [nbformat.v4.new_output(
-        "display_data", data={"application/vnd.vegalite.v5+json": {"mark": "bar"}})]
+    nb.cells[0].outputs = [
+        nbformat.v4.new_output(
+            "display_data", data={"application/vnd.vegalite.v5+json": {"mark": "bar"}}
+        )
+    ]
     path = tmp_path / "bare.ipynb"
     nbformat.write(nb, path)
     with pytest.raises(RenderError, match="publish_figure"):
@@ -103,8 +124,13 @@ def test_chart_without_figure_id_fails_render(tmp_path):
 
 
 def test_remote_resource_in_notebook_html_fails_render(tmp_path):
-    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(
-        'Intro <script src="https://cdn.example.org/x.js"></script>')])
+    nb = nbformat.v4.new_notebook(
+        cells=[
+            nbformat.v4.new_markdown_cell(
+                'Intro <script src="https://cdn.example.org/x.js"></script>'
+            )
+        ]
+    )
     path = tmp_path / "cdn.ipynb"
     nbformat.write(nb, path)
     with pytest.raises(RenderError, match="remote resource"):
@@ -144,19 +170,40 @@ def test_cli_writes_html_figures_and_pdf_with_marker(tmp_path):
     about = tmp_path / "about.json"
     about.write_text(json.dumps(ABOUT))
     out = tmp_path / "build" / "stage"
-    run = subprocess.run([sys.executable, "-m", "helpers.report.render", "--notebooks",
-                          *map(str, notebooks), "--params", str(params), "--about", str(about),
-                          "--out", str(out)], capture_output=True, text=True, cwd=REPO)
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "helpers.report.render",
+            "--notebooks",
+            *map(str, notebooks),
+            "--params",
+            str(params),
+            "--about",
+            str(about),
+            "--out",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+    )
     assert run.returncode == 0, run.stderr
-    for stage in ("html page", "static figures", "PDF", "render total"):  # the build's `timing:` format
+    for stage in (
+        "html page",
+        "static figures",
+        "PDF",
+        "render total",
+    ):  # the build's `timing:` format
         assert re.search(rf"^timing: {stage} +\d+\.\d s$", run.stdout, re.M), (stage, run.stdout)
     for figure_id in FIGURE_IDS:
         for suffix in (".png", ".svg", ".csv"):
             assert (out / "figures" / f"{figure_id}{suffix}").stat().st_size > 0
     pdf = out / "briefing.pdf"
     assert pdf.read_bytes().startswith(b"%PDF") and pdf.stat().st_size > 10_000
-    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True,
-                          text=True, check=True).stdout
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
     assert " ".join(MARKER.split()) in " ".join(text.split())
     assert "Figure 2. Main goods" in text
     assert "crude oil" in text  # an axis label: the bar chart was drawn before printing
@@ -167,9 +214,24 @@ def test_cli_fails_loudly_on_error_output(tmp_path):
     nbformat.write(error_notebook(), path)
     params = tmp_path / "params.json"
     params.write_text(json.dumps(PARAMS))
-    run = subprocess.run([sys.executable, "-m", "helpers.report.render", "--notebooks", str(path),
-                          "--params", str(params), "--out", str(tmp_path / "stage"),
-                          "--raw-dir", str(tmp_path)], capture_output=True, text=True, cwd=REPO)
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "helpers.report.render",
+            "--notebooks",
+            str(path),
+            "--params",
+            str(params),
+            "--out",
+            str(tmp_path / "stage"),
+            "--raw-dir",
+            str(tmp_path),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+    )
     assert run.returncode == 2
     assert run.stderr.startswith("render: error:") and "KeyError" in run.stderr
     assert len(run.stderr.strip().splitlines()) == 1 and "Traceback" not in run.stderr
@@ -178,18 +240,31 @@ def test_cli_fails_loudly_on_error_output(tmp_path):
 def test_a_figure_named_out_of_page_order_stops_the_render():
     """Figure N of the briefing is fN-… on disk: a figure inserted or moved without renaming is refused."""
     from helpers.report.blocks import Block, Figure, number_figures
-    ok = number_figures([Block(figure=Figure("f1-a", {}, "", "")), Block(html="<p>x</p>"),
-                         Block(figure=Figure("f2-b", {}, "", ""))])
+
+    ok = number_figures(
+        [
+            Block(figure=Figure("f1-a", {}, "", "")),
+            Block(html="<p>x</p>"),
+            Block(figure=Figure("f2-b", {}, "", "")),
+        ]
+    )
     assert [b.figure.number for b in ok if b.figure] == [1, 2]
-    with pytest.raises(RenderError, match=r"figure_id 'f3-b' is Figure 2 of the briefing: name it f2-"):
-        number_figures([Block(figure=Figure("f1-a", {}, "", "")), Block(figure=Figure("f3-b", {}, "", ""))])
+    with pytest.raises(
+        RenderError, match=r"figure_id 'f3-b' is Figure 2 of the briefing: name it f2-"
+    ):
+        number_figures(
+            [Block(figure=Figure("f1-a", {}, "", "")), Block(figure=Figure("f3-b", {}, "", ""))]
+        )
 
 
 @skip_without_chromium()
-def test_a_pdf_longer_than_the_page_budget_is_published_with_a_warning(tmp_path, monkeypatch, capsys):
+def test_a_pdf_longer_than_the_page_budget_is_published_with_a_warning(
+    tmp_path, monkeypatch, capsys
+):
     """The fixture prints a short PDF: no warning. Counted as 13 pages, the render still succeeds (the numbers
     are fine) but says so on stderr, so `make report` never publishes an over-long PDF silently."""
     from helpers.report import render
+
     notebooks = write_fixture(tmp_path)
     params = tmp_path / "build" / "params.json"
     params.write_text(json.dumps(PARAMS))
@@ -200,5 +275,7 @@ def test_a_pdf_longer_than_the_page_budget_is_published_with_a_warning(tmp_path,
     assert "warning" not in capsys.readouterr().err
     monkeypatch.setattr(render, "pdf_pages", lambda pdf: 13)
     assert render.main(argv + ["--out", str(tmp_path / "b")]) == 0
-    assert ("render: warning: briefing.pdf has 13 pages, more than the 12 the print layout is planned for"
-            in capsys.readouterr().err)
+    assert (
+        "render: warning: briefing.pdf has 13 pages, more than the 12 the print layout is planned for"
+        in capsys.readouterr().err
+    )

@@ -6,6 +6,7 @@ Python's last-resort handler prints them. Here the real client and urllib3 run a
 closed port (only the host of the URL is monkeypatched), with a file log handler added BEFORE
 `make fetch`'s code runs, and the key must appear nowhere.
 """
+
 import os
 import socket
 import subprocess
@@ -53,9 +54,20 @@ def closed_port() -> int:
 def test_refused_connection_never_prints_or_writes_the_key(tmp_path, mode):
     """stderr: what a user sees (urllib3's warnings on the terminal); file-log: a DEBUG file handler."""
     log_file, out_dir = tmp_path / "client.log", tmp_path / "comtrade"
-    env = {**os.environ, "COMTRADE_API_KEY": KEY, "PYTHONPATH": str(ROOT / "src"), "BRIEFING_ROOT": str(ROOT)}
-    result = subprocess.run([sys.executable, "-c", SCRIPT, str(closed_port()), str(log_file), str(out_dir), mode],
-                            capture_output=True, text=True, env=env, cwd=tmp_path, timeout=120)
+    env = {
+        **os.environ,
+        "COMTRADE_API_KEY": KEY,
+        "PYTHONPATH": str(ROOT / "src"),
+        "BRIEFING_ROOT": str(ROOT),
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", SCRIPT, str(closed_port()), str(log_file), str(out_dir), mode],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=120,
+    )
     assert result.returncode == 2, result.stderr[-2000:]
     assert "cannot reach" in result.stderr.splitlines()[-1]
     # the attack did happen: urllib3 logged each retry with the request URL - redacted
@@ -68,6 +80,8 @@ def test_refused_connection_never_prints_or_writes_the_key(tmp_path, mode):
 
 def test_redact_masks_the_key_and_any_subscription_key_parameter():
     url = f"/data/v1/get/C/M/HS?period=202401&subscription-key={KEY}&cmdCode=8703"
-    assert redact(url, {KEY}) == "/data/v1/get/C/M/HS?period=202401&subscription-key=***&cmdCode=8703"
+    assert (
+        redact(url, {KEY}) == "/data/v1/get/C/M/HS?period=202401&subscription-key=***&cmdCode=8703"
+    )
     assert redact("Subscription-Key=other-secret'", set()) == "Subscription-Key=***'"
     assert redact(f"HTTPError {KEY[:5]}", {KEY}) == f"HTTPError {KEY[:5]}"

@@ -12,6 +12,7 @@
     pipeline  what `make` runs: parameter check, input check, notebook runner
     fetch     network access (UN Comtrade API, the API key): only `make fetch`; never imported by a build
 """
+
 import sys
 
 # Start-up cost, measured: jsonschema (imported by altair in the kernel and by nbformat in the

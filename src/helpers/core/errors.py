@@ -1,4 +1,5 @@
 """Input errors that explain themselves in one sentence (file, row, column, what was expected)."""
+
 import re
 import sys
 
@@ -17,7 +18,7 @@ class InputError(Exception):
             where.append(f"row {row}")
         if column is not None:
             where.append(f"column '{column}'")
-        message = (": ".join([", ".join(where), what]) if where else what)
+        message = ": ".join([", ".join(where), what]) if where else what
         if expected:
             message += f" (expected {expected})"
         # One line, always: parser messages (YAML, pandas) span several lines with a caret drawing.
@@ -28,7 +29,9 @@ def excerpt(text, limit: int = 60) -> str:
     """A short, escaped quote of file content for an error line: never more than `limit` characters,
     control characters and NULs shown as escapes, so a hostile file cannot flood or forge the output."""
     text = str(text)
-    shown = "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text[:limit])
+    shown = "".join(
+        c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text[:limit]
+    )
     return "'" + shown.replace("'", "\\'") + ("…" if len(text) > limit else "") + "'"
 
 
@@ -39,13 +42,18 @@ short_excerpt = excerpt
 def failure_line(error: BaseException) -> str:
     """One line for any exception: disk full, read-only and permission errors in plain words."""
     import errno
+
     if isinstance(error, InputError):
         return str(error)
     if isinstance(error, OSError):
         where = f" ({error.filename})" if error.filename else ""
-        plain = {errno.ENOSPC: "disk full", errno.EDQUOT: "disk quota exceeded",
-                 errno.EROFS: "read-only file system", errno.EACCES: "permission denied",
-                 errno.EPERM: "operation not permitted"}.get(error.errno)
+        plain = {
+            errno.ENOSPC: "disk full",
+            errno.EDQUOT: "disk quota exceeded",
+            errno.EROFS: "read-only file system",
+            errno.EACCES: "permission denied",
+            errno.EPERM: "operation not permitted",
+        }.get(error.errno)
         if plain:
             return f"{plain}{where}: free space or fix permissions, then run again"
         return " ".join(f"{type(error).__name__}: {error.strerror or error}{where}".split())
@@ -57,6 +65,7 @@ def run_main(prog: str, main, *args) -> int:
     """Run a command-line main so that ANY failure is one line on stderr and exit 2, never a
     traceback (set BRIEFING_TRACEBACK=1 to see one while debugging)."""
     import os
+
     try:
         return main(*args)
     except (KeyboardInterrupt, SystemExit):

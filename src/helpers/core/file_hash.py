@@ -6,6 +6,7 @@ before any stage starts. The input check and the page's "About" section verify e
 sidecar with `file_sha256`, which reuses that record when the file's size, times and inode are unchanged
 (any write changes its ctime, so an edited file is always re-read) and never writes it. Standard library only.
 """
+
 from __future__ import annotations
 
 import hashlib

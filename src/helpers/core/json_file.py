@@ -1,5 +1,6 @@
 """Read a small JSON object (a provenance sidecar, a build record) with one-line errors that name
 the JSON file itself, not the data file it describes."""
+
 import json
 from pathlib import Path
 
@@ -13,7 +14,9 @@ def read_json_object(path: Path, what: str = "sidecar") -> dict:
     try:
         size = path.stat().st_size
         if size > MAX_JSON_BYTES:
-            raise InputError(f"{what} is {size:,} bytes, over the {MAX_JSON_BYTES:,}-byte limit", file=path)
+            raise InputError(
+                f"{what} is {size:,} bytes, over the {MAX_JSON_BYTES:,}-byte limit", file=path
+            )
         content = json.loads(path.read_bytes().decode("utf-8"))
     except InputError:
         raise
@@ -26,6 +29,9 @@ def read_json_object(path: Path, what: str = "sidecar") -> dict:
     except OSError as error:
         raise InputError(f"{what} cannot be read: {error.strerror}", file=path) from None
     if not isinstance(content, dict):
-        raise InputError(f"{what} is a JSON {type(content).__name__}, not an object",
-                         file=path, expected='{"file": ..., "sha256": ..., ...}')
+        raise InputError(
+            f"{what} is a JSON {type(content).__name__}, not an object",
+            file=path,
+            expected='{"file": ..., "sha256": ..., ...}',
+        )
     return content

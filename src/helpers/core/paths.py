@@ -1,4 +1,5 @@
 """Where things live. Everything is relative to the project root so notebooks run from any cwd."""
+
 import os
 from pathlib import Path
 
@@ -15,7 +16,9 @@ def display_path(path) -> str:
     """A path as messages and the briefing show it: relative to the project (data/raw/...), else the
     bare file name -- never an absolute local path (it would leak the user's directory layout)."""
     path = Path(path)
-    absolute = Path(os.path.abspath(path))  # abspath, not resolve(): a symlink must not reveal its target
+    absolute = Path(
+        os.path.abspath(path)
+    )  # abspath, not resolve(): a symlink must not reveal its target
     for root in (PROJECT_ROOT, Path(os.path.abspath(PROJECT_ROOT))):
         try:
             return absolute.relative_to(root).as_posix()

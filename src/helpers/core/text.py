@@ -1,4 +1,5 @@
 """Number and period formatting shared by every narrative sentence (so all sections read alike)."""
+
 import calendar
 import math
 import re
@@ -53,7 +54,9 @@ def pct(value: float, decimals: int = 1) -> str:
     return f"{abs(value):.{decimals}f}%"
 
 
-def direction(change_pct: float, up: str = "up", down: str = "down", flat: str = "unchanged") -> str:
+def direction(
+    change_pct: float, up: str = "up", down: str = "down", flat: str = "unchanged"
+) -> str:
     if change_pct is None or math.isnan(change_pct):
         return "n/a"
     return up if change_pct > 0 else (down if change_pct < 0 else flat)
@@ -91,6 +94,10 @@ def raw_rows_count(parts: dict) -> str:
     """'87,191 real customs observations (value and quantity apart) from 4 files (1 HS-level file, 96;
     2 fuel files, 556; 1 BACI file, 86,539)'."""
     files, rows = (sum(part[i] for part in parts.values()) for i in (0, 1))
-    each = "; ".join(f"{n} {name} file{'' if n == 1 else 's'}, {r:,}" for name, (n, r) in parts.items())
-    return (f"{rows:,} real customs observations (value and quantity apart) from {files} "
-            f"file{'' if files == 1 else 's'} ({each})")
+    each = "; ".join(
+        f"{n} {name} file{'' if n == 1 else 's'}, {r:,}" for name, (n, r) in parts.items()
+    )
+    return (
+        f"{rows:,} real customs observations (value and quantity apart) from {files} "
+        f"file{'' if files == 1 else 's'} ({each})"
+    )

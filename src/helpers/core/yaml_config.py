@@ -4,7 +4,8 @@ Configs are small hand-written files, so they are size-capped and YAML anchors/a
 an alias bomb (a few lines that expand to billions of nodes) then stops with one line instead of
 exhausting memory or printing a huge "one-line" error.
 """
-from functools import lru_cache
+
+from functools import cache
 from pathlib import Path
 
 import yaml
@@ -23,8 +24,10 @@ class _PlainYamlLoader(yaml.SafeLoader):
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
             kind = "alias" if isinstance(event, yaml.AliasEvent) else "anchor"
             mark = event.start_mark
-            raise _RefusedYaml(f"YAML {kind} at line {mark.line + 1}, column {mark.column + 1} is not "
-                               "allowed (write each value out; anchors and aliases are refused)")
+            raise _RefusedYaml(
+                f"YAML {kind} at line {mark.line + 1}, column {mark.column + 1} is not "
+                "allowed (write each value out; anchors and aliases are refused)"
+            )
         return super().compose_node(parent, index)
 
 
@@ -35,12 +38,17 @@ class _RefusedYaml(Exception):
 def read_yaml(path: Path) -> dict:
     path = Path(path)
     if not path.is_file():
-        raise InputError("config file is missing" if not path.exists() else "config path is not a file",
-                         file=path)
+        raise InputError(
+            "config file is missing" if not path.exists() else "config path is not a file",
+            file=path,
+        )
     size = path.stat().st_size
     if size > MAX_CONFIG_BYTES:
-        raise InputError(f"config file is {size:,} bytes, over the {MAX_CONFIG_BYTES:,}-byte limit for "
-                         "a hand-written config", file=path)
+        raise InputError(
+            f"config file is {size:,} bytes, over the {MAX_CONFIG_BYTES:,}-byte limit for "
+            "a hand-written config",
+            file=path,
+        )
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as error:
@@ -65,6 +73,6 @@ def _short(error: Exception, limit: int = 200) -> str:
     return text if len(text) <= limit else text[:limit] + "…"
 
 
-@lru_cache(maxsize=None)
+@cache
 def sources_config(path: Path = CONFIG_DIR / "sources.yaml") -> dict:
     return read_yaml(path)

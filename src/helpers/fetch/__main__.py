@@ -1,4 +1,5 @@
 """`python -m helpers.fetch ...` (make fetch)."""
+
 import sys
 
 from ..core.errors import run_main

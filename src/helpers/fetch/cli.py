@@ -6,6 +6,7 @@
 The key comes from $COMTRADE_API_KEY only (without it: preview endpoint, 500 rows per call).
 Exit codes: 0 ok, 2 bad input or API unreachable (one line on stderr, nothing written).
 """
+
 import argparse
 import logging
 import os
@@ -18,14 +19,33 @@ from ..core.errors import InputError, run_main, short_excerpt
 from ..core.paths import CONFIG_DIR
 from ..core.yaml_config import read_yaml
 from ..sources.partners import UnknownPartnerError, resolve_partner
-from .comtrade_api import API_HOST, COMTRADE_DIR, KEY_ENV, ComtradeConnectionError, ComtradeError, fetch_comtrade
-from .comtrade_api import month_range
+from .comtrade_api import (
+    API_HOST,
+    COMTRADE_DIR,
+    KEY_ENV,
+    ComtradeConnectionError,
+    ComtradeError,
+    fetch_comtrade,
+    month_range,
+)
 from .redact import install_redaction
 
 PROG = "fetch"
 GROUPS_YAML = CONFIG_DIR / "commodity_groups.yaml"
 # Used only when config/commodity_groups.yaml is absent: the briefing's usual headings.
-DEFAULT_HS = ("8701", "8703", "8704", "8708", "8471", "851713", "2709", "2710", "2701", "2711", "7108")
+DEFAULT_HS = (
+    "8701",
+    "8703",
+    "8704",
+    "8708",
+    "8471",
+    "851713",
+    "2709",
+    "2710",
+    "2701",
+    "2711",
+    "7108",
+)
 
 
 def hs_codes_from_groups(path: Path = GROUPS_YAML) -> list[str]:
@@ -50,10 +70,17 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--partner", help="ISO2/ISO3/M49/name, e.g. RU")
     parser.add_argument("--from", dest="start", help="first month, YYYY-MM")
     parser.add_argument("--to", dest="end", help="last month, YYYY-MM")
-    parser.add_argument("--from-environment", action="store_true",
-                        help="take PARTNER, FROM, TO from BRIEFING_PARTNER/_FROM/_TO (what make fetch passes)")
-    parser.add_argument("--hs", help="comma-separated HS codes (default: all in config/commodity_groups.yaml)")
-    parser.add_argument("--refresh", action="store_true", help="fetch again even if a snapshot exists")
+    parser.add_argument(
+        "--from-environment",
+        action="store_true",
+        help="take PARTNER, FROM, TO from BRIEFING_PARTNER/_FROM/_TO (what make fetch passes)",
+    )
+    parser.add_argument(
+        "--hs", help="comma-separated HS codes (default: all in config/commodity_groups.yaml)"
+    )
+    parser.add_argument(
+        "--refresh", action="store_true", help="fetch again even if a snapshot exists"
+    )
     parser.add_argument("-v", "--verbose", action="store_true", help="log each call and retry")
     parser.add_argument("--out", default=str(COMTRADE_DIR), help=argparse.SUPPRESS)
     return parser
@@ -85,10 +112,15 @@ def main(argv=None, *, client=None, sleep=time.sleep) -> int:
     args = _parser().parse_args(argv)
     if args.from_environment:
         _arguments_from_environment(args)
-    missing = [flag for flag, value in (("PARTNER", args.partner), ("FROM", args.start), ("TO", args.end))
-               if not value]
+    missing = [
+        flag
+        for flag, value in (("PARTNER", args.partner), ("FROM", args.start), ("TO", args.end))
+        if not value
+    ]
     if missing:
-        return _fail(f"error: {', '.join(missing)} not given; e.g. make fetch PARTNER=RU FROM=2024-01 TO=2025-07")
+        return _fail(
+            f"error: {', '.join(missing)} not given; e.g. make fetch PARTNER=RU FROM=2024-01 TO=2025-07"
+        )
     for flag, value in (("PARTNER", args.partner), ("FROM", args.start), ("TO", args.end)):
         if len(value) > 100 or any(ord(ch) < 32 for ch in value):
             return _fail(f"error: {flag} {short_excerpt(value)} is not a plain value")
@@ -96,7 +128,10 @@ def main(argv=None, *, client=None, sleep=time.sleep) -> int:
         month_range(args.start, args.end)  # FROM/TO checked before any network use
     except ValueError as error:
         return _fail(f"error: {str(error)[:200]}")
-    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
     try:
         partner = resolve_partner(args.partner)
         codes = [c for c in args.hs.split(",") if c.strip()] if args.hs else default_hs_codes()
@@ -104,8 +139,16 @@ def main(argv=None, *, client=None, sleep=time.sleep) -> int:
             reason = _host_resolves()
             if reason:
                 return _fail(f"cannot reach {API_HOST} (no network?): {reason}")
-        paths = fetch_comtrade(partner, args.start, args.end, codes, out_dir=Path(args.out),
-                               refresh=args.refresh, client=client, sleep=sleep)
+        paths = fetch_comtrade(
+            partner,
+            args.start,
+            args.end,
+            codes,
+            out_dir=Path(args.out),
+            refresh=args.refresh,
+            client=client,
+            sleep=sleep,
+        )
     except ComtradeConnectionError as error:
         return _fail(f"cannot reach {API_HOST} (no network?): {error.reason}")
     except (ComtradeError, UnknownPartnerError, ValueError, InputError) as error:

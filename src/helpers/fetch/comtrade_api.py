@@ -6,6 +6,7 @@ splitting, and puts the subscription key in request URLs that end up in printed 
 Here every call is planned within the documented limits, retried on transient failures, checked,
 redacted and saved atomically under data/raw/comtrade/. Only `make fetch` imports this module.
 """
+
 import contextlib
 import hashlib
 import io
@@ -16,7 +17,7 @@ import re
 import sys
 import time
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
@@ -32,15 +33,29 @@ log = logging.getLogger(__name__)
 COMTRADE_DIR = RAW_DIR / "comtrade"
 API_HOST = "comtradeapi.un.org"
 KEY_ENV = "COMTRADE_API_KEY"
-MAX_PERIODS_PER_CALL = 12          # API cap on periods per query for monthly data
-PREVIEW_RECORD_CAP = 500           # previewFinalData (no key): at most 500 records per call
-KEYED_RECORD_CAP = 100_000         # getFinalData: client README says 250K; stay at the older 100K cap
-ENDPOINTS = {"previewFinalData": f"https://{API_HOST}/public/v1/preview/C/M/HS",
-             "getFinalData": f"https://{API_HOST}/data/v1/get/C/M/HS"}
-LICENCE = ("UN Comtrade data, subject to the UN Comtrade terms of use "
-           "(https://comtradeplus.un.org/ — see 'Terms of Use' / redissemination policy)")
-TRANSIENT_MARKERS = ("429", "too many requests", "rate limit", "500", "502", "503", "504",
-                     "timeout", "timed out", "temporarily")
+MAX_PERIODS_PER_CALL = 12  # API cap on periods per query for monthly data
+PREVIEW_RECORD_CAP = 500  # previewFinalData (no key): at most 500 records per call
+KEYED_RECORD_CAP = 100_000  # getFinalData: client README says 250K; stay at the older 100K cap
+ENDPOINTS = {
+    "previewFinalData": f"https://{API_HOST}/public/v1/preview/C/M/HS",
+    "getFinalData": f"https://{API_HOST}/data/v1/get/C/M/HS",
+}
+LICENCE = (
+    "UN Comtrade data, subject to the UN Comtrade terms of use "
+    "(https://comtradeplus.un.org/ — see 'Terms of Use' / redissemination policy)"
+)
+TRANSIENT_MARKERS = (
+    "429",
+    "too many requests",
+    "rate limit",
+    "500",
+    "502",
+    "503",
+    "504",
+    "timeout",
+    "timed out",
+    "temporarily",
+)
 
 
 class ComtradeError(RuntimeError):
@@ -65,44 +80,62 @@ class _Transient(Exception):
 @dataclass(frozen=True)
 class ChunkQuery:
     """One API call: China vs one partner, up to 12 months, some HS codes, both flows."""
+
     partner: Partner
-    periods: tuple[str, ...]       # YYYYMM
+    periods: tuple[str, ...]  # YYYYMM
     hs_codes: tuple[str, ...]
     flows: str = "X,M"
 
     def params(self) -> dict:
-        return dict(typeCode="C", freqCode="M", clCode="HS", period=",".join(self.periods),
-                    reporterCode=str(REPORTER_CHINA), cmdCode=",".join(self.hs_codes),
-                    flowCode=self.flows, partnerCode=str(self.partner.comtrade_code),
-                    # pinned to the total row: left as None, the API also returns breakdown rows (by second
-                    # partner, customs procedure, mode of transport) that a reader would add to the total
-                    partner2Code="0", customsCode="C00", motCode="0")
+        return dict(
+            typeCode="C",
+            freqCode="M",
+            clCode="HS",
+            period=",".join(self.periods),
+            reporterCode=str(REPORTER_CHINA),
+            cmdCode=",".join(self.hs_codes),
+            flowCode=self.flows,
+            partnerCode=str(self.partner.comtrade_code),
+            # pinned to the total row: left as None, the API also returns breakdown rows (by second
+            # partner, customs procedure, mode of transport) that a reader would add to the total
+            partner2Code="0",
+            customsCode="C00",
+            motCode="0",
+        )
 
     def describe(self) -> str:
-        return (f"China (156) vs {self.partner.iso2} ({self.partner.comtrade_code}), flows {self.flows}, "
-                f"periods {self.periods[0]}..{self.periods[-1]} ({len(self.periods)}), "
-                f"HS {','.join(self.hs_codes)}")
+        return (
+            f"China (156) vs {self.partner.iso2} ({self.partner.comtrade_code}), flows {self.flows}, "
+            f"periods {self.periods[0]}..{self.periods[-1]} ({len(self.periods)}), "
+            f"HS {','.join(self.hs_codes)}"
+        )
 
     def split(self) -> list["ChunkQuery"]:
         """Halve the HS codes first (rows scale with codes), then the periods."""
         if len(self.hs_codes) > 1:
             mid = len(self.hs_codes) // 2
-            return [ChunkQuery(self.partner, self.periods, self.hs_codes[:mid], self.flows),
-                    ChunkQuery(self.partner, self.periods, self.hs_codes[mid:], self.flows)]
+            return [
+                ChunkQuery(self.partner, self.periods, self.hs_codes[:mid], self.flows),
+                ChunkQuery(self.partner, self.periods, self.hs_codes[mid:], self.flows),
+            ]
         if len(self.periods) > 1:
             mid = len(self.periods) // 2
-            return [ChunkQuery(self.partner, self.periods[:mid], self.hs_codes, self.flows),
-                    ChunkQuery(self.partner, self.periods[mid:], self.hs_codes, self.flows)]
+            return [
+                ChunkQuery(self.partner, self.periods[:mid], self.hs_codes, self.flows),
+                ChunkQuery(self.partner, self.periods[mid:], self.hs_codes, self.flows),
+            ]
         return []
 
 
 def month_range(start: str, end: str) -> list[str]:
     """'2023-11'..'2024-02' -> ['2023-11', '2023-12', '2024-01', '2024-02']."""
+
     def parse(text):
         match = re.fullmatch(r"(\d{4})-(0[1-9]|1[0-2])", str(text).strip())
         if not match:
             raise ValueError(f"period {text!r} is not YYYY-MM (e.g. 2024-07)")
         return int(match[1]) * 12 + int(match[2]) - 1
+
     first, last = parse(start), parse(end)
     if first > last:
         raise ValueError(f"period range {start}..{end} is empty (start after end)")
@@ -114,7 +147,9 @@ def normalise_hs_codes(codes) -> tuple[str, ...]:
     for code in codes:
         code = str(code).strip().replace(".", "")
         if not code.isdigit() or len(code) not in (2, 4, 6):
-            raise ValueError(f"HS code {code!r} is not 2, 4 or 6 digits (Comtrade has no national codes)")
+            raise ValueError(
+                f"HS code {code!r} is not 2, 4 or 6 digits (Comtrade has no national codes)"
+            )
         if code not in cleaned:
             cleaned.append(code)
     if not cleaned:
@@ -128,10 +163,10 @@ def plan_chunks(partner: Partner, months: list[str], hs_codes, record_cap: int) 
     hs_codes = normalise_hs_codes(hs_codes)
     chunks = []
     for i in range(0, len(periods), MAX_PERIODS_PER_CALL):
-        group = tuple(periods[i:i + MAX_PERIODS_PER_CALL])
+        group = tuple(periods[i : i + MAX_PERIODS_PER_CALL])
         per_call = max(1, record_cap // (len(group) * len(FLOWS)))
         for j in range(0, len(hs_codes), per_call):
-            chunks.append(ChunkQuery(partner, group, hs_codes[j:j + per_call]))
+            chunks.append(ChunkQuery(partner, group, hs_codes[j : j + per_call]))
     return chunks
 
 
@@ -147,7 +182,9 @@ def _is_transient(text: str) -> bool:
 
 def _call_once(client, key: str | None, query: ChunkQuery, record_cap: int) -> pd.DataFrame:
     """One client call with its printed output captured (it prints errors and returns None)."""
-    options = dict(maxRecords=record_cap, format_output="JSON", breakdownMode="classic", includeDesc=True)
+    options = dict(
+        maxRecords=record_cap, format_output="JSON", breakdownMode="classic", includeDesc=True
+    )
     printed = io.StringIO()
     try:
         with contextlib.redirect_stdout(printed):
@@ -156,7 +193,9 @@ def _call_once(client, key: str | None, query: ChunkQuery, record_cap: int) -> p
             else:
                 frame = client.previewFinalData(**query.params(), **options)
     except (ConnectionError, TimeoutError, OSError) as error:
-        raise _Transient(_redact(f"{type(error).__name__}: {error}", key), connection=True) from None
+        raise _Transient(
+            _redact(f"{type(error).__name__}: {error}", key), connection=True
+        ) from None
     except Exception as error:  # urllib3/requests errors not derived from OSError
         reason = _redact(f"{type(error).__name__}: {error}", key)
         if "connect" in reason.lower() or "resolve" in reason.lower():
@@ -168,12 +207,16 @@ def _call_once(client, key: str | None, query: ChunkQuery, record_cap: int) -> p
             raise _Transient(output, connection=True)
         if _is_transient(output):
             raise _Transient(output, connection=False)
-        raise ComtradeError(f"Comtrade returned no data (None) for {query.describe()}; "
-                            f"client said: {output[:500] or '(nothing)'}")
+        raise ComtradeError(
+            f"Comtrade returned no data (None) for {query.describe()}; "
+            f"client said: {output[:500] or '(nothing)'}"
+        )
     return frame
 
 
-def _call_with_retry(client, key, query, record_cap, sleep, max_attempts, backoff_base) -> pd.DataFrame:
+def _call_with_retry(
+    client, key, query, record_cap, sleep, max_attempts, backoff_base
+) -> pd.DataFrame:
     for attempt in range(max_attempts):
         try:
             return _call_once(client, key, query, record_cap)
@@ -182,10 +225,13 @@ def _call_with_retry(client, key, query, record_cap, sleep, max_attempts, backof
                 if error.connection:
                     raise ComtradeConnectionError(
                         f"cannot reach {API_HOST} after {max_attempts} attempts: {error}",
-                        reason=f"{error} ({max_attempts} attempts)") from None
-                raise ComtradeError(f"Comtrade kept failing for {query.describe()} after "
-                                    f"{max_attempts} attempts: {error}") from None
-            delay = backoff_base * 2 ** attempt
+                        reason=f"{error} ({max_attempts} attempts)",
+                    ) from None
+                raise ComtradeError(
+                    f"Comtrade kept failing for {query.describe()} after "
+                    f"{max_attempts} attempts: {error}"
+                ) from None
+            delay = backoff_base * 2**attempt
             log.info("Comtrade transient failure (%s); retrying in %.0fs", error, delay)
             sleep(delay)
     raise AssertionError("unreachable")
@@ -193,8 +239,13 @@ def _call_with_retry(client, key, query, record_cap, sleep, max_attempts, backof
 
 # --------------------------------------------------------------------------- snapshots
 def _query_identity(function: str, query: ChunkQuery, record_cap: int) -> dict:
-    return {"function": function, "endpoint": ENDPOINTS[function], "maxRecords": record_cap,
-            "breakdownMode": "classic", **query.params()}
+    return {
+        "function": function,
+        "endpoint": ENDPOINTS[function],
+        "maxRecords": record_cap,
+        "breakdownMode": "classic",
+        **query.params(),
+    }
 
 
 def _query_hash(identity: dict) -> str:
@@ -202,8 +253,10 @@ def _query_hash(identity: dict) -> str:
 
 
 def _snapshot_stem(query: ChunkQuery, qhash: str, stamp: str) -> str:
-    return (f"comtrade_CN-{query.partner.iso2}_M_{query.periods[0]}-{query.periods[-1]}_XM_"
-            f"{len(query.hs_codes)}hs_q{qhash}_{stamp}")
+    return (
+        f"comtrade_CN-{query.partner.iso2}_M_{query.periods[0]}-{query.periods[-1]}_XM_"
+        f"{len(query.hs_codes)}hs_q{qhash}_{stamp}"
+    )
 
 
 def _atomic_write_bytes(path: Path, data: bytes) -> None:
@@ -239,8 +292,9 @@ def find_cached_snapshot(out_dir: Path, qhash: str) -> Path | None:
     return None
 
 
-def save_snapshot(frame: pd.DataFrame, query: ChunkQuery, identity: dict, out_dir: Path,
-                  retrieved: datetime) -> Path:
+def save_snapshot(
+    frame: pd.DataFrame, query: ChunkQuery, identity: dict, out_dir: Path, retrieved: datetime
+) -> Path:
     stamp = retrieved.strftime("%Y%m%dT%H%M%SZ")
     qhash = _query_hash(identity)
     path = Path(out_dir) / f"{_snapshot_stem(query, qhash, stamp)}.csv"
@@ -264,27 +318,44 @@ def save_snapshot(frame: pd.DataFrame, query: ChunkQuery, identity: dict, out_di
         "licence": LICENCE,
     }
     _atomic_write_bytes(path, data)
-    _atomic_write_bytes(sidecar_of(path), (json.dumps(meta, indent=2, ensure_ascii=False) + "\n").encode())
+    _atomic_write_bytes(
+        sidecar_of(path), (json.dumps(meta, indent=2, ensure_ascii=False) + "\n").encode()
+    )
     return path
 
 
 # --------------------------------------------------------------------------- public entry point
 def _default_client():
     import comtradeapicall
+
     return comtradeapicall
 
 
 def _progress_bar(total: int, enabled: bool | None):
     from tqdm import tqdm
+
     if enabled is None:
         enabled = sys.stderr.isatty() and "PYTEST_CURRENT_TEST" not in os.environ
-    return tqdm(total=total, desc="comtrade", unit="call", disable=not enabled, file=sys.stderr,
-                leave=False)
+    return tqdm(
+        total=total, desc="comtrade", unit="call", disable=not enabled, file=sys.stderr, leave=False
+    )
 
 
-def fetch_comtrade(partner, start: str, end: str, hs_codes, *, out_dir=COMTRADE_DIR, refresh=False,
-                   client=None, sleep=time.sleep, now=None, max_attempts=4, backoff_base=2.0,
-                   progress=None) -> list[Path]:
+def fetch_comtrade(
+    partner,
+    start: str,
+    end: str,
+    hs_codes,
+    *,
+    out_dir=COMTRADE_DIR,
+    refresh=False,
+    client=None,
+    sleep=time.sleep,
+    now=None,
+    max_attempts=4,
+    backoff_base=2.0,
+    progress=None,
+) -> list[Path]:
     """Fetch China's monthly exports and imports with `partner` for HS codes and months start..end.
 
     The key is read from $COMTRADE_API_KEY only; without it the preview endpoint (500 rows/call) is
@@ -294,7 +365,7 @@ def fetch_comtrade(partner, start: str, end: str, hs_codes, *, out_dir=COMTRADE_
     key = os.environ.get(KEY_ENV) or None
     install_redaction(key)  # before the client or urllib3 can log a URL carrying the key
     client = client or _default_client()
-    now = now or (lambda: datetime.now(timezone.utc))
+    now = now or (lambda: datetime.now(UTC))
     function = "getFinalData" if key else "previewFinalData"
     record_cap = KEYED_RECORD_CAP if key else PREVIEW_RECORD_CAP
     pending = plan_chunks(partner, month_range(start, end), hs_codes, record_cap)
@@ -309,12 +380,16 @@ def fetch_comtrade(partner, start: str, end: str, hs_codes, *, out_dir=COMTRADE_
                 paths.append(cached)
                 bar.update(1)
                 continue
-            frame = _call_with_retry(client, key, query, record_cap, sleep, max_attempts, backoff_base)
+            frame = _call_with_retry(
+                client, key, query, record_cap, sleep, max_attempts, backoff_base
+            )
             if len(frame) >= record_cap:  # the API silently truncates at maxRecords
                 parts = query.split()
                 if not parts:
-                    raise ComtradeError(f"{len(frame)} rows hit the {record_cap}-row cap for a single "
-                                        f"code and month: {query.describe()}")
+                    raise ComtradeError(
+                        f"{len(frame)} rows hit the {record_cap}-row cap for a single "
+                        f"code and month: {query.describe()}"
+                    )
                 log.info("%d rows hit the cap; splitting %s", len(frame), query.describe())
                 pending[:0] = parts
                 bar.total += len(parts) - 1
@@ -323,5 +398,3 @@ def fetch_comtrade(partner, start: str, end: str, hs_codes, *, out_dir=COMTRADE_
             paths.append(save_snapshot(frame, query, identity, out_dir, now()))
             bar.update(1)
     return paths
-
-

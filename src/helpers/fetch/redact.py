@@ -7,6 +7,7 @@ nobody configured logging. So redaction happens where every record is born: a lo
 rewrites the message of every record from any logger, and a filter on the root logger, its handlers,
 urllib3's loggers and the last-resort handler does the same for records made some other way.
 """
+
 import logging
 import re
 
@@ -14,7 +15,13 @@ KEY_IN_URL = re.compile(r"(subscription-key=)[^&\s'\")\]]+", re.IGNORECASE)
 MASK = "***"
 _secrets: set[str] = set()
 _installed = False
-LIBRARY_LOGGERS = ("urllib3", "urllib3.connectionpool", "urllib3.util.retry", "requests", "comtradeapicall")
+LIBRARY_LOGGERS = (
+    "urllib3",
+    "urllib3.connectionpool",
+    "urllib3.util.retry",
+    "requests",
+    "comtradeapicall",
+)
 
 
 def redact(text, secrets=None) -> str:

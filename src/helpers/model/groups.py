@@ -4,6 +4,7 @@ Two sources, in order of preference: HS-level raw files (UN Comtrade, GACC query
 they cover every month needed — the group is then the exact sum of its HS codes — otherwise the
 wire-reported figures whose commodity label belongs to the group.
 """
+
 import math
 from itertools import product
 
@@ -24,10 +25,14 @@ def label_observations(commodities: pd.DataFrame, groups: dict) -> pd.DataFrame:
     """Wire-reported rows that measure a group (label listed in the group, same flow)."""
     frames = []
     for name, group in groups.items():
-        rows = commodities.loc[commodities.commodity.isin(group.get("labels", []))
-                               & (commodities.flow == group["flow"])]
+        rows = commodities.loc[
+            commodities.commodity.isin(group.get("labels", []))
+            & (commodities.flow == group["flow"])
+        ]
         frames.append(rows.assign(group=name))
-    return pd.concat(frames, ignore_index=True) if frames else commodities.assign(group="").iloc[0:0]
+    return (
+        pd.concat(frames, ignore_index=True) if frames else commodities.assign(group="").iloc[0:0]
+    )
 
 
 def resolve_groups(commodities: pd.DataFrame, groups: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -56,21 +61,41 @@ def hs_level_ytd(hs_rows: pd.DataFrame, group: dict, partner: str, period_end: s
     if not flow_rows.hs_code.str.startswith(prefixes).any():
         return None
     months = [f"{y}-{m:02d}" for y in (year - 1, year) for m in range(1, month + 1)]
-    covered = code_coverage(flow_rows, partner, group["flow"], months, group.get("hs") or {},
-                            version_order=tuple(group.get("classification_preference") or ("HS2022", "HS2017")))
+    covered = code_coverage(
+        flow_rows,
+        partner,
+        group["flow"],
+        months,
+        group.get("hs") or {},
+        version_order=tuple(group.get("classification_preference") or ("HS2022", "HS2017")),
+    )
     if not covered["complete"]:
-        return {"hs_level_note": f"HS-level rows not used: missing {describe_gaps(covered['missing'])}"}
-    rows = pd.concat([one_code_level(part, tuple(c for codes in (group.get("hs") or {}).values() for c in codes))
-                      for _, part in covered["rows"].groupby("period")])
+        return {
+            "hs_level_note": f"HS-level rows not used: missing {describe_gaps(covered['missing'])}"
+        }
+    rows = pd.concat(
+        [
+            one_code_level(
+                part, tuple(c for codes in (group.get("hs") or {}).values() for c in codes)
+            )
+            for _, part in covered["rows"].groupby("period")
+        ]
+    )
     sums = {y: rows.loc[rows.period.str.startswith(f"{y}-")].value.sum() for y in (year, year - 1)}
     sources = sorted(set(rows.publisher))
     files = sorted(set(rows.source_file))
     versions = sorted({v for _, v in covered["choice"].values()})
     value, prior = sums[year], sums[year - 1]
     exact = 100 * (value / prior - 1) if prior else math.nan
-    return {"value_usd_mn": value, "prior_value_usd_mn": prior, "change_pct": round(exact, 1), "change_exact": exact,
-            "source": f"{', '.join(sources) or 'HS-level data'}: sum of HS {'+'.join(prefixes)} "
-                      f"({', '.join(versions)}; {', '.join(files)})", "basis": "HS-level sum"}
+    return {
+        "value_usd_mn": value,
+        "prior_value_usd_mn": prior,
+        "change_pct": round(exact, 1),
+        "change_exact": exact,
+        "source": f"{', '.join(sources) or 'HS-level data'}: sum of HS {'+'.join(prefixes)} "
+        f"({', '.join(versions)}; {', '.join(files)})",
+        "basis": "HS-level sum",
+    }
 
 
 def one_code_level(rows: pd.DataFrame, prefixes) -> pd.DataFrame:
@@ -82,11 +107,15 @@ def one_code_level(rows: pd.DataFrame, prefixes) -> pd.DataFrame:
         if len(exact):
             kept.append(exact)
         elif len(matching):
-            kept.append(matching.loc[matching.hs_code.str.len() == matching.hs_code.str.len().max()])
+            kept.append(
+                matching.loc[matching.hs_code.str.len() == matching.hs_code.str.len().max()]
+            )
     return pd.concat(kept).drop_duplicates() if kept else rows.iloc[0:0]
 
 
-def exact_code_ytd(code_rows: pd.DataFrame | None, group: dict, partner: str, period_end: str) -> dict | None:
+def exact_code_ytd(
+    code_rows: pd.DataFrame | None, group: dict, partner: str, period_end: str
+) -> dict | None:
     """The group from raw rows of single HS codes (the fuel files): only when every code of the group is
     itself in the rows for every month — rows for 2709 say nothing about chapter 27 as a whole.
     `secondary`: the secondary compilations (config/sources.yaml) the current year's rows come from."""
@@ -98,15 +127,30 @@ def exact_code_ytd(code_rows: pd.DataFrame | None, group: dict, partner: str, pe
         return None
     compilations = secondary_compilations()
     rows_source = f"{found['value_publishers']}: HS {'+'.join(codes)} ({found['value_rows']})"
-    return {"value_usd_mn": found["value_usd_mn"], "prior_value_usd_mn": found["prior_value_usd_mn"],
-            "change_pct": found["change_pct"], "change_exact": found["change_exact"], "basis": "sum of raw rows",
-            "source": f"{found['publishers']}: HS {'+'.join(codes)} ({found['rows']})",
-            **{k: found[k] for k in ("value_publishers", "value_rows", "prior_publishers", "prior_rows")},
-            "rows_value_usd_mn": found["value_usd_mn"], "rows_change_pct": found["change_pct"],
-            "rows_change_exact": found["change_exact"], "rows_source": rows_source,
-            "rows_publishers": found["value_publishers"], "rows_rows": found["value_rows"],
-            "secondary": [compilations[f]["compiled_by"] for f in found["value_files"] if f in compilations],
-            "prior_secondary": [compilations[f]["compiled_by"] for f in found["prior_files"] if f in compilations]}
+    return {
+        "value_usd_mn": found["value_usd_mn"],
+        "prior_value_usd_mn": found["prior_value_usd_mn"],
+        "change_pct": found["change_pct"],
+        "change_exact": found["change_exact"],
+        "basis": "sum of raw rows",
+        "source": f"{found['publishers']}: HS {'+'.join(codes)} ({found['rows']})",
+        **{
+            k: found[k]
+            for k in ("value_publishers", "value_rows", "prior_publishers", "prior_rows")
+        },
+        "rows_value_usd_mn": found["value_usd_mn"],
+        "rows_change_pct": found["change_pct"],
+        "rows_change_exact": found["change_exact"],
+        "rows_source": rows_source,
+        "rows_publishers": found["value_publishers"],
+        "rows_rows": found["value_rows"],
+        "secondary": [
+            compilations[f]["compiled_by"] for f in found["value_files"] if f in compilations
+        ],
+        "prior_secondary": [
+            compilations[f]["compiled_by"] for f in found["prior_files"] if f in compilations
+        ],
+    }
 
 
 def wire_ytd(resolved_groups: pd.DataFrame, name: str, group: dict, period_end: str) -> dict | None:
@@ -118,9 +162,14 @@ def wire_ytd(resolved_groups: pd.DataFrame, name: str, group: dict, period_end: 
     if not len(resolved_groups):
         return None
     year, month = int(period_end[:4]), int(period_end[5:7])
-    rows = resolved_groups.loc[(resolved_groups.group == name) & (resolved_groups.measure == "value")]
+    rows = resolved_groups.loc[
+        (resolved_groups.group == name) & (resolved_groups.measure == "value")
+    ]
     usd = rows.loc[rows.unit == "usd_mn"]
-    current, prior = ytd_value(usd, group["flow"], year, month), ytd_value(usd, group["flow"], year - 1, month)
+    current, prior = (
+        ytd_value(usd, group["flow"], year, month),
+        ytd_value(usd, group["flow"], year - 1, month),
+    )
     bare = ytd_value(rows.loc[(rows.unit == "") & rows.value.isna()], group["flow"], year, month)
     value = current.value if current is not None else math.nan
     published, yoy_record = (current.yoy_pct, current) if current is not None else (math.nan, None)
@@ -128,14 +177,23 @@ def wire_ytd(resolved_groups: pd.DataFrame, name: str, group: dict, period_end: 
         published, yoy_record = bare.yoy_pct, bare
     if is_missing(value) and is_missing(published):
         return None
-    cited = cite_record(current, "value") if not is_missing(value) else cite_record(yoy_record, "yoy")
+    cited = (
+        cite_record(current, "value") if not is_missing(value) else cite_record(yoy_record, "yoy")
+    )
     base = prior.value if prior is not None else math.nan
-    return {"value_usd_mn": value, "published_yoy_pct": published, "prior_value_usd_mn": base,
-            "source": cited["source"], "citation": cited["citation"], "value_publisher": cited["publisher"],
-            "value_row": cited["row"], "value_rows": cited["rows"],
-            "yoy_source": cite_record(yoy_record, "yoy")["source"] if not is_missing(published) else "",
-            "prior_source": cite_record(prior, "value")["source"] if not is_missing(base) else "",
-            "prior_publisher": prior.value_publisher if not is_missing(base) else ""}
+    return {
+        "value_usd_mn": value,
+        "published_yoy_pct": published,
+        "prior_value_usd_mn": base,
+        "source": cited["source"],
+        "citation": cited["citation"],
+        "value_publisher": cited["publisher"],
+        "value_row": cited["row"],
+        "value_rows": cited["rows"],
+        "yoy_source": cite_record(yoy_record, "yoy")["source"] if not is_missing(published) else "",
+        "prior_source": cite_record(prior, "value")["source"] if not is_missing(base) else "",
+        "prior_publisher": prior.value_publisher if not is_missing(base) else "",
+    }
 
 
 def gacc_over_secondary(exact: dict, wire: dict | None) -> dict | None:
@@ -145,25 +203,49 @@ def gacc_over_secondary(exact: dict, wire: dict | None) -> dict | None:
     and GACC published that level. The compilation's sum stays beside it (rows_*). None: no GACC figure."""
     if not exact.get("secondary") or wire is None:
         return None
-    prior, prior_source = exact["prior_value_usd_mn"], f"{exact['prior_publishers']} ({exact['prior_rows']})"
+    prior, prior_source = (
+        exact["prior_value_usd_mn"],
+        f"{exact['prior_publishers']} ({exact['prior_rows']})",
+    )
     prior_publishers = exact["prior_publishers"]
     if exact.get("prior_secondary") and not is_missing(wire["prior_value_usd_mn"]):
-        prior, prior_source, prior_publishers = wire["prior_value_usd_mn"], wire["prior_source"], wire["prior_publisher"]
+        prior, prior_source, prior_publishers = (
+            wire["prior_value_usd_mn"],
+            wire["prior_source"],
+            wire["prior_publisher"],
+        )
     value, published = wire["value_usd_mn"], wire["published_yoy_pct"]
-    exact_change = published if not is_missing(published) else (
-        100 * (value / prior - 1) if not is_missing(value) and prior else math.nan)
-    return {**exact, "value_usd_mn": value, "prior_value_usd_mn": prior, "published_yoy_pct": published,
-            "change_pct": published if not is_missing(published) else round(exact_change, 1),
-            "change_exact": exact_change,
-            "basis": "published y/y" if not is_missing(published) else "computed from levels",
-            "source": f"{wire['source']}; year earlier: {prior_source}; beside it: {exact['rows_source']}, "
-                      f"{usd_bn(exact['rows_value_usd_mn'], 2)}, {signed_pct(exact['rows_change_pct'])}",
-            "value_publishers": wire["value_publisher"], "value_rows": wire["value_rows"],
-            "prior_publishers": prior_publishers, "prior_source": prior_source}
+    exact_change = (
+        published
+        if not is_missing(published)
+        else (100 * (value / prior - 1) if not is_missing(value) and prior else math.nan)
+    )
+    return {
+        **exact,
+        "value_usd_mn": value,
+        "prior_value_usd_mn": prior,
+        "published_yoy_pct": published,
+        "change_pct": published if not is_missing(published) else round(exact_change, 1),
+        "change_exact": exact_change,
+        "basis": "published y/y" if not is_missing(published) else "computed from levels",
+        "source": f"{wire['source']}; year earlier: {prior_source}; beside it: {exact['rows_source']}, "
+        f"{usd_bn(exact['rows_value_usd_mn'], 2)}, {signed_pct(exact['rows_change_pct'])}",
+        "value_publishers": wire["value_publisher"],
+        "value_rows": wire["value_rows"],
+        "prior_publishers": prior_publishers,
+        "prior_source": prior_source,
+    }
 
 
-def group_change(resolved_groups: pd.DataFrame, name: str, group: dict, period_end: str,
-                 hs_rows: pd.DataFrame | None = None, partner: str = "RU", code_rows: pd.DataFrame | None = None) -> dict:
+def group_change(
+    resolved_groups: pd.DataFrame,
+    name: str,
+    group: dict,
+    period_end: str,
+    hs_rows: pd.DataFrame | None = None,
+    partner: str = "RU",
+    code_rows: pd.DataFrame | None = None,
+) -> dict:
     """January–period_end vs a year earlier for one group, with where each number comes from.
 
     Raw rows outrank wire quotes: HS-level files first, then raw rows of exact codes, then the wire; rows from a
@@ -179,17 +261,41 @@ def group_change(resolved_groups: pd.DataFrame, name: str, group: dict, period_e
     gap = f"{exact['hs_level_note']}; " if "hs_level_note" in exact else ""
     wire = wire_ytd(resolved_groups, name, group, period_end)
     if wire is None:
-        return {"group": name, "label": group["label"], "value_usd_mn": math.nan, "prior_value_usd_mn": math.nan,
-                "change_pct": math.nan, "change_exact": math.nan, "source": gap.rstrip("; "), "basis": NO_FIGURE}
-    value, base, published = wire["value_usd_mn"], wire["prior_value_usd_mn"], wire["published_yoy_pct"]
-    from_levels = 100 * (value / base - 1) if not is_missing(value) and not is_missing(base) and base else math.nan
+        return {
+            "group": name,
+            "label": group["label"],
+            "value_usd_mn": math.nan,
+            "prior_value_usd_mn": math.nan,
+            "change_pct": math.nan,
+            "change_exact": math.nan,
+            "source": gap.rstrip("; "),
+            "basis": NO_FIGURE,
+        }
+    value, base, published = (
+        wire["value_usd_mn"],
+        wire["prior_value_usd_mn"],
+        wire["published_yoy_pct"],
+    )
+    from_levels = (
+        100 * (value / base - 1)
+        if not is_missing(value) and not is_missing(base) and base
+        else math.nan
+    )
     exact_change = published if not is_missing(published) else from_levels
-    return {"group": name, "label": group["label"], "value_usd_mn": value, "prior_value_usd_mn": base,
-            "change_pct": published if not is_missing(published) else round(from_levels, 1),
-            "change_exact": exact_change, "source": f"{gap}{wire['source']}",
-            "basis": "published y/y" if not is_missing(published) else "computed from levels",
-            "published_yoy_pct": published, "prior_source": wire["prior_source"],
-            "value_publishers": wire["value_publisher"], "value_rows": wire["value_rows"]}
+    return {
+        "group": name,
+        "label": group["label"],
+        "value_usd_mn": value,
+        "prior_value_usd_mn": base,
+        "change_pct": published if not is_missing(published) else round(from_levels, 1),
+        "change_exact": exact_change,
+        "source": f"{gap}{wire['source']}",
+        "basis": "published y/y" if not is_missing(published) else "computed from levels",
+        "published_yoy_pct": published,
+        "prior_source": wire["prior_source"],
+        "value_publishers": wire["value_publisher"],
+        "value_rows": wire["value_rows"],
+    }
 
 
 SUM_OF_PARTS = "computed: sum of its parts"
@@ -199,15 +305,24 @@ def _half_unit(value: float) -> float:
     return 0.5 * last_digit_unit(value)
 
 
-def sum_of_parts(resolved_groups: pd.DataFrame, groups: dict, name: str, period_end: str,
-                 hs_rows: pd.DataFrame | None = None, partner: str = "RU", code_rows: pd.DataFrame | None = None
-                 ) -> dict | None:
+def sum_of_parts(
+    resolved_groups: pd.DataFrame,
+    groups: dict,
+    name: str,
+    period_end: str,
+    hs_rows: pd.DataFrame | None = None,
+    partner: str = "RU",
+    code_rows: pd.DataFrame | None = None,
+) -> dict | None:
     """A group configured as `sum_of` other groups, added up from its parts for January–period_end vs a year
     earlier. Computed here, never published. Each part needs a value for this year and one for a year earlier:
     a published level, or else the level its published y/y implies (value ÷ (1 + y/y)). None when a part has
     neither. `change_low`/`change_high`: the change anywhere within the rounding of the published figures."""
     names = groups[name].get("sum_of") or []
-    parts = [group_change(resolved_groups, part, groups[part], period_end, hs_rows, partner, code_rows) for part in names]
+    parts = [
+        group_change(resolved_groups, part, groups[part], period_end, hs_rows, partner, code_rows)
+        for part in names
+    ]
     if not parts or any(is_missing(p["value_usd_mn"]) for p in parts):
         return None
     corners = []  # per part: (value, prior) at each end of the published figures' rounding
@@ -216,49 +331,94 @@ def sum_of_parts(resolved_groups: pd.DataFrame, groups: dict, name: str, period_
         if not is_missing(part["prior_value_usd_mn"]):
             part["prior_basis"] = "published level"
             prior, half_prior = part["prior_value_usd_mn"], _half_unit(part["prior_value_usd_mn"])
-            corners.append([(v, p) for v in (value - half_value, value + half_value)
-                            for p in (prior - half_prior, prior + half_prior)])
+            corners.append(
+                [
+                    (v, p)
+                    for v in (value - half_value, value + half_value)
+                    for p in (prior - half_prior, prior + half_prior)
+                ]
+            )
         elif not is_missing(part.get("published_yoy_pct", math.nan)):
             yoy = part["published_yoy_pct"]
             part["prior_basis"] = "implied by its published y/y"
             part["prior_value_usd_mn"] = value / (1 + yoy / 100)
-            corners.append([(v, v / (1 + y / 100)) for v in (value - half_value, value + half_value)
-                            for y in (yoy - _half_unit(yoy), yoy + _half_unit(yoy))])
+            corners.append(
+                [
+                    (v, v / (1 + y / 100))
+                    for v in (value - half_value, value + half_value)
+                    for y in (yoy - _half_unit(yoy), yoy + _half_unit(yoy))
+                ]
+            )
         else:
             return None
     value = sum(p["value_usd_mn"] for p in parts)
     prior = sum(p["prior_value_usd_mn"] for p in parts)
-    changes = [100 * (sum(v for v, _ in combo) / sum(p for _, p in combo) - 1) for combo in product(*corners)]
+    changes = [
+        100 * (sum(v for v, _ in combo) / sum(p for _, p in combo) - 1)
+        for combo in product(*corners)
+    ]
     sources = [s for p in parts for s in (p["source"], p.get("prior_source", "")) if s]
     # change_pct/low/high for display; a verdict compares the unrounded change_exact/low_exact/high_exact
-    return {"group": name, "label": groups[name]["label"], "value_usd_mn": value, "prior_value_usd_mn": prior,
-            "change_pct": round(100 * (value / prior - 1), 1), "change_exact": 100 * (value / prior - 1),
-            "change_low": round(min(changes), 1), "change_high": round(max(changes), 1),
-            "low_exact": min(changes), "high_exact": max(changes), "basis": SUM_OF_PARTS, "parts": parts,
-            "source": "; ".join(dict.fromkeys(sources))}
+    return {
+        "group": name,
+        "label": groups[name]["label"],
+        "value_usd_mn": value,
+        "prior_value_usd_mn": prior,
+        "change_pct": round(100 * (value / prior - 1), 1),
+        "change_exact": 100 * (value / prior - 1),
+        "change_low": round(min(changes), 1),
+        "change_high": round(max(changes), 1),
+        "low_exact": min(changes),
+        "high_exact": max(changes),
+        "basis": SUM_OF_PARTS,
+        "parts": parts,
+        "source": "; ".join(dict.fromkeys(sources)),
+    }
 
 
-def period_changes(resolved_groups, groups: dict, period_end: str, hs_rows=None, partner="RU",
-                   code_rows=None) -> pd.DataFrame:
+def period_changes(
+    resolved_groups, groups: dict, period_end: str, hs_rows=None, partner="RU", code_rows=None
+) -> pd.DataFrame:
     """F4's data: every group, including those with no published figure (kept, not dropped). A group configured
     as the sum of others (smartphones + computers) and published by no one gets its parts' sum, as the claim
     check computes it, so the two never disagree on whether it has a figure."""
     rows = []
     for name, group in groups.items():
         row = group_change(resolved_groups, name, group, period_end, hs_rows, partner, code_rows)
-        combined = (sum_of_parts(resolved_groups, groups, name, period_end, hs_rows, partner, code_rows)
-                    if group.get("sum_of") and is_missing(row["change_pct"]) else None)
+        combined = (
+            sum_of_parts(resolved_groups, groups, name, period_end, hs_rows, partner, code_rows)
+            if group.get("sum_of") and is_missing(row["change_pct"])
+            else None
+        )
         if combined:
-            row = {**row, **{k: combined[k] for k in ("value_usd_mn", "prior_value_usd_mn", "change_pct", "basis",
-                                                      "source")}}
+            row = {
+                **row,
+                **{
+                    k: combined[k]
+                    for k in ("value_usd_mn", "prior_value_usd_mn", "change_pct", "basis", "source")
+                },
+            }
         rows.append(row)
     frame = pd.DataFrame(rows)
     frame["flow"] = [groups[name]["flow"] for name in frame.group]
     frame["has_figure"] = frame.change_pct.notna()
     frame["bar_change_pct"] = frame.change_pct.fillna(0.0)
     frame["value_usd_bn"] = (frame.value_usd_mn / 1000).round(3)
-    return frame[["group", "label", "flow", "value_usd_bn", "value_usd_mn", "prior_value_usd_mn", "change_pct",
-                  "bar_change_pct", "has_figure", "basis", "source"]]
+    return frame[
+        [
+            "group",
+            "label",
+            "flow",
+            "value_usd_bn",
+            "value_usd_mn",
+            "prior_value_usd_mn",
+            "change_pct",
+            "bar_change_pct",
+            "has_figure",
+            "basis",
+            "source",
+        ]
+    ]
 
 
 def family_of(name: str) -> str:
@@ -271,47 +431,108 @@ def _in_window(rows: pd.DataFrame, year: str, period_end: str) -> pd.DataFrame:
     return rows.loc[(month.str[:4] == year) & (month <= period_end)]
 
 
-CHANGE_COLUMNS = ["group", "family", "period", "span", "measure", "kind", "yoy_pct", "multiple", "direction",
-                  "publisher", "source_row", "source_url", "year_inferred"]
+CHANGE_COLUMNS = [
+    "group",
+    "family",
+    "period",
+    "span",
+    "measure",
+    "kind",
+    "yoy_pct",
+    "multiple",
+    "direction",
+    "publisher",
+    "source_row",
+    "source_url",
+    "year_inferred",
+]
 
 
-def published_changes(resolved_groups: pd.DataFrame, observations: pd.DataFrame, groups: dict, names, year: str,
-                      period_end: str) -> pd.DataFrame:
+def published_changes(
+    resolved_groups: pd.DataFrame,
+    observations: pd.DataFrame,
+    groups: dict,
+    names,
+    year: str,
+    period_end: str,
+) -> pd.DataFrame:
     """Every change published for the groups `names` in `year` up to period_end: y/y percentages (one per
     group, period, span and measure, by the source preference) and, where no percentage was published for
     that key, a change published only as a multiple ("2.8 times"), read for its direction only
     (model.multiples) and never converted to a number. kind: 'y/y %' or 'multiple'."""
     records = []
-    rows = resolved_groups.loc[resolved_groups.group.isin(names)] if len(resolved_groups) else resolved_groups
+    rows = (
+        resolved_groups.loc[resolved_groups.group.isin(names)]
+        if len(resolved_groups)
+        else resolved_groups
+    )
     rows = _in_window(rows, year, period_end) if len(rows) else rows
     numeric = rows.loc[rows.yoy_pct.notna()] if len(rows) else rows
     for r in numeric.itertuples():
-        records.append({"group": r.group, "family": family_of(r.group), "period": r.period, "span": r.span,
-                        "measure": r.measure, "kind": "y/y %", "yoy_pct": r.yoy_pct, "multiple": "",
-                        "direction": "rise" if r.yoy_pct > 0 else ("fall" if r.yoy_pct < 0 else "none"),
-                        "publisher": r.yoy_publisher, "source_row": int(r.yoy_source_row),
-                        "source_url": r.yoy_source_url, "year_inferred": "[year inferred" in str(r.yoy_quote)})
+        records.append(
+            {
+                "group": r.group,
+                "family": family_of(r.group),
+                "period": r.period,
+                "span": r.span,
+                "measure": r.measure,
+                "kind": "y/y %",
+                "yoy_pct": r.yoy_pct,
+                "multiple": "",
+                "direction": "rise" if r.yoy_pct > 0 else ("fall" if r.yoy_pct < 0 else "none"),
+                "publisher": r.yoy_publisher,
+                "source_row": int(r.yoy_source_row),
+                "source_url": r.yoy_source_url,
+                "year_inferred": "[year inferred" in str(r.yoy_quote),
+            }
+        )
     have = {(r.group, r.period, r.span, r.measure) for r in numeric.itertuples()}
     if observations is not None and len(observations):
         labelled = label_observations(observations, {n: groups[n] for n in names if n in groups})
-        labelled = _in_window(labelled.loc[labelled.yoy_pct.isna() & (labelled.measure != "")], year, period_end)
+        labelled = _in_window(
+            labelled.loc[labelled.yoy_pct.isna() & (labelled.measure != "")], year, period_end
+        )
         for r in labelled.sort_values("source_row").itertuples():
             key = (r.group, r.period, r.span, r.measure)
             found = published_multiple(r.quote)
             if key in have or found is None:
                 continue
             have.add(key)
-            records.append({"group": r.group, "family": family_of(r.group), "period": r.period, "span": r.span,
-                            "measure": r.measure, "kind": "multiple", "yoy_pct": math.nan, **found,
-                            "publisher": r.publisher, "source_row": int(r.source_row), "source_url": r.source_url,
-                            "year_inferred": "[year inferred" in r.quote})
+            records.append(
+                {
+                    "group": r.group,
+                    "family": family_of(r.group),
+                    "period": r.period,
+                    "span": r.span,
+                    "measure": r.measure,
+                    "kind": "multiple",
+                    "yoy_pct": math.nan,
+                    **found,
+                    "publisher": r.publisher,
+                    "source_row": int(r.source_row),
+                    "source_url": r.source_url,
+                    "year_inferred": "[year inferred" in r.quote,
+                }
+            )
     frame = pd.DataFrame(records, columns=CHANGE_COLUMNS)
     order = {name: i for i, name in enumerate(names)}
-    return frame.assign(_order=frame.group.map(order)).sort_values(
-        ["_order", "period", "measure", "kind"]).drop(columns="_order").reset_index(drop=True)
+    return (
+        frame.assign(_order=frame.group.map(order))
+        .sort_values(["_order", "period", "measure", "kind"])
+        .drop(columns="_order")
+        .reset_index(drop=True)
+    )
 
 
-METALS = ["aluminium", "aluminium_unwrought", "copper", "copper_refined", "copper_ore", "nickel", "nickel_unwrought"]
+METALS = [
+    "aluminium",
+    "aluminium_unwrought",
+    "copper",
+    "copper_refined",
+    "copper_ore",
+    "nickel",
+    "nickel_unwrought",
+]
 
 
 def metals_over_time(resolved_groups: pd.DataFrame, groups: dict, period_end: str) -> pd.DataFrame:
@@ -329,8 +550,23 @@ def metals_over_time(resolved_groups: pd.DataFrame, groups: dict, period_end: st
     rows["date"] = (rows.month + "-15").where(rows.span != "year", rows.period.str[:4] + "-07-01")
     rows["source"] = rows.yoy_publisher.where(rows.yoy_pct.notna(), rows.value_publisher)
     # the raw row behind each drawn change (or value): every number traceable from the figure's CSV
-    rows["source_row"] = rows.yoy_source_row.where(rows.yoy_pct.notna(), rows.value_source_row).astype("Int64")
+    rows["source_row"] = rows.yoy_source_row.where(
+        rows.yoy_pct.notna(), rows.value_source_row
+    ).astype("Int64")
     rows["source_file"] = rows.yoy_source_file.where(rows.yoy_pct.notna(), rows.value_source_file)
-    columns = ["metal_family", "metal", "group", "period", "span", "date", "measure", "unit", "value", "yoy_pct",
-               "source", "source_file", "source_row"]
+    columns = [
+        "metal_family",
+        "metal",
+        "group",
+        "period",
+        "span",
+        "date",
+        "measure",
+        "unit",
+        "value",
+        "yoy_pct",
+        "source",
+        "source_file",
+        "source_row",
+    ]
     return rows[columns].sort_values(["group", "period", "span", "measure"]).reset_index(drop=True)

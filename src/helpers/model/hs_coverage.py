@@ -1,10 +1,18 @@
 """Does a set of HS-level rows cover a group? Per month, per code, per currency, one source and one
 classification at a time (issue 13, point 2). Pandas only: the rows come from helpers.sources.hs_level."""
+
 import pandas as pd
 
 
-def code_coverage(df: pd.DataFrame, partner: str, flow: str, months, codes_by_version: dict,
-                  source_order=("GACC query platform", "UN Comtrade"), version_order=("HS2022", "HS2017")) -> dict:
+def code_coverage(
+    df: pd.DataFrame,
+    partner: str,
+    flow: str,
+    months,
+    codes_by_version: dict,
+    source_order=("GACC query platform", "UN Comtrade"),
+    version_order=("HS2022", "HS2017"),
+) -> dict:
     """Per month, the first (source, classification) whose US$ rows cover EVERY code of the group.
 
     codes_by_version: {HS version: [code prefixes]} (a group's `hs:`); codes under `GACC` (national
@@ -12,11 +20,21 @@ def code_coverage(df: pd.DataFrame, partner: str, flow: str, months, codes_by_ve
     under H5 and H6, or in a Comtrade and a GACC file, is counted once.
     Returns {'complete', 'choice': {month: (source, version)}, 'missing': {month: reason}, 'rows': frame}.
     """
-    rows = df.loc[(df.partner == partner) & (df.flow == flow) & (df.span == "month") & (df.measure == "value")
-                  & (df.hs_code != "")] if len(df) else df
+    rows = (
+        df.loc[
+            (df.partner == partner)
+            & (df.flow == flow)
+            & (df.span == "month")
+            & (df.measure == "value")
+            & (df.hs_code != "")
+        ]
+        if len(df)
+        else df
+    )
     national = [str(c) for c in codes_by_version.get("GACC", [])]
-    versions = [v for v in version_order if v in codes_by_version] + \
-               [v for v in codes_by_version if v not in version_order and v != "GACC"]
+    versions = [v for v in version_order if v in codes_by_version] + [
+        v for v in codes_by_version if v not in version_order and v != "GACC"
+    ]
     choice, missing, chosen = {}, {}, []
     for month in sorted(set(months)):
         here = rows.loc[rows.period == month]
@@ -24,8 +42,11 @@ def code_coverage(df: pd.DataFrame, partner: str, flow: str, months, codes_by_ve
         for source in list(source_order) + sorted(set(here.publisher) - set(source_order)):
             for version in versions:
                 codes = [str(c) for c in codes_by_version[version]] + national
-                usable = here.loc[(here.publisher == source) & (here.currency_note == "usd")
-                                  & here.hs_version.isin([version, "GACC", ""])]
+                usable = here.loc[
+                    (here.publisher == source)
+                    & (here.currency_note == "usd")
+                    & here.hs_version.isin([version, "GACC", ""])
+                ]
                 absent = [c for c in codes if not usable.hs_code.str.startswith(c).any()]
                 if not absent:
                     choice[month] = (source, version)
@@ -33,7 +54,9 @@ def code_coverage(df: pd.DataFrame, partner: str, flow: str, months, codes_by_ve
                     break
                 in_yuan = here.loc[(here.publisher == source) & (here.currency_note == "cny")]
                 yuan = [c for c in absent if in_yuan.hs_code.str.startswith(c).any()]
-                gap = f"HS {'+'.join(absent)}" + (" (only in yuan, not converted)" if yuan and len(yuan) == len(absent) else "")
+                gap = f"HS {'+'.join(absent)}" + (
+                    " (only in yuan, not converted)" if yuan and len(yuan) == len(absent) else ""
+                )
                 if best_gap is None or len(absent) < best_gap[0]:
                     best_gap = (len(absent), gap)
             if month in choice:

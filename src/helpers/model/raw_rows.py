@@ -6,6 +6,7 @@ Raw rows outrank wire quotes for the same number: where rows cover a figure it i
 them, and the wire figure is shown beside it; a difference beyond the wire's rounding is a conflict.
 Every computed number carries `source_file` and `source_rows` (1-based data rows of that file).
 """
+
 import math
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
@@ -19,9 +20,10 @@ from .resolve import agree, cite_record
 @dataclass
 class RawRows:
     """The tidy rows of the vendored real customs files (helpers.sources.baci / fuel_monitor / comtrade)."""
-    baci: pd.DataFrame                  # annual HS6, both directions
-    fuel: pd.DataFrame                  # monthly imports, four fuel codes
-    comtrade_totals: pd.DataFrame       # monthly imports, all goods
+
+    baci: pd.DataFrame  # annual HS6, both directions
+    fuel: pd.DataFrame  # monthly imports, four fuel codes
+    comtrade_totals: pd.DataFrame  # monthly imports, all goods
     notes: list = field(default_factory=list)
 
 
@@ -43,8 +45,10 @@ def row_ranges(rows) -> str:
 
 def cite(rows: pd.DataFrame) -> str:
     """'data/raw/x.csv rows 1–3, 7; data/raw/y.csv rows 2' for the rows behind a number."""
-    return "; ".join(f"{name} row{'s' if group.source_row.nunique() > 1 else ''} {row_ranges(group.source_row)}"
-                     for name, group in rows.groupby("source_file", sort=True))
+    return "; ".join(
+        f"{name} row{'s' if group.source_row.nunique() > 1 else ''} {row_ranges(group.source_row)}"
+        for name, group in rows.groupby("source_file", sort=True)
+    )
 
 
 def _values(rows: pd.DataFrame) -> pd.DataFrame:
@@ -55,13 +59,20 @@ def _values(rows: pd.DataFrame) -> pd.DataFrame:
 def top_level_groups(groups: dict, flow: str, version: str = "HS2017") -> list[str]:
     """Groups of one flow with HS codes in `version`, leaving out any whose codes another group covers
     (passenger cars inside vehicles, crude oil inside mineral fuels), so the parts do not overlap."""
-    codes = {name: [str(c) for c in (g.get("hs") or {}).get(version, [])] for name, g in groups.items()
-             if g["flow"] == flow and (g.get("hs") or {}).get(version)}
+    codes = {
+        name: [str(c) for c in (g.get("hs") or {}).get(version, [])]
+        for name, g in groups.items()
+        if g["flow"] == flow and (g.get("hs") or {}).get(version)
+    }
     kept = []
     for name, own in codes.items():
-        covered_by = [other for other, theirs in codes.items() if other != name
-                      and all(any(code.startswith(t) for t in theirs) for code in own)
-                      and not (set(theirs) == set(own) and list(codes).index(other) > list(codes).index(name))]
+        covered_by = [
+            other
+            for other, theirs in codes.items()
+            if other != name
+            and all(any(code.startswith(t) for t in theirs) for code in own)
+            and not (set(theirs) == set(own) and list(codes).index(other) > list(codes).index(name))
+        ]
         if not covered_by:
             kept.append(name)
     return kept
@@ -88,23 +99,36 @@ def composition(baci: pd.DataFrame, groups: dict, version: str = "HS2017") -> pd
             records.append(_part(flow, year, "total", "All goods", year_rows))
     frame = pd.DataFrame(records)
     totals = frame.loc[frame.group == "total"].set_index(["flow", "year"]).value_usd_mn
-    frame["share_pct"] = [round(100 * v / totals[(f, y)], 1) for f, y, v in
-                          zip(frame.flow, frame.year, frame.value_usd_mn)]
+    frame["share_pct"] = [
+        round(100 * v / totals[(f, y)], 1)
+        for f, y, v in zip(frame.flow, frame.year, frame.value_usd_mn)
+    ]
     return frame
 
 
 def _part(flow, year, group, label, rows) -> dict:
-    return {"flow": flow, "direction": "China → Russia" if flow == "export" else "Russia → China",
-            "year": str(year), "group": group, "label": label, "value_usd_mn": rows.value.sum(),
-            "value_usd_bn": round(rows.value.sum() / 1000, 3), "hs_codes": rows.hs_code.nunique(),
-            "source_file": ", ".join(sorted(set(rows.source_file))),
-            "source_rows": row_ranges(rows.source_row)}
+    return {
+        "flow": flow,
+        "direction": "China → Russia" if flow == "export" else "Russia → China",
+        "year": str(year),
+        "group": group,
+        "label": label,
+        "value_usd_mn": rows.value.sum(),
+        "value_usd_bn": round(rows.value.sum() / 1000, 3),
+        "hs_codes": rows.hs_code.nunique(),
+        "source_file": ", ".join(sorted(set(rows.source_file))),
+        "source_rows": row_ranges(rows.source_row),
+    }
 
 
 def composition_change(frame: pd.DataFrame, start: str, end: str) -> pd.DataFrame:
     """Each part's value in two years (start_usd_bn, end_usd_bn) and the change between them."""
-    wide = frame.pivot_table(index=["flow", "direction", "group", "label"], columns="year",
-                             values="value_usd_mn", aggfunc="sum").reset_index()
+    wide = frame.pivot_table(
+        index=["flow", "direction", "group", "label"],
+        columns="year",
+        values="value_usd_mn",
+        aggfunc="sum",
+    ).reset_index()
     wide.columns.name = None
     out = wide[["flow", "direction", "group", "label"]].copy()
     out["start"], out["end"] = start, end
@@ -117,20 +141,36 @@ def composition_change(frame: pd.DataFrame, start: str, end: str) -> pd.DataFram
 # ------------------------------------------------------------------------------------ fuel rows
 def fuel_monthly(fuel: pd.DataFrame) -> pd.DataFrame:
     rows = _values(fuel).sort_values(["period", "hs_code"])
-    return pd.DataFrame({
-        "period": rows.period, "date": rows.period + "-15", "hs_code": rows.hs_code, "commodity": rows.commodity,
-        "label": rows.commodity + " (HS " + rows.hs_code + ")", "value_usd_mn": rows.value,
-        "value_usd_bn": (rows.value / 1000).round(4), "publisher": rows.publisher,
-        "source_file": rows.source_file, "source_row": rows.source_row}).reset_index(drop=True)
+    return pd.DataFrame(
+        {
+            "period": rows.period,
+            "date": rows.period + "-15",
+            "hs_code": rows.hs_code,
+            "commodity": rows.commodity,
+            "label": rows.commodity + " (HS " + rows.hs_code + ")",
+            "value_usd_mn": rows.value,
+            "value_usd_bn": (rows.value / 1000).round(4),
+            "publisher": rows.publisher,
+            "source_file": rows.source_file,
+            "source_row": rows.source_row,
+        }
+    ).reset_index(drop=True)
 
 
-def code_ytd(rows: pd.DataFrame, codes, period_end: str, partner: str = "RU", flow: str = "import") -> dict | None:
+def code_ytd(
+    rows: pd.DataFrame, codes, period_end: str, partner: str = "RU", flow: str = "import"
+) -> dict | None:
     """January–period_end vs a year earlier, summed over exact HS codes, when every month of both years
     has a row for every code (absence is never read as zero). None otherwise."""
     year, month = int(period_end[:4]), int(period_end[5:7])
     codes = [str(c) for c in codes]
     rows = _values(rows)
-    rows = rows.loc[(rows.partner == partner) & (rows.flow == flow) & (rows.span == "month") & rows.hs_code.isin(codes)]
+    rows = rows.loc[
+        (rows.partner == partner)
+        & (rows.flow == flow)
+        & (rows.span == "month")
+        & rows.hs_code.isin(codes)
+    ]
     sums, used = {}, []
     for y in (year, year - 1):
         months = [f"{y}-{m:02d}" for m in range(1, month + 1)]
@@ -142,26 +182,39 @@ def code_ytd(rows: pd.DataFrame, codes, period_end: str, partner: str = "RU", fl
     value, prior = sums[year], sums[year - 1]
     exact = 100 * (value / prior - 1) if prior else math.nan
     # change_pct is for display (one decimal); a verdict compares change_exact, never the rounded figure
-    return {"value_usd_mn": value, "prior_value_usd_mn": prior,
-            "change_pct": round(exact, 1), "change_exact": exact,
-            "publishers": ", ".join(sorted(set(pd.concat(used).publisher))), "rows": cite(pd.concat(used)),
-            "value_publishers": ", ".join(sorted(set(used[0].publisher))), "value_rows": cite(used[0]),
-            "prior_publishers": ", ".join(sorted(set(used[1].publisher))), "prior_rows": cite(used[1]),
-            "value_files": sorted(set(used[0].source_file)), "prior_files": sorted(set(used[1].source_file))}
+    return {
+        "value_usd_mn": value,
+        "prior_value_usd_mn": prior,
+        "change_pct": round(exact, 1),
+        "change_exact": exact,
+        "publishers": ", ".join(sorted(set(pd.concat(used).publisher))),
+        "rows": cite(pd.concat(used)),
+        "value_publishers": ", ".join(sorted(set(used[0].publisher))),
+        "value_rows": cite(used[0]),
+        "prior_publishers": ", ".join(sorted(set(used[1].publisher))),
+        "prior_rows": cite(used[1]),
+        "value_files": sorted(set(used[0].source_file)),
+        "prior_files": sorted(set(used[1].source_file)),
+    }
 
 
 # ------------------------------------------------------------------------------------ Comtrade vs wire
 FLAGGED_WIRE = "page flagged as mislabelled"
 
 
-def imports_raw_vs_wire(comtrade_totals: pd.DataFrame, wire_monthly: pd.DataFrame, period_end: str) -> pd.DataFrame:
+def imports_raw_vs_wire(
+    comtrade_totals: pd.DataFrame, wire_monthly: pd.DataFrame, period_end: str
+) -> pd.DataFrame:
     """One bar per month of China's imports from the partner: Comtrade rows where they exist, otherwise the
     wire-reported GACC month (published or derived); the wire figure is kept beside as a cross-check, marked
     `wire_mislabelled` when it comes from a page flagged as mislabelled (config/sources.yaml)."""
     raw = _values(comtrade_totals)
     raw = raw.loc[(raw.flow == "import") & (raw.span == "month") & (raw.hs_code == "")]
-    raw = raw.groupby("period").agg(raw_usd_mn=("value", "sum"), raw_file=("source_file", "first"),
-                                    raw_rows=("source_row", row_ranges))
+    raw = raw.groupby("period").agg(
+        raw_usd_mn=("value", "sum"),
+        raw_file=("source_file", "first"),
+        raw_rows=("source_row", row_ranges),
+    )
     wire = wire_monthly.loc[wire_monthly.flow == "import"].set_index("period")
     months = sorted(set(raw.index) | set(wire.index))
     records = []
@@ -175,15 +228,33 @@ def imports_raw_vs_wire(comtrade_totals: pd.DataFrame, wire_monthly: pd.DataFram
         if r is not None:
             value, source, rows = r.raw_usd_mn, "UN Comtrade rows", f"{r.raw_file} row {r.raw_rows}"
         elif not is_missing(wire_value):
-            value, source, rows = wire_value, f"GACC via wire ({w.status})", f"{w.source} (row {w.source_rows})"
+            value, source, rows = (
+                wire_value,
+                f"GACC via wire ({w.status})",
+                f"{w.source} (row {w.source_rows})",
+            )
         else:
             continue
-        records.append({"period": period, "date": period + "-15", "value_usd_mn": value,
-                        "value_usd_bn": round(value / 1000, 3), "bar_source": source, "source": rows,
-                        "wire_usd_bn": round(wire_value / 1000, 3) if not is_missing(wire_value) else math.nan,
-                        "wire_status": (w.status + (f", {FLAGGED_WIRE}" if flagged else "")) if w is not None
-                        else "not in wire data", "wire_mislabelled": flagged,
-                        "wire_source": (f"{w.source} (row {w.source_rows})" if w is not None and w.source else "")})
+        records.append(
+            {
+                "period": period,
+                "date": period + "-15",
+                "value_usd_mn": value,
+                "value_usd_bn": round(value / 1000, 3),
+                "bar_source": source,
+                "source": rows,
+                "wire_usd_bn": round(wire_value / 1000, 3)
+                if not is_missing(wire_value)
+                else math.nan,
+                "wire_status": (w.status + (f", {FLAGGED_WIRE}" if flagged else ""))
+                if w is not None
+                else "not in wire data",
+                "wire_mislabelled": flagged,
+                "wire_source": (
+                    f"{w.source} (row {w.source_rows})" if w is not None and w.source else ""
+                ),
+            }
+        )
     return pd.DataFrame(records)
 
 
@@ -193,44 +264,99 @@ def monthly_cross_check(comtrade_totals: pd.DataFrame, wire_monthly: pd.DataFram
     `wire_mislabelled`: the wire figure comes from a page flagged as mislabelled (config/sources.yaml), so its
     gap to the rows is the page's error, not a wire-vs-rows difference; the caller says so."""
     raw = _values(comtrade_totals)
-    raw = raw.loc[(raw.flow == "import") & (raw.span == "month") & (raw.hs_code == "")].set_index("period")
-    wire = wire_monthly.loc[(wire_monthly.flow == "import") & wire_monthly.status.isin(["published", "Jan–Feb combined"])]
+    raw = raw.loc[(raw.flow == "import") & (raw.span == "month") & (raw.hs_code == "")].set_index(
+        "period"
+    )
+    wire = wire_monthly.loc[
+        (wire_monthly.flow == "import")
+        & wire_monthly.status.isin(["published", "Jan–Feb combined"])
+    ]
     records = []
     for row in wire.itertuples():
-        months = [row.period[:4] + "-01", row.period] if row.status == "Jan–Feb combined" else [row.period]
+        months = (
+            [row.period[:4] + "-01", row.period]
+            if row.status == "Jan–Feb combined"
+            else [row.period]
+        )
         if row.value != row.value or not all(m in raw.index for m in months):
             continue
         rows = raw.loc[months]
-        records.append({"period": row.period, "span": "Jan–Feb" if len(months) == 2 else "month",
-                        "raw_usd_mn": rows.value.sum(), "raw_rows": cite(rows.reset_index()),
-                        "wire_usd_mn": row.value, "wire_source": f"{row.source} (row {row.source_rows})",
-                        "within_rounding": agree(row.value, rows.value.sum()),
-                        "wire_mislabelled": bool(getattr(row, "mislabelled", False))})
-    return pd.DataFrame(records, columns=["period", "span", "raw_usd_mn", "raw_rows", "wire_usd_mn", "wire_source",
-                                          "within_rounding", "wire_mislabelled"])
+        records.append(
+            {
+                "period": row.period,
+                "span": "Jan–Feb" if len(months) == 2 else "month",
+                "raw_usd_mn": rows.value.sum(),
+                "raw_rows": cite(rows.reset_index()),
+                "wire_usd_mn": row.value,
+                "wire_source": f"{row.source} (row {row.source_rows})",
+                "within_rounding": agree(row.value, rows.value.sum()),
+                "wire_mislabelled": bool(getattr(row, "mislabelled", False)),
+            }
+        )
+    return pd.DataFrame(
+        records,
+        columns=[
+            "period",
+            "span",
+            "raw_usd_mn",
+            "raw_rows",
+            "wire_usd_mn",
+            "wire_source",
+            "within_rounding",
+            "wire_mislabelled",
+        ],
+    )
 
 
-def ytd_cross_check(comtrade_totals: pd.DataFrame, resolved_totals: pd.DataFrame, period_end: str) -> pd.DataFrame:
+def ytd_cross_check(
+    comtrade_totals: pd.DataFrame, resolved_totals: pd.DataFrame, period_end: str
+) -> pd.DataFrame:
     """Each wire-published January–month import figure up to period_end whose months the Comtrade rows all give:
     the rows' sum beside it. January–February is left to monthly_cross_check (GACC's combined figure) and
     January–December to the annual check. monthly_cross_check's columns (span 'ytd'), and the wire figure's
     publisher and file row apart."""
     spans = {r.period: r for r in raw_ytd_imports(comtrade_totals).itertuples(index=False)}
-    wire = resolved_totals.loc[(resolved_totals.flow == "import") & (resolved_totals.span == "ytd")
-                               & resolved_totals.value.notna() & (resolved_totals.period <= period_end)
-                               & ~resolved_totals.period.str[5:].isin(["02", "12"])]
+    wire = resolved_totals.loc[
+        (resolved_totals.flow == "import")
+        & (resolved_totals.span == "ytd")
+        & resolved_totals.value.notna()
+        & (resolved_totals.period <= period_end)
+        & ~resolved_totals.period.str[5:].isin(["02", "12"])
+    ]
     records = []
     for row in wire.itertuples():
         if row.period not in spans:
             continue
         raw, wire_cited = spans[row.period], cite_record(row, "value")
-        records.append({"period": row.period, "span": "ytd", "raw_usd_mn": raw.value_usd_mn, "raw_rows": raw.source,
-                        "wire_usd_mn": row.value, "wire_source": wire_cited["citation"],
-                        "wire_publisher": wire_cited["publisher"], "wire_rows": wire_cited["rows"],
-                        "within_rounding": agree(row.value, raw.value_usd_mn),
-                        "wire_mislabelled": bool(row.value_mislabelled)})
-    return pd.DataFrame(records, columns=["period", "span", "raw_usd_mn", "raw_rows", "wire_usd_mn", "wire_source",
-                                          "wire_publisher", "wire_rows", "within_rounding", "wire_mislabelled"])
+        records.append(
+            {
+                "period": row.period,
+                "span": "ytd",
+                "raw_usd_mn": raw.value_usd_mn,
+                "raw_rows": raw.source,
+                "wire_usd_mn": row.value,
+                "wire_source": wire_cited["citation"],
+                "wire_publisher": wire_cited["publisher"],
+                "wire_rows": wire_cited["rows"],
+                "within_rounding": agree(row.value, raw.value_usd_mn),
+                "wire_mislabelled": bool(row.value_mislabelled),
+            }
+        )
+    return pd.DataFrame(
+        records,
+        columns=[
+            "period",
+            "span",
+            "raw_usd_mn",
+            "raw_rows",
+            "wire_usd_mn",
+            "wire_source",
+            "wire_publisher",
+            "wire_rows",
+            "within_rounding",
+            "wire_mislabelled",
+        ],
+    )
 
 
 def raw_annual_imports(comtrade_totals: pd.DataFrame) -> pd.DataFrame:
@@ -238,8 +364,15 @@ def raw_annual_imports(comtrade_totals: pd.DataFrame) -> pd.DataFrame:
     year ('2024'), value_usd_mn, source (the file and rows). Raw rows outrank a wire's figure for the same year."""
     spans = raw_ytd_imports(comtrade_totals)
     years = spans.loc[spans.period.str.endswith("-12")]  # January–December: the full year
-    return pd.DataFrame({"year": years.period.str[:4], "value_usd_mn": years.value_usd_mn, "source": years.source,
-                         "files": years.files, "rows": years.rows}).reset_index(drop=True)
+    return pd.DataFrame(
+        {
+            "year": years.period.str[:4],
+            "value_usd_mn": years.value_usd_mn,
+            "source": years.source,
+            "files": years.files,
+            "rows": years.rows,
+        }
+    ).reset_index(drop=True)
 
 
 def raw_ytd_imports(comtrade_totals: pd.DataFrame) -> pd.DataFrame:
@@ -257,9 +390,15 @@ def raw_ytd_imports(comtrade_totals: pd.DataFrame) -> pd.DataFrame:
                 break
             picked = rows.loc[rows.period.isin(months)]
             files = sorted(set(picked.source_file))
-            records.append({"period": months[-1], "value_usd_mn": picked.value.sum(), "source": cite(picked),
-                            "files": "; ".join(PurePosixPath(f).name for f in files),
-                            "rows": row_ranges(picked.source_row) if len(files) == 1 else cite(picked)})
+            records.append(
+                {
+                    "period": months[-1],
+                    "value_usd_mn": picked.value.sum(),
+                    "source": cite(picked),
+                    "files": "; ".join(PurePosixPath(f).name for f in files),
+                    "rows": row_ranges(picked.source_row) if len(files) == 1 else cite(picked),
+                }
+            )
     return pd.DataFrame(records, columns=["period", "value_usd_mn", "source", "files", "rows"])
 
 
@@ -268,16 +407,27 @@ def annual_cross_check(comtrade_totals: pd.DataFrame, wire_annual: pd.DataFrame)
 
     wire_annual: rows of helpers.model.turnover.annual_turnover (without raw_imports) for China's imports."""
     records = []
-    for year, value, source in raw_annual_imports(comtrade_totals)[["year", "value_usd_mn", "source"]].itertuples(
-            index=False):
+    for year, value, source in raw_annual_imports(comtrade_totals)[
+        ["year", "value_usd_mn", "source"]
+    ].itertuples(index=False):
         wire = wire_annual.loc[wire_annual.year.astype(str) == year]
-        wire_value = wire.value_usd_bn.iloc[0] * 1000 if len(wire) else math.nan  # NaN: no US$ figure published
+        wire_value = (
+            wire.value_usd_bn.iloc[0] * 1000 if len(wire) else math.nan
+        )  # NaN: no US$ figure published
         has_wire = not is_missing(wire_value)
-        records.append({"year": year, "raw_usd_bn": round(value / 1000, 3), "raw_source": source,
-                        "wire_usd_bn": round(wire_value / 1000, 3) if has_wire else math.nan,
-                        "wire_source": wire.source.iloc[0] if len(wire) and has_wire else "",
-                        "difference_pct": round(100 * (wire_value / value - 1), 2) if has_wire else math.nan,
-                        "within_rounding": bool(has_wire and agree(wire_value, value))})
+        records.append(
+            {
+                "year": year,
+                "raw_usd_bn": round(value / 1000, 3),
+                "raw_source": source,
+                "wire_usd_bn": round(wire_value / 1000, 3) if has_wire else math.nan,
+                "wire_source": wire.source.iloc[0] if len(wire) and has_wire else "",
+                "difference_pct": round(100 * (wire_value / value - 1), 2)
+                if has_wire
+                else math.nan,
+                "within_rounding": bool(has_wire and agree(wire_value, value)),
+            }
+        )
     return pd.DataFrame(records)
 
 
@@ -291,9 +441,22 @@ def raw_wire_conflicts(pairs: list[dict]) -> pd.DataFrame:
     for p in pairs:
         if p["wire_usd_mn"] != p["wire_usd_mn"] or agree(p["wire_usd_mn"], p["raw_usd_mn"]):
             continue
-        records.append({"commodity": p["commodity"], "flow": p["flow"], "period": p["period"], "span": p["span"],
-                        "field": "value", "used": round(p["raw_usd_mn"], 1), "used_publisher": p["raw_publisher"],
-                        "used_source_row": p["raw_rows"], "other": p["wire_usd_mn"],
-                        "other_publisher": p["wire_publisher"], "other_source_row": p["wire_row"],
-                        "relative_diff_pct": round(100 * (p["wire_usd_mn"] - p["raw_usd_mn"]) / p["raw_usd_mn"], 2)})
+        records.append(
+            {
+                "commodity": p["commodity"],
+                "flow": p["flow"],
+                "period": p["period"],
+                "span": p["span"],
+                "field": "value",
+                "used": round(p["raw_usd_mn"], 1),
+                "used_publisher": p["raw_publisher"],
+                "used_source_row": p["raw_rows"],
+                "other": p["wire_usd_mn"],
+                "other_publisher": p["wire_publisher"],
+                "other_source_row": p["wire_row"],
+                "relative_diff_pct": round(
+                    100 * (p["wire_usd_mn"] - p["raw_usd_mn"]) / p["raw_usd_mn"], 2
+                ),
+            }
+        )
     return pd.DataFrame(records)

@@ -3,6 +3,7 @@
 Value and published y/y are resolved separately (a page may give one and not the other), each
 with the same ordering. Every disagreement beyond rounding is kept in a conflicts table.
 """
+
 import math
 
 import pandas as pd
@@ -47,9 +48,17 @@ def flagged_rows() -> list[dict]:
     with file, 1-based data row, field (value or yoy_pct), the figure as published and the reason."""
     flags = sources_config()["source_preference"].get("flagged_rows") or []
     for index, flag in enumerate(flags, start=1):
-        if not isinstance(flag, dict) or set(FLAG_FIELDS) - set(flag) or flag.get("field") not in ("value", "yoy_pct"):
-            raise InputError(f"flagged_rows entry {index} is incomplete", file=CONFIG_DIR / "sources.yaml",
-                             column="flagged_rows", expected="file, row, field (value or yoy_pct), published, reason")
+        if (
+            not isinstance(flag, dict)
+            or set(FLAG_FIELDS) - set(flag)
+            or flag.get("field") not in ("value", "yoy_pct")
+        ):
+            raise InputError(
+                f"flagged_rows entry {index} is incomplete",
+                file=CONFIG_DIR / "sources.yaml",
+                column="flagged_rows",
+                expected="file, row, field (value or yoy_pct), published, reason",
+            )
     return flags
 
 
@@ -62,8 +71,12 @@ def secondary_compilations() -> dict[str, dict]:
     entries = sources_config()["source_preference"].get("secondary_compilations") or []
     for index, entry in enumerate(entries, start=1):
         if not isinstance(entry, dict) or set(SECONDARY_FIELDS) - set(entry):
-            raise InputError(f"secondary_compilations entry {index} is incomplete", file=CONFIG_DIR / "sources.yaml",
-                             column="secondary_compilations", expected="file, compiled_by, reason")
+            raise InputError(
+                f"secondary_compilations entry {index} is incomplete",
+                file=CONFIG_DIR / "sources.yaml",
+                column="secondary_compilations",
+                expected="file, compiled_by, reason",
+            )
     return {entry["file"]: entry for entry in entries}
 
 
@@ -74,12 +87,19 @@ def _flagged(candidates: pd.DataFrame, column: str) -> pd.Series:
     for flag in flagged_rows():
         if flag["field"] != column:
             continue
-        rows = (candidates.source_file == flag["file"]) & (candidates.source_row == int(flag["row"]))
+        rows = (candidates.source_file == flag["file"]) & (
+            candidates.source_row == int(flag["row"])
+        )
         for value in candidates.loc[rows, column]:
             if not math.isclose(float(value), float(flag["published"]), abs_tol=1e-9):
-                raise InputError(f"flagged in config/sources.yaml as misprinted {flag['published']:g}, but the "
-                                 f"row holds {value:g}", file=flag["file"], row=flag["row"], column=column,
-                                 expected="the flagged figure (check the flag again after a change to the raw file)")
+                raise InputError(
+                    f"flagged in config/sources.yaml as misprinted {flag['published']:g}, but the "
+                    f"row holds {value:g}",
+                    file=flag["file"],
+                    row=flag["row"],
+                    column=column,
+                    expected="the flagged figure (check the flag again after a change to the raw file)",
+                )
         hit |= rows
     return hit
 
@@ -88,17 +108,28 @@ def cite_record(record, prefix: str) -> dict:
     """A resolved record's value or y/y (prefix 'value' or 'yoy'), cited: publisher ('BTCC Square (citing GACC)'),
     row (321), citation ('… (row 321)'), source (the citation and its URL) and rows
     ('data/raw/gacc_cn_ru_commodities.csv row 321'). Callers keep the parts rather than parse the citation."""
-    publisher, row = getattr(record, f"{prefix}_publisher"), int(getattr(record, f"{prefix}_source_row"))
+    publisher, row = (
+        getattr(record, f"{prefix}_publisher"),
+        int(getattr(record, f"{prefix}_source_row")),
+    )
     citation = f"{publisher} (row {row})"
-    return {"publisher": publisher, "row": row, "citation": citation,
-            "source": f"{citation} {getattr(record, f'{prefix}_source_url')}",
-            "rows": f"{getattr(record, f'{prefix}_source_file')} row {row}"}
+    return {
+        "publisher": publisher,
+        "row": row,
+        "citation": citation,
+        "source": f"{citation} {getattr(record, f'{prefix}_source_url')}",
+        "rows": f"{getattr(record, f'{prefix}_source_file')} row {row}",
+    }
 
 
 def is_tier1(publisher: str, patterns=None) -> bool:
     """True for a publisher matching config/sources.yaml's tier-1 patterns (read once per call unless given): a
     wire agency or official channel, or a page citing one; False for the other pages (blogs, aggregators, posts)."""
-    patterns = patterns if patterns is not None else sources_config()["source_preference"]["tier1_publisher_patterns"]
+    patterns = (
+        patterns
+        if patterns is not None
+        else sources_config()["source_preference"]["tier1_publisher_patterns"]
+    )
     return any(pattern in publisher for pattern in patterns)
 
 
@@ -108,10 +139,14 @@ def _with_ranks(rows: pd.DataFrame, column: str) -> pd.DataFrame:
     candidates = rows.loc[rows[column].notna()].copy()
     markers = rules["mislabel_markers"]
     tier1 = rules["tier1_publisher_patterns"]
-    marked = pd.Series([any(m in q for m in markers) for q in candidates.quote], index=candidates.index, dtype=bool)
+    marked = pd.Series(
+        [any(m in q for m in markers) for q in candidates.quote], index=candidates.index, dtype=bool
+    )
     candidates["_mislabelled"] = marked | _flagged(candidates, column)
     candidates["_tier"] = candidates.publisher.map(lambda p: 0 if is_tier1(p, tier1) else 1)
-    candidates["_date"] = candidates.published_date.where(candidates.published_date.str.len() > 0, "9999")
+    candidates["_date"] = candidates.published_date.where(
+        candidates.published_date.str.len() > 0, "9999"
+    )
     candidates["_precision"] = -candidates[column].map(significant_digits)
     return candidates
 
@@ -130,7 +165,9 @@ def resolve(observations: pd.DataFrame, key: list[str]) -> tuple[pd.DataFrame, p
     """Collapse rows sharing `key` into one record; return (resolved, conflicts)."""
     records, conflicts = [], []
     counts = observations.groupby(key, sort=True, dropna=False).size()
-    by_column = {column: _ordered_by_key(observations, key, column) for column in ("value", "yoy_pct")}
+    by_column = {
+        column: _ordered_by_key(observations, key, column) for column in ("value", "yoy_pct")
+    }
     for key_values, n_rows in counts.items():
         key_values = key_values if isinstance(key_values, tuple) else (key_values,)
         record = dict(zip(key, key_values))
@@ -153,17 +190,34 @@ def resolve(observations: pd.DataFrame, key: list[str]) -> tuple[pd.DataFrame, p
             for other in ordered[1:]:
                 other_value, used = getattr(other, column), getattr(best, column)
                 if not agree(other_value, used):
-                    conflicts.append({**{k: record[k] for k in key}, "field": column,
-                                      "used": used, "used_publisher": best.publisher,
-                                      "used_source_row": best.source_row,
-                                      "other": other_value, "other_publisher": other.publisher,
-                                      "other_source_row": other.source_row,
-                                      "other_mislabelled": bool(other.mislabelled),
-                                      "relative_diff_pct": round(100 * (other_value - used) / used, 2)
-                                      if column == "value" and used else math.nan,
-                                      "source_file": other.source_file})
+                    conflicts.append(
+                        {
+                            **{k: record[k] for k in key},
+                            "field": column,
+                            "used": used,
+                            "used_publisher": best.publisher,
+                            "used_source_row": best.source_row,
+                            "other": other_value,
+                            "other_publisher": other.publisher,
+                            "other_source_row": other.source_row,
+                            "other_mislabelled": bool(other.mislabelled),
+                            "relative_diff_pct": round(100 * (other_value - used) / used, 2)
+                            if column == "value" and used
+                            else math.nan,
+                            "source_file": other.source_file,
+                        }
+                    )
         records.append(record)
-    conflict_columns = key + ["field", "used", "used_publisher", "used_source_row", "other",
-                              "other_publisher", "other_source_row", "other_mislabelled", "relative_diff_pct",
-                              "source_file"]
+    conflict_columns = key + [
+        "field",
+        "used",
+        "used_publisher",
+        "used_source_row",
+        "other",
+        "other_publisher",
+        "other_source_row",
+        "other_mislabelled",
+        "relative_diff_pct",
+        "source_file",
+    ]
     return pd.DataFrame(records), pd.DataFrame(conflicts, columns=conflict_columns)

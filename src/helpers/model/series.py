@@ -7,6 +7,7 @@ it, `derived` as the difference of two consecutive year-to-date totals otherwise
 flagged as mislabelled (config/sources.yaml: it ranks last, but may be the only figure): reconciliations
 and raw-row cross-checks leave such months out instead of reading the page's error as a gap.
 """
+
 import math
 
 import pandas as pd
@@ -19,14 +20,21 @@ KEY = ["reporter", "partner", "flow", "commodity", "measure", "unit"]
 def ytd_value(resolved: pd.DataFrame, flow: str, year: int, month: int) -> pd.Series | None:
     """The resolved year-to-date record for January..month of `year`, or None."""
     if month == 12:
-        rows = resolved.loc[(resolved.flow == flow) & (resolved.span == "year") & (resolved.period == str(year))]
+        rows = resolved.loc[
+            (resolved.flow == flow) & (resolved.span == "year") & (resolved.period == str(year))
+        ]
     else:
-        rows = resolved.loc[(resolved.flow == flow) & (resolved.span == "ytd")
-                            & (resolved.period == f"{year}-{month:02d}")]
+        rows = resolved.loc[
+            (resolved.flow == flow)
+            & (resolved.span == "ytd")
+            & (resolved.period == f"{year}-{month:02d}")
+        ]
     return rows.iloc[0] if len(rows) else None
 
 
-def monthly_series(resolved: pd.DataFrame, flow: str, first_year: int, last_period: str) -> pd.DataFrame:
+def monthly_series(
+    resolved: pd.DataFrame, flow: str, first_year: int, last_period: str
+) -> pd.DataFrame:
     """One row per calendar month up to `last_period` (YYYY-MM): value, status and provenance."""
     rows = []
     last_year, last_month = int(last_period[:4]), int(last_period[5:7])
@@ -34,7 +42,9 @@ def monthly_series(resolved: pd.DataFrame, flow: str, first_year: int, last_peri
     # January–month records of this flow by (year, month), looked up once instead of filtering per month
     # (December's is the annual figure, as in ytd_value; the first record wins, as there)
     cumulative: dict = {}
-    for _, record in resolved.loc[(resolved.flow == flow) & resolved.span.isin(["ytd", "year"])].iterrows():
+    for _, record in resolved.loc[
+        (resolved.flow == flow) & resolved.span.isin(["ytd", "year"])
+    ].iterrows():
         month = 12 if record.span == "year" else int(record.period[5:7])
         if record.span == "ytd" and month == 12:
             continue
@@ -51,47 +61,85 @@ def monthly_series(resolved: pd.DataFrame, flow: str, first_year: int, last_peri
 
 def _month_record(cumulative: dict, months, flow, year, month) -> dict:
     period = f"{year}-{month:02d}"
-    record = {"flow": flow, "period": period, "value": math.nan, "status": "missing",
-              "yoy_pct_published": math.nan, "source": "", "source_rows": "", "yoy_source": "", "yoy_source_row": "",
-              "mislabelled": False}
+    record = {
+        "flow": flow,
+        "period": period,
+        "value": math.nan,
+        "status": "missing",
+        "yoy_pct_published": math.nan,
+        "source": "",
+        "source_rows": "",
+        "yoy_source": "",
+        "yoy_source_row": "",
+        "mislabelled": False,
+    }
     if period in months.index and not math.isnan(months.loc[period, "yoy_pct"]):
         # the month's y/y can come from another outlet than its value (July 2025: value Lenta.ru, −2.8% SCMP)
         published = months.loc[period]
-        record.update(yoy_pct_published=published.yoy_pct, yoy_source=published.yoy_publisher,
-                      yoy_source_row=str(int(published.yoy_source_row)))
+        record.update(
+            yoy_pct_published=published.yoy_pct,
+            yoy_source=published.yoy_publisher,
+            yoy_source_row=str(int(published.yoy_source_row)),
+        )
     if period in months.index and not math.isnan(months.loc[period, "value"]):
         published = months.loc[period]
-        record.update(value=published.value, status="published",
-                      source=published.value_publisher, source_rows=str(int(published.value_source_row)),
-                      mislabelled=bool(published.get("value_mislabelled", False)))
+        record.update(
+            value=published.value,
+            status="published",
+            source=published.value_publisher,
+            source_rows=str(int(published.value_source_row)),
+            mislabelled=bool(published.get("value_mislabelled", False)),
+        )
         return record
     current = cumulative.get((year, month))
     if month == 1:
         # January alone is not published; the January–February figure is attached to February -- unless February
         # was published alone (2026): then January is that figure less February, derived like any other month.
         february, both = f"{year}-02", cumulative.get((year, 2))
-        if (february in months.index and not math.isnan(months.loc[february, "value"]) and both is not None
-                and not math.isnan(both.value)):
+        if (
+            february in months.index
+            and not math.isnan(months.loc[february, "value"])
+            and both is not None
+            and not math.isnan(both.value)
+        ):
             alone = months.loc[february]
-            record.update(value=both.value - alone.value, status="derived",
-                          source=f"{both.value_publisher} − {alone.value_publisher}",
-                          source_rows=f"{int(both.value_source_row)}−{int(alone.value_source_row)}",
-                          mislabelled=bool(both.get("value_mislabelled", False) or alone.get("value_mislabelled", False)))
+            record.update(
+                value=both.value - alone.value,
+                status="derived",
+                source=f"{both.value_publisher} − {alone.value_publisher}",
+                source_rows=f"{int(both.value_source_row)}−{int(alone.value_source_row)}",
+                mislabelled=bool(
+                    both.get("value_mislabelled", False) or alone.get("value_mislabelled", False)
+                ),
+            )
         else:
             record["status"] = "in Jan–Feb total"
         return record
     if month == 2:
         if current is not None and not math.isnan(current.value):
-            record.update(value=current.value, status="Jan–Feb combined", source=current.value_publisher,
-                          source_rows=str(int(current.value_source_row)),
-                          mislabelled=bool(current.get("value_mislabelled", False)))
+            record.update(
+                value=current.value,
+                status="Jan–Feb combined",
+                source=current.value_publisher,
+                source_rows=str(int(current.value_source_row)),
+                mislabelled=bool(current.get("value_mislabelled", False)),
+            )
         return record
     previous = cumulative.get((year, month - 1))
-    if current is not None and previous is not None and not (math.isnan(current.value) or math.isnan(previous.value)):
-        record.update(value=current.value - previous.value, status="derived",
-                      source=f"{current.value_publisher} − {previous.value_publisher}",
-                      source_rows=f"{int(current.value_source_row)}−{int(previous.value_source_row)}",
-                      mislabelled=bool(current.get("value_mislabelled", False) or previous.get("value_mislabelled", False)))
+    if (
+        current is not None
+        and previous is not None
+        and not (math.isnan(current.value) or math.isnan(previous.value))
+    ):
+        record.update(
+            value=current.value - previous.value,
+            status="derived",
+            source=f"{current.value_publisher} − {previous.value_publisher}",
+            source_rows=f"{int(current.value_source_row)}−{int(previous.value_source_row)}",
+            mislabelled=bool(
+                current.get("value_mislabelled", False) or previous.get("value_mislabelled", False)
+            ),
+        )
     return record
 
 
@@ -101,11 +149,15 @@ def _computed_yoy(frame: pd.DataFrame) -> pd.Series:
     for period, value in zip(frame.period, frame.value):
         previous = f"{int(period[:4]) - 1}{period[4:]}"
         base = by_period.get(previous, math.nan)
-        computed.append(round(100 * (value / base - 1), 2) if base and not math.isnan(base) else math.nan)
+        computed.append(
+            round(100 * (value / base - 1), 2) if base and not math.isnan(base) else math.nan
+        )
     return pd.Series(computed, index=frame.index)
 
 
-def ytd_comparison(resolved: pd.DataFrame, period_end: str, flows=("export", "import", "total")) -> pd.DataFrame:
+def ytd_comparison(
+    resolved: pd.DataFrame, period_end: str, flows=("export", "import", "total")
+) -> pd.DataFrame:
     """January–period_end this year vs the same months a year earlier, per flow.
 
     Shows the published y/y (GACC's, against its revised prior-year figure) next to the y/y computed
@@ -118,13 +170,21 @@ def ytd_comparison(resolved: pd.DataFrame, period_end: str, flows=("export", "im
         prior = ytd_value(resolved, flow, year - 1, month)
         value = current.value if current is not None else math.nan
         base = prior.value if prior is not None else math.nan
-        rows.append({
-            "flow": flow, "period": period_end, "value_usd_mn": value, "prior_value_usd_mn": base,
-            "yoy_pct_published": current.yoy_pct if current is not None else math.nan,
-            "yoy_pct_from_levels": round(100 * (value / base - 1), 2) if not is_missing(base) and base and not is_missing(value) else math.nan,
-            "value_source": _source_label(current, "value"), "prior_source": _source_label(prior, "value"),
-            "yoy_source": _source_label(current, "yoy"),
-        })
+        rows.append(
+            {
+                "flow": flow,
+                "period": period_end,
+                "value_usd_mn": value,
+                "prior_value_usd_mn": base,
+                "yoy_pct_published": current.yoy_pct if current is not None else math.nan,
+                "yoy_pct_from_levels": round(100 * (value / base - 1), 2)
+                if not is_missing(base) and base and not is_missing(value)
+                else math.nan,
+                "value_source": _source_label(current, "value"),
+                "prior_source": _source_label(prior, "value"),
+                "yoy_source": _source_label(current, "yoy"),
+            }
+        )
     return pd.DataFrame(rows)
 
 

@@ -1,4 +1,5 @@
 """Turnover views: annual series, monthly series for the chart, and January–period comparisons (pandas only)."""
+
 import math
 
 import pandas as pd
@@ -19,8 +20,12 @@ def last_full_year(period_end: str) -> int:
 RAW_IMPORTS = "sum of UN Comtrade monthly rows"
 
 
-def annual_turnover(data: CustomsData, period_end: str, first_year: int = 2015,
-                    raw_imports: pd.DataFrame | None = None) -> pd.DataFrame:
+def annual_turnover(
+    data: CustomsData,
+    period_end: str,
+    first_year: int = 2015,
+    raw_imports: pd.DataFrame | None = None,
+) -> pd.DataFrame:
     """One row per (year, flow): US$ value where published, otherwise the reason it is absent.
 
     raw_imports (helpers.model.raw_rows.raw_annual_imports): China's imports of a year the Comtrade rows
@@ -34,17 +39,30 @@ def annual_turnover(data: CustomsData, period_end: str, first_year: int = 2015,
             match = resolved.loc[(resolved.period == str(year)) & (resolved.flow == flow)]
             record = match.iloc[0] if len(match) else None
             value = record.value if record is not None else math.nan
-            yuan_only = is_missing(value) and (data.totals.loc[
-                (data.totals.period == str(year)) & (data.totals.flow == flow), "currency_note"] == "cny").any()
-            rows.append({
-                "year": year, "flow": FLOW_LABELS[flow],
-                "value_usd_bn": round(value / 1000, 3) if not is_missing(value) else math.nan,
-                "yoy_pct_published": record.yoy_pct if record is not None else math.nan,
-                "status": "published" if not is_missing(value) else
-                ("yuan figure only" if yuan_only else "no published figure"),
-                "source": "" if record is None or is_missing(value) else
-                f"{record.value_publisher} (row {int(record.value_source_row)})",
-            })
+            yuan_only = (
+                is_missing(value)
+                and (
+                    data.totals.loc[
+                        (data.totals.period == str(year)) & (data.totals.flow == flow),
+                        "currency_note",
+                    ]
+                    == "cny"
+                ).any()
+            )
+            rows.append(
+                {
+                    "year": year,
+                    "flow": FLOW_LABELS[flow],
+                    "value_usd_bn": round(value / 1000, 3) if not is_missing(value) else math.nan,
+                    "yoy_pct_published": record.yoy_pct if record is not None else math.nan,
+                    "status": "published"
+                    if not is_missing(value)
+                    else ("yuan figure only" if yuan_only else "no published figure"),
+                    "source": ""
+                    if record is None or is_missing(value)
+                    else f"{record.value_publisher} (row {int(record.value_source_row)})",
+                }
+            )
     frame = pd.DataFrame(rows)
     if raw_imports is not None and len(raw_imports):
         frame = _with_raw_imports(frame, raw_imports)
@@ -57,9 +75,15 @@ def annual_turnover(data: CustomsData, period_end: str, first_year: int = 2015,
 
 def _with_raw_imports(frame: pd.DataFrame, raw_imports: pd.DataFrame) -> pd.DataFrame:
     frame = frame.copy()
-    for year, value, source in raw_imports[["year", "value_usd_mn", "source"]].itertuples(index=False):
+    for year, value, source in raw_imports[["year", "value_usd_mn", "source"]].itertuples(
+        index=False
+    ):
         row = (frame.year.astype(str) == str(year)) & (frame.flow == FLOW_LABELS["import"])
-        frame.loc[row, ["value_usd_bn", "status", "source"]] = [round(value / 1000, 3), RAW_IMPORTS, source]
+        frame.loc[row, ["value_usd_bn", "status", "source"]] = [
+            round(value / 1000, 3),
+            RAW_IMPORTS,
+            source,
+        ]
     return frame
 
 
@@ -78,20 +102,42 @@ def monthly_view(data: CustomsData, period_end: str, years_back: int = 3) -> pd.
     # GACC publishes January+February as one figure: drawn as one bar spanning both months at
     # the per-month average height, so area stays proportional to value; the tooltip gives the total.
     jan_feb = monthly.status == "Jan–Feb combined"
-    monthly["bar_height_usd_bn"] = monthly.value_usd_bn.where(~jan_feb, (monthly.value_usd_bn / 2).round(3))
+    monthly["bar_height_usd_bn"] = monthly.value_usd_bn.where(
+        ~jan_feb, (monthly.value_usd_bn / 2).round(3)
+    )
     monthly["bar_start"] = monthly.period.where(~jan_feb, monthly.period.str[:4] + "-01") + "-01"
-    monthly["bar_end"] = (pd.to_datetime(monthly.period + "-01") + pd.offsets.MonthEnd(0)).dt.strftime("%Y-%m-%d")
-    monthly["yoy_pct"] = monthly.yoy_pct_published.where(monthly.yoy_pct_published.notna(), monthly.yoy_pct_computed)
+    monthly["bar_end"] = (
+        pd.to_datetime(monthly.period + "-01") + pd.offsets.MonthEnd(0)
+    ).dt.strftime("%Y-%m-%d")
+    monthly["yoy_pct"] = monthly.yoy_pct_published.where(
+        monthly.yoy_pct_published.notna(), monthly.yoy_pct_computed
+    )
     monthly["yoy_kind"] = [
         "published" if not is_missing(p) else ("computed from levels" if not is_missing(c) else "")
-        for p, c in zip(monthly.yoy_pct_published, monthly.yoy_pct_computed)]
-    columns = ["period", "status", "value_usd_bn", "bar_height_usd_bn", "bar_start", "bar_end", "yoy_pct",
-               "yoy_kind", "yoy_pct_published", "yoy_pct_computed", "source", "source_rows", "yoy_source",
-               "yoy_source_row"]
+        for p, c in zip(monthly.yoy_pct_published, monthly.yoy_pct_computed)
+    ]
+    columns = [
+        "period",
+        "status",
+        "value_usd_bn",
+        "bar_height_usd_bn",
+        "bar_start",
+        "bar_end",
+        "yoy_pct",
+        "yoy_kind",
+        "yoy_pct_published",
+        "yoy_pct_computed",
+        "source",
+        "source_rows",
+        "yoy_source",
+        "yoy_source_row",
+    ]
     return monthly.loc[monthly.status != "in Jan–Feb total", columns].reset_index(drop=True)
 
 
-def ytd_view(data: CustomsData, period_end: str, raw_imports: pd.DataFrame | None = None) -> pd.DataFrame:
+def ytd_view(
+    data: CustomsData, period_end: str, raw_imports: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """This period vs the same months a year earlier, per flow. Where the Comtrade rows cover every month of
     a span (January–period this year or a year earlier), China's imports for that span are the rows' sum, not
     the wire's figure (raw rows outrank the wire, as in annual_turnover); the wire's figure stays beside it
@@ -102,38 +148,61 @@ def ytd_view(data: CustomsData, period_end: str, raw_imports: pd.DataFrame | Non
     comparison = ytd_comparison(data.resolved_totals, period_end)
     yuan = [_yuan_rate(data.totals, flow, period_end) for flow in comparison.flow]
     # typed columns: an object column keeps NaN as a float, which a chart's JSON cannot hold (JupyterLab warns)
-    comparison["yoy_pct_yuan"] = pd.Series([rate for rate, _, _ in yuan], index=comparison.index, dtype="float64")
+    comparison["yoy_pct_yuan"] = pd.Series(
+        [rate for rate, _, _ in yuan], index=comparison.index, dtype="float64"
+    )
     comparison["yuan_publisher"] = [publisher for _, publisher, _ in yuan]
-    comparison["yuan_source_row"] = pd.Series([row for _, _, row in yuan], index=comparison.index, dtype="int64")
+    comparison["yuan_source_row"] = pd.Series(
+        [row for _, _, row in yuan], index=comparison.index, dtype="int64"
+    )
     comparison["value_basis"] = comparison["prior_basis"] = "published"
     comparison["wire_value_usd_mn"] = comparison.value_usd_mn
     comparison["wire_prior_value_usd_mn"] = comparison.prior_value_usd_mn
     comparison["wire_value_source"] = comparison.value_source
     comparison["wire_prior_source"] = comparison.prior_source
-    comparison["raw_value_rows"] = comparison["raw_prior_rows"] = ""  # the citation; files and rows apart, too
+    comparison["raw_value_rows"] = comparison["raw_prior_rows"] = (
+        ""  # the citation; files and rows apart, too
+    )
     for level in ("value", "prior"):
         comparison[f"raw_{level}_files"] = comparison[f"raw_{level}_row_ranges"] = ""
     spans = _raw_spans(raw_imports)
     year, month = int(period_end[:4]), period_end[5:7]
     row = comparison.index[comparison.flow == "import"]
     for level, source, basis, raw_columns, period in (
-            ("value_usd_mn", "value_source", "value_basis", "raw_value", f"{year}-{month}"),
-            ("prior_value_usd_mn", "prior_source", "prior_basis", "raw_prior", f"{year - 1}-{month}")):
+        ("value_usd_mn", "value_source", "value_basis", "raw_value", f"{year}-{month}"),
+        ("prior_value_usd_mn", "prior_source", "prior_basis", "raw_prior", f"{year - 1}-{month}"),
+    ):
         if period not in spans or not len(row):
             continue
         raw = spans[period]
-        wire_value, wire_source = comparison.loc[row[0], "wire_" + level], comparison.loc[row[0], "wire_" + source]
+        wire_value, wire_source = (
+            comparison.loc[row[0], "wire_" + level],
+            comparison.loc[row[0], "wire_" + source],
+        )
         publisher, wire_row = publisher_and_row(wire_source or "")
-        beside = (f" (wire: {wire_value:,.0f}, {publisher}{', row ' + wire_row if wire_row else ''})"
-                  if not is_missing(wire_value) else " (no wire figure)")
-        comparison.loc[row, [level, source, basis]] = [raw.value_usd_mn, f"{RAW_IMPORTS}: {raw.source}{beside}", RAW_IMPORTS]
-        comparison.loc[row, [f"{raw_columns}_rows", f"{raw_columns}_files", f"{raw_columns}_row_ranges"]] = [
-            raw.source, raw.files, raw.rows]
+        beside = (
+            f" (wire: {wire_value:,.0f}, {publisher}{', row ' + wire_row if wire_row else ''})"
+            if not is_missing(wire_value)
+            else " (no wire figure)"
+        )
+        comparison.loc[row, [level, source, basis]] = [
+            raw.value_usd_mn,
+            f"{RAW_IMPORTS}: {raw.source}{beside}",
+            RAW_IMPORTS,
+        ]
+        comparison.loc[
+            row, [f"{raw_columns}_rows", f"{raw_columns}_files", f"{raw_columns}_row_ranges"]
+        ] = [raw.source, raw.files, raw.rows]
     for index in row:
-        value, base = comparison.loc[index, "value_usd_mn"], comparison.loc[index, "prior_value_usd_mn"]
-        comparison.loc[index, "yoy_pct_from_levels"] = (round(100 * (value / base - 1), 2)
-                                                        if not is_missing(value) and not is_missing(base) and base
-                                                        else math.nan)
+        value, base = (
+            comparison.loc[index, "value_usd_mn"],
+            comparison.loc[index, "prior_value_usd_mn"],
+        )
+        comparison.loc[index, "yoy_pct_from_levels"] = (
+            round(100 * (value / base - 1), 2)
+            if not is_missing(value) and not is_missing(base) and base
+            else math.nan
+        )
     comparison["flow"] = comparison.flow.map(FLOW_LABELS)
     return comparison
 
@@ -142,8 +211,13 @@ def _yuan_rate(totals: pd.DataFrame, flow: str, period_end: str) -> tuple[float,
     """A y/y published in yuan terms for the flow's January–period_end (the year, for December), its publisher
     and row, else (NaN, '', 0): shown as such where no US$ figure exists, never as a US$ change (no conversion)."""
     period, span = (period_end[:4], "year") if period_end.endswith("-12") else (period_end, "ytd")
-    rows = totals.loc[(totals.currency_note == "cny") & (totals.flow == flow) & (totals.period == period)
-                      & (totals.span == span) & totals.yoy_pct.notna()]
+    rows = totals.loc[
+        (totals.currency_note == "cny")
+        & (totals.flow == flow)
+        & (totals.period == period)
+        & (totals.span == span)
+        & totals.yoy_pct.notna()
+    ]
     if not len(rows):
         return math.nan, "", 0
     row = rows.iloc[0]
@@ -154,7 +228,11 @@ def _raw_spans(raw_imports: pd.DataFrame | None) -> dict:
     """'YYYY-MM' (January–month) -> the raw rows' sum and source; a year of raw_annual_imports is 'YYYY-12'."""
     if raw_imports is None or not len(raw_imports):
         return {}
-    frame = raw_imports if "period" in raw_imports else raw_imports.assign(period=raw_imports.year.astype(str) + "-12")
+    frame = (
+        raw_imports
+        if "period" in raw_imports
+        else raw_imports.assign(period=raw_imports.year.astype(str) + "-12")
+    )
     return {r.period: r for r in frame.itertuples(index=False)}
 
 
@@ -162,11 +240,32 @@ def ytd_long(comparison: pd.DataFrame, period_end: str) -> pd.DataFrame:
     """Both years' levels, one row per (flow, year): the data F3 plots."""
     year = int(period_end[:4])
     keep = ["flow", "yoy_pct_published", "yoy_pct_from_levels", "yoy_pct_yuan"]
-    long = pd.concat([  # the change belongs to this year's row only (the CSV must not put it on the base year)
-        comparison[keep].assign(year=str(year - 1), value_usd_bn=(comparison.prior_value_usd_mn / 1000).round(3),
-                                source=comparison.prior_source, yoy_pct_published=math.nan, yoy_pct_from_levels=math.nan,
-                                yoy_pct_yuan=math.nan),
-        comparison[keep].assign(year=str(year), value_usd_bn=(comparison.value_usd_mn / 1000).round(3),
-                                source=comparison.value_source),
-    ], ignore_index=True)
-    return long[["flow", "year", "value_usd_bn", "yoy_pct_published", "yoy_pct_from_levels", "yoy_pct_yuan", "source"]]
+    long = pd.concat(
+        [  # the change belongs to this year's row only (the CSV must not put it on the base year)
+            comparison[keep].assign(
+                year=str(year - 1),
+                value_usd_bn=(comparison.prior_value_usd_mn / 1000).round(3),
+                source=comparison.prior_source,
+                yoy_pct_published=math.nan,
+                yoy_pct_from_levels=math.nan,
+                yoy_pct_yuan=math.nan,
+            ),
+            comparison[keep].assign(
+                year=str(year),
+                value_usd_bn=(comparison.value_usd_mn / 1000).round(3),
+                source=comparison.value_source,
+            ),
+        ],
+        ignore_index=True,
+    )
+    return long[
+        [
+            "flow",
+            "year",
+            "value_usd_bn",
+            "yoy_pct_published",
+            "yoy_pct_from_levels",
+            "yoy_pct_yuan",
+            "source",
+        ]
+    ]

@@ -16,6 +16,7 @@ succeeds; file times play no part. A rebuild with nothing changed only hashes wh
 and compares: well under a second. Every failure is one line on stderr and exit 2; reports/ is
 checked writable before any work and is touched only by a complete build.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -33,8 +34,14 @@ from ..core.errors import InputError, run_main
 from ..core.file_hash import HashCache, sha256_file
 from ..core.paths import PROJECT_ROOT, build_dir
 from ..report.publish import check_publishable, publish
-from ..sources.parameters import (MAKE_VARIABLES, ParameterError, check_parameters, parameter_defaults,
-                                 parameters_from_environment, write_if_changed)
+from ..sources.parameters import (
+    MAKE_VARIABLES,
+    ParameterError,
+    check_parameters,
+    parameter_defaults,
+    parameters_from_environment,
+    write_if_changed,
+)
 from .lock import DEFAULT_WAIT_SECONDS, build_lock
 from .manifest import describe_changes, input_manifest, stage_keys
 
@@ -92,9 +99,13 @@ def stage_environment(root: Path, build: Path) -> dict:
     return env
 
 
-def run_stage(label: str, module: str, args: list[str], root: Path, build: Path, timed: bool = True) -> None:
+def run_stage(
+    label: str, module: str, args: list[str], root: Path, build: Path, timed: bool = True
+) -> None:
     started = time.monotonic()
-    result = subprocess.run([sys.executable, "-m", module, *args], cwd=root, env=stage_environment(root, build))
+    result = subprocess.run(
+        [sys.executable, "-m", module, *args], cwd=root, env=stage_environment(root, build)
+    )
     if timed:
         timing(label, time.monotonic() - started)
     check_stage_exit(label, result.returncode)
@@ -105,7 +116,10 @@ def check_stage_exit(label: str, returncode: int) -> None:
         if returncode < 0 or returncode not in (1, 2):
             reason = f"killed by signal {-returncode}" if returncode < 0 else f"exit {returncode}"
             hint = " (out of memory?)" if returncode in (-9, 137) else ""
-            print(f"{PROG}: error: {label} stopped: {reason}{hint}; reports/ unchanged", file=sys.stderr)
+            print(
+                f"{PROG}: error: {label} stopped: {reason}{hint}; reports/ unchanged",
+                file=sys.stderr,
+            )
         raise StageFailed(label)
 
 
@@ -114,10 +128,17 @@ class EarlyStage:
     renderer's libraries) while the stage before it runs, then waits for `go()`; `cancel()` lets it
     exit without doing anything (helpers.core.early_start). On two cores this hides ~2 s of start-up."""
 
-    def __init__(self, label: str, module: str, args: list[str], root: Path, build: Path, timed: bool = True):
+    def __init__(
+        self, label: str, module: str, args: list[str], root: Path, build: Path, timed: bool = True
+    ):
         self.label, self.timed = label, timed
-        self.process = subprocess.Popen([sys.executable, "-m", module, *args, "--wait-for-go"], cwd=root,
-                                        env=stage_environment(root, build), stdin=subprocess.PIPE, text=True)
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", module, *args, "--wait-for-go"],
+            cwd=root,
+            env=stage_environment(root, build),
+            stdin=subprocess.PIPE,
+            text=True,
+        )
 
     def go(self) -> None:
         self.started = time.monotonic()
@@ -151,7 +172,13 @@ def remove_stale_stages(build: Path) -> None:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def build(root: Path, build: Path, reports: Path, dry_run: bool = False, wait: float = DEFAULT_WAIT_SECONDS) -> int:
+def build(
+    root: Path,
+    build: Path,
+    reports: Path,
+    dry_run: bool = False,
+    wait: float = DEFAULT_WAIT_SECONDS,
+) -> int:
     started = time.monotonic()
     try:
         params = check_parameters(parameters_from_environment())
@@ -168,7 +195,9 @@ def build(root: Path, build: Path, reports: Path, dry_run: bool = False, wait: f
     return status
 
 
-def plan(root: Path, build: Path, params: dict, cache: HashCache, label: str = "input manifest") -> tuple[dict, dict, dict]:
+def plan(
+    root: Path, build: Path, params: dict, cache: HashCache, label: str = "input manifest"
+) -> tuple[dict, dict, dict]:
     started = time.monotonic()
     entries = input_manifest(root, params, cache)
     keys = stage_keys(entries)
@@ -184,7 +213,9 @@ def plan_only(root: Path, build: Path, params: dict) -> int:
     if not todo:
         print(f"{PROG}: would run: nothing (up to date)")
     else:
-        print(f"{PROG}: would run: {', '.join(todo)}; changes: {rebuild_reason(build, previous, entries, keys, todo)}")
+        print(
+            f"{PROG}: would run: {', '.join(todo)}; changes: {rebuild_reason(build, previous, entries, keys, todo)}"
+        )
     return 0
 
 
@@ -202,13 +233,27 @@ def rebuild_reason(build: Path, previous: dict, entries: dict, keys: dict, todo:
 def stages_to_run(root: Path, build: Path, keys: dict, cache: HashCache) -> list[str]:
     check = read_stamp(build, "check").get("key") != keys["check"]
     notebooks_stamp = read_stamp(build, "notebooks")
-    notebooks = check or notebooks_stamp.get("key") != keys["build"] \
+    notebooks = (
+        check
+        or notebooks_stamp.get("key") != keys["build"]
         or not files_match(notebooks_stamp.get("outputs") or {}, build, cache)
+    )
     published = read_stamp(build, "published")
-    publish_needed = notebooks or published.get("key") != keys["build"] \
+    publish_needed = (
+        notebooks
+        or published.get("key") != keys["build"]
         or not files_match(published.get("files") or {}, root / "reports", cache)
-    return [name for name, needed in (("input check", check), ("notebooks", notebooks),
-                                      ("render", publish_needed), ("publish", publish_needed)) if needed]
+    )
+    return [
+        name
+        for name, needed in (
+            ("input check", check),
+            ("notebooks", notebooks),
+            ("render", publish_needed),
+            ("publish", publish_needed),
+        )
+        if needed
+    ]
 
 
 def build_locked(root: Path, build: Path, reports: Path, params: dict) -> int:
@@ -219,8 +264,10 @@ def build_locked(root: Path, build: Path, reports: Path, params: dict) -> int:
     if not todo:
         print(f"{PROG}: up to date (inputs {keys['build'][:12]}); nothing rebuilt")
         return 0
-    print(f"{PROG}: rebuilding ({', '.join(todo)}); changes: {rebuild_reason(build, previous, entries, keys, todo)}",
-          flush=True)
+    print(
+        f"{PROG}: rebuilding ({', '.join(todo)}); changes: {rebuild_reason(build, previous, entries, keys, todo)}",
+        flush=True,
+    )
     write_stamp(build, "manifest", {"entries": entries})
     remove_stale_stages(build)
     params_file = build / "params.json"
@@ -229,9 +276,20 @@ def build_locked(root: Path, build: Path, reports: Path, params: dict) -> int:
     renderer = None
     try:
         if "input check" in todo:
-            run_stage("input check", "helpers.pipeline.check_inputs",
-                      ["--groups", params["groups_file"], "--claims", params["claims_file"],
-                       "--partner", params["partner_code"]], root, build)
+            run_stage(
+                "input check",
+                "helpers.pipeline.check_inputs",
+                [
+                    "--groups",
+                    params["groups_file"],
+                    "--claims",
+                    params["claims_file"],
+                    "--partner",
+                    params["partner_code"],
+                ],
+                root,
+                build,
+            )
             # The check registers files added by hand (writes their sidecars) and forgets removed ones:
             # the build is recorded under the inputs as they are now, so the next run finds it up to date.
             entries, keys, _ = plan(root, build, params, cache, "manifest after check")
@@ -241,25 +299,56 @@ def build_locked(root: Path, build: Path, reports: Path, params: dict) -> int:
         stage = Path(tempfile.mkdtemp(prefix=STAGE_PREFIX, dir=build))
         try:
             executed = [str(build / "nb" / path.name) for path in notebooks_of(root)]
-            chromium = ["--chromium", os.environ["BRIEFING_CHROMIUM"]] if os.environ.get("BRIEFING_CHROMIUM") else []
+            chromium = (
+                ["--chromium", os.environ["BRIEFING_CHROMIUM"]]
+                if os.environ.get("BRIEFING_CHROMIUM")
+                else []
+            )
             if notebooks is not None:
                 notebooks.go()
                 # Started only now: during the input check it would compete with the kernel's start.
-                renderer = EarlyStage("page, figures, PDF", "helpers.report.render",
-                                      ["--notebooks", *executed, "--params", str(params_file), "--out", str(stage),
-                                       *chromium], root, build, timed=False)
+                renderer = EarlyStage(
+                    "page, figures, PDF",
+                    "helpers.report.render",
+                    [
+                        "--notebooks",
+                        *executed,
+                        "--params",
+                        str(params_file),
+                        "--out",
+                        str(stage),
+                        *chromium,
+                    ],
+                    root,
+                    build,
+                    timed=False,
+                )
                 notebooks.finish()
                 finish_notebooks_stage(root, build, keys)
                 renderer.go()
                 renderer.finish()
             else:
-                run_stage("page, figures, PDF", "helpers.report.render",
-                          ["--notebooks", *executed, "--params", str(params_file), "--out", str(stage), *chromium],
-                          root, build, timed=False)
+                run_stage(
+                    "page, figures, PDF",
+                    "helpers.report.render",
+                    [
+                        "--notebooks",
+                        *executed,
+                        "--params",
+                        str(params_file),
+                        "--out",
+                        str(stage),
+                        *chromium,
+                    ],
+                    root,
+                    build,
+                    timed=False,
+                )
             started = time.monotonic()
             published = publish(stage, reports)
-            write_stamp(build, "published", {"key": keys["build"],
-                                             "files": hashes_of(reports, published)})
+            write_stamp(
+                build, "published", {"key": keys["build"], "files": hashes_of(reports, published)}
+            )
             timing("publish", time.monotonic() - started)
         finally:
             shutil.rmtree(stage, ignore_errors=True)
@@ -279,14 +368,21 @@ def early_notebooks_stage(root: Path, build: Path, params_file: Path) -> EarlySt
     for folder in ("nb", "figures"):
         shutil.rmtree(build / folder, ignore_errors=True)
     write_stamp(build, "notebooks", {})
-    return EarlyStage("notebooks", "helpers.pipeline.run_notebooks",
-                      [*map(str, notebooks_of(root)), "--params", str(params_file), "--out", str(build / "nb")],
-                      root, build, timed=False)
+    return EarlyStage(
+        "notebooks",
+        "helpers.pipeline.run_notebooks",
+        [*map(str, notebooks_of(root)), "--params", str(params_file), "--out", str(build / "nb")],
+        root,
+        build,
+        timed=False,
+    )
 
 
 def finish_notebooks_stage(root: Path, build: Path, keys: dict) -> None:
     outputs = [f"nb/{path.name}" for path in notebooks_of(root)]
-    outputs += [path.relative_to(build).as_posix() for path in sorted((build / "figures").glob("*"))]
+    outputs += [
+        path.relative_to(build).as_posix() for path in sorted((build / "figures").glob("*"))
+    ]
     write_stamp(build, "notebooks", {"key": keys["build"], "outputs": hashes_of(build, outputs)})
 
 
@@ -315,10 +411,17 @@ def lock_wait_seconds() -> float:
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog=PROG, description=__doc__.split("\n\n")[0])
-    parser.add_argument("--dry-run", action="store_true", help="say what would be rebuilt and why; build nothing")
-    parser.add_argument("--clean", action="store_true", help="delete build/ and the published briefing")
-    parser.add_argument("--show-parameters", action="store_true",
-                        help="print the parameters a build would use (config/parameters.yaml + make's overrides)")
+    parser.add_argument(
+        "--dry-run", action="store_true", help="say what would be rebuilt and why; build nothing"
+    )
+    parser.add_argument(
+        "--clean", action="store_true", help="delete build/ and the published briefing"
+    )
+    parser.add_argument(
+        "--show-parameters",
+        action="store_true",
+        help="print the parameters a build would use (config/parameters.yaml + make's overrides)",
+    )
     args = parser.parse_args(argv)
     if args.show_parameters:
         values = {**parameter_defaults(), **parameters_from_environment()}

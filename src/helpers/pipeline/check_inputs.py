@@ -14,6 +14,7 @@ line `check-inputs: error: <file>, row N, column 'x': <what> (expected ...)` to 
 An unexpected exception from a parser is turned into the same kind of line naming the file, so a
 traceback is never the only explanation.
 """
+
 import argparse
 import datetime as dt
 import os
@@ -24,15 +25,21 @@ from ..core.errors import InputError, excerpt, run_main
 from ..core.file_hash import file_sha256
 from ..core.paths import PROJECT_ROOT, RAW_DIR, display_path, wire_files
 from ..core.text import RAW_KINDS, raw_rows_count
-from ..sections.data import load_customs
-from ..sources.baci import baci_files, load_baci, read_baci, scan_baci, LARGE_BACI_BYTES
-from ..sources.fuel_monitor import fuel_files, read_fuel_monitor
 from ..model.groups import hs_prefixes
+from ..sections.data import load_customs
+from ..sources.baci import LARGE_BACI_BYTES, baci_files, load_baci, read_baci, scan_baci
 from ..sources.comtrade_scan import check_large_file
 from ..sources.configs import load_claims, load_groups
+from ..sources.fuel_monitor import fuel_files, read_fuel_monitor
 from ..sources.hs_level import comtrade_files, gacc_files, is_large, load_hs_level, read_hs_file
 from ..sources.partners import UnknownPartnerError, resolve_partner
-from ..sources.provenance import VENDORED_FILES, forget_removed_hand_files, read_hs_sidecar, verify_raw_file, write_hand_sidecar
+from ..sources.provenance import (
+    VENDORED_FILES,
+    forget_removed_hand_files,
+    read_hs_sidecar,
+    verify_raw_file,
+    write_hand_sidecar,
+)
 from ..sources.raw_guard import check_location, check_raw_file, project_of
 from ..sources.schema import relative_to_raw
 from ..sources.wire import CONTEXT_FILE as CONTEXT
@@ -49,20 +56,32 @@ def _step(file, action, *args, **kwargs):
         raise
     except Exception as error:  # noqa: BLE001 - any parser failure must still name the file
         text = " ".join(str(error).split())
-        for local in {os.path.abspath(file), os.path.realpath(file), str(PROJECT_ROOT)}:  # no local paths
-            text = text.replace(str(local), display_path(file) if local != str(PROJECT_ROOT) else ".")
+        for local in {
+            os.path.abspath(file),
+            os.path.realpath(file),
+            str(PROJECT_ROOT),
+        }:  # no local paths
+            text = text.replace(
+                str(local), display_path(file) if local != str(PROJECT_ROOT) else "."
+            )
         detail = excerpt(text, 160) if text else "no detail"
-        raise InputError(f"could not be read: {type(error).__name__}: {detail}", file=file,
-                         expected="a file in the format README.md describes") from error
+        raise InputError(
+            f"could not be read: {type(error).__name__}: {detail}",
+            file=file,
+            expected="a file in the format README.md describes",
+        ) from error
 
 
 def _verify_hs_sidecar(path: Path) -> None:
     """HS-level files: a recorded sha256 must match (fetched snapshots and files registered by hand)."""
     recorded = read_hs_sidecar(path).get("sha256")
     if recorded and recorded != file_sha256(path):
-        raise InputError(f"checksum mismatch: file has sha256 {file_sha256(path)[:12]}…, sidecar records "
-                         f"{str(recorded)[:12]}… — restore the file or fetch it again (a file added by hand: "
-                         "delete its .meta.json to register the new version)", file=path)
+        raise InputError(
+            f"checksum mismatch: file has sha256 {file_sha256(path)[:12]}…, sidecar records "
+            f"{str(recorded)[:12]}… — restore the file or fetch it again (a file added by hand: "
+            "delete its .meta.json to register the new version)",
+            file=path,
+        )
 
 
 def _hs_level(raw_dir: Path, partner: str, prefixes: list[str]):
@@ -77,11 +96,15 @@ def _hs_level(raw_dir: Path, partner: str, prefixes: list[str]):
     for path in comtrade:
         if is_large(path):
             _step(path, check_raw_file, path, "comtrade_csv", root)
-            counts = _step(path, check_large_file, path, None, resolve_partner(partner).comtrade_code)
+            counts = _step(
+                path, check_large_file, path, None, resolve_partner(partner).comtrade_code
+            )
             records[path] = counts["rows"]
-            notes.append(f"{path.name}: {counts['rows']:,} rows checked in DuckDB (large file); "
-                         f"{counts['breakdown_rows']:,} breakdown and {counts['subflow_rows']:,} sub-flow rows skipped; "
-                         f"{counts['other_partner_rows']:,} total rows of other partners than {partner} left out")
+            notes.append(
+                f"{path.name}: {counts['rows']:,} rows checked in DuckDB (large file); "
+                f"{counts['breakdown_rows']:,} breakdown and {counts['subflow_rows']:,} sub-flow rows skipped; "
+                f"{counts['other_partner_rows']:,} total rows of other partners than {partner} left out"
+            )
     try:
         rows = load_hs_level(raw_dir, partner=partner, hs_prefixes=prefixes)
     except InputError:
@@ -90,7 +113,9 @@ def _hs_level(raw_dir: Path, partner: str, prefixes: list[str]):
         for path, source in [(p, "comtrade") for p in comtrade] + [(p, "gacc") for p in gacc]:
             _step(path, read_hs_file, path, source, partner, prefixes, root=root)
         raise
-    for info in rows.attrs.get("files", []):  # a large file's sidecar records its records, not the scan's cells
+    for info in rows.attrs.get(
+        "files", []
+    ):  # a large file's sidecar records its records, not the scan's cells
         info["rows"] = records.get(info["path"], info["rows"])
     return rows, len(comtrade) + len(gacc), notes
 
@@ -112,8 +137,10 @@ def _raw_rows(raw_dir: Path) -> tuple[dict, list[str]]:
         _step(path, reader, path)
         baci_count += 1
     baci = _step(raw_dir / "baci", load_baci, raw_dir)
-    return ({RAW_KINDS[1]: (fuel_count, fuel_rows), RAW_KINDS[2]: (baci_count, len(baci))},
-            notes + baci.attrs.get("notes", []))
+    return (
+        {RAW_KINDS[1]: (fuel_count, fuel_rows), RAW_KINDS[2]: (baci_count, len(baci))},
+        notes + baci.attrs.get("notes", []),
+    )
 
 
 def register_hand_dropped(files: list[dict], today: str | None = None) -> list[str]:
@@ -123,12 +150,16 @@ def register_hand_dropped(files: list[dict], today: str | None = None) -> list[s
     for info in files:
         if info["hand_dropped"]:
             meta = write_hand_sidecar(info["path"], info["rows"], today)
-            notes.append(f"{relative_to_raw(info['path'])}: added by hand; sidecar written "
-                         f"(sha256 {meta['sha256'][:12]}…, {meta['rows']} rows, first seen {today})")
+            notes.append(
+                f"{relative_to_raw(info['path'])}: added by hand; sidecar written "
+                f"(sha256 {meta['sha256'][:12]}…, {meta['rows']} rows, first seen {today})"
+            )
     return notes
 
 
-def check_inputs(raw_dir: Path, groups_file, claims_file, partner: str = "RU", register: bool = True) -> dict:
+def check_inputs(
+    raw_dir: Path, groups_file, claims_file, partner: str = "RU", register: bool = True
+) -> dict:
     """All checks; returns counts and notes for the summary line. Raises InputError on any problem.
 
     register: write the "added by hand" sidecar of HS-level files that have none (make report does).
@@ -146,8 +177,10 @@ def check_inputs(raw_dir: Path, groups_file, claims_file, partner: str = "RU", r
     try:
         partner = resolve_partner(partner).iso2
     except UnknownPartnerError as error:
-        raise InputError(f"partner {excerpt(partner, 30)} is unknown", expected="a partner of config/partners.csv "
-                         "(ISO2, ISO3, M49 or name)") from error
+        raise InputError(
+            f"partner {excerpt(partner, 30)} is unknown",
+            expected="a partner of config/partners.csv (ISO2, ISO3, M49 or name)",
+        ) from error
     totals, commodities = (raw_dir / name for name in wire_files(partner))
     # Each file on its own first, so an unexpected failure names the right file ...
     _step(totals, load_totals, totals, verify=False, partner=partner)
@@ -160,26 +193,43 @@ def check_inputs(raw_dir: Path, groups_file, claims_file, partner: str = "RU", r
     notes += [{"check": note} for note in scan_notes + hs_rows.attrs.get("notes", []) + raw_notes]
     if register:
         notes += [{"check": note} for note in register_hand_dropped(hs_rows.attrs.get("files", []))]
-    return {"totals": len(customs.totals), "commodities": len(customs.commodities), "context": len(context),
-            "raw_rows": {RAW_KINDS[0]: (hs_files, len(hs_rows)), **raw_parts},
-            "groups": len(groups), "claims": len(claims),
-            "conflicts": len(customs.conflicts), "notes": notes}
+    return {
+        "totals": len(customs.totals),
+        "commodities": len(customs.commodities),
+        "context": len(context),
+        "raw_rows": {RAW_KINDS[0]: (hs_files, len(hs_rows)), **raw_parts},
+        "groups": len(groups),
+        "claims": len(claims),
+        "conflicts": len(customs.conflicts),
+        "notes": notes,
+    }
 
 
 def _note_text(note: dict) -> str:
-    where = ", ".join(str(x) for x in (note.get("source_file"),
-                                       f"row {note['source_row']}" if note.get("source_row") else None) if x)
+    where = ", ".join(
+        str(x)
+        for x in (
+            note.get("source_file"),
+            f"row {note['source_row']}" if note.get("source_row") else None,
+        )
+        if x
+    )
     detail = f" ({note['detail']})" if note.get("detail") else ""
     return f"{where}: {note['check']}{detail}" if where else f"{note['check']}{detail}"
 
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog=PROG, description=__doc__.split("\n\n")[0])
-    parser.add_argument("--raw-dir", type=Path, default=None, help="raw data directory (default data/raw)")
+    parser.add_argument(
+        "--raw-dir", type=Path, default=None, help="raw data directory (default data/raw)"
+    )
     parser.add_argument("--groups", default="config/commodity_groups.yaml")
     parser.add_argument("--claims", default="config/claims.yaml")
-    parser.add_argument("--partner", default=os.environ.get("PARTNER") or "RU",
-                        help="the briefing's partner: HS-level files are filtered to it (default $PARTNER or RU)")
+    parser.add_argument(
+        "--partner",
+        default=os.environ.get("PARTNER") or "RU",
+        help="the briefing's partner: HS-level files are filtered to it (default $PARTNER or RU)",
+    )
     args = parser.parse_args(argv)
     try:
         summary = check_inputs(args.raw_dir or RAW_DIR, args.groups, args.claims, args.partner)
@@ -188,11 +238,13 @@ def main(argv=None) -> int:
         return 2
     for note in summary["notes"]:
         print(f"{PROG}: note: {_note_text(note)}")
-    print(f"inputs ok: totals {summary['totals']} rows, commodities {summary['commodities']} rows, "
-          f"context {summary['context']} rows, {raw_rows_count(summary['raw_rows'])}, {summary['groups']} groups, "
-          f"{summary['claims']} claims; "
-          f"{summary['conflicts']} outlet disagreements on total trade kept for the conflicts table; "
-          f"{len(summary['notes'])} notes")
+    print(
+        f"inputs ok: totals {summary['totals']} rows, commodities {summary['commodities']} rows, "
+        f"context {summary['context']} rows, {raw_rows_count(summary['raw_rows'])}, {summary['groups']} groups, "
+        f"{summary['claims']} claims; "
+        f"{summary['conflicts']} outlet disagreements on total trade kept for the conflicts table; "
+        f"{len(summary['notes'])} notes"
+    )
     return 0
 
 

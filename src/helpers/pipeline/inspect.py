@@ -13,6 +13,7 @@ flagged with the reason. With JSON the last line is ONE JSON object:
 Totals never add a breakdown to its total nor a heading to its subheadings: the all-goods (TOTAL) row
 where the file has one, else the sum of the codes that have no shorter code of the same file above them.
 """
+
 import argparse
 import json
 import os
@@ -33,8 +34,10 @@ PROG = "inspect"
 
 # Readers of other raw folders (branch `rawrows`: BACI rows, fuel-monitor rows), found by name so this
 # module works whether or not they are present: folder -> (module, function).
-OTHER_READERS = {"baci": ("helpers.sources.baci", "read_baci"),
-                 "fuel": ("helpers.sources.fuel_monitor", "read_fuel_monitor")}
+OTHER_READERS = {
+    "baci": ("helpers.sources.baci", "read_baci"),
+    "fuel": ("helpers.sources.fuel_monitor", "read_fuel_monitor"),
+}
 
 
 def source_of(path: Path) -> str:
@@ -55,9 +58,15 @@ def source_of(path: Path) -> str:
         if b"flowCode" in first and b"cmdCode" in first:
             return "comtrade"
         return "gacc"
-    raise InputError("is not a file type the build reads", file=path,
-                     expected="a Comtrade file (" + ", ".join(COMTRADE_SUFFIXES) + ") or a GACC export ("
-                              + ", ".join(GACC_SUFFIXES) + ")")
+    raise InputError(
+        "is not a file type the build reads",
+        file=path,
+        expected="a Comtrade file ("
+        + ", ".join(COMTRADE_SUFFIXES)
+        + ") or a GACC export ("
+        + ", ".join(GACC_SUFFIXES)
+        + ")",
+    )
 
 
 def _other_reader(source: str):
@@ -67,8 +76,10 @@ def _other_reader(source: str):
     try:
         return getattr(importlib.import_module(module), function)
     except (ImportError, AttributeError):
-        raise InputError(f"no reader for files in a '{source}' folder in this version", expected="a Comtrade or "
-                         "GACC file, or a version of the project that reads this folder") from None
+        raise InputError(
+            f"no reader for files in a '{source}' folder in this version",
+            expected="a Comtrade or GACC file, or a version of the project that reads this folder",
+        ) from None
 
 
 def file_totals(frame: pd.DataFrame) -> list[dict]:
@@ -82,7 +93,9 @@ def file_totals(frame: pd.DataFrame) -> list[dict]:
             codes = set(cell.hs_code)
             top = [c for c in codes if not any(c != d and c.startswith(d) for d in codes)]
             value = cell.loc[cell.hs_code.isin(top)].value.sum()
-        totals.append({"period": period, "partner": partner, "flow": flow, "value_mn": round(float(value), 6)})
+        totals.append(
+            {"period": period, "partner": partner, "flow": flow, "value_mn": round(float(value), 6)}
+        )
     return totals
 
 
@@ -103,63 +116,119 @@ def inspect_file(path) -> dict:
         frame = read_hs_file(path, source, root=Path(os.path.realpath(path)).parent, inspect=True)
     skipped = list(frame.attrs.get("skipped", []))
     repeated = frame.loc[frame.measure == "value"].duplicated(CELL + ["value"])
-    skipped += [{"row": int(r), "reason": "exact duplicate line (the build counts it once)"}
-                for r in frame.loc[frame.measure == "value"].loc[repeated].source_row]
+    skipped += [
+        {"row": int(r), "reason": "exact duplicate line (the build counts it once)"}
+        for r in frame.loc[frame.measure == "value"].loc[repeated].source_row
+    ]
     frame = frame.loc[~frame.index.isin(frame.loc[frame.measure == "value"].loc[repeated].index)]
     values = frame.loc[frame.measure == "value"]
-    return {"adapter": frame.attrs.get("adapter", source), "rows": int(frame.attrs.get("rows", len(values))),
-            "currency": frame.attrs.get("currency", "USD"), "totals": file_totals(frame),
-            "skipped": sorted(skipped, key=lambda s: s["row"]),
-            "flags": [n for n in frame.attrs.get("flags", [])],
-            "_spans": sorted(set(values.span)), "_periods": sorted(set(values.period)),
-            "_partners": sorted(set(values.partner)), "_flows": sorted(set(values.flow)),
-            "_codes": sorted(set(values.hs_code) - {""}), "_has_total": bool((values.hs_code == "").any()),
-            "_file": path.name}
+    return {
+        "adapter": frame.attrs.get("adapter", source),
+        "rows": int(frame.attrs.get("rows", len(values))),
+        "currency": frame.attrs.get("currency", "USD"),
+        "totals": file_totals(frame),
+        "skipped": sorted(skipped, key=lambda s: s["row"]),
+        "flags": [n for n in frame.attrs.get("flags", [])],
+        "_spans": sorted(set(values.span)),
+        "_periods": sorted(set(values.period)),
+        "_partners": sorted(set(values.partner)),
+        "_flows": sorted(set(values.flow)),
+        "_codes": sorted(set(values.hs_code) - {""}),
+        "_has_total": bool((values.hs_code == "").any()),
+        "_file": path.name,
+    }
 
 
 def _large_comtrade(path: Path) -> dict:
     """A large Comtrade file, summarised inside DuckDB (never read row by row into Python)."""
     check_raw_file(path, "comtrade_csv", Path(os.path.realpath(path)).parent)
     summary = file_summary(path)
-    totals = sorted(({"period": p if len(p) == 4 else f"{p[:4]}-{p[4:]}", "partner": partner_label(code, {}),
-                      "flow": "export" if flow == "X" else "import", "value_mn": round(float(v), 6)}
-                     for p, code, flow, v in summary["totals"].itertuples(index=False)),
-                    key=lambda t: (t["period"], t["partner"], t["flow"]))
-    skipped = [{"row": 0, "reason": f"{int(n):,} rows: {reason} (large file: row numbers not listed)"}
-               for reason, n in summary["skipped"].itertuples(index=False)]
-    return {"adapter": "comtrade_duckdb_scan", "rows": int(summary["rows"]), "currency": "USD", "totals": totals,
-            "skipped": skipped, "flags": [], "_spans": sorted({"year" if len(t["period"]) == 4 else "month" for t in totals}),
-            "_periods": sorted({t["period"] for t in totals}), "_partners": sorted({t["partner"] for t in totals}),
-            "_flows": sorted({t["flow"] for t in totals}), "_codes": summary["codes"], "_has_total": False,
-            "_file": path.name}
+    totals = sorted(
+        (
+            {
+                "period": p if len(p) == 4 else f"{p[:4]}-{p[4:]}",
+                "partner": partner_label(code, {}),
+                "flow": "export" if flow == "X" else "import",
+                "value_mn": round(float(v), 6),
+            }
+            for p, code, flow, v in summary["totals"].itertuples(index=False)
+        ),
+        key=lambda t: (t["period"], t["partner"], t["flow"]),
+    )
+    skipped = [
+        {"row": 0, "reason": f"{int(n):,} rows: {reason} (large file: row numbers not listed)"}
+        for reason, n in summary["skipped"].itertuples(index=False)
+    ]
+    return {
+        "adapter": "comtrade_duckdb_scan",
+        "rows": int(summary["rows"]),
+        "currency": "USD",
+        "totals": totals,
+        "skipped": skipped,
+        "flags": [],
+        "_spans": sorted({"year" if len(t["period"]) == 4 else "month" for t in totals}),
+        "_periods": sorted({t["period"] for t in totals}),
+        "_partners": sorted({t["partner"] for t in totals}),
+        "_flows": sorted({t["flow"] for t in totals}),
+        "_codes": summary["codes"],
+        "_has_total": False,
+        "_file": path.name,
+    }
 
 
 def _listing(items, limit=12) -> str:
     items = list(items)
-    return ", ".join(items[:limit]) + (f" … (+{len(items) - limit} more)" if len(items) > limit else "") or "none"
+    return (
+        ", ".join(items[:limit])
+        + (f" … (+{len(items) - limit} more)" if len(items) > limit else "")
+        or "none"
+    )
 
 
 def report_lines(result: dict) -> list[str]:
     periods = result["_periods"]
-    lines = [f"file: {result['_file']}", f"adapter: {result['adapter']}",
-             f"rows: {result['rows']:,} data rows; {len(result['skipped']):,} skipped or flagged (listed below)",
-             f"currency: {result['currency']} (totals in millions of {result['currency']}, never converted)",
-             f"spans: {_listing(result['_spans'])}; periods: "
-             + (f"{periods[0]}…{periods[-1]} ({len(periods)})" if len(periods) > 1 else _listing(periods)),
-             f"partners: {_listing(result['_partners'])}", f"flows: {_listing(result['_flows'])}",
-             f"HS codes: {_listing(result['_codes'])}" + (" (+ all-goods TOTAL rows)" if result["_has_total"] else "")]
+    lines = [
+        f"file: {result['_file']}",
+        f"adapter: {result['adapter']}",
+        f"rows: {result['rows']:,} data rows; {len(result['skipped']):,} skipped or flagged (listed below)",
+        f"currency: {result['currency']} (totals in millions of {result['currency']}, never converted)",
+        f"spans: {_listing(result['_spans'])}; periods: "
+        + (
+            f"{periods[0]}…{periods[-1]} ({len(periods)})"
+            if len(periods) > 1
+            else _listing(periods)
+        ),
+        f"partners: {_listing(result['_partners'])}",
+        f"flows: {_listing(result['_flows'])}",
+        f"HS codes: {_listing(result['_codes'])}"
+        + (" (+ all-goods TOTAL rows)" if result["_has_total"] else ""),
+    ]
     lines += [f"flag: {flag}" for flag in result["flags"]]
     lines.append("totals per period x partner x flow:")
-    lines += [f"  {t['period']:<8} {t['partner']:<6} {t['flow']:<7} {t['value_mn']:>16,.3f}" for t in result["totals"]]
-    lines.append("skipped or flagged rows:" if result["skipped"] else "skipped or flagged rows: none")
-    lines += [f"  row {s['row']}: {s['reason']}" if s["row"] else f"  {s['reason']}" for s in result["skipped"]]
+    lines += [
+        f"  {t['period']:<8} {t['partner']:<6} {t['flow']:<7} {t['value_mn']:>16,.3f}"
+        for t in result["totals"]
+    ]
+    lines.append(
+        "skipped or flagged rows:" if result["skipped"] else "skipped or flagged rows: none"
+    )
+    lines += [
+        f"  row {s['row']}: {s['reason']}" if s["row"] else f"  {s['reason']}"
+        for s in result["skipped"]
+    ]
     return lines
 
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog=PROG, description=__doc__.split("\n\n")[0])
-    parser.add_argument("file", nargs="?", default=os.environ.get("BRIEFING_FILE", os.environ.get("FILE", "")))
-    parser.add_argument("--json", action="store_true", default=os.environ.get("BRIEFING_JSON", os.environ.get("JSON", "")) not in ("", "0"))
+    parser.add_argument(
+        "file", nargs="?", default=os.environ.get("BRIEFING_FILE", os.environ.get("FILE", ""))
+    )
+    parser.add_argument(
+        "--json",
+        action="store_true",
+        default=os.environ.get("BRIEFING_JSON", os.environ.get("JSON", "")) not in ("", "0"),
+    )
     args = parser.parse_args(argv)
     try:
         if not args.file:
@@ -170,12 +239,18 @@ def main(argv=None) -> int:
         return 2
     except Exception as error:  # noqa: BLE001 - any reader failure is still one line, never a traceback
         detail = excerpt(" ".join(str(error).split()), 160)
-        print(f"{PROG}: error: {Path(args.file).name}: could not be read: {type(error).__name__}: {detail}",
-              file=sys.stderr)
+        print(
+            f"{PROG}: error: {Path(args.file).name}: could not be read: {type(error).__name__}: {detail}",
+            file=sys.stderr,
+        )
         return 2
     print("\n".join(report_lines(result)))
     if args.json:
-        print(json.dumps({k: v for k, v in result.items() if not k.startswith("_")}, ensure_ascii=False))
+        print(
+            json.dumps(
+                {k: v for k, v in result.items() if not k.startswith("_")}, ensure_ascii=False
+            )
+        )
     return 0
 
 

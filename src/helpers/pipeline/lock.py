@@ -4,6 +4,7 @@ A second `make report` waits (saying for whom) up to LOCK_WAIT seconds, then sto
 LOCK_WAIT=0 stops at once. The kernel drops the lock when the holder exits, even if it is killed,
 so a stale lock file never blocks anyone.
 """
+
 from __future__ import annotations
 
 import fcntl
@@ -40,8 +41,12 @@ def _try_lock(handle) -> bool:
 
 
 @contextmanager
-def build_lock(build: Path, wait_seconds: float = DEFAULT_WAIT_SECONDS, what: str = "make report",
-               poll: float = 0.2):
+def build_lock(
+    build: Path,
+    wait_seconds: float = DEFAULT_WAIT_SECONDS,
+    what: str = "make report",
+    poll: float = 0.2,
+):
     build = Path(build)
     build.mkdir(parents=True, exist_ok=True)
     path = build / LOCK_NAME
@@ -49,14 +54,22 @@ def build_lock(build: Path, wait_seconds: float = DEFAULT_WAIT_SECONDS, what: st
         if not _try_lock(handle):
             holder = _holder(path)
             if wait_seconds <= 0:
-                raise BuildLocked(f"another build is running in this project ({holder}); "
-                                  "run again when it has finished")
-            print(f"{what}: waiting for another build to finish ({holder}) ...", file=sys.stderr, flush=True)
+                raise BuildLocked(
+                    f"another build is running in this project ({holder}); "
+                    "run again when it has finished"
+                )
+            print(
+                f"{what}: waiting for another build to finish ({holder}) ...",
+                file=sys.stderr,
+                flush=True,
+            )
             deadline = time.monotonic() + wait_seconds
             while not _try_lock(handle):
                 if time.monotonic() > deadline:
-                    raise BuildLocked(f"another build is still running after {wait_seconds:.0f} s ({holder}); "
-                                      "stopped without building")
+                    raise BuildLocked(
+                        f"another build is still running after {wait_seconds:.0f} s ({holder}); "
+                        "stopped without building"
+                    )
                 time.sleep(poll)
         handle.seek(0)
         handle.truncate()

@@ -8,6 +8,7 @@ cached in build/hash-cache.json by (path, size, mtime_ns, ctime_ns, inode) (help
 work: any change to a file changes its ctime, so a stale entry is never reused, and what is compared
 between builds is always the content hash. Standard library only (runs on every `make report`).
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -23,6 +24,8 @@ CODE_FILES = ("Makefile", "requirements.lock", "pyproject.toml")
 CODE_DIRS = ("src/helpers", "notebooks")
 SKIP_DIRS = {"__pycache__", ".ipynb_checkpoints"}
 NOT_BUILD_CODE = ("src/helpers/fetch/",)  # `make fetch` only; a build never imports it
+
+
 def file_entry(path: Path, cache: HashCache) -> str:
     """'sha256:<hex>' for a regular file; symlinks also record their target; anything else is named
     for what it is (a FIFO or device is never opened: reading it could block or never end)."""
@@ -60,7 +63,9 @@ def input_manifest(root: Path, params: dict, cache: HashCache) -> dict[str, str]
         try:
             name = Path(path).absolute().relative_to(root.absolute()).as_posix()
         except ValueError:
-            name = str(Path(path).absolute())  # a config outside the project: still content-addressed
+            name = str(
+                Path(path).absolute()
+            )  # a config outside the project: still content-addressed
         entries[f"{kind}:{name}"] = file_entry(path, cache)
 
     for path in files_under(root, root / "data" / "raw"):
@@ -91,20 +96,29 @@ def stage_keys(entries: dict[str, str]) -> dict[str, str]:
     """The input check depends on the files and the partner (HS-level files are filtered to it); the
     notebooks and the page also on the other parameters."""
     partner = {k: v for k, v in entries.items() if k == "parameter:partner_code"}
-    return {"check": digest({**{k: v for k, v in entries.items() if not k.startswith("parameter:")}, **partner},
-                            ("raw", "config", "code", "parameter")),
-            "build": digest(entries, ("raw", "config", "code", "parameter"))}
+    return {
+        "check": digest(
+            {**{k: v for k, v in entries.items() if not k.startswith("parameter:")}, **partner},
+            ("raw", "config", "code", "parameter"),
+        ),
+        "build": digest(entries, ("raw", "config", "code", "parameter")),
+    }
 
 
 def describe_changes(before: dict[str, str], after: dict[str, str], limit: int = 4) -> str:
     """'data/raw/gacc/x.csv added, config/claims.yaml changed, …' for the rebuild message."""
-    def name(key: str) -> str:  # file names may hold anything, even a newline: keep the line one line
+
+    def name(
+        key: str,
+    ) -> str:  # file names may hold anything, even a newline: keep the line one line
         text = key.split(":", 1)[1]
         return text if text.isprintable() else text.encode("unicode_escape").decode("ascii")
 
     changes = [f"{name(key)} added" for key in after if key not in before]
     changes += [f"{name(key)} removed" for key in before if key not in after]
-    changes += [f"{name(key)} changed" for key in after if key in before and before[key] != after[key]]
+    changes += [
+        f"{name(key)} changed" for key in after if key in before and before[key] != after[key]
+    ]
     if not before:
         return "first build here"
     if not changes:

@@ -1,4 +1,5 @@
 """`python -m helpers.pipeline.params`: check the parameters and write build/params.json (only when changed)."""
+
 import argparse
 import sys
 from pathlib import Path
@@ -16,14 +17,22 @@ def main(argv=None) -> int:
     parser.add_argument("--out", type=Path, default=Path("build/params.json"))
     args = parser.parse_args(argv)
     try:
-        params = check_parameters({"period_end": args.period_end, "partner": args.partner,
-                                   "groups_file": args.groups_file, "claims_file": args.claims_file})
+        params = check_parameters(
+            {
+                "period_end": args.period_end,
+                "partner": args.partner,
+                "groups_file": args.groups_file,
+                "claims_file": args.claims_file,
+            }
+        )
     except ParameterError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     changed = write_if_changed(params, args.out)
-    print(f"params: period_end={params['period_end']} partner={params['partner_code']}"
-          + (" (changed)" if changed else ""))
+    print(
+        f"params: period_end={params['period_end']} partner={params['partner_code']}"
+        + (" (changed)" if changed else "")
+    )
     return 0
 
 

@@ -11,6 +11,7 @@ Parameters come from build/params.json as strings, so nothing is type-guessed as
 Each executed notebook is written atomically; on a failing cell the partial notebook is kept as
 `<name>.failed.ipynb` for inspection and the run stops with one line naming notebook and error.
 """
+
 import argparse
 import json
 import os
@@ -55,7 +56,9 @@ def running_kernel(kernel: str = KERNEL, timings: dict | None = None):
     started = time.monotonic()
     sockets = tempfile.mkdtemp(prefix="briefing-kernel-")
     km = KernelManager(kernel_name=kernel, transport="ipc", ip=os.path.join(sockets, "kernel"))
-    km.start_kernel(cwd=str(PROJECT_ROOT), extra_arguments=["--HistoryManager.hist_file=:memory:"])  # as nbclient does
+    km.start_kernel(
+        cwd=str(PROJECT_ROOT), extra_arguments=["--HistoryManager.hist_file=:memory:"]
+    )  # as nbclient does
     kc = km.client()
     try:
         kc.start_channels()
@@ -94,21 +97,40 @@ def run_silently(kc, code: str, timeout: float = 120) -> None:
     """Run `code` in the kernel without output or history, and wait until it has finished."""
     msg_id = kc.execute(code, silent=True, store_history=False)
     deadline = time.monotonic() + timeout
-    while kc.get_shell_msg(timeout=max(0.1, deadline - time.monotonic()))["parent_header"].get("msg_id") != msg_id:
+    while (
+        kc.get_shell_msg(timeout=max(0.1, deadline - time.monotonic()))["parent_header"].get(
+            "msg_id"
+        )
+        != msg_id
+    ):
         pass
 
 
-def run_notebooks(notebooks: list[Path], out_dir: Path, parameters: dict, km, kc, kernel: str = KERNEL,
-                  timeout: int = 600) -> dict[str, float]:
+def run_notebooks(
+    notebooks: list[Path],
+    out_dir: Path,
+    parameters: dict,
+    km,
+    kc,
+    kernel: str = KERNEL,
+    timeout: int = 600,
+) -> dict[str, float]:
     """Execute `notebooks` in order in the running kernel; write each executed notebook to `out_dir`."""
     out_dir.mkdir(parents=True, exist_ok=True)
     timings = {}
     for source in notebooks:
         started = time.monotonic()
         run_silently(kc, FRESH_NAMESPACE)
-        notebook = parameterize_notebook(load_notebook_node(str(source)), parameters, kernel_name=kernel)
-        client = NotebookClient(notebook, km=km, timeout=timeout, kernel_name=kernel,
-                                resources={"metadata": {"path": str(PROJECT_ROOT)}})
+        notebook = parameterize_notebook(
+            load_notebook_node(str(source)), parameters, kernel_name=kernel
+        )
+        client = NotebookClient(
+            notebook,
+            km=km,
+            timeout=timeout,
+            kernel_name=kernel,
+            resources={"metadata": {"path": str(PROJECT_ROOT)}},
+        )
         client.kc = kc  # NotebookClient ignores a `kc` argument and would open (and wait for) a new client per notebook
         try:
             client.execute()
@@ -116,8 +138,10 @@ def run_notebooks(notebooks: list[Path], out_dir: Path, parameters: dict, km, kc
             write_atomically(notebook, out_dir / f"{source.stem}.failed.ipynb")
             text = re.sub(r"\x1b\[[0-9;]*m", "", str(error)).strip()  # traceback colours
             last_line = text.splitlines()[-1] if text else repr(error)
-            raise NotebookFailed(f"{source.name} failed: {last_line} "
-                                 f"(see {out_dir / (source.stem + '.failed.ipynb')})") from None
+            raise NotebookFailed(
+                f"{source.name} failed: {last_line} "
+                f"(see {out_dir / (source.stem + '.failed.ipynb')})"
+            ) from None
         write_atomically(notebook, out_dir / source.name)
         timings[source.stem] = time.monotonic() - started
     return timings
@@ -133,8 +157,11 @@ def main(argv=None) -> int:
     parser.add_argument("--params", type=Path, required=True)
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--kernel", default=KERNEL)
-    parser.add_argument("--wait-for-go", action="store_true",
-                        help="start and warm up the kernel, then wait for a line 'go' on stdin")
+    parser.add_argument(
+        "--wait-for-go",
+        action="store_true",
+        help="start and warm up the kernel, then wait for a line 'go' on stdin",
+    )
     args = parser.parse_args(argv)
     timings: dict[str, float] = {}
     with running_kernel(args.kernel, timings) as (km, kc):
@@ -145,8 +172,11 @@ def main(argv=None) -> int:
             if not wait_for_go():
                 return 0
         try:
-            timings.update(run_notebooks(args.notebooks, args.out, notebook_parameters(args.params),
-                                         km, kc, args.kernel))
+            timings.update(
+                run_notebooks(
+                    args.notebooks, args.out, notebook_parameters(args.params), km, kc, args.kernel
+                )
+            )
         except NotebookFailed as error:
             print(f"run-notebooks: error: {error}", file=sys.stderr)
             return 2

@@ -1,4 +1,5 @@
 """The "About this briefing" data: sources from the raw files' sidecars, checksums re-verified."""
+
 from __future__ import annotations
 
 import csv
@@ -9,7 +10,6 @@ from ..core.errors import InputError
 from ..core.json_file import read_json_object
 from ..sources.provenance import verify_raw_file
 from .blocks import RenderError
-
 
 
 def latest_values(csv_path: Path) -> tuple[str | None, str | None]:
@@ -37,7 +37,7 @@ def about_from_sidecars(raw_dir: Path) -> dict:
     # Real customs rows and fetched snapshots (data/raw/<source>/x.csv + x.csv.meta.json): listed as sources too.
     for meta_path in sorted(Path(raw_dir).glob("*/*.meta.json")):
         try:
-            sources.append(verify_raw_file(Path(str(meta_path)[:-len(".meta.json")])))
+            sources.append(verify_raw_file(Path(str(meta_path)[: -len(".meta.json")])))
         except InputError as error:
             raise RenderError(str(error)) from None
     vintage = f"latest release in the data published {max(dates)}" if dates else ""

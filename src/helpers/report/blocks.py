@@ -1,4 +1,5 @@
 """Executed notebooks -> content blocks (Markdown/HTML outputs and figures, code hidden), in order."""
+
 from __future__ import annotations
 
 import json
@@ -35,7 +36,6 @@ class Block:
     figure: Figure | None = None
 
 
-
 _markdown = mistune.create_markdown(escape=False, plugins=["table", "strikethrough", "footnotes"])
 
 
@@ -47,29 +47,36 @@ def check_executed(nb, path: Path) -> None:
     """A notebook whose code never ran would silently drop its figures."""
     for index, cell in enumerate(nb.cells):
         if cell.cell_type == "code" and cell.source.strip() and cell.get("execution_count") is None:
-            raise RenderError(f"{path}: code cell {index} was not executed; run the notebook "
-                              "with papermill before rendering")
+            raise RenderError(
+                f"{path}: code cell {index} was not executed; run the notebook "
+                "with papermill before rendering"
+            )
 
 
 def error_message(output, path: Path, index: int) -> str:
     trace = "\n".join(output.get("traceback", []))
     trace = re.sub(r"\x1b\[[0-9;]*m", "", trace)  # drop ANSI colours from IPython tracebacks
-    return (f"{path}: cell {index} has an error output ({output.get('ename')}: "
-            f"{output.get('evalue')}); a briefing with a traceback is never published.\n{trace}")
+    return (
+        f"{path}: cell {index} has an error output ({output.get('ename')}: "
+        f"{output.get('evalue')}); a briefing with a traceback is never published.\n{trace}"
+    )
 
 
 def is_figure(output) -> bool:
     """A published figure carries figure metadata; a bare chart carries only a Vega-Lite MIME type."""
-    return ("figure_id" in output.get("metadata", {})
-            or any(key.startswith(VEGALITE_MIME_PREFIX) for key in output.get("data", {})))
+    return "figure_id" in output.get("metadata", {}) or any(
+        key.startswith(VEGALITE_MIME_PREFIX) for key in output.get("data", {})
+    )
 
 
 def figure_from_output(output, path: Path, index: int) -> Figure:
     meta = output.get("metadata", {})
     figure_id = meta.get("figure_id")
     if not figure_id or not re.match(r"^[a-z0-9][a-z0-9_-]*$", figure_id):
-        raise RenderError(f"{path}: cell {index} shows a chart without a valid figure_id; "
-                          "use helpers.report.figures.publish_figure")
+        raise RenderError(
+            f"{path}: cell {index} shows a chart without a valid figure_id; "
+            "use helpers.report.figures.publish_figure"
+        )
     # whichever Vega-Lite version key the notebook carries (v5 for JupyterLab 4; older builds: v6)
     mime = next((key for key in output.data if key.startswith(VEGALITE_MIME_PREFIX)), None)
     if mime is None:
@@ -96,7 +103,9 @@ def output_block(output, path: Path, index: int) -> Block | None:
         return Block(html="".join(data["text/html"]).replace(ALIGN_LEFT, ""))
     if "text/markdown" in data:
         text = "".join(data["text/markdown"])
-        if output.get("metadata", {}).get(MARKDOWN_ESCAPED):  # escaped for JupyterLab's MathJax only
+        if output.get("metadata", {}).get(
+            MARKDOWN_ESCAPED
+        ):  # escaped for JupyterLab's MathJax only
             text = unescape_mathjax(text)
         return Block(html=markdown_to_html(text))
     return None
@@ -128,9 +137,10 @@ def number_figures(blocks: list[Block]) -> list[Block]:
             # "Figure 6" in the briefing must be f6-*.png/.svg/.csv: the number an editor quotes names the files
             number = re.match(r"f(\d+)-", fig.figure_id)
             if number is None or int(number.group(1)) != len(seen):
-                raise RenderError(f"figure_id {fig.figure_id!r} is Figure {len(seen)} of the briefing: name it "
-                                  f"f{len(seen)}-… (figures are numbered in page order)")
-            block = Block(figure=Figure(fig.figure_id, fig.spec, fig.title, fig.caption,
-                                        len(seen)))
+                raise RenderError(
+                    f"figure_id {fig.figure_id!r} is Figure {len(seen)} of the briefing: name it "
+                    f"f{len(seen)}-… (figures are numbered in page order)"
+                )
+            block = Block(figure=Figure(fig.figure_id, fig.spec, fig.title, fig.caption, len(seen)))
         numbered.append(block)
     return numbered

@@ -5,11 +5,12 @@ exceptions and any network request that tried to leave the machine.
 
 CLI: python -m helpers.report.browser_check build/stage/briefing.html --screenshot build/check.png
 """
+
 from __future__ import annotations
 
 import argparse
-import contextlib
 import base64
+import contextlib
 import itertools
 import json
 import subprocess
@@ -104,13 +105,23 @@ def wait_for_port(profile: Path, process: subprocess.Popen, timeout: float) -> i
 
 
 @contextlib.contextmanager
-def devtools_session(chromium: str, flags: list[str], width: int, height: int, timeout: float, prefix: str):
+def devtools_session(
+    chromium: str, flags: list[str], width: int, height: int, timeout: float, prefix: str
+):
     """Headless Chromium on a fresh profile with DevTools on one page; closed and stopped on exit."""
     binary = require_chromium(chromium)
     # Chromium's helper processes may still be writing the profile as it exits: never fail on its cleanup
     with tempfile.TemporaryDirectory(prefix=prefix, ignore_cleanup_errors=True) as profile:
-        command = [binary, *CHROMIUM_FLAGS, *flags, f"--user-data-dir={profile}", "--remote-debugging-port=0",
-                   "--remote-debugging-address=127.0.0.1", f"--window-size={width},{height}", "about:blank"]
+        command = [
+            binary,
+            *CHROMIUM_FLAGS,
+            *flags,
+            f"--user-data-dir={profile}",
+            "--remote-debugging-port=0",
+            "--remote-debugging-address=127.0.0.1",
+            f"--window-size={width},{height}",
+            "about:blank",
+        ]
         process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
             tools = DevTools(page_ws_url(wait_for_port(Path(profile), process, timeout)), timeout)
@@ -143,11 +154,16 @@ def console_errors(events: list[dict]) -> list[str]:
     for event in events:
         method, params = event.get("method"), event.get("params", {})
         if method == "Runtime.consoleAPICalled" and params.get("type") in ("error", "assert"):
-            errors.append(" ".join(str(a.get("value", a.get("description", "")))
-                                   for a in params.get("args", [])))
+            errors.append(
+                " ".join(
+                    str(a.get("value", a.get("description", ""))) for a in params.get("args", [])
+                )
+            )
         elif method == "Runtime.exceptionThrown":
             details = params.get("exceptionDetails", {})
-            errors.append(details.get("exception", {}).get("description") or details.get("text", ""))
+            errors.append(
+                details.get("exception", {}).get("description") or details.get("text", "")
+            )
         elif method == "Log.entryAdded" and params.get("entry", {}).get("level") == "error":
             entry = params["entry"]
             errors.append(f"{entry.get('text')} {entry.get('url', '')}".strip())
@@ -155,8 +171,11 @@ def console_errors(events: list[dict]) -> list[str]:
 
 
 def external_requests(events: list[dict]) -> list[str]:
-    urls = [e["params"]["request"]["url"] for e in events
-            if e.get("method") == "Network.requestWillBeSent"]
+    urls = [
+        e["params"]["request"]["url"]
+        for e in events
+        if e.get("method") == "Network.requestWillBeSent"
+    ]
     return [url for url in urls if not url.startswith(LOCAL_SCHEMES)]
 
 
@@ -174,23 +193,34 @@ def wait_until_drawn(tools: DevTools, timeout: float) -> dict:
 
 
 def save_screenshot(tools: DevTools, path: Path, width: int, height: int) -> None:
-    tools.send("Emulation.setDeviceMetricsOverride", width=width, height=min(height, 16000),
-               deviceScaleFactor=1, mobile=False)
+    tools.send(
+        "Emulation.setDeviceMetricsOverride",
+        width=width,
+        height=min(height, 16000),
+        deviceScaleFactor=1,
+        mobile=False,
+    )
     shot = tools.send("Page.captureScreenshot", format="png", captureBeyondViewport=True)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(base64.b64decode(shot["data"]))
 
 
-def inspect_page(tools: DevTools, url: str, screenshot: Path | None, width: int,
-                 timeout: float) -> CheckResult:
+def inspect_page(
+    tools: DevTools, url: str, screenshot: Path | None, width: int, timeout: float
+) -> CheckResult:
     for domain in ("Runtime", "Log", "Network", "Page"):
         tools.send(f"{domain}.enable")
     tools.send("Page.navigate", url=url)
     tools.wait_for("Page.loadEventFired", timeout)
     state = wait_until_drawn(tools, timeout)
-    result = CheckResult(url=url, figure_containers=state["containers"],
-                         drawn_charts=len(state["drawn"]), drawn_ids=state["drawn"],
-                         visible_text=state["text"], finished=state["done"] is not None)
+    result = CheckResult(
+        url=url,
+        figure_containers=state["containers"],
+        drawn_charts=len(state["drawn"]),
+        drawn_ids=state["drawn"],
+        visible_text=state["text"],
+        finished=state["done"] is not None,
+    )
     if screenshot is not None:
         save_screenshot(tools, screenshot, width, state["height"])
         result.screenshot = str(screenshot)
@@ -200,8 +230,13 @@ def inspect_page(tools: DevTools, url: str, screenshot: Path | None, width: int,
     return result
 
 
-def check_page(html_path: Path, screenshot: Path | None = None, chromium: str = DEFAULT_CHROMIUM,
-               width: int = 1000, timeout: float = 30) -> CheckResult:
+def check_page(
+    html_path: Path,
+    screenshot: Path | None = None,
+    chromium: str = DEFAULT_CHROMIUM,
+    width: int = 1000,
+    timeout: float = 30,
+) -> CheckResult:
     """Load `html_path` with networking disabled, wait for the figures, report what drew."""
     url = Path(html_path).resolve().as_uri()
     started = time.monotonic()
@@ -212,7 +247,9 @@ def check_page(html_path: Path, screenshot: Path | None = None, chromium: str = 
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m helpers.report.browser_check", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="python -m helpers.report.browser_check", description=__doc__
+    )
     parser.add_argument("html", type=Path)
     parser.add_argument("--screenshot", type=Path, default=Path("build/browser-check.png"))
     parser.add_argument("--chromium", default=DEFAULT_CHROMIUM)
@@ -223,8 +260,12 @@ def main(argv: list[str] | None = None) -> int:
     if not args.show_text:
         summary["visible_text"] = f"<{len(result.visible_text)} characters>"
     print(json.dumps(summary, indent=2, ensure_ascii=False))
-    ok = (result.finished and result.drawn_charts == result.figure_containers
-          and not result.console_errors and not result.external_requests)
+    ok = (
+        result.finished
+        and result.drawn_charts == result.figure_containers
+        and not result.console_errors
+        and not result.external_requests
+    )
     return 0 if ok else 1
 
 

@@ -8,6 +8,7 @@ finds figures by it) and a MIME bundle JupyterLab 4 draws offline:
 emits), checked to compile with Vega-Lite 5, plus the same SVG as an `image/svg+xml` fallback for
 viewers without Vega.
 """
+
 from __future__ import annotations
 
 import json
@@ -24,8 +25,12 @@ from .mathjax import MARKDOWN_ESCAPED, escape_mathjax
 # JupyterLab 4.x bundles Vega-Lite 5.6 and renders only the v3-v5 MIME types. The spec altair 6 writes
 # compiles unchanged with Vega-Lite 5 (checked per figure: compiled with v5 when it is published).
 NOTEBOOK_VEGALITE_MIME = "application/vnd.vegalite.v5+json"
-NOTEBOOK_VEGALITE_SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json"  # a label; never fetched
-NOTEBOOK_VEGALITE_CHECK = "v5.8"  # the oldest Vega-Lite 5 vl-convert ships, nearest JupyterLab's 5.6
+NOTEBOOK_VEGALITE_SCHEMA = (
+    "https://vega.github.io/schema/vega-lite/v5.json"  # a label; never fetched
+)
+NOTEBOOK_VEGALITE_CHECK = (
+    "v5.8"  # the oldest Vega-Lite 5 vl-convert ships, nearest JupyterLab's 5.6
+)
 FIGURE_ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 THEME_NAME = "briefing"
 FONT = "DejaVu Sans"  # installed on the build machine; other fonts make SVG text clip
@@ -42,17 +47,31 @@ def briefing_theme() -> alt.theme.ThemeConfig:
     return {
         "config": {
             "font": FONT,
-            "view": {"continuousWidth": 560, "continuousHeight": 300, "discreteWidth": 560,
-                     "stroke": None},
+            "view": {
+                "continuousWidth": 560,
+                "continuousHeight": 300,
+                "discreteWidth": 560,
+                "stroke": None,
+            },
             "title": {"font": FONT, "fontSize": 15, "anchor": "start", "subtitleFont": FONT},
-            "axis": {"labelFont": FONT, "titleFont": FONT, "labelFontSize": 11,
-                     "titleFontSize": 12, "gridColor": "#e6e6e6"},
-            "legend": {"labelFont": FONT, "titleFont": FONT, "labelFontSize": 11,
-                       "titleFontSize": 12},
+            "axis": {
+                "labelFont": FONT,
+                "titleFont": FONT,
+                "labelFontSize": 11,
+                "titleFontSize": 12,
+                "gridColor": "#e6e6e6",
+            },
+            "legend": {
+                "labelFont": FONT,
+                "titleFont": FONT,
+                "labelFontSize": 11,
+                "titleFontSize": 12,
+            },
             "header": {"labelFont": FONT, "titleFont": FONT},
             "text": {"font": FONT},
-            "range": {"category": ["#1f5f8b", "#d1603d", "#6a994e", "#8e6c8a", "#c9a227",
-                                   "#5b5b5b"]},
+            "range": {
+                "category": ["#1f5f8b", "#d1603d", "#6a994e", "#8e6c8a", "#c9a227", "#5b5b5b"]
+            },
         }
     }
 
@@ -102,8 +121,9 @@ def chart_spec(chart: alt.TopLevelMixin, figure_id: str) -> dict:
 
 
 def write_figure_csv(data: pd.DataFrame, path: Path) -> None:
-    data.to_csv(path, index=False, encoding="utf-8", lineterminator="\n",
-                float_format=CSV_FLOAT_FORMAT)
+    data.to_csv(
+        path, index=False, encoding="utf-8", lineterminator="\n", float_format=CSV_FLOAT_FORMAT
+    )
 
 
 def plotted_data(chart: alt.TopLevelMixin, data: pd.DataFrame | None) -> pd.DataFrame:
@@ -118,8 +138,14 @@ def plotted_data(chart: alt.TopLevelMixin, data: pd.DataFrame | None) -> pd.Data
     return data
 
 
-def build_figure(chart, figure_id: str, data: pd.DataFrame | None, title: str, caption: str,
-                 build_dir: Path | str | None = None) -> FigureOutput:
+def build_figure(
+    chart,
+    figure_id: str,
+    data: pd.DataFrame | None,
+    title: str,
+    caption: str,
+    build_dir: Path | str | None = None,
+) -> FigureOutput:
     """Write `<id>.vl.json`, `<id>.csv` and `<id>.svg`; return the notebook output without displaying it."""
     if not FIGURE_ID_PATTERN.match(figure_id):
         raise ValueError(f"figure_id {figure_id!r} must match {FIGURE_ID_PATTERN.pattern}")
@@ -133,12 +159,19 @@ def build_figure(chart, figure_id: str, data: pd.DataFrame | None, title: str, c
     spec_path = figures_dir / f"{figure_id}.vl.json"
     csv_path = figures_dir / f"{figure_id}.csv"
     svg_path = figures_dir / f"{figure_id}.svg"
-    spec_path.write_text(json.dumps(spec, sort_keys=True, indent=1, ensure_ascii=False) + "\n",
-                         encoding="utf-8", newline="\n")
+    spec_path.write_text(
+        json.dumps(spec, sort_keys=True, indent=1, ensure_ascii=False) + "\n",
+        encoding="utf-8",
+        newline="\n",
+    )
     write_figure_csv(table, csv_path)
     svg_path.write_text(svg, encoding="utf-8", newline="\n")
     metadata = {"figure_id": figure_id, "title": title, "caption": caption}
-    bundle = {NOTEBOOK_VEGALITE_MIME: spec_v5, "image/svg+xml": svg, "text/plain": f"<Figure {figure_id}: {title}>"}
+    bundle = {
+        NOTEBOOK_VEGALITE_MIME: spec_v5,
+        "image/svg+xml": svg,
+        "text/plain": f"<Figure {figure_id}: {title}>",
+    }
     return FigureOutput(figure_id, spec, spec_path, csv_path, svg_path, bundle, metadata)
 
 
@@ -151,15 +184,21 @@ def vegalite5_spec(spec: dict, figure_id: str) -> dict:
     try:
         vl_convert.vegalite_to_vega(spec_v5, vl_version=NOTEBOOK_VEGALITE_CHECK)
     except ValueError as error:
-        raise ValueError(f"figure {figure_id}: Vega-Lite 5 (JupyterLab 4) cannot draw this chart: "
-                         f"{' '.join(str(error).splitlines()[:2])}") from None
+        raise ValueError(
+            f"figure {figure_id}: Vega-Lite 5 (JupyterLab 4) cannot draw this chart: "
+            f"{' '.join(str(error).splitlines()[:2])}"
+        ) from None
     return spec_v5
 
 
 def start_vl_convert() -> None:
     """Start vl-convert's JavaScript engines (a third of a second on first use, per Vega-Lite version)
     with a one-point chart; the notebook runner does this while the input check runs."""
-    spec = {"mark": "point", "data": {"values": [{"x": 1}]}, "encoding": {"x": {"field": "x", "type": "quantitative"}}}
+    spec = {
+        "mark": "point",
+        "data": {"values": [{"x": 1}]},
+        "encoding": {"x": {"field": "x", "type": "quantitative"}},
+    }
     vegalite5_spec(spec, "warm-up")
     draw_svg(spec)
 
@@ -189,8 +228,14 @@ def stable_svg_ids(svg: str) -> str:
     return _SVG_COUNTER_ID.sub(lambda m: mapping.get(m.group(0), m.group(0)), svg)
 
 
-def publish_figure(chart, figure_id: str, data: pd.DataFrame | None, title: str, caption: str,
-                   build_dir: Path | str | None = None) -> FigureOutput:
+def publish_figure(
+    chart,
+    figure_id: str,
+    data: pd.DataFrame | None,
+    title: str,
+    caption: str,
+    build_dir: Path | str | None = None,
+) -> FigureOutput:
     """Write the figure's spec and data under `build_dir/figures` and display it in the notebook."""
     from IPython.display import display
 

@@ -4,6 +4,7 @@ output, and a screenshot of the whole notebook.
 
 CLI: python -m helpers.report.lab_check build/nb/01_headline.ipynb ... --screenshots build/lab
 """
+
 from __future__ import annotations
 
 import argparse
@@ -60,12 +61,12 @@ NOTEBOOK_STATE_JS = """(() => {
 @dataclass
 class LabView:
     notebook: str
-    expected_figures: int    # figure outputs stored in the notebook
-    expected_tables: int     # table outputs stored in the notebook
+    expected_figures: int  # figure outputs stored in the notebook
+    expected_tables: int  # table outputs stored in the notebook
     outputs: int = 0
-    figures: int = 0         # outputs JupyterLab rendered from a figure bundle (chart, image or text)
-    drawn: int = 0           # ... holding a drawn chart (canvas/svg marks) or a loaded image
-    interactive: int = 0     # ... drawn by JupyterLab's Vega-Lite renderer
+    figures: int = 0  # outputs JupyterLab rendered from a figure bundle (chart, image or text)
+    drawn: int = 0  # ... holding a drawn chart (canvas/svg marks) or a loaded image
+    interactive: int = 0  # ... drawn by JupyterLab's Vega-Lite renderer
     text_fallbacks: int = 0  # ... shown as the text "<Figure ...>" instead of a chart
     tables: int = 0
     markdown_outputs: int = 0
@@ -77,16 +78,25 @@ class LabView:
 
     @property
     def ok(self) -> bool:
-        return (self.figures == self.drawn == self.expected_figures and self.text_fallbacks == 0
-                and self.tables == self.expected_tables and not self.math_elements)
+        return (
+            self.figures == self.drawn == self.expected_figures
+            and self.text_fallbacks == 0
+            and self.tables == self.expected_tables
+            and not self.math_elements
+        )
 
 
 def stored_outputs(path: Path, key: str) -> int:
     """Outputs of an executed notebook whose metadata has `key` (figure_id / table_id, set by
     helpers.report.figures)."""
     notebook = json.loads(Path(path).read_text(encoding="utf-8"))
-    return sum(1 for cell in notebook["cells"] if cell["cell_type"] == "code"
-               for output in cell.get("outputs", []) if key in output.get("metadata", {}))
+    return sum(
+        1
+        for cell in notebook["cells"]
+        if cell["cell_type"] == "code"
+        for output in cell.get("outputs", [])
+        if key in output.get("metadata", {})
+    )
 
 
 def free_port() -> int:
@@ -115,12 +125,25 @@ def jupyter_lab(root: Path = PROJECT_ROOT, timeout: float = 60):
         settings = Path(home) / "settings" / "@jupyterlab" / "apputils-extension"
         settings.mkdir(parents=True)
         (settings / "notification.jupyterlab-settings").write_text('{"fetchNews": "false"}')
-        env = {**os.environ, "JUPYTERLAB_SETTINGS_DIR": f"{home}/settings",
-               "JUPYTERLAB_WORKSPACES_DIR": f"{home}/workspaces"}
-        command = [str(jupyter), "lab", "--no-browser", "--ServerApp.token=", "--ServerApp.password=",
-                   "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}", "--ServerApp.port_retries=0",
-                   f"--ServerApp.root_dir={root}", "--allow-root", "--LabApp.news_url=None",
-                   "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"]
+        env = {
+            **os.environ,
+            "JUPYTERLAB_SETTINGS_DIR": f"{home}/settings",
+            "JUPYTERLAB_WORKSPACES_DIR": f"{home}/workspaces",
+        }
+        command = [
+            str(jupyter),
+            "lab",
+            "--no-browser",
+            "--ServerApp.token=",
+            "--ServerApp.password=",
+            "--ServerApp.ip=127.0.0.1",
+            f"--ServerApp.port={port}",
+            "--ServerApp.port_retries=0",
+            f"--ServerApp.root_dir={root}",
+            "--allow-root",
+            "--LabApp.news_url=None",
+            "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+        ]
         log = open(Path(home) / "server.log", "w+", encoding="utf-8")
         server = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env)
         try:
@@ -137,15 +160,23 @@ def jupyter_lab(root: Path = PROJECT_ROOT, timeout: float = 60):
 
 
 @contextlib.contextmanager
-def chromium_page(chromium: str = DEFAULT_CHROMIUM, width: int = 1400, height: int = 1000,
-                  timeout: float = 30):
+def chromium_page(
+    chromium: str = DEFAULT_CHROMIUM, width: int = 1400, height: int = 1000, timeout: float = 30
+):
     """Headless Chromium with DevTools on one page; only 127.0.0.1 is reachable."""
     flags = ["--proxy-server=127.0.0.9:9", "--proxy-bypass-list=127.0.0.1"]
-    with devtools_session(chromium, flags, width, height, timeout, "briefing-lab-chromium-") as tools:
+    with devtools_session(
+        chromium, flags, width, height, timeout, "briefing-lab-chromium-"
+    ) as tools:
         for domain in ("Runtime", "Log", "Page"):
             tools.send(f"{domain}.enable")
-        tools.send("Emulation.setDeviceMetricsOverride", width=width, height=height,
-                   deviceScaleFactor=1, mobile=False)
+        tools.send(
+            "Emulation.setDeviceMetricsOverride",
+            width=width,
+            height=height,
+            deviceScaleFactor=1,
+            mobile=False,
+        )
         yield tools
 
 
@@ -154,7 +185,9 @@ def notebook_state(tools: DevTools) -> dict:
     return json.loads(raw) if raw else {"ready": False}
 
 
-def wait_until_settled(tools: DevTools, expected_figures: int, timeout: float, quiet: float = 2.0) -> dict:
+def wait_until_settled(
+    tools: DevTools, expected_figures: int, timeout: float, quiet: float = 2.0
+) -> dict:
     """Poll until the notebook shows every figure drawn (or nothing changes for `quiet` seconds after
     the outputs appeared, so an undrawn chart is reported rather than waited on until the timeout)."""
     deadline = time.monotonic() + timeout
@@ -164,36 +197,70 @@ def wait_until_settled(tools: DevTools, expected_figures: int, timeout: float, q
         key = {k: v for k, v in state.items() if k != "text"}
         if key != last:
             last, stable_since = key, time.monotonic()
-        settled = state.get("ready") and state.get("outputs") and time.monotonic() - stable_since > quiet
-        if settled and (state["drawn"] >= expected_figures or time.monotonic() - stable_since > 3 * quiet):
+        settled = (
+            state.get("ready") and state.get("outputs") and time.monotonic() - stable_since > quiet
+        )
+        if settled and (
+            state["drawn"] >= expected_figures or time.monotonic() - stable_since > 3 * quiet
+        ):
             return state
         if time.monotonic() > deadline:
             return state
         time.sleep(0.25)
 
 
-def view_notebook(tools: DevTools, lab_url: str, notebook: Path, root: Path = PROJECT_ROOT,
-                  screenshot: Path | None = None, width: int = 1400, timeout: float = 60) -> LabView:
+def view_notebook(
+    tools: DevTools,
+    lab_url: str,
+    notebook: Path,
+    root: Path = PROJECT_ROOT,
+    screenshot: Path | None = None,
+    width: int = 1400,
+    timeout: float = 60,
+) -> LabView:
     """Open `notebook` (under `root`) in JupyterLab, wait for its outputs, describe what is drawn."""
     started = time.monotonic()
     relative = Path(notebook).resolve().relative_to(Path(root).resolve()).as_posix()
-    view = LabView(notebook=relative, expected_figures=stored_outputs(notebook, "figure_id"),
-                   expected_tables=stored_outputs(notebook, "table_id"))
+    view = LabView(
+        notebook=relative,
+        expected_figures=stored_outputs(notebook, "figure_id"),
+        expected_tables=stored_outputs(notebook, "table_id"),
+    )
     seen_events = len(tools.events)
     tools.send("Page.navigate", url=f"{lab_url}/lab/tree/{urllib.request.quote(relative)}")
     state = wait_until_settled(tools, view.expected_figures, timeout)
-    for name in ("outputs", "figures", "drawn", "interactive", "text_fallbacks", "tables",
-                 "markdown_outputs", "math_elements"):
+    for name in (
+        "outputs",
+        "figures",
+        "drawn",
+        "interactive",
+        "text_fallbacks",
+        "tables",
+        "markdown_outputs",
+        "math_elements",
+    ):
         setattr(view, name, state.get(name, getattr(view, name)))
     view.visible_text = state.get("text", "")
     if screenshot is not None:
         # The notebook scrolls inside its panel: make the window as tall as the notebook to see it all.
-        tools.send("Emulation.setDeviceMetricsOverride", width=width, height=min(state.get("height", 1000), 16000),
-                   deviceScaleFactor=1, mobile=False)
-        time.sleep(1.5)  # JupyterLab lays the taller panel out and attaches any cells it had windowed away
+        tools.send(
+            "Emulation.setDeviceMetricsOverride",
+            width=width,
+            height=min(state.get("height", 1000), 16000),
+            deviceScaleFactor=1,
+            mobile=False,
+        )
+        time.sleep(
+            1.5
+        )  # JupyterLab lays the taller panel out and attaches any cells it had windowed away
         save_screenshot(tools, Path(screenshot), width, notebook_state(tools).get("height", 1000))
-        tools.send("Emulation.setDeviceMetricsOverride", width=width, height=1000, deviceScaleFactor=1,
-                   mobile=False)
+        tools.send(
+            "Emulation.setDeviceMetricsOverride",
+            width=width,
+            height=1000,
+            deviceScaleFactor=1,
+            mobile=False,
+        )
         view.screenshot = str(screenshot)
     view.console_errors = console_errors(tools.events[seen_events:])
     view.seconds = round(time.monotonic() - started, 2)
@@ -218,14 +285,26 @@ def click(tools: DevTools, point: tuple[float, float]) -> None:
 
 def press(tools: DevTools, key: str, code: str, key_code: int, modifiers: int = 0) -> None:
     for kind in ("keyDown", "keyUp"):
-        tools.send("Input.dispatchKeyEvent", type=kind, key=key, code=code, windowsVirtualKeyCode=key_code,
-                   modifiers=modifiers)
+        tools.send(
+            "Input.dispatchKeyEvent",
+            type=kind,
+            key=key,
+            code=code,
+            windowsVirtualKeyCode=key_code,
+            modifiers=modifiers,
+        )
 
 
 def menu_click(tools: DevTools, menu: str, item: str) -> None:
     labels = "[...document.querySelectorAll('{}')].findIndex(el => el.innerText.trim() === {})"
-    click(tools, element_center(tools, ".lm-MenuBar-itemLabel",
-                                tools.evaluate(labels.format(".lm-MenuBar-itemLabel", json.dumps(menu)))))
+    click(
+        tools,
+        element_center(
+            tools,
+            ".lm-MenuBar-itemLabel",
+            tools.evaluate(labels.format(".lm-MenuBar-itemLabel", json.dumps(menu))),
+        ),
+    )
     time.sleep(0.8)
     index = tools.evaluate(labels.format(".lm-Menu-itemLabel", json.dumps(item)))
     if index is None or index < 0:
@@ -233,9 +312,16 @@ def menu_click(tools: DevTools, menu: str, item: str) -> None:
     click(tools, element_center(tools, ".lm-Menu-itemLabel", index))
 
 
-def edit_and_run_all(tools: DevTools, lab_url: str, notebook: Path, parameters_source: str,
-                     root: Path = PROJECT_ROOT, screenshot: Path | None = None, width: int = 1400,
-                     timeout: float = 180) -> LabView:
+def edit_and_run_all(
+    tools: DevTools,
+    lab_url: str,
+    notebook: Path,
+    parameters_source: str,
+    root: Path = PROJECT_ROOT,
+    screenshot: Path | None = None,
+    width: int = 1400,
+    timeout: float = 180,
+) -> LabView:
     """What a user does: open `notebook`, replace the text of its first cell (the parameters) by typing,
     Run > Run All Cells, wait until every cell has run. JupyterLab saves the outputs into `notebook`."""
     started = time.monotonic()
@@ -264,16 +350,34 @@ def edit_and_run_all(tools: DevTools, lab_url: str, notebook: Path, parameters_s
     nb = json.loads(Path(notebook).read_text(encoding="utf-8"))
     # each figure / table call in the source shows one chart / table
     calls = [line for cell in nb["cells"] if cell["cell_type"] == "code" for line in cell["source"]]
-    view = LabView(notebook=relative, expected_figures=sum("section.figure(" in line for line in calls),
-                   expected_tables=sum("section.show_table(" in line for line in calls))
-    state = wait_until_settled(tools, view.expected_figures, timeout=max(5.0, deadline - time.monotonic()))
-    for name in ("outputs", "figures", "drawn", "interactive", "text_fallbacks", "tables", "markdown_outputs",
-                 "math_elements"):
+    view = LabView(
+        notebook=relative,
+        expected_figures=sum("section.figure(" in line for line in calls),
+        expected_tables=sum("section.show_table(" in line for line in calls),
+    )
+    state = wait_until_settled(
+        tools, view.expected_figures, timeout=max(5.0, deadline - time.monotonic())
+    )
+    for name in (
+        "outputs",
+        "figures",
+        "drawn",
+        "interactive",
+        "text_fallbacks",
+        "tables",
+        "markdown_outputs",
+        "math_elements",
+    ):
         setattr(view, name, state.get(name, getattr(view, name)))
     view.visible_text = state.get("text", "")
     if screenshot is not None:
-        tools.send("Emulation.setDeviceMetricsOverride", width=width, height=min(state.get("height", 1000), 16000),
-                   deviceScaleFactor=1, mobile=False)
+        tools.send(
+            "Emulation.setDeviceMetricsOverride",
+            width=width,
+            height=min(state.get("height", 1000), 16000),
+            deviceScaleFactor=1,
+            mobile=False,
+        )
         time.sleep(1.5)
         save_screenshot(tools, Path(screenshot), width, notebook_state(tools).get("height", 1000))
         view.screenshot = str(screenshot)
@@ -281,8 +385,13 @@ def edit_and_run_all(tools: DevTools, lab_url: str, notebook: Path, parameters_s
     return view
 
 
-def check_notebooks(notebooks: list[Path], screenshot_dir: Path | None = None, root: Path = PROJECT_ROOT,
-                    chromium: str = DEFAULT_CHROMIUM, timeout: float = 60) -> list[LabView]:
+def check_notebooks(
+    notebooks: list[Path],
+    screenshot_dir: Path | None = None,
+    root: Path = PROJECT_ROOT,
+    chromium: str = DEFAULT_CHROMIUM,
+    timeout: float = 60,
+) -> list[LabView]:
     """One JupyterLab server and one browser for all `notebooks`; one LabView each."""
     views = []
     with jupyter_lab(root) as url, chromium_page(chromium) as tools:
@@ -294,13 +403,19 @@ def check_notebooks(notebooks: list[Path], screenshot_dir: Path | None = None, r
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m helpers.report.lab_check", description=__doc__)
-    parser.add_argument("notebooks", nargs="+", type=Path, help="executed notebooks under the project")
+    parser.add_argument(
+        "notebooks", nargs="+", type=Path, help="executed notebooks under the project"
+    )
     parser.add_argument("--screenshots", type=Path, default=Path("build/lab"))
     parser.add_argument("--chromium", default=DEFAULT_CHROMIUM)
     args = parser.parse_args(argv)
     views = check_notebooks(args.notebooks, args.screenshots, chromium=args.chromium)
     for view in views:
-        summary = {**asdict(view), "visible_text": f"<{len(view.visible_text)} characters>", "ok": view.ok}
+        summary = {
+            **asdict(view),
+            "visible_text": f"<{len(view.visible_text)} characters>",
+            "ok": view.ok,
+        }
         print(json.dumps(summary, ensure_ascii=False))
     return 0 if all(view.ok for view in views) else 1
 

@@ -8,6 +8,7 @@ table inside <details> may scroll in its own box, which is the designed behaviou
 
 CLI: python -m helpers.report.layout_check reports/briefing.html --pdf build/layout/briefing.pdf
 """
+
 from __future__ import annotations
 
 import argparse
@@ -75,14 +76,14 @@ MEASURE_JS = """((limit, skipDetails) => {
   const doc = document.documentElement;
   return JSON.stringify({overflows, small, headers, page_width: doc.clientWidth,
                          scroll_width: doc.scrollWidth});
-})""" % {"min": MIN_LABEL_PX}
+})""" % {"min": MIN_LABEL_PX}  # noqa: UP031 (a JS body full of braces)
 
 
 @dataclass
 class LayoutResult:
-    mode: str                      # "print" or "screen-<width>"
-    width: float                   # CSS px the layout was measured at
-    scroll_width: int = 0          # document width; > width means the page scrolls sideways
+    mode: str  # "print" or "screen-<width>"
+    width: float  # CSS px the layout was measured at
+    scroll_width: int = 0  # document width; > width means the page scrolls sideways
     overflows: list[dict] = field(default_factory=list)
     small_labels: list[dict] = field(default_factory=list)
     printed_headers: list[str] = field(default_factory=list)
@@ -100,13 +101,20 @@ def page_size_mm(html_text: str) -> tuple[float, float, float, float]:
 
 def measure(tools: DevTools, width: float, media: str, skip_details: bool) -> dict:
     tools.send("Emulation.setEmulatedMedia", media=media)
-    tools.send("Emulation.setDeviceMetricsOverride", width=int(round(width)), height=1000,
-               deviceScaleFactor=1, mobile=False)
+    tools.send(
+        "Emulation.setDeviceMetricsOverride",
+        width=int(round(width)),
+        height=1000,
+        deviceScaleFactor=1,
+        mobile=False,
+    )
     # The page draws its charts again for a phone-width screen (and back): measure the drawing for this width.
     layout = "phone" if media == "screen" and width <= PHONE_MAX_PX else "page"
     deadline = time.monotonic() + 30
-    state = ("document.getElementById('briefing-figures') ? (d => d.hasAttribute('data-figures-done') && "
-             "d.getAttribute('data-figures-layout'))(document.documentElement) : 'no charts'")
+    state = (
+        "document.getElementById('briefing-figures') ? (d => d.hasAttribute('data-figures-done') && "
+        "d.getAttribute('data-figures-layout'))(document.documentElement) : 'no charts'"
+    )
     while tools.evaluate(state) not in (layout, "no charts"):
         if time.monotonic() > deadline:
             raise TimeoutError(f"the charts were not drawn for the {layout} layout at {width} px")
@@ -115,8 +123,13 @@ def measure(tools: DevTools, width: float, media: str, skip_details: bool) -> di
     return json.loads(tools.evaluate(f"{MEASURE_JS}({width}, {str(skip_details).lower()})"))
 
 
-def check_layout(html_path: Path, pdf_path: Path | None = None, screen_widths=(390, 1280),
-                 chromium: str = DEFAULT_CHROMIUM, timeout: float = 60) -> list[LayoutResult]:
+def check_layout(
+    html_path: Path,
+    pdf_path: Path | None = None,
+    screen_widths=(390, 1280),
+    chromium: str = DEFAULT_CHROMIUM,
+    timeout: float = 60,
+) -> list[LayoutResult]:
     """Print layout first (with a PDF when `pdf_path` is given), then each screen width."""
     html_path = Path(html_path).resolve()
     page_mm, left_mm, right_mm, _ = page_size_mm(html_path.read_text(encoding="utf-8"))
@@ -129,12 +142,22 @@ def check_layout(html_path: Path, pdf_path: Path | None = None, screen_widths=(3
         tools.wait_for("Page.loadEventFired", timeout)
         wait_until_drawn(tools, timeout)
         state = measure(tools, content_px, "print", skip_details=True)
-        result = LayoutResult("print", content_px, state["scroll_width"], state["overflows"],
-                              state["small"], state["headers"])
+        result = LayoutResult(
+            "print",
+            content_px,
+            state["scroll_width"],
+            state["overflows"],
+            state["small"],
+            state["headers"],
+        )
         if pdf_path is not None:
             tools.send("Emulation.clearDeviceMetricsOverride")
-            printed = tools.send("Page.printToPDF", preferCSSPageSize=True, printBackground=True,
-                                 displayHeaderFooter=False)
+            printed = tools.send(
+                "Page.printToPDF",
+                preferCSSPageSize=True,
+                printBackground=True,
+                displayHeaderFooter=False,
+            )
             pdf_path = Path(pdf_path)
             pdf_path.parent.mkdir(parents=True, exist_ok=True)
             pdf_path.write_bytes(base64.b64decode(printed["data"]))
@@ -143,50 +166,69 @@ def check_layout(html_path: Path, pdf_path: Path | None = None, screen_widths=(3
         tools.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
         for width in screen_widths:
             state = measure(tools, width, "screen", skip_details=False)
-            results.append(LayoutResult(f"screen-{width}", width, state["scroll_width"],
-                                        state["overflows"], state["small"], state["headers"]))
+            results.append(
+                LayoutResult(
+                    f"screen-{width}",
+                    width,
+                    state["scroll_width"],
+                    state["overflows"],
+                    state["small"],
+                    state["headers"],
+                )
+            )
     return results
 
 
 def pdf_words(pdf: Path) -> list[tuple[int, float, float, float, str, float, float]]:
     """(page, x, y, height, word, x_max, page_width) for every word of the PDF, from `pdftotext -bbox`."""
-    xhtml = subprocess.run(["pdftotext", "-bbox", "-enc", "UTF-8", str(pdf), "-"], capture_output=True,
-                           text=True, check=True).stdout
+    xhtml = subprocess.run(
+        ["pdftotext", "-bbox", "-enc", "UTF-8", str(pdf), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     words, page, page_width = [], 0, 0.0
     for line in xhtml.splitlines():
         if "<page " in line:
             page += 1
             page_width = float(re.search(r'width="([\d.]+)"', line).group(1))
-        match = re.search(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">(.*?)</word>',
-                          line)
+        match = re.search(
+            r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">(.*?)</word>',
+            line,
+        )
         if match:
             x, y, x_max, y_max = (float(v) for v in match.groups()[:4])
             words.append((page, x, y, y_max - y, html.unescape(match.group(5)), x_max, page_width))
     return words
 
 
-def words_past_margin(pdf: Path, side_margin_mm: float, slack_pt: float = 1.5) -> list[tuple[int, str]]:
+def words_past_margin(
+    pdf: Path, side_margin_mm: float, slack_pt: float = 1.5
+) -> list[tuple[int, str]]:
     """Words of the printed PDF that reach into the right margin or past the page: (page, word)."""
     margin_pt = side_margin_mm * 72 / 25.4
-    return [(w[0], w[4]) for w in pdf_words(pdf)
-            if w[5] > w[6] - margin_pt + slack_pt or w[1] < margin_pt - slack_pt]
+    return [
+        (w[0], w[4])
+        for w in pdf_words(pdf)
+        if w[5] > w[6] - margin_pt + slack_pt or w[1] < margin_pt - slack_pt
+    ]
 
 
 def header_printed(header: str, words: list[tuple]) -> bool:
     """The header's characters, in order, in words on the same line or on following lines of the same cell
     (a header may wrap inside its cell, also after a dash; neighbouring cells may wrap at the same height)."""
     wanted = re.sub(r"\s+", "", header)
-    for start, (page, x0, y0, height, text, *_) in enumerate(words):
+    for start, (page, x0, y0, _height, text, *_) in enumerate(words):
         if not text or not wanted.startswith(text):
             continue
-        rest, last_x, last_y = wanted[len(text):], x0, y0
-        for page2, x, y, h, word, *_ in words[start + 1:]:
+        rest, last_x, last_y = wanted[len(text) :], x0, y0
+        for page2, x, y, h, word, *_ in words[start + 1 :]:
             if not rest or page2 != page or y - last_y > 2.5 * h:
                 break
             same_line = abs(y - last_y) < h / 2 and x > last_x
             next_line = 0 < y - last_y <= 2.5 * h and x0 - 2 <= x < x0 + 200
             if word and rest.startswith(word) and (same_line or next_line):
-                rest, last_x, last_y = rest[len(word):], x, y
+                rest, last_x, last_y = rest[len(word) :], x, y
         if not rest:
             return True
     return False
@@ -203,13 +245,28 @@ def snapshots(pdf: Path, out_dir: Path, first: int = 3, dpi: int = 60) -> list[P
     out_dir.mkdir(parents=True, exist_ok=True)
     for old in out_dir.glob("page-*.png"):
         old.unlink()
-    subprocess.run(["pdftoppm", "-r", str(dpi), "-png", "-f", "1", "-l", str(first), str(pdf),
-                    str(out_dir / "page")], check=True)
+    subprocess.run(
+        [
+            "pdftoppm",
+            "-r",
+            str(dpi),
+            "-png",
+            "-f",
+            "1",
+            "-l",
+            str(first),
+            str(pdf),
+            str(out_dir / "page"),
+        ],
+        check=True,
+    )
     return sorted(out_dir.glob("page-*.png"))
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m helpers.report.layout_check", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="python -m helpers.report.layout_check", description=__doc__
+    )
     parser.add_argument("html", type=Path)
     parser.add_argument("--pdf", type=Path, default=Path("build/layout/briefing.pdf"))
     parser.add_argument("--max-pages", type=int, default=PAGE_BUDGET)

@@ -5,11 +5,14 @@ as math between the dollar signs, and so is anything between \( \) or \[ \]. Esc
 JupyterLab 4.6 (tests/test_jupyterlab.py): `\\$` shows "$" and `\\\(` shows "\(". The HTML briefing
 renders Markdown with mistune, without MathJax, so it gets the original text back (unescape_mathjax).
 """
+
 import re
 
 _MATHJAX_SPECIAL = re.compile(r"\$|\\(?=[()\[\]])")
 _MATHJAX_ESCAPED = re.compile(r"\\\\\$|\\\\\\(?=[()\[\]])")
-MARKDOWN_ESCAPED = "mathjax_escaped"  # output metadata flag: helpers.report.blocks unescapes such outputs
+MARKDOWN_ESCAPED = (
+    "mathjax_escaped"  # output metadata flag: helpers.report.blocks unescapes such outputs
+)
 
 
 def escape_mathjax(text: str) -> str:

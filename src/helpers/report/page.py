@@ -1,4 +1,5 @@
 """The briefing page: blocks -> one offline HTML file (Vega bundle inlined once, headings, contents)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -19,7 +20,6 @@ from .figures import vegalite_version
 
 TEMPLATE_DIR = Path(__file__).parent / "templates"
 TEMPLATE_NAME = "briefing.html.j2"
-
 
 
 _HEADING = re.compile(r"<h([1-6])((?:\s[^>]*)?)>(.*?)</h\1>", re.S)
@@ -54,7 +54,7 @@ def add_heading_ids(body: str) -> tuple[str, list[dict]]:
 def split_before_first_h2(body: str) -> tuple[str, str]:
     """Title and lead paragraphs go above the table of contents, sections below it."""
     match = re.search(r"<h2[\s>]", body)
-    return (body[: match.start()], body[match.start():]) if match else (body, "")
+    return (body[: match.start()], body[match.start() :]) if match else (body, "")
 
 
 def first_h1(body: str) -> str | None:
@@ -62,8 +62,7 @@ def first_h1(body: str) -> str | None:
     return html.unescape(re.sub(r"<[^>]+>", "", match.group(1))).strip() if match else None
 
 
-
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def vega_bundle() -> str:
     """Vega + Vega-Lite + vega-embed as one script, from vl-convert (no CDN needed).
 
@@ -100,14 +99,18 @@ def figures_json(figures: list[Figure]) -> str:
 def git_describe() -> str | None:
     root = PROJECT_ROOT
     try:
-        sha = subprocess.run(["git", "-C", str(root), "rev-parse", "--short=10", "HEAD"],
-                             capture_output=True, text=True, check=True).stdout.strip()
+        sha = subprocess.run(
+            ["git", "-C", str(root), "rev-parse", "--short=10", "HEAD"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
         return None
     return sha or None
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def build_info() -> str:
     """One line naming the code and tool versions; dated only from SOURCE_DATE_EPOCH."""
     import altair
@@ -116,35 +119,39 @@ def build_info() -> str:
     parts = ["Built"]
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch and epoch != "0":  # 0 is the usual "pin, but no real date" value
-        date = dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc).strftime("%Y-%m-%d")
+        date = dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC).strftime("%Y-%m-%d")
         parts.append(f"on {date}")
     commit = os.environ.get("BRIEFING_COMMIT") or git_describe()
     if commit:
         parts.append(f"from commit {commit}")
-    parts.append(f"with Python {platform.python_version()}, altair {altair.__version__}, "
-                 f"Vega-Lite {altair.SCHEMA_VERSION.lstrip('v')}, "
-                 f"Vega {vl_convert.get_vega_version()}, "
-                 f"vega-embed {vl_convert.get_vega_embed_version()}")
+    parts.append(
+        f"with Python {platform.python_version()}, altair {altair.__version__}, "
+        f"Vega-Lite {altair.SCHEMA_VERSION.lstrip('v')}, "
+        f"Vega {vl_convert.get_vega_version()}, "
+        f"vega-embed {vl_convert.get_vega_embed_version()}"
+    )
     return " ".join(parts) + "."
 
 
 def template_env() -> jinja2.Environment:
-    return jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATE_DIR),
-                              autoescape=True,
-                              keep_trailing_newline=True)
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATE_DIR), autoescape=True, keep_trailing_newline=True
+    )
 
 
 def figure_html(fig: Figure) -> str:
     """Container vega-embed draws into, with a static PNG for readers without JavaScript."""
     fid, title = html.escape(fig.figure_id), html.escape(fig.title)
-    return (f'<figure class="chart" id="figure-{fid}">\n'
-            f'<div id="fig-{fid}" class="figure" data-figure-id="{fid}"></div>\n'
-            f'<noscript><img src="figures/{fid}.png" alt="{title}" width="640"></noscript>\n'
-            f'<figcaption><span class="figure-title">Figure {fig.number}. {title}</span> '
-            f'{html.escape(fig.caption)} <span class="figure-files">Data: '
-            f'<a href="figures/{fid}.csv">{fid}.csv</a> · '
-            f'<a href="figures/{fid}.svg">SVG</a> · <a href="figures/{fid}.png">PNG</a>'
-            f'</span></figcaption>\n</figure>')
+    return (
+        f'<figure class="chart" id="figure-{fid}">\n'
+        f'<div id="fig-{fid}" class="figure" data-figure-id="{fid}"></div>\n'
+        f'<noscript><img src="figures/{fid}.png" alt="{title}" width="640"></noscript>\n'
+        f'<figcaption><span class="figure-title">Figure {fig.number}. {title}</span> '
+        f'{html.escape(fig.caption)} <span class="figure-files">Data: '
+        f'<a href="figures/{fid}.csv">{fid}.csv</a> · '
+        f'<a href="figures/{fid}.svg">SVG</a> · <a href="figures/{fid}.png">PNG</a>'
+        f"</span></figcaption>\n</figure>"
+    )
 
 
 def block_html(block: Block) -> str:
@@ -159,15 +166,24 @@ def render_page(blocks: list[Block], params: dict, about: dict) -> str:
     title = params.get("title") or first_h1(body) or "China–Russia trade briefing"
     intro, rest = split_before_first_h2(body)
     return env.get_template(TEMPLATE_NAME).render(
-        title=title, show_title=first_h1(body) is None, intro=intro, body=rest, toc=toc,
-        params=params, about=about, build_info=about.get("build_info") or build_info(),
-        figures_json=figures_json(figures), vega_bundle=vega_bundle(),
-        figure_count=len(figures))
+        title=title,
+        show_title=first_h1(body) is None,
+        intro=intro,
+        body=rest,
+        toc=toc,
+        params=params,
+        about=about,
+        build_info=about.get("build_info") or build_info(),
+        figures_json=figures_json(figures),
+        vega_bundle=vega_bundle(),
+        figure_count=len(figures),
+    )
 
 
 _REMOTE_RESOURCE = re.compile(
     r"<(?:script|img|iframe|link|source|video|audio)\b[^>]*\s(?:src|href)=[\"']?(?:https?:)?//",
-    re.I)
+    re.I,
+)
 
 
 def check_offline(page: str) -> None:

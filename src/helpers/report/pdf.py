@@ -1,4 +1,5 @@
 """Print the briefing to PDF with Debian's headless Chromium, offline, after its charts have drawn."""
+
 from __future__ import annotations
 
 import os
@@ -14,9 +15,17 @@ from .blocks import RenderError
 DEFAULT_CHROMIUM = "/usr/bin/chromium"
 # Flags measured to print offline pages reliably as root in a container.
 CHROMIUM_FLAGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--no-first-run", "--disable-sync",
-    "--disable-default-apps", "--disable-extensions", "--hide-scrollbars", "--mute-audio",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+    "--disable-default-apps",
+    "--disable-extensions",
+    "--hide-scrollbars",
+    "--mute-audio",
 ]
 OFFLINE_FLAGS = ["--proxy-server=127.0.0.1:9", "--host-resolver-rules=MAP * ~NOTFOUND"]
 PDF_VIRTUAL_TIME_MS = 15000
@@ -31,7 +40,9 @@ PAGE_BUDGET = 12
 
 def pdf_pages(pdf: Path) -> int:
     if shutil.which("pdfinfo"):
-        info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+        info = subprocess.run(
+            ["pdfinfo", str(pdf)], capture_output=True, text=True, check=True
+        ).stdout
         return int(re.search(r"^Pages:\s+(\d+)", info, re.M).group(1))
     return len(re.findall(rb"/Type\s*/Page[^s]", Path(pdf).read_bytes()))
 
@@ -39,27 +50,41 @@ def pdf_pages(pdf: Path) -> int:
 def require_chromium(chromium: str | Path) -> str:
     path = shutil.which(str(chromium))
     if not path:
-        raise RenderError(f"Chromium not found at {chromium}; install it with "
-                          "`sudo apt-get install chromium` (Debian) or pass its path")
+        raise RenderError(
+            f"Chromium not found at {chromium}; install it with "
+            "`sudo apt-get install chromium` (Debian) or pass its path"
+        )
     return path
 
 
-def print_pdf(html_path: Path, pdf_path: Path, chromium: str = DEFAULT_CHROMIUM,
-              timeout: float = 120) -> Path:
+def print_pdf(
+    html_path: Path, pdf_path: Path, chromium: str = DEFAULT_CHROMIUM, timeout: float = 120
+) -> Path:
     """Print the page with headless Chromium after its charts have drawn (virtual time)."""
     binary = require_chromium(chromium)
     html_path, pdf_path = Path(html_path).resolve(), Path(pdf_path).resolve()
     pdf_path.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="briefing-chromium-", ignore_cleanup_errors=True) as profile:
-        command = [binary, *CHROMIUM_FLAGS, *OFFLINE_FLAGS, f"--user-data-dir={profile}",
-                   f"--virtual-time-budget={PDF_VIRTUAL_TIME_MS}", "--no-pdf-header-footer",
-                   f"--print-to-pdf={pdf_path}", html_path.as_uri()]
+    with tempfile.TemporaryDirectory(
+        prefix="briefing-chromium-", ignore_cleanup_errors=True
+    ) as profile:
+        command = [
+            binary,
+            *CHROMIUM_FLAGS,
+            *OFFLINE_FLAGS,
+            f"--user-data-dir={profile}",
+            f"--virtual-time-budget={PDF_VIRTUAL_TIME_MS}",
+            "--no-pdf-header-footer",
+            f"--print-to-pdf={pdf_path}",
+            html_path.as_uri(),
+        ]
         if pdf_path.exists():
             pdf_path.unlink()  # so a stale PDF can't pass for a fresh one
         result = subprocess.run(command, capture_output=True, text=True, timeout=timeout)
     if result.returncode != 0 or not pdf_path.exists() or pdf_path.stat().st_size == 0:
-        raise RenderError(f"Chromium did not print {pdf_path} (exit {result.returncode}): "
-                          f"{' '.join(result.stderr[-300:].split())}")
+        raise RenderError(
+            f"Chromium did not print {pdf_path} (exit {result.returncode}): "
+            f"{' '.join(result.stderr[-300:].split())}"
+        )
     normalise_pdf_dates(pdf_path)
     relativise_pdf_links(pdf_path, html_path.parent)
     return pdf_path
@@ -74,7 +99,9 @@ def relativise_pdf_links(pdf_path: Path, base_dir: Path) -> int:
     prefix = b"(" + Path(base_dir).resolve().as_uri().encode("ascii") + b"/"
     link = re.compile(re.escape(prefix) + rb"([^()\\]*)\)")
     data = Path(pdf_path).read_bytes()
-    rewritten, count = link.subn(lambda m: b"(" + m.group(1) + b")" + b" " * (len(prefix) - 1), data)
+    rewritten, count = link.subn(
+        lambda m: b"(" + m.group(1) + b")" + b" " * (len(prefix) - 1), data
+    )
     if count:
         Path(pdf_path).write_bytes(rewritten)
     return count

@@ -9,6 +9,7 @@ leaves the previous reports byte-identical.
 
 CLI: python -m helpers.report.publish build/stage reports
 """
+
 from __future__ import annotations
 
 import argparse
@@ -35,7 +36,9 @@ def figure_ids_in_html(html_text: str) -> list[str]:
 
 def table_csvs_in_html(html_text: str) -> list[str]:
     """`tables/<id>.csv` paths the page links to (helpers.report.tables writes `data-csv`)."""
-    return re.findall(r'<figure class="table[^"]*" data-table-id="[^"]+" data-csv="(tables/[^"]+)"', html_text)
+    return re.findall(
+        r'<figure class="table[^"]*" data-table-id="[^"]+" data-csv="(tables/[^"]+)"', html_text
+    )
 
 
 def write_bundle(stage: Path) -> Path:
@@ -47,16 +50,26 @@ def write_bundle(stage: Path) -> Path:
 
     stage = Path(stage)
     epoch = max(int(os.environ.get("SOURCE_DATE_EPOCH", "0") or 0), 315532800)  # 1980-01-01
-    stamp = dt.datetime.fromtimestamp(epoch, dt.timezone.utc).timetuple()[:6]
-    members = ["briefing.html", "briefing.pdf", *(f"figures/{figure_id}{suffix}" for figure_id in staged_figure_ids(stage)
-                                                  for suffix in FIGURE_SUFFIXES), *staged_tables(stage)]
+    stamp = dt.datetime.fromtimestamp(epoch, dt.UTC).timetuple()[:6]
+    members = [
+        "briefing.html",
+        "briefing.pdf",
+        *(
+            f"figures/{figure_id}{suffix}"
+            for figure_id in staged_figure_ids(stage)
+            for suffix in FIGURE_SUFFIXES
+        ),
+        *staged_tables(stage),
+    ]
     bundle = stage / BUNDLE
     with zipfile.ZipFile(bundle, "w") as archive:
         for name in members:
             info = zipfile.ZipInfo(name, date_time=stamp)
             info.external_attr = 0o644 << 16
             # PNG and PDF are compressed already: stored, which keeps the step fast
-            info.compress_type = zipfile.ZIP_STORED if name.endswith((".png", ".pdf")) else zipfile.ZIP_DEFLATED
+            info.compress_type = (
+                zipfile.ZIP_STORED if name.endswith((".png", ".pdf")) else zipfile.ZIP_DEFLATED
+            )
             archive.writestr(info, (stage / name).read_bytes(), compresslevel=6)
     return bundle
 
@@ -80,12 +93,16 @@ def check_publishable(reports_dir: Path) -> None:
     reports = Path(reports_dir)
     for folder in (reports, reports / "figures"):
         if folder.exists() and not folder.is_dir():
-            raise NotPublishable(f"{folder} is not a directory; move it away so the briefing can be published")
+            raise NotPublishable(
+                f"{folder} is not a directory; move it away so the briefing can be published"
+            )
         existing = _nearest_existing(folder)
         read_only = bool(os.statvfs(existing).f_flag & os.ST_RDONLY)
         if read_only or not os.access(existing, os.W_OK | os.X_OK):
-            raise NotPublishable(f"{existing} is not writable{' (read-only file system)' if read_only else ''}; "
-                                 "fix its permissions, then run again")
+            raise NotPublishable(
+                f"{existing} is not writable{' (read-only file system)' if read_only else ''}; "
+                "fix its permissions, then run again"
+            )
 
 
 def staged_figure_ids(stage: Path) -> list[str]:
@@ -99,8 +116,11 @@ def staged_tables(stage: Path) -> list[str]:
 
 def missing_files(stage: Path) -> list[str]:
     """Relative paths the stage must contain but does not (empty files count as missing)."""
-    missing = [name for name in MAIN_FILES
-               if not (stage / name).is_file() or (stage / name).stat().st_size == 0]
+    missing = [
+        name
+        for name in MAIN_FILES
+        if not (stage / name).is_file() or (stage / name).stat().st_size == 0
+    ]
     if "briefing.html" in missing:
         return missing
     for figure_id in staged_figure_ids(stage):
@@ -108,14 +128,20 @@ def missing_files(stage: Path) -> list[str]:
             relative = f"figures/{figure_id}{suffix}"
             if not (stage / relative).is_file() or (stage / relative).stat().st_size == 0:
                 missing.append(relative)
-    missing += [relative for relative in staged_tables(stage)
-                if not (stage / relative).is_file() or (stage / relative).stat().st_size == 0]
+    missing += [
+        relative
+        for relative in staged_tables(stage)
+        if not (stage / relative).is_file() or (stage / relative).stat().st_size == 0
+    ]
     return missing
 
 
 def files_to_publish(stage: Path) -> list[str]:
-    figures = [f"figures/{figure_id}{suffix}" for figure_id in staged_figure_ids(stage)
-               for suffix in FIGURE_SUFFIXES]
+    figures = [
+        f"figures/{figure_id}{suffix}"
+        for figure_id in staged_figure_ids(stage)
+        for suffix in FIGURE_SUFFIXES
+    ]
     return [*MAIN_FILES, *figures, *staged_tables(stage)]
 
 
@@ -125,8 +151,11 @@ def stale_figure_files(reports: Path, published: list[str]) -> list[Path]:
     stale = []
     for folder, pattern in (("figures", _FIGURE_FILE), ("tables", _TABLE_FILE)):
         if (reports / folder).is_dir():
-            stale += [p for p in (reports / folder).iterdir() if p.is_file() and pattern.match(p.name)
-                      and f"{folder}/{p.name}" not in keep]
+            stale += [
+                p
+                for p in (reports / folder).iterdir()
+                if p.is_file() and pattern.match(p.name) and f"{folder}/{p.name}" not in keep
+            ]
     return sorted(stale)
 
 
@@ -143,7 +172,9 @@ def copy_to_temporaries(stage: Path, reports: Path, relatives: list[str]) -> lis
     except BaseException as error:
         for temporary in temporaries:
             temporary.unlink(missing_ok=True)
-        if isinstance(error, OSError) and error.errno:  # name the file being published (disk full, ...)
+        if (
+            isinstance(error, OSError) and error.errno
+        ):  # name the file being published (disk full, ...)
             raise OSError(error.errno, error.strerror, str(target)) from None
         raise
     return temporaries
@@ -158,8 +189,9 @@ def publish(stage_dir: Path, reports_dir: Path) -> list[str]:
     stage, reports = Path(stage_dir), Path(reports_dir)
     missing = missing_files(stage)
     if missing:
-        raise IncompleteStage(f"{stage} is incomplete, reports left unchanged; missing: "
-                              + ", ".join(missing))
+        raise IncompleteStage(
+            f"{stage} is incomplete, reports left unchanged; missing: " + ", ".join(missing)
+        )
     relatives = files_to_publish(stage)
     check_publishable(reports)
     for folder in ("figures", "tables"):  # a fresh clone has neither

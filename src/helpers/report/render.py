@@ -3,6 +3,7 @@
 CLI: python -m helpers.report.render --notebooks build/nb/01.ipynb ... --params build/params.json \
          --out build/stage [--about build/about.json] [--figures-dir build/figures]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -25,19 +26,30 @@ from .static_export import export_static_figures
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m helpers.report.render", description=__doc__)
-    parser.add_argument("--notebooks", nargs="+", type=Path, required=True,
-                        help="executed notebooks, in briefing order")
+    parser.add_argument(
+        "--notebooks",
+        nargs="+",
+        type=Path,
+        required=True,
+        help="executed notebooks, in briefing order",
+    )
     parser.add_argument("--params", type=Path, required=True, help="params.json of the build")
     parser.add_argument("--out", type=Path, required=True, help="staging directory")
     parser.add_argument("--about", type=Path, help="about.json (default: from data/raw sidecars)")
     parser.add_argument("--raw-dir", type=Path, default=Path("data/raw"))
-    parser.add_argument("--figures-dir", type=Path,
-                        help="where publish_figure wrote specs (default: <params dir>/figures)")
+    parser.add_argument(
+        "--figures-dir",
+        type=Path,
+        help="where publish_figure wrote specs (default: <params dir>/figures)",
+    )
     parser.add_argument("--chromium", default=DEFAULT_CHROMIUM)
     parser.add_argument("--no-pdf", action="store_true", help="skip the PDF (not publishable)")
-    parser.add_argument("--wait-for-go", action="store_true",
-                        help="load libraries and the Vega bundle, then wait for a line 'go' on stdin "
-                             "(`make report` starts the renderer while the notebooks run)")
+    parser.add_argument(
+        "--wait-for-go",
+        action="store_true",
+        help="load libraries and the Vega bundle, then wait for a line 'go' on stdin "
+        "(`make report` starts the renderer while the notebooks run)",
+    )
     return parser.parse_args(argv)
 
 
@@ -46,8 +58,10 @@ def copy_table_csvs(tables_dir: Path, stage: Path, relatives: list[str]) -> None
     for relative in relatives:
         source = tables_dir / Path(relative).name
         if not source.is_file():
-            raise RenderError(f"table CSV {source} is missing (was show_table run with the same "
-                              "BRIEFING_BUILD_DIR?)")
+            raise RenderError(
+                f"table CSV {source} is missing (was show_table run with the same "
+                "BRIEFING_BUILD_DIR?)"
+            )
         (stage / relative).parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(source, stage / relative)
 
@@ -67,31 +81,55 @@ def main(argv: list[str] | None = None) -> int:
         if not wait_for_go():
             return 0
     params = json.loads(args.params.read_text(encoding="utf-8"))
-    about = (json.loads(args.about.read_text(encoding="utf-8")) if args.about
-             else about_from_sidecars(args.raw_dir))
+    about = (
+        json.loads(args.about.read_text(encoding="utf-8"))
+        if args.about
+        else about_from_sidecars(args.raw_dir)
+    )
     figures_dir = args.figures_dir or args.params.parent / "figures"
     timings: dict[str, float] = {}
     started = time.perf_counter()
     try:
-        html_path = timed("html page", timings, render_briefing, args.notebooks, args.out, params,
-                          about)
+        html_path = timed(
+            "html page", timings, render_briefing, args.notebooks, args.out, params, about
+        )
         page = html_path.read_text(encoding="utf-8")
         copy_table_csvs(figures_dir.parent / "tables", args.out, table_csvs_in_html(page))
         # Chromium prints the PDF in its own process while vl-convert writes the PNG/SVG files:
         # on two cores the two stages overlap instead of adding up.
         with ThreadPoolExecutor(max_workers=1) as pool:
-            pdf_job = None if args.no_pdf else pool.submit(
-                timed, "PDF", timings, print_pdf, html_path, args.out / "briefing.pdf", args.chromium)
-            timed("static figures", timings, export_static_figures, figures_dir, args.out / "figures",
-                  figure_ids_in_html(page))
+            pdf_job = (
+                None
+                if args.no_pdf
+                else pool.submit(
+                    timed,
+                    "PDF",
+                    timings,
+                    print_pdf,
+                    html_path,
+                    args.out / "briefing.pdf",
+                    args.chromium,
+                )
+            )
+            timed(
+                "static figures",
+                timings,
+                export_static_figures,
+                figures_dir,
+                args.out / "figures",
+                figure_ids_in_html(page),
+            )
             if pdf_job is not None:
                 pdf_job.result()
         if not args.no_pdf:
             timed("bundle", timings, write_bundle, args.out)
         if not args.no_pdf and (pages := pdf_pages(args.out / "briefing.pdf")) > PAGE_BUDGET:
             # published anyway (nothing is wrong with the numbers), but never silently: a desk may print it
-            print(f"render: warning: briefing.pdf has {pages} pages, more than the {PAGE_BUDGET} the print layout "
-                  f"is planned for (this period has more figures or rows to show)", file=sys.stderr)
+            print(
+                f"render: warning: briefing.pdf has {pages} pages, more than the {PAGE_BUDGET} the print layout "
+                f"is planned for (this period has more figures or rows to show)",
+                file=sys.stderr,
+            )
     except RenderError as error:
         print(f"render: error: {' '.join(str(error).split())}", file=sys.stderr)
         return 2

@@ -1,5 +1,6 @@
 """Static figures: `<id>.png` (scale 2) rasterised from the `<id>.svg` each figure's notebook cell drew
 (helpers.report.figures), published beside that SVG and the figure's CSV."""
+
 from __future__ import annotations
 
 import shutil
@@ -8,8 +9,9 @@ from pathlib import Path
 from .blocks import RenderError
 
 
-def export_static_figures(figures_dir: Path, out_figures_dir: Path,
-                          figure_ids: list[str] | None = None) -> list[str]:
+def export_static_figures(
+    figures_dir: Path, out_figures_dir: Path, figure_ids: list[str] | None = None
+) -> list[str]:
     """Write `<id>.png` and copy `<id>.svg` and `<id>.csv` for each figure.
 
     `figure_ids` limits the export to the figures of this briefing, so files left in the build
@@ -25,8 +27,10 @@ def export_static_figures(figures_dir: Path, out_figures_dir: Path,
         files = [figures_dir / f"{figure_id}{suffix}" for suffix in (".vl.json", ".svg", ".csv")]
         for needed in files:
             if not needed.exists():
-                raise RenderError(f"figure {figure_id}: {needed} is missing (was publish_figure "
-                                  "run with the same BRIEFING_BUILD_DIR?)")
+                raise RenderError(
+                    f"figure {figure_id}: {needed} is missing (was publish_figure "
+                    "run with the same BRIEFING_BUILD_DIR?)"
+                )
         _, svg_path, csv_path = files
         # Rasterising the SVG the notebook drew gives the same PNG bytes as drawing the spec again, in a third of the time.
         png = vl_convert.svg_to_png(svg_path.read_text(encoding="utf-8"), scale=2)

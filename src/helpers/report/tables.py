@@ -13,6 +13,7 @@ A frame may say otherwise in its `attrs` (see `number_format`): `table_decimals`
 with (41.2 is not shown as 41.20) and figure spaces keep the column aligned on the decimal point; a
 number held as text (a figure copied as published) is treated the same way.
 """
+
 from __future__ import annotations
 
 import html
@@ -65,8 +66,9 @@ def change_number(value: float, decimals: int = 1) -> str:
     return signed_pct(float(value), decimals).removesuffix("%")
 
 
-def number_format(df: pd.DataFrame, decimals: dict[str, int] | None = None,
-                  as_published: list[str] = ()) -> pd.DataFrame:
+def number_format(
+    df: pd.DataFrame, decimals: dict[str, int] | None = None, as_published: list[str] = ()
+) -> pd.DataFrame:
     """`df` with how its numbers read in the table: `decimals` overrides the places of a column (e.g. 2 for
     differences of a few hundredths of a percent); `as_published` names columns of published figures, each
     shown with its own decimals, aligned."""
@@ -88,8 +90,10 @@ def csv_href(table_id: str) -> str:
 def check_headers(df: pd.DataFrame, table_id: str) -> None:
     for column in df.columns:
         if _CODE_HEADER.match(str(column)):
-            raise ValueError(f"table {table_id}: column {column!r} is a code name; give it words a "
-                             "reader knows (e.g. 'Used figure', 'y/y %')")
+            raise ValueError(
+                f"table {table_id}: column {column!r} is a code name; give it words a "
+                "reader knows (e.g. 'Used figure', 'y/y %')"
+            )
 
 
 def is_missing(value) -> bool:
@@ -102,7 +106,7 @@ def link_html(segment: str) -> str:
     if not match:
         return prose_html(segment)
     url = match.group(0).rstrip(".,);")
-    label = (segment[: match.start()] + segment[match.start() + len(url):]).strip(" —-:;,")
+    label = (segment[: match.start()] + segment[match.start() + len(url) :]).strip(" —-:;,")
     label = label or urlparse(url).netloc.removeprefix("www.")
     return f'<a href="{html.escape(url, quote=True)}">{prose_html(label)}</a>'
 
@@ -110,7 +114,7 @@ def link_html(segment: str) -> str:
 def numbers_html(text: str) -> str:
     parts, last = [], 0
     for match in _NUMBER_TOKEN.finditer(text):
-        parts.append(html.escape(text[last:match.start()]))
+        parts.append(html.escape(text[last : match.start()]))
         parts.append(f'<span class="nw">{html.escape(match.group(0))}</span>')
         last = match.end()
     parts.append(html.escape(text[last:]))
@@ -126,8 +130,10 @@ def prose_html(text: str) -> str:
     """Escaped text: number-like tokens cannot break across lines; long identifiers (file names, paths)
     may break after their separators, so they never push a table past the page."""
     pieces = re.split(r"(\s+)", text)
-    return "".join(identifier_html(piece) if _LONG_IDENTIFIER.match(piece) else numbers_html(piece)
-                   for piece in pieces)
+    return "".join(
+        identifier_html(piece) if _LONG_IDENTIFIER.match(piece) else numbers_html(piece)
+        for piece in pieces
+    )
 
 
 def text_cell_html(text: str) -> str:
@@ -153,12 +159,17 @@ def is_number_cell(value, column: str) -> bool:
     """A number the table formats (not a label, a yes/no, a missing value or words)."""
     if isinstance(value, str):
         return bool(_PLAIN_NUMBER.match(value.strip())) and not is_label_column(column)
-    return (isinstance(value, numbers.Real) and not isinstance(value, bool) and not is_missing(value)
-            and not (isinstance(value, numbers.Integral) and is_label_column(column)))
+    return (
+        isinstance(value, numbers.Real)
+        and not isinstance(value, bool)
+        and not is_missing(value)
+        and not (isinstance(value, numbers.Integral) and is_label_column(column))
+    )
 
 
-def number_formatter(column: str, values, decimals: dict[str, int] | None = None,
-                     as_published: list[str] = ()) -> Callable[[object], str]:
+def number_formatter(
+    column: str, values, decimals: dict[str, int] | None = None, as_published: list[str] = ()
+) -> Callable[[object], str]:
     """How the numbers of one column read: changes signed with one decimal; published figures (and numbers
     held as text) with their own decimals, padded by figure spaces to the column's; the rest with the
     decimals the column needs (at most 2), the same down the column."""
@@ -166,8 +177,13 @@ def number_formatter(column: str, values, decimals: dict[str, int] | None = None
     if _CHANGE_COLUMN.search(column):
         places = decimals.get(column, 1)
         return lambda value: change_number(float(value), places)
-    width = decimals.get(column, max([min(decimals_of(v), MAX_DECIMALS) for v in values
-                                      if is_number_cell(v, column)], default=0))
+    width = decimals.get(
+        column,
+        max(
+            [min(decimals_of(v), MAX_DECIMALS) for v in values if is_number_cell(v, column)],
+            default=0,
+        ),
+    )
 
     def written(value) -> str:
         if column not in as_published and not isinstance(value, str):
@@ -175,10 +191,13 @@ def number_formatter(column: str, values, decimals: dict[str, int] | None = None
         own = min(decimals_of(value), width)
         pad = (PUNCTUATION_SPACE if own == 0 < width else "") + FIGURE_SPACE * (width - own)
         return readable_number(float(value), own) + pad
+
     return written
 
 
-def cell_html(value, column: str = "", number: Callable[[object], str] | None = None) -> tuple[str, bool]:
+def cell_html(
+    value, column: str = "", number: Callable[[object], str] | None = None
+) -> tuple[str, bool]:
     """(inner HTML, is_number) for one cell; missing values are a dash. `number` writes the column's numbers
     (default: as many decimals as the number has)."""
     if is_missing(value):
@@ -194,8 +213,10 @@ def cell_html(value, column: str = "", number: Callable[[object], str] | None = 
 
 def column_formatters(df: pd.DataFrame) -> dict:
     decimals, published = df.attrs.get("table_decimals", {}), df.attrs.get("table_as_published", [])
-    return {column: number_formatter(str(column), df[column].tolist(), decimals, published)
-            for column in df.columns}
+    return {
+        column: number_formatter(str(column), df[column].tolist(), decimals, published)
+        for column in df.columns
+    }
 
 
 # JupyterLab right-aligns every table cell and strips <style> from a notebook it does not trust (any notebook
@@ -217,17 +238,25 @@ def rows_html(df: pd.DataFrame, detail_columns: list[str]) -> list[str]:
             css = ' class="num"' if number else ALIGN_LEFT
             cells.append(f'<td{css} data-label="{html.escape(str(column))}">{inner}</td>')
         rows = "<tr>" + "".join(cells) + "</tr>"
-        details = [(column, values[column]) for column in detail_columns if not is_missing(values[column])
-                   and str(values[column]).strip()]
+        details = [
+            (column, values[column])
+            for column in detail_columns
+            if not is_missing(values[column]) and str(values[column]).strip()
+        ]
         if details:
-            text = " ".join(f'<span class="detail-label">{html.escape(str(c))}:</span> '
-                            f'{cell_html(v, str(c), formatters[c])[0]}' for c, v in details)
+            text = " ".join(
+                f'<span class="detail-label">{html.escape(str(c))}:</span> '
+                f"{cell_html(v, str(c), formatters[c])[0]}"
+                for c, v in details
+            )
             rows += f'\n<tr class="detail"><td colspan="{len(main_columns)}"{ALIGN_LEFT}>{text}</td></tr>'
         records.append(rows)
     return records
 
 
-def plain_table_html(df: pd.DataFrame, detail_columns: list[str] = (), css_class: str = "data-table") -> str:
+def plain_table_html(
+    df: pd.DataFrame, detail_columns: list[str] = (), css_class: str = "data-table"
+) -> str:
     """<table> with header words, numbers right-aligned and unbreakable, detail columns as a row below.
     A record with a detail row is a <tbody> of its own, so print never separates the two."""
     detail_columns = list(detail_columns)
@@ -245,29 +274,43 @@ def plain_table_html(df: pd.DataFrame, detail_columns: list[str] = (), css_class
 def write_table_csv(df: pd.DataFrame, table_id: str, build_dir: Path | str | None = None) -> Path:
     path = tables_dir(build_dir) / f"{table_id}.csv"
     path.parent.mkdir(parents=True, exist_ok=True)
-    df.to_csv(path, index=False, encoding="utf-8", lineterminator="\n", float_format=CSV_FLOAT_FORMAT)
+    df.to_csv(
+        path, index=False, encoding="utf-8", lineterminator="\n", float_format=CSV_FLOAT_FORMAT
+    )
     return path
 
 
 def files_note(table_id: str, rows: int) -> str:
     href = html.escape(csv_href(table_id))
-    return (f'<p class="table-files">All {rows:,} rows as CSV: '
-            f'<a href="{href}">{html.escape(table_id)}.csv</a></p>')
+    return (
+        f'<p class="table-files">All {rows:,} rows as CSV: '
+        f'<a href="{href}">{html.escape(table_id)}.csv</a></p>'
+    )
 
 
-def table_html(df: pd.DataFrame, table_id: str, caption: str, detail_columns: list[str] = ()) -> str:
+def table_html(
+    df: pd.DataFrame, table_id: str, caption: str, detail_columns: list[str] = ()
+) -> str:
     """The whole table, printed in full, in a captioned figure that links its CSV."""
     if not TABLE_ID_PATTERN.match(table_id):
         raise ValueError(f"table_id {table_id!r} must match {TABLE_ID_PATTERN.pattern}")
     check_headers(df, table_id)
-    return (f'<figure class="table" data-table-id="{html.escape(table_id)}" '
-            f'data-csv="{html.escape(csv_href(table_id))}">\n'
-            f"<figcaption>{html.escape(caption)}</figcaption>\n"
-            f"{plain_table_html(df, detail_columns)}\n{files_note(table_id, len(df))}\n</figure>")
+    return (
+        f'<figure class="table" data-table-id="{html.escape(table_id)}" '
+        f'data-csv="{html.escape(csv_href(table_id))}">\n'
+        f"<figcaption>{html.escape(caption)}</figcaption>\n"
+        f"{plain_table_html(df, detail_columns)}\n{files_note(table_id, len(df))}\n</figure>"
+    )
 
 
-def long_table_html(df: pd.DataFrame, table_id: str, caption: str, summary_html: str,
-                    key_rows: pd.DataFrame | None = None, key_caption: str = "") -> str:
+def long_table_html(
+    df: pd.DataFrame,
+    table_id: str,
+    caption: str,
+    summary_html: str,
+    key_rows: pd.DataFrame | None = None,
+    key_caption: str = "",
+) -> str:
     """A long table: the summary (and a few key rows) printed; the full table on screen and as CSV."""
     if not TABLE_ID_PATTERN.match(table_id):
         raise ValueError(f"table_id {table_id!r} must match {TABLE_ID_PATTERN.pattern}")
@@ -277,34 +320,53 @@ def long_table_html(df: pd.DataFrame, table_id: str, caption: str, summary_html:
         check_headers(key_rows, table_id)
         label = f'<p class="key-caption">{html.escape(key_caption)}</p>\n' if key_caption else ""
         key = label + plain_table_html(key_rows, css_class="data-table key-rows") + "\n"
-    return (f'<figure class="table long-table" data-table-id="{html.escape(table_id)}" '
-            f'data-csv="{html.escape(csv_href(table_id))}">\n'
-            f"<figcaption>{html.escape(caption)}</figcaption>\n"
-            f'<div class="table-summary">{summary_html}</div>\n{key}'
-            f'<details class="full-table"><summary>Show all {len(df):,} rows</summary>\n'
-            f"{plain_table_html(df)}\n</details>\n{files_note(table_id, len(df))}\n</figure>")
+    return (
+        f'<figure class="table long-table" data-table-id="{html.escape(table_id)}" '
+        f'data-csv="{html.escape(csv_href(table_id))}">\n'
+        f"<figcaption>{html.escape(caption)}</figcaption>\n"
+        f'<div class="table-summary">{summary_html}</div>\n{key}'
+        f'<details class="full-table"><summary>Show all {len(df):,} rows</summary>\n'
+        f"{plain_table_html(df)}\n</details>\n{files_note(table_id, len(df))}\n</figure>"
+    )
 
 
-def table_bundle(df: pd.DataFrame, table_id: str, caption: str, detail_columns: list[str] = (),
-                 build_dir: Path | str | None = None) -> tuple[dict, dict]:
+def table_bundle(
+    df: pd.DataFrame,
+    table_id: str,
+    caption: str,
+    detail_columns: list[str] = (),
+    build_dir: Path | str | None = None,
+) -> tuple[dict, dict]:
     write_table_csv(df, table_id, build_dir)
-    bundle = {"text/html": table_html(df, table_id, caption, detail_columns),
-              "text/plain": f"{caption}\n{df.to_string(index=False)}"}
+    bundle = {
+        "text/html": table_html(df, table_id, caption, detail_columns),
+        "text/plain": f"{caption}\n{df.to_string(index=False)}",
+    }
     return bundle, {"table_id": table_id, "caption": caption}
 
 
-def show_table(df: pd.DataFrame, table_id: str, caption: str, detail_columns: list[str] = ()) -> None:
+def show_table(
+    df: pd.DataFrame, table_id: str, caption: str, detail_columns: list[str] = ()
+) -> None:
     from IPython.display import display
 
     bundle, metadata = table_bundle(df, table_id, caption, detail_columns)
     display(bundle, raw=True, metadata=metadata)
 
 
-def show_long_table(df: pd.DataFrame, table_id: str, caption: str, summary_html: str,
-                    key_rows: pd.DataFrame | None = None, key_caption: str = "") -> None:
+def show_long_table(
+    df: pd.DataFrame,
+    table_id: str,
+    caption: str,
+    summary_html: str,
+    key_rows: pd.DataFrame | None = None,
+    key_caption: str = "",
+) -> None:
     from IPython.display import display
 
     write_table_csv(df, table_id)
-    bundle = {"text/html": long_table_html(df, table_id, caption, summary_html, key_rows, key_caption),
-              "text/plain": f"{caption}\n{df.to_string(index=False)}"}
+    bundle = {
+        "text/html": long_table_html(df, table_id, caption, summary_html, key_rows, key_caption),
+        "text/plain": f"{caption}\n{df.to_string(index=False)}",
+    }
     display(bundle, raw=True, metadata={"table_id": table_id, "caption": caption})

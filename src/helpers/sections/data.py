@@ -5,6 +5,7 @@ keeps one Section (and so one copy of each table) per parameters and state of th
 the notebooks of one `make report` kernel load every raw file once, and a JupyterLab user who edits a
 raw file or a config gets fresh tables on the next run.
 """
+
 from pathlib import Path
 
 import pandas as pd
@@ -47,5 +48,9 @@ def raw_rows(partner: str = "RU", raw_dir: Path = RAW_DIR) -> RawRows:
     totals = hs.loc[(hs.hs_code == "") & (hs.partner == partner) & (hs.publisher == "UN Comtrade")]
     fuel = load_fuel_rows(raw_dir)
     baci = load_baci(raw_dir, partner)
-    return RawRows(baci=baci, fuel=fuel.loc[fuel.partner == partner].reset_index(drop=True),
-                   comtrade_totals=totals.reset_index(drop=True), notes=baci.attrs.get("notes", []))
+    return RawRows(
+        baci=baci,
+        fuel=fuel.loc[fuel.partner == partner].reset_index(drop=True),
+        comtrade_totals=totals.reset_index(drop=True),
+        notes=baci.attrs.get("notes", []),
+    )

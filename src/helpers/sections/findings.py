@@ -1,4 +1,5 @@
 """Key findings and the full claim table: assembled from the sections' helpers, never typed."""
+
 import pandas as pd
 
 from ..claims.table import claim_table as build_claim_table
@@ -10,11 +11,22 @@ from .raw_rows import raw_rows_findings
 
 def claim_table(section) -> pd.DataFrame:
     """Every claim of the story with data, verdict and sources (the key findings and the claim check use it)."""
+
     def compute() -> pd.DataFrame:
         claims = load_claims(section.params["claims_file"], section.groups)
-        return build_claim_table(section.claims_config, claims, section.customs, section.resolved_groups,
-                                 section.groups, section.hs_rows, section.partner_code, section.context_facts,
-                                 section.code_rows, section.raw.baci)
+        return build_claim_table(
+            section.claims_config,
+            claims,
+            section.customs,
+            section.resolved_groups,
+            section.groups,
+            section.hs_rows,
+            section.partner_code,
+            section.context_facts,
+            section.code_rows,
+            section.raw.baci,
+        )
+
     return section.shared("claim_table", compute)
 
 
@@ -24,9 +36,16 @@ def key_findings(section) -> str:
     changes = section.group_changes()
     shown = changes.loc[changes.has_figure].sort_values("change_pct")
     if len(shown):
-        bullets.append("- Commodity groups with a figure for " + section.span_label + ": " + "; ".join(
-            f"{r.label} {change_text(r.change_pct, r.basis)}" for r in shown.itertuples()) + f". {int((~changes.has_figure).sum())} "
-            f"of {len(changes)} groups have no figure for this period.")
+        bullets.append(
+            "- Commodity groups with a figure for "
+            + section.span_label
+            + ": "
+            + "; ".join(
+                f"{r.label} {change_text(r.change_pct, r.basis)}" for r in shown.itertuples()
+            )
+            + f". {int((~changes.has_figure).sum())} "
+            f"of {len(changes)} groups have no figure for this period."
+        )
     else:
         bullets.append(f"- No commodity group has a figure for {section.span_label}.")
     bullets += ["- " + text for text in raw_rows_findings(section)]
@@ -34,8 +53,11 @@ def key_findings(section) -> str:
     bullets.append("- " + section.claims_intro(claims))
     not_checkable = claims.loc[claims.verdict == "cannot be checked with this data", "statement"]
     if len(not_checkable):
-        bullets.append("- Cannot be checked with the vendored data: " + " ".join(
-            s.rstrip(".") + "." for s in not_checkable) + " The claim table names the data that would settle each.")
+        bullets.append(
+            "- Cannot be checked with the vendored data: "
+            + " ".join(s.rstrip(".") + "." for s in not_checkable)
+            + " The claim table names the data that would settle each."
+        )
     return "\n".join(bullets)
 
 
@@ -66,5 +88,11 @@ def short_data(text: str, limit: int = 100) -> str:
 
 def verdict_table(claims: pd.DataFrame) -> pd.DataFrame:
     """The summary page's compact table: claim, story, data (shortened), verdict."""
-    return pd.DataFrame({"Claim (paraphrased)": claims.statement, "Story": claims.story_value,
-                         "Data": claims.data_value.map(short_data), "Verdict": claims.verdict})
+    return pd.DataFrame(
+        {
+            "Claim (paraphrased)": claims.statement,
+            "Story": claims.story_value,
+            "Data": claims.data_value.map(short_data),
+            "Verdict": claims.verdict,
+        }
+    )

@@ -1,4 +1,5 @@
 """Data and methods appendix: gaps, derived months, conflicts, reconciliations, group definitions."""
+
 import re
 
 import pandas as pd
@@ -22,12 +23,18 @@ def raw_rows_sources(raw, partner_name: str) -> str:
     if len(raw.baci):
         parts.append(f"CEPII BACI (HS6, {_years(raw.baci.period)}, both directions)")
     if len(raw.comtrade_totals):
-        parts.append(f"UN Comtrade (China's monthly imports from {partner_name} {_years(raw.comtrade_totals.period)})")
+        parts.append(
+            f"UN Comtrade (China's monthly imports from {partner_name} {_years(raw.comtrade_totals.period)})"
+        )
     if len(raw.fuel):
-        spans = [f"{publisher}, {_years(rows.period)}" for publisher, rows
-                 in raw.fuel.sort_values("period").groupby("publisher", sort=False)]
+        spans = [
+            f"{publisher}, {_years(rows.period)}"
+            for publisher, rows in raw.fuel.sort_values("period").groupby("publisher", sort=False)
+        ]
         parts.append("monthly fuel imports by code (" + "; ".join(spans) + ")")
-    return ", ".join(parts[:-1]) + (" and " if len(parts) > 1 else "") + parts[-1] if parts else "none"
+    return (
+        ", ".join(parts[:-1]) + (" and " if len(parts) > 1 else "") + parts[-1] if parts else "none"
+    )
 
 
 def methods_text(section) -> str:
@@ -35,33 +42,44 @@ def methods_text(section) -> str:
     monthly = section.customs.monthly(section.period_end)
     derived = (monthly.status == "derived").sum()
     missing = (monthly.status == "missing").sum()
-    return "\n\n".join([
-        "**Sources.** Chinese customs (GACC) figures for China–" + section.partner_name + " trade as published by "
-        "news wires and outlets, one row per published number with its link and a verbatim quote "
-        "(data/raw/, checksums verified before every build; \"wire\" figures here, whichever outlet carried them, "
-        "always named), and real customs rows: " + raw_rows_sources(section.raw, section.partner_name) + ". The only numbers "
-        "computed here are marked as such: derived months, y/y from two levels, and sums of raw rows or HS codes, "
-        "each naming its file and rows. "
-        f"{len(section.customs.quality)} recoverable oddities were handled on loading (exact duplicate rows dropped, "
-        "byte-order marks removed).",
-        "**Raw customs rows outrank wire quotes** for the same number: where UN Comtrade, BACI or the fuel rows "
-        "cover a figure it is computed from them and the wire-reported figure is shown beside it; a difference "
-        "beyond the wire's rounding is listed below with the raw figure as the one used, except where the rows are a "
-        "secondary compilation (config/sources.yaml `secondary_compilations`): a published GACC figure ranks above it. "
-        + fuel_rows_text(section),
-        "**Source preference** (config/sources.yaml): pages flagged as mislabelled rank last; wire agencies and "
-        "official channels before reprints; the first release before later ones (stories cite it; GACC revises "
-        "through its y/y rates); the more precise figure; then the raw row order. " + flagged_text(section) +
-        f"{len(conflicts)} disagreements on total trade beyond rounding between outlets are listed below with "
-        "the figure used.",
-        f"**Monthly series** ({series_span(section, monthly)}): {derived} months are derived as the difference of two "
-        f"consecutive January–month releases and {missing} months have no figure at all and stay gaps. "
-        "GACC publishes January and February as one figure.",
-        "**Two y/y rates.** GACC's published change compares with its revised figure for a year earlier; dividing "
-        "the two published levels gives a slightly different number. The briefing shows both and corrects neither.",
-        "**Reconciliations.** " + reconciliation_text(section),
-    ] + ([hs_level_text(section.hs_rows, section.raw)] if len(section.hs_rows) or section.hs_rows.attrs.get("notes")
-         else []))
+    return "\n\n".join(
+        [
+            "**Sources.** Chinese customs (GACC) figures for China–"
+            + section.partner_name
+            + " trade as published by "
+            "news wires and outlets, one row per published number with its link and a verbatim quote "
+            '(data/raw/, checksums verified before every build; "wire" figures here, whichever outlet carried them, '
+            "always named), and real customs rows: "
+            + raw_rows_sources(section.raw, section.partner_name)
+            + ". The only numbers "
+            "computed here are marked as such: derived months, y/y from two levels, and sums of raw rows or HS codes, "
+            "each naming its file and rows. "
+            f"{len(section.customs.quality)} recoverable oddities were handled on loading (exact duplicate rows dropped, "
+            "byte-order marks removed).",
+            "**Raw customs rows outrank wire quotes** for the same number: where UN Comtrade, BACI or the fuel rows "
+            "cover a figure it is computed from them and the wire-reported figure is shown beside it; a difference "
+            "beyond the wire's rounding is listed below with the raw figure as the one used, except where the rows are a "
+            "secondary compilation (config/sources.yaml `secondary_compilations`): a published GACC figure ranks above it. "
+            + fuel_rows_text(section),
+            "**Source preference** (config/sources.yaml): pages flagged as mislabelled rank last; wire agencies and "
+            "official channels before reprints; the first release before later ones (stories cite it; GACC revises "
+            "through its y/y rates); the more precise figure; then the raw row order. "
+            + flagged_text(section)
+            + f"{len(conflicts)} disagreements on total trade beyond rounding between outlets are listed below with "
+            "the figure used.",
+            f"**Monthly series** ({series_span(section, monthly)}): {derived} months are derived as the difference of two "
+            f"consecutive January–month releases and {missing} months have no figure at all and stay gaps. "
+            "GACC publishes January and February as one figure.",
+            "**Two y/y rates.** GACC's published change compares with its revised figure for a year earlier; dividing "
+            "the two published levels gives a slightly different number. The briefing shows both and corrects neither.",
+            "**Reconciliations.** " + reconciliation_text(section),
+        ]
+        + (
+            [hs_level_text(section.hs_rows, section.raw)]
+            if len(section.hs_rows) or section.hs_rows.attrs.get("notes")
+            else []
+        )
+    )
 
 
 def reconciliation_text(section) -> str:
@@ -71,19 +89,32 @@ def reconciliation_text(section) -> str:
     flows_off = int((~flows.Agrees.astype(bool)).sum())
     off = months.loc[~months.Agrees.astype(bool)]
     # each kind of check counted apart, as the two tables below count them
-    text = (f"Exports + imports are checked against turnover ({flows_off} of {len(flows)} differ beyond rounding) and "
-            f"the sum of published months against the published January–month total ({len(off)} of {len(months)}")
+    text = (
+        f"Exports + imports are checked against turnover ({flows_off} of {len(flows)} differ beyond rounding) and "
+        f"the sum of published months against the published January–month total ({len(off)} of {len(months)}"
+    )
     if len(off):
         above = int((off.Difference > 0).sum())
-        text += (", the total " + ("always above the sum" if above == len(off) else
-                                   f"above the sum {above} times, below it {len(off) - above} times")
-                 + ": GACC's cumulative figures include revisions; months are as first published")
+        text += (
+            ", the total "
+            + (
+                "always above the sum"
+                if above == len(off)
+                else f"above the sum {above} times, below it {len(off) - above} times"
+            )
+            + ": GACC's cumulative figures include revisions; months are as first published"
+        )
     text += ")." if len(off) else " differ)."
-    flows_left, months_left = flows.attrs.get("left_out_checks", 0), months.attrs.get("left_out_checks", 0)
+    flows_left, months_left = (
+        flows.attrs.get("left_out_checks", 0),
+        months.attrs.get("left_out_checks", 0),
+    )
     if flows_left + months_left:
-        text += (f" Left out, as they would test a page flagged as mislabelled, not GACC: {flows_left} and "
-                 f"{months_left} checks "
-                 f"({flagged_pages(section, flows.attrs['left_out_periods'] | months.attrs['left_out_periods'])}).")
+        text += (
+            f" Left out, as they would test a page flagged as mislabelled, not GACC: {flows_left} and "
+            f"{months_left} checks "
+            f"({flagged_pages(section, flows.attrs['left_out_periods'] | months.attrs['left_out_periods'])})."
+        )
     return text
 
 
@@ -95,8 +126,10 @@ def flagged_pages(section, periods: set) -> str:
     for row in flagged.sort_values(["period", "value_source_row"]).itertuples():
         outlet = outlet_name(row.value_publisher)
         pages.setdefault((outlet, row.period), []).append(str(int(row.value_source_row)))
-    return "; ".join(f"{outlet} {period}, {'rows ' if i == 0 else ''}{', '.join(rows)}"
-                     for i, ((outlet, period), rows) in enumerate(pages.items()))
+    return "; ".join(
+        f"{outlet} {period}, {'rows ' if i == 0 else ''}{', '.join(rows)}"
+        for i, ((outlet, period), rows) in enumerate(pages.items())
+    )
 
 
 def _month(period: str) -> str:
@@ -117,11 +150,15 @@ def series_span(section, monthly: pd.DataFrame) -> str:
 
 def fuel_rows_text(section) -> str:
     """Where the two years of the fuel claim's comparison come from, read from the rows it uses."""
-    period = next((c["period"] for c in section.claims_config["claims"] if c.get("rows_cover")), None)
+    period = next(
+        (c["period"] for c in section.claims_config["claims"] if c.get("rows_cover")), None
+    )
     table = fuel_comparison(section, period) if period else pd.DataFrame()
     if table.empty or "together" not in set(table.group):
         return ""
-    return fuel_sources(table.set_index("group").loc["together"], period, "The fuel claim's comparison")
+    return fuel_sources(
+        table.set_index("group").loc["together"], period, "The fuel claim's comparison"
+    )
 
 
 def flagged_text(section) -> str:
@@ -135,8 +172,10 @@ def flagged_text(section) -> str:
         row = match.iloc[0]
         what = "y/y" if flag["field"] == "yoy_pct" else "value"
         goods = "" if row.commodity == "TOTAL" else f" of {row.commodity}"
-        described.append(f"{row.publisher} (row {int(row.source_row)}), {FLOW_WORDS.get(row.flow, row.flow)}{goods} "
-                         f"{row.period} {what}: {flag['reason'].strip()}")
+        described.append(
+            f"{row.publisher} (row {int(row.source_row)}), {FLOW_WORDS.get(row.flow, row.flow)}{goods} "
+            f"{row.period} {what}: {flag['reason'].strip()}"
+        )
     if not described:
         return ""
     return "Figures flagged there as misprinted rank last too: " + "; ".join(described) + ". "
@@ -148,18 +187,27 @@ def hs_level_text(hs_rows: pd.DataFrame, raw=None, limit: int = 12) -> str:
     all real customs rows, in the words of the build log (helpers.pipeline.check_inputs)."""
     notes = hs_rows.attrs.get("notes", [])
     files = hs_rows.attrs.get("files", [])
-    shown = "; ".join(notes[:limit]) + (f"; and {len(notes) - limit} more notes" if len(notes) > limit else "")
+    shown = "; ".join(notes[:limit]) + (
+        f"; and {len(notes) - limit} more notes" if len(notes) > limit else ""
+    )
     totals = int((hs_rows.hs_code == "").sum()) if len(hs_rows) else 0
     counted = ""
     if raw is not None:
-        parts = {RAW_KINDS[0]: (len(files), len(hs_rows)), RAW_KINDS[1]: (raw.fuel.source_file.nunique(), len(raw.fuel)),
-                 RAW_KINDS[2]: (raw.baci.source_file.nunique(), len(raw.baci))}
+        parts = {
+            RAW_KINDS[0]: (len(files), len(hs_rows)),
+            RAW_KINDS[1]: (raw.fuel.source_file.nunique(), len(raw.fuel)),
+            RAW_KINDS[2]: (raw.baci.source_file.nunique(), len(raw.baci)),
+        }
         counted = f" With the fuel and BACI files, the build log counts {raw_rows_count(parts)}."
-    return (f"**HS-level files** (data/raw/comtrade, data/raw/gacc): {len(files)} file{'' if len(files) == 1 else 's'}, "
-            f"{len(hs_rows)} rows for the briefing's partner ({len(hs_rows) - totals} at the groups' codes, {totals} "
-            "all-goods totals). Only total rows count (never a breakdown beside its total), each observation once, and "
-            "a group is an HS-level sum only when every code has US$ rows for every month, else the wire figure is "
-            "used and the gap named. " + (f"Notes: {shown}." if notes else "No rows were skipped.") + counted)
+    return (
+        f"**HS-level files** (data/raw/comtrade, data/raw/gacc): {len(files)} file{'' if len(files) == 1 else 's'}, "
+        f"{len(hs_rows)} rows for the briefing's partner ({len(hs_rows) - totals} at the groups' codes, {totals} "
+        "all-goods totals). Only total rows count (never a breakdown beside its total), each observation once, and "
+        "a group is an HS-level sum only when every code has US$ rows for every month, else the wire figure is "
+        "used and the gap named. "
+        + (f"Notes: {shown}." if notes else "No rows were skipped.")
+        + counted
+    )
 
 
 FLOW_WORDS = {"export": "China's exports", "import": "China's imports", "total": "Turnover"}
@@ -171,7 +219,11 @@ KEY_ROWS = 3
 def figure_words(field: str, measure=None, unit=None) -> str:
     """'value' -> 'value, US$ mn'; a quantity row's value -> 'quantity, million tonnes' (its own unit)."""
     if isinstance(measure, str) and measure not in ("", "value"):
-        return f"{measure}, {unit}" if field == "value" else f"{FIELD_WORDS.get(field, field)} ({measure})"
+        return (
+            f"{measure}, {unit}"
+            if field == "value"
+            else f"{FIELD_WORDS.get(field, field)} ({measure})"
+        )
     return FIELD_WORDS.get(field, field)
 
 
@@ -184,28 +236,52 @@ def _paragraph(text: str) -> str:
 
 
 def groups_table(groups: dict) -> pd.DataFrame:
-    return pd.DataFrame([{
-        "Group": name, "Label": g["label"], "Flow (from China)": g["flow"],
-        "HS codes": "; ".join(f"{v}: {', '.join(map(str, c))}" for v, c in (g.get("hs") or {}).items()),
-        "Labels in wire data": ", ".join(g.get("labels", [])) or "—"} for name, g in groups.items()])
+    return pd.DataFrame(
+        [
+            {
+                "Group": name,
+                "Label": g["label"],
+                "Flow (from China)": g["flow"],
+                "HS codes": "; ".join(
+                    f"{v}: {', '.join(map(str, c))}" for v, c in (g.get("hs") or {}).items()
+                ),
+                "Labels in wire data": ", ".join(g.get("labels", [])) or "—",
+            }
+            for name, g in groups.items()
+        ]
+    )
 
 
 def groups_summary(groups: dict) -> str:
     flows = pd.Series([g["flow"] for g in groups.values()]).value_counts()
-    counts = ", ".join(f"{n} {FLOW_WORDS.get(f, f).replace('China', 'of China')}" for f, n in flows.items())
+    counts = ", ".join(
+        f"{n} {FLOW_WORDS.get(f, f).replace('China', 'of China')}" for f, n in flows.items()
+    )
     labels = "; ".join(g["label"] for g in groups.values())
-    return _paragraph(f"{len(groups)} groups ({counts}), each defined by HS codes and by the labels outlets use for "
-                      f"it: {labels}. A group is the exact sum of its HS codes when HS-level data covers the "
-                      "period; otherwise the wire figures whose label belongs to it.")
+    return _paragraph(
+        f"{len(groups)} groups ({counts}), each defined by HS codes and by the labels outlets use for "
+        f"it: {labels}. A group is the exact sum of its HS codes when HS-level data covers the "
+        "period; otherwise the wire figures whose label belongs to it."
+    )
 
 
 def derived_months(section) -> pd.DataFrame:
     monthly = section.customs.monthly(section.period_end)
     picked = monthly.loc[monthly.status.isin(["derived", "missing"])]
-    table = picked[["flow", "period", "status", "value", "source", "source_rows"]].reset_index(drop=True)
+    table = picked[["flow", "period", "status", "value", "source", "source_rows"]].reset_index(
+        drop=True
+    )
     table["flow"] = _flows(table.flow)
-    return table.rename(columns={"flow": "Flow", "period": "Month", "status": "Status", "value": "US$ mn",
-                                 "source": "Outlets (later − earlier release)", "source_rows": "Raw rows"})
+    return table.rename(
+        columns={
+            "flow": "Flow",
+            "period": "Month",
+            "status": "Status",
+            "value": "US$ mn",
+            "source": "Outlets (later − earlier release)",
+            "source_rows": "Raw rows",
+        }
+    )
 
 
 def reporting_months(period_end: str) -> set[str]:
@@ -218,14 +294,22 @@ def derived_summary(table: pd.DataFrame, period_end: str) -> tuple[str, pd.DataF
     derived, missing = (table.Status == "derived").sum(), (table.Status == "missing").sum()
     key = table.loc[table.Month.isin(reporting_months(period_end))]
     # a row is one month of one flow: say so, or 29 reads as 29 calendar months without data
-    text = (f"{len(table)} monthly figures (a month of one flow) up to {period_end}: {derived} derived as the difference "
-            f"of two consecutive January–month releases, {missing} with no figure at all (gaps, not estimated). ")
+    text = (
+        f"{len(table)} monthly figures (a month of one flow) up to {period_end}: {derived} derived as the difference "
+        f"of two consecutive January–month releases, {missing} with no figure at all (gaps, not estimated). "
+    )
     shown = key[["Flow", "Month", "Status", "US$ mn", "Raw rows"]].head(KEY_ROWS)
     if not len(key):
         text += "None falls in the reporting months or the same months a year earlier."
     else:
-        text += (f"{len(key)} of them fall in the reporting months or the same months a year earlier"
-                 + ("; shown below." if len(shown) == len(key) else f"; the first {len(shown)} are shown below."))
+        text += (
+            f"{len(key)} of them fall in the reporting months or the same months a year earlier"
+            + (
+                "; shown below."
+                if len(shown) == len(key)
+                else f"; the first {len(shown)} are shown below."
+            )
+        )
     return _paragraph(text), shown
 
 
@@ -236,7 +320,10 @@ def _flagged_wire_rows(section) -> set[str]:
     """'data/raw/gacc_cn_ru_totals.csv row 144' for every resolved wire figure from a page flagged as mislabelled."""
     resolved = section.customs.resolved_totals
     flagged = resolved.loc[resolved.value_mislabelled.astype(bool)]
-    return {f"{file} row {int(row)}" for file, row in zip(flagged.value_source_file, flagged.value_source_row)}
+    return {
+        f"{file} row {int(row)}"
+        for file, row in zip(flagged.value_source_file, flagged.value_source_row)
+    }
 
 
 FLAGGED_OTHER = " (flagged: page mislabelled or misprinted)"
@@ -244,32 +331,79 @@ FLAGGED_OTHER = " (flagged: page mislabelled or misprinted)"
 
 def conflicts_table(section) -> pd.DataFrame:
     raw_vs_wire = raw_wire_conflicts_table(section)
-    raw_vs_wire["other_mislabelled"] = raw_vs_wire.reindex(columns=["other_source_row"]).other_source_row.isin(
-        _flagged_wire_rows(section))
-    conflicts = pd.concat([section.customs.conflicts.assign(commodity="TOTAL", between=OUTLETS),
-                           section.group_conflicts.rename(columns={"group": "commodity"}).assign(between=OUTLETS),
-                           raw_vs_wire.assign(between=RAW_VS_WIRE)], ignore_index=True)
+    raw_vs_wire["other_mislabelled"] = raw_vs_wire.reindex(
+        columns=["other_source_row"]
+    ).other_source_row.isin(_flagged_wire_rows(section))
+    conflicts = pd.concat(
+        [
+            section.customs.conflicts.assign(commodity="TOTAL", between=OUTLETS),
+            section.group_conflicts.rename(columns={"group": "commodity"}).assign(between=OUTLETS),
+            raw_vs_wire.assign(between=RAW_VS_WIRE),
+        ],
+        ignore_index=True,
+    )
     # outlets' disagreements too stop at last_month_covered: a 2024-12 briefing lists none about September 2025
-    conflicts = conflicts.loc[conflicts.period.astype(str).map(as_month) <= last_month_covered(section)]
+    conflicts = conflicts.loc[
+        conflicts.period.astype(str).map(as_month) <= last_month_covered(section)
+    ]
     # the other figure from a page config/sources.yaml ranks last (mislabelled, or a flagged misprint): listed, marked
-    flagged = conflicts.reindex(columns=["other_mislabelled"]).other_mislabelled.fillna(False).astype(bool)
-    conflicts.loc[flagged, "other_publisher"] = conflicts.loc[flagged, "other_publisher"] + FLAGGED_OTHER
+    flagged = (
+        conflicts.reindex(columns=["other_mislabelled"])
+        .other_mislabelled.fillna(False)
+        .astype(bool)
+    )
+    conflicts.loc[flagged, "other_publisher"] = (
+        conflicts.loc[flagged, "other_publisher"] + FLAGGED_OTHER
+    )
     # A commodity figure may be a quantity (crude oil in million tonnes): say which, never "US$ mn" for it.
-    conflicts["field"] = [figure_words(f, m, u) for f, m, u in
-                          zip(conflicts.field, conflicts.reindex(columns=["measure"]).measure,
-                              conflicts.reindex(columns=["unit"]).unit)]
-    columns = ["commodity", "flow", "period", "span", "field", "between", "used", "used_publisher", "used_source_row",
-               "other", "other_publisher", "other_source_row", "relative_diff_pct"]
+    conflicts["field"] = [
+        figure_words(f, m, u)
+        for f, m, u in zip(
+            conflicts.field,
+            conflicts.reindex(columns=["measure"]).measure,
+            conflicts.reindex(columns=["unit"]).unit,
+        )
+    ]
+    columns = [
+        "commodity",
+        "flow",
+        "period",
+        "span",
+        "field",
+        "between",
+        "used",
+        "used_publisher",
+        "used_source_row",
+        "other",
+        "other_publisher",
+        "other_source_row",
+        "relative_diff_pct",
+    ]
     table = conflicts.reindex(columns=columns).sort_values(
-        ["commodity", "period", "flow", "field", "span", "between"], kind="stable")  # one order, however the rows came
+        ["commodity", "period", "flow", "field", "span", "between"], kind="stable"
+    )  # one order, however the rows came
     table["flow"] = _flows(table.flow)
-    labels = {name: group["label"] for name, group in section.groups.items()}  # group ids -> the labels readers see
+    labels = {
+        name: group["label"] for name, group in section.groups.items()
+    }  # group ids -> the labels readers see
     table["commodity"] = table.commodity.replace({"TOTAL": "all goods", **labels})
-    table = table.reset_index(drop=True).rename(columns={
-        "commodity": "Goods", "flow": "Flow", "period": "Period", "span": "Span", "field": "Figure",
-        "between": "Between", "used": "Used", "used_publisher": "Used: outlet", "used_source_row": "Used: raw row", "other": "Other",
-        "other_publisher": "Other: outlet", "other_source_row": "Other: raw row",
-        "relative_diff_pct": "Difference, %"})
+    table = table.reset_index(drop=True).rename(
+        columns={
+            "commodity": "Goods",
+            "flow": "Flow",
+            "period": "Period",
+            "span": "Span",
+            "field": "Figure",
+            "between": "Between",
+            "used": "Used",
+            "used_publisher": "Used: outlet",
+            "used_source_row": "Used: raw row",
+            "other": "Other",
+            "other_publisher": "Other: outlet",
+            "other_source_row": "Other: raw row",
+            "relative_diff_pct": "Difference, %",
+        }
+    )
     # Used and Other are figures as published (US$ mn and y/y % in one column): each keeps its own decimals;
     # differences beyond rounding can be a few hundredths of a percent, so two decimals.
     return number_format(table, decimals={"Difference, %": 2}, as_published=["Used", "Other"])
@@ -281,19 +415,41 @@ def conflicts_summary(table: pd.DataFrame) -> tuple[str, pd.DataFrame]:
     flagged = table["Other: outlet"].str.endswith(FLAGGED_OTHER)
     # one scale for US$ levels and y/y rates: the gap relative to the figure used (the Difference, % column)
     spread = (table.Used - table.Other).abs() / table.Used.abs().where(table.Used != 0)
-    ranked = table.loc[~flagged].assign(_spread=spread).sort_values("_spread", ascending=False).head(KEY_ROWS)
-    text = (f"{len(table)} pairs of figures disagree beyond rounding, over {table.Period.nunique()} periods: "
-            f"{len(outlets)} between two outlets ({totals} on total trade, {len(outlets) - totals} on commodity "
-            f"groups; the source preference picks the one used) and {len(table) - len(outlets)} between raw "
-            "customs rows and a wire report (the rows used; GACC over a compilation). The other is listed, never averaged"
-            + (f" (marked where its page is flagged: {flagged.sum()})" if flagged.any() else "")
-            + f". The {len(ranked)} widest gaps{' of the rest' if flagged.any() else ''}, relative to the figure "
-            "used (the CSV's Difference, %):")
+    ranked = (
+        table.loc[~flagged]
+        .assign(_spread=spread)
+        .sort_values("_spread", ascending=False)
+        .head(KEY_ROWS)
+    )
+    text = (
+        f"{len(table)} pairs of figures disagree beyond rounding, over {table.Period.nunique()} periods: "
+        f"{len(outlets)} between two outlets ({totals} on total trade, {len(outlets) - totals} on commodity "
+        f"groups; the source preference picks the one used) and {len(table) - len(outlets)} between raw "
+        "customs rows and a wire report (the rows used; GACC over a compilation). The other is listed, never averaged"
+        + (f" (marked where its page is flagged: {flagged.sum()})" if flagged.any() else "")
+        + f". The {len(ranked)} widest gaps{' of the rest' if flagged.any() else ''}, relative to the figure "
+        "used (the CSV's Difference, %):"
+    )
     key = ranked
-    key = pd.DataFrame({
-        "What": key.Goods + ", " + key.Flow + ", " + key.Period + " (" + key.Span + "), " + key.Figure,
-        "Used (outlet)": [f"{readable_number(u)} ({p})" for u, p in zip(key.Used, key["Used: outlet"])],
-        "Other (outlet)": [f"{readable_number(o)} ({p})" for o, p in zip(key.Other, key["Other: outlet"])]})
+    key = pd.DataFrame(
+        {
+            "What": key.Goods
+            + ", "
+            + key.Flow
+            + ", "
+            + key.Period
+            + " ("
+            + key.Span
+            + "), "
+            + key.Figure,
+            "Used (outlet)": [
+                f"{readable_number(u)} ({p})" for u, p in zip(key.Used, key["Used: outlet"])
+            ],
+            "Other (outlet)": [
+                f"{readable_number(o)} ({p})" for o, p in zip(key.Other, key["Other: outlet"])
+            ],
+        }
+    )
     return _paragraph(text), key
 
 
@@ -303,12 +459,19 @@ def _without_flagged(check: pd.DataFrame, what) -> pd.DataFrame:
     kept = check.loc[~flagged].drop(columns="mislabelled").reset_index(drop=True)
     named: dict = {}  # one entry per flagged page (and flow): the periods of the checks resting on it, then the page
     for row in check.loc[flagged].itertuples():
-        named.setdefault((what(row), row.mislabelled), []).append(row.period + ("" if "span" not in check else f" {row.span}"))
-    kept.attrs["left_out"] = [f"{label}{', '.join(periods)} ({page})" for (label, page), periods in named.items()]
+        named.setdefault((what(row), row.mislabelled), []).append(
+            row.period + ("" if "span" not in check else f" {row.span}")
+        )
+    kept.attrs["left_out"] = [
+        f"{label}{', '.join(periods)} ({page})" for (label, page), periods in named.items()
+    ]
     kept.attrs["left_out_checks"] = int(flagged.sum())
     # the periods of the flagged figures: the check's own, or the months named in it ('2022-10: Dar El Hilal row 144')
-    kept.attrs["left_out_periods"] = {p for row in check.loc[flagged].itertuples()
-                                      for p in (re.findall(r"(\d{4}-\d{2}):", row.mislabelled) or [row.period])}
+    kept.attrs["left_out_periods"] = {
+        p
+        for row in check.loc[flagged].itertuples()
+        for p in (re.findall(r"(\d{4}-\d{2}):", row.mislabelled) or [row.period])
+    }
     return kept
 
 
@@ -320,13 +483,35 @@ def reconciliation_tables(section) -> tuple[pd.DataFrame, pd.DataFrame]:
     flows = flows.loc[flows.period.str[:7] <= section.period_end].reset_index(drop=True)
     flows = _without_flagged(flows, lambda r: "")
     months = _without_flagged(months, lambda r: f"{FLOW_WORDS.get(r.flow, r.flow)}, January to ")
-    flows = flows.rename(columns={"period": "Period", "span": "Span", "export": "Exports", "import": "Imports",
-                                  "total": "Turnover", "difference": "Difference", "tolerance": "Tolerance",
-                                  "agrees": "Agrees", "sources": "Outlets"})
+    flows = flows.rename(
+        columns={
+            "period": "Period",
+            "span": "Span",
+            "export": "Exports",
+            "import": "Imports",
+            "total": "Turnover",
+            "difference": "Difference",
+            "tolerance": "Tolerance",
+            "agrees": "Agrees",
+            "sources": "Outlets",
+        }
+    )
     left_out = dict(months.attrs)
-    months = months.reset_index(drop=True).assign(flow=lambda t: _flows(t.flow)).rename(columns={
-        "flow": "Flow", "period": "January to", "sum_of_months": "Sum of months", "published_ytd": "Published",
-        "difference": "Difference", "tolerance": "Tolerance", "agrees": "Agrees"})
+    months = (
+        months.reset_index(drop=True)
+        .assign(flow=lambda t: _flows(t.flow))
+        .rename(
+            columns={
+                "flow": "Flow",
+                "period": "January to",
+                "sum_of_months": "Sum of months",
+                "published_ytd": "Published",
+                "difference": "Difference",
+                "tolerance": "Tolerance",
+                "agrees": "Agrees",
+            }
+        )
+    )
     months.attrs.update(left_out)
     return flows, months
 
@@ -335,9 +520,11 @@ def reconciliation_summary(table: pd.DataFrame, what: str) -> tuple[str, pd.Data
     """US$ mn everywhere; 'agrees' means within the rounding tolerance of the figures involved."""
     off = table.loc[~table.Agrees.astype(bool)]
     left_out, count = table.attrs.get("left_out", []), table.attrs.get("left_out_checks", 0)
-    text = (f"{len(table)} checks of {what} (US$ mn)"
-            + (f", {count} left out (see Reconciliations)" if left_out else "")
-            + f"; {len(table) - len(off)} agree within the rounding of the published figures, {len(off)} do not")
+    text = (
+        f"{len(table)} checks of {what} (US$ mn)"
+        + (f", {count} left out (see Reconciliations)" if left_out else "")
+        + f"; {len(table) - len(off)} agree within the rounding of the published figures, {len(off)} do not"
+    )
     text += (f"; the {KEY_ROWS} largest gaps:" if len(off) > KEY_ROWS else ":") if len(off) else "."
     key = off.assign(_gap=off.Difference.abs()).sort_values("_gap", ascending=False).head(KEY_ROWS)
     return _paragraph(text), key.drop(columns=["_gap", "Agrees", "Outlets"], errors="ignore")

@@ -4,6 +4,7 @@ A notebook's setup cell calls `open_section(...)` with its parameters and gets a
 one for every notebook of a kernel while the parameters and the input files (data/raw, the groups and
 claims files) stay as they are, so the tables the notebooks share are computed once per build.
 """
+
 import json
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -26,6 +27,7 @@ from . import data
 @dataclass
 class Section:
     """Checked parameters plus the data every section shares, each loaded once per kernel."""
+
     params: dict
     _shared: dict = field(default_factory=dict, repr=False)
 
@@ -122,8 +124,17 @@ class Section:
     def group_changes(self) -> pd.DataFrame:
         """Each commodity group's change over the reporting period vs a year earlier, and its basis
         (helpers.model.groups.period_changes): the key findings and the commodities chart share one table."""
-        return self.shared("group_changes", lambda: period_changes(
-            self.resolved_groups, self.groups, self.period_end, self.hs_rows, self.partner_code, self.code_rows))
+        return self.shared(
+            "group_changes",
+            lambda: period_changes(
+                self.resolved_groups,
+                self.groups,
+                self.period_end,
+                self.hs_rows,
+                self.partner_code,
+                self.code_rows,
+            ),
+        )
 
     def figure(self, chart, figure_id: str, data: pd.DataFrame, title: str, caption: str) -> None:
         figures.publish_figure(chart, figure_id, data, title=title, caption=caption)
@@ -133,12 +144,19 @@ class Section:
         figures.show_markdown(text)
 
     @staticmethod
-    def show_table(frame: pd.DataFrame, table_id: str, caption: str, detail_columns: list[str] = ()) -> None:
+    def show_table(
+        frame: pd.DataFrame, table_id: str, caption: str, detail_columns: list[str] = ()
+    ) -> None:
         tables.show_table(frame, table_id, caption, detail_columns)
 
     @staticmethod
-    def show_long_table(frame: pd.DataFrame, table_id: str, caption: str, summary: tuple[str, pd.DataFrame | None],
-                        key_caption: str = "") -> None:
+    def show_long_table(
+        frame: pd.DataFrame,
+        table_id: str,
+        caption: str,
+        summary: tuple[str, pd.DataFrame | None],
+        key_caption: str = "",
+    ) -> None:
         """Printed as `summary` (HTML, key rows); the full table on screen (collapsible) and as CSV."""
         summary_html, key_rows = summary
         tables.show_long_table(frame, table_id, caption, summary_html, key_rows, key_caption)
@@ -155,25 +173,50 @@ class Section:
     def ytd_table(comparison: pd.DataFrame) -> pd.DataFrame:
         """The levels, both y/y rates and their sources; a level summed from the Comtrade rows names its rows, and
         the wire's figure for the same span (not used) is in the detail column. F3's CSV names the file in full."""
-        table = pd.DataFrame({
-            "Flow": comparison.flow, "This year, US$ mn": comparison.value_usd_mn.round(1),
-            "Year earlier, US$ mn": comparison.prior_value_usd_mn.round(1),  # a sum of raw rows to 0.1, as elsewhere
-            "y/y % (published)": comparison.yoy_pct_published, "y/y % (from levels)": comparison.yoy_pct_from_levels,
-            "Source (this year)": comparison.value_source, "Source (year earlier)": comparison.prior_source})
+        table = pd.DataFrame(
+            {
+                "Flow": comparison.flow,
+                "This year, US$ mn": comparison.value_usd_mn.round(1),
+                "Year earlier, US$ mn": comparison.prior_value_usd_mn.round(
+                    1
+                ),  # a sum of raw rows to 0.1, as elsewhere
+                "y/y % (published)": comparison.yoy_pct_published,
+                "y/y % (from levels)": comparison.yoy_pct_from_levels,
+                "Source (this year)": comparison.value_source,
+                "Source (year earlier)": comparison.prior_source,
+            }
+        )
         wire_parts: dict = {}
-        for level, source, label in (("value", "Source (this year)", "this year"),
-                                     ("prior", "Source (year earlier)", "year earlier")):
+        for level, source, label in (
+            ("value", "Source (this year)", "this year"),
+            ("prior", "Source (year earlier)", "year earlier"),
+        ):
             basis = comparison.get(f"{level}_basis", pd.Series("published", index=comparison.index))
             for index in comparison.index[basis == RAW_IMPORTS]:
-                wire = comparison.loc[index, "wire_value_usd_mn" if level == "value" else "wire_prior_value_usd_mn"]
-                wire_source = comparison.loc[index, "wire_value_source" if level == "value" else "wire_prior_source"]
-                table.loc[index, source] = f"UN Comtrade rows {comparison.loc[index, f'raw_{level}_row_ranges']}"
+                wire = comparison.loc[
+                    index, "wire_value_usd_mn" if level == "value" else "wire_prior_value_usd_mn"
+                ]
+                wire_source = comparison.loc[
+                    index, "wire_value_source" if level == "value" else "wire_prior_source"
+                ]
+                table.loc[index, source] = (
+                    f"UN Comtrade rows {comparison.loc[index, f'raw_{level}_row_ranges']}"
+                )
                 files = comparison.loc[index, f"raw_{level}_files"]
                 wire_parts.setdefault(index, [files, []])[1].append(
-                    f"{label} {wire:,.0f} ({wire_source})" if wire == wire else f"{label} none published")
-        table["Wire figure"] = [f"{'; '.join(wire_parts[i][1])}, not used: the rows of {wire_parts[i][0]} outrank it"
-                                if i in wire_parts else "" for i in table.index]
-        return tables.number_format(table, as_published=["This year, US$ mn", "Year earlier, US$ mn"])
+                    f"{label} {wire:,.0f} ({wire_source})"
+                    if wire == wire
+                    else f"{label} none published"
+                )
+        table["Wire figure"] = [
+            f"{'; '.join(wire_parts[i][1])}, not used: the rows of {wire_parts[i][0]} outrank it"
+            if i in wire_parts
+            else ""
+            for i in table.index
+        ]
+        return tables.number_format(
+            table, as_published=["This year, US$ mn", "Year earlier, US$ mn"]
+        )
 
     def claims_intro(self, claims: pd.DataFrame) -> str:
         customs = claims.loc[claims.type == "customs"]
@@ -181,19 +224,31 @@ class Section:
         text = verdict_summary(customs).replace("checkable figures", "customs figures")
         if len(context):
             text += " " + verdict_summary(context).replace("checkable figures", "context figures")
-        periods = sorted({str(c["period"]) for c in self.claims_config["claims"] if c.get("period")})
+        periods = sorted(
+            {str(c["period"]) for c in self.claims_config["claims"] if c.get("period")}
+        )
         labels = [span_label(p) if len(p) == 7 else f"full-year {p}" for p in periods]
-        return (text + f" Customs claims are checked for the story's own periods ({' and '.join(labels)}), "
-                "whatever the briefing's reporting month.")
+        return (
+            text
+            + f" Customs claims are checked for the story's own periods ({' and '.join(labels)}), "
+            "whatever the briefing's reporting month."
+        )
 
     # The claim table prints Claim | Story | Data | Verdict; "Why" and the sources go in a full-width row below.
     CLAIM_DETAIL_COLUMNS = ["Why", "Sources"]
 
     @staticmethod
     def claims_display(claims: pd.DataFrame) -> pd.DataFrame:
-        return claims.rename(columns={"statement": "Claim (paraphrased)", "story_value": "Story", "data_value": "Data",
-                                      "verdict": "Verdict", "explanation": "Why", "rows_used": "Sources"}
-                             ).drop(columns=["claim_id", "type"])
+        return claims.rename(
+            columns={
+                "statement": "Claim (paraphrased)",
+                "story_value": "Story",
+                "data_value": "Data",
+                "verdict": "Verdict",
+                "explanation": "Why",
+                "rows_used": "Sources",
+            }
+        ).drop(columns=["claim_id", "type"])
 
 
 _OPEN: dict[tuple, Section] = {}  # the kernel's current Section, by parameters and input-file state
@@ -206,8 +261,12 @@ def open_section(**raw_params) -> Section:
         params = check_parameters(raw_params)
     except ParameterError as error:
         raise SystemExit(f"error: {error}") from None
-    key = (json.dumps(params, sort_keys=True, default=str),
-           files_signature(RAW_DIR, project_path(params["groups_file"]), project_path(params["claims_file"])))
+    key = (
+        json.dumps(params, sort_keys=True, default=str),
+        files_signature(
+            RAW_DIR, project_path(params["groups_file"]), project_path(params["claims_file"])
+        ),
+    )
     if key not in _OPEN:
         _OPEN.clear()
         _OPEN[key] = Section(params)

@@ -10,6 +10,7 @@ pandas; CEPII's full release files (`BACI_HS17_Y2023_V202501.csv`, every country
 rows) are scanned inside DuckDB for China<->partner only and never read whole into pandas. Both
 return the same rows (tests/test_raw_rows.py checks it on a synthetic file).
 """
+
 import json
 import re
 from pathlib import Path
@@ -36,13 +37,19 @@ def baci_files(directory: Path) -> list[Path]:
     directory = Path(directory)
     if not directory.is_dir():
         return []
-    return sorted(p for p in directory.iterdir() if p.suffix.lower() == ".csv" and not p.name.startswith("."))
+    return sorted(
+        p for p in directory.iterdir() if p.suffix.lower() == ".csv" and not p.name.startswith(".")
+    )
 
 
 def hs_version_of(path: Path) -> str:
     """CEPII names the nomenclature in the file name (BACI_HS17_…, BACI_HS22_…); the vendored extract is HS 2017."""
     found = re.search(r"hs(92|96|02|07|12|17|22)", Path(path).name.lower())
-    return f"HS{'19' if found and found.group(1) in ('92', '96') else '20'}{found.group(1)}" if found else "HS2017"
+    return (
+        f"HS{'19' if found and found.group(1) in ('92', '96') else '20'}{found.group(1)}"
+        if found
+        else "HS2017"
+    )
 
 
 def _meta(path: Path) -> dict:
@@ -54,53 +61,97 @@ def _check_header(path: Path, header: list[str]) -> None:
     header = [name.strip() for name in header]
     for column in BACI_COLUMNS:
         if column not in header:
-            raise InputError("BACI column is missing", file=path, column=column,
-                             expected="CEPII's header t,i,j,k,v,q (found " + ",".join(header) + ")")
+            raise InputError(
+                "BACI column is missing",
+                file=path,
+                column=column,
+                expected="CEPII's header t,i,j,k,v,q (found " + ",".join(header) + ")",
+            )
 
 
 def _first_bad(path: Path, frame: pd.DataFrame, column: str, ok: pd.Series, expected: str) -> None:
     if not ok.all():
         index = int((~ok).to_numpy().nonzero()[0][0])
-        raise InputError(f"value '{frame[column].iloc[index]}' is not valid", file=path, row=index + 1,
-                         column=column, expected=expected)
+        raise InputError(
+            f"value '{frame[column].iloc[index]}' is not valid",
+            file=path,
+            row=index + 1,
+            column=column,
+            expected=expected,
+        )
 
 
 def _validated(path: Path, frame: pd.DataFrame) -> pd.DataFrame:
     """Every field checked; returns typed columns with `k` padded to six digits and a 1-based row number."""
     for column, pattern in _FIELD_PATTERNS.items():
-        _first_bad(path, frame, column, frame[column].str.fullmatch(pattern),
-                   {"t": "a year YYYY", "k": "an HS code of 5 or 6 digits (5 = leading zero lost)"}
-                   .get(column, "an M49 country code (digits)"))
+        _first_bad(
+            path,
+            frame,
+            column,
+            frame[column].str.fullmatch(pattern),
+            {"t": "a year YYYY", "k": "an HS code of 5 or 6 digits (5 = leading zero lost)"}.get(
+                column, "an M49 country code (digits)"
+            ),
+        )
     _first_bad(path, frame, "v", frame.v.str.match(NUMBER), "a non-negative number (thousand US$)")
     q = frame.q.str.strip()
-    _first_bad(path, frame, "q", q.str.match(NUMBER) | q.isin(["", "NA"]),
-               "a non-negative number of tonnes, or empty / NA")
-    return pd.DataFrame({"source_row": range(1, len(frame) + 1), "t": frame.t.astype(int),
-                         "i": frame.i.astype(int), "j": frame.j.astype(int), "k": frame.k.str.zfill(6),
-                         "v": frame.v.astype(float), "q": pd.to_numeric(q.where(~q.isin(["", "NA"])))})
+    _first_bad(
+        path,
+        frame,
+        "q",
+        q.str.match(NUMBER) | q.isin(["", "NA"]),
+        "a non-negative number of tonnes, or empty / NA",
+    )
+    return pd.DataFrame(
+        {
+            "source_row": range(1, len(frame) + 1),
+            "t": frame.t.astype(int),
+            "i": frame.i.astype(int),
+            "j": frame.j.astype(int),
+            "k": frame.k.str.zfill(6),
+            "v": frame.v.astype(float),
+            "q": pd.to_numeric(q.where(~q.isin(["", "NA"]))),
+        }
+    )
 
 
 def _tidy(rows: pd.DataFrame, path: Path, partner_iso2: str) -> pd.DataFrame:
     """Typed BACI rows of China<->partner -> tidy value rows (US$ mn) and quantity rows (tonnes)."""
     source_file = relative_to_raw(path)
     published = (_meta(path).get("retrieved_at") or "")[:10]
-    base = pd.DataFrame({
-        "reporter": "CN", "partner": partner_iso2,
-        "flow": ["export" if i == CHINA_M49 else "import" for i in rows.i],
-        "period": rows.t.astype(str).to_numpy(), "span": "year",
-        "commodity": ("HS " + rows.k).to_numpy(), "hs_code": rows.k.to_numpy(), "hs_version": hs_version_of(path),
-        "yoy_pct": float("nan"), "currency_note": "usd", "source_file": source_file,
-        "source_row": rows.source_row.to_numpy(), "source_url": SOURCE_URL, "publisher": PUBLISHER,
-        "published_date": published, "quote": ""})
+    base = pd.DataFrame(
+        {
+            "reporter": "CN",
+            "partner": partner_iso2,
+            "flow": ["export" if i == CHINA_M49 else "import" for i in rows.i],
+            "period": rows.t.astype(str).to_numpy(),
+            "span": "year",
+            "commodity": ("HS " + rows.k).to_numpy(),
+            "hs_code": rows.k.to_numpy(),
+            "hs_version": hs_version_of(path),
+            "yoy_pct": float("nan"),
+            "currency_note": "usd",
+            "source_file": source_file,
+            "source_row": rows.source_row.to_numpy(),
+            "source_url": SOURCE_URL,
+            "publisher": PUBLISHER,
+            "published_date": published,
+            "quote": "",
+        }
+    )
     values = base.assign(measure="value", unit="usd_mn", value=(rows.v / 1000).to_numpy())
     has_q = rows.q.notna().to_numpy()
-    quantities = base.loc[has_q].assign(measure="quantity", unit="tonnes", value=rows.q.to_numpy()[has_q])
+    quantities = base.loc[has_q].assign(
+        measure="quantity", unit="tonnes", value=rows.q.to_numpy()[has_q]
+    )
     return tidy_columns(pd.concat([values, quantities], ignore_index=True))
 
 
 def _pair_rows(rows: pd.DataFrame, partner_m49: int) -> pd.DataFrame:
-    return rows.loc[((rows.i == CHINA_M49) & (rows.j == partner_m49))
-                    | ((rows.i == partner_m49) & (rows.j == CHINA_M49))]
+    return rows.loc[
+        ((rows.i == CHINA_M49) & (rows.j == partner_m49))
+        | ((rows.i == partner_m49) & (rows.j == CHINA_M49))
+    ]
 
 
 def read_baci(path, partner="RU") -> pd.DataFrame:
@@ -113,12 +164,20 @@ def read_baci(path, partner="RU") -> pd.DataFrame:
     kept = _pair_rows(rows, int(found.m49))
     tidy = _tidy(kept, path, found.iso2)
     left_out = len(rows) - len(kept)
-    tidy.attrs["notes"] = ([f"{path.name}: {left_out} row(s) of other country pairs left out "
-                            f"(kept China<->{found.iso2})"] if left_out else [])
+    tidy.attrs["notes"] = (
+        [
+            f"{path.name}: {left_out} row(s) of other country pairs left out "
+            f"(kept China<->{found.iso2})"
+        ]
+        if left_out
+        else []
+    )
     return tidy
 
 
-def scan_baci(path, partner="RU", threads: int | None = None, memory_limit: str | None = "2GB") -> pd.DataFrame:
+def scan_baci(
+    path, partner="RU", threads: int | None = None, memory_limit: str | None = "2GB"
+) -> pd.DataFrame:
     """A BACI release file (every country pair) scanned in DuckDB for China<->partner rows only.
 
     The file is streamed; only the pair's rows (a few thousand a year) reach pandas. Row numbers
@@ -150,8 +209,11 @@ def scan_baci(path, partner="RU", threads: int | None = None, memory_limit: str 
         partner_m49 = int(found.m49)
         frame = con.execute(sql, [str(path), CHINA_M49, partner_m49, partner_m49, CHINA_M49]).df()
     except duckdb.Error as error:
-        raise InputError(f"DuckDB could not scan it: {' '.join(str(error).split())[:200]}", file=path,
-                         expected="a CEPII BACI CSV with header t,i,j,k,v,q") from None
+        raise InputError(
+            f"DuckDB could not scan it: {' '.join(str(error).split())[:200]}",
+            file=path,
+            expected="a CEPII BACI CSV with header t,i,j,k,v,q",
+        ) from None
     finally:
         con.close()
     rows = frame.drop(columns="source_row").fillna("")
@@ -166,19 +228,28 @@ def load_baci(raw_dir: Path, partner="RU", large_bytes: int = LARGE_BACI_BYTES) 
     CEPII's own release files (BACI_*) come first, so an extract that repeats their rows is the one
     left out (listed in attrs['notes']).
     """
-    files = sorted(baci_files(Path(raw_dir) / "baci"), key=lambda p: (not p.name.startswith("BACI_"), p.name))
+    files = sorted(
+        baci_files(Path(raw_dir) / "baci"), key=lambda p: (not p.name.startswith("BACI_"), p.name)
+    )
     frames, notes = [], []
     for path in files:
-        tidy = scan_baci(path, partner) if path.stat().st_size > large_bytes else read_baci(path, partner)
+        tidy = (
+            scan_baci(path, partner)
+            if path.stat().st_size > large_bytes
+            else read_baci(path, partner)
+        )
         notes += tidy.attrs.get("notes", [])
         frames.append(tidy)
     if not frames:
         return tidy_frame([])
     rows = pd.concat(frames, ignore_index=True)
-    repeated = rows.duplicated(subset=["period", "flow", "hs_version", "hs_code", "measure"], keep="first")
+    repeated = rows.duplicated(
+        subset=["period", "flow", "hs_version", "hs_code", "measure"], keep="first"
+    )
     for name, count in rows.loc[repeated].groupby("source_file").size().items():
-        notes.append(f"{name}: {count} row(s) repeat a year another BACI file already holds (left out)")
+        notes.append(
+            f"{name}: {count} row(s) repeat a year another BACI file already holds (left out)"
+        )
     rows = rows.loc[~repeated].reset_index(drop=True)
     rows.attrs["notes"] = notes
     return rows
-

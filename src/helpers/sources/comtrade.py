@@ -9,6 +9,7 @@ Columns are selected by name, never by position. Rules:
 - annual rows (freqCode A, period YYYY, refMonth 52) give period YYYY; a monthly row's month is 1-12;
 - with `partner`, rows for other partners (and World, partnerCode 0) are left out with a note.
 """
+
 import csv
 import gzip
 import json
@@ -29,12 +30,21 @@ log = logging.getLogger(__name__)
 
 REPORTER_CHINA = 156
 FLOWS = {"X": "export", "M": "import"}
-HS_VERSIONS = {"H6": "HS2022", "H5": "HS2017", "H4": "HS2012", "H3": "HS2007", "H2": "HS2002",
-               "H1": "HS1996", "H0": "HS1992"}
+HS_VERSIONS = {
+    "H6": "HS2022",
+    "H5": "HS2017",
+    "H4": "HS2012",
+    "H3": "HS2007",
+    "H2": "HS2002",
+    "H1": "HS1996",
+    "H0": "HS1992",
+}
 REQUIRED_COLUMNS = ("flowCode", "partnerCode", "cmdCode", "primaryValue")
 # The total of a (period, reporter, flow, partner, cmdCode) cell; any other value marks a breakdown row.
 TOTAL_ROW = {"partner2Code": "0", "customsCode": "C00", "motCode": "0"}
-BREAKDOWN_REASON = "breakdown row ({}): part of the total row (partner2Code 0, customsCode C00, motCode 0)"
+BREAKDOWN_REASON = (
+    "breakdown row ({}): part of the total row (partner2Code 0, customsCode C00, motCode 0)"
+)
 
 
 class ComtradeFormatError(InputError, ValueError):
@@ -45,7 +55,11 @@ def adapter_name(path: Path) -> str:
     name = Path(path).name.lower()
     if name.endswith(".json"):
         return "comtrade_api_json"
-    return "comtrade_bulk_tsv" if name.endswith((".txt", ".txt.gz", ".tsv", ".tsv.gz")) else "comtrade_api_csv"
+    return (
+        "comtrade_bulk_tsv"
+        if name.endswith((".txt", ".txt.gz", ".tsv", ".tsv.gz"))
+        else "comtrade_api_csv"
+    )
 
 
 def _open_text(path: Path):
@@ -58,12 +72,18 @@ def _json_records(path: Path) -> list[dict]:
     try:
         payload = json.loads(path.read_text(encoding="utf-8-sig"))
     except (ValueError, UnicodeDecodeError) as error:
-        raise ComtradeFormatError(f"not valid JSON ({type(error).__name__})", file=path,
-                                  expected="a Comtrade API response (an object with a `data` list)") from None
+        raise ComtradeFormatError(
+            f"not valid JSON ({type(error).__name__})",
+            file=path,
+            expected="a Comtrade API response (an object with a `data` list)",
+        ) from None
     records = payload.get("data", payload) if isinstance(payload, dict) else payload
     if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
-        raise ComtradeFormatError("JSON holds no list of records", file=path,
-                                  expected="a Comtrade API response (an object with a `data` list)")
+        raise ComtradeFormatError(
+            "JSON holds no list of records",
+            file=path,
+            expected="a Comtrade API response (an object with a `data` list)",
+        )
     return records
 
 
@@ -78,9 +98,15 @@ def read_header(path: Path) -> list[str]:
         with _open_text(path) as handle:
             first = handle.readline()
     except (UnicodeDecodeError, OSError, EOFError) as error:
-        raise ComtradeFormatError(f"cannot be read as UTF-8 text ({type(error).__name__})", file=path,
-                                  expected="a Comtrade CSV or tab-separated bulk file") from None
-    return [h.strip() for h in next(csv.reader([first.rstrip("\r\n")], delimiter=delimiter_of(first)), [])]
+        raise ComtradeFormatError(
+            f"cannot be read as UTF-8 text ({type(error).__name__})",
+            file=path,
+            expected="a Comtrade CSV or tab-separated bulk file",
+        ) from None
+    return [
+        h.strip()
+        for h in next(csv.reader([first.rstrip("\r\n")], delimiter=delimiter_of(first)), [])
+    ]
 
 
 def iter_records(path: Path):
@@ -99,28 +125,49 @@ def iter_records(path: Path):
                 if not any(c.strip() for c in cells):
                     continue
                 if len(cells) != len(header):
-                    raise ComtradeFormatError(f"has {len(cells)} fields, header has {len(header)} (truncated row?)",
-                                              file=path, row=number, expected="one field per column")
+                    raise ComtradeFormatError(
+                        f"has {len(cells)} fields, header has {len(header)} (truncated row?)",
+                        file=path,
+                        row=number,
+                        expected="one field per column",
+                    )
                 yield number, dict(zip(header, cells))
     except (UnicodeDecodeError, EOFError, csv.Error) as error:
-        raise ComtradeFormatError(f"cannot be read ({type(error).__name__})", file=path,
-                                  expected="UTF-8 CSV or tab-separated text as Comtrade writes it") from None
+        raise ComtradeFormatError(
+            f"cannot be read ({type(error).__name__})",
+            file=path,
+            expected="UTF-8 CSV or tab-separated text as Comtrade writes it",
+        ) from None
 
 
 def check_record(record: dict, path: Path, row: int) -> tuple[str, str, str, str, float]:
     """Every rule of helpers.sources.hs_schema for one raw row -> (flowCode, code, period, span, US$)."""
     hs_schema.require(record, REQUIRED_COLUMNS, file=path, row=row)
-    code = hs_schema.hs_code(_text(record["cmdCode"]), file=path, row=row, column="cmdCode", allow_total=True)
+    code = hs_schema.hs_code(
+        _text(record["cmdCode"]), file=path, row=row, column="cmdCode", allow_total=True
+    )
     period, span = period_of(record, path, row)
-    value = hs_schema.amount(_text(record["primaryValue"]), file=path, row=row, column="primaryValue", kind="usd")
+    value = hs_schema.amount(
+        _text(record["primaryValue"]), file=path, row=row, column="primaryValue", kind="usd"
+    )
     reporter = _text(record.get("reporterCode"))
     if reporter and reporter != str(REPORTER_CHINA):
-        raise ComtradeFormatError(f"reporterCode {excerpt(reporter, 8)} is not China (156)", file=path, row=row,
-                                  column="reporterCode", expected="China's own customs data (reporterCode 156)")
+        raise ComtradeFormatError(
+            f"reporterCode {excerpt(reporter, 8)} is not China (156)",
+            file=path,
+            row=row,
+            column="reporterCode",
+            expected="China's own customs data (reporterCode 156)",
+        )
     for column in ("partnerCode", "partner2Code", "motCode"):
         if _text(record.get(column)) and not _text(record.get(column)).isdigit():
-            raise ComtradeFormatError(f"{column} {excerpt(record.get(column), 12)} is not a number", file=path,
-                                      row=row, column=column, expected="a numeric Comtrade code")
+            raise ComtradeFormatError(
+                f"{column} {excerpt(record.get(column), 12)} is not a number",
+                file=path,
+                row=row,
+                column=column,
+                expected="a numeric Comtrade code",
+            )
     return _text(record["flowCode"]), code, period, span, value
 
 
@@ -128,11 +175,15 @@ def _check_columns(header: list[str], path: Path) -> None:
     for column in REQUIRED_COLUMNS:
         if column not in header:
             shown = excerpt(", ".join(header), 120)
-            raise ComtradeFormatError(f"required Comtrade column '{column}' is missing (columns present: {shown})",
-                                      file=path)
+            raise ComtradeFormatError(
+                f"required Comtrade column '{column}' is missing (columns present: {shown})",
+                file=path,
+            )
     if "period" not in header and not {"refYear", "refMonth"} <= set(header):
-        raise ComtradeFormatError("required Comtrade column 'period' is missing (nor refYear/refMonth to build "
-                                  "it from)", file=path)
+        raise ComtradeFormatError(
+            "required Comtrade column 'period' is missing (nor refYear/refMonth to build it from)",
+            file=path,
+        )
 
 
 def _text(value) -> str:
@@ -150,18 +201,31 @@ def period_of(record: dict, path: Path, row: int) -> tuple[str, str]:
     if not raw:  # older exports: refYear + refMonth (refMonth 52 marks annual data)
         column = "refMonth"
         year = _text(record.get("refYear"))
-        raw = year if (freq == "A" or ref_month == "52") else year + (ref_month.zfill(2) if ref_month.isdigit() else ref_month)
+        raw = (
+            year
+            if (freq == "A" or ref_month == "52")
+            else year + (ref_month.zfill(2) if ref_month.isdigit() else ref_month)
+        )
     if re.fullmatch(r"\d{4}", raw) and freq in ("", "A"):
         return hs_schema.period(int(raw), None, file=path, row=row, column=column), "year"
     if re.fullmatch(r"\d{6}", raw) and freq in ("", "M"):
         month = int(raw[4:])
         if column == "period" and ref_month.isdigit() and int(ref_month) != month:
-            raise ComtradeFormatError(f"refMonth {excerpt(ref_month, 8)} disagrees with period {raw}", file=path,
-                                      row=row, column="refMonth", expected="refMonth 1-12 equal to the period's month")
+            raise ComtradeFormatError(
+                f"refMonth {excerpt(ref_month, 8)} disagrees with period {raw}",
+                file=path,
+                row=row,
+                column="refMonth",
+                expected="refMonth 1-12 equal to the period's month",
+            )
         return hs_schema.period(int(raw[:4]), month, file=path, row=row, column=column), "month"
-    raise ComtradeFormatError(f"period {excerpt(raw, 12)} with freqCode {excerpt(freq, 4)} is not a month or year",
-                              file=path, row=row, column=column,
-                              expected="YYYYMM with freqCode M (refMonth 1-12), or YYYY with freqCode A")
+    raise ComtradeFormatError(
+        f"period {excerpt(raw, 12)} with freqCode {excerpt(freq, 4)} is not a month or year",
+        file=path,
+        row=row,
+        column=column,
+        expected="YYYYMM with freqCode M (refMonth 1-12), or YYYY with freqCode A",
+    )
 
 
 def partner_label(code: str, record: dict) -> str:
@@ -173,8 +237,11 @@ def partner_label(code: str, record: dict) -> str:
 
 
 def _breakdown(record: dict) -> str:
-    return ", ".join(f"{column} {excerpt(value, 12)}" for column, total in TOTAL_ROW.items()
-                     if (value := _text(record.get(column))) not in ("", total))
+    return ", ".join(
+        f"{column} {excerpt(value, 12)}"
+        for column, total in TOTAL_ROW.items()
+        if (value := _text(record.get(column))) not in ("", total)
+    )
 
 
 def read_comtrade_records(path, keep_levels=None, partner=None) -> pd.DataFrame:
@@ -187,7 +254,9 @@ def read_comtrade_records(path, keep_levels=None, partner=None) -> pd.DataFrame:
     path = Path(path)
     _check_columns(read_header(path), path)
     meta = read_hs_sidecar(path)
-    source_url = meta.get("endpoint", "") and f"{meta['endpoint']}?{_query_string(meta.get('query', {}))}"
+    source_url = (
+        meta.get("endpoint", "") and f"{meta['endpoint']}?{_query_string(meta.get('query', {}))}"
+    )
     published = str(meta.get("retrieved_at") or "")[:10]
     source_file = relative_to_raw(path)
     wanted = resolve_partner(partner) if partner else None
@@ -197,7 +266,9 @@ def read_comtrade_records(path, keep_levels=None, partner=None) -> pd.DataFrame:
         flow_code, code, period, span, value = check_record(record, path, row)
         if flow_code not in FLOWS:
             subflows[flow_code] += 1
-            skipped.append({"row": row, "reason": f"sub-flow flowCode {flow_code} (only X and M are used)"})
+            skipped.append(
+                {"row": row, "reason": f"sub-flow flowCode {flow_code} (only X and M are used)"}
+            )
             continue
         if breakdown := _breakdown(record):
             breakdowns += 1
@@ -207,18 +278,35 @@ def read_comtrade_records(path, keep_levels=None, partner=None) -> pd.DataFrame:
         label = partner_label(partner_code, record)
         if wanted is not None and partner_code != str(wanted.comtrade_code):
             others[label] += 1
-            skipped.append({"row": row, "reason": f"other partner {label} (the briefing's partner is {wanted.iso2})"})
+            skipped.append(
+                {
+                    "row": row,
+                    "reason": f"other partner {label} (the briefing's partner is {wanted.iso2})",
+                }
+            )
             continue
         if keep_levels is not None and (code == "TOTAL" or len(code) not in keep_levels):
             continue
         base = {
-            "reporter": "CN", "partner": label, "flow": FLOWS[flow_code], "period": period, "span": span,
-            "commodity": "TOTAL" if code == "TOTAL" else (_text(record.get("cmdDesc")) or f"HS {code}"),
+            "reporter": "CN",
+            "partner": label,
+            "flow": FLOWS[flow_code],
+            "period": period,
+            "span": span,
+            "commodity": "TOTAL"
+            if code == "TOTAL"
+            else (_text(record.get("cmdDesc")) or f"HS {code}"),
             "hs_code": "" if code == "TOTAL" else code,
             "hs_version": HS_VERSIONS.get(_text(record.get("classificationCode")), ""),
-            "yoy_pct": float("nan"), "currency_note": "usd", "source_file": source_file, "source_row": row,
-            "source_url": source_url or source_file, "publisher": "UN Comtrade",
-            "published_date": published, "quote": ""}
+            "yoy_pct": float("nan"),
+            "currency_note": "usd",
+            "source_file": source_file,
+            "source_row": row,
+            "source_url": source_url or source_file,
+            "publisher": "UN Comtrade",
+            "published_date": published,
+            "quote": "",
+        }
         out.append({**base, "measure": "value", "unit": "usd_mn", "value": value / 1e6})
         qty, unit = _text(record.get("qty")), _text(record.get("qtyUnitAbbr"))
         if qty and unit and unit.upper() != "N/A":
@@ -226,19 +314,31 @@ def read_comtrade_records(path, keep_levels=None, partner=None) -> pd.DataFrame:
             if quantity is not None:
                 out.append({**base, "measure": "quantity", "unit": unit, "value": quantity})
     tidy = hs_schema.validate_tidy(tidy_frame(out), path)
-    notes = [f"{path.name}: skipped {n} row(s) with flowCode {code} (only X and M are used)"
-             for code, n in sorted(subflows.items())]
+    notes = [
+        f"{path.name}: skipped {n} row(s) with flowCode {code} (only X and M are used)"
+        for code, n in sorted(subflows.items())
+    ]
     if breakdowns:
-        notes.append(f"{path.name}: skipped {breakdowns} breakdown row(s) (partner2Code≠0, customsCode≠C00 or "
-                     "motCode≠0): parts of the total rows, which are used instead")
+        notes.append(
+            f"{path.name}: skipped {breakdowns} breakdown row(s) (partner2Code≠0, customsCode≠C00 or "
+            "motCode≠0): parts of the total rows, which are used instead"
+        )
     if others:
-        notes.append(f"{path.name}: left out {sum(others.values())} row(s) for other partners than "
-                     f"{wanted.iso2}: " + ", ".join(f"{p} {n}" for p, n in sorted(others.items())))
-    tidy.attrs.update(notes=notes, skipped=skipped, adapter=adapter_name(path), currency="USD", rows=rows)
+        notes.append(
+            f"{path.name}: left out {sum(others.values())} row(s) for other partners than "
+            f"{wanted.iso2}: " + ", ".join(f"{p} {n}" for p, n in sorted(others.items()))
+        )
+    tidy.attrs.update(
+        notes=notes, skipped=skipped, adapter=adapter_name(path), currency="USD", rows=rows
+    )
     for note in notes:
         log.info(note)
     return tidy
 
 
 def _query_string(query: dict) -> str:
-    return "&".join(f"{k}={v}" for k, v in sorted(query.items()) if v is not None) if isinstance(query, dict) else ""
+    return (
+        "&".join(f"{k}={v}" for k, v in sorted(query.items()) if v is not None)
+        if isinstance(query, dict)
+        else ""
+    )

@@ -23,6 +23,7 @@ quotes) and the file has exactly that many lines after the header, no record spa
 parses only the lines that contain the partner code's digits (`_partner_lines`; every text the rules
 read as that code contains them), a few per cent of a file with many partners, instead of every line.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -31,7 +32,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..core.errors import InputError
-from .comtrade import ComtradeFormatError, REQUIRED_COLUMNS, check_record, iter_records, read_header
+from .comtrade import REQUIRED_COLUMNS, ComtradeFormatError, check_record, iter_records, read_header
 from .hs_schema import FIRST_PLAUSIBLE_YEAR, PLAUSIBLE_MAX
 
 MEMORY_LIMIT = "1GB"
@@ -44,34 +45,46 @@ def _relation(path: Path) -> tuple[str, list]:
     if missing:
         raise ComtradeFormatError(f"required Comtrade column '{missing[0]}' is missing", file=path)
     if "period" not in header and not {"refYear", "refMonth"} <= set(header):
-        raise ComtradeFormatError("required Comtrade column 'period' is missing (nor refYear/refMonth)", file=path)
+        raise ComtradeFormatError(
+            "required Comtrade column 'period' is missing (nor refYear/refMonth)", file=path
+        )
     delim = "\\t" if _is_tab(path) else ","
 
     def col(name):
         return f'trim("{name}")' if name in header else "NULL"
 
     def num(name):
-        return f'TRY_CAST(NULLIF(trim("{name}"), \'\') AS DOUBLE)' if name in header else "NULL"
-    source = (f"read_csv(?, header = true, delim = '{delim}', quote = '\"', "
-              "all_varchar = true, null_padding = false)")
-    sql = (f"SELECT upper(coalesce({col('freqCode')}, '')) AS freq, {col('period')} AS period_text, "
-           f"{num('refYear')} AS ref_year, {num('refMonth')} AS ref_month, {num('reporterCode')} AS reporter, "
-           f"{col('flowCode')} AS flow, {num('partnerCode')} AS partner, {col('partnerCode')} AS partner_text, "
-           f"{num('partner2Code')} AS partner2, {col('customsCode')} AS customs, {num('motCode')} AS mot, "
-           f"{col('classificationCode')} AS cl, {col('cmdCode')} AS cmd, {num('primaryValue')} AS value, "
-           # the texts behind the numbers, for the row rules (TRY_CAST alone reads '1_000' or '6.43e2' as numbers)
-           f"{col('reporterCode')} AS reporter_text, {col('partner2Code')} AS partner2_text, "
-           f"{col('motCode')} AS mot_text, {col('primaryValue')} AS value_text "
-           f"FROM {source}")
-    period = ("CASE WHEN coalesce(period_text, '') <> '' THEN regexp_replace(period_text, '\\.0$', '') "
-              "WHEN freq = 'A' OR ref_month = 52 THEN CAST(CAST(ref_year AS BIGINT) AS VARCHAR) "
-              "ELSE CAST(CAST(ref_year * 100 + ref_month AS BIGINT) AS VARCHAR) END")
-    return (f"SELECT *, {period} AS per, (coalesce(partner2, 0) = 0 AND coalesce(NULLIF(customs, ''), 'C00') = 'C00' "
-            f"AND coalesce(mot, 0) = 0) AS is_total FROM ({sql})"), [str(path)]
+        return f"TRY_CAST(NULLIF(trim(\"{name}\"), '') AS DOUBLE)" if name in header else "NULL"
+
+    source = (
+        f"read_csv(?, header = true, delim = '{delim}', quote = '\"', "
+        "all_varchar = true, null_padding = false)"
+    )
+    sql = (
+        f"SELECT upper(coalesce({col('freqCode')}, '')) AS freq, {col('period')} AS period_text, "
+        f"{num('refYear')} AS ref_year, {num('refMonth')} AS ref_month, {num('reporterCode')} AS reporter, "
+        f"{col('flowCode')} AS flow, {num('partnerCode')} AS partner, {col('partnerCode')} AS partner_text, "
+        f"{num('partner2Code')} AS partner2, {col('customsCode')} AS customs, {num('motCode')} AS mot, "
+        f"{col('classificationCode')} AS cl, {col('cmdCode')} AS cmd, {num('primaryValue')} AS value, "
+        # the texts behind the numbers, for the row rules (TRY_CAST alone reads '1_000' or '6.43e2' as numbers)
+        f"{col('reporterCode')} AS reporter_text, {col('partner2Code')} AS partner2_text, "
+        f"{col('motCode')} AS mot_text, {col('primaryValue')} AS value_text "
+        f"FROM {source}"
+    )
+    period = (
+        "CASE WHEN coalesce(period_text, '') <> '' THEN regexp_replace(period_text, '\\.0$', '') "
+        "WHEN freq = 'A' OR ref_month = 52 THEN CAST(CAST(ref_year AS BIGINT) AS VARCHAR) "
+        "ELSE CAST(CAST(ref_year * 100 + ref_month AS BIGINT) AS VARCHAR) END"
+    )
+    return (
+        f"SELECT *, {period} AS per, (coalesce(partner2, 0) = 0 AND coalesce(NULLIF(customs, ''), 'C00') = 'C00' "
+        f"AND coalesce(mot, 0) = 0) AS is_total FROM ({sql})"
+    ), [str(path)]
 
 
 def _is_tab(path: Path) -> bool:
     from .comtrade import _open_text
+
     with _open_text(path) as handle:
         return "\t" in handle.readline()
 
@@ -80,21 +93,25 @@ def _bad_row_sql(today: dt.date) -> str:
     """A row breaking any hs_schema rule (the same rules check_record applies in Python)."""
     month = "TRY_CAST(substr(per, 5, 2) AS INTEGER)"
     year = "TRY_CAST(substr(per, 1, 4) AS INTEGER)"
-    good_period = (f"((regexp_full_match(per, '\\d{{4}}') AND freq IN ('', 'A')) OR "
-                   f"(regexp_full_match(per, '\\d{{6}}') AND freq IN ('', 'M') AND {month} BETWEEN 1 AND 12 "
-                   f"AND (coalesce(period_text, '') = '' OR ref_month IS NULL OR ref_month = {month}) "
-                   f"AND per <= '{today:%Y%m}')) AND {year} BETWEEN {FIRST_PLAUSIBLE_YEAR} AND {today.year}")
+    good_period = (
+        f"((regexp_full_match(per, '\\d{{4}}') AND freq IN ('', 'A')) OR "
+        f"(regexp_full_match(per, '\\d{{6}}') AND freq IN ('', 'M') AND {month} BETWEEN 1 AND 12 "
+        f"AND (coalesce(period_text, '') = '' OR ref_month IS NULL OR ref_month = {month}) "
+        f"AND per <= '{today:%Y%m}')) AND {year} BETWEEN {FIRST_PLAUSIBLE_YEAR} AND {today.year}"
+    )
     # As check_record: codes are digits (a trailing `.0` allowed), the reporter is 156, the value is written
     # as hs_schema.amount reads numbers (no `1_000`, no `nan`), so both paths refuse the same rows.
     code = "(coalesce({0}, '') <> '' AND NOT regexp_full_match({0}, '\\d+(\\.0)?'))"
     codes_bad = " OR ".join(code.format(c) for c in ("partner_text", "partner2_text", "mot_text"))
     value_bad = "NOT regexp_full_match(value_text, '[+-]?(\\d+(\\.\\d*)?|\\.\\d+)([eE][+-]?\\d+)?')"
-    return (f"(coalesce(flow, '') = '' OR partner IS NULL OR coalesce(cmd, '') = '' OR value IS NULL "
-            f"OR {codes_bad} OR (coalesce(reporter_text, '') <> '' AND NOT regexp_full_match(reporter_text, '156(\\.0)?')) "
-            f"OR {value_bad} "
-            f"OR NOT isfinite(value) OR value < 0 OR value > {PLAUSIBLE_MAX['usd']:.0f} "
-            f"OR NOT regexp_full_match(cmd, 'TOTAL|\\d{{2}}|\\d{{4}}|\\d{{6}}|\\d{{8}}|\\d{{10}}') "
-            f"OR per IS NULL OR NOT ({good_period}))")
+    return (
+        f"(coalesce(flow, '') = '' OR partner IS NULL OR coalesce(cmd, '') = '' OR value IS NULL "
+        f"OR {codes_bad} OR (coalesce(reporter_text, '') <> '' AND NOT regexp_full_match(reporter_text, '156(\\.0)?')) "
+        f"OR {value_bad} "
+        f"OR NOT isfinite(value) OR value < 0 OR value > {PLAUSIBLE_MAX['usd']:.0f} "
+        f"OR NOT regexp_full_match(cmd, 'TOTAL|\\d{{2}}|\\d{{4}}|\\d{{6}}|\\d{{8}}|\\d{{10}}') "
+        f"OR per IS NULL OR NOT ({good_period}))"
+    )
 
 
 def _connect():
@@ -120,26 +137,46 @@ def check_large_file(path, today: dt.date | None = None, partner_code: int | Non
     rel, params = _relation(path)
     con = _connect()
     try:
-        other = f"partner <> {int(partner_code)}" if partner_code is not None else "false"  # an int: no injection
+        other = (
+            f"partner <> {int(partner_code)}" if partner_code is not None else "false"
+        )  # an int: no injection
         rows, bad, breakdown, subflow, others = con.execute(
             f"SELECT count(*), count(*) FILTER (WHERE {_bad_row_sql(today)}), "
             f"count(*) FILTER (WHERE NOT is_total AND flow IN ('X', 'M')), "
             f"count(*) FILTER (WHERE flow NOT IN ('X', 'M')), "
-            f"count(*) FILTER (WHERE is_total AND flow IN ('X', 'M') AND {other}) FROM ({rel})", params).fetchone()
+            f"count(*) FILTER (WHERE is_total AND flow IN ('X', 'M') AND {other}) FROM ({rel})",
+            params,
+        ).fetchone()
     except Exception as error:  # noqa: BLE001 - a malformed CSV (e.g. a short row) -> find it in Python
         _first_bad_row(path)
-        raise InputError(f"cannot be scanned: {type(error).__name__}", file=path,
-                         expected="a Comtrade CSV/TSV file") from None
+        raise InputError(
+            f"cannot be scanned: {type(error).__name__}",
+            file=path,
+            expected="a Comtrade CSV/TSV file",
+        ) from None
     finally:
         con.close()
     if bad:
         _first_bad_row(path)
-        raise InputError(f"{bad} row(s) break the row rules", file=path, expected="valid Comtrade rows")
-    return {"rows": rows, "breakdown_rows": breakdown, "subflow_rows": subflow, "other_partner_rows": others}
+        raise InputError(
+            f"{bad} row(s) break the row rules", file=path, expected="valid Comtrade rows"
+        )
+    return {
+        "rows": rows,
+        "breakdown_rows": breakdown,
+        "subflow_rows": subflow,
+        "other_partner_rows": others,
+    }
 
 
-def partner_code_sums(path, partner_code: int, prefixes, include_total: bool = False,
-                      engine: str = "auto", records: int | None = None) -> tuple[pd.DataFrame, list[str]]:
+def partner_code_sums(
+    path,
+    partner_code: int,
+    prefixes,
+    include_total: bool = False,
+    engine: str = "auto",
+    records: int | None = None,
+) -> tuple[pd.DataFrame, list[str]]:
     """(monthly or annual value per code, flow and classification for one partner, notes) from total rows.
 
     include_total: also the all-goods rows (cmdCode TOTAL); prefixes may then be empty (TOTAL only).
@@ -159,27 +196,40 @@ def partner_code_sums(path, partner_code: int, prefixes, include_total: bool = F
         raise ValueError(f"HS prefixes must be digits, got {prefixes}")
     if engine not in ("auto", "polars", "duckdb"):
         raise ValueError(f"engine must be auto, polars or duckdb, got {engine!r}")
-    cells = _polars_cells(path, partner_code, prefixes, include_total, records) if engine != "duckdb" else None
+    cells = (
+        _polars_cells(path, partner_code, prefixes, include_total, records)
+        if engine != "duckdb"
+        else None
+    )
     lines = cells.attrs["lines"] if cells is not None else "all"
     if cells is None and engine == "polars":
-        raise ValueError(f"{path.name}: polars cannot read this file with DuckDB's rules (use engine='auto')")
+        raise ValueError(
+            f"{path.name}: polars cannot read this file with DuckDB's rules (use engine='auto')"
+        )
     used = "polars" if cells is not None else "duckdb"
     if cells is None:
         cells = _duckdb_cells(path, partner_code, prefixes, include_total)
     conflicts = cells.loc[cells.hi != cells.lo]
     if len(conflicts):
         first = conflicts.iloc[0]
-        raise InputError(f"{int(first.rows)} rows for {first.flowCode} {first.per} HS {first.cmdCode} "
-                         f"({first.classificationCode}) give different values ({first.lo:,.0f} vs {first.hi:,.0f} US$)",
-                         file=path, expected="one total row per period, flow, partner and code")
+        raise InputError(
+            f"{int(first.rows)} rows for {first.flowCode} {first.per} HS {first.cmdCode} "
+            f"({first.classificationCode}) give different values ({first.lo:,.0f} vs {first.hi:,.0f} US$)",
+            file=path,
+            expected="one total row per period, flow, partner and code",
+        )
     notes = []
     duplicated = cells.loc[cells.rows > 1]
     if len(duplicated):
-        notes.append(f"{path.name}: {int((duplicated.rows - 1).sum())} exact duplicate row(s) counted once")
+        notes.append(
+            f"{path.name}: {int((duplicated.rows - 1).sum())} exact duplicate row(s) counted once"
+        )
     cells["period"] = [p if len(p) == 4 else f"{p[:4]}-{p[4:]}" for p in cells.per]
     cells["span"] = ["year" if len(p) == 4 else "month" for p in cells.per]
     cells["value_usd_mn"] = cells.lo / 1e6
-    out = cells[["cmdCode", "classificationCode", "flowCode", "period", "span", "value_usd_mn", "rows"]]
+    out = cells[
+        ["cmdCode", "classificationCode", "flowCode", "period", "span", "value_usd_mn", "rows"]
+    ]
     out.attrs.update(engine=used, lines=lines)
     return out, notes
 
@@ -187,14 +237,23 @@ def partner_code_sums(path, partner_code: int, prefixes, include_total: bool = F
 CELL_COLUMNS = ["cmdCode", "classificationCode", "flowCode", "per", "rows", "lo", "hi"]
 
 
-def _duckdb_cells(path: Path, partner_code: int, prefixes: list[str], include_total: bool) -> pd.DataFrame:
+def _duckdb_cells(
+    path: Path, partner_code: int, prefixes: list[str], include_total: bool
+) -> pd.DataFrame:
     """The partner's total rows for the codes, per cell (code, classification, flow, period): rows, min, max."""
     rel, params = _relation(path)
-    wanted = ["starts_with(cmd, ?)" for _ in prefixes] + (["cmd = 'TOTAL'"] if include_total else [])
-    where = ("is_total AND flow IN ('X', 'M') AND partner = ? AND (reporter IS NULL OR reporter = 156) AND ("
-             + " OR ".join(wanted) + ")")
-    sql = (f"SELECT cmd AS cmdCode, coalesce(cl, '') AS classificationCode, flow AS flowCode, per, count(*) AS rows, "
-           f"min(value) AS lo, max(value) AS hi FROM ({rel}) WHERE {where} GROUP BY ALL ORDER BY ALL")
+    wanted = ["starts_with(cmd, ?)" for _ in prefixes] + (
+        ["cmd = 'TOTAL'"] if include_total else []
+    )
+    where = (
+        "is_total AND flow IN ('X', 'M') AND partner = ? AND (reporter IS NULL OR reporter = 156) AND ("
+        + " OR ".join(wanted)
+        + ")"
+    )
+    sql = (
+        f"SELECT cmd AS cmdCode, coalesce(cl, '') AS classificationCode, flow AS flowCode, per, count(*) AS rows, "
+        f"min(value) AS lo, max(value) AS hi FROM ({rel}) WHERE {where} GROUP BY ALL ORDER BY ALL"
+    )
     con = _connect()
     try:
         return con.execute(sql, params + [float(partner_code), *prefixes]).df()[CELL_COLUMNS]
@@ -206,7 +265,9 @@ POLARS_CODES = ("reporterCode", "partnerCode", "partner2Code", "motCode")
 POLARS_TEXTS = ("period", "flowCode", "customsCode", "classificationCode", "cmdCode")
 
 
-PARTNER_LINES_FLOOR = 100_000  # lines always allowed in memory; above it, at most a tenth of the file
+PARTNER_LINES_FLOOR = (
+    100_000  # lines always allowed in memory; above it, at most a tenth of the file
+)
 
 
 def _partner_lines(path: Path, partner_code: int, records: int | None) -> bytes | None:
@@ -225,12 +286,19 @@ def _partner_lines(path: Path, partner_code: int, records: int | None) -> bytes 
     line = pl.col("line")
     limit = max(int(records) // 10, PARTNER_LINES_FLOOR)
     try:
-        kept, count = pl.collect_all([
-            # `+ "\n"` copies each kept line: a filtered line would otherwise keep its whole block of the
-            # file alive (a view), and every block holds one of them -- the whole file in memory
-            pl.scan_lines(path).slice(1).filter(line.str.contains(str(int(partner_code)), literal=True))
-            .select(line + "\n").head(limit + 1),
-            pl.scan_lines(path).select(pl.len())], engine="streaming")
+        kept, count = pl.collect_all(
+            [
+                # `+ "\n"` copies each kept line: a filtered line would otherwise keep its whole block of the
+                # file alive (a view), and every block holds one of them -- the whole file in memory
+                pl.scan_lines(path)
+                .slice(1)
+                .filter(line.str.contains(str(int(partner_code)), literal=True))
+                .select(line + "\n")
+                .head(limit + 1),
+                pl.scan_lines(path).select(pl.len()),
+            ],
+            engine="streaming",
+        )
     except pl.exceptions.PolarsError:  # e.g. not UTF-8: the CSV path decides
         return None
     if count.item() != int(records) + 1 or kept.height > limit:
@@ -240,8 +308,13 @@ def _partner_lines(path: Path, partner_code: int, records: int | None) -> bytes 
     return header + b"\n" + kept["line"].str.join("").item().encode()
 
 
-def _polars_cells(path: Path, partner_code: int, prefixes: list[str], include_total: bool,
-                  records: int | None = None) -> pd.DataFrame | None:
+def _polars_cells(
+    path: Path,
+    partner_code: int,
+    prefixes: list[str],
+    include_total: bool,
+    records: int | None = None,
+) -> pd.DataFrame | None:
     """_duckdb_cells in polars, or None where its numbers could differ from DuckDB's (the caller asks DuckDB).
 
     Only the columns the rules need once the period column is filled (refYear/refMonth/freqCode are not
@@ -255,7 +328,12 @@ def _polars_cells(path: Path, partner_code: int, prefixes: list[str], include_to
     """
     header = read_header(path)
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
-    if path.name.lower().endswith(".gz") or "period" not in header or missing or len(set(header)) < len(header):
+    if (
+        path.name.lower().endswith(".gz")
+        or "period" not in header
+        or missing
+        or len(set(header)) < len(header)
+    ):
         return None
     import polars as pl
 
@@ -267,9 +345,12 @@ def _polars_cells(path: Path, partner_code: int, prefixes: list[str], include_to
         schema = {c: code_type for c in POLARS_CODES if c in header} | {"primaryValue": pl.Float64}
         schema.update({c: pl.String for c in POLARS_TEXTS if c in header} | {"period": period_type})
         try:
-            cells = _polars_query(source, _is_tab(path), schema, partner_code, prefixes,
-                                  include_total).collect(engine="streaming")
-        except pl.exceptions.PolarsError:  # e.g. `643.0` (integers), `?` (decimals), a long row, not UTF-8
+            cells = _polars_query(
+                source, _is_tab(path), schema, partner_code, prefixes, include_total
+            ).collect(engine="streaming")
+        except (
+            pl.exceptions.PolarsError
+        ):  # e.g. `643.0` (integers), `?` (decimals), a long row, not UTF-8
             continue
         if cells["no_value"].sum() or cells["per"].fill_null("").eq("").any():
             return None
@@ -279,8 +360,14 @@ def _polars_cells(path: Path, partner_code: int, prefixes: list[str], include_to
     return None
 
 
-def _polars_query(source: Path | bytes, tab: bool, schema: dict, partner_code: int, prefixes: list[str],
-                  include_total: bool):
+def _polars_query(
+    source: Path | bytes,
+    tab: bool,
+    schema: dict,
+    partner_code: int,
+    prefixes: list[str],
+    include_total: bool,
+):
     import polars as pl
 
     def text(name):  # DuckDB's trim(): spaces only
@@ -288,24 +375,57 @@ def _polars_query(source: Path | bytes, tab: bool, schema: dict, partner_code: i
 
     def number(name):
         return pl.col(name) if name in schema else pl.lit(None, pl.Float64)
+
     cmd = text("cmdCode")
-    wanted = pl.any_horizontal([cmd.str.starts_with(p) for p in prefixes] + ([cmd == "TOTAL"] if include_total else []))
-    is_total = ((number("partner2Code").fill_null(0) == 0) & (number("motCode").fill_null(0) == 0)
-                & (text("customsCode").replace("", None).fill_null("C00") == "C00"))
+    wanted = pl.any_horizontal(
+        [cmd.str.starts_with(p) for p in prefixes] + ([cmd == "TOTAL"] if include_total else [])
+    )
+    is_total = (
+        (number("partner2Code").fill_null(0) == 0)
+        & (number("motCode").fill_null(0) == 0)
+        & (text("customsCode").replace("", None).fill_null("C00") == "C00")
+    )
     reporter = number("reporterCode")
-    period = pl.col("period").cast(pl.String) if schema["period"] != pl.String else text("period").str.replace(r"\.0$", "")
-    lazy = (pl.scan_csv(source, separator="\t" if tab else ",", quote_char='"', schema_overrides=schema,
-                        infer_schema=False)
-            .select(list(schema))
-            .filter(pl.col("partnerCode") == int(partner_code))
-            .with_columns(pl.col(c).str.strip_chars(" ") for c in POLARS_TEXTS if schema.get(c) == pl.String)
-            .filter(text("flowCode").is_in(["X", "M"]) & (reporter.is_null() | (reporter == 156)) & wanted & is_total)
-            .group_by(cmd.alias("cmdCode"), text("classificationCode").fill_null("").alias("classificationCode"),
-                      text("flowCode").alias("flowCode"), period.alias("per"))
-            .agg(pl.len().cast(pl.Int64).alias("rows"), number("primaryValue").min().alias("lo"),
-                 number("primaryValue").max().alias("hi"),
-                 (number("primaryValue").is_null() | number("primaryValue").is_nan()).sum().alias("no_value"))
-            .sort("cmdCode", "classificationCode", "flowCode", "per"))
+    period = (
+        pl.col("period").cast(pl.String)
+        if schema["period"] != pl.String
+        else text("period").str.replace(r"\.0$", "")
+    )
+    lazy = (
+        pl.scan_csv(
+            source,
+            separator="\t" if tab else ",",
+            quote_char='"',
+            schema_overrides=schema,
+            infer_schema=False,
+        )
+        .select(list(schema))
+        .filter(pl.col("partnerCode") == int(partner_code))
+        .with_columns(
+            pl.col(c).str.strip_chars(" ") for c in POLARS_TEXTS if schema.get(c) == pl.String
+        )
+        .filter(
+            text("flowCode").is_in(["X", "M"])
+            & (reporter.is_null() | (reporter == 156))
+            & wanted
+            & is_total
+        )
+        .group_by(
+            cmd.alias("cmdCode"),
+            text("classificationCode").fill_null("").alias("classificationCode"),
+            text("flowCode").alias("flowCode"),
+            period.alias("per"),
+        )
+        .agg(
+            pl.len().cast(pl.Int64).alias("rows"),
+            number("primaryValue").min().alias("lo"),
+            number("primaryValue").max().alias("hi"),
+            (number("primaryValue").is_null() | number("primaryValue").is_nan())
+            .sum()
+            .alias("no_value"),
+        )
+        .sort("cmdCode", "classificationCode", "flowCode", "per")
+    )
     return lazy
 
 
@@ -323,14 +443,22 @@ def file_summary(path) -> dict:
             f"value FROM ({rel}) WHERE is_total AND flow IN ('X', 'M')), "
             "m AS (SELECT per, partner_text, flow, min(lvl) AS lvl FROM t GROUP BY ALL) "
             "SELECT per, partner_text, flow, sum(value) / 1e6 AS value_mn FROM t JOIN m USING (per, partner_text, flow, lvl) "
-            "GROUP BY ALL ORDER BY ALL", params).df()
+            "GROUP BY ALL ORDER BY ALL",
+            params,
+        ).df()
         skipped = con.execute(
             f"SELECT CASE WHEN flow NOT IN ('X', 'M') THEN 'sub-flow flowCode ' || flow || ' (only X and M are used)' "
             "ELSE 'breakdown row (partner2Code, customsCode or motCode not 0/C00/0): part of the total row' END AS reason, "
             f"count(*) AS n FROM ({rel}) WHERE NOT (is_total AND flow IN ('X', 'M')) GROUP BY ALL ORDER BY ALL",
-            params).df()
-        codes = [c for (c,) in con.execute(f"SELECT DISTINCT cmd FROM ({rel}) WHERE cmd <> 'TOTAL' ORDER BY 1 LIMIT 1000",
-                                           params).fetchall()]
+            params,
+        ).df()
+        codes = [
+            c
+            for (c,) in con.execute(
+                f"SELECT DISTINCT cmd FROM ({rel}) WHERE cmd <> 'TOTAL' ORDER BY 1 LIMIT 1000",
+                params,
+            ).fetchall()
+        ]
         rows = con.execute(f"SELECT count(*) FROM ({rel})", params).fetchone()[0]
     finally:
         con.close()

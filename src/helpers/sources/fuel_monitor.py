@@ -10,6 +10,7 @@ Two layouts, told apart by their headers:
 Both cover four codes only (coal 2701, crude oil 2709, LNG 271111, pipeline gas 271121), not all of
 chapter 27: FUEL_CODES names them so a verdict can say what the rows leave out.
 """
+
 import json
 from pathlib import Path
 
@@ -22,29 +23,55 @@ from .provenance import sidecar_of
 from .schema import read_csv_as_text, relative_to_raw, tidy_columns
 
 FUEL_CODES = {"coal": "2701", "crude_oil": "2709", "lng": "271111", "pipeline_gas": "271121"}
-FUEL_LABELS = {"coal": "coal", "crude_oil": "crude oil", "lng": "LNG", "pipeline_gas": "pipeline natural gas"}
-COMTRADE_LAYOUT = ("period", "commodity", "commodity_code", "partner", "value_usd_bn", "qty_mt", "value_per_mt_usd")
+FUEL_LABELS = {
+    "coal": "coal",
+    "crude_oil": "crude oil",
+    "lng": "LNG",
+    "pipeline_gas": "pipeline natural gas",
+}
+COMTRADE_LAYOUT = (
+    "period",
+    "commodity",
+    "commodity_code",
+    "partner",
+    "value_usd_bn",
+    "qty_mt",
+    "value_per_mt_usd",
+)
 CUSTOMS_LAYOUT = ("period", "commodity", "source_file", "partner", "value_usd_bn")
-PUBLISHERS = {COMTRADE_LAYOUT: "UN Comtrade",
-              CUSTOMS_LAYOUT: "China customs, compiled by DoiEnnoson/china-energy-monitor"}
+PUBLISHERS = {
+    COMTRADE_LAYOUT: "UN Comtrade",
+    CUSTOMS_LAYOUT: "China customs, compiled by DoiEnnoson/china-energy-monitor",
+}
 
 
 def fuel_files(directory: Path) -> list[Path]:
     directory = Path(directory)
     if not directory.is_dir():
         return []
-    return sorted(p for p in directory.iterdir() if p.suffix.lower() == ".csv" and not p.name.startswith("."))
+    return sorted(
+        p for p in directory.iterdir() if p.suffix.lower() == ".csv" and not p.name.startswith(".")
+    )
 
 
 def _bad(path, frame, column, ok: pd.Series, expected: str) -> None:
     if not ok.all():
         index = int((~ok).to_numpy().nonzero()[0][0])
-        raise InputError(f"value '{frame[column].iloc[index]}' is not valid", file=path, row=index + 1,
-                         column=column, expected=expected)
+        raise InputError(
+            f"value '{frame[column].iloc[index]}' is not valid",
+            file=path,
+            row=index + 1,
+            column=column,
+            expected=expected,
+        )
 
 
 def _source_url(meta: dict, source_file: str) -> str:
-    repo, commit, origin = meta.get("origin_repository"), meta.get("origin_commit"), meta.get("origin_path")
+    repo, commit, origin = (
+        meta.get("origin_repository"),
+        meta.get("origin_commit"),
+        meta.get("origin_path"),
+    )
     if repo and commit and origin:
         return f"https://github.com/{repo}/blob/{commit}/{origin}"
     return source_file
@@ -56,46 +83,106 @@ def read_fuel_monitor(path) -> pd.DataFrame:
     frame = read_csv_as_text(path)
     layout = next((cols for cols in PUBLISHERS if tuple(frame.columns) == cols), None)
     if layout is None:
-        raise InputError("unknown fuel-file layout", file=path,
-                         expected="header " + " or ".join(",".join(cols) for cols in PUBLISHERS))
+        raise InputError(
+            "unknown fuel-file layout",
+            file=path,
+            expected="header " + " or ".join(",".join(cols) for cols in PUBLISHERS),
+        )
     if frame.empty:
         raise InputError("header only, no data rows", file=path)
-    _bad(path, frame, "period", frame.period.str.fullmatch(r"(19|20)\d{2}(0[1-9]|1[0-2])"), "YYYYMM")
-    _bad(path, frame, "commodity", frame.commodity.isin(FUEL_CODES), "one of " + ", ".join(FUEL_CODES))
+    _bad(
+        path, frame, "period", frame.period.str.fullmatch(r"(19|20)\d{2}(0[1-9]|1[0-2])"), "YYYYMM"
+    )
+    _bad(
+        path,
+        frame,
+        "commodity",
+        frame.commodity.isin(FUEL_CODES),
+        "one of " + ", ".join(FUEL_CODES),
+    )
     if "commodity_code" in frame:
-        _bad(path, frame, "commodity_code", frame.commodity_code == frame.commodity.map(FUEL_CODES),
-             "the code of the row's commodity (" + ", ".join(f"{k} {v}" for k, v in FUEL_CODES.items()) + ")")
+        _bad(
+            path,
+            frame,
+            "commodity_code",
+            frame.commodity_code == frame.commodity.map(FUEL_CODES),
+            "the code of the row's commodity ("
+            + ", ".join(f"{k} {v}" for k, v in FUEL_CODES.items())
+            + ")",
+        )
     if "source_file" in frame:
-        _bad(path, frame, "source_file", frame.source_file == "gacc_" + frame.commodity + ".csv",
-             "gacc_<commodity>.csv")
-    _bad(path, frame, "value_usd_bn", frame.value_usd_bn.str.match(NUMBER) & ~frame.value_usd_bn.str.startswith("-"),
-         "a non-negative number (US$ billion)")
+        _bad(
+            path,
+            frame,
+            "source_file",
+            frame.source_file == "gacc_" + frame.commodity + ".csv",
+            "gacc_<commodity>.csv",
+        )
+    _bad(
+        path,
+        frame,
+        "value_usd_bn",
+        frame.value_usd_bn.str.match(NUMBER) & ~frame.value_usd_bn.str.startswith("-"),
+        "a non-negative number (US$ billion)",
+    )
     if "qty_mt" in frame:
-        _bad(path, frame, "qty_mt", frame.qty_mt.str.match(NUMBER) | (frame.qty_mt == ""),
-             "a number of million tonnes or empty")
+        _bad(
+            path,
+            frame,
+            "qty_mt",
+            frame.qty_mt.str.match(NUMBER) | (frame.qty_mt == ""),
+            "a number of million tonnes or empty",
+        )
     partners = {}
     for index, name in enumerate(frame.partner):
         if name not in partners:
             try:
                 partners[name] = resolve_partner(name).iso2
             except UnknownPartnerError:
-                raise InputError(f"partner '{name}' is not in config/partners.csv", file=path, row=index + 1,
-                                 column="partner", expected="a partner name such as Russian Federation") from None
-    meta = json.loads(sidecar_of(path).read_text(encoding="utf-8")) if sidecar_of(path).exists() else {}
+                raise InputError(
+                    f"partner '{name}' is not in config/partners.csv",
+                    file=path,
+                    row=index + 1,
+                    column="partner",
+                    expected="a partner name such as Russian Federation",
+                ) from None
+    meta = (
+        json.loads(sidecar_of(path).read_text(encoding="utf-8"))
+        if sidecar_of(path).exists()
+        else {}
+    )
     source_file = relative_to_raw(path)
-    base = pd.DataFrame({
-        "reporter": "CN", "partner": frame.partner.map(partners), "flow": "import",
-        "period": frame.period.str[:4] + "-" + frame.period.str[4:], "span": "month",
-        "commodity": frame.commodity.map(FUEL_LABELS), "hs_code": frame.commodity.map(FUEL_CODES), "hs_version": "",
-        "yoy_pct": float("nan"), "currency_note": "usd", "source_file": source_file,
-        "source_row": range(1, len(frame) + 1), "source_url": _source_url(meta, source_file),
-        "publisher": PUBLISHERS[layout], "published_date": (meta.get("retrieved_at") or "")[:10], "quote": ""})
-    values = base.assign(measure="value", unit="usd_mn", value=frame.value_usd_bn.astype(float) * 1000)
+    base = pd.DataFrame(
+        {
+            "reporter": "CN",
+            "partner": frame.partner.map(partners),
+            "flow": "import",
+            "period": frame.period.str[:4] + "-" + frame.period.str[4:],
+            "span": "month",
+            "commodity": frame.commodity.map(FUEL_LABELS),
+            "hs_code": frame.commodity.map(FUEL_CODES),
+            "hs_version": "",
+            "yoy_pct": float("nan"),
+            "currency_note": "usd",
+            "source_file": source_file,
+            "source_row": range(1, len(frame) + 1),
+            "source_url": _source_url(meta, source_file),
+            "publisher": PUBLISHERS[layout],
+            "published_date": (meta.get("retrieved_at") or "")[:10],
+            "quote": "",
+        }
+    )
+    values = base.assign(
+        measure="value", unit="usd_mn", value=frame.value_usd_bn.astype(float) * 1000
+    )
     parts = [values]
     if "qty_mt" in frame:
         has_q = (frame.qty_mt != "").to_numpy()
-        parts.append(base.loc[has_q].assign(measure="quantity", unit="million tonnes",
-                                            value=frame.qty_mt[has_q].astype(float)))
+        parts.append(
+            base.loc[has_q].assign(
+                measure="quantity", unit="million tonnes", value=frame.qty_mt[has_q].astype(float)
+            )
+        )
     return tidy_columns(pd.concat(parts, ignore_index=True))
 
 

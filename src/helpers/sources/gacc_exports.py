@@ -8,6 +8,7 @@ no total rows (each line is one month x code x partner x regime x province cell:
 plain sum), the flow only in the file name, and downloads cut at 10,000 lines. Values in yuan stay in
 yuan (unit cny_mn, currency_note cny): the project never converts currencies.
 """
+
 import csv
 import io
 import logging
@@ -43,26 +44,92 @@ HEADERS = {
     "hs_code": ["商品编码", "commodity code", "hs code", "code of commodity"],
     "commodity": ["商品名称", "commodity name", "description of commodity", "commodity"],
     "partner_code": ["贸易伙伴编码", "trading partner code", "partner code", "country code"],
-    "partner_name": ["贸易伙伴名称", "trading partner name", "trading partner", "partner name",
-                     "country (region)", "country"],
+    "partner_name": [
+        "贸易伙伴名称",
+        "trading partner name",
+        "trading partner",
+        "partner name",
+        "country (region)",
+        "country",
+    ],
     "trade_mode": ["贸易方式名称", "trade mode name", "trade mode", "customs regime"],
     "trade_mode_code": ["贸易方式编码", "trade mode code", "customs regime code"],
-    "region": ["注册地名称", "registration place name", "domestic destination/source name",
-               "locations of importers and exporters"],
-    "region_code": ["注册地编码", "registration place code", "locations of importers and exporters code"],
+    "region": [
+        "注册地名称",
+        "registration place name",
+        "domestic destination/source name",
+        "locations of importers and exporters",
+    ],
+    "region_code": [
+        "注册地编码",
+        "registration place code",
+        "locations of importers and exporters code",
+    ],
     "qty1": ["第一数量", "第一法定数量", "统计数量", "first quantity", "quantity 1", "quantity"],
-    "unit1": ["第一计量单位", "第一法定计量单位", "first unit", "first unit of measurement", "unit 1", "unit"],
-    "qty2": ["第二数量", "second quantity", "quantity 2", "supplementary quantity", "supplimentary quantity"],
-    "unit2": ["第二计量单位", "second unit", "second unit of measurement", "unit 2", "supplementary unit",
-              "supplimentary unit"],
-    "value_cny": ["人民币", "人民币元", "金额_人民币", "rmb", "rmb yuan", "value (rmb)", "cny", "renminbi yuan",
-                  "renminbi"],
-    "value_usd": ["美元", "金额_美元", "美元值", "us dollar", "us$", "usd", "value (us$)", "us dollars",
-                  "value(usd)"],
+    "unit1": [
+        "第一计量单位",
+        "第一法定计量单位",
+        "first unit",
+        "first unit of measurement",
+        "unit 1",
+        "unit",
+    ],
+    "qty2": [
+        "第二数量",
+        "second quantity",
+        "quantity 2",
+        "supplementary quantity",
+        "supplimentary quantity",
+    ],
+    "unit2": [
+        "第二计量单位",
+        "second unit",
+        "second unit of measurement",
+        "unit 2",
+        "supplementary unit",
+        "supplimentary unit",
+    ],
+    "value_cny": [
+        "人民币",
+        "人民币元",
+        "金额_人民币",
+        "rmb",
+        "rmb yuan",
+        "value (rmb)",
+        "cny",
+        "renminbi yuan",
+        "renminbi",
+    ],
+    "value_usd": [
+        "美元",
+        "金额_美元",
+        "美元值",
+        "us dollar",
+        "us$",
+        "usd",
+        "value (us$)",
+        "us dollars",
+        "value(usd)",
+    ],
 }
-UNITS = {"千克": "kg", "吨": "tonnes", "辆": "units", "台": "units", "个": "units", "件": "units",
-         "套": "units", "架": "units", "艘": "units", "kilogram": "kg", "kg": "kg", "ton": "tonnes",
-         "tonne": "tonnes", "tonnes": "tonnes", "unit": "units", "units": "units"}
+UNITS = {
+    "千克": "kg",
+    "吨": "tonnes",
+    "辆": "units",
+    "台": "units",
+    "个": "units",
+    "件": "units",
+    "套": "units",
+    "架": "units",
+    "艘": "units",
+    "kilogram": "kg",
+    "kg": "kg",
+    "ton": "tonnes",
+    "tonne": "tonnes",
+    "tonnes": "tonnes",
+    "unit": "units",
+    "units": "units",
+}
 NO_UNIT = {"", "?", "？", "-"}  # GACC writes `?` where a code has no (second) unit
 FLOW_WORDS = {"出口": "export", "export": "export", "进口": "import", "import": "import"}
 
@@ -71,7 +138,9 @@ def _key(text) -> str:
     return re.sub(r"\s+", "", str(text)).casefold()
 
 
-HEADER_LOOKUP = {_key(spelling): field for field, spellings in HEADERS.items() for spelling in spellings}
+HEADER_LOOKUP = {
+    _key(spelling): field for field, spellings in HEADERS.items() for spelling in spellings
+}
 
 
 # --------------------------------------------------------------------------- reading the file
@@ -90,11 +159,18 @@ def _read_grid(path: Path) -> list[list[str]]:
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         return pd.read_excel(path, header=None, dtype=str).fillna("").values.tolist()
     if path.suffix.lower() == ".xls":
-        raise GaccFormatError("old .xls format is not supported", file=path,
-                              expected="re-save as .xlsx or CSV")
+        raise GaccFormatError(
+            "old .xls format is not supported", file=path, expected="re-save as .xlsx or CSV"
+        )
     text = _decode(path.read_bytes(), path)
     first = text.split("\n", 1)[0]
-    delimiter = "\t" if first.count("\t") > first.count(",") else ";" if first.count(";") > first.count(",") else ","
+    delimiter = (
+        "\t"
+        if first.count("\t") > first.count(",")
+        else ";"
+        if first.count(";") > first.count(",")
+        else ","
+    )
     return [row for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
 
 
@@ -110,9 +186,11 @@ def _find_header(grid: list[list[str]], path: Path) -> tuple[int, dict]:
             return index, fields
     first = " | ".join(str(c) for c in grid[0]) if grid else "(empty file)"
     raise GaccFormatError(
-        f"unknown header set; first row reads: {excerpt(first, 80)}", file=path,
+        f"unknown header set; first row reads: {excerpt(first, 80)}",
+        file=path,
         expected="a header row with 商品编码 (or 'Commodity code') and a value column "
-                 "美元/人民币 (or 'US dollar'/'Renminbi Yuan')")
+        "美元/人民币 (or 'US dollar'/'Renminbi Yuan')",
+    )
 
 
 # --------------------------------------------------------------------------- field parsers
@@ -120,24 +198,35 @@ def flow_from_name(path: Path) -> str:
     name = Path(path).name.casefold()
     found = {flow for word, flow in FLOW_WORDS.items() if word in name}
     if len(found) != 1:
-        raise GaccFormatError("cannot tell the flow from the file name", file=path,
-                              expected="flow= argument, or 出口/进口/export/import in the file name")
+        raise GaccFormatError(
+            "cannot tell the flow from the file name",
+            file=path,
+            expected="flow= argument, or 出口/进口/export/import in the file name",
+        )
     return found.pop()
 
 
 def _year_from_name(path: Path) -> str:
     years = set(re.findall(r"(?<!\d)((?:19|20)\d{2})(?!\d)", Path(path).stem))
     if len(years) != 1:
-        raise GaccFormatError("no 数据年月 column and no single year in the file name", file=path,
-                              expected="period= argument (YYYY) or a year such as 2024 in the file name")
+        raise GaccFormatError(
+            "no 数据年月 column and no single year in the file name",
+            file=path,
+            expected="period= argument (YYYY) or a year such as 2024 in the file name",
+        )
     return years.pop()
 
 
 def _period(text: str, path: Path, row: int, column: str) -> str:
     match = re.fullmatch(r"(\d{4})\s*(?:[-/.年]\s*)?(\d{1,2})\s*月?", text.strip())
     if not match or not 1 <= int(match[2]) <= 12:
-        raise GaccFormatError(f"period {excerpt(text, 20)} is not a month", file=path, row=row, column=column,
-                              expected="YYYYMM such as 202407")
+        raise GaccFormatError(
+            f"period {excerpt(text, 20)} is not a month",
+            file=path,
+            row=row,
+            column=column,
+            expected="YYYYMM such as 202407",
+        )
     return hs_schema.period(int(match[1]), int(match[2]), file=path, row=row, column=column)
 
 
@@ -146,15 +235,21 @@ def hs_version_for(code: str, period: str) -> str:
     if code.startswith("98"):
         return "GACC"
     year = int(period[:4])
-    return "HS2022" if year >= 2022 else "HS2017" if year >= 2017 else "HS2012" if year >= 2012 else ""
+    return (
+        "HS2022" if year >= 2022 else "HS2017" if year >= 2017 else "HS2012" if year >= 2012 else ""
+    )
 
 
 def _sidecar_date(path: Path) -> str:
     meta = read_hs_sidecar(path)
-    return str(meta.get("retrieved_at") or meta.get("date_accessed") or meta.get("first_seen") or "")[:10]
+    return str(
+        meta.get("retrieved_at") or meta.get("date_accessed") or meta.get("first_seen") or ""
+    )[:10]
 
 
-def _partner_of(cells: dict, fields: dict, header: list, default, path: Path, row: int, lenient: bool) -> str:
+def _partner_of(
+    cells: dict, fields: dict, header: list, default, path: Path, row: int, lenient: bool
+) -> str:
     """ISO2 of the row's partner (by name, else by GACC partner code); lenient: the name in the file."""
     name = cells.get("partner_name", "").strip()
     code = cells.get("partner_code", "").strip()
@@ -170,19 +265,32 @@ def _partner_of(cells: dict, fields: dict, header: list, default, path: Path, ro
             if lenient:
                 return name or f"GACC partner {code}"
             column = header[fields["partner_name" if name else "partner_code"]]
-            raise GaccFormatError(f"trading partner {excerpt(name or code, 30)} is not in config/partners.csv",
-                                  file=path, row=row, column=column,
-                                  expected="a partner listed there (add a row to the table)") from None
+            raise GaccFormatError(
+                f"trading partner {excerpt(name or code, 30)} is not in config/partners.csv",
+                file=path,
+                row=row,
+                column=column,
+                expected="a partner listed there (add a row to the table)",
+            ) from None
     if default is None:
-        raise GaccFormatError("the file has no 贸易伙伴名称 column", file=path,
-                              expected="partner= argument (e.g. 'RU')")
+        raise GaccFormatError(
+            "the file has no 贸易伙伴名称 column",
+            file=path,
+            expected="partner= argument (e.g. 'RU')",
+        )
     return resolve_partner(default).iso2
 
 
 # --------------------------------------------------------------------------- the reader
-def read_gacc_export(path, flow: str | None = None, partner=None, period: str | None = None,
-                     only_partner=None, allow_capped: bool = False, name_unknown_partners: bool = False
-                     ) -> pd.DataFrame:
+def read_gacc_export(
+    path,
+    flow: str | None = None,
+    partner=None,
+    period: str | None = None,
+    only_partner=None,
+    allow_capped: bool = False,
+    name_unknown_partners: bool = False,
+) -> pd.DataFrame:
     """A GACC query-platform CSV/XLSX -> tidy rows (value rows plus measure=quantity rows).
 
     flow: 'export'/'import', else read from the file name. partner: used when the file has no
@@ -200,11 +308,17 @@ def read_gacc_export(path, flow: str | None = None, partner=None, period: str | 
     grid = _read_grid(path)
     header_index, fields = _find_header(grid, path)
     header = [str(c).strip() for c in grid[header_index]]
-    body = [(n, cells) for n, cells in enumerate(grid[header_index + 1:], start=1) if any(str(c).strip() for c in cells)]
+    body = [
+        (n, cells)
+        for n, cells in enumerate(grid[header_index + 1 :], start=1)
+        if any(str(c).strip() for c in cells)
+    ]
     flags = []
     if len(body) >= CAP_DATA_ROWS:
-        message = (f"{len(body):,} data rows: at the platform's 10,000-line download cap, so rows may be missing; "
-                   "split the query (fewer months or codes per download) so each file stays below the cap")
+        message = (
+            f"{len(body):,} data rows: at the platform's 10,000-line download cap, so rows may be missing; "
+            "split the query (fewer months or codes per download) so each file stays below the cap"
+        )
         if not allow_capped:
             raise GaccFormatError(message, file=path)
         flags.append(f"{path.name}: possibly truncated: {message}")
@@ -212,46 +326,111 @@ def read_gacc_export(path, flow: str | None = None, partner=None, period: str | 
     currency = "usd" if "value_usd" in fields else "cny"
     value_field = "value_usd" if currency == "usd" else "value_cny"
     wanted = resolve_partner(only_partner).iso2 if only_partner else None
-    common = {"reporter": "CN", "flow": flow, "yoy_pct": float("nan"), "currency_note": currency,
-              "source_file": relative_to_raw(path), "source_url": relative_to_raw(path),
-              "publisher": PUBLISHER, "published_date": _sidecar_date(path)}
+    common = {
+        "reporter": "CN",
+        "flow": flow,
+        "yoy_pct": float("nan"),
+        "currency_note": currency,
+        "source_file": relative_to_raw(path),
+        "source_url": relative_to_raw(path),
+        "publisher": PUBLISHER,
+        "published_date": _sidecar_date(path),
+    }
     records, skipped, others, partners = [], [], Counter(), {}
     needed = max(fields.values()) + 1
     for offset, values in body:
         if len(values) < needed:
-            raise GaccFormatError(f"has {len(values)} fields, the header maps {needed} (truncated row?)", file=path,
-                                  row=offset, expected="one field per header column")
+            raise GaccFormatError(
+                f"has {len(values)} fields, the header maps {needed} (truncated row?)",
+                file=path,
+                row=offset,
+                expected="one field per header column",
+            )
         cells = {field: str(values[column]) for field, column in fields.items()}
-        hs_schema.require(cells, ("hs_code", value_field) + (("period",) if year is None else ()), file=path, row=offset)
-        code = hs_schema.hs_code(cells["hs_code"].replace(".", "").replace(" ", ""), file=path, row=offset,
-                                 column=header[fields["hs_code"]])
-        when, span = ((_period(cells["period"], path, offset, header[fields["period"]]), "month")
-                      if year is None else (year, "year"))
-        amount = hs_schema.amount(cells[value_field], file=path, row=offset, column=header[fields[value_field]],
-                                  kind=currency, thousands=True)
+        hs_schema.require(
+            cells,
+            ("hs_code", value_field) + (("period",) if year is None else ()),
+            file=path,
+            row=offset,
+        )
+        code = hs_schema.hs_code(
+            cells["hs_code"].replace(".", "").replace(" ", ""),
+            file=path,
+            row=offset,
+            column=header[fields["hs_code"]],
+        )
+        when, span = (
+            (_period(cells["period"], path, offset, header[fields["period"]]), "month")
+            if year is None
+            else (year, "year")
+        )
+        amount = hs_schema.amount(
+            cells[value_field],
+            file=path,
+            row=offset,
+            column=header[fields[value_field]],
+            kind=currency,
+            thousands=True,
+        )
         who = (cells.get("partner_name", "").strip(), cells.get("partner_code", "").strip())
-        if who not in partners:  # one lookup per partner, not per line (a capped file has 10,000 lines)
-            partners[who] = _partner_of(cells, fields, header, partner, path, offset,
-                                        lenient=wanted is not None or name_unknown_partners)
+        if (
+            who not in partners
+        ):  # one lookup per partner, not per line (a capped file has 10,000 lines)
+            partners[who] = _partner_of(
+                cells,
+                fields,
+                header,
+                partner,
+                path,
+                offset,
+                lenient=wanted is not None or name_unknown_partners,
+            )
         row_partner = partners[who]
         if wanted is not None and row_partner != wanted:
             others[row_partner] += 1
-            skipped.append({"row": offset, "reason": f"other partner {row_partner} (the briefing's partner is {wanted})"})
+            skipped.append(
+                {
+                    "row": offset,
+                    "reason": f"other partner {row_partner} (the briefing's partner is {wanted})",
+                }
+            )
             continue
-        base = {**common, "partner": row_partner, "period": when, "span": span,
-                "commodity": cells.get("commodity", "").strip() or f"HS {code}", "hs_code": code,
-                "hs_version": hs_version_for(code, when), "source_row": offset, "quote": _breakdown(cells)}
+        base = {
+            **common,
+            "partner": row_partner,
+            "period": when,
+            "span": span,
+            "commodity": cells.get("commodity", "").strip() or f"HS {code}",
+            "hs_code": code,
+            "hs_version": hs_version_for(code, when),
+            "source_row": offset,
+            "quote": _breakdown(cells),
+        }
         if amount is not None:
-            records.append({**base, "measure": "value", "value": amount / 1e6,
-                            "unit": "usd_mn" if currency == "usd" else "cny_mn"})
+            records.append(
+                {
+                    **base,
+                    "measure": "value",
+                    "value": amount / 1e6,
+                    "unit": "usd_mn" if currency == "usd" else "cny_mn",
+                }
+            )
         records.extend(_quantity_rows(base, cells, fields, header, path, offset))
     tidy = hs_schema.validate_tidy(tidy_frame(records), path)
     notes = list(flags)
     if others:
-        notes.append(f"{path.name}: left out {sum(others.values())} row(s) for other partners than {wanted}: "
-                     + ", ".join(f"{p} {n}" for p, n in sorted(others.items())))
-    tidy.attrs.update(notes=notes, skipped=skipped, flags=flags, adapter="gacc_query_export",
-                      currency=currency.upper(), rows=len(body))
+        notes.append(
+            f"{path.name}: left out {sum(others.values())} row(s) for other partners than {wanted}: "
+            + ", ".join(f"{p} {n}" for p, n in sorted(others.items()))
+        )
+    tidy.attrs.update(
+        notes=notes,
+        skipped=skipped,
+        flags=flags,
+        adapter="gacc_query_export",
+        currency=currency.upper(),
+        rows=len(body),
+    )
     for note in notes:
         log.info(note)
     return tidy
@@ -270,11 +449,26 @@ def _quantity_rows(base, cells, fields, header, path, row) -> list[dict]:
         if qty_field not in fields:
             continue
         unit = cells.get(unit_field, "").strip()
-        if unit in NO_UNIT:  # `?`: this code has no such unit -> no quantity row (its "0" is not a zero)
+        if (
+            unit in NO_UNIT
+        ):  # `?`: this code has no such unit -> no quantity row (its "0" is not a zero)
             continue
-        quantity = hs_schema.amount(cells[qty_field], file=path, row=row, column=header[fields[qty_field]],
-                                    kind="quantity", thousands=True)
+        quantity = hs_schema.amount(
+            cells[qty_field],
+            file=path,
+            row=row,
+            column=header[fields[qty_field]],
+            kind="quantity",
+            thousands=True,
+        )
         if quantity is None:
             continue
-        rows.append({**base, "measure": "quantity", "value": quantity, "unit": UNITS.get(unit.casefold(), unit)})
+        rows.append(
+            {
+                **base,
+                "measure": "quantity",
+                "value": quantity,
+                "unit": UNITS.get(unit.casefold(), unit),
+            }
+        )
     return rows

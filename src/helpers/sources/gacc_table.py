@@ -1,5 +1,6 @@
 """GACC's English-site monthly HTML table "Imports and Exports by Country (Region) of Origin/Destination"
 (unit US$1,000) -> TOTAL rows for one partner (spans month and ytd)."""
+
 import re
 from pathlib import Path
 
@@ -10,8 +11,20 @@ from .gacc_exports import ENGLISH_TABLE_PUBLISHER, GaccFormatError, _decode, _si
 from .partners import UnknownPartnerError, resolve_partner
 from .schema import relative_to_raw, tidy_frame
 
-MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september",
-          "october", "november", "december"]
+MONTHS = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+]
 
 
 def _html_grid(table) -> list[list[str]]:
@@ -47,26 +60,41 @@ def _is_number(text: str) -> bool:
 def _classify_column(label: str) -> tuple[str, str, str] | None:
     """Header text of one column -> (span, flow, measure) or None if it is not a data column."""
     text = label.casefold()
-    flow = next((f for word, f in (("export", "export"), ("import", "import"), ("total", "total"))
-                 if word in text), None)
+    flow = next(
+        (
+            f
+            for word, f in (("export", "export"), ("import", "import"), ("total", "total"))
+            if word in text
+        ),
+        None,
+    )
     if flow is None:
         return None
-    span = "ytd" if re.search(r"jan(uary)?\.?\s*(-|–|to)|1\s*-\s*\d{1,2}\b|cumulative|year to date", text) else "month"
+    span = (
+        "ytd"
+        if re.search(r"jan(uary)?\.?\s*(-|–|to)|1\s*-\s*\d{1,2}\b|cumulative|year to date", text)
+        else "month"
+    )
     measure = "yoy" if re.search(r"%|y/y|yoy|change|growth|increase", text) else "value"
     return span, flow, measure
 
 
 def _period_from_title(text: str, path: Path) -> str:
     lowered = text.casefold()
-    found = [(m.start(), i + 1) for i, name in enumerate(MONTHS) for m in re.finditer(name, lowered)]
+    found = [
+        (m.start(), i + 1) for i, name in enumerate(MONTHS) for m in re.finditer(name, lowered)
+    ]
     year = re.search(r"(?<!\d)(20\d{2})(?!\d)", lowered)
     if found and year:
         return f"{year[1]}-{max(found)[1]:02d}"
     match = re.search(r"(20\d{2})[./-](\d{1,2})(?!\d)", lowered)
     if match:
         return f"{match[1]}-{int(match[2]):02d}"
-    raise GaccFormatError("cannot find the month in the table title", file=path,
-                          expected="a title such as 'July 2025', or period='YYYY-MM'")
+    raise GaccFormatError(
+        "cannot find the month in the table title",
+        file=path,
+        expected="a title such as 'July 2025', or period='YYYY-MM'",
+    )
 
 
 def read_gacc_english_table(path, partner="RU", period: str | None = None) -> pd.DataFrame:
@@ -78,30 +106,44 @@ def read_gacc_english_table(path, partner="RU", period: str | None = None) -> pd
     soup = BeautifulSoup(_decode(path.read_bytes(), path), "lxml")
     text = " ".join(soup.get_text(" ").split())
     if not re.search(r"us\$\s*1,?000|1,?000\s*us\s*dollars|thousand us", text.casefold()):
-        raise GaccFormatError("unit not found", file=path, expected="'Unit: US$1,000' near the table")
+        raise GaccFormatError(
+            "unit not found", file=path, expected="'Unit: US$1,000' near the table"
+        )
     period = period or _period_from_title(text, path)
     table = max(soup.find_all("table"), key=lambda t: len(t.find_all("tr")), default=None)
     if table is None:
         raise GaccFormatError("no <table> in the page", file=path)
     grid = _html_grid(table)
-    first_data = next((i for i, row in enumerate(grid) if len(row) > 1 and sum(map(_is_number, row[1:])) >= 2), None)
+    first_data = next(
+        (i for i, row in enumerate(grid) if len(row) > 1 and sum(map(_is_number, row[1:])) >= 2),
+        None,
+    )
     if first_data is None:
         raise GaccFormatError("no numeric rows in the table", file=path)
     width = max(len(r) for r in grid)
-    labels = [" ".join(dict.fromkeys(r[c] for r in grid[:first_data] if c < len(r) and r[c])) for c in range(width)]
+    labels = [
+        " ".join(dict.fromkeys(r[c] for r in grid[:first_data] if c < len(r) and r[c]))
+        for c in range(width)
+    ]
     columns = {c: _classify_column(labels[c]) for c in range(1, width)}
     columns = {c: kind for c, kind in columns.items() if kind}
     if not any(kind[2] == "value" for kind in columns.values()):
-        raise GaccFormatError(f"no export/import/total columns among headers {excerpt(' | '.join(labels), 80)}", file=path,
-                              expected="columns labelled Exports / Imports / Total (Jan-to-month and month)")
+        raise GaccFormatError(
+            f"no export/import/total columns among headers {excerpt(' | '.join(labels), 80)}",
+            file=path,
+            expected="columns labelled Exports / Imports / Total (Jan-to-month and month)",
+        )
     for row_number, row in enumerate(grid[first_data:], start=1):
         try:
             if resolve_partner(row[0]).iso2 == target.iso2:
                 return _english_rows(row, row_number, columns, labels, target.iso2, period, path)
         except UnknownPartnerError:
             continue
-    raise GaccFormatError(f"partner {target.name_en} not found in the first column", file=path,
-                          expected=f"a row named {target.name_en} (or an alias in config/partners.csv)")
+    raise GaccFormatError(
+        f"partner {target.name_en} not found in the first column",
+        file=path,
+        expected=f"a row named {target.name_en} (or an alias in config/partners.csv)",
+    )
 
 
 def _english_rows(row, row_number, columns, labels, partner, period, path) -> pd.DataFrame:
@@ -111,19 +153,49 @@ def _english_rows(row, row_number, columns, labels, partner, period, path) -> pd
         if cell in ("", "-", "--"):
             continue
         if not _is_number(cell):
-            raise GaccFormatError(f"{excerpt(cell, 20)} is not a number", file=path, row=row_number,
-                                  column=labels[column], expected="a number")
+            raise GaccFormatError(
+                f"{excerpt(cell, 20)} is not a number",
+                file=path,
+                row=row_number,
+                column=labels[column],
+                expected="a number",
+            )
         number = float(cell)
         if measure == "value" and number < 0:
-            raise GaccFormatError(f"value {cell!r} is negative", file=path, row=row_number,
-                                  column=labels[column], expected="a non-negative amount")
+            raise GaccFormatError(
+                f"value {cell!r} is negative",
+                file=path,
+                row=row_number,
+                column=labels[column],
+                expected="a non-negative amount",
+            )
         slot = slots.setdefault((span, flow), {"value": float("nan"), "yoy_pct": float("nan")})
-        slot["value" if measure == "value" else "yoy_pct"] = number / 1000 if measure == "value" else number
+        slot["value" if measure == "value" else "yoy_pct"] = (
+            number / 1000 if measure == "value" else number
+        )
     source = relative_to_raw(path)
-    records = [{"reporter": "CN", "partner": partner, "flow": flow, "period": period, "span": span,
-                "commodity": "TOTAL", "hs_code": "", "hs_version": "", "measure": "value", "unit": "usd_mn",
-                "value": slot["value"], "yoy_pct": slot["yoy_pct"], "currency_note": "usd",
-                "source_file": source, "source_row": row_number, "source_url": source,
-                "publisher": ENGLISH_TABLE_PUBLISHER, "published_date": _sidecar_date(path),
-                "quote": " | ".join(row)} for (span, flow), slot in sorted(slots.items())]
+    records = [
+        {
+            "reporter": "CN",
+            "partner": partner,
+            "flow": flow,
+            "period": period,
+            "span": span,
+            "commodity": "TOTAL",
+            "hs_code": "",
+            "hs_version": "",
+            "measure": "value",
+            "unit": "usd_mn",
+            "value": slot["value"],
+            "yoy_pct": slot["yoy_pct"],
+            "currency_note": "usd",
+            "source_file": source,
+            "source_row": row_number,
+            "source_url": source,
+            "publisher": ENGLISH_TABLE_PUBLISHER,
+            "published_date": _sidecar_date(path),
+            "quote": " | ".join(row),
+        }
+        for (span, flow), slot in sorted(slots.items())
+    ]
     return tidy_frame(records)

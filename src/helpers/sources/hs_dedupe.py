@@ -12,12 +12,24 @@ province (kept in `quote`), so within a file the cell is key + quote.
 A code delivered under two classifications (H5 and H6) stays two keys here; helpers.model.groups
 uses one classification per month (config/commodity_groups.yaml: classification_preference).
 """
+
 import pandas as pd
 
 from ..core.errors import InputError
 
-KEY = ["publisher", "reporter", "partner", "flow", "period", "span", "hs_code", "hs_version", "currency_note",
-       "measure", "unit"]
+KEY = [
+    "publisher",
+    "reporter",
+    "partner",
+    "flow",
+    "period",
+    "span",
+    "hs_code",
+    "hs_version",
+    "currency_note",
+    "measure",
+    "unit",
+]
 CELL = KEY + ["quote"]
 
 
@@ -38,22 +50,38 @@ def drop_duplicates(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
     notes = []
     within = frame.duplicated(["source_file"] + CELL + ["value"], keep="first")
     for source_file, rows in frame.loc[within].groupby("source_file").source_row:
-        notes.append(f"{source_file}: {rows.nunique()} exact duplicate line(s) ({_rows(rows)}) counted once")
+        notes.append(
+            f"{source_file}: {rows.nunique()} exact duplicate line(s) ({_rows(rows)}) counted once"
+        )
     frame = frame.loc[~within]
     clash = frame.loc[frame.duplicated(["source_file"] + CELL, keep=False)]
     if len(clash):
         first = clash.iloc[0]
         same_cell = clash.loc[(clash[CELL] == first[CELL]).all(axis=1)]
-        raise InputError(f"{_rows(same_cell.source_row)} give different values for the same observation "
-                         f"({_describe(first)}): {', '.join(f'{v:g}' for v in same_cell.value)}",
-                         file=first.source_file, expected="one line per observation")
-    per_file = (frame.groupby(KEY + ["source_file"], sort=False)
-                .agg(value=("value", "sum"), lines=("value", "size"), rows=("source_row", list)).reset_index())
+        raise InputError(
+            f"{_rows(same_cell.source_row)} give different values for the same observation "
+            f"({_describe(first)}): {', '.join(f'{v:g}' for v in same_cell.value)}",
+            file=first.source_file,
+            expected="one line per observation",
+        )
+    per_file = (
+        frame.groupby(KEY + ["source_file"], sort=False)
+        .agg(value=("value", "sum"), lines=("value", "size"), rows=("source_row", list))
+        .reset_index()
+    )
     # which copy of a key is kept: the shortest file name ("export.csv" before "export (1).csv"), then by name
-    per_file = (per_file.assign(_len=per_file.source_file.str.len())
-                .sort_values(["_len", "source_file"], kind="stable").drop(columns="_len"))
-    stats = per_file.groupby(KEY, sort=False).agg(files=("source_file", "size"), vmin=("value", "min"),
-                                                  vmax=("value", "max"), lmin=("lines", "min"), lmax=("lines", "max"))
+    per_file = (
+        per_file.assign(_len=per_file.source_file.str.len())
+        .sort_values(["_len", "source_file"], kind="stable")
+        .drop(columns="_len")
+    )
+    stats = per_file.groupby(KEY, sort=False).agg(
+        files=("source_file", "size"),
+        vmin=("value", "min"),
+        vmax=("value", "max"),
+        lmin=("lines", "min"),
+        lmax=("lines", "max"),
+    )
     spread = (stats.vmax - stats.vmin).abs() > 1e-9 * stats[["vmax"]].abs().clip(lower=1.0).vmax
     conflicts = stats.loc[(stats.files > 1) & (spread | (stats.lmin != stats.lmax))]
     if len(conflicts):
@@ -63,16 +91,21 @@ def drop_duplicates(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
         raise InputError(
             f"{keep.source_file} {_rows(keep.rows)} and {other.source_file} {_rows(other.rows)} give different "
             f"values for the same observation ({_describe(keep)}): {keep.value:g} vs {other.value:g}",
-            expected="each observation in one file, or the same value in every file that repeats it")
+            expected="each observation in one file, or the same value in every file that repeats it",
+        )
     if not (stats.files > 1).any():
         return frame, notes
-    keeper = per_file.drop_duplicates(KEY, keep="first")[KEY + ["source_file"]].rename(columns={"source_file": "kept"})
+    keeper = per_file.drop_duplicates(KEY, keep="first")[KEY + ["source_file"]].rename(
+        columns={"source_file": "kept"}
+    )
     kept = frame[KEY].merge(keeper, on=KEY, how="left").kept.to_numpy()
     repeated = frame.source_file.to_numpy() != kept
     repeats = frame.loc[repeated].assign(kept=kept[repeated])
     for (dropped_file, kept_file), rows in repeats.groupby(["source_file", "kept"]).source_row:
-        notes.append(f"{dropped_file}: {rows.nunique()} line(s) repeat observations of {kept_file} with the same "
-                     f"values (the same export saved twice?): counted once, from {kept_file}")
+        notes.append(
+            f"{dropped_file}: {rows.nunique()} line(s) repeat observations of {kept_file} with the same "
+            f"values (the same export saved twice?): counted once, from {kept_file}"
+        )
     return frame.loc[~repeated], notes
 
 

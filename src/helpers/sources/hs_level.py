@@ -7,6 +7,7 @@ like the others and flagged (`hand_dropped`); `make report`'s input check then w
 Before any reader runs, helpers.sources.raw_guard refuses symlinks leaving the project, binary files and
 files too large for their format; large Comtrade text files go to the DuckDB scan instead of pandas.
 """
+
 import logging
 from pathlib import Path
 
@@ -35,9 +36,14 @@ LARGE_CSV_BYTES = 50_000_000
 def _listed(directory: Path, suffixes) -> list[Path]:
     if not directory.exists():
         return []
-    return sorted(p for p in directory.iterdir() if p.name.lower().endswith(suffixes)
-                  and not p.name.endswith(".meta.json") and not p.name.startswith(".")
-                  and not p.name.endswith((".tmp", ".part")))
+    return sorted(
+        p
+        for p in directory.iterdir()
+        if p.name.lower().endswith(suffixes)
+        and not p.name.endswith(".meta.json")
+        and not p.name.startswith(".")
+        and not p.name.endswith((".tmp", ".part"))
+    )
 
 
 def comtrade_files(directory: Path) -> list[Path]:
@@ -46,8 +52,6 @@ def comtrade_files(directory: Path) -> list[Path]:
 
 def gacc_files(directory: Path) -> list[Path]:
     return _listed(Path(directory), GACC_SUFFIXES)
-
-
 
 
 def hand_dropped(path: Path) -> bool:
@@ -69,8 +73,15 @@ def is_large(path: Path, large_csv_bytes: int | None = None) -> bool:
     return not path.name.lower().endswith(".json") and path.stat().st_size > limit
 
 
-def read_hs_file(path: Path, source: str, partner=None, hs_prefixes=None, large_csv_bytes=None,
-                 root=None, inspect: bool = False) -> pd.DataFrame:
+def read_hs_file(
+    path: Path,
+    source: str,
+    partner=None,
+    hs_prefixes=None,
+    large_csv_bytes=None,
+    root=None,
+    inspect: bool = False,
+) -> pd.DataFrame:
     """One HS-level file with the adapter the build uses (source: 'comtrade' or 'gacc').
 
     partner (ISO2): keep that partner's rows, the rest noted. inspect=True reads without filtering,
@@ -79,27 +90,37 @@ def read_hs_file(path: Path, source: str, partner=None, hs_prefixes=None, large_
     path = Path(path)
     check_raw_file(path, guard_kind(path, source), root or project_of(path.parent.parent))
     if source == "comtrade":
-        if is_large(path, large_csv_bytes) and partner:  # never read whole: DuckDB keeps the partner's rows
+        if (
+            is_large(path, large_csv_bytes) and partner
+        ):  # never read whole: DuckDB keeps the partner's rows
             frame = comtrade_code_sums(path, partner, hs_prefixes or [])
         else:
             frame = read_comtrade_records(path, partner=partner)
     elif path.name.lower().endswith((".html", ".htm")):
         frame = read_gacc_english_table(path, partner=partner or "RU")
-        frame.attrs.update(adapter="gacc_english_table", currency="USD", notes=[], skipped=[], rows=len(frame))
+        frame.attrs.update(
+            adapter="gacc_english_table", currency="USD", notes=[], skipped=[], rows=len(frame)
+        )
     else:
-        frame = read_gacc_export(path, only_partner=partner, allow_capped=inspect, name_unknown_partners=inspect)
+        frame = read_gacc_export(
+            path, only_partner=partner, allow_capped=inspect, name_unknown_partners=inspect
+        )
     if hand_dropped(path):
         frame.attrs["notes"] = frame.attrs.get("notes", []) + [
             f"{relative_to_raw(path)}: added by hand (no sidecar); read like the other files, and `make report` "
-            "records its sha256 in a generated sidecar marked 'added by hand'"]
+            "records its sha256 in a generated sidecar marked 'added by hand'"
+        ]
     elif (meta := read_hs_sidecar(path)).get("origin") == "added by hand":
         frame.attrs["notes"] = frame.attrs.get("notes", []) + [
             f"{relative_to_raw(path)}: added by hand (first seen {meta.get('first_seen', '?')}, sha256 "
-            f"{str(meta.get('sha256', ''))[:12]}… recorded in its sidecar)"]
+            f"{str(meta.get('sha256', ''))[:12]}… recorded in its sidecar)"
+        ]
     return frame
 
 
-def load_hs_level(raw_dir=RAW_DIR, partner=None, hs_prefixes=None, large_csv_bytes=None) -> pd.DataFrame:
+def load_hs_level(
+    raw_dir=RAW_DIR, partner=None, hs_prefixes=None, large_csv_bytes=None
+) -> pd.DataFrame:
     """All HS-level raw files under raw_dir/comtrade and raw_dir/gacc, in the tidy contract, each
     observation once (helpers.sources.hs_dedupe). attrs['notes'] lists what was skipped, dropped or flagged.
 
@@ -110,13 +131,21 @@ def load_hs_level(raw_dir=RAW_DIR, partner=None, hs_prefixes=None, large_csv_byt
     raw_dir = Path(raw_dir)
     root = project_of(raw_dir)
     frames, notes, read = [], [], []
-    files = [(p, "comtrade") for p in comtrade_files(raw_dir / "comtrade")] + \
-            [(p, "gacc") for p in gacc_files(raw_dir / "gacc")]
+    files = [(p, "comtrade") for p in comtrade_files(raw_dir / "comtrade")] + [
+        (p, "gacc") for p in gacc_files(raw_dir / "gacc")
+    ]
     for path, source in files:
         frame = read_hs_file(path, source, partner, hs_prefixes, large_csv_bytes, root)
         notes += frame.attrs.get("notes", [])
-        read.append({"path": path, "source": source, "rows": frame.attrs.get("rows", len(frame)),
-                     "hand_dropped": hand_dropped(path), "adapter": frame.attrs.get("adapter", source)})
+        read.append(
+            {
+                "path": path,
+                "source": source,
+                "rows": frame.attrs.get("rows", len(frame)),
+                "hand_dropped": hand_dropped(path),
+                "adapter": frame.attrs.get("adapter", source),
+            }
+        )
         frames.append(frame)
     frames = [f for f in frames if len(f)]
     if not frames:
@@ -135,22 +164,39 @@ def comtrade_code_sums(path: Path, partner: str, hs_prefixes) -> pd.DataFrame:
     polars or DuckDB (helpers.sources.comtrade_scan.partner_code_sums; the quote names the engine)."""
     found = resolve_partner(partner)
     meta = read_hs_sidecar(path)  # its record count lets polars parse only the partner's lines
-    sums, notes = comtrade_scan.partner_code_sums(path, int(found.comtrade_code), hs_prefixes, include_total=True,
-                                                  records=meta.get("rows"))
+    sums, notes = comtrade_scan.partner_code_sums(
+        path, int(found.comtrade_code), hs_prefixes, include_total=True, records=meta.get("rows")
+    )
     scan = {"polars": "polars scan", "duckdb": "DuckDB scan"}[sums.attrs["engine"]]
     source_file = relative_to_raw(path)
-    records = [{
-        "reporter": "CN", "partner": found.iso2, "flow": "export" if row.flowCode == "X" else "import",
-        "period": row.period, "span": row.span, "commodity": "TOTAL" if row.cmdCode == "TOTAL" else f"HS {row.cmdCode}",
-        "hs_code": "" if row.cmdCode == "TOTAL" else row.cmdCode,
-        "hs_version": HS_VERSIONS.get(row.classificationCode or "", ""), "measure": "value", "unit": "usd_mn",
-        "value": row.value_usd_mn, "yoy_pct": None, "currency_note": "usd", "source_file": source_file,
-        "source_row": 0, "source_url": meta.get("endpoint", "") or source_file, "publisher": "UN Comtrade",
-        "published_date": str(meta.get("retrieved_at") or "")[:10],
-        "quote": f"total row of a {int(row.rows)}-line cell ({scan})" if row.rows > 1 else scan}
-        for row in sums.itertuples()]
+    records = [
+        {
+            "reporter": "CN",
+            "partner": found.iso2,
+            "flow": "export" if row.flowCode == "X" else "import",
+            "period": row.period,
+            "span": row.span,
+            "commodity": "TOTAL" if row.cmdCode == "TOTAL" else f"HS {row.cmdCode}",
+            "hs_code": "" if row.cmdCode == "TOTAL" else row.cmdCode,
+            "hs_version": HS_VERSIONS.get(row.classificationCode or "", ""),
+            "measure": "value",
+            "unit": "usd_mn",
+            "value": row.value_usd_mn,
+            "yoy_pct": None,
+            "currency_note": "usd",
+            "source_file": source_file,
+            "source_row": 0,
+            "source_url": meta.get("endpoint", "") or source_file,
+            "publisher": "UN Comtrade",
+            "published_date": str(meta.get("retrieved_at") or "")[:10],
+            "quote": f"total row of a {int(row.rows)}-line cell ({scan})" if row.rows > 1 else scan,
+        }
+        for row in sums.itertuples()
+    ]
     frame = tidy_frame(records)
-    frame.attrs.update(notes=notes, skipped=[], adapter=f"comtrade_{sums.attrs['engine']}_scan", currency="USD")
+    frame.attrs.update(
+        notes=notes, skipped=[], adapter=f"comtrade_{sums.attrs['engine']}_scan", currency="USD"
+    )
     return frame
 
 
@@ -160,8 +206,13 @@ def coverage(df: pd.DataFrame, partner: str, flow: str, periods) -> dict:
     Returns {'complete': bool, 'covered': [...], 'missing': [...]}; 'TOTAL'-only rows do not count.
     """
     periods = sorted(set(periods))
-    rows = df[(df.partner == partner) & (df.flow == flow) & (df.span == "month")
-              & (df.hs_code != "") & (df.measure == "value")]
+    rows = df[
+        (df.partner == partner)
+        & (df.flow == flow)
+        & (df.span == "month")
+        & (df.hs_code != "")
+        & (df.measure == "value")
+    ]
     present = set(rows.period)
     covered = [p for p in periods if p in present]
     missing = [p for p in periods if p not in present]

@@ -11,6 +11,7 @@ The rules (issue 13, point 3):
 - commodity codes have 2, 4, 6, 8 or 10 digits -- never padded here (a 7-digit code is an error);
 - periods lie between FIRST_PLAUSIBLE_YEAR and the current month; months are 1-12.
 """
+
 import datetime as dt
 import math
 import re
@@ -19,6 +20,7 @@ import pandas as pd
 
 from ..core.errors import InputError, excerpt
 
+
 class RowRuleError(InputError, ValueError):
     """A raw row breaks one of the rules above; the message names file, row, column and value."""
 
@@ -26,7 +28,7 @@ class RowRuleError(InputError, ValueError):
 # Per raw row, in the file's own unit (US$ or yuan, not millions). China's whole annual trade with the
 # World is ~6e12 US$; a single row above 1e13 US$ (7e13 yuan at any rate seen) is a corrupt number.
 PLAUSIBLE_MAX = {"usd": 1e13, "cny": 1e14, "quantity": 1e14}
-FIRST_PLAUSIBLE_YEAR = 2000          # the briefing's raw sources start in 2017; Comtrade H1+ data in 2000s
+FIRST_PLAUSIBLE_YEAR = 2000  # the briefing's raw sources start in 2017; Comtrade H1+ data in 2000s
 CODE_LENGTHS = (2, 4, 6, 8, 10)
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 _GROUPED = re.compile(r"^\d{1,3}(,\d{3})+(\.\d+)?$")
@@ -36,9 +38,18 @@ def require(record: dict, fields, *, file, row) -> None:
     """Every field in `fields` present and non-empty (a truncated or blank-padded row is refused)."""
     for name in fields:
         value = record.get(name)
-        if value is None or (isinstance(value, float) and math.isnan(value)) or str(value).strip() == "":
-            raise RowRuleError("required field is empty (truncated row?)", file=file, row=row, column=name,
-                             expected="every required field filled, as the source writes it")
+        if (
+            value is None
+            or (isinstance(value, float) and math.isnan(value))
+            or str(value).strip() == ""
+        ):
+            raise RowRuleError(
+                "required field is empty (truncated row?)",
+                file=file,
+                row=row,
+                column=name,
+                expected="every required field filled, as the source writes it",
+            )
 
 
 def amount(text, *, file, row, column, kind: str, thousands: bool = False) -> float | None:
@@ -55,8 +66,13 @@ def amount(text, *, file, row, column, kind: str, thousands: bool = False) -> fl
     if thousands and _GROUPED.match(cleaned.lstrip("-")):
         cleaned = cleaned.replace(",", "")
     if not _NUMBER.match(cleaned):
-        raise RowRuleError(f"value {excerpt(text, 30)} is not a number", file=file, row=row, column=column,
-                         expected="a number" + (" (thousands separators allowed)" if thousands else ""))
+        raise RowRuleError(
+            f"value {excerpt(text, 30)} is not a number",
+            file=file,
+            row=row,
+            column=column,
+            expected="a number" + (" (thousands separators allowed)" if thousands else ""),
+        )
     number = float(cleaned)
     check_amount(number, file=file, row=row, column=column, kind=kind, shown=str(text).strip())
     return number
@@ -65,15 +81,30 @@ def amount(text, *, file, row, column, kind: str, thousands: bool = False) -> fl
 def check_amount(number: float, *, file, row, column, kind: str, shown=None) -> None:
     shown = excerpt(shown if shown is not None else number, 30)
     if not math.isfinite(number):
-        raise RowRuleError(f"value {shown} is not finite", file=file, row=row, column=column,
-                         expected="a finite number")
+        raise RowRuleError(
+            f"value {shown} is not finite",
+            file=file,
+            row=row,
+            column=column,
+            expected="a finite number",
+        )
     if number < 0:
-        raise RowRuleError(f"value {shown} is negative", file=file, row=row, column=column,
-                         expected="a non-negative amount or quantity")
+        raise RowRuleError(
+            f"value {shown} is negative",
+            file=file,
+            row=row,
+            column=column,
+            expected="a non-negative amount or quantity",
+        )
     bound = PLAUSIBLE_MAX[kind]
     if number > bound:
-        raise RowRuleError(f"value {shown} is implausibly large", file=file, row=row, column=column,
-                         expected=f"at most {bound:.0e} per row ({'quantity' if kind == 'quantity' else kind.upper()})")
+        raise RowRuleError(
+            f"value {shown} is implausibly large",
+            file=file,
+            row=row,
+            column=column,
+            expected=f"at most {bound:.0e} per row ({'quantity' if kind == 'quantity' else kind.upper()})",
+        )
 
 
 def hs_code(text, *, file, row, column, allow_total: bool = False) -> str:
@@ -82,12 +113,22 @@ def hs_code(text, *, file, row, column, allow_total: bool = False) -> str:
     if allow_total and code.upper() == "TOTAL":
         return "TOTAL"
     if not code.isdigit() or not code.isascii():
-        raise RowRuleError(f"commodity code {excerpt(code, 20)} is not digits", file=file, row=row, column=column,
-                         expected="an HS/national code of 2, 4, 6, 8 or 10 digits, kept as text (e.g. 0303)")
+        raise RowRuleError(
+            f"commodity code {excerpt(code, 20)} is not digits",
+            file=file,
+            row=row,
+            column=column,
+            expected="an HS/national code of 2, 4, 6, 8 or 10 digits, kept as text (e.g. 0303)",
+        )
     if len(code) not in CODE_LENGTHS:
-        raise RowRuleError(f"commodity code {code!r} has {len(code)} digits", file=file, row=row, column=column,
-                         expected="2, 4, 6, 8 or 10 digits (a spreadsheet may have dropped a leading zero: "
-                                  "re-export keeping codes as text)")
+        raise RowRuleError(
+            f"commodity code {code!r} has {len(code)} digits",
+            file=file,
+            row=row,
+            column=column,
+            expected="2, 4, 6, 8 or 10 digits (a spreadsheet may have dropped a leading zero: "
+            "re-export keeping codes as text)",
+        )
     return code
 
 
@@ -95,17 +136,32 @@ def period(year: int, month: int | None, *, file, row, column, today: dt.date | 
     """'YYYY-MM' (month 1-12) or 'YYYY' (month None), within the plausible range."""
     today = today or dt.date.today()
     if month is not None and not 1 <= month <= 12:
-        raise RowRuleError(f"month {month} is outside 1-12", file=file, row=row, column=column,
-                         expected="a month 1-12 (Comtrade marks annual rows with freqCode A)")
+        raise RowRuleError(
+            f"month {month} is outside 1-12",
+            file=file,
+            row=row,
+            column=column,
+            expected="a month 1-12 (Comtrade marks annual rows with freqCode A)",
+        )
     if not FIRST_PLAUSIBLE_YEAR <= year <= today.year:
-        raise RowRuleError(f"period year {year} is outside {FIRST_PLAUSIBLE_YEAR}-{today.year}", file=file, row=row,
-                         column=column, expected=f"a period from {FIRST_PLAUSIBLE_YEAR} to {today:%Y-%m}")
+        raise RowRuleError(
+            f"period year {year} is outside {FIRST_PLAUSIBLE_YEAR}-{today.year}",
+            file=file,
+            row=row,
+            column=column,
+            expected=f"a period from {FIRST_PLAUSIBLE_YEAR} to {today:%Y-%m}",
+        )
     if month is None:
         return f"{year:04d}"
     text = f"{year:04d}-{month:02d}"
     if text > today.strftime("%Y-%m"):
-        raise RowRuleError(f"period {text} is in the future", file=file, row=row, column=column,
-                         expected=f"a month up to {today:%Y-%m}")
+        raise RowRuleError(
+            f"period {text} is in the future",
+            file=file,
+            row=row,
+            column=column,
+            expected=f"a month up to {today:%Y-%m}",
+        )
     return text
 
 
@@ -114,11 +170,21 @@ def validate_tidy(frame: pd.DataFrame, file) -> pd.DataFrame:
     if frame.empty:
         return frame
     for row in frame.itertuples():
-        kind = "quantity" if row.measure == "quantity" else ("cny" if row.currency_note == "cny" else "usd")
+        kind = (
+            "quantity"
+            if row.measure == "quantity"
+            else ("cny" if row.currency_note == "cny" else "usd")
+        )
         scale = 1.0 if kind == "quantity" else 1e6
         if row.measure == "value" or not math.isnan(row.value):
-            check_amount(row.value * scale, file=file, row=row.source_row or None, column=row.measure or "value",
-                         kind=kind, shown=row.value)
+            check_amount(
+                row.value * scale,
+                file=file,
+                row=row.source_row or None,
+                column=row.measure or "value",
+                kind=kind,
+                shown=row.value,
+            )
         if row.hs_code:
             hs_code(row.hs_code, file=file, row=row.source_row or None, column="hs_code")
         year, month = int(row.period[:4]), (int(row.period[5:7]) if len(row.period) == 7 else None)

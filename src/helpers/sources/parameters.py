@@ -5,6 +5,7 @@ against what data/raw holds, with one clear message naming the valid values. Sta
 Parameters arrive through the environment (`make` exports BRIEFING_<NAME> verbatim, see Makefile),
 never through a shell string, and every value is checked before anything uses it.
 """
+
 import csv
 import json
 import os
@@ -21,8 +22,12 @@ LATEST = "latest"
 # stdlib reader read it the same way as YAML does (tests/test_parameters.py checks all three agree).
 _FLAT_LINE = re.compile(r'^([a-z_]+):\s*"([^"]*)"')
 # make variable -> parameter; make passes each as BRIEFING_<VARIABLE> (an empty value means "default").
-MAKE_VARIABLES = {"PERIOD_END": "period_end", "PARTNER": "partner",
-                  "GROUPS_FILE": "groups_file", "CLAIMS_FILE": "claims_file"}
+MAKE_VARIABLES = {
+    "PERIOD_END": "period_end",
+    "PARTNER": "partner",
+    "GROUPS_FILE": "groups_file",
+    "CLAIMS_FILE": "claims_file",
+}
 ENV_PREFIX = "BRIEFING_"
 MAX_VALUE_CHARS = 300
 
@@ -34,16 +39,21 @@ class ParameterError(ValueError):
 def parameters_from_environment(environ=None) -> dict:
     """{parameter: value} from BRIEFING_PERIOD_END etc.; unset or empty ones are left to the defaults."""
     environ = os.environ if environ is None else environ
-    return {name: environ[ENV_PREFIX + variable] for variable, name in MAKE_VARIABLES.items()
-            if environ.get(ENV_PREFIX + variable, "") != ""}
+    return {
+        name: environ[ENV_PREFIX + variable]
+        for variable, name in MAKE_VARIABLES.items()
+        if environ.get(ENV_PREFIX + variable, "") != ""
+    }
 
 
 def check_plain_text(variable: str, value: str) -> str:
     """Refuse values no parameter can legitimately have: control characters, over-long text."""
     value = str(value)
     if len(value) > MAX_VALUE_CHARS:
-        raise ParameterError(f"{variable} is {len(value)} characters long ({short_excerpt(value)}); "
-                             f"at most {MAX_VALUE_CHARS}")
+        raise ParameterError(
+            f"{variable} is {len(value)} characters long ({short_excerpt(value)}); "
+            f"at most {MAX_VALUE_CHARS}"
+        )
     if any(ord(ch) < 32 or ord(ch) == 127 for ch in value):
         raise ParameterError(f"{variable} {short_excerpt(value)} contains control characters")
     return value
@@ -63,7 +73,9 @@ def parameter_defaults(path: Path | None = None) -> dict[str, str]:
             defaults[match.group(1)] = match.group(2)
     missing = [name for name in PARAMETER_NAMES if name not in defaults]
     if missing:
-        raise ParameterError(f'{path}: no default for {", ".join(missing)} (one `name: "value"` line each)')
+        raise ParameterError(
+            f'{path}: no default for {", ".join(missing)} (one `name: "value"` line each)'
+        )
     return {name: defaults[name] for name in PARAMETER_NAMES}
 
 
@@ -72,7 +84,7 @@ def _totals_rows(totals_csv: Path) -> list[dict]:
         return list(csv.DictReader(handle))
 
 
-def available_range(totals_csv: Path = RAW_DIR / wire_files("RU")[0]) -> tuple[str, str]:
+def available_range(totals_csv: Path) -> tuple[str, str]:
     """First and last month for which the vendored data has a GACC release."""
     rows = _totals_rows(totals_csv)
     months = [row["period"] for row in rows if row["span"] in ("month", "ytd")]
@@ -81,9 +93,15 @@ def available_range(totals_csv: Path = RAW_DIR / wire_files("RU")[0]) -> tuple[s
     return min(months), max(months_and_years)
 
 
-def annual_years_before(first: str, totals_csv: Path = RAW_DIR / wire_files("RU")[0]) -> list[str]:
+def annual_years_before(first: str, totals_csv: Path) -> list[str]:
     """Years with only an annual figure in the data: before `first`, the first month-by-month release."""
-    return sorted({row["period"] for row in _totals_rows(totals_csv) if row["span"] == "year" and row["period"] < first[:4]})
+    return sorted(
+        {
+            row["period"]
+            for row in _totals_rows(totals_csv)
+            if row["span"] == "year" and row["period"] < first[:4]
+        }
+    )
 
 
 def check_period_end(period_end: str, first: str, last: str, annual_only: list[str] = ()) -> str:
@@ -91,21 +109,33 @@ def check_period_end(period_end: str, first: str, last: str, annual_only: list[s
     period_end = str(period_end).strip()
     if period_end.lower() == LATEST:
         return last
-    valid = (f"valid: a month YYYY-MM from {first} to {last} (the latest GACC release in data/raw), "
-             f"or {LATEST}")
+    valid = (
+        f"valid: a month YYYY-MM from {first} to {last} (the latest GACC release in data/raw), "
+        f"or {LATEST}"
+    )
     if not MONTH.match(period_end):
-        raise ParameterError(f"PERIOD_END {short_excerpt(period_end)} is not a month in YYYY-MM form; {valid}")
+        raise ParameterError(
+            f"PERIOD_END {short_excerpt(period_end)} is not a month in YYYY-MM form; {valid}"
+        )
     if period_end > last:
-        raise ParameterError(f"PERIOD_END {period_end} is after the latest release in the data; {valid}")
+        raise ParameterError(
+            f"PERIOD_END {period_end} is after the latest release in the data; {valid}"
+        )
     february = f"{period_end[:4]}-02"
-    if period_end.endswith("-01") and first <= february <= last:  # January: the reason is GACC's, not the data's
-        raise ParameterError(f"PERIOD_END {period_end}: GACC publishes January only together with "
-                             f"February; use {february}")
+    if (
+        period_end.endswith("-01") and first <= february <= last
+    ):  # January: the reason is GACC's, not the data's
+        raise ParameterError(
+            f"PERIOD_END {period_end}: GACC publishes January only together with "
+            f"February; use {february}"
+        )
     if period_end < first:
         if annual_only and period_end[:4] >= annual_only[0]:
-            raise ParameterError(f"PERIOD_END {period_end} is before the first monthly release in the data ({first}): "
-                                 f"for {annual_only[0]}–{annual_only[-1]} data/raw holds only annual totals, and the "
-                                 f"briefing is built from monthly and January–month releases; {valid}")
+            raise ParameterError(
+                f"PERIOD_END {period_end} is before the first monthly release in the data ({first}): "
+                f"for {annual_only[0]}–{annual_only[-1]} data/raw holds only annual totals, and the "
+                f"briefing is built from monthly and January–month releases; {valid}"
+            )
         raise ParameterError(f"PERIOD_END {period_end} is before the data; {valid}")
     return period_end
 
@@ -127,8 +157,12 @@ def partner_choices(raw_dir: Path = RAW_DIR) -> dict[str, list[str]]:
             for row in csv.DictReader(handle):
                 if row.get("iso2") in choices:
                     columns = ("name_en", "iso3", "m49", "comtrade_code", "name_zh")
-                    choices[row["iso2"]] += [row[c].strip() for c in columns if row.get(c, "").strip()]
-                    choices[row["iso2"]] += [a.strip() for a in row.get("aliases", "").split("|") if a.strip()]
+                    choices[row["iso2"]] += [
+                        row[c].strip() for c in columns if row.get(c, "").strip()
+                    ]
+                    choices[row["iso2"]] += [
+                        a.strip() for a in row.get("aliases", "").split("|") if a.strip()
+                    ]
     return choices
 
 
@@ -139,8 +173,10 @@ def check_partner(partner: str, raw_dir: Path = RAW_DIR) -> str:
         if wanted in {spelling.upper() for spelling in spellings}:
             return iso2
     valid = "; ".join("/".join(spellings[:4]) for spellings in choices.values()) or "none"
-    raise ParameterError(f"PARTNER {short_excerpt(partner)} has no data in data/raw; valid values: {valid} (a partner "
-                         "needs customs files gacc_cn_<iso2>_totals.csv and gacc_cn_<iso2>_commodities.csv)")
+    raise ParameterError(
+        f"PARTNER {short_excerpt(partner)} has no data in data/raw; valid values: {valid} (a partner "
+        "needs customs files gacc_cn_<iso2>_totals.csv and gacc_cn_<iso2>_commodities.csv)"
+    )
 
 
 def partner_display_name(iso2: str) -> str:
@@ -179,7 +215,9 @@ def _checked(params: dict) -> dict:
     params["partner_code"] = check_partner(params["partner"])
     totals = RAW_DIR / wire_files(params["partner_code"])[0]
     first, last = available_range(totals)
-    params["period_end"] = check_period_end(params["period_end"], first, last, annual_years_before(first, totals))
+    params["period_end"] = check_period_end(
+        params["period_end"], first, last, annual_years_before(first, totals)
+    )
     params["partner_name"] = partner_display_name(params["partner_code"])
     # one spelling per partner (643, RUS, ru -> Russia): the build, which fingerprints its parameters,
     # and the notebooks' parameter cells do not change with the way the partner was typed

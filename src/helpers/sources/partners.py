@@ -3,6 +3,7 @@
 Numeric codes are read as M49 or Comtrade codes only. GACC's own 3-digit partner codes collide with
 M49 (e.g. M49 344 is Hong Kong), so they are resolved separately by `resolve_gacc_partner_code`.
 """
+
 import csv
 from dataclasses import dataclass
 from functools import lru_cache
@@ -11,7 +12,16 @@ from pathlib import Path
 from ..core.paths import CONFIG_DIR
 
 PARTNERS_CSV = CONFIG_DIR / "partners.csv"
-REQUIRED_COLUMNS = ("iso2", "iso3", "m49", "comtrade_code", "name_en", "name_zh", "gacc_code", "aliases")
+REQUIRED_COLUMNS = (
+    "iso2",
+    "iso3",
+    "m49",
+    "comtrade_code",
+    "name_en",
+    "name_zh",
+    "gacc_code",
+    "aliases",
+)
 
 
 class UnknownPartnerError(ValueError):
@@ -50,17 +60,31 @@ def load_partners(path: Path = PARTNERS_CSV) -> tuple[Partner, ...]:
         if missing:
             raise ValueError(f"{path}: missing column(s) {', '.join(missing)}")
         rows = list(reader)
-    return tuple(Partner(iso2=r["iso2"].strip(), iso3=r["iso3"].strip(), m49=r["m49"].strip(),
-                         comtrade_code=int(r["comtrade_code"]), name_en=r["name_en"].strip(),
-                         name_zh=r["name_zh"].strip(), gacc_code=(r["gacc_code"] or "").strip(),
-                         aliases=tuple(a.strip() for a in (r["aliases"] or "").split("|") if a.strip()))
-                 for r in rows)
+    return tuple(
+        Partner(
+            iso2=r["iso2"].strip(),
+            iso3=r["iso3"].strip(),
+            m49=r["m49"].strip(),
+            comtrade_code=int(r["comtrade_code"]),
+            name_en=r["name_en"].strip(),
+            name_zh=r["name_zh"].strip(),
+            gacc_code=(r["gacc_code"] or "").strip(),
+            aliases=tuple(a.strip() for a in (r["aliases"] or "").split("|") if a.strip()),
+        )
+        for r in rows
+    )
 
 
 def _index(partners: tuple[Partner, ...]) -> tuple[dict, dict]:
     names, codes = {}, {}
     for partner in partners:
-        for label in (partner.iso2, partner.iso3, partner.name_en, partner.name_zh, *partner.aliases):
+        for label in (
+            partner.iso2,
+            partner.iso3,
+            partner.name_en,
+            partner.name_zh,
+            *partner.aliases,
+        ):
             names[_normalise(label)] = partner
         for code in (partner.m49, partner.comtrade_code):
             codes[_numeric_key(code)] = partner
@@ -81,7 +105,8 @@ def resolve_partner(text, path: Path = PARTNERS_CSV) -> Partner:
     if partner is None:
         raise UnknownPartnerError(
             f"unknown partner {str(text)!r}; valid values (ISO2/ISO3/M49/English/Chinese, "
-            f"from {Path(path).name}): {valid_values(partners)}")
+            f"from {Path(path).name}): {valid_values(partners)}"
+        )
     return partner
 
 
@@ -94,4 +119,5 @@ def resolve_gacc_partner_code(code, path: Path = PARTNERS_CSV) -> Partner:
     known = [f"{p.gacc_code}={p.iso2}" for p in load_partners(path) if p.gacc_code]
     raise UnknownPartnerError(
         f"GACC partner code {str(code)!r} is not in {Path(path).name} "
-        f"(known GACC codes: {', '.join(known) or 'none recorded yet'}); resolve by 贸易伙伴名称 instead")
+        f"(known GACC codes: {', '.join(known) or 'none recorded yet'}); resolve by 贸易伙伴名称 instead"
+    )

@@ -1,6 +1,7 @@
 """Raw files and their sidecars: verify checksums before any step reads the data."""
-import sys
+
 import json
+import sys
 from pathlib import Path
 
 from ..core.errors import InputError, run_main
@@ -10,10 +11,12 @@ from ..core.paths import RAW_DIR
 
 VENDORED_FILES = ("gacc_cn_ru_totals.csv", "gacc_cn_ru_commodities.csv", "context_facts.csv")
 # Real customs rows (README "Sources"): vendored byte-for-byte, sidecar `<file>.meta.json` beside each.
-VENDORED_ROW_FILES = ("baci/baci_hs17_v202501_cn_ru_2017_2023.csv",
-                      "comtrade/comtrade_cn_imports_from_ru_total_monthly_2017_2024.csv",
-                      "fuel/comtrade_cn_fuel_imports_from_ru_monthly_2020_2024.csv",
-                      "fuel/customs_cn_fuel_imports_from_ru_monthly_2025_2026.csv")
+VENDORED_ROW_FILES = (
+    "baci/baci_hs17_v202501_cn_ru_2017_2023.csv",
+    "comtrade/comtrade_cn_imports_from_ru_total_monthly_2017_2024.csv",
+    "fuel/comtrade_cn_fuel_imports_from_ru_monthly_2020_2024.csv",
+    "fuel/customs_cn_fuel_imports_from_ru_monthly_2025_2026.csv",
+)
 
 
 def sidecar_of(path: Path) -> Path:
@@ -31,8 +34,11 @@ def sidecar_path(raw_file: Path) -> Path:
 def read_sidecar(raw_file: Path) -> dict:
     path = sidecar_path(raw_file)
     if not path.exists():
-        raise InputError("provenance sidecar is missing", file=path,
-                         expected="a .meta.json beside every raw file")
+        raise InputError(
+            "provenance sidecar is missing",
+            file=path,
+            expected="a .meta.json beside every raw file",
+        )
     return read_json_object(path)  # a broken sidecar is named itself, not its data file
 
 
@@ -47,9 +53,15 @@ def write_hand_sidecar(raw_file: Path, rows: int, today: str) -> dict:
     the day it was first seen, marked "added by hand". From then on the file is verified like a fetched one
     (an edited copy stops the build until its sidecar is deleted so it is registered again)."""
     raw_file = Path(raw_file)
-    meta = {"file": raw_file.name, "origin": "added by hand", "first_seen": today,
-            "sha256": file_sha256(raw_file), "rows": int(rows), "generated_by": "helpers.pipeline.check_inputs",
-            "note": "generated because the file had no sidecar; delete this sidecar to register a replaced file"}
+    meta = {
+        "file": raw_file.name,
+        "origin": "added by hand",
+        "first_seen": today,
+        "sha256": file_sha256(raw_file),
+        "rows": int(rows),
+        "generated_by": "helpers.pipeline.check_inputs",
+        "note": "generated because the file had no sidecar; delete this sidecar to register a replaced file",
+    }
     tmp = sidecar_of(raw_file).with_name(sidecar_of(raw_file).name + ".tmp")
     tmp.write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     tmp.replace(sidecar_of(raw_file))
@@ -62,10 +74,12 @@ def forget_removed_hand_files(raw_dir: Path, folders=("comtrade", "gacc", "baci"
     notes = []
     for folder in folders:
         for sidecar in sorted((Path(raw_dir) / folder).glob("*.meta.json")):
-            data = Path(str(sidecar)[:-len(".meta.json")])
+            data = Path(str(sidecar)[: -len(".meta.json")])
             if not data.exists() and read_json_object(sidecar).get("origin") == "added by hand":
                 sidecar.unlink()
-                notes.append(f"{folder}/{data.name}: removed by hand; its generated sidecar deleted")
+                notes.append(
+                    f"{folder}/{data.name}: removed by hand; its generated sidecar deleted"
+                )
     return notes
 
 
@@ -81,7 +95,8 @@ def verify_raw_file(raw_file: Path) -> dict:
             f"checksum mismatch: file has sha256 {actual[:12]}…, sidecar records "
             f"{str(sidecar.get('sha256'))[:12]}… — the raw file was changed; restore it "
             "(git checkout) or re-vendor it with a new sidecar",
-            file=raw_file)
+            file=raw_file,
+        )
     return sidecar
 
 
@@ -91,15 +106,20 @@ def verify_vendored(raw_dir: Path = RAW_DIR) -> list[dict]:
 
 def verify_snapshots(raw_dir: Path = RAW_DIR) -> list[dict]:
     """Fetched HS-level snapshots carry sidecars too: a snapshot edited after download stops the build."""
-    sidecars = sorted(sidecar for folder in ("comtrade", "baci", "fuel")
-                      for sidecar in (Path(raw_dir) / folder).glob("*.meta.json"))
-    return [verify_raw_file(Path(str(sidecar)[:-len(".meta.json")])) for sidecar in sidecars]
+    sidecars = sorted(
+        sidecar
+        for folder in ("comtrade", "baci", "fuel")
+        for sidecar in (Path(raw_dir) / folder).glob("*.meta.json")
+    )
+    return [verify_raw_file(Path(str(sidecar)[: -len(".meta.json")])) for sidecar in sidecars]
 
 
 def main() -> int:
     for sidecar in verify_vendored() + verify_snapshots():
-        print(f"ok {Path(str(sidecar.get('file', '?'))).name} sha256={sidecar['sha256'][:12]} "
-              f"rows={sidecar.get('rows')}")
+        print(
+            f"ok {Path(str(sidecar.get('file', '?'))).name} sha256={sidecar['sha256'][:12]} "
+            f"rows={sidecar.get('rows')}"
+        )
     return 0
 
 

@@ -5,6 +5,7 @@ Why: a symlink under data/raw/ can point anywhere (a private file's lines would 
 messages or the briefing), a binary or NUL-filled file dropped as .csv once drove the input check to
 22 GB, and the GACC platform never produces a CSV larger than a few MB.
 """
+
 import gzip
 import os
 from pathlib import Path
@@ -17,11 +18,11 @@ MB = 1_000_000
 # Largest file each reader loads into memory; larger Comtrade CSV/TSV files go to the DuckDB scan
 # (helpers.sources.comtrade_scan) instead, which has no size limit.
 MAX_BYTES = {
-    "gacc_csv": 20 * MB,       # the platform caps a download at 10,000 lines (~2 MB)
+    "gacc_csv": 20 * MB,  # the platform caps a download at 10,000 lines (~2 MB)
     "gacc_xlsx": 20 * MB,
-    "gacc_html": 5 * MB,       # one monthly table page
+    "gacc_html": 5 * MB,  # one monthly table page
     "comtrade_json": 200 * MB,  # a JSON response is parsed whole
-    "comtrade_csv": None,      # routed to DuckDB above LARGE_CSV_BYTES
+    "comtrade_csv": None,  # routed to DuckDB above LARGE_CSV_BYTES
 }
 ZIP_MAGIC = b"PK\x03\x04"
 GZIP_MAGIC = b"\x1f\x8b"
@@ -39,8 +40,12 @@ def check_location(path: Path, root: Path = PROJECT_ROOT) -> None:
     try:
         real.relative_to(project)
     except ValueError:
-        raise InputError("is a symbolic link to a file outside the project; copy the file into data/raw/ "
-                         "instead", file=path, expected="a regular file inside the project") from None
+        raise InputError(
+            "is a symbolic link to a file outside the project; copy the file into data/raw/ "
+            "instead",
+            file=path,
+            expected="a regular file inside the project",
+        ) from None
 
 
 def sniff(path: Path) -> bytes:
@@ -52,8 +57,11 @@ def sniff(path: Path) -> bytes:
             with gzip.open(path, "rb") as handle:
                 return handle.read(SNIFF_BYTES)
         except (OSError, EOFError) as error:
-            raise InputError(f"is not a readable gzip file ({type(error).__name__})", file=path,
-                             expected="a .gz file as Comtrade's bulk download writes it") from None
+            raise InputError(
+                f"is not a readable gzip file ({type(error).__name__})",
+                file=path,
+                expected="a .gz file as Comtrade's bulk download writes it",
+            ) from None
     return head
 
 
@@ -68,16 +76,25 @@ def check_raw_file(path: Path, kind: str, root: Path = PROJECT_ROOT) -> None:
         raise InputError("file is empty", file=path, expected="a header line and data rows")
     limit = MAX_BYTES.get(kind)
     if limit is not None and size > limit:
-        raise InputError(f"file is {size / MB:,.0f} MB, above the {limit / MB:,.0f} MB this format can be",
-                         file=path, expected=f"a {kind.replace('_', ' ')} file of at most {limit / MB:,.0f} MB "
-                                             "(split the query or check the file is the right one)")
+        raise InputError(
+            f"file is {size / MB:,.0f} MB, above the {limit / MB:,.0f} MB this format can be",
+            file=path,
+            expected=f"a {kind.replace('_', ' ')} file of at most {limit / MB:,.0f} MB "
+            "(split the query or check the file is the right one)",
+        )
     head = sniff(path)
     if kind == "gacc_xlsx":
         return  # a zip by nature; the xlsx reader gives its own one-line error for anything else
     if b"\x00" in head:
         share = head.count(b"\x00") / max(1, len(head))
-        raise InputError(f"is a binary file, not text ({share:.0%} NUL bytes in the first {len(head):,} bytes)",
-                         file=path, expected="CSV/TSV/JSON/HTML text as downloaded")
+        raise InputError(
+            f"is a binary file, not text ({share:.0%} NUL bytes in the first {len(head):,} bytes)",
+            file=path,
+            expected="CSV/TSV/JSON/HTML text as downloaded",
+        )
     if head.startswith(ZIP_MAGIC):
-        raise InputError("is a zip archive, not text", file=path,
-                         expected="the unzipped CSV (or name a spreadsheet .xlsx)")
+        raise InputError(
+            "is a zip archive, not text",
+            file=path,
+            expected="the unzipped CSV (or name a spreadsheet .xlsx)",
+        )

@@ -2,6 +2,7 @@
 
 Every reader (wire CSVs, Comtrade, GACC exports, BACI) returns exactly these columns and dtypes.
 """
+
 import re
 from pathlib import Path
 
@@ -10,9 +11,27 @@ import pandas as pd
 from ..core.errors import InputError
 from ..core.paths import display_path
 
-TIDY_COLUMNS = ["reporter", "partner", "flow", "period", "span", "commodity", "hs_code", "hs_version",
-                "measure", "unit", "value", "yoy_pct", "currency_note", "source_file", "source_row",
-                "source_url", "publisher", "published_date", "quote"]
+TIDY_COLUMNS = [
+    "reporter",
+    "partner",
+    "flow",
+    "period",
+    "span",
+    "commodity",
+    "hs_code",
+    "hs_version",
+    "measure",
+    "unit",
+    "value",
+    "yoy_pct",
+    "currency_note",
+    "source_file",
+    "source_row",
+    "source_url",
+    "publisher",
+    "published_date",
+    "quote",
+]
 FLOAT_COLUMNS = ("value", "yoy_pct")
 
 
@@ -44,8 +63,6 @@ def relative_to_raw(path: Path) -> str:
     return display_path(path)
 
 
-
-
 def read_csv_as_text(path: Path) -> pd.DataFrame:
     """Every field as stripped text (nothing guessed); a line with too many fields stops with its row number."""
     try:
@@ -55,7 +72,11 @@ def read_csv_as_text(path: Path) -> pd.DataFrame:
         if not found:
             raise
         expected, line, saw = (int(x) for x in found.groups())
-        raise InputError(f"has {saw} fields, header has {expected} (a decimal comma or a stray comma?)", file=path,
-                         row=line - 1, expected="plain numbers such as 3185.86, one field per column") from None
+        raise InputError(
+            f"has {saw} fields, header has {expected} (a decimal comma or a stray comma?)",
+            file=path,
+            row=line - 1,
+            expected="plain numbers such as 3185.86, one field per column",
+        ) from None
     frame.columns = [str(c).strip() for c in frame.columns]
     return frame.apply(lambda column: column.str.strip())

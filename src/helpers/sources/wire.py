@@ -4,6 +4,7 @@ One row per number a page published; see docs/ARCHITECTURE.md for the columns. C
 verified before reading, every field is validated (helpers.validation) and exact duplicate rows are
 dropped and reported rather than silently kept twice.
 """
+
 from pathlib import Path
 
 import pandas as pd
@@ -27,12 +28,20 @@ def _drop_exact_duplicates(frame: pd.DataFrame, source_file: str, quality: list)
     content = [c for c in frame.columns if c != "source_row"]
     duplicated = frame.duplicated(subset=content, keep="first")
     for row in frame.loc[duplicated].itertuples():
-        quality.append({"check": "exact duplicate row dropped", "source_file": source_file,
-                        "source_row": row.source_row, "detail": f"{row.period} {row.span} {row.flow}"})
+        quality.append(
+            {
+                "check": "exact duplicate row dropped",
+                "source_file": source_file,
+                "source_row": row.source_row,
+                "detail": f"{row.period} {row.span} {row.flow}",
+            }
+        )
     return frame.loc[~duplicated]
 
 
-def _checked_rows(path: Path, schema, quality: list | None, verify: bool) -> tuple[pd.DataFrame, str]:
+def _checked_rows(
+    path: Path, schema, quality: list | None, verify: bool
+) -> tuple[pd.DataFrame, str]:
     """Checksum, validation and duplicate removal shared by every customs file."""
     quality = [] if quality is None else quality
     if verify:
@@ -43,29 +52,73 @@ def _checked_rows(path: Path, schema, quality: list | None, verify: bool) -> tup
     return _drop_exact_duplicates(frame, source_file, quality), source_file
 
 
-def load_totals(path: Path = RAW_DIR / TOTALS_FILE, quality: list | None = None,
-                verify: bool = True, partner: str = "RU") -> pd.DataFrame:
+def load_totals(
+    path: Path = RAW_DIR / TOTALS_FILE,
+    quality: list | None = None,
+    verify: bool = True,
+    partner: str = "RU",
+) -> pd.DataFrame:
     """One partner's wire-reported totals (`partner`: the ISO2 the file is about)."""
     frame, source_file = _checked_rows(path, TOTALS_SCHEMA, quality, verify)
-    tidy = pd.DataFrame({
-        "reporter": "CN", "partner": partner, "flow": frame.flow, "period": frame.period, "span": frame.span,
-        "commodity": TOTAL, "hs_code": "", "hs_version": "", "measure": "value", "unit": "usd_mn",
-        "value": frame.value_usd_mn, "yoy_pct": frame.yoy_pct, "currency_note": frame.currency_note,
-        "source_file": source_file, "source_row": frame.source_row, "source_url": frame.source_url,
-        "publisher": frame.publisher, "published_date": frame.published_date, "quote": frame.quote})
+    tidy = pd.DataFrame(
+        {
+            "reporter": "CN",
+            "partner": partner,
+            "flow": frame.flow,
+            "period": frame.period,
+            "span": frame.span,
+            "commodity": TOTAL,
+            "hs_code": "",
+            "hs_version": "",
+            "measure": "value",
+            "unit": "usd_mn",
+            "value": frame.value_usd_mn,
+            "yoy_pct": frame.yoy_pct,
+            "currency_note": frame.currency_note,
+            "source_file": source_file,
+            "source_row": frame.source_row,
+            "source_url": frame.source_url,
+            "publisher": frame.publisher,
+            "published_date": frame.published_date,
+            "quote": frame.quote,
+        }
+    )
     return tidy[TIDY_COLUMNS].reset_index(drop=True)
 
 
-def load_commodities(path: Path = RAW_DIR / COMMODITIES_FILE, quality: list | None = None,
-                     verify: bool = True, partner: str = "RU") -> pd.DataFrame:
+def load_commodities(
+    path: Path = RAW_DIR / COMMODITIES_FILE,
+    quality: list | None = None,
+    verify: bool = True,
+    partner: str = "RU",
+) -> pd.DataFrame:
     frame, source_file = _checked_rows(path, COMMODITIES_SCHEMA, quality, verify)
-    currency = frame.unit.map(lambda unit: "usd" if unit == "usd_mn" else ("cny" if "CNY" in unit else ""))
-    tidy = pd.DataFrame({
-        "reporter": "CN", "partner": partner, "flow": frame.flow, "period": frame.period, "span": frame.span,
-        "commodity": frame.commodity, "hs_code": frame.hs_code, "hs_version": "", "measure": frame.measure,
-        "unit": frame.unit, "value": frame.value, "yoy_pct": frame.yoy_pct, "currency_note": currency,
-        "source_file": source_file, "source_row": frame.source_row, "source_url": frame.source_url,
-        "publisher": frame.publisher, "published_date": frame.published_date, "quote": frame.quote})
+    currency = frame.unit.map(
+        lambda unit: "usd" if unit == "usd_mn" else ("cny" if "CNY" in unit else "")
+    )
+    tidy = pd.DataFrame(
+        {
+            "reporter": "CN",
+            "partner": partner,
+            "flow": frame.flow,
+            "period": frame.period,
+            "span": frame.span,
+            "commodity": frame.commodity,
+            "hs_code": frame.hs_code,
+            "hs_version": "",
+            "measure": frame.measure,
+            "unit": frame.unit,
+            "value": frame.value,
+            "yoy_pct": frame.yoy_pct,
+            "currency_note": currency,
+            "source_file": source_file,
+            "source_row": frame.source_row,
+            "source_url": frame.source_url,
+            "publisher": frame.publisher,
+            "published_date": frame.published_date,
+            "quote": frame.quote,
+        }
+    )
     return tidy[TIDY_COLUMNS].reset_index(drop=True)
 
 
@@ -76,5 +129,3 @@ def load_context(path: Path = RAW_DIR / CONTEXT_FILE, verify: bool = True) -> pd
     frame, _ = validate_table(path, CONTEXT_SCHEMA)
     frame["source_file"] = _relative(path)
     return frame.reset_index(drop=True)
-
-
