@@ -1,6 +1,6 @@
 """The briefing's parameters: defaults from config/parameters.yaml (the one place they are set), checked
-against what data/raw holds, with one clear message naming the valid values. Standard library only:
-`make` runs this on every invocation, so it must start fast.
+against what data/raw holds, with one clear message naming the valid values. Light imports only (the
+standard library and PyYAML): `make` runs this on every invocation, so it must start fast.
 
 Parameters arrive through the environment (`make` exports BRIEFING_<NAME> verbatim, see Makefile),
 never through a shell string, and every value is checked before anything uses it.
@@ -14,13 +14,11 @@ from pathlib import Path
 
 from ..core.errors import InputError, short_excerpt
 from ..core.paths import CONFIG_DIR, RAW_DIR, project_path, wire_files
+from ..core.yaml_config import read_yaml
 
 PARAMETER_NAMES = ("period_end", "partner", "groups_file", "claims_file")
 MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 LATEST = "latest"
-# config/parameters.yaml is kept to flat `name: "value"` lines so that the Makefile (sed) and this
-# stdlib reader read it the same way as YAML does (tests/test_parameters.py checks all three agree).
-_FLAT_LINE = re.compile(r'^([a-z_]+):\s*"([^"]*)"')
 # make variable -> parameter; make passes each as BRIEFING_<VARIABLE> (an empty value means "default").
 MAKE_VARIABLES = {
     "PERIOD_END": "period_end",
@@ -64,17 +62,27 @@ def parameters_file() -> Path:
 
 
 def parameter_defaults(path: Path | None = None) -> dict[str, str]:
-    """The defaults in config/parameters.yaml, as strings."""
+    """The defaults in config/parameters.yaml (YAML, safe loader), one text value per parameter."""
     path = Path(path) if path else parameters_file()
-    defaults = {}
-    for line in path.read_text(encoding="utf-8").splitlines():
-        match = _FLAT_LINE.match(line)
-        if match:
-            defaults[match.group(1)] = match.group(2)
-    missing = [name for name in PARAMETER_NAMES if name not in defaults]
-    if missing:
+    try:
+        defaults = read_yaml(path)
+    except InputError as error:
+        raise ParameterError(str(error)) from None
+    problems = [f"no default for {name}" for name in PARAMETER_NAMES if name not in defaults]
+    problems += [
+        f"unknown parameter {short_excerpt(str(name))}"
+        for name in defaults
+        if name not in PARAMETER_NAMES
+    ]
+    problems += [
+        f"{name} is {repr(value)[:60]}, not text in quotes"
+        for name, value in defaults.items()
+        if name in PARAMETER_NAMES and not isinstance(value, str)
+    ]
+    if problems:
         raise ParameterError(
-            f'{path}: no default for {", ".join(missing)} (one `name: "value"` line each)'
+            f'{path}: {"; ".join(problems)} (expected one `name: "value"` line for each of '
+            f"{', '.join(PARAMETER_NAMES)})"
         )
     return {name: defaults[name] for name in PARAMETER_NAMES}
 
