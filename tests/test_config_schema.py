@@ -170,5 +170,7 @@ def test_the_configs_read_as_validated_dicts_with_defaults_filled():
     # numbers keep the type YAML gave them (245, not 245.0), so the text printed from them is unchanged
     assert claims["record_2024"]["story"] == {"value_usd_bn": 245}
     assert claims["vehicles"]["tolerance"] == {"change_pct": 1.0, "value_usd_bn": 0.1}
+    # in the file's order, which the printed story value follows ("−46%, $5.8bn")
+    assert list(claims["vehicles"]["story"]) == ["change_pct", "value_usd_bn"]
     assert claims["economy_ratio"]["type"] == "context" and claims["vehicles"]["type"] == "customs"
     assert claims["metals"]["proxies"] == [] and "tolerance" not in claims["metals"]
