@@ -10,7 +10,8 @@ if [ ! -x "$VENV/bin/python" ]; then
   echo "setup: creating $VENV with $($PY --version)"
   "$PY" -m venv "$VENV"
 fi
-# uv installs the ~110 pinned packages in seconds; plain pip is the fallback.
+# requirements.lock: every package pinned, compiled from pyproject.toml (dependencies + the dev extra).
+# uv installs the ~120 pinned packages in seconds; plain pip is the fallback.
 if "$VENV/bin/python" -m pip install -q --disable-pip-version-check uv==0.13.9 >/dev/null 2>&1; then
   "$VENV/bin/uv" pip install -q --python "$VENV/bin/python" -r requirements.lock
   "$VENV/bin/uv" pip install -q --python "$VENV/bin/python" --no-deps -e .

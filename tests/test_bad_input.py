@@ -412,9 +412,7 @@ CASES = [
         "group-names-nonexistent-hs-code",
         groups_config(lambda g: g["vehicles"]["hs"]["HS2022"].append("7701")),
         [
-            "commodity_groups.yaml",
-            "column 'hs.HS2022'",
-            "group 'vehicles' names HS code '7701', which does not exist",
+            "commodity_groups.yaml: group 'vehicles', field 'hs.HS2022': HS code '7701' does not exist",
             "no HS chapter 77",
             "expected a code in HS chapters 01–97",
         ],
@@ -423,10 +421,8 @@ CASES = [
         "group-hs-code-odd-digits",
         groups_config(lambda g: g["trucks"]["hs"]["HS2017"].append("870")),
         [
-            "commodity_groups.yaml",
-            "column 'hs.HS2017'",
-            "group 'trucks' names HS code '870'",
-            "expected 2, 4, 6 or 8 digits",
+            "commodity_groups.yaml: group 'trucks', field 'hs.HS2017': HS code '870' is not 2, 4, 6 "
+            "or 8 digits as text",
         ],
     ),
     Case(
@@ -438,10 +434,8 @@ CASES = [
         "claims-unknown-group",
         claims_unknown_group,
         [
-            "claims.yaml",
-            "column 'group'",
-            "refers to unknown group 'spaceships'",
-            "expected a group of config/commodity_groups.yaml: vehicles",
+            "claims.yaml: claim 'vehicles', field 'group': unknown group 'spaceships'",
+            "expected a group of the groups file: vehicles",
         ],
     ),
     Case(

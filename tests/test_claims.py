@@ -281,7 +281,8 @@ def test_group_naming_a_nonexistent_hs_code_is_refused(tmp_path):
     bad.write_text(yaml.safe_dump(config, allow_unicode=True))
     with pytest.raises(
         InputError,
-        match=r"names HS code '7701', which does not exist \(there is no HS chapter 77\)",
+        match=r"group 'vehicles', field 'hs.HS2022': HS code '7701' does not exist \(there is no "
+        r"HS chapter 77\)",
     ):
         load_groups(bad)
 
@@ -292,7 +293,7 @@ def test_claim_referring_to_unknown_group_is_refused(tmp_path):
     bad = tmp_path / "claims.yaml"
     bad.write_text(yaml.safe_dump(config, allow_unicode=True))
     with pytest.raises(
-        InputError, match="claim 'fuel_exports' refers to unknown group 'rocket_fuel'"
+        InputError, match="claim 'fuel_exports', field 'group': unknown group 'rocket_fuel'"
     ):
         load_claims(bad, load_groups())
 

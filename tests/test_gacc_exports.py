@@ -127,7 +127,7 @@ def test_odd_length_code_is_an_error_not_padded(tmp_path):
         ),
         (
             "数据年月,商品编码,贸易伙伴名称,美元\n202401,8703,亚特兰蒂斯,1\n",
-            "export.csv, row 1, column '贸易伙伴名称': trading partner '亚特兰蒂斯' is not in config/partners.csv",
+            "export.csv, row 1, column '贸易伙伴名称': trading partner '亚特兰蒂斯' is not a known partner",
         ),
     ],
 )

@@ -134,3 +134,89 @@ def test_make_target_passes_file_through_the_environment(fixtures, tmp_path):
     )
     assert hostile.returncode == 2 and not marker.exists()
     assert hostile.stderr.splitlines()[0].startswith("inspect: error: ")
+
+
+def comtrade_api_response(records: list[tuple[int, str, str, str, float]]) -> dict:
+    """A UN Comtrade API v1 response (`/data/v1/get/C/A/HS?...&includeDesc=true`) in the layout of a
+    recorded real one (China's annual totals with Argentina and Germany, 2010: top-level elapsedTime,
+    count, data, error; keys in this order; codes as JSON numbers, period as text, nulls, booleans).
+    The VALUES are SYNTHETIC: (partnerCode, partnerISO, partnerDesc, flowCode, US$)."""
+    data = [
+        {
+            "typeCode": "C",
+            "freqCode": "A",
+            "refPeriodId": 20100101,
+            "refYear": 2010,
+            "refMonth": 52,
+            "period": "2010",
+            "reporterCode": 156,
+            "reporterISO": "CHN",
+            "reporterDesc": "China",
+            "flowCode": flow,
+            "flowDesc": {"M": "Import", "X": "Export"}[flow],
+            "partnerCode": code,
+            "partnerISO": iso3,
+            "partnerDesc": name,
+            "partner2Code": 0,
+            "partner2ISO": "W00",
+            "partner2Desc": "World",
+            "classificationCode": "H3",
+            "classificationSearchCode": "HS",
+            "isOriginalClassification": True,
+            "cmdCode": "TOTAL",
+            "cmdDesc": "All Commodities",
+            "aggrLevel": 0,
+            "isLeaf": False,
+            "customsCode": "C00",
+            "customsDesc": "TOTAL CPC",
+            "mosCode": "0",
+            "motCode": 0,
+            "motDesc": "TOTAL MOT",
+            "qtyUnitCode": -1,
+            "qtyUnitAbbr": "N/A",
+            "qty": None,
+            "isQtyEstimated": False,
+            "altQtyUnitCode": -1,
+            "altQtyUnitAbbr": "N/A",
+            "altQty": None,
+            "isAltQtyEstimated": False,
+            "netWgt": None,
+            "isNetWgtEstimated": False,
+            "grossWgt": None,
+            "isGrossWgtEstimated": False,
+            "cifvalue": value if flow == "M" else None,
+            "fobvalue": value if flow == "X" else None,
+            "primaryValue": value,
+            "legacyEstimationFlag": 0,
+            "isReported": True,
+            "isAggregate": False,
+        }
+        for code, iso3, name, flow, value in records
+    ]
+    return {"elapsedTime": "0.14 secs", "count": len(data), "data": data, "error": ""}
+
+
+def test_every_partner_of_a_comtrade_json_gets_its_iso2_code(tmp_path):
+    """Argentina and Germany are in no project table: their ISO2 codes come from ISO 3166-1 by M49
+    code; Comtrade's own code 842 is the USA; a Comtrade area with no ISO code keeps its name."""
+    path = tmp_path / "comtrade_cn_ar_de_2010.json"
+    response = comtrade_api_response(
+        [
+            (32, "ARG", "Argentina", "M", 6_000_000_000.0),
+            (32, "ARG", "Argentina", "X", 5_500_000_000.0),
+            (276, "DEU", "Germany", "M", 70_000_000_000.0),
+            (276, "DEU", "Germany", "X", 65_250_000_000.0),
+            (842, "USA", "USA", "X", 280_000_000_000.0),
+            (490, "S19", "Other Asia, nes", "M", 115_000_000_000.0),
+        ]
+    )
+    path.write_text(json.dumps(response, separators=(",", ":")), encoding="utf-8")
+    result = subprocess.run(
+        ["make", "-s", "inspect", f"FILE={path}"], cwd=ROOT, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert "partners: AR, DE, Other Asia, nes, US" in lines
+    assert "  2010     AR     import         6,000.000" in lines
+    assert "  2010     DE     export        65,250.000" in lines
+    assert "  2010     US     export       280,000.000" in lines

@@ -8,7 +8,6 @@ import json
 import subprocess
 
 import pytest
-import yaml
 
 from helpers.core.paths import RAW_DIR, wire_files
 from helpers.sources.parameters import (
@@ -24,9 +23,34 @@ from notebooks_alone import NOTEBOOKS, ROOT, parameters_cell
 PARAMETERS_FILE = ROOT / "config" / "parameters.yaml"
 
 
-def test_file_reads_the_same_as_yaml():
-    assert parameter_defaults() == yaml.safe_load(PARAMETERS_FILE.read_text(encoding="utf-8"))
-    assert parameter_defaults()["period_end"] == "2025-07"  # the story's period: Jan-Jul 2025
+def test_defaults_are_the_file():
+    assert parameter_defaults() == {
+        "period_end": "2025-07",  # the story's period: Jan-Jul 2025
+        "partner": "Russia",
+        "groups_file": "config/commodity_groups.yaml",
+        "claims_file": "config/claims.yaml",
+    }
+
+
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        (
+            lambda text: text.replace('"2025-07"', "2025-07-01"),
+            "period_end is datetime.date(2025, 7, 1), not text in quotes",
+        ),
+        (lambda text: text + 'colour: "red"\n', "unknown parameter 'colour'"),
+        (lambda text: text.replace("partner:", "# partner:"), "no default for partner"),
+        (lambda text: text + "x: *anchor\n", "YAML alias at line"),
+    ],
+    ids=["unquoted date", "unknown name", "missing", "alias"],
+)
+def test_a_broken_defaults_file_stops_with_one_line(tmp_path, change, message):
+    broken = tmp_path / "parameters.yaml"
+    broken.write_text(change(PARAMETERS_FILE.read_text(encoding="utf-8")), encoding="utf-8")
+    with pytest.raises(ParameterError, match="parameters.yaml") as info:
+        parameter_defaults(broken)
+    assert message in str(info.value) and "\n" not in str(info.value)
 
 
 def test_makefile_defaults_are_the_file():

@@ -104,3 +104,50 @@ def test_gacc_codes_are_never_guessed():
     assert resolve_partner("344").iso2 == "HK"
     with pytest.raises(UnknownPartnerError, match="resolve by 贸易伙伴名称"):
         resolve_gacc_partner_code("999")
+
+
+def test_every_country_of_iso_3166_resolves_by_code_and_name():
+    import pycountry
+
+    for country in pycountry.countries:
+        for text in (country.alpha_2, country.alpha_3, country.numeric, country.name):
+            assert resolve_partner(text).iso2 == country.alpha_2, text
+    assert resolve_partner("Argentina").m49 == "032" and resolve_partner(32).iso2 == "AR"
+    assert (
+        resolve_partner("阿根廷").iso2 == "AR"
+    )  # Chinese names from pycountry's zh_CN translations
+    assert resolve_partner("757").iso2 == "CH"  # Comtrade's code for Switzerland (M49 756)
+
+
+def test_project_table_says_only_what_iso_does_not():
+    """config/partners.csv keeps project facts only: a cell that repeats ISO 3166-1 is redundant."""
+    import gettext
+
+    import pycountry
+
+    from helpers.sources.partners import iso_names, project_rows
+
+    chinese = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["zh_CN"])
+    for iso2, row in project_rows().items():
+        country = pycountry.countries.get(alpha_2=iso2)
+        if country is None:
+            assert iso2 == "1W"  # World: no ISO code
+            continue
+        names = iso_names(country)
+        from_iso = {
+            "iso3": {country.alpha_3},
+            "m49": {country.numeric},
+            "comtrade_code": {str(int(country.numeric))},
+            "name_en": {names[0]},
+            "name_zh": {chinese.gettext(names[0])},
+        }
+        for column, value in row.items():
+            assert value not in from_iso.get(column, ()), f"{iso2}: {column} {value} is ISO's"
+        for alias in row.get("aliases", "").split("|"):
+            assert alias not in names and alias not in {chinese.gettext(n) for n in names}, alias
+        assert set(row) - {"iso2", "note"}, f"{iso2}: a row with nothing of its own"
+
+
+def test_unknown_partner_suggests_the_closest_names():
+    with pytest.raises(UnknownPartnerError, match="closest names: argentina"):
+        resolve_partner("Argentinia")

@@ -179,7 +179,7 @@ def check_inputs(
     except UnknownPartnerError as error:
         raise InputError(
             f"partner {excerpt(partner, 30)} is unknown",
-            expected="a partner of config/partners.csv (ISO2, ISO3, M49 or name)",
+            expected="a country of ISO 3166-1 or config/partners.csv (ISO2, ISO3, M49 or name)",
         ) from error
     totals, commodities = (raw_dir / name for name in wire_files(partner))
     # Each file on its own first, so an unexpected failure names the right file ...

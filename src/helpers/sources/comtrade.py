@@ -229,11 +229,14 @@ def period_of(record: dict, path: Path, row: int) -> tuple[str, str]:
 
 
 def partner_label(code: str, record: dict) -> str:
-    """ISO2 from config/partners.csv (World = 1W); else the name the file gives, else the code."""
-    try:
-        return resolve_partner(code).iso2
-    except UnknownPartnerError:
-        return _text(record.get("partnerDesc")) or f"Comtrade partner {code}"
+    """ISO2 of the partner code (M49 or Comtrade's own, World = 1W; helpers.sources.partners), else of
+    the file's partnerISO (ISO3); else the name the file gives (e.g. "Other Asia, nes"), else the code."""
+    for key in (code, _text(record.get("partnerISO"))):
+        try:
+            return resolve_partner(key).iso2
+        except UnknownPartnerError:
+            continue
+    return _text(record.get("partnerDesc")) or f"Comtrade partner {code}"
 
 
 def _breakdown(record: dict) -> str:
@@ -248,7 +251,7 @@ def read_comtrade_records(path, keep_levels=None, partner=None) -> pd.DataFrame:
     """A Comtrade file (API CSV/JSON, bulk TSV/.gz) -> tidy observations of total rows.
 
     keep_levels: e.g. {4, 6} keeps only HS codes of those digit lengths; None keeps all (TOTAL too).
-    partner: ISO2 (or any spelling config/partners.csv knows) -> other partners are left out.
+    partner: ISO2 (or any spelling helpers.sources.partners knows) -> other partners are left out.
     attrs: notes (one line per kind of skipped row), skipped [{row, reason}], adapter, currency, rows.
     """
     path = Path(path)

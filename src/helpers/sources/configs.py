@@ -1,123 +1,71 @@
-"""The project's YAML configs as inputs: commodity groups and the story's claims, checked on reading.
+"""The project's YAML configs as inputs: commodity groups and the story's claims, validated on reading
+against one model per file (helpers.sources.config_schema), with errors that name the claim or group
+and the field.
 
 Paths are resolved against the project root, so a notebook started from notebooks/ reads the same files.
+The loaders return the validated content as plain dicts (every optional field filled in with its
+default), which the model, claims and sections stages read.
 """
+
+from pydantic import ValidationError
 
 from ..core.errors import InputError
 from ..core.paths import project_path
 from ..core.yaml_config import read_yaml
+from .config_schema import ClaimsFile, GroupsFile, first_problem
 
-HS_CHAPTERS = {f"{c:02d}" for c in range(1, 98)} - {"77"}  # chapter 77 is reserved in the HS
+
+def _validated(model, path):
+    """(the validated model, the file's content as YAML read it)."""
+    raw = read_yaml(path)
+    try:
+        return model.model_validate(raw), raw
+    except ValidationError as error:
+        line, count = first_problem(error, raw, model)
+        more = f" (and {count - 1} more problem{'s' if count > 2 else ''})" if count > 1 else ""
+        raise InputError(line + more, file=path) from None
+
+
+def _in_file_order(dumped, raw):
+    """The dumped model with each mapping's keys in the file's order (defaults after them): text
+    printed from a claim's figures ("−46%, $5.8bn") follows the order the file gives them."""
+    if isinstance(dumped, dict) and isinstance(raw, dict):
+        keys = [k for k in raw if k in dumped] + [k for k in dumped if k not in raw]
+        return {k: _in_file_order(dumped[k], raw.get(k)) for k in keys}
+    if isinstance(dumped, list) and isinstance(raw, list) and len(dumped) == len(raw):
+        return [_in_file_order(d, r) for d, r in zip(dumped, raw)]
+    return dumped
 
 
 def load_groups(path="config/commodity_groups.yaml") -> dict:
-    """Read and check the group config: known HS chapters, flows, and references between groups."""
+    """{group name: group} from the group config, each group with its classification preference
+    (its own, else the file's)."""
     path = project_path(path)
-    config = read_yaml(path)
-    groups = config.get("groups")
-    if not isinstance(groups, dict) or not groups:
-        raise InputError("no `groups:` mapping", file=path)
-    default_preference = _classification_preference(
-        config.get("classification_preference", DEFAULT_PREFERENCE),
-        path,
-        "classification_preference",
-    )
-    for name, group in groups.items():
-        if not isinstance(group, dict):
-            raise InputError(f"group '{name}' is not a mapping", file=path, column=str(name))
-        # Which classification wins when HS-level rows hold the same month under two (e.g. H5 and H6).
-        group["classification_preference"] = _classification_preference(
-            group.get("classification_preference", default_preference),
-            path,
-            f"{name}.classification_preference",
-        )
-        if group.get("flow") not in ("export", "import"):
-            raise InputError(
-                f"group '{name}' has flow '{group.get('flow')}'",
-                file=path,
-                column="flow",
-                expected="export or import",
-            )
-        for version, codes in (group.get("hs") or {}).items():
-            for code in codes:
-                code = str(code)
-                if not code.isdigit() or len(code) % 2 or not 2 <= len(code) <= 8:
-                    raise InputError(
-                        f"group '{name}' names HS code '{code}'",
-                        file=path,
-                        column=f"hs.{version}",
-                        expected='2, 4, 6 or 8 digits as text, e.g. "0303"',
-                    )
-                if version != "GACC" and code[:2] not in HS_CHAPTERS:
-                    raise InputError(
-                        f"group '{name}' names HS code '{code}', which does not exist "
-                        f"(there is no HS chapter {code[:2]})",
-                        file=path,
-                        column=f"hs.{version}",
-                        expected="a code in HS chapters 01–97 (national codes under `GACC:`)",
-                    )
-        for part in group.get("sum_of", []):
-            if part not in groups:
-                raise InputError(
-                    f"group '{name}' sums unknown group '{part}'",
-                    file=path,
-                    column="sum_of",
-                    expected="names of groups defined in this file",
-                )
+    config, raw = _validated(GroupsFile, path)
+    groups = {}
+    for name, group in config.groups.items():
+        group = _in_file_order(group.model_dump(exclude_none=True), raw["groups"][name])
+        group.setdefault("classification_preference", list(config.classification_preference))
+        groups[name] = group
     return groups
 
 
-DEFAULT_PREFERENCE = ["HS2022", "HS2017"]
-HS_EDITIONS = {"HS2022", "HS2017", "HS2012", "HS2007", "HS2002", "HS1996", "HS1992"}
-
-
-def _classification_preference(value, path, column) -> list[str]:
-    if (
-        not isinstance(value, list)
-        or not value
-        or not all(isinstance(v, str) and v in HS_EDITIONS for v in value)
-        or len(set(value)) != len(value)
-    ):
-        raise InputError(
-            f"classification preference {str(value)[:60]!r} is not a list of HS editions",
-            file=path,
-            column=column,
-            expected="e.g. [HS2022, HS2017]: the first edition present for a month is used",
-        )
-    return list(value)
-
-
 def load_claims_config(path="config/claims.yaml") -> dict:
-    """The whole claims file: `story:` (publication date, invasion month) and `claims:`."""
-    path = project_path(path)
-    config = read_yaml(path)
-    if not isinstance(config.get("story"), dict) or not {"published", "invasion_month"} <= set(
-        config["story"]
-    ):
-        raise InputError(
-            "no `story:` block with `published` and `invasion_month`", file=path, column="story"
-        )
-    return config
+    """The whole claims file, validated: `story:` (publication date, invasion month) and `claims:`."""
+    config, raw = _validated(ClaimsFile, project_path(path))
+    return _in_file_order(config.model_dump(exclude_none=True), raw)
 
 
 def load_claims(path="config/claims.yaml", groups: dict | None = None) -> list[dict]:
+    """The claims, each checked to name only groups of `groups` (when given)."""
     path = project_path(path)
-    claims = load_claims_config(path).get("claims") or []
-    for index, claim in enumerate(claims, start=1):
-        for field in ("id", "statement", "kind", "story"):
-            if field not in claim:
-                raise InputError(f"claim {index} lacks '{field}'", file=path, column=field)
-        for name in (
-            [claim.get("group")]
-            + claim.get("groups", [])
-            + claim.get("proxies", [])
-            + claim.get("rows_cover", [])
-        ):
-            if name is not None and groups is not None and name not in groups:
+    config, raw = _validated(ClaimsFile, path)
+    for claim in config.claims:
+        for name in claim.group_names():
+            if groups is not None and name not in groups:
                 raise InputError(
-                    f"claim '{claim['id']}' refers to unknown group '{name}'",
+                    f"claim '{claim.id}', field 'group': unknown group '{name}'",
                     file=path,
-                    column="group",
-                    expected="a group of config/commodity_groups.yaml: " + ", ".join(groups),
+                    expected="a group of the groups file: " + ", ".join(groups),
                 )
-    return claims
+    return _in_file_order(config.model_dump(exclude_none=True), raw)["claims"]

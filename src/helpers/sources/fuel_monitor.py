@@ -140,7 +140,7 @@ def read_fuel_monitor(path) -> pd.DataFrame:
                 partners[name] = resolve_partner(name).iso2
             except UnknownPartnerError:
                 raise InputError(
-                    f"partner '{name}' is not in config/partners.csv",
+                    f"partner '{name}' is not a known partner (ISO 3166-1 or config/partners.csv)",
                     file=path,
                     row=index + 1,
                     column="partner",

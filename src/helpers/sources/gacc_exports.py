@@ -266,11 +266,12 @@ def _partner_of(
                 return name or f"GACC partner {code}"
             column = header[fields["partner_name" if name else "partner_code"]]
             raise GaccFormatError(
-                f"trading partner {excerpt(name or code, 30)} is not in config/partners.csv",
+                f"trading partner {excerpt(name or code, 30)} is not a known partner",
                 file=path,
                 row=row,
                 column=column,
-                expected="a partner listed there (add a row to the table)",
+                expected="a country of ISO 3166-1 by name or code, or a name added as an alias in "
+                "config/partners.csv",
             ) from None
     if default is None:
         raise GaccFormatError(
@@ -297,7 +298,7 @@ def read_gacc_export(
     partner column. period: year (YYYY) for year-only queries without 数据年月, else from file name.
     only_partner: keep that partner's rows; others (known or not) are left out with a note.
     allow_capped: read a file at the platform's 10,000-line cap (flagged) instead of refusing it.
-    name_unknown_partners: a partner missing from config/partners.csv keeps the file's name (make inspect)
+    name_unknown_partners: a partner no name or code resolves keeps the file's name (make inspect)
     instead of stopping the read.
     attrs: notes, skipped [{row, reason}], flags, adapter, currency, rows.
     """

@@ -142,7 +142,7 @@ def read_gacc_english_table(path, partner="RU", period: str | None = None) -> pd
     raise GaccFormatError(
         f"partner {target.name_en} not found in the first column",
         file=path,
-        expected=f"a row named {target.name_en} (or an alias in config/partners.csv)",
+        expected=f"a row named {target.name_en} (or another name of it in ISO 3166-1 or config/partners.csv)",
     )
 
 

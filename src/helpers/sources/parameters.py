@@ -1,6 +1,6 @@
 """The briefing's parameters: defaults from config/parameters.yaml (the one place they are set), checked
-against what data/raw holds, with one clear message naming the valid values. Standard library only:
-`make` runs this on every invocation, so it must start fast.
+against what data/raw holds, with one clear message naming the valid values. Light imports only (the
+standard library, PyYAML, pycountry): `make` runs this on every invocation, so it must start fast.
 
 Parameters arrive through the environment (`make` exports BRIEFING_<NAME> verbatim, see Makefile),
 never through a shell string, and every value is checked before anything uses it.
@@ -14,13 +14,12 @@ from pathlib import Path
 
 from ..core.errors import InputError, short_excerpt
 from ..core.paths import CONFIG_DIR, RAW_DIR, project_path, wire_files
+from ..core.yaml_config import read_yaml
+from .partners import UnknownPartnerError, resolve_partner
 
 PARAMETER_NAMES = ("period_end", "partner", "groups_file", "claims_file")
 MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 LATEST = "latest"
-# config/parameters.yaml is kept to flat `name: "value"` lines so that the Makefile (sed) and this
-# stdlib reader read it the same way as YAML does (tests/test_parameters.py checks all three agree).
-_FLAT_LINE = re.compile(r'^([a-z_]+):\s*"([^"]*)"')
 # make variable -> parameter; make passes each as BRIEFING_<VARIABLE> (an empty value means "default").
 MAKE_VARIABLES = {
     "PERIOD_END": "period_end",
@@ -64,17 +63,27 @@ def parameters_file() -> Path:
 
 
 def parameter_defaults(path: Path | None = None) -> dict[str, str]:
-    """The defaults in config/parameters.yaml, as strings."""
+    """The defaults in config/parameters.yaml (YAML, safe loader), one text value per parameter."""
     path = Path(path) if path else parameters_file()
-    defaults = {}
-    for line in path.read_text(encoding="utf-8").splitlines():
-        match = _FLAT_LINE.match(line)
-        if match:
-            defaults[match.group(1)] = match.group(2)
-    missing = [name for name in PARAMETER_NAMES if name not in defaults]
-    if missing:
+    try:
+        defaults = read_yaml(path)
+    except InputError as error:
+        raise ParameterError(str(error)) from None
+    problems = [f"no default for {name}" for name in PARAMETER_NAMES if name not in defaults]
+    problems += [
+        f"unknown parameter {short_excerpt(str(name))}"
+        for name in defaults
+        if name not in PARAMETER_NAMES
+    ]
+    problems += [
+        f"{name} is {repr(value)[:60]}, not text in quotes"
+        for name, value in defaults.items()
+        if name in PARAMETER_NAMES and not isinstance(value, str)
+    ]
+    if problems:
         raise ParameterError(
-            f'{path}: no default for {", ".join(missing)} (one `name: "value"` line each)'
+            f'{path}: {"; ".join(problems)} (expected one `name: "value"` line for each of '
+            f"{', '.join(PARAMETER_NAMES)})"
         )
     return {name: defaults[name] for name in PARAMETER_NAMES}
 
@@ -147,46 +156,30 @@ def partners_with_data(raw_dir: Path = RAW_DIR) -> set[str]:
     return {iso2 for iso2 in found if (Path(raw_dir) / wire_files(iso2)[1]).exists()}
 
 
-def partner_choices(raw_dir: Path = RAW_DIR) -> dict[str, list[str]]:
-    """ISO2 of each partner with data -> its accepted spellings, first the short list an error shows
-    (ISO2, English name, ISO3, M49), then Comtrade code, Chinese name and aliases (config/partners.csv)."""
-    choices = {iso2: [iso2] for iso2 in sorted(partners_with_data(raw_dir))}
-    table = CONFIG_DIR / "partners.csv"
-    if table.exists():
-        with open(table, newline="", encoding="utf-8") as handle:
-            for row in csv.DictReader(handle):
-                if row.get("iso2") in choices:
-                    columns = ("name_en", "iso3", "m49", "comtrade_code", "name_zh")
-                    choices[row["iso2"]] += [
-                        row[c].strip() for c in columns if row.get(c, "").strip()
-                    ]
-                    choices[row["iso2"]] += [
-                        a.strip() for a in row.get("aliases", "").split("|") if a.strip()
-                    ]
-    return choices
-
-
 def check_partner(partner: str, raw_dir: Path = RAW_DIR) -> str:
-    choices = partner_choices(raw_dir)
-    wanted = str(partner).strip().upper()
-    for iso2, spellings in choices.items():
-        if wanted in {spelling.upper() for spelling in spellings}:
-            return iso2
-    valid = "; ".join("/".join(spellings[:4]) for spellings in choices.values()) or "none"
+    """ISO2 of the partner, in any spelling helpers.sources.partners knows (ISO2/ISO3, M49 or Comtrade
+    code, English or Chinese name), if data/raw holds its customs files."""
+    with_data = sorted(partners_with_data(raw_dir))
+    try:
+        iso2 = resolve_partner(partner).iso2
+    except UnknownPartnerError:
+        iso2 = None
+    if iso2 in with_data:
+        return iso2
+    valid = "; ".join(_short_spellings(code) for code in with_data) or "none"
     raise ParameterError(
         f"PARTNER {short_excerpt(partner)} has no data in data/raw; valid values: {valid} (a partner "
         "needs customs files gacc_cn_<iso2>_totals.csv and gacc_cn_<iso2>_commodities.csv)"
     )
 
 
+def _short_spellings(iso2: str) -> str:
+    found = resolve_partner(iso2)
+    return "/".join((found.iso2, found.name_en, found.iso3, found.m49))
+
+
 def partner_display_name(iso2: str) -> str:
-    table = CONFIG_DIR / "partners.csv"
-    if table.exists():
-        with open(table, newline="", encoding="utf-8") as handle:
-            for row in csv.DictReader(handle):
-                if row.get("iso2") == iso2 and row.get("name_en"):
-                    return row["name_en"]
-    return {"RU": "Russia"}.get(iso2, iso2)
+    return resolve_partner(iso2).name_en
 
 
 def check_file(name: str, value: str) -> str:

@@ -1,31 +1,31 @@
-"""One partner table (config/partners.csv): ISO2/ISO3/M49/Comtrade codes and the names GACC prints.
+"""Partner names and codes: every country of ISO 3166-1 (pycountry: ISO2, ISO3, numeric code = M49,
+English names, Chinese names from its zh_CN translations), plus the project's own facts in
+config/partners.csv: World (no ISO code), Comtrade codes that differ from M49 (842 for the USA), GACC's
+partner codes and the names GACC, Comtrade or the wires print where ISO's differ.
 
 Numeric codes are read as M49 or Comtrade codes only. GACC's own 3-digit partner codes collide with
 M49 (e.g. M49 344 is Hong Kong), so they are resolved separately by `resolve_gacc_partner_code`.
 """
 
 import csv
+import difflib
+import gettext
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+import pycountry
+
 from ..core.paths import CONFIG_DIR
 
 PARTNERS_CSV = CONFIG_DIR / "partners.csv"
-REQUIRED_COLUMNS = (
-    "iso2",
-    "iso3",
-    "m49",
-    "comtrade_code",
-    "name_en",
-    "name_zh",
-    "gacc_code",
-    "aliases",
-)
+# A blank cell means "as ISO 3166-1 has it"; a row exists only for what ISO does not say.
+COLUMNS = ("iso2", "iso3", "m49", "comtrade_code", "name_en", "name_zh", "gacc_code", "aliases")
+EXAMPLES = ("RU", "US")  # shown when a partner is unknown
 
 
 class UnknownPartnerError(ValueError):
-    """Raised with the list of accepted values so the user can correct the input."""
+    """Raised with the accepted forms and the closest names so the user can correct the input."""
 
 
 @dataclass(frozen=True)
@@ -52,48 +52,92 @@ def _numeric_key(text: str) -> str | None:
     return str(int(text)) if text.isdigit() else None
 
 
-@lru_cache(maxsize=4)
-def load_partners(path: Path = PARTNERS_CSV) -> tuple[Partner, ...]:
+def project_rows(path: Path = PARTNERS_CSV) -> dict[str, dict]:
+    """{ISO2: row} of config/partners.csv, blank cells dropped."""
     with open(path, encoding="utf-8", newline="") as handle:
         reader = csv.DictReader(handle)
-        missing = [c for c in REQUIRED_COLUMNS if c not in (reader.fieldnames or [])]
+        missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
         if missing:
             raise ValueError(f"{path}: missing column(s) {', '.join(missing)}")
-        rows = list(reader)
-    return tuple(
-        Partner(
-            iso2=r["iso2"].strip(),
-            iso3=r["iso3"].strip(),
-            m49=r["m49"].strip(),
-            comtrade_code=int(r["comtrade_code"]),
-            name_en=r["name_en"].strip(),
-            name_zh=r["name_zh"].strip(),
-            gacc_code=(r["gacc_code"] or "").strip(),
-            aliases=tuple(a.strip() for a in (r["aliases"] or "").split("|") if a.strip()),
-        )
-        for r in rows
+        return {
+            row["iso2"].strip(): {k: v.strip() for k, v in row.items() if k and (v or "").strip()}
+            for row in reader
+        }
+
+
+def iso_names(country) -> tuple[str, ...]:
+    """The English names ISO 3166-1 gives a country, the one in common use first (common, short,
+    official; "South Korea", "Korea, Republic of")."""
+    names = (
+        getattr(country, "common_name", ""),
+        country.name,
+        getattr(country, "official_name", ""),
     )
+    return tuple(dict.fromkeys(n for n in names if n))
 
 
+@lru_cache(maxsize=4)
+def load_partners(path: Path = PARTNERS_CSV) -> tuple[Partner, ...]:
+    rows = project_rows(path)
+    chinese = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["zh_CN"])
+    partners = []
+    for country in pycountry.countries:
+        row = rows.pop(country.alpha_2, {})
+        names = iso_names(country)
+        zh = tuple(dict.fromkeys(chinese.gettext(n) for n in names if chinese.gettext(n) != n))
+        partners.append(
+            Partner(
+                iso2=country.alpha_2,
+                iso3=country.alpha_3,
+                m49=country.numeric,
+                comtrade_code=int(row.get("comtrade_code", country.numeric)),
+                name_en=row.get("name_en", names[0]),
+                name_zh=row.get("name_zh", zh[0] if zh else ""),
+                gacc_code=row.get("gacc_code", ""),
+                aliases=tuple(dict.fromkeys([*names, *zh, *_aliases(row)])),
+            )
+        )
+    for iso2, row in rows.items():  # not a country of ISO 3166-1 (World)
+        partners.append(
+            Partner(
+                iso2=iso2,
+                iso3=row["iso3"],
+                m49=row["m49"],
+                comtrade_code=int(row["comtrade_code"]),
+                name_en=row["name_en"],
+                name_zh=row.get("name_zh", ""),
+                gacc_code=row.get("gacc_code", ""),
+                aliases=_aliases(row),
+            )
+        )
+    return tuple(partners)
+
+
+def _aliases(row: dict) -> tuple[str, ...]:
+    return tuple(a.strip() for a in row.get("aliases", "").split("|") if a.strip())
+
+
+@lru_cache(maxsize=4)
 def _index(partners: tuple[Partner, ...]) -> tuple[dict, dict]:
+    """(name -> partner, numeric code -> partner); a spelling that would name two partners is refused."""
     names, codes = {}, {}
     for partner in partners:
-        for label in (
-            partner.iso2,
-            partner.iso3,
-            partner.name_en,
-            partner.name_zh,
-            *partner.aliases,
+        labels = (partner.iso2, partner.iso3, partner.name_en, partner.name_zh, *partner.aliases)
+        for table, keys in (
+            (names, {_normalise(label) for label in labels if label}),
+            (codes, {_numeric_key(code) for code in (partner.m49, partner.comtrade_code)}),
         ):
-            names[_normalise(label)] = partner
-        for code in (partner.m49, partner.comtrade_code):
-            codes[_numeric_key(code)] = partner
+            for key in keys:
+                other = table.setdefault(key, partner)
+                if other.iso2 != partner.iso2:
+                    raise ValueError(
+                        f"partner table: {key!r} names both {other.iso2} and {partner.iso2}"
+                    )
     return names, codes
 
 
-def valid_values(partners: tuple[Partner, ...] | None = None) -> str:
-    partners = partners or load_partners()
-    return "; ".join(f"{p.iso2}/{p.iso3}/{p.m49}/{p.name_en}/{p.name_zh}" for p in partners)
+def _example(p: Partner) -> str:
+    return f"{p.iso2}/{p.iso3}/{p.m49}/{p.name_en}/{p.name_zh}"
 
 
 def resolve_partner(text, path: Path = PARTNERS_CSV) -> Partner:
@@ -103,9 +147,12 @@ def resolve_partner(text, path: Path = PARTNERS_CSV) -> Partner:
     key = _numeric_key(text)
     partner = codes.get(key) if key is not None else names.get(_normalise(text))
     if partner is None:
+        close = difflib.get_close_matches(_normalise(text), list(names), n=3, cutoff=0.75)
+        hint = f"; closest names: {', '.join(close)}" if close else ""
+        examples = ", ".join(_example(names[_normalise(iso2)]) for iso2 in EXAMPLES)
         raise UnknownPartnerError(
-            f"unknown partner {str(text)!r}; valid values (ISO2/ISO3/M49/English/Chinese, "
-            f"from {Path(path).name}): {valid_values(partners)}"
+            f"unknown partner {str(text)!r}; valid values: an ISO 3166-1 code (ISO2 or ISO3), an M49 "
+            f"or Comtrade code, or an English or Chinese name, e.g. {examples}{hint}"
         )
     return partner
 
