@@ -52,14 +52,14 @@ $(BUILD)/chromium.ok: scripts/ensure_chromium.sh
 test: setup lint
 	$(PY) -m pytest -q
 
-# ruff: lint and format check (100 columns, pyproject.toml); `make format` rewrites the files.
+# ruff: lint and format check (100 columns, pyproject.toml), notebooks included; `make format` rewrites the files.
 lint: $(VENV)/.ready
-	$(VENV)/bin/ruff check src tests scripts
-	$(VENV)/bin/ruff format --check src tests scripts
+	$(VENV)/bin/ruff check src tests scripts notebooks
+	$(VENV)/bin/ruff format --check src tests scripts notebooks
 
 format: $(VENV)/.ready
-	$(VENV)/bin/ruff check --fix src tests scripts
-	$(VENV)/bin/ruff format src tests scripts
+	$(VENV)/bin/ruff check --fix src tests scripts notebooks
+	$(VENV)/bin/ruff format src tests scripts notebooks
 
 # Day-to-day lane: unit and data tests only (no make-in-a-copy builds, notebooks or browsers), on two
 # processes (pytest-xdist): ~30 s instead of ~50 s on 2 cores. Each test uses its own tmp_path, so the order

@@ -145,3 +145,21 @@ def test_jsonschema_grammar_compilation_is_skipped(module):
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout.split()
     assert loaded == ["True", "False"]
+
+
+def imported_modules(path: Path) -> set[str]:
+    """Top-level names of every module a file imports (anywhere in it)."""
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
+            found.add(node.module.split(".")[0])
+    return found
+
+
+def test_chart_code_lives_in_the_notebooks():
+    """The package supplies data, the charts' theme and publishing; every chart's Altair code is in its notebook,
+    where a user changes a mark, a colour or a title and runs it (issue 20). page.py reads altair's version only."""
+    drawing = {name for name, path in modules().items() if "altair" in imported_modules(path)}
+    assert drawing == {"helpers.report.theme", "helpers.report.figures", "helpers.report.page"}

@@ -118,3 +118,19 @@ def test_unknown_partner_names_valid_values(briefing):
         "PARTNER 'Atlantis' has no data in data/raw; valid values:" in result.stderr
         and "Russia" in result.stderr
     )
+
+
+def test_executed_notebooks_are_published_and_linked_from_the_methods(briefing):
+    """reports/notebooks/ holds every section's executed notebook (with its outputs) and a static page of it that
+    loads nothing from the network; the methods section links both."""
+    import json
+
+    html = briefing.read_text(encoding="utf-8")
+    methods = html[html.index('id="data-and-methods"') :]
+    for source in sorted((ROOT / "notebooks").glob("[0-9]*.ipynb")):
+        for suffix in (".html", ".ipynb"):
+            assert f'href="notebooks/{source.stem}{suffix}"' in methods, source.stem + suffix
+        executed = json.loads((ROOT / "reports" / "notebooks" / source.name).read_text())
+        assert any(cell.get("outputs") for cell in executed["cells"]), source.name
+        page = (ROOT / "reports" / "notebooks" / f"{source.stem}.html").read_text(encoding="utf-8")
+        assert not re.search(r"<(script|link)\b", page), source.stem

@@ -321,7 +321,8 @@ def test_disk_full_while_publishing_is_one_line_and_leaves_no_temporary(tmp_path
         assert_one_line_failure(result, "report: error: disk full", "reports/briefing.pdf)")
         assert sorted(p.name for p in (project / "reports").rglob("*")) == [
             "figures",
+            "notebooks",
             "tables",
-        ]  # nothing half-written
+        ]  # empty folders: nothing half-written
     finally:
         subprocess.run(["umount", str(project / "reports")], check=True)

@@ -50,25 +50,15 @@ def test_one_group_with_a_figure_and_none():
     )
 
 
-def test_every_metals_label_has_a_white_outline_under_it():
+def test_every_metals_label_has_a_white_outline_under_it(tmp_path):
     """F5: a label crossing a nearby stem stays legible (the stem breaks behind its white outline)."""
-    from helpers.sections.commodities import metals_chart
+    import json
 
-    metals = pd.DataFrame(
-        {
-            "metal_family": ["Aluminium"] * 3,
-            "measure": ["value"] * 3,
-            "date": ["2024-08-15", "2024-10-15", "2025-02-15"],
-            "yoy_pct": [40.0, 7.5, 29.5],
-            "span": ["ytd", "month", "ytd"],
-            "metal": "Aluminium",
-            "period": "x",
-            "value": 1.0,
-            "unit": "usd_mn",
-            "source": "s",
-        }
-    )
-    layers = metals_chart(metals).to_dict()["spec"]["layer"]
+    from notebook_cells import run_cells
+
+    run_cells("02_commodities", tmp_path, stop_after='"f5-metals"', period_end="2025-07")
+    spec = json.loads((tmp_path / "figures" / "f5-metals.vl.json").read_text(encoding="utf-8"))
+    layers = spec["spec"]["layer"]
     texts = [layer for layer in layers if layer["mark"]["type"] == "text"]
     halos = [layer for layer in texts if layer["mark"].get("stroke") == "white"]
     plain = [layer for layer in texts if "stroke" not in layer["mark"]]

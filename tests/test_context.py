@@ -21,16 +21,13 @@ from helpers.model.context_facts import (
     machine_tools_check,
     phrase_value,
 )
-from helpers.report.figures import build_figure
 from helpers.sections.context import (
-    car_share_chart,
     context_text,
-    gdp_chart,
-    key_rate_chart,
     key_rate_text,
     machine_tools_text,
 )
 from helpers.sections.data import context_facts
+from notebook_cells import run_cells
 
 
 @pytest.fixture(scope="module")
@@ -164,13 +161,13 @@ def test_section_works_for_any_period(facts, claims_config, period_end, tmp_path
     ratios = gdp_ratios(gdp)
     assert period_end in context_text(view, ratios, period_end)
     assert len(context_claims(claims_config, facts)) == 3
-    data = gdp_figure_data(gdp, ratios)
-    build_figure(
-        car_share_chart(view, "2025-08-28"), "f9-chinese-car-share", view, "t", "c", tmp_path
+    # the section's notebook draws and publishes its three figures for the period
+    run_cells("03_context", tmp_path, period_end=period_end)
+    for figure_id in ("f9-chinese-car-share", "f10-gdp-ratio", "f11-key-rate"):
+        assert (tmp_path / "figures" / f"{figure_id}.svg").read_text().startswith("<svg")
+    assert len(gdp_figure_data(gdp, ratios)) == len(
+        (tmp_path / "figures" / "f10-gdp-ratio.csv").read_text().splitlines()[1:]
     )
-    build_figure(gdp_chart(data, 9), "f10-gdp-ratio", data, "t", "c", tmp_path)
-    path = key_rate_path(facts, "2025-08-28")
-    build_figure(key_rate_chart(path, "2025-08-28"), "f11-key-rate", path, "t", "c", tmp_path)
 
 
 def test_a_source_says_page_undated_only_when_nothing_dates_it():

@@ -192,20 +192,18 @@ def test_raw_rows_outrank_the_wire_for_china_s_annual_imports(customs):
     )
 
 
-def test_figure_1_draws_every_year_of_imports_including_those_summed_from_rows(customs, tmp_path):
+def figure_svg(notebook: str, figure_id: str, build_dir: Path, **parameters) -> str:
+    """The static figure notebooks/<notebook> publishes, its cells run up to that figure."""
+    from notebook_cells import run_cells
+
+    run_cells(notebook, build_dir, stop_after=f'"{figure_id}"', **parameters)
+    return (build_dir / "figures" / f"{figure_id}.svg").read_text(encoding="utf-8")
+
+
+def test_figure_1_draws_every_year_of_imports_including_those_summed_from_rows(tmp_path):
     """2016-2024 import bars: 2016 published, 2017-2024 from the Comtrade rows (2018 and 2021 have no
     published US$ import figure at all); exports only where published (7 years)."""
-    from helpers.model.raw_rows import raw_annual_imports
-    from helpers.report.figures import build_figure
-    from helpers.sections.data import raw_rows
-    from helpers.sections.headline import annual_chart
-
-    annual = annual_turnover(
-        customs, "2025-07", raw_imports=raw_annual_imports(raw_rows("RU").comtrade_totals)
-    )
-    svg = build_figure(
-        annual_chart(annual), "f1-annual-turnover", annual, "t", "c", tmp_path
-    ).svg_path.read_text()
+    svg = figure_svg("01_headline", "f1-annual-turnover", tmp_path)
     assert (
         svg.count('fill="#d1603d"') == 9 + 1 and svg.count('fill="#1f5f8b"') == 7 + 1
     )  # bars + legend symbol
@@ -228,25 +226,14 @@ def test_figure_3_data_puts_each_change_on_its_own_year(customs):
 def test_a_published_change_is_written_as_published_in_text_and_chart(tmp_path):
     """Computers' −27% was published without a decimal: the key findings, the commodities text and F4's bar
     label write '−27%', not '−27.0%'; a change computed from raw rows keeps one decimal (coal −29.7%)."""
-    from helpers.report.figures import build_figure
-    from helpers.sections.commodities import change_text, changes_chart
-    from helpers.sections.section import open_section
+    from helpers.sections.commodities import change_text
 
     assert (change_text(-27.0, "published y/y"), change_text(-35.2, "published y/y")) == (
         "−27%",
         "−35.2%",
     )
     assert change_text(-20.934, "sum of raw monthly rows") == "−20.9%"
-    section = open_section(period_end="2025-07", partner="Russia")
-    changes = section.group_changes()
-    svg = build_figure(
-        changes_chart(changes, section.span_label),
-        "f4-commodity-changes",
-        changes,
-        "t",
-        "c",
-        tmp_path,
-    ).svg_path.read_text()
+    svg = figure_svg("02_commodities", "f4-commodity-changes", tmp_path, period_end="2025-07")
     assert (
         ">−27%<" in svg and ">−29.7%<" in svg and ">−27.0%<" not in svg
     )  # coal −29.7%: summed from rows
@@ -258,16 +245,7 @@ def test_figure_5_labels_of_changes_on_the_same_date_sit_on_either_side(tmp_path
     +64% overlapped; they go beside the stems instead, the largest to the right, the next to the left."""
     import re
 
-    from helpers.model.groups import metals_over_time
-    from helpers.report.figures import build_figure
-    from helpers.sections.commodities import metals_chart
-    from helpers.sections.section import open_section
-
-    section = open_section(period_end="2025-08", partner="Russia")
-    metals = metals_over_time(section.resolved_groups, section.groups, section.period_end)
-    svg = build_figure(
-        metals_chart(metals), "f5-metals", metals, "t", "c", tmp_path
-    ).svg_path.read_text()
+    svg = figure_svg("02_commodities", "f5-metals", tmp_path, period_end="2025-08")
     anchors = {
         label: anchor
         for anchor, label in re.findall(r'text-anchor="(\w+)"[^>]*>([+−-]\d+%)</text>', svg)
@@ -298,14 +276,10 @@ def test_figure_3_colours_by_year_when_the_year_earlier_is_missing(customs, tmp_
     import re
 
     from helpers.model.turnover import ytd_long
-    from helpers.report.figures import build_figure
-    from helpers.sections.headline import ytd_chart
 
     long = ytd_long(ytd_view(customs, "2026-02"), "2026-02")
     assert set(long.dropna(subset=["value_usd_bn"]).year) == {"2026"}
-    svg = build_figure(
-        ytd_chart(long, "2026-02"), "f3-ytd-comparison", long, "t", "c", tmp_path
-    ).svg_path.read_text()
+    svg = figure_svg("01_headline", "f3-ytd-comparison", tmp_path, period_end="2026-02")
     bar_fills = re.findall(r'aria-roledescription="bar"[^>]*fill="(#\w+)"', svg)
     assert bar_fills and set(bar_fills) == {"#1f5f8b"}
 

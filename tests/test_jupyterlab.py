@@ -132,7 +132,8 @@ def test_user_edits_period_end_and_runs_all(monkeypatch):
             tools, url, notebook, edited, ROOT, SCREENSHOTS / "user-run-01_headline.png"
         )
     assert view.expected_figures == 3 and view.drawn == view.interactive == 3, view
-    assert view.text_fallbacks == 0 and view.math_elements == [] and view.tables == 1
+    # t-ytd-comparison and the key step's table (January–period beside a year earlier, in pandas)
+    assert view.text_fallbacks == 0 and view.math_elements == [] and view.tables == 2
     text = " ".join(view.visible_text.split())
     assert 'period_end = "2024-12"' in text
     assert "full-year 2024 came to $244.8bn, up 1.9%" in text
@@ -149,5 +150,6 @@ def test_run_all_on_a_notebook_longer_than_the_window(monkeypatch):
         view = edit_and_run_all(
             tools, url, notebook, source, ROOT, SCREENSHOTS / "user-run-02b_raw_rows.png"
         )
-    assert view.expected_figures == view.drawn == view.interactive == 3 and view.tables == 3, view
+    # three section tables and the key step's two (the fuel codes' sums, the section's fuel table beside them)
+    assert view.expected_figures == view.drawn == view.interactive == 3 and view.tables == 5, view
     assert "against $37.5bn a year earlier" in " ".join(view.visible_text.split())

@@ -4,12 +4,15 @@ alone in a fresh kernel started in notebooks/, with period_end edited in its par
 import ast
 import builtins
 import json
+import re
 import subprocess
 import sys
 
+import nbformat
 import pytest
 
-from notebooks_alone import EDITED_PERIOD_END, NOTEBOOKS, OUT_DIR, ROOT, outputs
+from helpers.report.blocks import NOTEBOOK_ONLY
+from notebooks_alone import EDITED_PERIOD_END, NOTEBOOKS, OUT_DIR, ROOT, outputs, run_alone
 
 VENV_BIN = ROOT / ".venv" / "bin"
 # What each notebook must publish (ids are the briefing's figure and table numbers' anchors).
@@ -81,6 +84,8 @@ def names_used_before_defined(path) -> set[str]:
                 defined.add(node.id)
             elif isinstance(node, (ast.FunctionDef, ast.ClassDef)):
                 defined.add(node.name)
+            elif isinstance(node, ast.arg):  # a function's own parameters
+                defined.add(node.arg)
         for node in ast.walk(tree):
             if (
                 isinstance(node, ast.Name)
@@ -151,8 +156,15 @@ def test_notebook_runs_alone_with_edited_period(alone, name):
     figures = [o.metadata["figure_id"] for o in shown if "figure_id" in o.get("metadata", {})]
     tables = [o.metadata["table_id"] for o in shown if "table_id" in o.get("metadata", {})]
     assert (figures, tables) == EXPECTED[name]
+    for cell in nbformat.read(run.executed, as_version=4).cells:
+        # a notebook-only cell may end on a table (the key step's), left out of the briefing; any other cell
+        # shows only what the briefing prints
+        allowed = {"display_data"} | (
+            {"execute_result"} if NOTEBOOK_ONLY in cell.metadata.get("tags", []) else set()
+        )
+        for output in cell.get("outputs", []):
+            assert output.output_type in allowed, f"{name}: stray {output.output_type} output"
     for output in shown:
-        assert output.output_type == "display_data", f"{name}: stray {output.output_type} output"
         if (
             "figure_id" in output.metadata
         ):  # JupyterLab 4 draws v5; the static SVG for viewers without Vega
@@ -176,3 +188,47 @@ def test_headline_alone_uses_the_edited_period(alone):
     )
     figure_csv = (OUT_DIR / "build" / "figures" / "f3-ytd-comparison.csv").read_text()
     assert "244.81" in figure_csv and "240.1" in figure_csv
+
+
+@pytest.mark.slow
+def test_a_chart_edited_in_the_notebook_shows_after_run_all(tmp_path, monkeypatch):
+    """A colleague opens a copy of 01_headline, changes Figure 1's title and axis title and the colour of this
+    year's bars in Figure 3, in the notebook's own cells, and runs it in a fresh kernel: the published figures
+    (spec, SVG, the notebook output the briefing reads) carry all three; nothing in the package was touched."""
+    notebook = nbformat.read(ROOT / "notebooks" / "01_headline.ipynb", as_version=4)
+    edits = {
+        '"f1-annual-turnover"': {
+            'title="US$ billion"': 'title="Billions of dollars, edited"',
+            'title=f"Annual China–{section.partner_name} trade, US$ billion"': 'title="Trade by year (edited)"',
+        },
+        '"f3-ytd-comparison"': {
+            "range=[palette.grey, palette.blue]": 'range=[palette.grey, "#aa00ff"]'
+        },
+    }
+    for figure_id, changes in edits.items():
+        [cell] = [c for c in notebook.cells if figure_id in c.source]
+        for old, new in changes.items():
+            assert cell.source.count(old) == 1, f"{figure_id}'s cell no longer has {old!r}"
+            cell.source = cell.source.replace(old, new)
+    copy = tmp_path / "01_headline.ipynb"
+    nbformat.write(notebook, copy)
+    monkeypatch.delenv("BRIEFING_ROOT", raising=False)  # a user's JupyterLab, not make
+    monkeypatch.setenv("BRIEFING_BUILD_DIR", str(tmp_path / "build"))
+    run = run_alone(copy, tmp_path / "executed", period_end="2025-07")
+    assert run.error is None, run.error
+    figures = tmp_path / "build" / "figures"
+    spec = json.loads((figures / "f1-annual-turnover.vl.json").read_text(encoding="utf-8"))
+    assert [layer["encoding"]["y"]["title"] for layer in spec["layer"]] == [
+        "Billions of dollars, edited"
+    ] * 2
+    svg = (figures / "f1-annual-turnover.svg").read_text(encoding="utf-8")
+    assert 'opacity="1">Billions of dollars, edited</text>' in svg  # the y axis's title
+    bars = re.findall(
+        r'aria-roledescription="bar"[^>]*fill="(#\w+)"',
+        (figures / "f3-ytd-comparison.svg").read_text(encoding="utf-8"),
+    )
+    assert bars.count("#aa00ff") == 3 and "#1f5f8b" not in bars  # this year's three bars, edited
+    [shown] = [
+        o for o in outputs(run.executed) if o.metadata.get("figure_id") == "f1-annual-turnover"
+    ]
+    assert shown.metadata["title"] == "Trade by year (edited)"

@@ -54,21 +54,36 @@ def test_key_findings_follow_the_period(period_end, expected):
         assert sentence in text
 
 
-def test_ytd_figure_title_says_full_year_for_december():
-    from helpers.sections.headline import ytd_title
+def figure_3(period_end: str, build_dir: Path) -> tuple[str, dict]:
+    """F3 as notebooks/01_headline.ipynb publishes it for `period_end`: its title and its Vega-Lite spec."""
+    from notebook_cells import run_cells
 
+    _, shown = run_cells(
+        "01_headline", build_dir, stop_after='"f3-ytd-comparison"', period_end=period_end
+    )
+    [title] = [
+        o["metadata"]["title"]
+        for o in shown
+        if o["metadata"].get("figure_id") == "f3-ytd-comparison"
+    ]
+    return title, json.loads((build_dir / "figures" / "f3-ytd-comparison.vl.json").read_text())
+
+
+def test_ytd_figure_title_says_full_year_for_december(tmp_path):
     assert (
-        ytd_title("2024-12") == "Full-year 2024 vs full-year 2023"
+        figure_3("2024-12", tmp_path)[0] == "Full-year 2024 vs full-year 2023"
     )  # not "full-year 2024 vs the same months …"
-    assert ytd_title("2025-07") == "January–July 2025 vs the same months a year earlier"
+    assert figure_3("2025-07", tmp_path)[0] == "January–July 2025 vs the same months a year earlier"
 
 
-def test_full_year_2025_exports_and_imports_are_said_in_yuan_terms_never_as_us_dollar_changes():
+def test_full_year_2025_exports_and_imports_are_said_in_yuan_terms_never_as_us_dollar_changes(
+    tmp_path,
+):
     """GACC's full-year 2025 exports and imports are in the data only as Reuters' yuan-terms rates (rows 424-425,
     currency_note cny): the headline and Figure 3 say so, and no US$ y/y column carries them (the audit's catch:
     they had been shown as 'published y/y' beside the US$ turnover change)."""
     from helpers.model.turnover import ytd_long
-    from helpers.sections.headline import headline_text, ytd_chart
+    from helpers.sections.headline import headline_text
 
     section = setup_section(period_end="2025-12", partner="Russia")
     comparison = section.ytd_view().set_index("flow")
@@ -91,7 +106,7 @@ def test_full_year_2025_exports_and_imports_are_said_in_yuan_terms_never_as_us_d
     assert (
         long.yoy_pct_yuan.dtype == "float64"
     )  # an object column kept NaN, which the chart's JSON cannot hold
-    layers = ytd_chart(long, section.period_end).to_dict()["layer"]
+    layers = figure_3(section.period_end, tmp_path)[1]["layer"]
     note = layers[1]
     assert note["mark"]["type"] == "text" and note["transform"][0] == {
         "filter": "!isValid(datum.value_usd_bn)"

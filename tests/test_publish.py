@@ -179,3 +179,50 @@ def test_bundle_holds_the_page_and_every_linked_file_at_its_path_and_is_reproduc
         assert {info.date_time for info in archive.infolist()} == {(2025, 12, 1, 0, 0, 0)}
     publish_module.write_bundle(stage)
     assert (stage / "briefing.zip").read_bytes() == first
+
+
+def stage_with_notebooks(root: Path, names: list[str], tag: str, missing: str = "") -> Path:
+    """A stage whose page links `notebooks/<name>.html` and `.ipynb` (as the methods section does)."""
+    stage = make_stage(root, ["a"], tag)
+    links = "".join(
+        f'<a href="notebooks/{n}.html">{n}</a> (<a href="notebooks/{n}.ipynb">ipynb</a>)'
+        for n in names
+    )
+    page = (stage / "briefing.html").read_text().replace("</body>", f"<p>{links}</p></body>")
+    (stage / "briefing.html").write_text(page)
+    (stage / "notebooks").mkdir()
+    for name in names:
+        for suffix in (".html", ".ipynb"):
+            if f"{name}{suffix}" != missing:
+                (stage / "notebooks" / f"{name}{suffix}").write_text(f"{tag} {name}{suffix}")
+    if (
+        not missing
+    ):  # (the bundle of an incomplete stage cannot be written; the zip stays the old one)
+        publish_module.write_bundle(stage)
+    return stage
+
+
+def test_linked_notebooks_are_published_in_reports_and_the_bundle(tmp_path, reports):
+    publish(stage_with_notebooks(tmp_path / "one", ["01_x", "02_y"], "one"), reports)
+    assert sorted(p.name for p in (reports / "notebooks").iterdir()) == [
+        "01_x.html",
+        "01_x.ipynb",
+        "02_y.html",
+        "02_y.ipynb",
+    ]
+    import zipfile
+
+    with zipfile.ZipFile(reports / "briefing.zip") as bundle:
+        assert "notebooks/02_y.ipynb" in bundle.namelist()
+    # a notebook the next build no longer links (here: 02_y removed) leaves reports/ with it
+    publish(stage_with_notebooks(tmp_path / "two", ["01_x"], "two"), reports)
+    assert sorted(p.name for p in (reports / "notebooks").iterdir()) == ["01_x.html", "01_x.ipynb"]
+    assert (reports / "notebooks" / "01_x.html").read_text() == "two 01_x.html"
+
+
+def test_a_linked_notebook_missing_from_the_stage_stops_publishing(tmp_path, reports):
+    before = snapshot(reports)
+    stage = stage_with_notebooks(tmp_path / "stage", ["01_x"], "new", missing="01_x.ipynb")
+    with pytest.raises(IncompleteStage, match="notebooks/01_x.ipynb"):
+        publish(stage, reports)
+    assert snapshot(reports) == before

@@ -124,11 +124,17 @@ def run_notebooks(
         notebook = parameterize_notebook(
             load_notebook_node(str(source)), parameters, kernel_name=kernel
         )
+        for (
+            cell
+        ) in notebook.cells:  # papermill gives its cell a random id: the same one every build
+            if "injected-parameters" in cell.metadata.get("tags", []):
+                cell.id = "injected-parameters"
         client = NotebookClient(
             notebook,
             km=km,
             timeout=timeout,
             kernel_name=kernel,
+            record_timing=False,  # no timestamps in the executed notebook: two builds write the same bytes
             resources={"metadata": {"path": str(PROJECT_ROOT)}},
         )
         client.kc = kc  # NotebookClient ignores a `kc` argument and would open (and wait for) a new client per notebook

@@ -14,7 +14,10 @@ from .mathjax import MARKDOWN_ESCAPED, unescape_mathjax
 from .tables import ALIGN_LEFT
 
 VEGALITE_MIME_PREFIX = "application/vnd.vegalite."
-SKIP_TAGS = {"injected-parameters", "remove-cell", "remove_cell"}
+# A cell tagged notebook-only explains the method in the notebook (its intro, the key step's table) and is left
+# out of the briefing; the published notebooks show it.
+NOTEBOOK_ONLY = "notebook-only"
+SKIP_TAGS = {"injected-parameters", "remove-cell", "remove_cell", NOTEBOOK_ONLY}
 
 
 class RenderError(RuntimeError):

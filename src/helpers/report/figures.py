@@ -21,6 +21,7 @@ import pandas as pd
 
 from ..core.paths import build_dir as project_build_dir
 from .mathjax import MARKDOWN_ESCAPED, escape_mathjax
+from .theme import THEME_NAME
 
 # JupyterLab 4.x bundles Vega-Lite 5.6 and renders only the v3-v5 MIME types. The spec altair 6 writes
 # compiles unchanged with Vega-Lite 5 (checked per figure: compiled with v5 when it is published).
@@ -32,48 +33,11 @@ NOTEBOOK_VEGALITE_CHECK = (
     "v5.8"  # the oldest Vega-Lite 5 vl-convert ships, nearest JupyterLab's 5.6
 )
 FIGURE_ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
-THEME_NAME = "briefing"
-FONT = "DejaVu Sans"  # installed on the build machine; other fonts make SVG text clip
 CSV_FLOAT_FORMAT = "%.12g"  # stable, and avoids binary noise like 0.30000000000000004
 _SVG_COUNTER_ID = re.compile(r"\b(clip|gradient|pattern|mask)(\d+)\b")
 
 # altair names anonymous params/views `param_<hash>` / `view_<hash>_<n>` (older: `param_1`).
 _GENERATED_NAME = re.compile(r"\b(param|view)_[0-9a-f]+(?:_\d+)?\b")
-
-
-@alt.theme.register(THEME_NAME, enable=False)
-def briefing_theme() -> alt.theme.ThemeConfig:
-    """Project look: one font everywhere, ~640 px wide, quiet grid."""
-    return {
-        "config": {
-            "font": FONT,
-            "view": {
-                "continuousWidth": 560,
-                "continuousHeight": 300,
-                "discreteWidth": 560,
-                "stroke": None,
-            },
-            "title": {"font": FONT, "fontSize": 15, "anchor": "start", "subtitleFont": FONT},
-            "axis": {
-                "labelFont": FONT,
-                "titleFont": FONT,
-                "labelFontSize": 11,
-                "titleFontSize": 12,
-                "gridColor": "#e6e6e6",
-            },
-            "legend": {
-                "labelFont": FONT,
-                "titleFont": FONT,
-                "labelFontSize": 11,
-                "titleFontSize": 12,
-            },
-            "header": {"labelFont": FONT, "titleFont": FONT},
-            "text": {"font": FONT},
-            "range": {
-                "category": ["#1f5f8b", "#d1603d", "#6a994e", "#8e6c8a", "#c9a227", "#5b5b5b"]
-            },
-        }
-    }
 
 
 @dataclass(frozen=True, repr=False)

@@ -50,7 +50,8 @@ NOTEBOOK_STATE_JS = """(() => {
     tables: outputs.filter(el => el.matches('.jp-RenderedHTML') && el.querySelector('table')).length,
     markdown_outputs: markdown.filter(el => el.classList.contains('jp-OutputArea-output')).length,
     math_elements: math.map(el => el.innerText.slice(0, 120)),
-    text: panel.innerText,
+    // textContent, not innerText: JupyterLab 4 does not render cells scrolled out of view, whose innerText is empty
+    text: panel.textContent,
     // the notebook scrolls inside its panel: full height = content height + what sits above the panel
     height: notebook ? Math.ceil(Math.max(...[...panel.querySelectorAll('.jp-WindowedPanel-inner, .jp-Notebook')]
         .map(el => el.scrollHeight)) + notebook.getBoundingClientRect().top + 80) : 0
@@ -84,6 +85,19 @@ class LabView:
             and self.tables == self.expected_tables
             and not self.math_elements
         )
+
+
+def stored_tables(path: Path) -> int:
+    """HTML table outputs of an executed notebook: the section's tables (helpers.report.tables) and the tables a
+    key step ends on (a DataFrame's own HTML)."""
+    notebook = json.loads(Path(path).read_text(encoding="utf-8"))
+    return sum(
+        1
+        for cell in notebook["cells"]
+        if cell["cell_type"] == "code"
+        for output in cell.get("outputs", [])
+        if "<table" in "".join(output.get("data", {}).get("text/html", ""))
+    )
 
 
 def stored_outputs(path: Path, key: str) -> int:
@@ -224,7 +238,7 @@ def view_notebook(
     view = LabView(
         notebook=relative,
         expected_figures=stored_outputs(notebook, "figure_id"),
-        expected_tables=stored_outputs(notebook, "table_id"),
+        expected_tables=stored_tables(notebook),
     )
     seen_events = len(tools.events)
     tools.send("Page.navigate", url=f"{lab_url}/lab/tree/{urllib.request.quote(relative)}")
@@ -322,11 +336,11 @@ def edit_and_run_all(
     width: int = 1400,
     timeout: float = 180,
 ) -> LabView:
-    """What a user does: open `notebook`, replace the text of its first cell (the parameters) by typing,
+    """What a user does: open `notebook`, replace the text of its first code cell (the parameters) by typing,
     Run > Run All Cells, wait until every cell has run. JupyterLab saves the outputs into `notebook`."""
     started = time.monotonic()
     relative = Path(notebook).resolve().relative_to(Path(root).resolve()).as_posix()
-    editor = ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Cell .cm-content"
+    editor = ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell .cm-content"  # the first code cell: parameters
     tools.send("Page.navigate", url=f"{lab_url}/lab/tree/{urllib.request.quote(relative)}")
     deadline = time.monotonic() + timeout
     while element_center(tools, editor) is None:

@@ -27,6 +27,7 @@ FIGURE_SUFFIXES = (".png", ".svg", ".csv")
 TMP_SUFFIX = ".publish-tmp"
 _FIGURE_FILE = re.compile(r"^(?P<id>[a-z0-9][a-z0-9_-]*)\.(png|svg|csv)$")
 _TABLE_FILE = re.compile(r"^[a-z0-9][a-z0-9_-]*\.csv$")
+_NOTEBOOK_FILE = re.compile(r"^[a-z0-9][a-z0-9_-]*\.(html|ipynb)$")
 
 
 def figure_ids_in_html(html_text: str) -> list[str]:
@@ -38,6 +39,16 @@ def table_csvs_in_html(html_text: str) -> list[str]:
     """`tables/<id>.csv` paths the page links to (helpers.report.tables writes `data-csv`)."""
     return re.findall(
         r'<figure class="table[^"]*" data-table-id="[^"]+" data-csv="(tables/[^"]+)"', html_text
+    )
+
+
+def notebooks_in_html(html_text: str) -> list[str]:
+    """`notebooks/<name>.html|.ipynb` paths the page links to (the methods section links each executed notebook,
+    helpers.report.notebook_export writes them), in page order."""
+    return list(
+        dict.fromkeys(
+            re.findall(r'<a href="(notebooks/[a-z0-9][a-z0-9_-]*\.(?:html|ipynb))"', html_text)
+        )
     )
 
 
@@ -60,6 +71,7 @@ def write_bundle(stage: Path) -> Path:
             for suffix in FIGURE_SUFFIXES
         ),
         *staged_tables(stage),
+        *staged_notebooks(stage),
     ]
     bundle = stage / BUNDLE
     with zipfile.ZipFile(bundle, "w") as archive:
@@ -91,7 +103,7 @@ def _nearest_existing(path: Path) -> Path:
 def check_publishable(reports_dir: Path) -> None:
     """reports/ and reports/figures/ are (or can be created as) writable directories."""
     reports = Path(reports_dir)
-    for folder in (reports, reports / "figures"):
+    for folder in (reports, reports / "figures", reports / "notebooks"):
         if folder.exists() and not folder.is_dir():
             raise NotPublishable(
                 f"{folder} is not a directory; move it away so the briefing can be published"
@@ -114,6 +126,10 @@ def staged_tables(stage: Path) -> list[str]:
     return table_csvs_in_html((stage / "briefing.html").read_text(encoding="utf-8"))
 
 
+def staged_notebooks(stage: Path) -> list[str]:
+    return notebooks_in_html((stage / "briefing.html").read_text(encoding="utf-8"))
+
+
 def missing_files(stage: Path) -> list[str]:
     """Relative paths the stage must contain but does not (empty files count as missing)."""
     missing = [
@@ -130,7 +146,7 @@ def missing_files(stage: Path) -> list[str]:
                 missing.append(relative)
     missing += [
         relative
-        for relative in staged_tables(stage)
+        for relative in [*staged_tables(stage), *staged_notebooks(stage)]
         if not (stage / relative).is_file() or (stage / relative).stat().st_size == 0
     ]
     return missing
@@ -142,14 +158,18 @@ def files_to_publish(stage: Path) -> list[str]:
         for figure_id in staged_figure_ids(stage)
         for suffix in FIGURE_SUFFIXES
     ]
-    return [*MAIN_FILES, *figures, *staged_tables(stage)]
+    return [*MAIN_FILES, *figures, *staged_tables(stage), *staged_notebooks(stage)]
 
 
 def stale_figure_files(reports: Path, published: list[str]) -> list[Path]:
-    """Figure and table files in reports/ that the new build no longer produces."""
+    """Figure, table and notebook files in reports/ that the new build no longer produces."""
     keep = set(published)
     stale = []
-    for folder, pattern in (("figures", _FIGURE_FILE), ("tables", _TABLE_FILE)):
+    for folder, pattern in (
+        ("figures", _FIGURE_FILE),
+        ("tables", _TABLE_FILE),
+        ("notebooks", _NOTEBOOK_FILE),
+    ):
         if (reports / folder).is_dir():
             stale += [
                 p
@@ -194,7 +214,7 @@ def publish(stage_dir: Path, reports_dir: Path) -> list[str]:
         )
     relatives = files_to_publish(stage)
     check_publishable(reports)
-    for folder in ("figures", "tables"):  # a fresh clone has neither
+    for folder in ("figures", "tables", "notebooks"):  # a fresh clone has none
         (reports / folder).mkdir(parents=True, exist_ok=True)
     for leftover in reports.rglob(f"*{TMP_SUFFIX}"):  # from a copy killed mid-way by an older build
         leftover.unlink()

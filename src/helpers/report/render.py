@@ -16,6 +16,7 @@ from pathlib import Path
 
 from ..core.early_start import wait_for_go
 from ..core.errors import run_main
+from . import notebook_export
 from .about import about_from_sidecars
 from .blocks import RenderError
 from .page import render_briefing, vega_bundle
@@ -78,6 +79,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     if args.wait_for_go:
         vega_bundle()  # cached for render_briefing; read while the notebooks run
+        notebook_export.warm_up()
         if not wait_for_go():
             return 0
     params = json.loads(args.params.read_text(encoding="utf-8"))
@@ -95,9 +97,17 @@ def main(argv: list[str] | None = None) -> int:
         )
         page = html_path.read_text(encoding="utf-8")
         copy_table_csvs(figures_dir.parent / "tables", args.out, table_csvs_in_html(page))
-        # Chromium prints the PDF in its own process while vl-convert writes the PNG/SVG files:
-        # on two cores the two stages overlap instead of adding up.
-        with ThreadPoolExecutor(max_workers=1) as pool:
+        # Chromium prints the PDF in its own process while vl-convert writes the PNG/SVG files and nbconvert the
+        # published notebooks: on two cores the stages overlap instead of adding up.
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            notebooks_job = pool.submit(
+                timed,
+                "published notebooks",
+                timings,
+                notebook_export.export_notebooks,
+                args.notebooks,
+                args.out / "notebooks",
+            )
             pdf_job = (
                 None
                 if args.no_pdf
@@ -119,6 +129,7 @@ def main(argv: list[str] | None = None) -> int:
                 args.out / "figures",
                 figure_ids_in_html(page),
             )
+            notebooks_job.result()
             if pdf_job is not None:
                 pdf_job.result()
         if not args.no_pdf:

@@ -1,10 +1,10 @@
 """Context section: Chinese brands in Russia's car market (F9), China vs Russia GDP (F10), machine
 tools (table + why the story's figure cannot be checked), the Bank of Russia key rate (F11).
-Views come from helpers.model.context_facts; this module draws them and writes the text."""
+Views come from helpers.model.context_facts; this module writes the text (the charts' Altair code is in
+notebooks/03_context.ipynb)."""
 
 from __future__ import annotations
 
-import altair as alt
 import pandas as pd
 
 from ..core.text import day_label, month_name, signed_pct
@@ -15,157 +15,6 @@ from ..model.context_facts import (
     machine_tools_check,
     prewar_range,
 )
-
-
-def date_datum(date: str) -> alt.DateTime:
-    """A fixed date for rules and labels (a plain string datum is not placed on a time axis)."""
-    year, month, day = (int(part) for part in date[:10].split("-"))
-    return alt.datum(alt.DateTime(year=year, month=month, date=day))
-
-
-def car_share_chart(view: pd.DataFrame, story_date: str) -> alt.LayerChart:
-    tooltip = [
-        alt.Tooltip("period_as_published:N", title="period (as published)"),
-        alt.Tooltip("value_as_published:N", title="share (as published)"),
-        alt.Tooltip("value_kind:N", title="value is"),
-        alt.Tooltip("entity:N"),
-        alt.Tooltip("measure:N"),
-        alt.Tooltip("source:N"),
-    ]
-    points = (
-        alt.Chart()
-        .transform_filter(alt.datum.plotted)
-        .mark_point(size=60, strokeWidth=1.6)
-        .encode(
-            x=alt.X(
-                "date:T",
-                title=None,
-                scale=alt.Scale(domain=["2020-01-01", "2026-03-01"]),
-                axis=alt.Axis(format="%Y", tickCount="year"),
-            ),  # years only, not "2021 July 2022 July"
-            y=alt.Y(
-                "share_pct:Q",
-                title="Chinese brands' share of new-car sales, %",
-                scale=alt.Scale(domain=[0, 70]),
-            ),
-            color=alt.Color(
-                "period_kind:N", title="Figure covers", legend=alt.Legend(orient="top")
-            ),
-            fill=alt.condition(
-                alt.datum.value_kind == "exact",
-                alt.Color("period_kind:N", legend=None),
-                alt.value("white"),
-            ),
-            shape=alt.Shape(
-                "marker:N",
-                title=None,
-                scale=alt.Scale(
-                    domain=["published number", "phrase (plotted at the number it names)"],
-                    range=["circle", "diamond"],
-                ),
-                # no legend: Vega-Lite draws its symbols invisible (stroke "transparent" for a fill-encoded point);
-                # the caption says open diamonds are phrases
-                legend=None,
-            ),
-            tooltip=tooltip,
-        )
-    )
-    once = alt.InlineData(
-        values=[{}]
-    )  # one mark per reference, not one per row of the chart's data
-    references = [
-        alt.Chart(once).mark_rule(color="#888", strokeDash=[4, 3]).encode(y=alt.datum(level))
-        for level in (10, 50)
-    ]
-    labels = [
-        alt.Chart(once)
-        .mark_text(align="left", dx=4, dy=-6, color="#666")
-        .encode(x=date_datum("2020-01-15"), y=alt.datum(level), text=alt.value(f"{level}%"))
-        for level in (10, 50)
-    ]
-    story = alt.Chart(once).mark_rule(color="#c9a227").encode(x=date_datum(story_date))
-    story_label = (
-        alt.Chart(once)
-        .mark_text(align="right", dx=-4, y=8, color="#8a6d00")
-        .encode(x=date_datum(story_date), text=alt.value("story published"))
-    )
-    return alt.layer(*references, *labels, story, story_label, points, data=view).properties(
-        width=600, height=170
-    )
-
-
-def gdp_chart(data: pd.DataFrame, story_ratio: float | None = None) -> alt.VConcatChart:
-    x = alt.X(
-        "year:Q",
-        title=None,
-        axis=alt.Axis(format="d", tickMinStep=1),
-        scale=alt.Scale(zero=False, nice=False, padding=12),
-    )
-    levels = (
-        alt.Chart()
-        .transform_filter(alt.datum.panel == "level")
-        .mark_point(size=55, filled=True)
-        .encode(
-            x=x,
-            y=alt.Y("gdp_usd_tn:Q", title="Nominal GDP, US$ trillion"),
-            color=alt.Color("country:N", title=None, legend=alt.Legend(orient="top")),
-            shape=alt.Shape(
-                "source:N",
-                title="Source",
-                legend=alt.Legend(orient="bottom", columns=3, labelLimit=260),
-            ),
-            tooltip=[
-                alt.Tooltip("country:N"),
-                alt.Tooltip("year:Q", format="d"),
-                alt.Tooltip("gdp_usd_tn:Q", title="US$ tn", format=",.3f"),
-                alt.Tooltip("value_as_published:N", title="as published"),
-                alt.Tooltip("projection:N"),
-                alt.Tooltip("label:N", title="source, vintage"),
-            ],
-        )
-        .properties(width=560, height=130)
-    )
-    bases = ["same source and vintage", "mixed vintages"]
-    # fill and outline by the same field and title: Vega-Lite draws one legend whose symbols look like the points
-    ratio = (
-        alt.Chart()
-        .transform_filter(alt.datum.panel == "ratio")
-        .mark_point(size=70, strokeWidth=2, filled=True)
-        .encode(
-            x=x,
-            y=alt.Y("ratio:Q", title="China ÷ Russia", scale=alt.Scale(zero=False)),
-            color=alt.Color(
-                "basis:N",
-                title="Ratio of",
-                scale=alt.Scale(domain=bases, range=["#1f5f8b", "white"]),
-                legend=alt.Legend(orient="bottom"),
-            ),
-            stroke=alt.Stroke(
-                "basis:N",
-                title="Ratio of",
-                scale=alt.Scale(domain=bases, range=["#1f5f8b", "#b0b0b0"]),
-                legend=alt.Legend(orient="bottom"),
-            ),
-            tooltip=[
-                alt.Tooltip("year:Q", format="d"),
-                alt.Tooltip("ratio:Q", format=".2f"),
-                alt.Tooltip("basis:N"),
-                alt.Tooltip("china_source:N", title="China figure"),
-                alt.Tooltip("russia_source:N", title="Russia figure"),
-            ],
-        )
-    )
-    layers = [ratio]
-    if story_ratio is not None:
-        layers.insert(
-            0,
-            alt.Chart()
-            .mark_rule(color="#c9a227", strokeDash=[4, 3])
-            .encode(y=alt.datum(story_ratio)),
-        )
-    return alt.vconcat(
-        levels, alt.layer(*layers).properties(width=560, height=90), data=data
-    ).resolve_scale(x="shared", color="independent", stroke="independent", shape="independent")
 
 
 def machine_tools_text(production: pd.DataFrame, claim: dict) -> str:
@@ -208,50 +57,6 @@ def machine_tools_text(production: pd.DataFrame, claim: dict) -> str:
         + (f"; growth rates over other spans — {growth_text}" if growth_text else "")
         + f". It would be settled by {claim['settle_with']}."
     )
-
-
-def key_rate_chart(path: pd.DataFrame, story_date: str) -> alt.LayerChart:
-    line = (
-        alt.Chart()
-        .mark_line(interpolate="step-after", color="#1f5f8b")
-        .encode(
-            # "Jan 2024" every six months (Vega's default mixes month names and years: "July October 2024 April")
-            x=alt.X(
-                "date:T",
-                title=None,
-                axis=alt.Axis(
-                    format="%b %Y",
-                    tickCount={"interval": "month", "step": 6},
-                    labelOverlap="greedy",
-                ),
-            ),
-            y=alt.Y("rate_pct:Q", title="Key rate, % a year", scale=alt.Scale(zero=False)),
-        )
-    )
-    points = (
-        alt.Chart()
-        .transform_filter(alt.datum.decision != "(no change in the data)")
-        .mark_point(filled=True, color="#1f5f8b")
-        .encode(
-            # no legend (the caption says it): circles are decisions whose exact date the source did not give
-            x="date:T",
-            y="rate_pct:Q",
-            shape=alt.Shape(
-                "date_exact:N",
-                scale=alt.Scale(domain=[False, True], range=["circle", "square"]),
-                legend=None,
-            ),
-            tooltip=[
-                alt.Tooltip("date:T"),
-                alt.Tooltip("date_as_published:N", title="date as published"),
-                alt.Tooltip("rate_pct:Q", title="rate %"),
-                alt.Tooltip("decision:N"),
-                alt.Tooltip("source:N"),
-            ],
-        )
-    )
-    story = alt.Chart().mark_rule(color="#c9a227").encode(x=date_datum(story_date))
-    return alt.layer(line, points, story, data=path).properties(width=600, height=110)
 
 
 def key_rate_text(path: pd.DataFrame, story_date: str) -> str:

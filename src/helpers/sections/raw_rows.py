@@ -1,13 +1,13 @@
 """From raw customs rows: trade composition 2017–2023 (BACI, F6), China's fuel imports from Russia by code
 (F7) and China's monthly imports from Russia, Comtrade rows beside the wire series (F8).
 
-Views come from helpers.model.raw_rows; this module draws them and writes the text from the numbers.
+Views come from helpers.model.raw_rows; this module shapes them for the figures and tables and writes the text
+from the numbers. The charts' Altair code is in notebooks/02b_raw_rows.ipynb.
 """
 
-import altair as alt
 import pandas as pd
 
-from ..core.text import month_name, outlet_name, publisher_and_row, signed_pct, span_label, usd_bn
+from ..core.text import outlet_name, publisher_and_row, signed_pct, span_label, usd_bn
 from ..model.fuel import fuel_wire_pairs
 from ..model.raw_rows import (
     annual_cross_check,
@@ -28,19 +28,6 @@ from .fuel import FUEL_GROUPS, fuel_comparison, short
 TOTALS_FILE = "data/raw/gacc_cn_ru_totals.csv"
 
 
-GROUP_COLORS = [
-    "#1f5f8b",
-    "#d1603d",
-    "#6a994e",
-    "#8e6c8a",
-    "#c9a227",
-    "#5b8fa8",
-    "#a44a3f",
-    "#3d7a5c",
-    "#7a5c3d",
-]
-OTHER = "All other goods"
-COMPOSITION_HEIGHT = 120  # px of each panel; the bar labels are sized against it
 COMPOSITION_VERSION = "HS2017"  # the HS edition of the BACI rows the composition is summed from
 
 
@@ -70,61 +57,6 @@ def composition_plot_data(view: pd.DataFrame) -> pd.DataFrame:
     parts["mid"] = parts.top - parts.value_usd_bn / 2
     parts["text"] = parts.value_usd_bn.map(lambda v: f"{v:.1f}")
     return parts.drop(columns=["order"]).reset_index(drop=True)
-
-
-def composition_chart(parts: pd.DataFrame) -> alt.FacetChart:
-    """Stacked bars per year and direction; the parts are the groups plus 'all other goods'."""
-    order = [label for label in dict.fromkeys(parts.label) if label != OTHER] + [OTHER]
-    colors = GROUP_COLORS[: len(order) - 1] + ["#c8c8c8"]
-    tooltip = [
-        alt.Tooltip("direction:N"),
-        alt.Tooltip("year:N"),
-        alt.Tooltip("label:N", title="part"),
-        alt.Tooltip("value_usd_bn:Q", title="US$ bn", format=",.3f"),
-        alt.Tooltip("share_pct:Q", title="share %", format=".1f"),
-        alt.Tooltip("hs_codes:Q", title="HS6 codes"),
-        alt.Tooltip("source_file:N"),
-        alt.Tooltip("source_rows:N", title="rows"),
-    ]
-    color = alt.Color(
-        "label:N",
-        title=None,
-        sort=order,
-        scale=alt.Scale(domain=order, range=colors),
-        legend=alt.Legend(orient="bottom", columns=3, labelLimit=320),
-    )
-    bars = (
-        alt.Chart()
-        .mark_bar(stroke="white", strokeWidth=0.5)
-        .encode(
-            x=alt.X("year:O", title=None, axis=alt.Axis(labelAngle=0)),
-            y=alt.Y("top:Q", title="US$ billion a year"),
-            y2="base:Q",
-            color=color,
-            tooltip=tooltip,
-        )
-        .transform_calculate(base="datum.top - datum.value_usd_bn")
-    )
-    # A label only where the part is tall enough to hold its 10 px text (white on a thin bar spills out of it).
-    tall_enough = 12 * parts.top.max() / COMPOSITION_HEIGHT if len(parts) else 0
-    labels = (
-        alt.Chart()
-        .transform_filter(f"datum.group != 'other' && datum.value_usd_bn >= {tall_enough:.3f}")
-        .mark_text(color="white", fontSize=10)
-        .encode(x="year:O", y="mid:Q", text="text:N")
-    )
-    return (
-        alt.layer(bars, labels, data=parts)
-        .properties(width=280, height=COMPOSITION_HEIGHT)
-        .facet(
-            column=alt.Column(
-                "direction:N",
-                title=None,
-                sort=["China → Russia", "Russia → China"],
-                header=alt.Header(labelFontSize=13, labelFontWeight="bold"),
-            )
-        )
-    )
 
 
 def composition_table(view: pd.DataFrame, start: str = "2021", end: str = "2023") -> pd.DataFrame:
@@ -180,135 +112,9 @@ def fuel_view(section) -> pd.DataFrame:
     return fuel_monthly(section.raw.fuel)
 
 
-def fuel_chart(view: pd.DataFrame, compared_period: str) -> alt.LayerChart:
-    tooltip = [
-        alt.Tooltip("period:N"),
-        alt.Tooltip("label:N", title="code"),
-        alt.Tooltip("value_usd_bn:Q", title="US$ bn", format=",.4f"),
-        alt.Tooltip("publisher:N"),
-        alt.Tooltip("source_file:N"),
-        alt.Tooltip("source_row:Q", title="row"),
-    ]
-    bars = (
-        alt.Chart()
-        .mark_bar()
-        .encode(
-            x=alt.X("yearmonth(date):T", title=None, axis=alt.Axis(labelSeparation=8)),
-            y=alt.Y("sum(value_usd_bn):Q", title="US$ billion a month"),
-            color=alt.Color(
-                "label:N", title=None, legend=alt.Legend(orient="bottom", labelLimit=260)
-            ),
-            opacity=alt.Opacity("publisher:N", scale=alt.Scale(range=[0.55, 1.0]), legend=None),
-            tooltip=tooltip,
-        )
-    )
-    year, month = int(compared_period[:4]), int(compared_period[5:7])
-    windows = pd.DataFrame(
-        {
-            "start": [f"{y}-01-01" for y in (year - 1, year)],
-            "end": [f"{y}-{month:02d}-28" for y in (year - 1, year)],
-            "label": [f"Jan–{month_name(compared_period)[:3]} {y}" for y in (year - 1, year)],
-            "label_y": [8, 20],
-        }
-    )  # one above the other: a year apart is narrow on a phone
-    shade = (
-        alt.Chart(windows).mark_rect(color="#c9a227", opacity=0.13).encode(x="start:T", x2="end:T")
-    )
-    shade_text = (
-        alt.Chart(windows)
-        .mark_text(align="left", dx=2, color="#8a6d00", fontSize=10)
-        .encode(x="start:T", y=alt.Y("label_y:Q", scale=None), text="label:N")
-    )
-    switch = (
-        view.loc[view.publisher != view.publisher.iloc[0], "period"].min() if len(view) else None
-    )
-    layers = [shade, shade_text, bars]
-    if isinstance(
-        switch, str
-    ):  # where the rows change source: say so on the chart, not only in the caption
-        # Short names (the caption gives the full ones). The later source's name ends at the last month, a line
-        # lower than the earlier one's, so the two never run into each other, however narrow the chart.
-        later = view.loc[view.period >= switch, "publisher"].iloc[0].split(",")[0]
-        sources = pd.DataFrame(
-            {
-                "date": [switch + "-01", view.period.max() + "-01"],
-                "text": ["← " + view.publisher.iloc[0], later + " →"],
-            }
-        )
-        rule = (
-            alt.Chart(sources.head(1)).mark_rule(color="#555", strokeDash=[3, 3]).encode(x="date:T")
-        )
-        left = (
-            alt.Chart(sources.head(1))
-            .mark_text(align="right", baseline="top", dx=-4, y=-26, fontSize=10, color="#333")
-            .encode(x="date:T", text="text:N")
-        )
-        right = (
-            alt.Chart(sources.tail(1))
-            .mark_text(align="right", baseline="top", y=-13, fontSize=10, color="#333")
-            .encode(x="date:T", text="text:N")
-        )
-        layers += [rule, left, right]
-    return alt.layer(*layers, data=view).properties(width=520, height=190)
-
-
 def imports_view(section) -> pd.DataFrame:
     wire = section.customs.monthly(section.period_end, first_year=2017)
     return imports_raw_vs_wire(section.raw.comtrade_totals, wire, section.period_end)
-
-
-TICK, TICK_RED = "red ticks: GACC via wire beside a rows bar", "#c0392b"
-
-
-def imports_chart(view: pd.DataFrame) -> alt.LayerChart:
-    tooltip = [
-        alt.Tooltip("period:N"),
-        alt.Tooltip("bar_source:N", title="bar from"),
-        alt.Tooltip("value_usd_bn:Q", title="US$ bn", format=",.3f"),
-        alt.Tooltip("source:N", title="rows"),
-        alt.Tooltip("wire_usd_bn:Q", title="wire US$ bn", format=",.2f"),
-        alt.Tooltip("wire_status:N"),
-        alt.Tooltip("wire_source:N"),
-    ]
-    bars = (
-        alt.Chart()
-        .mark_bar()
-        .encode(
-            x=alt.X("yearmonth(date):T", title=None, axis=alt.Axis(format="%Y", tickCount="year")),
-            y=alt.Y("value_usd_bn:Q", title="US$ billion a month"),
-            color=alt.Color(
-                "bar_source:N",
-                title="bar from",
-                scale=alt.Scale(
-                    domain=[
-                        "UN Comtrade rows",
-                        "GACC via wire (published)",
-                        "GACC via wire (derived)",
-                    ],
-                    range=["#1f5f8b", "#c9a227", "#f0d98a"],
-                ),
-                legend=alt.Legend(orient="top", labelLimit=300),
-            ),
-            tooltip=tooltip,
-        )
-    )
-    # a red that stands out from the blue bars, and a key on the chart itself (the trial found the ticks
-    # unexplained there), in the empty top left above the 2017 bars
-    ticks = (
-        alt.Chart()
-        .transform_filter(
-            "datum.bar_source == 'UN Comtrade rows' && isValid(datum.wire_usd_bn)"
-            " && !datum.wire_mislabelled"
-        )
-        .mark_tick(color=TICK_RED, thickness=2.5, size=8, opacity=1)
-        .encode(x="yearmonth(date):T", y="wire_usd_bn:Q", tooltip=tooltip)
-    )
-    key = (
-        alt.Chart(pd.DataFrame({"date": [view.date.min()] if len(view) else [], "text": [TICK]}))
-        .mark_text(align="left", baseline="top", fontSize=11, color=TICK_RED, dx=4, dy=2)
-        .encode(x="yearmonth(date):T", y=alt.value(0), text="text:N")
-    )
-    return alt.layer(bars, ticks, key, data=view).properties(width=560, height=170)
 
 
 def annual_check(section) -> pd.DataFrame:

@@ -19,6 +19,7 @@ from ..model.groups import period_changes, resolve_groups
 from ..model.raw_rows import raw_annual_imports, raw_ytd_imports
 from ..model.turnover import RAW_IMPORTS, annual_turnover, ytd_view
 from ..report import figures, tables
+from ..report.blocks import markdown_to_html
 from ..sources.configs import load_claims_config, load_groups
 from ..sources.parameters import ParameterError, check_parameters
 from . import data
@@ -160,6 +161,11 @@ class Section:
         """Printed as `summary` (HTML, key rows); the full table on screen (collapsible) and as CSV."""
         summary_html, key_rows = summary
         tables.show_long_table(frame, table_id, caption, summary_html, key_rows, key_caption)
+
+    @staticmethod
+    def show_on_screen(text: str) -> None:
+        """Markdown for the notebook and the HTML briefing only, left out of print (its 12 pages are full)."""
+        figures.show_html(f'<div class="screen-detail">{markdown_to_html(text)}</div>')
 
     @staticmethod
     def end_summary_page() -> None:
