@@ -25,6 +25,7 @@ from . import hs_schema
 from .partners import UnknownPartnerError, resolve_partner
 from .provenance import read_hs_sidecar
 from .schema import relative_to_raw, tidy_frame
+from .text_rows import CUT_REASON, blank, csv_rows, cut_row
 
 log = logging.getLogger(__name__)
 
@@ -109,9 +110,11 @@ def read_header(path: Path) -> list[str]:
     ]
 
 
-def iter_records(path: Path):
+def iter_records(path: Path, cut: list | None = None):
     """(1-based data row, {column: text}) for any Comtrade format, streamed for CSV/TSV (bounded memory);
-    a row with fewer or more fields than the header is an error (a truncated download)."""
+    a row with fewer or more fields than the header is an error (a truncated download), and so is the
+    row a cut-off file ends inside (helpers.sources.text_rows) -- or, given a list `cut`, its number is
+    added there and the row left out (make inspect)."""
     if path.name.lower().endswith(".json"):
         for number, record in enumerate(_json_records(path), start=1):
             yield number, {k: _text(v) for k, v in record.items()}
@@ -120,9 +123,14 @@ def iter_records(path: Path):
     try:
         with _open_text(path) as handle:
             first = handle.readline()
-            rows = csv.reader(handle, delimiter=delimiter_of(first))
-            for number, cells in enumerate(rows, start=1):
-                if not any(c.strip() for c in cells):
+            rows = csv_rows(handle, delimiter=delimiter_of(first))
+            for number, (cells, complete) in enumerate(rows, start=1):
+                if blank(cells):
+                    continue
+                if not complete:
+                    if cut is None:
+                        raise cut_row(path, number)
+                    cut.append(number)
                     continue
                 if len(cells) != len(header):
                     raise ComtradeFormatError(
@@ -244,12 +252,16 @@ def _breakdown(record: dict) -> str:
     )
 
 
-def read_comtrade_records(path, keep_levels=None, partner=None) -> pd.DataFrame:
+def read_comtrade_records(
+    path, keep_levels=None, partner=None, flag_cut_row: bool = False
+) -> pd.DataFrame:
     """A Comtrade file (API CSV/JSON, bulk TSV/.gz) -> tidy observations of total rows.
 
     keep_levels: e.g. {4, 6} keeps only HS codes of those digit lengths; None keeps all (TOTAL too).
     partner: ISO2 (or any spelling config/partners.csv knows) -> other partners are left out.
-    attrs: notes (one line per kind of skipped row), skipped [{row, reason}], adapter, currency, rows.
+    flag_cut_row: the row a cut-off file ends inside is left out and flagged (make inspect), not refused.
+    attrs: notes (one line per kind of skipped row), skipped [{row, reason}], adapter, currency, rows,
+    flags.
     """
     path = Path(path)
     _check_columns(read_header(path), path)
@@ -261,7 +273,8 @@ def read_comtrade_records(path, keep_levels=None, partner=None) -> pd.DataFrame:
     source_file = relative_to_raw(path)
     wanted = resolve_partner(partner) if partner else None
     out, skipped, subflows, breakdowns, others, rows = [], [], Counter(), 0, Counter(), 0
-    for row, record in iter_records(path):
+    cut = [] if flag_cut_row else None
+    for row, record in iter_records(path, cut):
         rows += 1
         flow_code, code, period, span, value = check_record(record, path, row)
         if flow_code not in FLOWS:
@@ -328,8 +341,14 @@ def read_comtrade_records(path, keep_levels=None, partner=None) -> pd.DataFrame:
             f"{path.name}: left out {sum(others.values())} row(s) for other partners than "
             f"{wanted.iso2}: " + ", ".join(f"{p} {n}" for p, n in sorted(others.items()))
         )
+    skipped += [{"row": row, "reason": CUT_REASON} for row in cut or []]
     tidy.attrs.update(
-        notes=notes, skipped=skipped, adapter=adapter_name(path), currency="USD", rows=rows
+        notes=notes,
+        skipped=skipped,
+        adapter=adapter_name(path),
+        currency="USD",
+        rows=rows + len(cut or []),
+        flags=[f"{path.name}: row {row}: {CUT_REASON}" for row in cut or []],
     )
     for note in notes:
         log.info(note)

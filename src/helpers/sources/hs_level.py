@@ -95,7 +95,7 @@ def read_hs_file(
         ):  # never read whole: DuckDB keeps the partner's rows
             frame = comtrade_code_sums(path, partner, hs_prefixes or [])
         else:
-            frame = read_comtrade_records(path, partner=partner)
+            frame = read_comtrade_records(path, partner=partner, flag_cut_row=inspect)
     elif path.name.lower().endswith((".html", ".htm")):
         frame = read_gacc_english_table(path, partner=partner or "RU")
         frame.attrs.update(
@@ -103,7 +103,11 @@ def read_hs_file(
         )
     else:
         frame = read_gacc_export(
-            path, only_partner=partner, allow_capped=inspect, name_unknown_partners=inspect
+            path,
+            only_partner=partner,
+            allow_capped=inspect,
+            name_unknown_partners=inspect,
+            flag_cut_row=inspect,
         )
     if hand_dropped(path):
         frame.attrs["notes"] = frame.attrs.get("notes", []) + [
