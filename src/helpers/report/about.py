@@ -7,8 +7,7 @@ import re
 from pathlib import Path
 
 from ..core.errors import InputError
-from ..core.json_file import read_json_object
-from ..sources.provenance import verify_raw_file
+from ..sources.provenance import raw_sources
 from .blocks import RenderError
 
 
@@ -23,24 +22,21 @@ def latest_values(csv_path: Path) -> tuple[str | None, str | None]:
 
 
 def about_from_sidecars(raw_dir: Path) -> dict:
-    """Data sources from `data/raw/*.meta.json`, checksums re-computed from the files."""
-    sources, dates, periods = [], [], []
-    for meta_path in sorted(Path(raw_dir).glob("*.meta.json")):
-        try:
-            data_path = meta_path.parent / str(read_json_object(meta_path).get("file") or "")
-            sources.append(verify_raw_file(data_path))
-        except InputError as error:
-            raise RenderError(str(error)) from None
-        date, period = latest_values(data_path)
-        dates += [date] if date else []
-        periods += [period] if period else []
-    # Real customs rows and fetched snapshots (data/raw/<source>/x.csv + x.csv.meta.json): listed as sources too.
-    for meta_path in sorted(Path(raw_dir).glob("*/*.meta.json")):
-        try:
-            sources.append(verify_raw_file(Path(str(meta_path)[: -len(".meta.json")])))
-        except InputError as error:
-            raise RenderError(str(error)) from None
+    """Data sources from the sidecars of data/raw (sources.provenance.raw_sources: the rule the input
+    check applied), checksums re-computed from the files."""
+    try:
+        found = raw_sources(raw_dir)
+    except InputError as error:
+        raise RenderError(str(error)) from None
+    dates, periods = [], []
+    for data_path, _ in found:
+        if data_path.parent == Path(
+            raw_dir
+        ):  # the wire-compiled CSVs: their latest release and month
+            date, period = latest_values(data_path)
+            dates += [date] if date else []
+            periods += [period] if period else []
     vintage = f"latest release in the data published {max(dates)}" if dates else ""
     if periods:
         vintage += f", covering wire-reported months up to {max(periods)} (raw customs rows: see each file below)"
-    return {"sources": sources, "data_vintage": vintage}
+    return {"sources": [meta for _, meta in found], "data_vintage": vintage}
