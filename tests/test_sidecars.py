@@ -77,3 +77,36 @@ def test_the_input_check_and_the_sources_section_agree(case, tmp_path):
     assert ".meta.json" in str(checked.value) or "checksum mismatch" in str(checked.value)
     with pytest.raises(RenderError, match=refusal):
         about_from_sidecars(raw)
+
+
+def test_the_sources_list_stays_short_however_many_files(tmp_path):
+    """30 copies of one export and 15 other files added by hand: one row per content, at most 12 rows,
+    the vendored files first, a summary line linking the full list (issue 23, point 4)."""
+    from helpers.report.about import SOURCES_SHOWN, write_sources_csv
+    from helpers.report.publish import table_csvs_in_html
+    from helpers.sources.provenance import write_hand_sidecar
+
+    raw = copy_raw(tmp_path)
+    (raw / "gacc").mkdir()
+    text = GACC_FIXTURE.read_bytes()
+    for n in range(30):
+        (raw / "gacc" / f"copy_{n:02d}_{GACC_FIXTURE.name}").write_bytes(text)
+    for n in range(15):  # distinct contents: one more blank line each
+        (raw / "gacc" / f"other_{n:02d}.csv").write_bytes(text + b"\n" * (n + 1))
+    for path in sorted((raw / "gacc").iterdir()):
+        write_hand_sidecar(path, 49, "2026-12-05")
+    about = about_from_sidecars(raw)
+    vendored = ["gacc_cn_ru_totals.csv", "gacc_cn_ru_commodities.csv", "context_facts.csv"]
+    assert len(about["sources"]) == SOURCES_SHOWN == 12
+    assert sorted(s["file"] for s in about["sources"][:3]) == sorted(vendored)
+    assert [str(n) for n in about["notes"]] == [
+        "48 raw files, 19 distinct contents (29 byte-identical copies counted once); the table shows "
+        '12. Every file, with its sha256 and origin: <a href="tables/t-sources.csv" '
+        'data-csv="tables/t-sources.csv">tables/t-sources.csv</a>.'
+    ]
+    assert table_csvs_in_html(str(about["notes"][0])) == ["tables/t-sources.csv"]
+    listing = write_sources_csv(about["files"], tmp_path / "tables").read_text(encoding="utf-8")
+    lines = listing.splitlines()
+    assert lines[0] == "file,sha256,rows,origin,same_content_as,title,publisher,accessed"
+    assert len(lines) == 1 + 48
+    assert sum(",gacc/copy_00_" in line for line in lines) == 29  # the copies name the one kept

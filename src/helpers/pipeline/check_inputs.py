@@ -31,7 +31,14 @@ from ..sources.baci import LARGE_BACI_BYTES, baci_files, load_baci, read_baci, s
 from ..sources.comtrade_scan import check_large_file
 from ..sources.configs import load_claims, load_groups
 from ..sources.fuel_monitor import fuel_files, read_fuel_monitor
-from ..sources.hs_level import comtrade_files, gacc_files, is_large, load_hs_level, read_hs_file
+from ..sources.hs_level import (
+    comtrade_files,
+    distinct_contents,
+    gacc_files,
+    is_large,
+    load_hs_level,
+    read_hs_file,
+)
 from ..sources.partners import UnknownPartnerError, resolve_partner
 from ..sources.provenance import (
     VENDORED_FILES,
@@ -46,6 +53,7 @@ from ..sources.wire import CONTEXT_FILE as CONTEXT
 from ..sources.wire import load_commodities, load_context, load_totals
 
 PROG = "check-inputs"
+HAND_NOTES = 5  # more files registered at once are noted in one line
 
 
 def _step(file, action, *args, **kwargs):
@@ -80,7 +88,7 @@ def _hs_level(raw_dir: Path, partner: str, prefixes: list[str]):
     notes, records = [], {}
     for path in comtrade + gacc:
         _step(path, check_location, path, root)
-    for path in comtrade:
+    for path in distinct_contents(comtrade):  # a byte-identical copy is checked (and read) once
         if is_large(path):
             _step(path, check_raw_file, path, "comtrade_csv", root)
             counts = _step(
@@ -140,6 +148,12 @@ def register_hand_dropped(files: list[dict], today: str | None = None) -> list[s
                 f"{relative_to_raw(info['path'])}: added by hand; sidecar written "
                 f"(sha256 {meta['sha256'][:12]}…, {meta['rows']} rows, first seen {today})"
             )
+    if len(notes) > HAND_NOTES:  # 2,000 files dropped at once: one line, not 2,000
+        names = [relative_to_raw(i["path"]) for i in files if i["hand_dropped"]]
+        notes = [
+            f"{len(names):,} files added by hand ({names[0]} … {names[-1]}): a sidecar written for "
+            f"each, recording its sha256 and rows (first seen {today})"
+        ]
     return notes
 
 

@@ -1,7 +1,7 @@
 """HS-level raw files (Comtrade API/bulk files, GACC query-platform exports, GACC English tables) as one
 tidy observation table (docs/ARCHITECTURE.md), plus coverage checks per code, month and currency.
 
-Every file found is read -- none is skipped. A file without a sidecar was added by hand: it is read
+Every file found is read -- none is skipped; byte-identical copies are read once. A file without a sidecar was added by hand: it is read
 like the others and flagged (`hand_dropped`); `make report`'s input check then writes a sidecar marked
 "added by hand" recording its sha256, rows and the day it was first seen (helpers.pipeline.check_inputs).
 Before any reader runs, helpers.sources.raw_guard refuses symlinks leaving the project, binary files and
@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..core.file_hash import file_sha256
 from ..core.paths import RAW_DIR
 from . import comtrade_scan
 from .comtrade import HS_VERSIONS, read_comtrade_records
@@ -122,44 +123,99 @@ def read_hs_file(
     return frame
 
 
+class FilesRead(tuple):
+    """attrs['files'] of a load: one record per file. pandas deep-copies a frame's attrs on every
+    operation, and a list of 2,000 records made each one cost seconds; this tuple is shared instead."""
+
+    def __deepcopy__(self, memo):
+        return self
+
+
+def provenance_rank(path: Path) -> int:
+    """0 for a vendored or fetched file (its sidecar is not one written for a file added by hand), 1 for
+    a file added by hand: of two copies, the briefing cites the first."""
+    return 1 if hand_dropped(path) or read_hs_sidecar(path).get("origin") == "added by hand" else 0
+
+
+def distinct_contents(files: list[Path]) -> dict[Path, list[Path]]:
+    """{the file read: its byte-identical copies} -- each content read once, from the vendored or
+    fetched file if there is one, else the shortest name (``export.csv`` before ``export (1).csv``)."""
+    by_content: dict[str, list[Path]] = {}
+    for path in files:
+        by_content.setdefault(file_sha256(path), []).append(path)
+    ranked = (
+        sorted(same, key=lambda p: (provenance_rank(p), len(p.name), p.name))
+        for same in by_content.values()
+    )
+    return {same[0]: same[1:] for same in ranked}
+
+
+def _listing(paths: list[Path], limit: int = 3) -> str:
+    names = [relative_to_raw(p) for p in paths]
+    return ", ".join(names) if len(names) <= limit else f"{names[0]} … {names[-1]}"
+
+
+def copies_notes(kept: dict[Path, list[Path]]) -> list[str]:
+    """One note per content held by several files, and one summing up: files, distinct contents."""
+    notes = [
+        f"{relative_to_raw(path)} and {len(copies):,} byte-identical cop{'y' if len(copies) == 1 else 'ies'} "
+        f"({_listing(copies)}): read once, counted once, cited from {relative_to_raw(path)}"
+        for path, copies in kept.items()
+        if copies
+    ]
+    if notes:
+        files = len(kept) + sum(len(c) for c in kept.values())
+        notes.insert(
+            0,
+            f"{files:,} HS-level files, {len(kept):,} distinct "
+            f"content{'' if len(kept) == 1 else 's'}: identical files counted once",
+        )
+    return notes
+
+
 def load_hs_level(
     raw_dir=RAW_DIR, partner=None, hs_prefixes=None, large_csv_bytes=None
 ) -> pd.DataFrame:
     """All HS-level raw files under raw_dir/comtrade and raw_dir/gacc, in the tidy contract, each
     observation once (helpers.sources.hs_dedupe). attrs['notes'] lists what was skipped, dropped or flagged.
 
+    Byte-identical files are read once (distinct_contents): 2,000 copies of one file cost one read.
     With `partner` (ISO2) only that partner's rows come back (others noted), and large Comtrade files take
     the DuckDB path (all-goods TOTAL rows plus the `hs_prefixes` codes). Without a partner, large files are
     read whole (slow): the build always passes one.
     """
     raw_dir = Path(raw_dir)
     root = project_of(raw_dir)
-    frames, notes, read = [], [], []
-    files = [(p, "comtrade") for p in comtrade_files(raw_dir / "comtrade")] + [
-        (p, "gacc") for p in gacc_files(raw_dir / "gacc")
-    ]
-    for path, source in files:
-        frame = read_hs_file(path, source, partner, hs_prefixes, large_csv_bytes, root)
+    frames, read = [], []
+    sources = {p: "comtrade" for p in comtrade_files(raw_dir / "comtrade")}
+    sources.update({p: "gacc" for p in gacc_files(raw_dir / "gacc")})
+    kept = distinct_contents(list(sources))
+    notes = copies_notes(kept)
+    for path, copies in kept.items():
+        frame = read_hs_file(path, sources[path], partner, hs_prefixes, large_csv_bytes, root)
         notes += frame.attrs.get("notes", [])
-        read.append(
-            {
-                "path": path,
-                "source": source,
-                "rows": frame.attrs.get("rows", len(frame)),
-                "hand_dropped": hand_dropped(path),
-                "adapter": frame.attrs.get("adapter", source),
-            }
-        )
+        for each in [path] + copies:
+            read.append(
+                {
+                    "path": each,
+                    "source": sources[each],
+                    "rows": frame.attrs.get("rows", len(frame)),
+                    "hand_dropped": hand_dropped(each),
+                    "adapter": frame.attrs.get("adapter", sources[each]),
+                    "copy_of": path if each != path else None,
+                }
+            )
         frames.append(frame)
     frames = [f for f in frames if len(f)]
     if not frames:
         result = empty_tidy()
-        result.attrs.update(notes=notes, files=read)
+        result.attrs.update(notes=notes, files=FilesRead(read))
         return result
     combined = pd.concat(frames, ignore_index=True)[TIDY_COLUMNS]
-    combined, duplicate_notes = drop_duplicates(combined)
+    ranks = {relative_to_raw(p): provenance_rank(p) for p in kept}
+    combined, duplicate_notes = drop_duplicates(combined, ranks)
     combined = combined.reset_index(drop=True)
-    combined.attrs.update(notes=notes + duplicate_notes, files=read)
+    combined.attrs.update(notes=notes + duplicate_notes, files=FilesRead(read))
     return combined
 
 

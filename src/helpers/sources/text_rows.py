@@ -32,34 +32,23 @@ def cut_row(path, row: int) -> CutRowError:
 CUT_REASON = "the file ends inside this row (cut off?): not read; download the file again"
 
 
-class _Lines:
-    """The lines csv.reader pulls, keeping those of the record it is reading."""
-
-    def __init__(self, lines):
-        self._lines = iter(lines)
-        self.record = []
-
-    def __iter__(self):
-        return self
-
-    def __next__(self):
-        line = next(self._lines)
-        self.record.append(line)
-        return line
-
-
 def csv_rows(lines, delimiter: str = ","):
     """(cells, complete) for each record of `lines` (an open text file, newline=''): `complete` is False
     only for the last record when the text ends inside it."""
-    source = _Lines(lines)
-    held = None
-    for cells in csv.reader(source, delimiter=delimiter):
-        raw, source.record = "".join(source.record), []
+    record = [[]]  # the lines of the record being read (only the last record's are ever joined)
+
+    def tracked():
+        for line in lines:
+            record[0].append(line)
+            yield line
+
+    held = last = None
+    for cells in csv.reader(tracked(), delimiter=delimiter):
         if held is not None:
-            yield held[0], True
-        held = (cells, raw)
+            yield held, True
+        held, last, record[0] = cells, record[0], []
     if held is not None:
-        yield held[0], _ends_cleanly(held[1], delimiter)
+        yield held, _ends_cleanly("".join(last), delimiter)
 
 
 def _ends_cleanly(raw: str, delimiter: str) -> bool:
@@ -73,7 +62,7 @@ def _ends_cleanly(raw: str, delimiter: str) -> bool:
 
 
 def blank(cells) -> bool:
-    return not any(str(c).strip() for c in cells)
+    return not "".join(map(str, cells)).strip()
 
 
 def check_last_line(path: Path) -> None:
@@ -95,26 +84,23 @@ def check_last_line(path: Path) -> None:
 
 def read_csv_as_text(path: Path) -> pd.DataFrame:
     """Every field as stripped text (nothing guessed); a row with a wrong number of fields, or the row a
-    cut-off file ends inside, stops with its row number."""
+    cut-off file ends inside, stops with its row number (blank lines are not counted)."""
     path = Path(path)
     with open(path, encoding="utf-8-sig", newline="") as handle:
-        rows = list(csv_rows(handle))
+        rows = [(cells, complete) for cells, complete in csv_rows(handle) if not blank(cells)]
     if not rows:
         return pd.DataFrame()
     header = [name.strip() for name in rows[0][0]]
-    body = []
-    for number, (cells, complete) in enumerate(rows[1:], start=1):
-        if blank(cells):
-            continue
-        if not complete:
-            raise cut_row(path, number)
-        if len(cells) != len(header):
-            raise InputError(
-                f"has {len(cells)} fields, header has {len(header)} (a decimal comma, a stray "
-                "comma or a row cut short?)",
-                file=path,
-                row=number,
-                expected="plain numbers such as 3185.86, one field per column",
-            )
-        body.append([c.strip() for c in cells])
-    return pd.DataFrame(body, columns=header, dtype=str)
+    body = [cells for cells, _ in rows[1:]]
+    if rows[1:] and not rows[-1][1]:
+        raise cut_row(path, len(body))
+    short = next((n for n, cells in enumerate(body, start=1) if len(cells) != len(header)), None)
+    if short is not None:
+        raise InputError(
+            f"has {len(body[short - 1])} fields, header has {len(header)} (a decimal comma, a stray "
+            "comma or a row cut short?)",
+            file=path,
+            row=short,
+            expected="plain numbers such as 3185.86, one field per column",
+        )
+    return pd.DataFrame(body, columns=header, dtype=str).apply(lambda column: column.str.strip())
