@@ -65,8 +65,8 @@ def test_same_export_dropped_twice_counts_once_with_a_note(tmp_path):
         )  # not +20.7%
         notes = load_hs_level(raw, partner="RU").attrs["notes"]
         expected = (
-            f"raw/gacc/{FILE_2025} and 1 byte-identical copy (raw/gacc/{copy_name}): read once, "
-            f"counted once, cited from raw/gacc/{FILE_2025}"
+            f"3 HS-level files, 2 distinct contents: raw/gacc/{FILE_2025} and 1 byte-identical "
+            f"copy ({copy_name}), each content read once and counted once"
             if case == "same bytes"
             else f"raw/gacc/{copy_name}: 49 line(s) repeat observations of raw/gacc/{FILE_2025} with "
             f"the same values (the same export saved twice?): counted once, from raw/gacc/{FILE_2025}"

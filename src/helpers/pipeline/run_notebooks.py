@@ -17,10 +17,11 @@ import json
 import os
 import re
 import shutil
+import signal
 import sys
 import tempfile
 import time
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 import nbformat
@@ -60,6 +61,17 @@ def running_kernel(kernel: str = KERNEL, timings: dict | None = None):
         cwd=str(PROJECT_ROOT), extra_arguments=["--HistoryManager.hist_file=:memory:"]
     )  # as nbclient does
     kc = km.client()
+
+    def stop(signum, frame):
+        """A stop signal ends the kernel (its own session) and this runner at once, silently: nbclient
+        would otherwise go on, or report the kernel's death as an error (issue 23, point 5)."""
+        with suppress(OSError, AttributeError, TypeError):
+            os.killpg(km.provisioner.pgid, signal.SIGKILL)
+        shutil.rmtree(sockets, ignore_errors=True)
+        os._exit(128 + signum)
+
+    for each in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+        signal.signal(each, stop)
     try:
         kc.start_channels()
         kc.wait_for_ready(timeout=60)

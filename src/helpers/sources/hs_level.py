@@ -150,27 +150,28 @@ def distinct_contents(files: list[Path]) -> dict[Path, list[Path]]:
     return {same[0]: same[1:] for same in ranked}
 
 
-def _listing(paths: list[Path], limit: int = 3) -> str:
-    names = [relative_to_raw(p) for p in paths]
+def _names(paths: list[Path], limit: int = 3) -> str:
+    names = [p.name for p in paths]
     return ", ".join(names) if len(names) <= limit else f"{names[0]} … {names[-1]}"
 
 
 def copies_notes(kept: dict[Path, list[Path]]) -> list[str]:
-    """One note per content held by several files, and one summing up: files, distinct contents."""
-    notes = [
-        f"{relative_to_raw(path)} and {len(copies):,} byte-identical cop{'y' if len(copies) == 1 else 'ies'} "
-        f"({_listing(copies)}): read once, counted once, cited from {relative_to_raw(path)}"
+    """One note for byte-identical files: how many files, how many contents, which copies."""
+    groups = [
+        f"{relative_to_raw(path)} and {len(copies):,} byte-identical "
+        f"cop{'y' if len(copies) == 1 else 'ies'} ({_names(copies)})"
         for path, copies in kept.items()
         if copies
     ]
-    if notes:
-        files = len(kept) + sum(len(c) for c in kept.values())
-        notes.insert(
-            0,
-            f"{files:,} HS-level files, {len(kept):,} distinct "
-            f"content{'' if len(kept) == 1 else 's'}: identical files counted once",
-        )
-    return notes
+    if not groups:
+        return []
+    files = len(kept) + sum(len(c) for c in kept.values())
+    plural = "" if len(kept) == 1 else "s"
+    return [
+        f"{files:,} HS-level files, {len(kept):,} distinct content{plural}: "
+        + "; ".join(groups)
+        + ", each content read once and counted once"
+    ]
 
 
 def load_hs_level(
