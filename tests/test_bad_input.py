@@ -234,6 +234,17 @@ def fuel_row_cut_short(raw, tmp):
     (raw / "fuel" / f"{name}.meta.json").write_text(json.dumps(sidecar), encoding="utf-8")
 
 
+def gacc_export_utf16(raw, tmp):
+    """The export re-saved by Excel as 'Unicode Text': UTF-16 with a byte-order mark, 38% NUL bytes."""
+    (raw / "gacc").mkdir()
+    text = GACC_FIXTURE.read_text(encoding="utf-8-sig")
+    (raw / "gacc" / GACC_FIXTURE.name).write_bytes(text.encode("utf-16"))
+
+
+def totals_utf16_no_bom(raw, tmp):
+    (raw / TOTALS).write_bytes((raw / TOTALS).read_text(encoding="utf-8").encode("utf-16-le"))
+
+
 def gacc_xlsx_garbage(raw, tmp):
     """Not an xlsx at all (a saved HTML error page): the parser's exception becomes one line."""
     (raw / "gacc").mkdir()
@@ -515,6 +526,16 @@ CASES = [
         "fuel-row-cut-short",
         fuel_row_cut_short,
         ["fuel/customs_cn_fuel_imports_from_ru_monthly_2025_2026.csv", "row 3", "has 3 fields"],
+    ),
+    Case(
+        "gacc-query-export-utf16",
+        gacc_export_utf16,
+        [f"gacc/{GACC_FIXTURE.name}", "is UTF-16 text", "expected the file re-saved as UTF-8"],
+    ),
+    Case(
+        "wire-totals-utf16-without-bom",
+        totals_utf16_no_bom,
+        [TOTALS, "is UTF-16 text", "expected the file re-saved as UTF-8"],
     ),
     Case(
         "gacc-xlsx-not-a-workbook",

@@ -53,3 +53,28 @@ def test_the_low_value_goods_group_and_claim_get_the_hs_level_change(hs_rows):
         "(HS-level sum, computed). It fell, so the rows do not show a rise."
     )
     assert "sum of HS 9804 (GACC;" in row["rows_used"]
+
+
+H7_FILE = (  # SYNTHETIC: one row classified H7 (no such edition), one H6
+    "freqCode,period,reporterCode,flowCode,partnerCode,cmdCode,classificationCode,primaryValue\n"
+    "M,202401,156,X,643,8703,H7,1000000\n"
+    "M,202401,156,X,643,8704,H6,2000000\n"
+)
+
+
+@pytest.mark.parametrize("large", [False, True], ids=["read", "scanned"])
+def test_an_unknown_comtrade_classification_is_left_out_with_a_note(tmp_path, large):
+    """Comtrade classificationCode H7 once mapped to an empty edition, which the coverage check takes
+    as any edition (and the briefing then called HS2022): now its rows are left out, and said so."""
+    (tmp_path / "comtrade").mkdir()
+    (tmp_path / "comtrade" / "comtrade_cn_ru_2024.csv").write_text(H7_FILE, encoding="utf-8")
+    rows = load_hs_level(
+        tmp_path, partner="RU", hs_prefixes=["8703", "8704"], large_csv_bytes=0 if large else None
+    )
+    assert list(zip(rows.hs_code, rows.hs_version)) == [("8704", "HS2022")]
+    assert any(
+        "1 row(s) with classificationCode H7 is not an HS edition this project knows" in note
+        for note in rows.attrs["notes"]
+    ), rows.attrs["notes"]
+    covered = code_coverage(rows, "RU", "export", ["2024-01"], {"HS2022": ["8703"]})
+    assert covered["missing"] == {"2024-01": "HS 8703"}

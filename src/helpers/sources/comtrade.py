@@ -40,6 +40,18 @@ HS_VERSIONS = {
     "H1": "HS1996",
     "H0": "HS1992",
 }
+UNKNOWN_EDITION = (
+    "classificationCode {} is not an HS edition this project knows (H0–H6, HS1992–HS2022): "
+    "left out, never read as another edition"
+)
+
+
+def hs_edition(classification: str) -> str | None:
+    """'H6' -> 'HS2022'; '' (the file gives no classification) -> ''; any other code (H7, S4, BE)
+    -> None: its rows are left out with a note, never counted as some edition (issue 23, point 6)."""
+    return HS_VERSIONS.get(classification) if classification else ""
+
+
 REQUIRED_COLUMNS = ("flowCode", "partnerCode", "cmdCode", "primaryValue")
 # The total of a (period, reporter, flow, partner, cmdCode) cell; any other value marks a breakdown row.
 TOTAL_ROW = {"partner2Code": "0", "customsCode": "C00", "motCode": "0"}
@@ -273,6 +285,7 @@ def read_comtrade_records(
     source_file = relative_to_raw(path)
     wanted = resolve_partner(partner) if partner else None
     out, skipped, subflows, breakdowns, others, rows = [], [], Counter(), 0, Counter(), 0
+    editions = Counter()
     cut = [] if flag_cut_row else None
     for row, record in iter_records(path, cut):
         rows += 1
@@ -300,6 +313,11 @@ def read_comtrade_records(
             continue
         if keep_levels is not None and (code == "TOTAL" or len(code) not in keep_levels):
             continue
+        classification = _text(record.get("classificationCode"))
+        if (edition := hs_edition(classification)) is None:
+            editions[classification] += 1
+            skipped.append({"row": row, "reason": UNKNOWN_EDITION.format(classification)})
+            continue
         base = {
             "reporter": "CN",
             "partner": label,
@@ -310,7 +328,7 @@ def read_comtrade_records(
             if code == "TOTAL"
             else (_text(record.get("cmdDesc")) or f"HS {code}"),
             "hs_code": "" if code == "TOTAL" else code,
-            "hs_version": HS_VERSIONS.get(_text(record.get("classificationCode")), ""),
+            "hs_version": edition,
             "yoy_pct": float("nan"),
             "currency_note": "usd",
             "source_file": source_file,
@@ -336,6 +354,10 @@ def read_comtrade_records(
             f"{path.name}: skipped {breakdowns} breakdown row(s) (partner2Code≠0, customsCode≠C00 or "
             "motCode≠0): parts of the total rows, which are used instead"
         )
+    notes += [
+        f"{path.name}: {n} row(s) with " + UNKNOWN_EDITION.format(code)
+        for code, n in sorted(editions.items())
+    ]
     if others:
         notes.append(
             f"{path.name}: left out {sum(others.values())} row(s) for other partners than "

@@ -16,7 +16,7 @@ import pandas as pd
 from ..core.file_hash import file_sha256
 from ..core.paths import RAW_DIR
 from . import comtrade_scan
-from .comtrade import HS_VERSIONS, read_comtrade_records
+from .comtrade import UNKNOWN_EDITION, hs_edition, read_comtrade_records
 from .gacc_exports import read_gacc_export
 from .gacc_table import read_gacc_english_table
 from .hs_dedupe import drop_duplicates
@@ -229,6 +229,12 @@ def comtrade_code_sums(path: Path, partner: str, hs_prefixes) -> pd.DataFrame:
         path, int(found.comtrade_code), hs_prefixes, include_total=True, records=meta.get("rows")
     )
     scan = {"polars": "polars scan", "duckdb": "DuckDB scan"}[sums.attrs["engine"]]
+    unknown = sums.classificationCode.fillna("").map(hs_edition).isna()
+    notes += [
+        f"{path.name}: {int(cells.rows.sum())} row(s) with " + UNKNOWN_EDITION.format(code)
+        for code, cells in sums.loc[unknown].groupby("classificationCode")
+    ]
+    sums = sums.loc[~unknown]
     source_file = relative_to_raw(path)
     records = [
         {
@@ -239,7 +245,7 @@ def comtrade_code_sums(path: Path, partner: str, hs_prefixes) -> pd.DataFrame:
             "span": row.span,
             "commodity": "TOTAL" if row.cmdCode == "TOTAL" else f"HS {row.cmdCode}",
             "hs_code": "" if row.cmdCode == "TOTAL" else row.cmdCode,
-            "hs_version": HS_VERSIONS.get(row.classificationCode or "", ""),
+            "hs_version": hs_edition(row.classificationCode or ""),
             "measure": "value",
             "unit": "usd_mn",
             "value": row.value_usd_mn,

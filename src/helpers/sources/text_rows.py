@@ -13,6 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..core.errors import InputError
+from .raw_guard import SNIFF_BYTES, check_not_utf16
 
 
 class CutRowError(InputError, ValueError):
@@ -86,6 +87,8 @@ def read_csv_as_text(path: Path) -> pd.DataFrame:
     """Every field as stripped text (nothing guessed); a row with a wrong number of fields, or the row a
     cut-off file ends inside, stops with its row number (blank lines are not counted)."""
     path = Path(path)
+    with open(path, "rb") as handle:
+        check_not_utf16(path, handle.read(SNIFF_BYTES))
     with open(path, encoding="utf-8-sig", newline="") as handle:
         rows = [(cells, complete) for cells, complete in csv_rows(handle) if not blank(cells)]
     if not rows:

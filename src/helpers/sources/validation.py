@@ -16,6 +16,7 @@ import pandas as pd
 from ..core.errors import InputError
 from ..core.text import NUMBER
 from ..core.yaml_config import sources_config
+from .raw_guard import SNIFF_BYTES, check_not_utf16
 from .text_rows import blank, csv_rows, cut_row
 
 THOUSANDS = re.compile(r"^-?\d{1,3}(,\d{3})+(\.\d+)?$")
@@ -119,6 +120,7 @@ def read_text_table(path: Path, schema: FileSchema) -> tuple[pd.DataFrame, list[
     notes = []
     if not data.strip():
         raise InputError("file is empty", file=path, expected="a header line and data rows")
+    check_not_utf16(path, data[:SNIFF_BYTES])
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
         notes.append("UTF-8 byte-order mark removed")
