@@ -198,6 +198,53 @@ def gacc_export_non_numeric(raw, tmp):
     write_table(target, header, rows)
 
 
+def cut_inside_last_value(text: str, value: str) -> str:
+    """The text cut inside the last occurrence of `value` (an interrupted download), no final newline."""
+    return text[: text.rindex(value) + len(value) // 2]
+
+
+def gacc_export_cut_last_row(raw, tmp):
+    """The 2024 fixture's last row (row 49, code 980400, US$ "45,000,000") cut to "45,00"."""
+    (raw / "gacc").mkdir()
+    text = GACC_FIXTURE.read_text(encoding="utf-8-sig")
+    (raw / "gacc" / GACC_FIXTURE.name).write_text(cut_inside_last_value(text, "45,000,000"))
+
+
+def gacc_export_open_quote(raw, tmp):
+    """Cut inside the quoted value, but just after a line break: only the open quote shows the cut."""
+    (raw / "gacc").mkdir()
+    text = GACC_FIXTURE.read_text(encoding="utf-8-sig")
+    (raw / "gacc" / GACC_FIXTURE.name).write_text(cut_inside_last_value(text, "45,000,000") + "\n")
+
+
+def totals_cut_last_row(raw, tmp):
+    text = (raw / TOTALS).read_text(encoding="utf-8")
+    (raw / TOTALS).write_text(text.rstrip("\n")[:-40], encoding="utf-8")
+
+
+def fuel_row_cut_short(raw, tmp):
+    """A fuel-monitor row missing its last fields (pandas once padded them with empty text)."""
+    (raw / "fuel").mkdir()
+    name = "customs_cn_fuel_imports_from_ru_monthly_2025_2026.csv"
+    lines = (RAW_DIR / "fuel" / name).read_text(encoding="utf-8").splitlines(keepends=True)
+    lines[3] = ",".join(lines[3].split(",")[:3]) + "\n"
+    (raw / "fuel" / name).write_text("".join(lines), encoding="utf-8")
+    sidecar = json.loads((RAW_DIR / "fuel" / f"{name}.meta.json").read_text(encoding="utf-8"))
+    sidecar["sha256"] = hashlib.sha256((raw / "fuel" / name).read_bytes()).hexdigest()
+    (raw / "fuel" / f"{name}.meta.json").write_text(json.dumps(sidecar), encoding="utf-8")
+
+
+def gacc_export_utf16(raw, tmp):
+    """The export re-saved by Excel as 'Unicode Text': UTF-16 with a byte-order mark, 38% NUL bytes."""
+    (raw / "gacc").mkdir()
+    text = GACC_FIXTURE.read_text(encoding="utf-8-sig")
+    (raw / "gacc" / GACC_FIXTURE.name).write_bytes(text.encode("utf-16"))
+
+
+def totals_utf16_no_bom(raw, tmp):
+    (raw / TOTALS).write_bytes((raw / TOTALS).read_text(encoding="utf-8").encode("utf-16-le"))
+
+
 def gacc_xlsx_garbage(raw, tmp):
     """Not an xlsx at all (a saved HTML error page): the parser's exception becomes one line."""
     (raw / "gacc").mkdir()
@@ -448,6 +495,41 @@ CASES = [
             "value '约12亿' is not a number",
             "expected a number",
         ],
+    ),
+    Case(
+        "gacc-query-export-cut-inside-last-row",
+        gacc_export_cut_last_row,
+        [
+            f"gacc/{GACC_FIXTURE.name}",
+            "row 49",
+            "the file ends inside this row",
+            "download it again",
+        ],
+    ),
+    Case(
+        "gacc-query-export-cut-inside-open-quote",
+        gacc_export_open_quote,
+        [f"gacc/{GACC_FIXTURE.name}", "row 49", "the file ends inside this row"],
+    ),
+    Case(
+        "wire-totals-cut-inside-last-row",
+        totals_cut_last_row,
+        [TOTALS, "row 435", "the file ends inside this row"],
+    ),
+    Case(
+        "fuel-row-cut-short",
+        fuel_row_cut_short,
+        ["fuel/customs_cn_fuel_imports_from_ru_monthly_2025_2026.csv", "row 3", "has 3 fields"],
+    ),
+    Case(
+        "gacc-query-export-utf16",
+        gacc_export_utf16,
+        [f"gacc/{GACC_FIXTURE.name}", "is UTF-16 text", "expected the file re-saved as UTF-8"],
+    ),
+    Case(
+        "wire-totals-utf16-without-bom",
+        totals_utf16_no_bom,
+        [TOTALS, "is UTF-16 text", "expected the file re-saved as UTF-8"],
     ),
     Case(
         "gacc-xlsx-not-a-workbook",

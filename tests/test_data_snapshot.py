@@ -130,7 +130,7 @@ def test_fetched_snapshot_edited_after_download_is_refused(tmp_path):
     import json
 
     from helpers.core.errors import InputError
-    from helpers.sources.provenance import verify_snapshots
+    from helpers.sources.provenance import raw_sources
 
     (tmp_path / "comtrade").mkdir()
     snapshot = tmp_path / "comtrade" / "cn_ru_2025.csv"
@@ -138,10 +138,10 @@ def test_fetched_snapshot_edited_after_download_is_refused(tmp_path):
     Path(str(snapshot) + ".meta.json").write_text(
         json.dumps({"file": snapshot.name, "sha256": sha256_file(snapshot), "rows": 1})
     )
-    assert [s["rows"] for s in verify_snapshots(tmp_path)] == [1]
+    assert [s["rows"] for _, s in raw_sources(tmp_path)] == [1]
     snapshot.write_text("period,cmdCode,primaryValue\n202501,8703,999\n", encoding="utf-8")
     with pytest.raises(InputError, match=r"cn_ru_2025.csv: checksum mismatch"):
-        verify_snapshots(tmp_path)
+        raw_sources(tmp_path)
 
 
 def test_raw_rows_outrank_the_wire_for_china_s_annual_imports(customs):

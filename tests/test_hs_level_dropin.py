@@ -30,8 +30,8 @@ def test_dropped_gacc_exports_drive_the_commodity_figures(tmp_path):
     assert "sum of HS 8701+8703+8704" in text
     assert "gacc_出口_俄罗斯_2025-01_2025-07.csv" in text
     assert (
-        f"data/raw/gacc/{twice}: 49 line(s) repeat observations of data/raw/gacc/gacc_出口_俄罗斯_2025-01_2025-07.csv"
-        in text
+        "4 HS-level files, 3 distinct contents: data/raw/gacc/gacc_出口_俄罗斯_2025-01_2025-07.csv "
+        f"and 1 byte-identical copy ({twice}), each content read once and counted once" in text
     )
     assert (
         "added by hand" in text and str(project) not in html
@@ -42,3 +42,11 @@ def test_dropped_gacc_exports_drive_the_commodity_figures(tmp_path):
         encoding="utf-8"
     )
     assert "HS-level sum" in figure_csv
+    # the group of GACC national code 9804 (issue 23): an HS-level change, and the claim a verdict
+    assert (
+        "low_value_goods,Low-value goods under simplified customs clearance (GACC code 9804),"
+        "export,0.218,217.9,293,-25.6,-25.6,True,HS-level sum" in figure_csv
+    )
+    verdicts = (project / "reports" / "tables" / "t-claim-check.csv").read_text(encoding="utf-8")
+    low_value = next(line for line in verdicts.splitlines() if "low-value goods" in line)
+    assert ",differs," in low_value and "cannot be checked" not in low_value

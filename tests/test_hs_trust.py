@@ -54,15 +54,50 @@ def test_same_export_dropped_twice_counts_once_with_a_note(tmp_path):
     once = vehicles(gacc_raw(tmp_path / "a"))
     assert (round(once["value_usd_mn"], 2), once["change_pct"]) == (6820.25, -39.6)
     copy = (GACC_DIR / FILE_2025).read_bytes()
-    raw = gacc_raw(tmp_path / "b", {FILE_2025.replace(".csv", " (1).csv"): copy})
-    twice = vehicles(raw)
-    assert (round(twice["value_usd_mn"], 2), twice["change_pct"]) == (6820.25, -39.6)  # not +20.7%
-    notes = load_hs_level(raw, partner="RU").attrs["notes"]
     copy_name = FILE_2025.replace(".csv", " (1).csv")
-    assert (
-        f"raw/gacc/{copy_name}: 49 line(s) repeat observations of raw/gacc/{FILE_2025} with the same values "
-        f"(the same export saved twice?): counted once, from raw/gacc/{FILE_2025}"
-    ) in notes, notes
+    # byte-identical: read once (issue 23.4); re-saved with another line end: the rows repeat
+    for case, content in (("same bytes", copy), ("re-saved", copy.replace(b"\r\n", b"\n"))):
+        raw = gacc_raw(tmp_path / case, {copy_name: content})
+        twice = vehicles(raw)
+        assert (round(twice["value_usd_mn"], 2), twice["change_pct"]) == (
+            6820.25,
+            -39.6,
+        )  # not +20.7%
+        notes = load_hs_level(raw, partner="RU").attrs["notes"]
+        expected = (
+            f"3 HS-level files, 2 distinct contents: raw/gacc/{FILE_2025} and 1 byte-identical "
+            f"copy ({copy_name}), each content read once and counted once"
+            if case == "same bytes"
+            else f"raw/gacc/{copy_name}: 49 line(s) repeat observations of raw/gacc/{FILE_2025} with "
+            f"the same values (the same export saved twice?): counted once, from raw/gacc/{FILE_2025}"
+        )
+        assert expected in notes, notes
+
+
+def test_a_vendored_file_is_cited_before_a_shorter_named_copy_added_by_hand(tmp_path):
+    """The vendored (or fetched) file has a sidecar; a copy added by hand has none, or one marked
+    'added by hand': whatever its name, the rows are cited from the vendored file."""
+    vendored = FILE_2025.replace(".csv", "_vendored_by_the_project.csv")
+    for case, content in (("same bytes", None), ("re-saved", b"")):
+        raw = gacc_raw(tmp_path / case, drop_2025=True)
+        shutil.copy2(GACC_DIR / FILE_2025, raw / "gacc" / vendored)
+        data = (raw / "gacc" / vendored).read_bytes()
+        (raw / "gacc" / f"{vendored}.meta.json").write_text(
+            json.dumps({"file": vendored, "sha256": sha256_of(data), "rows": 49})
+        )
+        copy = data if content is None else data + b"\r\n"
+        (raw / "gacc" / "出口.csv").write_bytes(copy)
+        (raw / "gacc" / "出口.csv.meta.json").write_text(
+            json.dumps({"origin": "added by hand", "sha256": sha256_of(copy)})
+        )
+        rows = load_hs_level(raw, partner="RU")
+        assert set(rows.loc[rows.period >= "2025"].source_file) == {f"raw/gacc/{vendored}"}, case
+
+
+def sha256_of(data: bytes) -> str:
+    import hashlib
+
+    return hashlib.sha256(data).hexdigest()
 
 
 def test_repeated_line_inside_one_export_counts_once(tmp_path):

@@ -715,7 +715,7 @@ CASES = {
         "3185,86",
         True,
         r"baci_hs17_v202501_cn_ru_2017_2023.csv, row 3: has 7 fields, header has 6 \(a decimal "
-        r"comma or a stray comma\?\)",
+        r"comma, a stray comma or a row cut short\?\)",
     ),
     "baci-code": (
         "baci/baci_hs17_v202501_cn_ru_2017_2023.csv",

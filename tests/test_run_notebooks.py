@@ -77,9 +77,10 @@ def test_failure_names_notebook_and_error_and_keeps_partial(tmp_path, params, ca
     failing = notebook(tmp_path / "c.ipynb", "raise ValueError('no figure for 2031')")
     assert main([str(failing), "--params", str(params), "--out", str(tmp_path / "out")]) == 2
     message = capsys.readouterr().err.strip()
-    assert (
-        message.startswith("run-notebooks: error: c.ipynb failed:")
-        and "no figure for 2031" in message
+    # the cell as the notebook numbers it (the parameters cell is 1; papermill's injected cell not
+    # counted), the error's type and text (issue 23, point 6)
+    assert message.startswith(
+        "run-notebooks: error: c.ipynb failed in cell 2: ValueError: no figure for 2031 (see "
     )
     assert (
         "\x1b[" not in message and "\n" not in message
@@ -87,6 +88,19 @@ def test_failure_names_notebook_and_error_and_keeps_partial(tmp_path, params, ca
     assert (tmp_path / "out" / "c.failed.ipynb").exists() and not (
         tmp_path / "out" / "c.ipynb"
     ).exists()
+
+
+def test_a_syntax_error_names_notebook_cell_and_line_in_one_line(tmp_path, params, capsys):
+    failing = notebook(tmp_path / "d.ipynb", "x = 1", "total = (1 +\n  2))")
+    failing_nb = nbformat.read(failing, as_version=4)
+    failing_nb.cells.insert(1, nbformat.v4.new_markdown_cell("## A heading counts as a cell"))
+    nbformat.write(failing_nb, failing)
+    assert main([str(failing), "--params", str(params), "--out", str(tmp_path / "out")]) == 2
+    message = capsys.readouterr().err
+    assert message.count("\n") == 1
+    assert message.startswith(
+        "run-notebooks: error: d.ipynb failed in cell 4: SyntaxError: unmatched ')' (line 2) (see "
+    ), message
 
 
 @pytest.mark.parametrize("say, runs", [("go\n", True), ("", False)])

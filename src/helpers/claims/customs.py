@@ -276,7 +276,13 @@ def customs_claims(
         elif kind == "group_rise":
             rows.append(
                 check_group_rise(
-                    claim, resolved_groups, groups, claim["period"], customs.commodities
+                    claim,
+                    resolved_groups,
+                    groups,
+                    claim["period"],
+                    customs.commodities,
+                    hs_rows,
+                    partner,
                 )
             )
     return pd.DataFrame(rows, columns=CLAIM_COLUMNS)

@@ -2,11 +2,13 @@
 story's year up to its period, per metal (or other family of groups), and what each rests on.
 
 A change published only as a multiple ("2.8 times") counts for the direction its words give (a rise or a
-fall), quoted as published and never converted to a percentage (helpers.model.multiples).
+fall), quoted as published and never converted to a percentage (helpers.model.multiples). Raw rows
+outrank quotes: a family whose group the HS-level rows cover in full (model.groups.hs_level_ytd, e.g.
+GACC code 9804 from a GACC export) is decided by that exact sum, not by what outlets published.
 """
 
-from ..core.text import month_name, signed_pct, span_label
-from ..model.groups import NO_FIGURE, family_of, published_changes
+from ..core.text import month_name, signed_pct, span_label, usd_bn
+from ..model.groups import NO_FIGURE, family_of, hs_level_ytd, published_changes
 from .verdicts import claim_row
 
 NUMBER_WORDS = {2: "two", 3: "three", 4: "four", 5: "five"}
@@ -40,10 +42,58 @@ def _family_label(family: str, names, groups: dict) -> str:
     return groups[name]["label"].split(" (")[0]
 
 
+def hs_level_sums(names, groups: dict, hs_rows, partner: str, period_end: str) -> dict:
+    """{family: the exact HS-level sum of its first group (in the claim's order) the rows cover}."""
+    sums = {}
+    for name in names:
+        if family_of(name) not in sums:
+            exact = hs_level_ytd(hs_rows, groups[name], partner, period_end) or {}
+            if "basis" in exact:
+                sums[family_of(name)] = {"group": name, **exact}
+    return sums
+
+
+def _sum_text(found: dict, groups: dict) -> str:
+    """'low-value goods −25.6%: US$0.22bn vs US$0.29bn (HS-level sum, computed)'."""
+    name = groups[found["group"]]["label"].split(" (")[0]
+    return (
+        f"{name} {signed_pct(found['change_pct'])}: {usd_bn(found['value_usd_mn'], 2)} vs "
+        f"{usd_bn(found['prior_value_usd_mn'], 2)} ({found['basis']}, computed)"
+    )
+
+
+def rise_from_sums(claim, sums: dict, groups: dict, period_end: str) -> dict:
+    """Every family of the claim settled by exact HS-level sums: a rise is consistent, a fall differs."""
+    falls = [f for f, found in sums.items() if not found["change_exact"] > 0]
+    verdict = "differs" if falls else "consistent"
+    window = f"{span_label(period_end)} against a year earlier"
+    shown = "; ".join(_sum_text(found, groups) for found in sums.values())
+    fell = f"{len(falls)} of {len(sums)} fell" if len(sums) > 1 else "It fell"
+    outcome = f"{fell}, so the rows do not show a rise." if falls else "The rows show a rise."
+    explanation = f"Summed from the raw HS-level rows for {window}: {shown}. {outcome}"
+    return claim_row(
+        claim,
+        "surge / jump",
+        shown,
+        verdict,
+        explanation,
+        [found["source"] for found in sums.values()],
+    )
+
+
 def check_group_rise(
-    claim, resolved_groups, groups, period_end_of_story, observations=None
+    claim,
+    resolved_groups,
+    groups,
+    period_end_of_story,
+    observations=None,
+    hs_rows=None,
+    partner="RU",
 ) -> dict:
     names = claim.get("groups") or [claim["group"]]
+    sums = hs_level_sums(names, groups, hs_rows, partner, period_end_of_story)
+    if sums and set(sums) == {family_of(n) for n in names}:
+        return rise_from_sums(claim, sums, groups, period_end_of_story)
     year = period_end_of_story[:4]
     changes = published_changes(
         resolved_groups, observations, groups, names, year, period_end_of_story

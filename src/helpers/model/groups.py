@@ -84,7 +84,8 @@ def hs_level_ytd(hs_rows: pd.DataFrame, group: dict, partner: str, period_end: s
     sums = {y: rows.loc[rows.period.str.startswith(f"{y}-")].value.sum() for y in (year, year - 1)}
     sources = sorted(set(rows.publisher))
     files = sorted(set(rows.source_file))
-    versions = sorted({v for _, v in covered["choice"].values()})
+    # the editions of the rows summed, as the files give them (not the loop's preference)
+    versions = sorted({v or "edition not given in the file" for v in rows.hs_version})
     value, prior = sums[year], sums[year - 1]
     exact = 100 * (value / prior - 1) if prior else math.nan
     return {

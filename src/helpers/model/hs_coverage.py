@@ -32,16 +32,20 @@ def code_coverage(
         else df
     )
     national = [str(c) for c in codes_by_version.get("GACC", [])]
-    versions = [v for v in version_order if v in codes_by_version] + [
+    versions = [v for v in version_order if v in codes_by_version and v != "GACC"] + [
         v for v in codes_by_version if v not in version_order and v != "GACC"
     ]
+    # A group of national codes only (9804, low-value goods) is GACC's own classification: covered
+    # by GACC rows alone, exactly as an HS group is by one edition's rows.
+    versions = versions or (["GACC"] if national else [])
     choice, missing, chosen = {}, {}, []
     for month in sorted(set(months)):
         here = rows.loc[rows.period == month]
         best_gap = None
         for source in list(source_order) + sorted(set(here.publisher) - set(source_order)):
             for version in versions:
-                codes = [str(c) for c in codes_by_version[version]] + national
+                own = [] if version == "GACC" else [str(c) for c in codes_by_version[version]]
+                codes = own + national
                 usable = here.loc[
                     (here.publisher == source)
                     & (here.currency_note == "usd")

@@ -44,6 +44,7 @@ from ..sources.parameters import (
 )
 from .lock import DEFAULT_WAIT_SECONDS, build_lock
 from .manifest import describe_changes, input_manifest, stage_keys
+from .process_tree import Interrupted, signals_deferred, stage_session, stopped_on_signal
 
 PROG = "report"
 STAGE_PREFIX = "stage-"
@@ -104,7 +105,10 @@ def run_stage(
 ) -> None:
     started = time.monotonic()
     result = subprocess.run(
-        [sys.executable, "-m", module, *args], cwd=root, env=stage_environment(root, build)
+        [sys.executable, "-m", module, *args],
+        cwd=root,
+        env=stage_environment(root, build),
+        preexec_fn=stage_session,
     )
     if timed:
         timing(label, time.monotonic() - started)
@@ -138,6 +142,7 @@ class EarlyStage:
             env=stage_environment(root, build),
             stdin=subprocess.PIPE,
             text=True,
+            preexec_fn=stage_session,
         )
 
     def go(self) -> None:
@@ -345,10 +350,13 @@ def build_locked(root: Path, build: Path, reports: Path, params: dict) -> int:
                     timed=False,
                 )
             started = time.monotonic()
-            published = publish(stage, reports)
-            write_stamp(
-                build, "published", {"key": keys["build"], "files": hashes_of(reports, published)}
-            )
+            with signals_deferred():  # all of reports/ or none of it, whenever a signal comes
+                published = publish(stage, reports)
+                write_stamp(
+                    build,
+                    "published",
+                    {"key": keys["build"], "files": hashes_of(reports, published)},
+                )
             timing("publish", time.monotonic() - started)
         finally:
             shutil.rmtree(stage, ignore_errors=True)
@@ -430,12 +438,22 @@ def main(argv=None) -> int:
     root, build_folder = PROJECT_ROOT, build_dir()
     reports = root / "reports"
     try:
-        if args.clean:
-            return clean(build_folder, reports, lock_wait_seconds())
-        return build(root, build_folder, reports, args.dry_run, lock_wait_seconds())
-    except KeyboardInterrupt:
-        print(f"{PROG}: interrupted; reports/ unchanged", file=sys.stderr)
-        return 2
+        with stopped_on_signal():
+            if args.clean:
+                return clean(build_folder, reports, lock_wait_seconds())
+            return build(root, build_folder, reports, args.dry_run, lock_wait_seconds())
+    except Interrupted as stop:
+        outcome = (
+            "reports/ holds this build, published just before"
+            if stop.after_publish
+            else "reports/ unchanged"
+        )
+        print(
+            f"{PROG}: stopped by {stop.name}: the {stop.stopped} process(es) it started have ended; "
+            f"{outcome}; build/ is ready for the next run",
+            file=sys.stderr,
+        )
+        return 128 + stop.signum
 
 
 if __name__ == "__main__":

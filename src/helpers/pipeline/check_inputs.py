@@ -3,7 +3,8 @@
     python -m helpers.pipeline.check_inputs [--raw-dir data/raw] [--groups config/commodity_groups.yaml]
                                    [--claims config/claims.yaml]
 
-In order: checksums of the vendored raw files against their sidecars; every field of the three raw
+In order: checksums of the vendored raw files against their sidecars, and every sidecar by the one
+rule the later stages apply (helpers.sources.provenance.check_sidecar); every field of the three raw
 CSVs (helpers.validation); the cross-row checks (export + import vs total on one page, year-to-date
 not below its month); HS-level files under <raw-dir>/comtrade and <raw-dir>/gacc (checksums where a
 sidecar records one); the commodity-group and claims configs.
@@ -22,7 +23,6 @@ import sys
 from pathlib import Path
 
 from ..core.errors import InputError, excerpt, run_main
-from ..core.file_hash import file_sha256
 from ..core.paths import PROJECT_ROOT, RAW_DIR, display_path, wire_files
 from ..core.text import RAW_KINDS, raw_rows_count
 from ..model.groups import hs_prefixes
@@ -31,12 +31,19 @@ from ..sources.baci import LARGE_BACI_BYTES, baci_files, load_baci, read_baci, s
 from ..sources.comtrade_scan import check_large_file
 from ..sources.configs import load_claims, load_groups
 from ..sources.fuel_monitor import fuel_files, read_fuel_monitor
-from ..sources.hs_level import comtrade_files, gacc_files, is_large, load_hs_level, read_hs_file
+from ..sources.hs_level import (
+    comtrade_files,
+    distinct_contents,
+    gacc_files,
+    is_large,
+    load_hs_level,
+    read_hs_file,
+)
 from ..sources.partners import UnknownPartnerError, resolve_partner
 from ..sources.provenance import (
     VENDORED_FILES,
     forget_removed_hand_files,
-    read_hs_sidecar,
+    raw_sources,
     verify_raw_file,
     write_hand_sidecar,
 )
@@ -46,6 +53,7 @@ from ..sources.wire import CONTEXT_FILE as CONTEXT
 from ..sources.wire import load_commodities, load_context, load_totals
 
 PROG = "check-inputs"
+HAND_NOTES = 5  # more files registered at once are noted in one line
 
 
 def _step(file, action, *args, **kwargs):
@@ -72,18 +80,6 @@ def _step(file, action, *args, **kwargs):
         ) from error
 
 
-def _verify_hs_sidecar(path: Path) -> None:
-    """HS-level files: a recorded sha256 must match (fetched snapshots and files registered by hand)."""
-    recorded = read_hs_sidecar(path).get("sha256")
-    if recorded and recorded != file_sha256(path):
-        raise InputError(
-            f"checksum mismatch: file has sha256 {file_sha256(path)[:12]}…, sidecar records "
-            f"{str(recorded)[:12]}… — restore the file or fetch it again (a file added by hand: "
-            "delete its .meta.json to register the new version)",
-            file=path,
-        )
-
-
 def _hs_level(raw_dir: Path, partner: str, prefixes: list[str]):
     """Every HS-level file checked and read as the build reads it; large Comtrade files validated in DuckDB
     (bounded memory), never row by row in Python. Returns (rows, files, notes)."""
@@ -92,8 +88,7 @@ def _hs_level(raw_dir: Path, partner: str, prefixes: list[str]):
     notes, records = [], {}
     for path in comtrade + gacc:
         _step(path, check_location, path, root)
-        _step(path, _verify_hs_sidecar, path)
-    for path in comtrade:
+    for path in distinct_contents(comtrade):  # a byte-identical copy is checked (and read) once
         if is_large(path):
             _step(path, check_raw_file, path, "comtrade_csv", root)
             counts = _step(
@@ -130,7 +125,6 @@ def _raw_rows(raw_dir: Path) -> tuple[dict, list[str]]:
         fuel_count += 1
     baci_count = 0
     for path in baci_files(raw_dir / "baci"):
-        _step(path, _verify_hs_sidecar, path)
         if not Path(str(path) + ".meta.json").exists():
             notes.append(f"{path.name}: no sidecar, added by hand: read, but no checksum to verify")
         reader = scan_baci if path.stat().st_size > LARGE_BACI_BYTES else read_baci
@@ -154,6 +148,12 @@ def register_hand_dropped(files: list[dict], today: str | None = None) -> list[s
                 f"{relative_to_raw(info['path'])}: added by hand; sidecar written "
                 f"(sha256 {meta['sha256'][:12]}…, {meta['rows']} rows, first seen {today})"
             )
+    if len(notes) > HAND_NOTES:  # 2,000 files dropped at once: one line, not 2,000
+        names = [relative_to_raw(i["path"]) for i in files if i["hand_dropped"]]
+        notes = [
+            f"{len(names):,} files added by hand ({names[0]} … {names[-1]}): a sidecar written for "
+            f"each, recording its sha256 and rows (first seen {today})"
+        ]
     return notes
 
 
@@ -170,6 +170,8 @@ def check_inputs(
         if (raw_dir / name).exists():  # a missing file is reported by verify_raw_file
             _step(raw_dir / name, check_location, raw_dir / name, project_of(raw_dir))
         _step(raw_dir / name, verify_raw_file, raw_dir / name)
+    # every sidecar by the rule the sources section applies later (sources.provenance.check_sidecar)
+    _step(raw_dir, raw_sources, raw_dir)
     context = _step(raw_dir / CONTEXT, load_context, raw_dir / CONTEXT, verify=False)
     groups = _step(groups_file, load_groups, groups_file)
     claims = _step(claims_file, load_claims, claims_file, groups)

@@ -17,10 +17,11 @@ import json
 import os
 import re
 import shutil
+import signal
 import sys
 import tempfile
 import time
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 import nbformat
@@ -35,6 +36,7 @@ from ..core.errors import run_main
 from ..core.paths import PROJECT_ROOT
 
 KERNEL = "ru-cn-briefing"
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
 NOTEBOOK_PARAMETERS = ("period_end", "partner", "groups_file", "claims_file")
 
 
@@ -60,6 +62,16 @@ def running_kernel(kernel: str = KERNEL, timings: dict | None = None):
         cwd=str(PROJECT_ROOT), extra_arguments=["--HistoryManager.hist_file=:memory:"]
     )  # as nbclient does
     kc = km.client()
+
+    def stop(signum, frame):
+        """A stop signal ends the kernel (its own session) and this runner at once, silently: nbclient
+        would otherwise go on, or report the kernel's death as an error (issue 23, point 5)."""
+        with suppress(OSError, AttributeError, TypeError):
+            os.killpg(km.provisioner.pgid, signal.SIGKILL)
+        shutil.rmtree(sockets, ignore_errors=True)
+        os._exit(128 + signum)
+
+    previous = {each: signal.signal(each, stop) for each in STOP_SIGNALS}
     try:
         kc.start_channels()
         kc.wait_for_ready(timeout=60)
@@ -70,6 +82,8 @@ def running_kernel(kernel: str = KERNEL, timings: dict | None = None):
         kc.stop_channels()
         km.shutdown_kernel(now=True)
         shutil.rmtree(sockets, ignore_errors=True)
+        for each, handler in previous.items():
+            signal.signal(each, handler)
 
 
 # Imports every section module (what the notebooks call) and starts vl-convert's JavaScript engines in
@@ -142,15 +156,32 @@ def run_notebooks(
             client.execute()
         except CellExecutionError as error:
             write_atomically(notebook, out_dir / f"{source.stem}.failed.ipynb")
-            text = re.sub(r"\x1b\[[0-9;]*m", "", str(error)).strip()  # traceback colours
-            last_line = text.splitlines()[-1] if text else repr(error)
             raise NotebookFailed(
-                f"{source.name} failed: {last_line} "
+                f"{source.name} failed in {failing_cell(notebook, error)} "
                 f"(see {out_dir / (source.stem + '.failed.ipynb')})"
             ) from None
         write_atomically(notebook, out_dir / source.name)
         timings[source.stem] = time.monotonic() - started
     return timings
+
+
+def failing_cell(notebook, error: CellExecutionError) -> str:
+    """'cell 3: SyntaxError: invalid syntax (line 2)': the cell as numbered in the notebook's source
+    (every cell counts, Markdown too; papermill's injected parameters do not), and its error."""
+    number = 0
+    for cell in notebook.cells:
+        if "injected-parameters" in cell.metadata.get("tags", []):
+            continue
+        number += 1
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "error":
+                value = re.sub(r"\(\d+\.py, (line \d+)\)", r"(\1)", str(output.get("evalue", "")))
+                detail = " ".join(value.split())[:200]
+                return f"cell {number}: {output.get('ename', 'error')}" + (
+                    f": {detail}" if detail else ""
+                )
+    text = re.sub(r"\x1b\[[0-9;]*m", "", str(error)).strip()  # traceback colours
+    return text.splitlines()[-1] if text else repr(error)
 
 
 class NotebookFailed(RuntimeError):

@@ -6,9 +6,10 @@ import csv
 import re
 from pathlib import Path
 
+from markupsafe import Markup
+
 from ..core.errors import InputError
-from ..core.json_file import read_json_object
-from ..sources.provenance import verify_raw_file
+from ..sources.provenance import raw_sources
 from .blocks import RenderError
 
 
@@ -22,25 +23,102 @@ def latest_values(csv_path: Path) -> tuple[str | None, str | None]:
     return (max(dates) if dates else None), (max(periods) if periods else None)
 
 
+SOURCES_SHOWN = 12  # rows of the sources table; every file is in tables/t-sources.csv
+SOURCES_CSV = "tables/t-sources.csv"
+CSV_COLUMNS = (
+    "file",
+    "sha256",
+    "rows",
+    "origin",
+    "same_content_as",
+    "title",
+    "publisher",
+    "accessed",
+)
+
+
+def _file_row(path: Path, raw_dir: Path, meta: dict, kept: Path | None) -> dict:
+    return {
+        "file": path.relative_to(raw_dir).as_posix(),
+        "sha256": meta["sha256"],
+        "rows": meta.get("rows", ""),
+        "origin": "added by hand"
+        if meta.get("origin") == "added by hand"
+        else "vendored or fetched",
+        "same_content_as": kept.relative_to(raw_dir).as_posix() if kept else "",
+        "title": meta.get("title") or meta.get("description") or "",
+        "publisher": meta.get("publishers") or meta.get("publisher") or "",
+        "accessed": meta.get("date_accessed") or meta.get("accessed") or "",
+    }
+
+
 def about_from_sidecars(raw_dir: Path) -> dict:
-    """Data sources from `data/raw/*.meta.json`, checksums re-computed from the files."""
-    sources, dates, periods = [], [], []
-    for meta_path in sorted(Path(raw_dir).glob("*.meta.json")):
-        try:
-            data_path = meta_path.parent / str(read_json_object(meta_path).get("file") or "")
-            sources.append(verify_raw_file(data_path))
-        except InputError as error:
-            raise RenderError(str(error)) from None
-        date, period = latest_values(data_path)
-        dates += [date] if date else []
-        periods += [period] if period else []
-    # Real customs rows and fetched snapshots (data/raw/<source>/x.csv + x.csv.meta.json): listed as sources too.
-    for meta_path in sorted(Path(raw_dir).glob("*/*.meta.json")):
-        try:
-            sources.append(verify_raw_file(Path(str(meta_path)[: -len(".meta.json")])))
-        except InputError as error:
-            raise RenderError(str(error)) from None
+    """Data sources from the sidecars of data/raw (sources.provenance.raw_sources: the rule the input
+    check applied), checksums re-computed from the files.
+
+    The table stays short however many files there are: one row per distinct content (byte-identical
+    files are one source, cited from the vendored or fetched file before a copy added by hand), at most
+    SOURCES_SHOWN rows, vendored and fetched files first; `files` lists every file for SOURCES_CSV."""
+    raw_dir = Path(raw_dir)
+    try:
+        found = raw_sources(raw_dir)
+    except InputError as error:
+        raise RenderError(str(error)) from None
+    dates, periods = [], []
+    for data_path, _ in found:
+        if data_path.parent == raw_dir:  # the wire-compiled CSVs: their latest release and month
+            date, period = latest_values(data_path)
+            dates += [date] if date else []
+            periods += [period] if period else []
     vintage = f"latest release in the data published {max(dates)}" if dates else ""
     if periods:
         vintage += f", covering wire-reported months up to {max(periods)} (raw customs rows: see each file below)"
-    return {"sources": sources, "data_vintage": vintage}
+    # one source per content: the vendored or fetched file before a copy added by hand, then the
+    # shorter name; sources in the listing's order, vendored and fetched first
+    hand = {path: meta.get("origin") == "added by hand" for path, meta in found}
+    order = {path: n for n, (path, _) in enumerate(found)}
+    by_content: dict[str, list[Path]] = {}
+    for path, meta in found:
+        by_content.setdefault(meta["sha256"], []).append(path)
+    distinct = [
+        sorted(same, key=lambda p: (hand[p], len(p.name), order[p])) for same in by_content.values()
+    ]
+    distinct.sort(key=lambda same: (hand[same[0]], order[same[0]]))
+    meta_of = dict(found)
+    files = [_file_row(same[0], raw_dir, meta_of[same[0]], None) for same in distinct]
+    files += [
+        _file_row(path, raw_dir, meta_of[path], same[0]) for same in distinct for path in same[1:]
+    ]
+    notes = []
+    if len(found) > len(distinct) or len(distinct) > SOURCES_SHOWN:
+        copies = len(found) - len(distinct)
+        shown = min(len(distinct), SOURCES_SHOWN)
+        notes.append(
+            Markup(
+                "{files:,} raw files, {distinct:,} distinct contents{copies}; the table shows {shown}. "
+                'Every file, with its sha256 and origin: <a href="{csv}" data-csv="{csv}">{csv}</a>.'
+            ).format(
+                files=len(found),
+                distinct=len(distinct),
+                copies=f" ({copies:,} byte-identical copies counted once)" if copies else "",
+                shown=shown,
+                csv=SOURCES_CSV,
+            )
+        )
+    return {
+        "sources": [meta_of[same[0]] for same in distinct[:SOURCES_SHOWN]],
+        "data_vintage": vintage,
+        "notes": notes,
+        "files": files,
+    }
+
+
+def write_sources_csv(files: list[dict], tables_dir: Path) -> Path:
+    """Every raw file of the build (about_from_sidecars' `files`) as tables/t-sources.csv."""
+    path = Path(tables_dir) / Path(SOURCES_CSV).name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=CSV_COLUMNS)
+        writer.writeheader()
+        writer.writerows(files)
+    return path

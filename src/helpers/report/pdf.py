@@ -94,17 +94,52 @@ def relativise_pdf_links(pdf_path: Path, base_dir: Path) -> int:
     """Chromium turns the page's relative links (figures/x.csv) into absolute file:// URIs of the
     build's stage directory: a local path in the published PDF, different for every build, and dead
     once the stage is gone. Rewrite each `/URI (file:///<stage>/figures/x.csv)` to the relative
-    `(figures/x.csv)`, which viewers resolve next to reports/briefing.pdf, padded with spaces after
-    the string so every byte offset (and the xref table) stays valid. Returns the links rewritten."""
+    `(figures/x.csv)`, which viewers resolve next to reports/briefing.pdf, and move the byte offsets
+    of the cross-reference table by what each rewrite removed: no padding whose length would depend on
+    where the project is cloned, so two clones print the same bytes. Returns the links rewritten."""
     prefix = b"(" + Path(base_dir).resolve().as_uri().encode("ascii") + b"/"
     link = re.compile(re.escape(prefix) + rb"([^()\\]*)\)")
     data = Path(pdf_path).read_bytes()
-    rewritten, count = link.subn(
-        lambda m: b"(" + m.group(1) + b")" + b" " * (len(prefix) - 1), data
+    found = list(link.finditer(data))
+    if not found:
+        return 0
+    removed = [(m.start(), len(prefix) - 1) for m in found]  # where, and how many bytes fewer
+    rewritten = link.sub(lambda m: b"(" + m.group(1) + b")", data)
+    moved = _moved_xref(rewritten, removed)
+    Path(pdf_path).write_bytes(
+        moved
+        if moved is not None
+        else link.sub(lambda m: b"(" + m.group(1) + b")" + b" " * (len(prefix) - 1), data)
     )
-    if count:
-        Path(pdf_path).write_bytes(rewritten)
-    return count
+    return len(found)
+
+
+XREF_ENTRY = re.compile(rb"(\d{10}) (\d{5}) ([nf])(\r\n| \n| \r)")
+
+
+def _moved_xref(data: bytes, removed: list[tuple[int, int]]) -> bytes | None:
+    """`data` with the offsets of its one classic xref table and its startxref moved back by the bytes
+    `removed` before each (positions in the file before the rewrite); None for another layout (an
+    xref stream, incremental updates), where the caller pads instead."""
+    if data.count(b"startxref") != 1 or data.count(b"\nxref") != 1 or b"/XRef" in data:
+        return None
+
+    def shift(offset: int) -> int:
+        return offset - sum(n for at, n in removed if at < offset)
+
+    table = data.index(b"\nxref") + 1
+    trailer = data.index(b"trailer", table)
+    entries = XREF_ENTRY.sub(
+        lambda m: (
+            b"%010d %s %s%s" % (shift(int(m[1])) if m[3] == b"n" else int(m[1]), m[2], m[3], m[4])
+        ),
+        data[table:trailer],
+    )
+    start = data.index(b"startxref", trailer)
+    tail = re.sub(
+        rb"startxref\s+(\d+)", lambda m: b"startxref\n%d" % shift(int(m[1])), data[start:], count=1
+    )
+    return data[:table] + entries + data[trailer:start] + tail
 
 
 def pdf_date(epoch: int) -> bytes:

@@ -36,10 +36,9 @@ def figure_ids_in_html(html_text: str) -> list[str]:
 
 
 def table_csvs_in_html(html_text: str) -> list[str]:
-    """`tables/<id>.csv` paths the page links to (helpers.report.tables writes `data-csv`)."""
-    return re.findall(
-        r'<figure class="table[^"]*" data-table-id="[^"]+" data-csv="(tables/[^"]+)"', html_text
-    )
+    """`tables/<id>.csv` paths the page links to (helpers.report.tables and the sources section
+    write `data-csv`), in page order, each once."""
+    return list(dict.fromkeys(re.findall(r'data-csv="(tables/[^"]+)"', html_text)))
 
 
 def notebooks_in_html(html_text: str) -> list[str]:

@@ -17,7 +17,7 @@ from pathlib import Path
 from ..core.early_start import wait_for_go
 from ..core.errors import run_main
 from . import notebook_export
-from .about import about_from_sidecars
+from .about import about_from_sidecars, write_sources_csv
 from .blocks import RenderError
 from .page import render_briefing, vega_bundle
 from .pdf import DEFAULT_CHROMIUM, PAGE_BUDGET, pdf_pages, print_pdf
@@ -89,6 +89,8 @@ def main(argv: list[str] | None = None) -> int:
         else about_from_sidecars(args.raw_dir)
     )
     figures_dir = args.figures_dir or args.params.parent / "figures"
+    if about.get("files"):  # every raw file, linked from the sources section when it is summarised
+        write_sources_csv(about["files"], figures_dir.parent / "tables")
     timings: dict[str, float] = {}
     started = time.perf_counter()
     try:

@@ -21,7 +21,8 @@ from ..core.errors import InputError
 from ..core.text import NUMBER
 from .partners import resolve_partner
 from .provenance import sidecar_of
-from .schema import read_csv_as_text, relative_to_raw, tidy_columns, tidy_frame
+from .schema import relative_to_raw, tidy_columns, tidy_frame
+from .text_rows import check_last_line, read_csv_as_text
 
 BACI_COLUMNS = ("t", "i", "j", "k", "v", "q")
 CHINA_M49 = 156
@@ -189,6 +190,7 @@ def scan_baci(
     found = resolve_partner(partner)
     with open(path, encoding="utf-8-sig", newline="") as handle:
         _check_header(path, handle.readline().strip().split(","))
+    check_last_line(path)
     con = duckdb.connect(":memory:")
     try:
         if threads:

@@ -25,6 +25,7 @@ from . import hs_schema
 from .partners import UnknownPartnerError, resolve_partner
 from .provenance import read_hs_sidecar
 from .schema import relative_to_raw, tidy_frame
+from .text_rows import CUT_REASON, blank, csv_rows, cut_row
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +40,18 @@ HS_VERSIONS = {
     "H1": "HS1996",
     "H0": "HS1992",
 }
+UNKNOWN_EDITION = (
+    "classificationCode {} is not an HS edition this project knows (H0–H6, HS1992–HS2022): "
+    "left out, never read as another edition"
+)
+
+
+def hs_edition(classification: str) -> str | None:
+    """'H6' -> 'HS2022'; '' (the file gives no classification) -> ''; any other code (H7, S4, BE)
+    -> None: its rows are left out with a note, never counted as some edition (issue 23, point 6)."""
+    return HS_VERSIONS.get(classification) if classification else ""
+
+
 REQUIRED_COLUMNS = ("flowCode", "partnerCode", "cmdCode", "primaryValue")
 # The total of a (period, reporter, flow, partner, cmdCode) cell; any other value marks a breakdown row.
 TOTAL_ROW = {"partner2Code": "0", "customsCode": "C00", "motCode": "0"}
@@ -109,9 +122,11 @@ def read_header(path: Path) -> list[str]:
     ]
 
 
-def iter_records(path: Path):
+def iter_records(path: Path, cut: list | None = None):
     """(1-based data row, {column: text}) for any Comtrade format, streamed for CSV/TSV (bounded memory);
-    a row with fewer or more fields than the header is an error (a truncated download)."""
+    a row with fewer or more fields than the header is an error (a truncated download), and so is the
+    row a cut-off file ends inside (helpers.sources.text_rows) -- or, given a list `cut`, its number is
+    added there and the row left out (make inspect)."""
     if path.name.lower().endswith(".json"):
         for number, record in enumerate(_json_records(path), start=1):
             yield number, {k: _text(v) for k, v in record.items()}
@@ -120,9 +135,14 @@ def iter_records(path: Path):
     try:
         with _open_text(path) as handle:
             first = handle.readline()
-            rows = csv.reader(handle, delimiter=delimiter_of(first))
-            for number, cells in enumerate(rows, start=1):
-                if not any(c.strip() for c in cells):
+            rows = csv_rows(handle, delimiter=delimiter_of(first))
+            for number, (cells, complete) in enumerate(rows, start=1):
+                if blank(cells):
+                    continue
+                if not complete:
+                    if cut is None:
+                        raise cut_row(path, number)
+                    cut.append(number)
                     continue
                 if len(cells) != len(header):
                     raise ComtradeFormatError(
@@ -247,12 +267,16 @@ def _breakdown(record: dict) -> str:
     )
 
 
-def read_comtrade_records(path, keep_levels=None, partner=None) -> pd.DataFrame:
+def read_comtrade_records(
+    path, keep_levels=None, partner=None, flag_cut_row: bool = False
+) -> pd.DataFrame:
     """A Comtrade file (API CSV/JSON, bulk TSV/.gz) -> tidy observations of total rows.
 
     keep_levels: e.g. {4, 6} keeps only HS codes of those digit lengths; None keeps all (TOTAL too).
     partner: ISO2 (or any spelling helpers.sources.partners knows) -> other partners are left out.
-    attrs: notes (one line per kind of skipped row), skipped [{row, reason}], adapter, currency, rows.
+    flag_cut_row: the row a cut-off file ends inside is left out and flagged (make inspect), not refused.
+    attrs: notes (one line per kind of skipped row), skipped [{row, reason}], adapter, currency, rows,
+    flags.
     """
     path = Path(path)
     _check_columns(read_header(path), path)
@@ -264,7 +288,9 @@ def read_comtrade_records(path, keep_levels=None, partner=None) -> pd.DataFrame:
     source_file = relative_to_raw(path)
     wanted = resolve_partner(partner) if partner else None
     out, skipped, subflows, breakdowns, others, rows = [], [], Counter(), 0, Counter(), 0
-    for row, record in iter_records(path):
+    editions = Counter()
+    cut = [] if flag_cut_row else None
+    for row, record in iter_records(path, cut):
         rows += 1
         flow_code, code, period, span, value = check_record(record, path, row)
         if flow_code not in FLOWS:
@@ -290,6 +316,11 @@ def read_comtrade_records(path, keep_levels=None, partner=None) -> pd.DataFrame:
             continue
         if keep_levels is not None and (code == "TOTAL" or len(code) not in keep_levels):
             continue
+        classification = _text(record.get("classificationCode"))
+        if (edition := hs_edition(classification)) is None:
+            editions[classification] += 1
+            skipped.append({"row": row, "reason": UNKNOWN_EDITION.format(classification)})
+            continue
         base = {
             "reporter": "CN",
             "partner": label,
@@ -300,7 +331,7 @@ def read_comtrade_records(path, keep_levels=None, partner=None) -> pd.DataFrame:
             if code == "TOTAL"
             else (_text(record.get("cmdDesc")) or f"HS {code}"),
             "hs_code": "" if code == "TOTAL" else code,
-            "hs_version": HS_VERSIONS.get(_text(record.get("classificationCode")), ""),
+            "hs_version": edition,
             "yoy_pct": float("nan"),
             "currency_note": "usd",
             "source_file": source_file,
@@ -326,13 +357,23 @@ def read_comtrade_records(path, keep_levels=None, partner=None) -> pd.DataFrame:
             f"{path.name}: skipped {breakdowns} breakdown row(s) (partner2Code≠0, customsCode≠C00 or "
             "motCode≠0): parts of the total rows, which are used instead"
         )
+    notes += [
+        f"{path.name}: {n} row(s) with " + UNKNOWN_EDITION.format(code)
+        for code, n in sorted(editions.items())
+    ]
     if others:
         notes.append(
             f"{path.name}: left out {sum(others.values())} row(s) for other partners than "
             f"{wanted.iso2}: " + ", ".join(f"{p} {n}" for p, n in sorted(others.items()))
         )
+    skipped += [{"row": row, "reason": CUT_REASON} for row in cut or []]
     tidy.attrs.update(
-        notes=notes, skipped=skipped, adapter=adapter_name(path), currency="USD", rows=rows
+        notes=notes,
+        skipped=skipped,
+        adapter=adapter_name(path),
+        currency="USD",
+        rows=rows + len(cut or []),
+        flags=[f"{path.name}: row {row}: {CUT_REASON}" for row in cut or []],
     )
     for note in notes:
         log.info(note)

@@ -34,6 +34,7 @@ import pandas as pd
 from ..core.errors import InputError
 from .comtrade import REQUIRED_COLUMNS, ComtradeFormatError, check_record, iter_records, read_header
 from .hs_schema import FIRST_PLAUSIBLE_YEAR, PLAUSIBLE_MAX
+from .text_rows import check_last_line
 
 MEMORY_LIMIT = "1GB"
 
@@ -135,6 +136,7 @@ def check_large_file(path, today: dt.date | None = None, partner_code: int | Non
     path = Path(path)
     today = today or dt.date.today()
     rel, params = _relation(path)
+    check_last_line(path)
     con = _connect()
     try:
         other = (

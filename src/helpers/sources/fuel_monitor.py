@@ -20,7 +20,8 @@ from ..core.errors import InputError
 from ..core.text import NUMBER
 from .partners import UnknownPartnerError, resolve_partner
 from .provenance import sidecar_of
-from .schema import read_csv_as_text, relative_to_raw, tidy_columns
+from .schema import relative_to_raw, tidy_columns
+from .text_rows import read_csv_as_text
 
 FUEL_CODES = {"coal": "2701", "crude_oil": "2709", "lng": "271111", "pipeline_gas": "271121"}
 FUEL_LABELS = {

@@ -9,7 +9,6 @@ plain sum), the flow only in the file name, and downloads cut at 10,000 lines. V
 yuan (unit cny_mn, currency_note cny): the project never converts currencies.
 """
 
-import csv
 import io
 import logging
 import re
@@ -23,6 +22,7 @@ from . import hs_schema
 from .partners import UnknownPartnerError, resolve_gacc_partner_code, resolve_partner
 from .provenance import read_hs_sidecar
 from .schema import relative_to_raw, tidy_frame
+from .text_rows import CUT_REASON, blank, csv_rows, cut_row
 
 log = logging.getLogger(__name__)
 
@@ -154,10 +154,11 @@ def _decode(raw: bytes, path: Path) -> str:
     raise GaccFormatError("cannot decode the file", file=path, expected="UTF-8 or GBK/GB18030 text")
 
 
-def _read_grid(path: Path) -> list[list[str]]:
-    """All cells as text, no header yet (exports sometimes carry a title line above the header)."""
+def _read_grid(path: Path) -> tuple[list[list[str]], bool]:
+    """All cells as text, no header yet (exports sometimes carry a title line above the header), and
+    whether the file ends inside its last row (cut off: helpers.sources.text_rows)."""
     if path.suffix.lower() in (".xlsx", ".xlsm"):
-        return pd.read_excel(path, header=None, dtype=str).fillna("").values.tolist()
+        return pd.read_excel(path, header=None, dtype=str).fillna("").values.tolist(), False
     if path.suffix.lower() == ".xls":
         raise GaccFormatError(
             "old .xls format is not supported", file=path, expected="re-save as .xlsx or CSV"
@@ -171,7 +172,8 @@ def _read_grid(path: Path) -> list[list[str]]:
         if first.count(";") > first.count(",")
         else ","
     )
-    return [row for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
+    rows = list(csv_rows(io.StringIO(text, newline=""), delimiter=delimiter))
+    return [cells for cells, _ in rows], bool(rows) and not rows[-1][1] and not blank(rows[-1][0])
 
 
 def _find_header(grid: list[list[str]], path: Path) -> tuple[int, dict]:
@@ -291,6 +293,7 @@ def read_gacc_export(
     only_partner=None,
     allow_capped: bool = False,
     name_unknown_partners: bool = False,
+    flag_cut_row: bool = False,
 ) -> pd.DataFrame:
     """A GACC query-platform CSV/XLSX -> tidy rows (value rows plus measure=quantity rows).
 
@@ -300,24 +303,30 @@ def read_gacc_export(
     allow_capped: read a file at the platform's 10,000-line cap (flagged) instead of refusing it.
     name_unknown_partners: a partner no name or code resolves keeps the file's name (make inspect)
     instead of stopping the read.
+    flag_cut_row: the row a cut-off file ends inside is left out and flagged (make inspect); otherwise
+    the file is refused, naming the row.
     attrs: notes, skipped [{row, reason}], flags, adapter, currency, rows.
     """
     path = Path(path)
     flow = flow or flow_from_name(path)
     if flow not in ("export", "import"):
         raise GaccFormatError(f"flow {flow!r} is not export or import", file=path)
-    grid = _read_grid(path)
+    grid, cut = _read_grid(path)
     header_index, fields = _find_header(grid, path)
     header = [str(c).strip() for c in grid[header_index]]
     body = [
-        (n, cells)
-        for n, cells in enumerate(grid[header_index + 1 :], start=1)
-        if any(str(c).strip() for c in cells)
+        (n, cells) for n, cells in enumerate(grid[header_index + 1 :], start=1) if not blank(cells)
     ]
-    flags = []
-    if len(body) >= CAP_DATA_ROWS:
+    flags, skipped, data_rows = [], [], len(body)
+    if cut and body:
+        if not flag_cut_row:
+            raise cut_row(path, body[-1][0])
+        flags.append(f"{path.name}: row {body[-1][0]}: {CUT_REASON}")
+        skipped.append({"row": body[-1][0], "reason": CUT_REASON})
+        body = body[:-1]
+    if data_rows >= CAP_DATA_ROWS:
         message = (
-            f"{len(body):,} data rows: at the platform's 10,000-line download cap, so rows may be missing; "
+            f"{data_rows:,} data rows: at the platform's 10,000-line download cap, so rows may be missing; "
             "split the query (fewer months or codes per download) so each file stays below the cap"
         )
         if not allow_capped:
@@ -337,7 +346,7 @@ def read_gacc_export(
         "publisher": PUBLISHER,
         "published_date": _sidecar_date(path),
     }
-    records, skipped, others, partners = [], [], Counter(), {}
+    records, others, partners = [], Counter(), {}
     needed = max(fields.values()) + 1
     for offset, values in body:
         if len(values) < needed:
@@ -430,7 +439,7 @@ def read_gacc_export(
         flags=flags,
         adapter="gacc_query_export",
         currency=currency.upper(),
-        rows=len(body),
+        rows=data_rows,
     )
     for note in notes:
         log.info(note)

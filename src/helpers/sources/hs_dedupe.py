@@ -7,7 +7,8 @@ province (kept in `quote`), so within a file the cell is key + quote.
 - The same line twice in one file (an export with a repeated row) -> counted once, noted.
 - The same cell twice in one file with different values -> InputError naming the file and both rows.
 - Two files holding the same observations with the same values (the same export dropped twice, e.g.
-  `export (1).csv`) -> the later file's rows are dropped, one note naming both files.
+  `export (1).csv`) -> the copy's rows are dropped (a hand-added copy before a vendored or fetched
+  file), one note naming both files. Byte-identical files never get here: hs_level reads them once.
 - Two files giving the same observation different values -> InputError naming both files and rows.
 A code delivered under two classifications (H5 and H6) stays two keys here; helpers.model.groups
 uses one classification per month (config/commodity_groups.yaml: classification_preference).
@@ -43,8 +44,13 @@ def _rows(values) -> str:
     return f"row{'s' if len(rows) != 1 else ''} {shown}" if rows else "(aggregated rows)"
 
 
-def drop_duplicates(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
-    """(frame with every observation once, notes). Raises InputError on a conflict."""
+def drop_duplicates(
+    frame: pd.DataFrame, ranks: dict | None = None
+) -> tuple[pd.DataFrame, list[str]]:
+    """(frame with every observation once, notes). Raises InputError on a conflict.
+
+    ranks: {source_file: rank}; of two files repeating an observation the lower rank is kept (a vendored
+    or fetched file, 0, before a copy added by hand, 1), then the shorter name."""
     if frame.empty:
         return frame, []
     notes = []
@@ -69,11 +75,15 @@ def drop_duplicates(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
         .agg(value=("value", "sum"), lines=("value", "size"), rows=("source_row", list))
         .reset_index()
     )
-    # which copy of a key is kept: the shortest file name ("export.csv" before "export (1).csv"), then by name
+    # which copy of a key is kept: by rank, then the shortest file name ("export.csv" before
+    # "export (1).csv"), then by name
     per_file = (
-        per_file.assign(_len=per_file.source_file.str.len())
-        .sort_values(["_len", "source_file"], kind="stable")
-        .drop(columns="_len")
+        per_file.assign(
+            _rank=per_file.source_file.map(ranks or {}).fillna(0),
+            _len=per_file.source_file.str.len(),
+        )
+        .sort_values(["_rank", "_len", "source_file"], kind="stable")
+        .drop(columns=["_rank", "_len"])
     )
     stats = per_file.groupby(KEY, sort=False).agg(
         files=("source_file", "size"),

@@ -1,7 +1,7 @@
 """HS-level raw files (Comtrade API/bulk files, GACC query-platform exports, GACC English tables) as one
 tidy observation table (docs/ARCHITECTURE.md), plus coverage checks per code, month and currency.
 
-Every file found is read -- none is skipped. A file without a sidecar was added by hand: it is read
+Every file found is read -- none is skipped; byte-identical copies are read once. A file without a sidecar was added by hand: it is read
 like the others and flagged (`hand_dropped`); `make report`'s input check then writes a sidecar marked
 "added by hand" recording its sha256, rows and the day it was first seen (helpers.pipeline.check_inputs).
 Before any reader runs, helpers.sources.raw_guard refuses symlinks leaving the project, binary files and
@@ -13,9 +13,10 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..core.file_hash import file_sha256
 from ..core.paths import RAW_DIR
 from . import comtrade_scan
-from .comtrade import HS_VERSIONS, read_comtrade_records
+from .comtrade import UNKNOWN_EDITION, hs_edition, read_comtrade_records
 from .gacc_exports import read_gacc_export
 from .gacc_table import read_gacc_english_table
 from .hs_dedupe import drop_duplicates
@@ -95,7 +96,7 @@ def read_hs_file(
         ):  # never read whole: DuckDB keeps the partner's rows
             frame = comtrade_code_sums(path, partner, hs_prefixes or [])
         else:
-            frame = read_comtrade_records(path, partner=partner)
+            frame = read_comtrade_records(path, partner=partner, flag_cut_row=inspect)
     elif path.name.lower().endswith((".html", ".htm")):
         frame = read_gacc_english_table(path, partner=partner or "RU")
         frame.attrs.update(
@@ -103,7 +104,11 @@ def read_hs_file(
         )
     else:
         frame = read_gacc_export(
-            path, only_partner=partner, allow_capped=inspect, name_unknown_partners=inspect
+            path,
+            only_partner=partner,
+            allow_capped=inspect,
+            name_unknown_partners=inspect,
+            flag_cut_row=inspect,
         )
     if hand_dropped(path):
         frame.attrs["notes"] = frame.attrs.get("notes", []) + [
@@ -118,44 +123,100 @@ def read_hs_file(
     return frame
 
 
+class FilesRead(tuple):
+    """attrs['files'] of a load: one record per file. pandas deep-copies a frame's attrs on every
+    operation, and a list of 2,000 records made each one cost seconds; this tuple is shared instead."""
+
+    def __deepcopy__(self, memo):
+        return self
+
+
+def provenance_rank(path: Path) -> int:
+    """0 for a vendored or fetched file (its sidecar is not one written for a file added by hand), 1 for
+    a file added by hand: of two copies, the briefing cites the first."""
+    return 1 if hand_dropped(path) or read_hs_sidecar(path).get("origin") == "added by hand" else 0
+
+
+def distinct_contents(files: list[Path]) -> dict[Path, list[Path]]:
+    """{the file read: its byte-identical copies} -- each content read once, from the vendored or
+    fetched file if there is one, else the shortest name (``export.csv`` before ``export (1).csv``)."""
+    by_content: dict[str, list[Path]] = {}
+    for path in files:
+        by_content.setdefault(file_sha256(path), []).append(path)
+    ranked = (
+        sorted(same, key=lambda p: (provenance_rank(p), len(p.name), p.name))
+        for same in by_content.values()
+    )
+    return {same[0]: same[1:] for same in ranked}
+
+
+def _names(paths: list[Path], limit: int = 3) -> str:
+    names = [p.name for p in paths]
+    return ", ".join(names) if len(names) <= limit else f"{names[0]} … {names[-1]}"
+
+
+def copies_notes(kept: dict[Path, list[Path]]) -> list[str]:
+    """One note for byte-identical files: how many files, how many contents, which copies."""
+    groups = [
+        f"{relative_to_raw(path)} and {len(copies):,} byte-identical "
+        f"cop{'y' if len(copies) == 1 else 'ies'} ({_names(copies)})"
+        for path, copies in kept.items()
+        if copies
+    ]
+    if not groups:
+        return []
+    files = len(kept) + sum(len(c) for c in kept.values())
+    plural = "" if len(kept) == 1 else "s"
+    return [
+        f"{files:,} HS-level files, {len(kept):,} distinct content{plural}: "
+        + "; ".join(groups)
+        + ", each content read once and counted once"
+    ]
+
+
 def load_hs_level(
     raw_dir=RAW_DIR, partner=None, hs_prefixes=None, large_csv_bytes=None
 ) -> pd.DataFrame:
     """All HS-level raw files under raw_dir/comtrade and raw_dir/gacc, in the tidy contract, each
     observation once (helpers.sources.hs_dedupe). attrs['notes'] lists what was skipped, dropped or flagged.
 
+    Byte-identical files are read once (distinct_contents): 2,000 copies of one file cost one read.
     With `partner` (ISO2) only that partner's rows come back (others noted), and large Comtrade files take
     the DuckDB path (all-goods TOTAL rows plus the `hs_prefixes` codes). Without a partner, large files are
     read whole (slow): the build always passes one.
     """
     raw_dir = Path(raw_dir)
     root = project_of(raw_dir)
-    frames, notes, read = [], [], []
-    files = [(p, "comtrade") for p in comtrade_files(raw_dir / "comtrade")] + [
-        (p, "gacc") for p in gacc_files(raw_dir / "gacc")
-    ]
-    for path, source in files:
-        frame = read_hs_file(path, source, partner, hs_prefixes, large_csv_bytes, root)
+    frames, read = [], []
+    sources = {p: "comtrade" for p in comtrade_files(raw_dir / "comtrade")}
+    sources.update({p: "gacc" for p in gacc_files(raw_dir / "gacc")})
+    kept = distinct_contents(list(sources))
+    notes = copies_notes(kept)
+    for path, copies in kept.items():
+        frame = read_hs_file(path, sources[path], partner, hs_prefixes, large_csv_bytes, root)
         notes += frame.attrs.get("notes", [])
-        read.append(
-            {
-                "path": path,
-                "source": source,
-                "rows": frame.attrs.get("rows", len(frame)),
-                "hand_dropped": hand_dropped(path),
-                "adapter": frame.attrs.get("adapter", source),
-            }
-        )
+        for each in [path] + copies:
+            read.append(
+                {
+                    "path": each,
+                    "source": sources[each],
+                    "rows": frame.attrs.get("rows", len(frame)),
+                    "hand_dropped": hand_dropped(each),
+                    "adapter": frame.attrs.get("adapter", sources[each]),
+                    "copy_of": path if each != path else None,
+                }
+            )
         frames.append(frame)
     frames = [f for f in frames if len(f)]
     if not frames:
         result = empty_tidy()
-        result.attrs.update(notes=notes, files=read)
+        result.attrs.update(notes=notes, files=FilesRead(read))
         return result
     combined = pd.concat(frames, ignore_index=True)[TIDY_COLUMNS]
-    combined, duplicate_notes = drop_duplicates(combined)
+    ranks = {relative_to_raw(p): provenance_rank(p) for p in kept}
+    combined, duplicate_notes = drop_duplicates(combined, ranks)
     combined = combined.reset_index(drop=True)
-    combined.attrs.update(notes=notes + duplicate_notes, files=read)
+    combined.attrs.update(notes=notes + duplicate_notes, files=FilesRead(read))
     return combined
 
 
@@ -168,6 +229,12 @@ def comtrade_code_sums(path: Path, partner: str, hs_prefixes) -> pd.DataFrame:
         path, int(found.comtrade_code), hs_prefixes, include_total=True, records=meta.get("rows")
     )
     scan = {"polars": "polars scan", "duckdb": "DuckDB scan"}[sums.attrs["engine"]]
+    unknown = sums.classificationCode.fillna("").map(hs_edition).isna()
+    notes += [
+        f"{path.name}: {int(cells.rows.sum())} row(s) with " + UNKNOWN_EDITION.format(code)
+        for code, cells in sums.loc[unknown].groupby("classificationCode")
+    ]
+    sums = sums.loc[~unknown]
     source_file = relative_to_raw(path)
     records = [
         {
@@ -178,7 +245,7 @@ def comtrade_code_sums(path: Path, partner: str, hs_prefixes) -> pd.DataFrame:
             "span": row.span,
             "commodity": "TOTAL" if row.cmdCode == "TOTAL" else f"HS {row.cmdCode}",
             "hs_code": "" if row.cmdCode == "TOTAL" else row.cmdCode,
-            "hs_version": HS_VERSIONS.get(row.classificationCode or "", ""),
+            "hs_version": hs_edition(row.classificationCode or ""),
             "measure": "value",
             "unit": "usd_mn",
             "value": row.value_usd_mn,

@@ -1,6 +1,7 @@
 """Raw files and their sidecars: verify checksums before any step reads the data."""
 
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -83,39 +84,94 @@ def forget_removed_hand_files(raw_dir: Path, folders=("comtrade", "gacc", "baci"
     return notes
 
 
+SHA256 = re.compile(r"^[0-9a-f]{64}$")
+
+
+def check_sidecar(meta: dict, raw_file: Path, sidecar: Path) -> dict:
+    """The one definition of a valid sidecar, for every stage (the input check, the sources section):
+    a recorded sha256 that matches the file, `file` (if given) naming it, `rows` (if given) a count, and
+    an origin repository given with its commit and path. A sidecar accepted here never fails later."""
+    recorded = meta.get("sha256")
+    if not isinstance(recorded, str) or not SHA256.match(recorded):
+        raise InputError(
+            "sidecar records no sha256" if recorded is None else "sidecar's sha256 is malformed",
+            file=sidecar,
+            column="sha256",
+            expected=f"the file's sha256, 64 hex digits ({file_sha256(raw_file)}; a file added by "
+            "hand: delete the sidecar and `make report` writes one)",
+        )
+    actual = file_sha256(raw_file)
+    if actual != recorded:
+        raise InputError(
+            f"checksum mismatch: file has sha256 {actual[:12]}…, sidecar records {recorded[:12]}… — the "
+            "raw file was changed; restore it (git checkout) or fetch it again (a file added by hand: "
+            "delete its .meta.json to register the new version)",
+            file=raw_file,
+        )
+    named = meta.get("file")
+    if named is not None and Path(str(named)).name != raw_file.name:
+        raise InputError(
+            f"sidecar names file {str(named)!r}",
+            file=sidecar,
+            column="file",
+            expected=f"the name of the file beside it, {raw_file.name}",
+        )
+    rows = meta.get("rows")
+    if rows is not None and not (str(rows).isdigit() and not isinstance(rows, bool)):
+        raise InputError(
+            f"rows {rows!r} is not a count", file=sidecar, column="rows", expected="e.g. 435"
+        )
+    if meta.get("origin_repository"):
+        for key in ("origin_commit", "origin_path"):
+            if not isinstance(meta.get(key), str) or not meta[key]:
+                raise InputError(
+                    "origin_repository is given without " + key,
+                    file=sidecar,
+                    column=key,
+                    expected="the commit and path the file was copied from",
+                )
+    return meta
+
+
 def verify_raw_file(raw_file: Path) -> dict:
     """Stop loudly if a raw file differs from what its sidecar recorded (raw files are never edited)."""
     raw_file = Path(raw_file)
     if not raw_file.exists():
         raise InputError("raw file is missing", file=raw_file)
-    sidecar = read_sidecar(raw_file)
-    actual = file_sha256(raw_file)
-    if actual != sidecar.get("sha256"):
-        raise InputError(
-            f"checksum mismatch: file has sha256 {actual[:12]}…, sidecar records "
-            f"{str(sidecar.get('sha256'))[:12]}… — the raw file was changed; restore it "
-            "(git checkout) or re-vendor it with a new sidecar",
-            file=raw_file,
-        )
-    return sidecar
+    return check_sidecar(read_sidecar(raw_file), raw_file, sidecar_path(raw_file))
+
+
+def data_file_of(sidecar: Path) -> Path:
+    """`x.csv.meta.json` -> `x.csv`; a vendored file's `x.meta.json` -> `x.csv`."""
+    data = Path(str(sidecar)[: -len(".meta.json")])
+    return data if data.suffix else data.with_suffix(".csv")
+
+
+def raw_sources(raw_dir: Path = RAW_DIR) -> list[tuple[Path, dict]]:
+    """(raw file, sidecar) for every sidecar in raw_dir and its folders, each checked by check_sidecar;
+    a sidecar whose file is gone is an error (the input check first deletes the generated sidecar of a
+    file added by hand and removed since: forget_removed_hand_files)."""
+    raw_dir = Path(raw_dir)
+    found = []
+    for sidecar in sorted(raw_dir.glob("*.meta.json")) + sorted(raw_dir.glob("*/*.meta.json")):
+        data = data_file_of(sidecar)
+        if not data.is_file():
+            raise InputError(
+                "sidecar without its raw file",
+                file=sidecar,
+                expected=f"{data.name} beside it (or delete the sidecar)",
+            )
+        found.append((data, check_sidecar(read_json_object(sidecar), data, sidecar)))
+    return found
 
 
 def verify_vendored(raw_dir: Path = RAW_DIR) -> list[dict]:
     return [verify_raw_file(Path(raw_dir) / name) for name in VENDORED_FILES + VENDORED_ROW_FILES]
 
 
-def verify_snapshots(raw_dir: Path = RAW_DIR) -> list[dict]:
-    """Fetched HS-level snapshots carry sidecars too: a snapshot edited after download stops the build."""
-    sidecars = sorted(
-        sidecar
-        for folder in ("comtrade", "baci", "fuel")
-        for sidecar in (Path(raw_dir) / folder).glob("*.meta.json")
-    )
-    return [verify_raw_file(Path(str(sidecar)[: -len(".meta.json")])) for sidecar in sidecars]
-
-
 def main() -> int:
-    for sidecar in verify_vendored() + verify_snapshots():
+    verify_vendored()
+    for _, sidecar in raw_sources():
         print(
             f"ok {Path(str(sidecar.get('file', '?'))).name} sha256={sidecar['sha256'][:12]} "
             f"rows={sidecar.get('rows')}"

@@ -65,6 +65,25 @@ def sniff(path: Path) -> bytes:
     return head
 
 
+def looks_utf16(head: bytes) -> bool:
+    """UTF-16 text: a byte-order mark, or NUL bytes (a tenth at least) on one parity only (ASCII
+    characters written as two bytes; a binary file has NULs anywhere)."""
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return True
+    even, odd = head[0::2].count(0), head[1::2].count(0)
+    return len(head) >= 16 and (even == 0) != (odd == 0) and even + odd >= len(head) / 10
+
+
+def check_not_utf16(path: Path, head: bytes) -> None:
+    """One message for UTF-16 text in every reader (it was refused as "binary (38% NUL bytes)")."""
+    if looks_utf16(head):
+        raise InputError(
+            "is UTF-16 text (as Excel's 'Unicode Text' saves it), which the readers do not take",
+            file=path,
+            expected="the file re-saved as UTF-8 (CSV UTF-8), or a GACC export as downloaded",
+        )
+
+
 def check_raw_file(path: Path, kind: str, root: Path = PROJECT_ROOT) -> None:
     """Refuse, in one line, a file that leaves the project, is empty, binary or larger than `kind` allows."""
     path = Path(path)
@@ -85,6 +104,7 @@ def check_raw_file(path: Path, kind: str, root: Path = PROJECT_ROOT) -> None:
     head = sniff(path)
     if kind == "gacc_xlsx":
         return  # a zip by nature; the xlsx reader gives its own one-line error for anything else
+    check_not_utf16(path, head)
     if b"\x00" in head:
         share = head.count(b"\x00") / max(1, len(head))
         raise InputError(

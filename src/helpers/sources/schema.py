@@ -3,12 +3,10 @@
 Every reader (wire CSVs, Comtrade, GACC exports, BACI) returns exactly these columns and dtypes.
 """
 
-import re
 from pathlib import Path
 
 import pandas as pd
 
-from ..core.errors import InputError
 from ..core.paths import display_path
 
 TIDY_COLUMNS = [
@@ -61,22 +59,3 @@ def relative_to_raw(path: Path) -> str:
     """source_file as the briefing shows it: data/raw/... (never an absolute local path, and never the
     target of a symlink: helpers.core.paths.display_path)."""
     return display_path(path)
-
-
-def read_csv_as_text(path: Path) -> pd.DataFrame:
-    """Every field as stripped text (nothing guessed); a line with too many fields stops with its row number."""
-    try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except pd.errors.ParserError as error:
-        found = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(error))
-        if not found:
-            raise
-        expected, line, saw = (int(x) for x in found.groups())
-        raise InputError(
-            f"has {saw} fields, header has {expected} (a decimal comma or a stray comma?)",
-            file=path,
-            row=line - 1,
-            expected="plain numbers such as 3185.86, one field per column",
-        ) from None
-    frame.columns = [str(c).strip() for c in frame.columns]
-    return frame.apply(lambda column: column.str.strip())

@@ -5,7 +5,6 @@ hand-exported spreadsheet fails in ways pandas would silently "fix" (thousands s
 commas, lost leading zeros, stray encodings).
 """
 
-import csv
 import datetime as dt
 import io
 import re
@@ -17,6 +16,8 @@ import pandas as pd
 from ..core.errors import InputError
 from ..core.text import NUMBER
 from ..core.yaml_config import sources_config
+from .raw_guard import SNIFF_BYTES, check_not_utf16
+from .text_rows import blank, csv_rows, cut_row
 
 THOUSANDS = re.compile(r"^-?\d{1,3}(,\d{3})+(\.\d+)?$")
 DECIMAL_COMMA = re.compile(r"^-?\d+,\d{1,2}$")
@@ -119,6 +120,7 @@ def read_text_table(path: Path, schema: FileSchema) -> tuple[pd.DataFrame, list[
     notes = []
     if not data.strip():
         raise InputError("file is empty", file=path, expected="a header line and data rows")
+    check_not_utf16(path, data[:SNIFF_BYTES])
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
         notes.append("UTF-8 byte-order mark removed")
@@ -133,13 +135,15 @@ def read_text_table(path: Path, schema: FileSchema) -> tuple[pd.DataFrame, list[
         raise InputError(
             f"not UTF-8 text at byte {error.start}{hint}", file=path, expected="UTF-8 encoding"
         ) from None
-    rows = list(csv.reader(io.StringIO(text, newline="")))
-    header = [name.strip() for name in rows[0]]
+    rows = list(csv_rows(io.StringIO(text, newline="")))
+    header = [name.strip() for name in rows[0][0]]
     _check_header(path, header, schema)
-    body = [row for row in rows[1:] if any(cell.strip() for cell in row)]
+    body = [(row, complete) for row, complete in rows[1:] if not blank(row)]
     if not body:
         raise InputError("header only, no data rows", file=path)
-    for number, row in enumerate(body, start=1):
+    for number, (row, complete) in enumerate(body, start=1):
+        if not complete:
+            raise cut_row(path, number)
         if len(row) != len(header):
             raise InputError(
                 f"has {len(row)} fields, header has {len(header)}",
@@ -147,7 +151,7 @@ def read_text_table(path: Path, schema: FileSchema) -> tuple[pd.DataFrame, list[
                 row=number,
                 expected="one field per column (quote text containing commas)",
             )
-    frame = pd.DataFrame(body, columns=header, dtype="str")
+    frame = pd.DataFrame([row for row, _ in body], columns=header, dtype="str")
     frame.insert(0, "source_row", range(1, len(frame) + 1))
     return frame, notes
 
