@@ -6,6 +6,7 @@ Paths are resolved against the project root, so a notebook started from notebook
 from ..core.errors import InputError
 from ..core.paths import project_path
 from ..core.yaml_config import read_yaml
+from .since_rules import parse_since_rule
 
 HS_CHAPTERS = {f"{c:02d}" for c in range(1, 98)} - {"77"}  # chapter 77 is reserved in the HS
 
@@ -120,4 +121,5 @@ def load_claims(path="config/claims.yaml", groups: dict | None = None) -> list[d
                     column="group",
                     expected="a group of config/commodity_groups.yaml: " + ", ".join(groups),
                 )
+        claim["since"] = parse_since_rule(claim.get("since"), claim, path)  # helpers.claims.since
     return claims
