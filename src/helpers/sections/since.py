@@ -231,17 +231,13 @@ def since_summary(rows: pd.DataFrame) -> tuple[str, None]:
     )
 
 
-def since_intro(rows: pd.DataFrame, story: dict) -> str:
-    """The counts by trend and the claims with no later data, named."""
-    counts = rows.trend.value_counts()
-    parts = [f"{counts[t]} {t}" for t in TRENDS if t in counts]
-    none = rows.loc[rows.trend == "no later data", "label"].tolist()
-    latest = rows.as_of.loc[rows.as_of != ""].max()
+def since_intro(story: dict) -> str:
+    """How the section follows the claims (the list below gives each one's trend)."""
     return (
-        f"Each claim followed to the last period its own data hold (at the latest {latest}), whatever the "
-        "briefing's month, and given a trend by the rule its `since:` block in config/claims.yaml writes: the "
-        "later figure against the story's, in the claim's units; a span of too few months never decides. "
-        f"Of {len(rows)} claims: {', '.join(parts)}" + (f" ({word_list(none)})." if none else ".")
+        f"The story ran on {story['published']}. Each claim is followed here to the last period its own data "
+        "hold, whatever the briefing's month; its trend is decided by the claim's `since:` rule in "
+        "config/claims.yaml: the later figure against the story's, in the claim's own units, a span of too "
+        "few months never deciding."
     )
 
 
