@@ -9,7 +9,6 @@ shows the second. Neither reads the briefing's `period_end`: a default build, a 
 import pandas as pd
 
 from ..claims.since import TRENDS, since_table, story_period
-from ..core.text import word_list
 from ..model import since as model
 from ..model.context_facts import claim_span, machine_tool_production
 from ..sources.configs import load_claims
