@@ -28,7 +28,7 @@ export PYTHONHASHSEED := 0
 SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
 export SOURCE_DATE_EPOCH
 
-.PHONY: report plan test test-fast lint format setup fetch inspect lab strip parameters bench scale-check clean
+.PHONY: report plan sidecars test test-fast lint format setup fetch inspect lab strip parameters bench scale-check clean
 
 # Every run: parameter check, input manifest, then only the stages whose inputs changed (each prints
 # its time); this build's own stage directory is published into reports/ (all or nothing).
@@ -38,6 +38,12 @@ report: setup
 # What `make report` would rebuild and why (which inputs changed); builds nothing.
 plan: $(VENV)/.ready
 	@$(PY) -m helpers.pipeline.build --dry-run
+
+# After adding rows to a raw file (README: "When GACC publishes a new month"): validate every changed file as the
+# build reads it and record its new sha256 and row count in its .meta.json; one line and exit 2 naming the file
+# and row if one is invalid (then no sidecar is written).
+sidecars: $(VENV)/.ready
+	@$(PY) -m helpers.pipeline.sidecars
 
 setup: $(VENV)/.ready $(BUILD)/chromium.ok
 

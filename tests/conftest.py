@@ -28,6 +28,7 @@ SLOW_MODULES = {
     "test_browser",
     "test_hs_level_dropin",
     "test_run_notebooks",
+    "test_update_workflow",
 }
 SLOW_TESTS = {
     "test_whole_briefing_renders_for_another_period",

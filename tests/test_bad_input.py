@@ -441,7 +441,7 @@ CASES = [
     Case(
         "checksum-mismatch",
         one_byte_changed,
-        [TOTALS, "checksum mismatch", "sidecar records 7e85bbf998d2"],
+        [TOTALS, "checksum mismatch", "sidecar records 624e2766df74"],
         reseal=False,
     ),
     Case(
@@ -601,7 +601,7 @@ def test_vendored_inputs_pass(capsys):
     assert (
         out.strip()
         .splitlines()[-1]
-        .startswith("inputs ok: totals 435 rows, commodities 433 rows, context 200 rows")
+        .startswith("inputs ok: totals 438 rows, commodities 435 rows, context 200 rows")
     )
 
 
@@ -671,23 +671,23 @@ def test_bad_parameter_stops_with_valid_values(argv, expected, tmp_path, capsys)
 def test_exact_duplicate_row_is_dropped_and_reported(tmp_path, capsys):
     raw = copy_raw(tmp_path)
     header, rows = read_table(raw / TOTALS)
-    rows.append(list(rows[306]))  # row 307 again, as row 436
+    rows.append(list(rows[306]))  # row 307 again, as row 439
     write_table(raw / TOTALS, header, rows)
     reseal(raw / TOTALS)
     code, out, err = run_check(["--raw-dir", str(raw)], capsys)
     assert code == 0, err
     assert (
-        "check-inputs: note: data/raw/gacc_cn_ru_totals.csv, row 436: exact duplicate row dropped"
+        "check-inputs: note: data/raw/gacc_cn_ru_totals.csv, row 439: exact duplicate row dropped"
         in out
     )
     customs = load_customs(raw)
     assert {
         "check": "exact duplicate row dropped",
         "source_file": "data/raw/gacc_cn_ru_totals.csv",
-        "source_row": 436,
+        "source_row": 439,
         "detail": "2024-06 month export",
     } in customs.quality
-    assert len(customs.totals) == 435
+    assert len(customs.totals) == 438
 
 
 def test_utf8_bom_is_removed_and_noted(tmp_path, capsys):
@@ -702,7 +702,7 @@ def test_utf8_bom_is_removed_and_noted(tmp_path, capsys):
         "check": "UTF-8 byte-order mark removed",
         "source_file": "data/raw/gacc_cn_ru_commodities.csv",
     } in customs.quality
-    assert customs.commodities.columns[0] == "reporter" and len(customs.commodities) == 433
+    assert customs.commodities.columns[0] == "reporter" and len(customs.commodities) == 435
 
 
 def test_agreeing_duplicates_from_two_outlets_resolve_without_conflict(tmp_path, capsys):

@@ -26,6 +26,7 @@ FIGURE_IDS = [
     "f9-chinese-car-share",
     "f10-gdp-ratio",
     "f11-key-rate",
+    "f12-since-the-story",
 ]
 
 

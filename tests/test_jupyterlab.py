@@ -72,8 +72,8 @@ def views(notebooks_run_alone):
 def test_every_chart_is_drawn_and_no_text_is_typeset(views):
     shown = {name: view for name, view in views.items() if name != "zz_checker_guard"}
     assert (
-        sum(view.expected_figures for view in shown.values()) == 11
-    )  # F1–F11, every figure of the briefing
+        sum(view.expected_figures for view in shown.values()) == 12
+    )  # F1–F12, every figure of the briefing
     for name, view in shown.items():
         assert view.figures == view.expected_figures, f"{name}: {view}"
         assert view.interactive == view.drawn == view.expected_figures, (

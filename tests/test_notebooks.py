@@ -29,6 +29,7 @@ EXPECTED = {
     ),
     "03_context": (["f9-chinese-car-share", "f10-gdp-ratio", "f11-key-rate"], ["t-machine-tools"]),
     "04_claim_check": ([], ["t-claim-check"]),
+    "04b_since_the_story": (["f12-since-the-story"], ["t-since-the-story"]),
     "05_methods": (
         [],
         ["t-groups", "t-derived-months", "t-conflicts", "t-flows-add-up", "t-months-vs-ytd"],

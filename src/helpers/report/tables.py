@@ -310,8 +310,10 @@ def long_table_html(
     summary_html: str,
     key_rows: pd.DataFrame | None = None,
     key_caption: str = "",
+    in_print: bool = True,
 ) -> str:
-    """A long table: the summary (and a few key rows) printed; the full table on screen and as CSV."""
+    """A long table: the summary (and a few key rows) printed; the full table on screen and as CSV.
+    in_print=False: an appendix table print leaves out whole (the page's `screen-detail` class)."""
     if not TABLE_ID_PATTERN.match(table_id):
         raise ValueError(f"table_id {table_id!r} must match {TABLE_ID_PATTERN.pattern}")
     check_headers(df, table_id)
@@ -321,7 +323,8 @@ def long_table_html(
         label = f'<p class="key-caption">{html.escape(key_caption)}</p>\n' if key_caption else ""
         key = label + plain_table_html(key_rows, css_class="data-table key-rows") + "\n"
     return (
-        f'<figure class="table long-table" data-table-id="{html.escape(table_id)}" '
+        f'<figure class="table long-table{"" if in_print else " screen-detail"}" '
+        f'data-table-id="{html.escape(table_id)}" '
         f'data-csv="{html.escape(csv_href(table_id))}">\n'
         f"<figcaption>{html.escape(caption)}</figcaption>\n"
         f'<div class="table-summary">{summary_html}</div>\n{key}'
@@ -361,12 +364,15 @@ def show_long_table(
     summary_html: str,
     key_rows: pd.DataFrame | None = None,
     key_caption: str = "",
+    in_print: bool = True,
 ) -> None:
     from IPython.display import display
 
     write_table_csv(df, table_id)
     bundle = {
-        "text/html": long_table_html(df, table_id, caption, summary_html, key_rows, key_caption),
+        "text/html": long_table_html(
+            df, table_id, caption, summary_html, key_rows, key_caption, in_print
+        ),
         "text/plain": f"{caption}\n{df.to_string(index=False)}",
     }
     display(bundle, raw=True, metadata={"table_id": table_id, "caption": caption})

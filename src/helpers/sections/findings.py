@@ -3,6 +3,7 @@
 import pandas as pd
 
 from ..claims.table import claim_table as build_claim_table
+from ..core.text import word_list
 from ..sources.configs import load_claims
 from .commodities import change_text
 from .headline import headline_text
@@ -51,12 +52,17 @@ def key_findings(section) -> str:
     bullets += ["- " + text for text in raw_rows_findings(section)]
     claims = claim_table(section)
     bullets.append("- " + section.claims_intro(claims))
-    not_checkable = claims.loc[claims.verdict == "cannot be checked with this data", "statement"]
-    if len(not_checkable):
+    not_checkable = claims.loc[claims.verdict == "cannot be checked with this data", "claim_id"]
+    if len(not_checkable):  # named by their short labels: the table below gives each statement
+        labels = {
+            c["id"]: c["since"].label
+            for c in load_claims(section.params["claims_file"], section.groups)
+        }
+        named = [labels[c] for c in not_checkable]
         bullets.append(
             "- Cannot be checked with the vendored data: "
-            + " ".join(s.rstrip(".") + "." for s in not_checkable)
-            + " The claim table names the data that would settle each."
+            + word_list([named[0]] + [n[0].lower() + n[1:] for n in named[1:]])
+            + " (the claim check names the data that would settle each)."
         )
     return "\n".join(bullets)
 

@@ -58,15 +58,16 @@ def methods_text(section) -> str:
             "byte-order marks removed).",
             "**Raw customs rows outrank wire quotes** for the same number: where UN Comtrade, BACI or the fuel rows "
             "cover a figure it is computed from them and the wire-reported figure is shown beside it; a difference "
-            "beyond the wire's rounding is listed below with the raw figure as the one used, except where the rows are a "
+            "beyond the wire's rounding is in the conflicts table (on screen, and tables/t-conflicts.csv) with the raw "
+            "figure as the one used, except where the rows are a "
             "secondary compilation (config/sources.yaml `secondary_compilations`): a published GACC figure ranks above it. "
             + fuel_rows_text(section),
             "**Source preference** (config/sources.yaml): pages flagged as mislabelled rank last; wire agencies and "
             "official channels before reprints; the first release before later ones (stories cite it; GACC revises "
             "through its y/y rates); the more precise figure; then the raw row order. "
             + flagged_text(section)
-            + f"{len(conflicts)} disagreements on total trade beyond rounding between outlets are listed below with "
-            "the figure used.",
+            + f"{len(conflicts)} disagreements on total trade beyond rounding between outlets are in the same table "
+            "with the figure used.",
             f"**Monthly series** ({series_span(section, monthly)}): {derived} months are derived as the difference of two "
             f"consecutive January–month releases and {missing} months have no figure at all and stay gaps. "
             "GACC publishes January and February as one figure.",

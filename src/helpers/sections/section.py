@@ -157,10 +157,14 @@ class Section:
         caption: str,
         summary: tuple[str, pd.DataFrame | None],
         key_caption: str = "",
+        in_print: bool = True,
     ) -> None:
-        """Printed as `summary` (HTML, key rows); the full table on screen (collapsible) and as CSV."""
+        """Printed as `summary` (HTML, key rows); the full table on screen (collapsible) and as CSV.
+        in_print=False: an appendix table the print leaves out (on screen and as CSV)."""
         summary_html, key_rows = summary
-        tables.show_long_table(frame, table_id, caption, summary_html, key_rows, key_caption)
+        tables.show_long_table(
+            frame, table_id, caption, summary_html, key_rows, key_caption, in_print
+        )
 
     @staticmethod
     def show_on_screen(text: str) -> None:

@@ -153,6 +153,8 @@ class Claim(_Config):
     tolerance: Tolerances | None = None
     also_check_record: bool = False
     settle_with: Text | None = None
+    # Checked field by field by sources.since_rules (its messages name the claim and field).
+    since: dict | None = None
 
     @model_validator(mode="after")
     def _fields_of_kind(self):

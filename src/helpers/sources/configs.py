@@ -13,6 +13,7 @@ from ..core.errors import InputError
 from ..core.paths import project_path
 from ..core.yaml_config import read_yaml
 from .config_schema import ClaimsFile, GroupsFile, first_problem
+from .since_rules import parse_since_rule
 
 
 def _validated(model, path):
@@ -68,4 +69,7 @@ def load_claims(path="config/claims.yaml", groups: dict | None = None) -> list[d
                     file=path,
                     expected="a group of the groups file: " + ", ".join(groups),
                 )
-    return _in_file_order(config.model_dump(exclude_none=True), raw)["claims"]
+    claims = _in_file_order(config.model_dump(exclude_none=True), raw)["claims"]
+    for claim in claims:
+        claim["since"] = parse_since_rule(claim.get("since"), claim, path)  # helpers.claims.since
+    return claims
