@@ -47,7 +47,7 @@ CLAIM_CASES = [
         lambda c: claim(c, "fuel_exports").update(tolerance_pp=2),
         "claim 'fuel_exports', field 'tolerance_pp': unknown field (known: id, type, statement, "
         "kind, flow, period, group, groups, proxies, rows_cover, story, tolerance, "
-        "also_check_record, settle_with)",
+        "also_check_record, settle_with, since)",
     ),
     (
         "unknown nested field",

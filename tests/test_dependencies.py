@@ -39,7 +39,6 @@ UNDECLARED_BY_COMTRADEAPICALL = ("requests", "urllib3")
 # Declared for work landing from another branch of issue 20: delete the entry when its import lands
 # (the test below fails then, so a stale entry cannot stay).
 PENDING = {
-    "nbconvert": "executed notebooks published as static HTML (issue 20 point 2)",
     "playwright": "browser checks on Debian's Chromium (issue 20 point 3)",
 }
 
