@@ -19,6 +19,7 @@ from urllib.parse import quote
 import jinja2
 
 from ..core.paths import PROJECT_ROOT, build_dir
+from . import phone_layout
 from .blocks import Block, Figure, RenderError, notebook_blocks, number_figures
 from .figures import draw_svg, vegalite_version
 from .phone_layout import PHONE_MAX_PX, PHONE_ROOM_PX, phone_figure, smallest_text_px, svg_size
@@ -101,10 +102,14 @@ def embedded_spec(spec: dict) -> dict:
 
 def draw_phone(spec: dict) -> tuple[dict, str]:
     """The figure's phone layout and drawing (phone_layout), kept under build/cache/phone/ by the
-    spec's content: drawing takes vl-convert a third of a second a figure, a page has a dozen."""
+    spec and the layout code: drawing takes vl-convert a third of a second a figure, a page has a
+    dozen."""
     import vl_convert
 
-    key = json.dumps([spec, vl_convert.__version__, PHONE_ROOM_PX], sort_keys=True)
+    layout_code = Path(phone_layout.__file__).read_text(
+        encoding="utf-8"
+    )  # a new rule, a new drawing
+    key = json.dumps([spec, vl_convert.__version__, layout_code], sort_keys=True)
     cache = (
         build_dir() / "cache" / "phone" / f"{hashlib.sha256(key.encode()).hexdigest()[:32]}.json"
     )

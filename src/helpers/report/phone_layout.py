@@ -105,6 +105,12 @@ def narrower(spec: dict, by: float) -> dict:
     inner = s.get("spec")
     if facet and isinstance(inner, dict) and not isinstance(inner.get("width"), int | float):
         inner["width"] = max(MIN_VIEW_PX, round(200 - cut))
+    elif not any(key in s for key in ("facet", "spec", "hconcat", "vconcat", "concat", "repeat")):
+        if not isinstance(
+            s.get("width"), int | float
+        ):  # a single view sized by the theme's default
+            view = (s.get("config") or {}).get("view") or {}
+            s["width"] = max(MIN_VIEW_PX, round(view.get("continuousWidth", 300) - cut))
     return s
 
 
