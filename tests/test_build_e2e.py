@@ -320,6 +320,7 @@ def test_disk_full_while_publishing_is_one_line_and_leaves_no_temporary(tmp_path
         result = make(project, "report")
         assert_one_line_failure(result, "report: error: disk full", "reports/briefing.pdf)")
         assert sorted(p.name for p in (project / "reports").rglob("*")) == [
+            "assets",
             "figures",
             "tables",
         ]  # nothing half-written
