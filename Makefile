@@ -18,6 +18,7 @@ unexport $(PARAMETERS)
 $(foreach name,$(PARAMETERS),$(eval export BRIEFING_$(name) := $$(value $(name))))
 
 VENV := .venv
+LIGHTHOUSE := tools/lighthouse/node_modules/.bin/lighthouse
 PY := $(VENV)/bin/python
 BUILD := build
 export BRIEFING_ROOT := $(CURDIR)
@@ -28,7 +29,7 @@ export PYTHONHASHSEED := 0
 SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
 export SOURCE_DATE_EPOCH
 
-.PHONY: report plan sidecars test test-fast lint format setup fetch inspect lab strip parameters bench scale-check clean
+.PHONY: report plan sidecars test test-fast lint format setup fetch inspect lab strip parameters bench scale-check lighthouse clean
 
 # Every run: parameter check, input manifest, then only the stages whose inputs changed (each prints
 # its time); this build's own stage directory is published into reports/ (all or nothing).
@@ -55,7 +56,7 @@ $(BUILD)/chromium.ok: scripts/ensure_chromium.sh
 	@bash scripts/ensure_chromium.sh
 	@mkdir -p $(BUILD) && touch $@
 
-test: setup lint
+test: setup lint $(LIGHTHOUSE)
 	$(PY) -m pytest -q
 
 # ruff: lint and format check (100 columns, pyproject.toml), notebooks included; `make format` rewrites the files.
@@ -102,6 +103,16 @@ bench: $(VENV)/.ready
 # within 3 GB peak memory; records time and peak RSS in BENCHMARKS.md (scripts/scale_check.py).
 scale-check: $(VENV)/.ready
 	$(PY) scripts/scale_check.py --rows 10000000 --limit-gb 3 --out BENCHMARKS.md
+
+# Lighthouse 12 (pinned: tools/lighthouse/package-lock.json) on reports/ served with gzip on 127.0.0.1,
+# mobile and desktop presets, 3 runs each: medians of the four scores and FCP/LCP/TBT/CLS
+# (scripts/lighthouse.py; the numbers in BENCHMARKS.md; tests/test_lighthouse.py holds the targets).
+lighthouse: report $(LIGHTHOUSE)
+	@$(PY) scripts/lighthouse.py --runs 3
+
+$(LIGHTHOUSE): tools/lighthouse/package-lock.json
+	npm ci --prefix tools/lighthouse --no-audit --no-fund
+	@touch $@
 
 clean:
 	@if [ -x $(PY) ]; then $(PY) -m helpers.pipeline.build --clean; \

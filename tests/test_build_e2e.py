@@ -313,13 +313,14 @@ def test_read_only_reports_stops_before_the_build(tmp_path):
 
 
 def test_disk_full_while_publishing_is_one_line_and_leaves_no_temporary(tmp_path):
-    """reports/ on its own 1.5 MB filesystem: the HTML (1 MB) fits, the PDF does not."""
+    """reports/ on its own 1.2 MB filesystem: the HTML (0.9 MB) fits, the PDF does not."""
     project = copy_project(tmp_path / "project")
-    mount_tmpfs(project / "reports", "size=1500k")
+    mount_tmpfs(project / "reports", "size=1200k")
     try:
         result = make(project, "report")
         assert_one_line_failure(result, "report: error: disk full", "reports/briefing.pdf)")
         assert sorted(p.name for p in (project / "reports").rglob("*")) == [
+            "assets",
             "figures",
             "notebooks",
             "tables",

@@ -22,9 +22,14 @@ def make_stage(root: Path, figure_ids: list[str], tag: str) -> Path:
     divs = "".join(
         f'<div id="fig-{f}" class="figure" data-figure-id="{f}"></div>\n' for f in figure_ids
     )
-    (root / "briefing.html").write_text(f"<html><body>{tag}\n{divs}</body></html>\n")
+    # the page's loader names the assets beside it that draw its charts on demand
+    assets = '<script>var scripts = ["assets/vega.js?v=0123456789ab", "assets/figures.js?v=ba9876543210"];</script>'
+    (root / "briefing.html").write_text(f"<html><body>{tag}\n{divs}{assets}</body></html>\n")
     (root / "briefing.pdf").write_bytes(b"%PDF-1.4 " + tag.encode())
     (root / "figures").mkdir()
+    (root / "assets").mkdir()
+    for name in ("vega.js", "figures.js"):
+        (root / "assets" / name).write_text(f"// {tag} {name}")
     for figure_id in figure_ids:
         for suffix in (".png", ".svg", ".csv"):
             (root / "figures" / f"{figure_id}{suffix}").write_text(f"{tag} {figure_id}{suffix}")
@@ -49,7 +54,7 @@ def reports(tmp_path) -> Path:
     return reports
 
 
-@pytest.mark.parametrize("breakage", ["no-pdf", "empty-html", "no-svg", "no-stage"])
+@pytest.mark.parametrize("breakage", ["no-pdf", "empty-html", "no-svg", "no-asset", "no-stage"])
 def test_incomplete_stage_leaves_reports_identical(tmp_path, reports, breakage):
     stage = make_stage(tmp_path / "stage", ["a", "b"], "new")
     if breakage == "no-pdf":
@@ -58,6 +63,8 @@ def test_incomplete_stage_leaves_reports_identical(tmp_path, reports, breakage):
         (stage / "briefing.html").write_text("")
     elif breakage == "no-svg":
         (stage / "figures" / "b.svg").unlink()
+    elif breakage == "no-asset":
+        (stage / "assets" / "figures.js").unlink()
     else:
         shutil.rmtree(stage)
     before = snapshot(reports)
@@ -112,6 +119,17 @@ def test_complete_stage_replaces_and_removes_stale_figures(tmp_path, reports):
     assert "figures/b.svg" in published
     after = snapshot(reports)
     assert after == expected  # old.{png,svg,csv} removed, .gitkeep untouched
+    assert "assets/figures.js" in published
+
+
+def test_a_page_without_charts_leaves_no_assets_behind(tmp_path, reports):
+    stage = make_stage(tmp_path / "stage", [], "new")
+    page = (stage / "briefing.html").read_text()
+    (stage / "briefing.html").write_text(page.split("<script>")[0] + "</body></html>\n")
+    shutil.rmtree(stage / "assets")
+    publish_module.write_bundle(stage)
+    publish(stage, reports)
+    assert not any((reports / "assets").iterdir())  # the previous build's vega.js is gone
 
 
 def test_cli_exit_codes(tmp_path, reports):
@@ -174,6 +192,8 @@ def test_bundle_holds_the_page_and_every_linked_file_at_its_path_and_is_reproduc
             "figures/f2-b.png",
             "figures/f2-b.svg",
             "figures/f2-b.csv",
+            "assets/vega.js",
+            "assets/figures.js",
         ]
         assert archive.read("figures/f2-b.svg") == b"new f2-b.svg"
         assert {info.date_time for info in archive.infolist()} == {(2025, 12, 1, 0, 0, 0)}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from dataclasses import dataclass
@@ -31,6 +32,7 @@ class Figure:
     title: str
     caption: str
     number: int = 0
+    svg: str = ""  # the static drawing publish_figure made (the notebook's image/svg+xml output)
 
 
 @dataclass(frozen=True)
@@ -87,7 +89,9 @@ def figure_from_output(output, path: Path, index: int) -> Figure:
     spec = output.data[mime]
     if isinstance(spec, str):
         spec = json.loads(spec)
-    return Figure(figure_id, spec, meta.get("title", ""), meta.get("caption", ""))
+    svg = output.data.get("image/svg+xml", "")
+    svg = "".join(svg) if isinstance(svg, list) else svg
+    return Figure(figure_id, spec, meta.get("title", ""), meta.get("caption", ""), svg=svg)
 
 
 def output_block(output, path: Path, index: int) -> Block | None:
@@ -144,6 +148,6 @@ def number_figures(blocks: list[Block]) -> list[Block]:
                     f"figure_id {fig.figure_id!r} is Figure {len(seen)} of the briefing: name it "
                     f"f{len(seen)}-… (figures are numbered in page order)"
                 )
-            block = Block(figure=Figure(fig.figure_id, fig.spec, fig.title, fig.caption, len(seen)))
+            block = Block(figure=dataclasses.replace(fig, number=len(seen)))
         numbered.append(block)
     return numbered

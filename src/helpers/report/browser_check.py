@@ -25,10 +25,11 @@ import websocket
 
 from .pdf import CHROMIUM_FLAGS, DEFAULT_CHROMIUM, OFFLINE_FLAGS, require_chromium
 
-# Counts figure containers and those holding a drawn chart (vega data marks or a canvas).
+# Counts figure containers and those showing a chart: its static picture loaded, or Vega's marks.
 PAGE_STATE_JS = """(() => {
   const boxes = [...document.querySelectorAll('.figure[data-figure-id]')];
-  const drawn = boxes.filter(el => el.querySelector('canvas') ||
+  const drawn = boxes.filter(el => el.querySelector('canvas') || [...el.querySelectorAll('img')]
+      .some(img => img.complete && img.naturalWidth > 0) ||
       el.querySelectorAll('svg g.role-mark > *').length > 0);
   return JSON.stringify({
     done: document.documentElement.getAttribute('data-figures-done'),

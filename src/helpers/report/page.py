@@ -1,25 +1,38 @@
-"""The briefing page: blocks -> one offline HTML file (Vega bundle inlined once, headings, contents)."""
+"""The briefing page: blocks -> one offline HTML file with every figure as a static drawing, and
+beside it the assets that make the charts interactive (assets/vega.js, assets/figures.js)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import functools
+import hashlib
 import html
 import json
 import os
 import platform
 import re
 import subprocess
+import sys
+from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote
 
 import jinja2
 
 from ..core.paths import PROJECT_ROOT, build_dir
+from . import phone_layout
 from .blocks import Block, Figure, RenderError, notebook_blocks, number_figures
-from .figures import vegalite_version
+from .figures import draw_svg, vegalite_version
+from .phone_layout import PHONE_MAX_PX, PHONE_ROOM_PX, phone_figure, smallest_text_px, svg_size
 
 TEMPLATE_DIR = Path(__file__).parent / "templates"
 TEMPLATE_NAME = "briefing.html.j2"
+# Beside the page, loaded by relative path only when a reader reaches for a chart: the page itself
+# shows every figure without them (sent alone, it is still complete, only not interactive).
+ASSETS_DIR = "assets"
+VEGA_ASSET = "vega.js"  # Vega + Vega-Lite + vega-embed, as vl-convert bundles them
+FIGURES_ASSET = "figures.js"  # the specs of this build's figures
+MIN_TEXT_PX = 10  # chart text on a phone, as on paper
 
 
 _HEADING = re.compile(r"<h([1-6])((?:\s[^>]*)?)>(.*?)</h\1>", re.S)
@@ -64,7 +77,7 @@ def first_h1(body: str) -> str | None:
 
 @functools.cache
 def vega_bundle() -> str:
-    """Vega + Vega-Lite + vega-embed as one script, from vl-convert (no CDN needed).
+    """Vega + Vega-Lite + vega-embed as one classic script, from vl-convert (no CDN needed).
 
     Building it takes vl-convert ~1.5 s per process, so it is kept under build/cache/, named by the
     vl-convert and Vega-Lite versions that produced it (a version change builds a new one)."""
@@ -80,8 +93,6 @@ def vega_bundle() -> str:
         tmp = cache.with_name(f".{cache.name}.{os.getpid()}.tmp")
         tmp.write_text(bundle, encoding="utf-8")
         tmp.replace(cache)
-    if "</script" in bundle.lower():
-        raise RenderError("the Vega bundle contains '</script' and cannot be inlined")
     return bundle
 
 
@@ -90,10 +101,84 @@ def embedded_spec(spec: dict) -> dict:
     return {key: value for key, value in spec.items() if key != "$schema"}
 
 
-def figures_json(figures: list[Figure]) -> str:
-    payload = [{"id": f.figure_id, "spec": embedded_spec(f.spec)} for f in figures]
+def draw_phone(spec: dict) -> tuple[dict, str]:
+    """The figure's phone layout and drawing (phone_layout), kept under build/cache/phone/ by the
+    spec and the layout code: drawing takes vl-convert a third of a second a figure, a page has a
+    dozen."""
+    import vl_convert
+
+    layout_code = Path(phone_layout.__file__).read_text(
+        encoding="utf-8"
+    )  # a new rule, a new drawing
+    key = json.dumps([spec, vl_convert.__version__, layout_code], sort_keys=True)
+    cache = (
+        build_dir() / "cache" / "phone" / f"{hashlib.sha256(key.encode()).hexdigest()[:32]}.json"
+    )
+    if cache.is_file():
+        cached = json.loads(cache.read_text(encoding="utf-8"))
+        return cached["spec"], cached["svg"]
+    phone, svg = phone_figure(spec, draw_svg)
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    tmp = cache.with_name(f".{cache.name}.{os.getpid()}.tmp")
+    tmp.write_text(json.dumps({"spec": phone, "svg": svg}, sort_keys=True), encoding="utf-8")
+    tmp.replace(cache)
+    return phone, svg
+
+
+# Vega's SVG describes every mark for screen readers (aria-label="year: 2021; value: 146.9") and
+# names its groups for CSS: an <img> exposes neither (its alt text speaks for the chart), and they
+# are most of the bytes.
+_SVG_UNSEEN = re.compile(r'\s(?:aria-[a-z]+|role|class|pointer-events)="[^"]*"')
+
+
+def svg_data_uri(svg: str) -> str:
+    """The drawing as a data: URI for <img src> and <source srcset> (no whitespace, so srcset takes
+    it whole); percent-encoded rather than base64, which gzip compresses three times better."""
+    return "data:image/svg+xml," + quote(_SVG_UNSEEN.sub("", svg), safe=":/=,.'()-_!*~;@+$?")
+
+
+@dataclass(frozen=True)
+class Drawn:
+    """One figure of the page: the figure, its phone-width spec and both static drawings."""
+
+    figure: Figure
+    svg: str
+    phone_spec: dict
+    phone_svg: str
+
+
+def drawn_figure(fig: Figure) -> Drawn:
+    phone, phone_svg = draw_phone(fig.spec)
+    return Drawn(fig, fig.svg or draw_svg(fig.spec), phone, phone_svg)
+
+
+def phone_text_warnings(drawn: list[Drawn]) -> list[str]:
+    """Phone drawings still wider than their room (e.g. a long text label beside the plot, which
+    narrowing the plot cannot shorten): their text shows under 10 px on a 360 px phone."""
+    warnings = []
+    for d in drawn:
+        smallest = smallest_text_px(d.phone_svg, PHONE_ROOM_PX)
+        if smallest < MIN_TEXT_PX - 0.05:
+            warnings.append(
+                f"figure {d.figure.figure_id}: its phone drawing is "
+                f"{svg_size(d.phone_svg)[0]:.0f} px wide for {PHONE_ROOM_PX} px, so its smallest "
+                f"text shows at {smallest:.1f} px on a 360 px phone (under {MIN_TEXT_PX})"
+            )
+    return warnings
+
+
+def figures_script(drawn: list[Drawn]) -> str:
+    """assets/figures.js: each figure's Vega-Lite spec for the page's interactive drawing, and its
+    phone layout without the data rows (the page takes them from the spec)."""
+    payload = {
+        d.figure.figure_id: {
+            "spec": embedded_spec(d.figure.spec),
+            "phone": {k: v for k, v in embedded_spec(d.phone_spec).items() if k != "datasets"},
+        }
+        for d in drawn
+    }
     text = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return text.replace("<", "\\u003c")  # keeps "</script>" in data from closing the tag
+    return f"window.briefingFigures = {text};\n"
 
 
 def git_describe() -> str | None:
@@ -139,13 +224,20 @@ def template_env() -> jinja2.Environment:
     )
 
 
-def figure_html(fig: Figure) -> str:
-    """Container vega-embed draws into, with a static PNG for readers without JavaScript."""
+def figure_html(d: Drawn) -> str:
+    """The figure as its static drawing, a phone-width one on small screens (one <picture>, no
+    script needed); the page's Vega replaces it in place when a reader reaches for the chart."""
+    fig = d.figure
     fid, title = html.escape(fig.figure_id), html.escape(fig.title)
+    width, height = (round(v) for v in svg_size(d.svg))
+    phone_width, phone_height = (round(v) for v in svg_size(d.phone_svg))
     return (
         f'<figure class="chart" id="figure-{fid}">\n'
-        f'<div id="fig-{fid}" class="figure" data-figure-id="{fid}"></div>\n'
-        f'<noscript><img src="figures/{fid}.png" alt="{title}" width="640"></noscript>\n'
+        f'<div id="fig-{fid}" class="figure" data-figure-id="{fid}"><picture>'
+        f'<source media="screen and (max-width: {PHONE_MAX_PX}px)" width="{phone_width}" '
+        f'height="{phone_height}" srcset="{svg_data_uri(d.phone_svg)}">'
+        f'<img src="{svg_data_uri(d.svg)}" width="{width}" height="{height}" '
+        f'alt="Figure {fig.number}: {title}"></picture></div>\n'
         f'<figcaption><span class="figure-title">Figure {fig.number}. {title}</span> '
         f'{html.escape(fig.caption)} <span class="figure-files">Data: '
         f'<a href="figures/{fid}.csv">{fid}.csv</a> · '
@@ -154,18 +246,53 @@ def figure_html(fig: Figure) -> str:
     )
 
 
-def block_html(block: Block) -> str:
-    return figure_html(block.figure) if block.figure is not None else block.html.strip()
+_FULL_TABLE = re.compile(
+    r'(<details class="full-table"><summary>.*?</summary>)(.*?)(</details>)', re.S
+)
 
 
-def render_page(blocks: list[Block], params: dict, about: dict) -> str:
+def defer_full_tables(body: str) -> str:
+    """A long table's full version goes inside <noscript> in its closed <details>: with scripts on,
+    the browser keeps it as one text node (no elements, no layout) until the reader opens it and the
+    page's script turns it into a table; with scripts off it is the table itself."""
+
+    def wrap(match: re.Match) -> str:
+        opening, table, closing = match.groups()
+        if "</noscript" in table.lower():
+            raise RenderError("a long table contains '</noscript' and cannot be deferred")
+        return f"{opening}<noscript>{table}</noscript>{closing}"
+
+    return _FULL_TABLE.sub(wrap, body)
+
+
+def block_html(block: Block, drawn: dict[str, Drawn]) -> str:
+    if block.figure is not None:
+        return figure_html(drawn[block.figure.figure_id])
+    return block.html.strip()
+
+
+def asset_url(name: str, text: str) -> str:
+    """Relative URL of an asset beside the page, with its content's hash so no cache serves an old one."""
+    return f"{ASSETS_DIR}/{name}?v={hashlib.sha256(text.encode()).hexdigest()[:12]}"
+
+
+def render_page(blocks: list[Block], params: dict, about: dict) -> tuple[str, dict[str, str]]:
+    """The page, and the assets beside it ({relative path: text}): the Vega runtime and the specs."""
     blocks = number_figures(blocks)
-    figures = [b.figure for b in blocks if b.figure is not None]
-    body, toc = add_heading_ids("\n".join(block_html(b) for b in blocks))
+    drawn = {b.figure.figure_id: drawn_figure(b.figure) for b in blocks if b.figure is not None}
+    for warning in phone_text_warnings(list(drawn.values())):
+        # published anyway (every number is right), but never silently
+        print(f"render: warning: {warning}", file=sys.stderr)
+    body = defer_full_tables("\n".join(block_html(b, drawn) for b in blocks))
+    body, toc = add_heading_ids(body)
     env = template_env()
     title = params.get("title") or first_h1(body) or "China–Russia trade briefing"
     intro, rest = split_before_first_h2(body)
-    return env.get_template(TEMPLATE_NAME).render(
+    assets = {}
+    if drawn:
+        assets[f"{ASSETS_DIR}/{VEGA_ASSET}"] = vega_bundle()
+        assets[f"{ASSETS_DIR}/{FIGURES_ASSET}"] = figures_script(list(drawn.values()))
+    page = env.get_template(TEMPLATE_NAME).render(
         title=title,
         show_title=first_h1(body) is None,
         intro=intro,
@@ -174,10 +301,11 @@ def render_page(blocks: list[Block], params: dict, about: dict) -> str:
         params=params,
         about=about,
         build_info=about.get("build_info") or build_info(),
-        figures_json=figures_json(figures),
-        vega_bundle=vega_bundle(),
-        figure_count=len(figures),
+        scripts=[asset_url(Path(path).name, text) for path, text in assets.items()],
+        phone_max_px=PHONE_MAX_PX,
+        figure_count=len(drawn),
     )
+    return page, assets
 
 
 _REMOTE_RESOURCE = re.compile(
@@ -188,18 +316,18 @@ _REMOTE_RESOURCE = re.compile(
 
 def check_offline(page: str) -> None:
     """Refuse pages that would load anything from the network (e.g. raw HTML in a notebook)."""
-    match = _REMOTE_RESOURCE.search(page.replace(vega_bundle(), ""))
+    match = _REMOTE_RESOURCE.search(page)
     if match:
         raise RenderError(f"the briefing would load a remote resource: {match.group(0)}...")
 
 
 def render_briefing(notebooks: list[Path], out_dir: Path, params: dict, about: dict) -> Path:
-    """Write `out_dir/briefing.html` from executed notebooks in order; return its path."""
+    """Write `out_dir/briefing.html` and its assets from executed notebooks in order; return its path."""
     blocks = [block for path in notebooks for block in notebook_blocks(Path(path))]
-    page = render_page(blocks, params, about)
+    page, assets = render_page(blocks, params, about)
     check_offline(page)
     out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    target = out_dir / "briefing.html"
-    target.write_text(page, encoding="utf-8", newline="\n")
-    return target
+    for relative, text in {"briefing.html": page, **assets}.items():
+        (out_dir / relative).parent.mkdir(parents=True, exist_ok=True)
+        (out_dir / relative).write_text(text, encoding="utf-8", newline="\n")
+    return out_dir / "briefing.html"

@@ -28,6 +28,13 @@ TMP_SUFFIX = ".publish-tmp"
 _FIGURE_FILE = re.compile(r"^(?P<id>[a-z0-9][a-z0-9_-]*)\.(png|svg|csv)$")
 _TABLE_FILE = re.compile(r"^[a-z0-9][a-z0-9_-]*\.csv$")
 _NOTEBOOK_FILE = re.compile(r"^[a-z0-9][a-z0-9_-]*\.(html|ipynb)$")
+_ASSET_FILE = re.compile(r"^[a-z0-9][a-z0-9_-]*\.js$")
+FOLDERS = (
+    ("figures", _FIGURE_FILE),
+    ("tables", _TABLE_FILE),
+    ("notebooks", _NOTEBOOK_FILE),
+    ("assets", _ASSET_FILE),
+)
 
 
 def figure_ids_in_html(html_text: str) -> list[str]:
@@ -51,9 +58,14 @@ def notebooks_in_html(html_text: str) -> list[str]:
     )
 
 
+def assets_in_html(html_text: str) -> list[str]:
+    """`assets/<name>.js` files the page loads for its interactive charts (helpers.report.page)."""
+    return list(dict.fromkeys(re.findall(r'"(assets/[a-z0-9_-]+\.js)\?v=[0-9a-f]+"', html_text)))
+
+
 def write_bundle(stage: Path) -> Path:
     """briefing.zip: the page, the PDF and every figure and table file it links to, at the same relative
-    paths, so the page's links and its no-script images work once unzipped. Byte-identical for the same
+    paths, so the page's links and its interactive charts work once unzipped. Byte-identical for the same
     inputs: entries in page order, one fixed date (SOURCE_DATE_EPOCH, at least 1980, zip's first year), fixed modes."""
     import datetime as dt
     import zipfile
@@ -71,6 +83,7 @@ def write_bundle(stage: Path) -> Path:
         ),
         *staged_tables(stage),
         *staged_notebooks(stage),
+        *staged_assets(stage),
     ]
     bundle = stage / BUNDLE
     with zipfile.ZipFile(bundle, "w") as archive:
@@ -129,6 +142,10 @@ def staged_notebooks(stage: Path) -> list[str]:
     return notebooks_in_html((stage / "briefing.html").read_text(encoding="utf-8"))
 
 
+def staged_assets(stage: Path) -> list[str]:
+    return assets_in_html((stage / "briefing.html").read_text(encoding="utf-8"))
+
+
 def missing_files(stage: Path) -> list[str]:
     """Relative paths the stage must contain but does not (empty files count as missing)."""
     missing = [
@@ -145,7 +162,7 @@ def missing_files(stage: Path) -> list[str]:
                 missing.append(relative)
     missing += [
         relative
-        for relative in [*staged_tables(stage), *staged_notebooks(stage)]
+        for relative in [*staged_tables(stage), *staged_notebooks(stage), *staged_assets(stage)]
         if not (stage / relative).is_file() or (stage / relative).stat().st_size == 0
     ]
     return missing
@@ -157,18 +174,20 @@ def files_to_publish(stage: Path) -> list[str]:
         for figure_id in staged_figure_ids(stage)
         for suffix in FIGURE_SUFFIXES
     ]
-    return [*MAIN_FILES, *figures, *staged_tables(stage), *staged_notebooks(stage)]
+    return [
+        *MAIN_FILES,
+        *figures,
+        *staged_tables(stage),
+        *staged_notebooks(stage),
+        *staged_assets(stage),
+    ]
 
 
 def stale_figure_files(reports: Path, published: list[str]) -> list[Path]:
-    """Figure, table and notebook files in reports/ that the new build no longer produces."""
+    """Figure, table, notebook and asset files in reports/ that the new build no longer produces."""
     keep = set(published)
     stale = []
-    for folder, pattern in (
-        ("figures", _FIGURE_FILE),
-        ("tables", _TABLE_FILE),
-        ("notebooks", _NOTEBOOK_FILE),
-    ):
+    for folder, pattern in FOLDERS:
         if (reports / folder).is_dir():
             stale += [
                 p
@@ -213,7 +232,7 @@ def publish(stage_dir: Path, reports_dir: Path) -> list[str]:
         )
     relatives = files_to_publish(stage)
     check_publishable(reports)
-    for folder in ("figures", "tables", "notebooks"):  # a fresh clone has none
+    for folder, _ in FOLDERS:  # a fresh clone has none
         (reports / folder).mkdir(parents=True, exist_ok=True)
     for leftover in reports.rglob(f"*{TMP_SUFFIX}"):  # from a copy killed mid-way by an older build
         leftover.unlink()
