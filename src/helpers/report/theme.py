@@ -34,6 +34,12 @@ class Palette:
 palette = Palette()
 
 
+def on_date(date: str) -> alt.datum:
+    """A fixed date on a time axis, for rules and labels (a string datum is not placed on one)."""
+    year, month, day = (int(part) for part in date[:10].split("-"))
+    return alt.datum(alt.DateTime(year=year, month=month, date=day))
+
+
 @alt.theme.register(THEME_NAME, enable=False)
 def briefing_theme() -> alt.theme.ThemeConfig:
     """Project look: one font everywhere, ~640 px wide, quiet grid."""
