@@ -22,6 +22,7 @@ import pandas as pd
 
 from ..core.errors import InputError, excerpt
 from . import hs_schema
+from .fields import DIGITS, commodity_code
 from .partners import UnknownPartnerError, resolve_partner
 from .provenance import read_hs_sidecar
 from .schema import relative_to_raw, tidy_frame
@@ -161,14 +162,19 @@ def iter_records(path: Path, cut: list | None = None):
 
 
 def check_record(record: dict, path: Path, row: int) -> tuple[str, str, str, str, float]:
-    """Every rule of helpers.sources.hs_schema for one raw row -> (flowCode, code, period, span, US$)."""
+    """Every rule of helpers.sources.hs_schema (and .fields) for one raw row -> (flowCode, code, period, span, US$)."""
     hs_schema.require(record, REQUIRED_COLUMNS, file=path, row=row)
-    code = hs_schema.hs_code(
+    code = commodity_code(
         _text(record["cmdCode"]), file=path, row=row, column="cmdCode", allow_total=True
     )
     period, span = period_of(record, path, row)
     value = hs_schema.amount(
-        _text(record["primaryValue"]), file=path, row=row, column="primaryValue", kind="usd"
+        _text(record["primaryValue"]),
+        file=path,
+        row=row,
+        column="primaryValue",
+        kind="usd",
+        required=True,
     )
     reporter = _text(record.get("reporterCode"))
     if reporter and reporter != str(REPORTER_CHINA):
@@ -180,7 +186,7 @@ def check_record(record: dict, path: Path, row: int) -> tuple[str, str, str, str
             expected="China's own customs data (reporterCode 156)",
         )
     for column in ("partnerCode", "partner2Code", "motCode"):
-        if _text(record.get(column)) and not _text(record.get(column)).isdigit():
+        if _text(record.get(column)) and not DIGITS.fullmatch(_text(record.get(column))):
             raise ComtradeFormatError(
                 f"{column} {excerpt(record.get(column), 12)} is not a number",
                 file=path,

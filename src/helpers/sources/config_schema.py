@@ -23,6 +23,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from ..core.errors import excerpt
+from .fields import commodity_code
 
 HS_EDITIONS = ("HS2022", "HS2017", "HS2012", "HS2007", "HS2002", "HS1996", "HS1992")
 HS_CHAPTERS = {f"{c:02d}" for c in range(1, 98)} - {"77"}  # chapter 77 is reserved in the HS
@@ -55,9 +56,10 @@ def _pattern(regex: str, what: str):
 
 
 def _hs_code(code):
-    if not isinstance(code, str) or not code.isdigit() or len(code) not in (2, 4, 6, 8):
-        raise ValueError(f'HS code {_shown(code)} is not 2, 4, 6 or 8 digits as text, e.g. "0303"')
-    return code
+    # the readers' code rule (helpers.sources.fields); a YAML number has lost any leading zero
+    if not isinstance(code, str):
+        raise ValueError(f'HS code {_shown(code)} is a number: write it as text, e.g. "0303"')
+    return commodity_code(code, what="HS code")
 
 
 def _editions(value):

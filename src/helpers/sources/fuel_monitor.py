@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..core.errors import InputError
-from ..core.text import NUMBER
+from .fields import numbers
 from .partners import UnknownPartnerError, resolve_partner
 from .provenance import sidecar_of
 from .schema import relative_to_raw, tidy_columns
@@ -119,21 +119,8 @@ def read_fuel_monitor(path) -> pd.DataFrame:
             frame.source_file == "gacc_" + frame.commodity + ".csv",
             "gacc_<commodity>.csv",
         )
-    _bad(
-        path,
-        frame,
-        "value_usd_bn",
-        frame.value_usd_bn.str.match(NUMBER) & ~frame.value_usd_bn.str.startswith("-"),
-        "a non-negative number (US$ billion)",
-    )
-    if "qty_mt" in frame:
-        _bad(
-            path,
-            frame,
-            "qty_mt",
-            frame.qty_mt.str.match(NUMBER) | (frame.qty_mt == ""),
-            "a number of million tonnes or empty",
-        )
+    value_usd_bn = numbers(frame.value_usd_bn, file=path, column="value_usd_bn", required=True)
+    qty_mt = numbers(frame.qty_mt, file=path, column="qty_mt") if "qty_mt" in frame else None
     partners = {}
     for index, name in enumerate(frame.partner):
         if name not in partners:
@@ -173,16 +160,12 @@ def read_fuel_monitor(path) -> pd.DataFrame:
             "quote": "",
         }
     )
-    values = base.assign(
-        measure="value", unit="usd_mn", value=frame.value_usd_bn.astype(float) * 1000
-    )
+    values = base.assign(measure="value", unit="usd_mn", value=value_usd_bn * 1000)
     parts = [values]
-    if "qty_mt" in frame:
-        has_q = (frame.qty_mt != "").to_numpy()
+    if qty_mt is not None:
+        has_q = qty_mt.notna().to_numpy()
         parts.append(
-            base.loc[has_q].assign(
-                measure="quantity", unit="million tonnes", value=frame.qty_mt[has_q].astype(float)
-            )
+            base.loc[has_q].assign(measure="quantity", unit="million tonnes", value=qty_mt[has_q])
         )
     return tidy_columns(pd.concat(parts, ignore_index=True))
 
