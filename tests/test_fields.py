@@ -107,11 +107,23 @@ def test_digits_of_other_scripts_are_no_number_in_any_reader(tmp_path, reader, e
     assert expected in refusal(reader, tmp_path)
 
 
-def test_comtrade_row_reader_and_scan_both_refuse_fullwidth_digits(tmp_path):
-    for message in comtrade_refusals(tmp_path, "M,202403,156,X,643,0,0,H6,8703,１２３"):
-        assert (
-            "snapshot.csv, row 2, column 'primaryValue': value '１２３' is not a number" in message
-        )
+@pytest.mark.parametrize(
+    "row, expected",
+    [
+        (
+            "M,202403,156,X,643,0,0,H6,8703,１２３",
+            "column 'primaryValue': value '１２３' is not a number",
+        ),
+        (
+            "M,２０２４０３,156,X,643,0,0,H6,8703,5",
+            "column 'period': period '２０２４０３' with freqCode",
+        ),
+    ],
+    ids=["value", "period"],
+)
+def test_comtrade_row_reader_and_scan_both_refuse_fullwidth_digits(tmp_path, row, expected):
+    for message in comtrade_refusals(tmp_path, row):
+        assert f"snapshot.csv, row 2, {expected}" in message
 
 
 @pytest.mark.parametrize(

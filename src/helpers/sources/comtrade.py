@@ -230,13 +230,13 @@ def period_of(record: dict, path: Path, row: int) -> tuple[str, str]:
         raw = (
             year
             if (freq == "A" or ref_month == "52")
-            else year + (ref_month.zfill(2) if ref_month.isdigit() else ref_month)
+            else year + (ref_month.zfill(2) if DIGITS.fullmatch(ref_month) else ref_month)
         )
-    if re.fullmatch(r"\d{4}", raw) and freq in ("", "A"):
+    if re.fullmatch(r"\d{4}", raw, re.ASCII) and freq in ("", "A"):
         return hs_schema.period(int(raw), None, file=path, row=row, column=column), "year"
-    if re.fullmatch(r"\d{6}", raw) and freq in ("", "M"):
+    if re.fullmatch(r"\d{6}", raw, re.ASCII) and freq in ("", "M"):
         month = int(raw[4:])
-        if column == "period" and ref_month.isdigit() and int(ref_month) != month:
+        if column == "period" and DIGITS.fullmatch(ref_month) and int(ref_month) != month:
             raise ComtradeFormatError(
                 f"refMonth {excerpt(ref_month, 8)} disagrees with period {raw}",
                 file=path,

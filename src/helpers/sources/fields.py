@@ -21,7 +21,8 @@ What the readers disagreed on before (a regression test each, tests/test_fields.
 - the GACC English table read "12,34" as 1234 and stopped on "1 000" with a bare ValueError;
 - Comtrade's row reader stopped with a TypeError on a primaryValue of "-" (the DuckDB scan refused it);
 - a code in fullwidth digits passed the wire check, BACI and the group config, not Comtrade or GACC;
-  Comtrade's partner and breakdown codes in fullwidth digits passed the row reader, not the scan;
+  Comtrade's partner and breakdown codes (and its period) in fullwidth digits passed the row reader,
+  not the scan;
 - the group config refused a 10-digit code that every reader accepts.
 A failure is a FieldError (an InputError) naming file, row, column and value.
 """
