@@ -18,7 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..core.errors import InputError
-from .fields import commodity_codes, numbers
+from .fields import commodity_codes, first_invalid, numbers
 from .partners import resolve_partner
 from .provenance import sidecar_of
 from .schema import relative_to_raw, tidy_columns, tidy_frame
@@ -70,40 +70,25 @@ def _check_header(path: Path, header: list[str]) -> None:
             )
 
 
-def _first_bad(
-    path: Path, frame: pd.DataFrame, column: str, ok: pd.Series, expected: str, rows
-) -> None:
-    if not ok.all():
-        index = int((~ok).to_numpy().nonzero()[0][0])
-        raise InputError(
-            f"value '{frame[column].iloc[index]}' is not valid",
-            file=path,
-            row=rows[index],
-            column=column,
-            expected=expected,
-        )
-
-
 def _validated(path: Path, frame: pd.DataFrame, rows=None) -> pd.DataFrame:
     """Every field checked; typed columns with `k` padded to six digits and the 1-based row number.
     Numbers and codes by helpers.sources.fields; `NA` (padded or not) is BACI's unknown quantity."""
     rows = list(rows) if rows is not None else list(range(1, len(frame) + 1))
     for column, pattern in _FIELD_PATTERNS.items():
-        _first_bad(
-            path,
-            frame,
-            column,
+        first_invalid(
             frame[column].str.fullmatch(pattern, flags=re.ASCII),
-            "a year YYYY" if column == "t" else "an M49 country code (digits)",
-            rows,
+            frame[column],
+            file=path,
+            column=column,
+            expected="a year YYYY" if column == "t" else "an M49 country code (digits)",
+            rows=rows,
         )
     k = frame.k.str.strip()
     # CEPII's k is six digits; five are a code whose leading zero a spreadsheet dropped (10620 = 010620)
     k = k.where(~k.str.fullmatch(r"\d{5}", flags=re.ASCII), "0" + k)
     commodity_codes(k, file=path, column="k", rows=rows)
-    _first_bad(
-        path, frame, "k", k.str.len() == 6, "an HS code of six digits (five: zero lost)", rows
-    )
+    six = "an HS code of six digits (five: zero lost)"
+    first_invalid(k.str.len() == 6, frame.k, file=path, column="k", expected=six, rows=rows)
     q = frame.q.str.strip()
     return pd.DataFrame(
         {

@@ -57,52 +57,35 @@ def _text(value) -> str:
 
 
 def number(
-    value,
-    *,
-    file=None,
-    row=None,
-    column=None,
-    signed: bool = False,
-    grouped: bool = False,
-    required: bool = False,
+    value, *, file=None, row=None, column=None, signed=False, grouped=False, required=False
 ) -> float | None:
     """The number a raw field holds, or None for an empty field ("", "-", "--")."""
     text = _text(value)
-    where = {"file": file, "row": row, "column": column}
+    where, shown = {"file": file, "row": row, "column": column}, f"value {excerpt(text, 30)}"
     if text in NO_NUMBER:
         if required:
-            raise FieldError(
-                f"value {excerpt(text, 30)} is empty", **where, expected="a number (required)"
-            )
+            raise FieldError(f"{shown} is empty", **where, expected="a number (required)")
         return None
     plain = text.replace(",", "") if grouped and GROUPED.fullmatch(text) else text
     if not NUMBER.fullmatch(plain):
-        if GROUPED.fullmatch(text):
-            raise FieldError(
-                f"value {excerpt(text, 30)} has a thousands separator",
-                **where,
-                expected="a plain number such as 1000 or 1000.5",
+        problem, expected = (
+            ("has a thousands separator", "a plain number such as 1000 or 1000.5")
+            if GROUPED.fullmatch(text)
+            else ("uses a decimal comma", "a decimal point, e.g. 1.5")
+            if DECIMAL_COMMA.fullmatch(text)
+            else (
+                "is not a number",
+                "a number"
+                + (" (digit groups as 1,234,567 allowed)" if grouped else "")
+                + ("" if required else " or an empty field"),
             )
-        if DECIMAL_COMMA.fullmatch(text):
-            raise FieldError(
-                f"value {excerpt(text, 30)} uses a decimal comma",
-                **where,
-                expected="a decimal point, e.g. 1.5",
-            )
-        raise FieldError(
-            f"value {excerpt(text, 30)} is not a number",
-            **where,
-            expected="a number"
-            + (" (digit groups as 1,234,567 allowed)" if grouped else "")
-            + ("" if required else " or an empty field"),
         )
+        raise FieldError(f"{shown} {problem}", **where, expected=expected)
     result = float(plain)
     if not math.isfinite(result):
-        raise FieldError(f"value {excerpt(text, 30)} is not finite", **where, expected="a number")
+        raise FieldError(f"{shown} is not finite", **where, expected="a number")
     if result < 0 and not signed:
-        raise FieldError(
-            f"value {excerpt(text, 30)} is negative", **where, expected="a non-negative amount"
-        )
+        raise FieldError(f"{shown} is negative", **where, expected="a non-negative amount")
     return result
 
 
@@ -114,40 +97,20 @@ def is_number(value, grouped: bool = False) -> bool:
         return False
 
 
-def numbers(
-    texts: pd.Series,
-    *,
-    file=None,
-    column=None,
-    rows=None,
-    signed: bool = False,
-    grouped: bool = False,
-    required: bool = False,
-) -> pd.Series:
-    """`number` over a whole column at pandas speed: floats, NaN for an empty field. The first field
-    the rule refuses raises `number`'s own error; rows: the row numbers to name (default 1, 2, ...)."""
+def numbers(texts: pd.Series, *, file=None, column=None, rows=None, **rule) -> pd.Series:
+    """`number` over a whole column at pandas speed (rule: its signed, grouped, required): floats,
+    NaN for an empty field; the first field refused raises `number`'s error, naming `rows`' number."""
     text = texts.fillna("").astype(str).str.strip().str.replace("，", ",", regex=False)
-    if grouped:
-        text = text.where(
-            ~text.str.fullmatch(GROUPED.pattern, flags=re.ASCII), text.str.replace(",", "")
-        )
-    empty = text.isin(NO_NUMBER)
+    if rule.get("grouped"):
+        grouped = text.str.fullmatch(GROUPED.pattern, flags=re.ASCII)
+        text = text.where(~grouped, text.str.replace(",", ""))
     ok = text.str.fullmatch(NUMBER.pattern, flags=re.ASCII)
     values = text.where(ok, "nan").astype(float)  # Python's float(), as `number`
-    good = (ok & values.abs().lt(math.inf) & (signed or values.ge(0))) | (empty & (not required))
-    if not good.all():
-        first = int((~good).to_numpy().nonzero()[0][0])
-        row = list(rows)[first] if rows is not None else first + 1
-        number(
-            texts.iloc[first],
-            file=file,
-            row=row,
-            column=column,
-            signed=signed,
-            grouped=grouped,
-            required=required,
-        )
-        raise AssertionError(f"numbers() and number() disagree on {texts.iloc[first]!r}")
+    good = ok & values.abs().lt(math.inf) & (rule.get("signed", False) or values.ge(0))
+    good |= text.isin(NO_NUMBER) & (not rule.get("required"))
+    _first_refused(
+        good, texts, rows, lambda text, row: number(text, file=file, row=row, column=column, **rule)
+    )
     return values.rename(texts.name)
 
 
@@ -157,44 +120,59 @@ def commodity_code(
     file=None,
     row=None,
     column=None,
-    allow_total: bool = False,
-    allow_range: bool = False,
-    what: str = "commodity code",
+    allow_total=False,
+    allow_range=False,
+    what="commodity code",
 ) -> str:
     """A commodity code kept as text ('TOTAL' where the format has an all-goods row; 'a-b' where it
     has ranges). `what` names the field in the message (the group config: "HS code")."""
     code = _text(value)
     if allow_total and code.upper() == "TOTAL":
         return "TOTAL"
-    where = {"file": file, "row": row, "column": column}
+    where, shown = {"file": file, "row": row, "column": column}, f"{what} {excerpt(code, 20)}"
     rule = "2, 4, 6, 8 or 10 digits 0-9 kept as text"
     for part in code.split("-") if allow_range and code.count("-") == 1 else [code]:
         if not DIGITS.fullmatch(part):
-            raise FieldError(
-                f"{what} {excerpt(code, 20)} is not digits",
-                **where,
-                expected=rule
-                + (", e.g. 0303, or a range such as 84-90" if allow_range else ", e.g. 0303"),
-            )
+            example = ", e.g. 0303" + (", or a range such as 84-90" if allow_range else "")
+            raise FieldError(f"{shown} is not digits", **where, expected=rule + example)
         if not CODE.fullmatch(part):
-            lost_zero = len(part) % 2 == 1 and len(part) < max(CODE_LENGTHS)
+            lost = len(part) % 2 == 1 and len(part) < max(CODE_LENGTHS)
             raise FieldError(
-                f"{what} {excerpt(code, 20)} has {len(part)} digit{'s' * (len(part) > 1)}"
-                + (": leading zero lost?" if lost_zero else ""),
+                f"{shown} has {len(part)} digit{'s' * (len(part) > 1)}"
+                + (": leading zero lost?" if lost else ""),
                 **where,
-                expected=(f"'0{part}': " if lost_zero else "") + rule,
+                expected=(f"'0{part}': " if lost else "") + rule,
             )
     return code
 
 
 def commodity_codes(codes: pd.Series, *, file=None, column=None, rows=None) -> None:
     """`commodity_code` over a whole column at pandas speed; the first bad code raises its error."""
-    text = codes.fillna("").astype(str).str.strip()
-    good = text.str.fullmatch(CODE.pattern, flags=re.ASCII)
+    good = codes.fillna("").astype(str).str.strip().str.fullmatch(CODE.pattern, flags=re.ASCII)
+    _first_refused(
+        good, codes, rows, lambda code, row: commodity_code(code, file=file, row=row, column=column)
+    )
+
+
+def first_invalid(ok: pd.Series, texts: pd.Series, *, file, column, expected, rows=None) -> None:
+    """A format's own rule over a column (a period, a country code): the first field `ok` marks False
+    is refused as not valid."""
+
+    def refuse(text, row):
+        raise FieldError(
+            f"value {excerpt(text, 30)} is not valid",
+            file=file,
+            row=row,
+            column=column,
+            expected=expected,
+        )
+
+    _first_refused(ok, texts, rows, refuse)
+
+
+def _first_refused(good: pd.Series, texts: pd.Series, rows, refuse) -> None:
+    """refuse(text, row) -- the one-cell rule, which raises -- on the first field `good` marks False."""
     if not good.all():
         first = int((~good).to_numpy().nonzero()[0][0])
-        row = list(rows)[first] if rows is not None else first + 1
-        commodity_code(codes.iloc[first], file=file, row=row, column=column)
-        raise AssertionError(
-            f"commodity_codes() and commodity_code() disagree on {codes.iloc[first]!r}"
-        )
+        refuse(texts.iloc[first], list(rows)[first] if rows is not None else first + 1)
+        raise AssertionError(f"the column and the cell rule disagree on {texts.iloc[first]!r}")

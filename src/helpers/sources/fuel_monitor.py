@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..core.errors import InputError
-from .fields import numbers
+from .fields import first_invalid, numbers
 from .partners import UnknownPartnerError, resolve_partner
 from .provenance import sidecar_of
 from .schema import relative_to_raw, tidy_columns
@@ -55,18 +55,6 @@ def fuel_files(directory: Path) -> list[Path]:
     )
 
 
-def _bad(path, frame, column, ok: pd.Series, expected: str) -> None:
-    if not ok.all():
-        index = int((~ok).to_numpy().nonzero()[0][0])
-        raise InputError(
-            f"value '{frame[column].iloc[index]}' is not valid",
-            file=path,
-            row=index + 1,
-            column=column,
-            expected=expected,
-        )
-
-
 def _source_url(meta: dict, source_file: str) -> str:
     repo, commit, origin = (
         meta.get("origin_repository"),
@@ -91,34 +79,22 @@ def read_fuel_monitor(path) -> pd.DataFrame:
         )
     if frame.empty:
         raise InputError("header only, no data rows", file=path)
-    _bad(
-        path, frame, "period", frame.period.str.fullmatch(r"(19|20)\d{2}(0[1-9]|1[0-2])"), "YYYYMM"
-    )
-    _bad(
-        path,
-        frame,
-        "commodity",
-        frame.commodity.isin(FUEL_CODES),
-        "one of " + ", ".join(FUEL_CODES),
-    )
-    if "commodity_code" in frame:
-        _bad(
-            path,
-            frame,
-            "commodity_code",
-            frame.commodity_code == frame.commodity.map(FUEL_CODES),
-            "the code of the row's commodity ("
-            + ", ".join(f"{k} {v}" for k, v in FUEL_CODES.items())
-            + ")",
-        )
-    if "source_file" in frame:
-        _bad(
-            path,
-            frame,
-            "source_file",
-            frame.source_file == "gacc_" + frame.commodity + ".csv",
+    codes = ", ".join(f"{k} {v}" for k, v in FUEL_CODES.items())
+    checks = {
+        "period": (frame.period.str.fullmatch(r"(19|20)\d{2}(0[1-9]|1[0-2])"), "YYYYMM"),
+        "commodity": (frame.commodity.isin(FUEL_CODES), "one of " + ", ".join(FUEL_CODES)),
+        "commodity_code": (
+            frame.get("commodity_code") == frame.commodity.map(FUEL_CODES),
+            f"the code of the row's commodity ({codes})",
+        ),
+        "source_file": (
+            frame.get("source_file") == "gacc_" + frame.commodity + ".csv",
             "gacc_<commodity>.csv",
-        )
+        ),
+    }
+    for column, (ok, expected) in checks.items():
+        if column in frame:
+            first_invalid(ok, frame[column], file=path, column=column, expected=expected)
     value_usd_bn = numbers(frame.value_usd_bn, file=path, column="value_usd_bn", required=True)
     qty_mt = numbers(frame.qty_mt, file=path, column="qty_mt") if "qty_mt" in frame else None
     partners = {}

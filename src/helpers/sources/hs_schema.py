@@ -63,31 +63,25 @@ def amount(
 
 
 def check_amount(value: float, *, file, row, column, kind: str, shown=None) -> None:
-    shown = excerpt(shown if shown is not None else value, 30)
-    if not math.isfinite(value):
-        raise RowRuleError(
-            f"value {shown} is not finite",
-            file=file,
-            row=row,
-            column=column,
-            expected="a finite number",
-        )
-    if value < 0:
-        raise RowRuleError(
-            f"value {shown} is negative",
-            file=file,
-            row=row,
-            column=column,
-            expected="a non-negative amount or quantity",
-        )
+    """A number already read (any path): finite, non-negative, at most PLAUSIBLE_MAX[kind]."""
     bound = PLAUSIBLE_MAX[kind]
-    if value > bound:
+    problem = (
+        "is not finite"
+        if not math.isfinite(value)
+        else "is negative"
+        if value < 0
+        else "is implausibly large"
+        if value > bound
+        else None
+    )
+    if problem:
         raise RowRuleError(
-            f"value {shown} is implausibly large",
+            f"value {excerpt(shown if shown is not None else value, 30)} {problem}",
             file=file,
             row=row,
             column=column,
-            expected=f"at most {bound:.0e} per row ({'quantity' if kind == 'quantity' else kind.upper()})",
+            expected=f"a finite amount from 0 to {bound:.0e} per row "
+            f"({'quantity' if kind == 'quantity' else kind.upper()})",
         )
 
 
