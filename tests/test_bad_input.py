@@ -353,7 +353,7 @@ CASES = [
             COMMODITIES,
             "row 1",
             "column 'hs_code'",
-            "HS code '303'",
+            "commodity code '303' has 3 digits",
             "leading zero lost?",
             "expected '0303'",
         ],
@@ -365,7 +365,7 @@ CASES = [
             COMMODITIES,
             "row 18",
             "column 'hs_code'",
-            "HS code '3'",
+            "commodity code '3' has 1 digit",
             "leading zero lost?",
             "expected '03'",
         ],
@@ -470,8 +470,8 @@ CASES = [
         "group-hs-code-odd-digits",
         groups_config(lambda g: g["trucks"]["hs"]["HS2017"].append("870")),
         [
-            "commodity_groups.yaml: group 'trucks', field 'hs.HS2017': HS code '870' is not 2, 4, 6 "
-            "or 8 digits as text",
+            "commodity_groups.yaml: group 'trucks', field 'hs.HS2017': HS code '870' has 3 digits: "
+            "leading zero lost? (expected '0870': 2, 4, 6, 8 or 10 digits 0-9 kept as text)",
         ],
     ),
     Case(

@@ -108,7 +108,7 @@ GROUP_CASES = [
     (
         "an HS code as a number",
         lambda c: c["groups"]["trucks"]["hs"]["HS2017"].append(8708),
-        "group 'trucks', field 'hs.HS2017': HS code 8708 is not 2, 4, 6 or 8 digits as text, "
+        "group 'trucks', field 'hs.HS2017': HS code 8708 is a number: write it as text, "
         'e.g. "0303"',
     ),
     (

@@ -41,7 +41,7 @@ def claims_config():
 
 
 def test_phrases_stay_phrases():
-    assert phrase_value("51.8") == (51.8, "")
+    assert phrase_value("51.8", 51.8) == (51.8, "")  # read as a number by the reader
     assert phrase_value("less than 10") == (10.0, "upper bound")
     assert phrase_value("over 40") == (40.0, "lower bound")
     assert phrase_value("nearly 55") == (55.0, "approximate")

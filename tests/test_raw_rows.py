@@ -723,8 +723,8 @@ CASES = {
         "10690",
         "1069X",
         True,
-        r"baci_hs17_v202501_cn_ru_2017_2023.csv, row 2, column 'k': value '1069X' is not valid \(expected "
-        r"an HS code of 5 or 6 digits",
+        r"baci_hs17_v202501_cn_ru_2017_2023.csv, row 2, column 'k': commodity code '1069X' is not digits "
+        r"\(expected 2, 4, 6, 8 or 10 digits",
     ),
     "fuel-period": (
         "fuel/customs_cn_fuel_imports_from_ru_monthly_2025_2026.csv",
@@ -750,7 +750,7 @@ CASES = {
         "0.2345",
         "n/a",
         True,
-        r"row 1, column 'value_usd_bn': value 'n/a' is not valid",
+        r"row 1, column 'value_usd_bn': value 'n/a' is not a number \(expected a number\)",
     ),
     "comtrade-checksum": (
         "comtrade/comtrade_cn_imports_from_ru_total_monthly_2017_2024.csv",

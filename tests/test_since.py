@@ -26,8 +26,8 @@ from helpers.model.fuel import fuel_table
 from helpers.model.since import FOLLOW_COLUMNS, fuel_changes
 from helpers.sections import since
 from helpers.sections.section import open_section
-from helpers.sources.configs import load_claims, load_groups
-from helpers.sources.since_rules import SinceRule, parse_since_rule
+from helpers.sources.config_schema import SinceRule
+from helpers.sources.configs import load_claims, load_claims_config, load_groups
 
 FUEL_2025_26 = RAW_DIR / "fuel" / "customs_cn_fuel_imports_from_ru_monthly_2025_2026.csv"
 
@@ -296,11 +296,14 @@ def test_only_a_short_later_span_is_too_early_to_tell_and_a_longer_one_decides()
 
 
 # ----------------------------------------------------------------------------------- the since: block
-def config_claim(**since_block) -> dict:
-    claim = next(
-        c for c in yaml.safe_load(open("config/claims.yaml"))["claims"] if c["id"] == "fuel_exports"
-    )
-    return {**claim, "since": {**claim["since"], **since_block}}
+def claims_with_since(tmp_path, **since_block):
+    """config/claims.yaml with fuel_exports' since: block changed, written to tmp_path."""
+    config = yaml.safe_load(open("config/claims.yaml"))
+    claim = next(c for c in config["claims"] if c["id"] == "fuel_exports")
+    claim["since"] = {**claim["since"], **since_block}
+    path = tmp_path / "claims.yaml"
+    path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    return path
 
 
 @pytest.mark.parametrize(
@@ -308,20 +311,26 @@ def config_claim(**since_block) -> dict:
     [
         (
             {"rule": "trend"},
-            "column 'since.rule': claim 'fuel_exports': rule 'trend' (expected band or record",
+            "field 'since.rule': expected 'band', 'record' or 'direction', got 'trend'",
         ),
-        ({"of": "value_usd_bn"}, "of 'value_usd_bn' is not a number of the claim's story"),
-        ({"min_months": 0}, "min_months 0"),
-        ({"held_within": -1}, "held_within is negative"),
-        ({"reversed_at": -20}, "reversed_at equals the story's number"),
-        ({"colour": "red"}, "unknown field 'colour'"),
+        (
+            {"of": "value_usd_bn"},
+            "field 'since.of': 'value_usd_bn' is not a number of the claim's story",
+        ),
+        ({"min_months": 0}, "field 'since.min_months': expected a whole number of months, 1 to 12"),
+        ({"held_within": -1}, "field 'since.held_within': expected a number ≥ 0, got -1"),
+        ({"reversed_at": -20}, "field 'since.reversed_at': equals the story's number -20"),
+        ({"colour": "red"}, "field 'since.colour': unknown field (known: label, rule, min_months"),
+        (
+            {"rule": "record"},
+            "field 'since.of': given for rule record (expected it only with rule: band)",
+        ),
     ],
 )
-def test_a_wrong_since_rule_stops_with_one_line_naming_claim_and_field(change, message):
-    claim = config_claim(**change)
+def test_a_wrong_since_rule_stops_with_one_line_naming_claim_and_field(tmp_path, change, message):
     with pytest.raises(InputError) as error:
-        parse_since_rule(claim["since"], claim, "config/claims.yaml")
-    assert message in str(error.value)
+        load_claims_config(claims_with_since(tmp_path, **change))
+    assert f"claims.yaml: claim 'fuel_exports', {message}" in str(error.value)
 
 
 def test_every_claim_needs_a_since_rule(tmp_path):
@@ -329,5 +338,5 @@ def test_every_claim_needs_a_since_rule(tmp_path):
     del config["claims"][0]["since"]
     path = tmp_path / "claims.yaml"
     path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
-    with pytest.raises(InputError, match="claim 'record_2024': no `since:` rule"):
+    with pytest.raises(InputError, match="claim 'record_2024', field 'since': missing"):
         load_claims(path, load_groups())

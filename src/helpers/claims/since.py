@@ -1,5 +1,5 @@
 """Since the story: each claim followed to the last period its own data hold, and a trend verdict from one fixed
-vocabulary, decided by the rule the claim's `since:` block writes (helpers.sources.since_rules), never by hand.
+vocabulary, decided by the rule the claim's `since:` block writes (helpers.sources.config_schema.SinceRule), never by hand.
 
 Input per claim: its measure over time (helpers.model.since, FOLLOW_COLUMNS), rows marked `later` when their
 period ends in or after the story's month. The verdict rests on the latest later figure of the claim's own
@@ -178,7 +178,7 @@ VERB = {HELD: "held", DEEPENED: "deepened", FADED: "faded", REVERSED: "has rever
 def follow_claim(claim: dict, follow: pd.DataFrame, story: dict) -> dict:
     """One row of the section: the story's figure, the full year after and the latest figure, the trend and the
     sentence. `follow`: the claim's rows of helpers.model.since; `story`: claims.yaml's story block."""
-    rule = claim["since"]  # helpers.sources.since_rules.SinceRule
+    rule = claim["since"]  # helpers.sources.config_schema.SinceRule
     period = story_period(claim, story)
     later = (
         follow.loc[follow.later & follow.role.isin(["claim", "proxy"])] if len(follow) else follow

@@ -2,10 +2,6 @@
 
 import calendar
 import math
-import re
-
-# A plain decimal number as raw files must write it (no thousands separators, no decimal comma).
-NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
 
 
 def usd_bn(value_usd_mn: float, decimals: int = 1) -> str:

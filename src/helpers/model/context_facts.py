@@ -14,7 +14,7 @@ import re
 
 import pandas as pd
 
-from ..core.text import NUMBER, is_missing
+from ..core.text import is_missing
 
 MONTHS = {
     name[:3].lower(): index
@@ -69,11 +69,12 @@ UPPER_BOUND = ("less than", "under", "up to", "below")
 APPROXIMATE = ("nearly", "almost", "close to", "around", "about", "some", "just under")
 
 
-def phrase_value(text: str) -> tuple[float, str]:
-    """(number the value names, qualifier): qualifier is '' for a plain number, else the phrase kind."""
+def phrase_value(text: str, number: float = math.nan) -> tuple[float, str]:
+    """(number the value names, qualifier): qualifier '' where the reader read the value as a number
+    (`number`: the facts' value_number, by helpers.sources.fields' rule), else the phrase kind."""
+    if not is_missing(number):
+        return float(number), ""
     text = str(text).strip()
-    if NUMBER.match(text):
-        return float(text), ""
     lowered = text.lower()
     found = re.search(r"-?\d+(?:\.\d+)?", lowered)
     number = (
@@ -155,7 +156,7 @@ def car_share_view(facts: pd.DataFrame, invasion_month: str) -> pd.DataFrame:
     ]
     records = []
     for row in rows.itertuples():
-        number, qualifier = phrase_value(row.value)
+        number, qualifier = phrase_value(row.value, row.value_number)
         position, kind, exact_period = period_position(row.period)
         exact = qualifier == "" and exact_period
         records.append(

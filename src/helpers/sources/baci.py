@@ -18,7 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..core.errors import InputError
-from ..core.text import NUMBER
+from .fields import commodity_codes, first_invalid, numbers
 from .partners import resolve_partner
 from .provenance import sidecar_of
 from .schema import relative_to_raw, tidy_columns, tidy_frame
@@ -30,7 +30,7 @@ PUBLISHER = "CEPII BACI (HS 2017, reconciled UN Comtrade declarations)"
 SOURCE_URL = "https://www.cepii.fr/CEPII/en/bdd_modele/bdd_modele_item.asp?id=37"
 # Above this size a BACI file is a release file: DuckDB scans it for the partner (as for Comtrade).
 LARGE_BACI_BYTES = 50_000_000
-_FIELD_PATTERNS = {"t": r"(19|20)\d{2}", "i": r"\d{1,3}", "j": r"\d{1,3}", "k": r"\d{5,6}"}
+_FIELD_PATTERNS = {"t": r"(19|20)\d{2}", "i": r"\d{1,3}", "j": r"\d{1,3}"}
 
 
 def baci_files(directory: Path) -> list[Path]:
@@ -70,48 +70,35 @@ def _check_header(path: Path, header: list[str]) -> None:
             )
 
 
-def _first_bad(path: Path, frame: pd.DataFrame, column: str, ok: pd.Series, expected: str) -> None:
-    if not ok.all():
-        index = int((~ok).to_numpy().nonzero()[0][0])
-        raise InputError(
-            f"value '{frame[column].iloc[index]}' is not valid",
-            file=path,
-            row=index + 1,
-            column=column,
-            expected=expected,
-        )
-
-
-def _validated(path: Path, frame: pd.DataFrame) -> pd.DataFrame:
-    """Every field checked; returns typed columns with `k` padded to six digits and a 1-based row number."""
+def _validated(path: Path, frame: pd.DataFrame, rows=None) -> pd.DataFrame:
+    """Every field checked; typed columns with `k` padded to six digits and the 1-based row number.
+    Numbers and codes by helpers.sources.fields; `NA` (padded or not) is BACI's unknown quantity."""
+    rows = list(rows) if rows is not None else list(range(1, len(frame) + 1))
     for column, pattern in _FIELD_PATTERNS.items():
-        _first_bad(
-            path,
-            frame,
-            column,
-            frame[column].str.fullmatch(pattern),
-            {"t": "a year YYYY", "k": "an HS code of 5 or 6 digits (5 = leading zero lost)"}.get(
-                column, "an M49 country code (digits)"
-            ),
+        first_invalid(
+            frame[column].str.fullmatch(pattern, flags=re.ASCII),
+            frame[column],
+            file=path,
+            column=column,
+            expected="a year YYYY" if column == "t" else "an M49 country code (digits)",
+            rows=rows,
         )
-    _first_bad(path, frame, "v", frame.v.str.match(NUMBER), "a non-negative number (thousand US$)")
+    k = frame.k.str.strip()
+    # CEPII's k is six digits; five are a code whose leading zero a spreadsheet dropped (10620 = 010620)
+    k = k.where(~k.str.fullmatch(r"\d{5}", flags=re.ASCII), "0" + k)
+    commodity_codes(k, file=path, column="k", rows=rows)
+    six = "an HS code of six digits (five: zero lost)"
+    first_invalid(k.str.len() == 6, frame.k, file=path, column="k", expected=six, rows=rows)
     q = frame.q.str.strip()
-    _first_bad(
-        path,
-        frame,
-        "q",
-        q.str.match(NUMBER) | q.isin(["", "NA"]),
-        "a non-negative number of tonnes, or empty / NA",
-    )
     return pd.DataFrame(
         {
-            "source_row": range(1, len(frame) + 1),
+            "source_row": rows,
             "t": frame.t.astype(int),
             "i": frame.i.astype(int),
             "j": frame.j.astype(int),
-            "k": frame.k.str.zfill(6),
-            "v": frame.v.astype(float),
-            "q": pd.to_numeric(q.where(~q.isin(["", "NA"]))),
+            "k": k,
+            "v": numbers(frame.v, file=path, column="v", rows=rows, required=True),
+            "q": numbers(q.where(q != "NA", ""), file=path, column="q", rows=rows),
         }
     )
 
@@ -218,9 +205,7 @@ def scan_baci(
         ) from None
     finally:
         con.close()
-    rows = frame.drop(columns="source_row").fillna("")
-    checked = _validated(path, rows)
-    checked["source_row"] = frame.source_row.astype(int).to_numpy()
+    checked = _validated(path, frame.drop(columns="source_row").fillna(""), frame.source_row)
     return _tidy(_pair_rows(checked, partner_m49), path, found.iso2)
 
 

@@ -22,6 +22,7 @@ import pandas as pd
 
 from ..core.errors import InputError, excerpt
 from . import hs_schema
+from .fields import DIGITS, commodity_code
 from .partners import UnknownPartnerError, resolve_partner
 from .provenance import read_hs_sidecar
 from .schema import relative_to_raw, tidy_frame
@@ -161,14 +162,19 @@ def iter_records(path: Path, cut: list | None = None):
 
 
 def check_record(record: dict, path: Path, row: int) -> tuple[str, str, str, str, float]:
-    """Every rule of helpers.sources.hs_schema for one raw row -> (flowCode, code, period, span, US$)."""
+    """Every rule of helpers.sources.hs_schema (and .fields) for one raw row -> (flowCode, code, period, span, US$)."""
     hs_schema.require(record, REQUIRED_COLUMNS, file=path, row=row)
-    code = hs_schema.hs_code(
+    code = commodity_code(
         _text(record["cmdCode"]), file=path, row=row, column="cmdCode", allow_total=True
     )
     period, span = period_of(record, path, row)
     value = hs_schema.amount(
-        _text(record["primaryValue"]), file=path, row=row, column="primaryValue", kind="usd"
+        _text(record["primaryValue"]),
+        file=path,
+        row=row,
+        column="primaryValue",
+        kind="usd",
+        required=True,
     )
     reporter = _text(record.get("reporterCode"))
     if reporter and reporter != str(REPORTER_CHINA):
@@ -180,7 +186,7 @@ def check_record(record: dict, path: Path, row: int) -> tuple[str, str, str, str
             expected="China's own customs data (reporterCode 156)",
         )
     for column in ("partnerCode", "partner2Code", "motCode"):
-        if _text(record.get(column)) and not _text(record.get(column)).isdigit():
+        if _text(record.get(column)) and not DIGITS.fullmatch(_text(record.get(column))):
             raise ComtradeFormatError(
                 f"{column} {excerpt(record.get(column), 12)} is not a number",
                 file=path,
@@ -224,13 +230,13 @@ def period_of(record: dict, path: Path, row: int) -> tuple[str, str]:
         raw = (
             year
             if (freq == "A" or ref_month == "52")
-            else year + (ref_month.zfill(2) if ref_month.isdigit() else ref_month)
+            else year + (ref_month.zfill(2) if DIGITS.fullmatch(ref_month) else ref_month)
         )
-    if re.fullmatch(r"\d{4}", raw) and freq in ("", "A"):
+    if re.fullmatch(r"\d{4}", raw, re.ASCII) and freq in ("", "A"):
         return hs_schema.period(int(raw), None, file=path, row=row, column=column), "year"
-    if re.fullmatch(r"\d{6}", raw) and freq in ("", "M"):
+    if re.fullmatch(r"\d{6}", raw, re.ASCII) and freq in ("", "M"):
         month = int(raw[4:])
-        if column == "period" and ref_month.isdigit() and int(ref_month) != month:
+        if column == "period" and DIGITS.fullmatch(ref_month) and int(ref_month) != month:
             raise ComtradeFormatError(
                 f"refMonth {excerpt(ref_month, 8)} disagrees with period {raw}",
                 file=path,

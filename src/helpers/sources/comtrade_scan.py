@@ -4,7 +4,7 @@ China's full monthly data is ~10 million rows a year. Reading it row by row in P
 check once did) took 4.5 GB for 1 million rows; here DuckDB streams the file with a memory limit, and
 Python only ever holds a few counts or a few thousand result rows. The rules are those of the pandas
 reader (helpers.sources.comtrade), written once more in SQL:
-- every row validated (helpers.sources.hs_schema's rules): on any failure the first offending row is
+- every row validated (helpers.sources.hs_schema's and .fields' rules): on any failure the first offending row is
   located by streaming the file in Python (bounded memory) and reported by row number, like small files;
 - only total rows (partner2Code 0, customsCode C00, motCode 0; an absent column counts as total) and
   flows X/M; annual rows (freqCode A / refMonth 52) keep period YYYY, never a made-up month;
@@ -33,6 +33,7 @@ import pandas as pd
 
 from ..core.errors import InputError
 from .comtrade import REQUIRED_COLUMNS, ComtradeFormatError, check_record, iter_records, read_header
+from .fields import CODE, DIGITS, NUMBER
 from .hs_schema import FIRST_PLAUSIBLE_YEAR, PLAUSIBLE_MAX
 from .text_rows import check_last_line
 
@@ -91,7 +92,7 @@ def _is_tab(path: Path) -> bool:
 
 
 def _bad_row_sql(today: dt.date) -> str:
-    """A row breaking any hs_schema rule (the same rules check_record applies in Python)."""
+    """A row breaking any hs_schema or fields rule (the same rules check_record applies in Python)."""
     month = "TRY_CAST(substr(per, 5, 2) AS INTEGER)"
     year = "TRY_CAST(substr(per, 1, 4) AS INTEGER)"
     good_period = (
@@ -101,16 +102,19 @@ def _bad_row_sql(today: dt.date) -> str:
         f"AND per <= '{today:%Y%m}')) AND {year} BETWEEN {FIRST_PLAUSIBLE_YEAR} AND {today.year}"
     )
     # As check_record: codes are digits (a trailing `.0` allowed), the reporter is 156, the value is written
-    # as hs_schema.amount reads numbers (no `1_000`, no `nan`), so both paths refuse the same rows.
-    code = "(coalesce({0}, '') <> '' AND NOT regexp_full_match({0}, '\\d+(\\.0)?'))"
+    # as helpers.sources.fields reads numbers (no `1_000`, no `nan`), so both paths refuse the same rows
+    # (RE2's \d is ASCII, as the fields rules' patterns).
+    code = (
+        f"(coalesce({{0}}, '') <> '' AND NOT regexp_full_match({{0}}, '({DIGITS.pattern})(\\.0)?'))"
+    )
     codes_bad = " OR ".join(code.format(c) for c in ("partner_text", "partner2_text", "mot_text"))
-    value_bad = "NOT regexp_full_match(value_text, '[+-]?(\\d+(\\.\\d*)?|\\.\\d+)([eE][+-]?\\d+)?')"
+    value_bad = f"NOT regexp_full_match(value_text, '{NUMBER.pattern}')"
     return (
         f"(coalesce(flow, '') = '' OR partner IS NULL OR coalesce(cmd, '') = '' OR value IS NULL "
         f"OR {codes_bad} OR (coalesce(reporter_text, '') <> '' AND NOT regexp_full_match(reporter_text, '156(\\.0)?')) "
         f"OR {value_bad} "
         f"OR NOT isfinite(value) OR value < 0 OR value > {PLAUSIBLE_MAX['usd']:.0f} "
-        f"OR NOT regexp_full_match(cmd, 'TOTAL|\\d{{2}}|\\d{{4}}|\\d{{6}}|\\d{{8}}|\\d{{10}}') "
+        f"OR NOT regexp_full_match(cmd, 'TOTAL|{CODE.pattern}') "
         f"OR per IS NULL OR NOT ({good_period}))"
     )
 
@@ -194,7 +198,7 @@ def partner_code_sums(
     """
     path = Path(path)
     prefixes = sorted({str(p).strip() for p in prefixes or []})
-    if (not prefixes and not include_total) or not all(p.isdigit() for p in prefixes):
+    if (not prefixes and not include_total) or not all(DIGITS.fullmatch(p) for p in prefixes):
         raise ValueError(f"HS prefixes must be digits, got {prefixes}")
     if engine not in ("auto", "polars", "duckdb"):
         raise ValueError(f"engine must be auto, polars or duckdb, got {engine!r}")

@@ -17,12 +17,14 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    StringConstraints,
     ValidationError,
     model_validator,
 )
 from pydantic_core import PydanticCustomError
 
 from ..core.errors import excerpt
+from .fields import commodity_code
 
 HS_EDITIONS = ("HS2022", "HS2017", "HS2012", "HS2007", "HS2002", "HS1996", "HS1992")
 HS_CHAPTERS = {f"{c:02d}" for c in range(1, 98)} - {"77"}  # chapter 77 is reserved in the HS
@@ -55,9 +57,10 @@ def _pattern(regex: str, what: str):
 
 
 def _hs_code(code):
-    if not isinstance(code, str) or not code.isdigit() or len(code) not in (2, 4, 6, 8):
-        raise ValueError(f'HS code {_shown(code)} is not 2, 4, 6 or 8 digits as text, e.g. "0303"')
-    return code
+    # the readers' code rule (helpers.sources.fields); a YAML number has lost any leading zero
+    if not isinstance(code, str):
+        raise ValueError(f'HS code {_shown(code)} is a number: write it as text, e.g. "0303"')
+    return commodity_code(code, what="HS code")
 
 
 def _editions(value):
@@ -65,6 +68,12 @@ def _editions(value):
         raise ValueError(
             f"expected a list of distinct HS editions, e.g. [HS2022, HS2017], got {_shown(value)}"
         )
+    return value
+
+
+def _months(value):
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 12:
+        raise ValueError(f"expected a whole number of months, 1 to 12, got {_shown(value)}")
     return value
 
 
@@ -136,6 +145,37 @@ FIELDS_BY_KIND = {
 }
 
 
+BAND_FIELDS = ("of", "held_within", "reversed_at")
+
+
+class SinceRule(_Config):
+    """A claim's `since:` block: how the "Since the story" section follows it to the latest data
+    (helpers.claims.since decides the trend; config/claims.yaml's header says what each field means).
+    `of`, `held_within` and `reversed_at` belong to rule band only; the claim checks them against its
+    story (Claim._since_rule)."""
+
+    label: Annotated[str, StringConstraints(strict=True, strip_whitespace=True, min_length=1)]
+    rule: Literal["band", "record", "direction"]
+    min_months: Annotated[int, BeforeValidator(_months)]
+    of: Text = ""
+    held_within: Annotated[float, BeforeValidator(_number), AfterValidator(float), Field(ge=0)] = (
+        0.0
+    )
+    reversed_at: Annotated[float, BeforeValidator(_number), AfterValidator(float)] = 0.0
+    settle: Annotated[str, Field(strict=True)] = ""
+
+    @model_validator(mode="after")
+    def _band_only(self):
+        given = [name for name in BAND_FIELDS if name in self.model_fields_set]
+        if self.rule != "band" and given:
+            raise PydanticCustomError(
+                "band_field",
+                "given for rule {rule} (expected it only with rule: band)",
+                {"field": given[0], "rule": self.rule},
+            )
+        return self
+
+
 class Claim(_Config):
     """One claim of the story, paraphrased, and what the claim check computes for it."""
 
@@ -153,8 +193,7 @@ class Claim(_Config):
     tolerance: Tolerances | None = None
     also_check_record: bool = False
     settle_with: Text | None = None
-    # Checked field by field by sources.since_rules (its messages name the claim and field).
-    since: dict | None = None
+    since: SinceRule
 
     @model_validator(mode="after")
     def _fields_of_kind(self):
@@ -174,6 +213,34 @@ class Claim(_Config):
                     "missing: kind {kind} needs it",
                     {"field": field, "kind": self.kind},
                 )
+        return self
+
+    @model_validator(mode="after")
+    def _since_rule(self):
+        """A band rule follows a number of the claim's story, with a band of its own."""
+        rule = self.since
+        if rule.rule != "band":
+            return self
+        for name in BAND_FIELDS:
+            if name not in rule.model_fields_set:
+                raise PydanticCustomError(
+                    "band_field", "missing: rule band needs it", {"field": f"since.{name}"}
+                )
+        story = getattr(self.story, rule.of, None)
+        if isinstance(story, bool) or not isinstance(story, int | float):
+            raise PydanticCustomError(
+                "since_of",
+                "'{of}' is not a number of the claim's story (expected a key of its story: with a "
+                "number, e.g. change_pct)",
+                {"of": rule.of, "field": "since.of"},
+            )
+        if story == rule.reversed_at:
+            raise PydanticCustomError(
+                "since_reversed_at",
+                "equals the story's number {story} (expected the value past which the story's trend "
+                "has turned: 0 for a change)",
+                {"story": story, "field": "since.reversed_at"},
+            )
         return self
 
     def group_names(self) -> list[str]:

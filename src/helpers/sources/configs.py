@@ -13,7 +13,6 @@ from ..core.errors import InputError
 from ..core.paths import project_path
 from ..core.yaml_config import read_yaml
 from .config_schema import ClaimsFile, GroupsFile, first_problem
-from .since_rules import parse_since_rule
 
 
 def _validated(model, path):
@@ -70,6 +69,6 @@ def load_claims(path="config/claims.yaml", groups: dict | None = None) -> list[d
                     expected="a group of the groups file: " + ", ".join(groups),
                 )
     claims = _in_file_order(config.model_dump(exclude_none=True), raw)["claims"]
-    for claim in claims:
-        claim["since"] = parse_since_rule(claim.get("since"), claim, path)  # helpers.claims.since
+    for claim, model in zip(claims, config.claims):
+        claim["since"] = model.since  # read by attribute (helpers.claims.since)
     return claims

@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..core.errors import InputError
-from ..core.text import NUMBER
+from .fields import first_invalid, numbers
 from .partners import UnknownPartnerError, resolve_partner
 from .provenance import sidecar_of
 from .schema import relative_to_raw, tidy_columns
@@ -55,18 +55,6 @@ def fuel_files(directory: Path) -> list[Path]:
     )
 
 
-def _bad(path, frame, column, ok: pd.Series, expected: str) -> None:
-    if not ok.all():
-        index = int((~ok).to_numpy().nonzero()[0][0])
-        raise InputError(
-            f"value '{frame[column].iloc[index]}' is not valid",
-            file=path,
-            row=index + 1,
-            column=column,
-            expected=expected,
-        )
-
-
 def _source_url(meta: dict, source_file: str) -> str:
     repo, commit, origin = (
         meta.get("origin_repository"),
@@ -91,49 +79,24 @@ def read_fuel_monitor(path) -> pd.DataFrame:
         )
     if frame.empty:
         raise InputError("header only, no data rows", file=path)
-    _bad(
-        path, frame, "period", frame.period.str.fullmatch(r"(19|20)\d{2}(0[1-9]|1[0-2])"), "YYYYMM"
-    )
-    _bad(
-        path,
-        frame,
-        "commodity",
-        frame.commodity.isin(FUEL_CODES),
-        "one of " + ", ".join(FUEL_CODES),
-    )
-    if "commodity_code" in frame:
-        _bad(
-            path,
-            frame,
-            "commodity_code",
-            frame.commodity_code == frame.commodity.map(FUEL_CODES),
-            "the code of the row's commodity ("
-            + ", ".join(f"{k} {v}" for k, v in FUEL_CODES.items())
-            + ")",
-        )
-    if "source_file" in frame:
-        _bad(
-            path,
-            frame,
-            "source_file",
-            frame.source_file == "gacc_" + frame.commodity + ".csv",
+    codes = ", ".join(f"{k} {v}" for k, v in FUEL_CODES.items())
+    checks = {
+        "period": (frame.period.str.fullmatch(r"(19|20)\d{2}(0[1-9]|1[0-2])"), "YYYYMM"),
+        "commodity": (frame.commodity.isin(FUEL_CODES), "one of " + ", ".join(FUEL_CODES)),
+        "commodity_code": (
+            frame.get("commodity_code") == frame.commodity.map(FUEL_CODES),
+            f"the code of the row's commodity ({codes})",
+        ),
+        "source_file": (
+            frame.get("source_file") == "gacc_" + frame.commodity + ".csv",
             "gacc_<commodity>.csv",
-        )
-    _bad(
-        path,
-        frame,
-        "value_usd_bn",
-        frame.value_usd_bn.str.match(NUMBER) & ~frame.value_usd_bn.str.startswith("-"),
-        "a non-negative number (US$ billion)",
-    )
-    if "qty_mt" in frame:
-        _bad(
-            path,
-            frame,
-            "qty_mt",
-            frame.qty_mt.str.match(NUMBER) | (frame.qty_mt == ""),
-            "a number of million tonnes or empty",
-        )
+        ),
+    }
+    for column, (ok, expected) in checks.items():
+        if column in frame:
+            first_invalid(ok, frame[column], file=path, column=column, expected=expected)
+    value_usd_bn = numbers(frame.value_usd_bn, file=path, column="value_usd_bn", required=True)
+    qty_mt = numbers(frame.qty_mt, file=path, column="qty_mt") if "qty_mt" in frame else None
     partners = {}
     for index, name in enumerate(frame.partner):
         if name not in partners:
@@ -173,16 +136,12 @@ def read_fuel_monitor(path) -> pd.DataFrame:
             "quote": "",
         }
     )
-    values = base.assign(
-        measure="value", unit="usd_mn", value=frame.value_usd_bn.astype(float) * 1000
-    )
+    values = base.assign(measure="value", unit="usd_mn", value=value_usd_bn * 1000)
     parts = [values]
-    if "qty_mt" in frame:
-        has_q = (frame.qty_mt != "").to_numpy()
+    if qty_mt is not None:
+        has_q = qty_mt.notna().to_numpy()
         parts.append(
-            base.loc[has_q].assign(
-                measure="quantity", unit="million tonnes", value=frame.qty_mt[has_q].astype(float)
-            )
+            base.loc[has_q].assign(measure="quantity", unit="million tonnes", value=qty_mt[has_q])
         )
     return tidy_columns(pd.concat(parts, ignore_index=True))
 

@@ -19,6 +19,7 @@ import pandas as pd
 
 from ..core.errors import InputError, excerpt
 from . import hs_schema
+from .fields import commodity_code
 from .partners import UnknownPartnerError, resolve_gacc_partner_code, resolve_partner
 from .provenance import read_hs_sidecar
 from .schema import relative_to_raw, tidy_frame
@@ -363,7 +364,7 @@ def read_gacc_export(
             file=path,
             row=offset,
         )
-        code = hs_schema.hs_code(
+        code = commodity_code(
             cells["hs_code"].replace(".", "").replace(" ", ""),
             file=path,
             row=offset,
@@ -380,7 +381,7 @@ def read_gacc_export(
             row=offset,
             column=header[fields[value_field]],
             kind=currency,
-            thousands=True,
+            grouped=True,
         )
         who = (cells.get("partner_name", "").strip(), cells.get("partner_code", "").strip())
         if (
@@ -469,7 +470,7 @@ def _quantity_rows(base, cells, fields, header, path, row) -> list[dict]:
             row=row,
             column=header[fields[qty_field]],
             kind="quantity",
-            thousands=True,
+            grouped=True,
         )
         if quantity is None:
             continue

@@ -7,6 +7,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..core.errors import excerpt
+from .fields import is_number, number
 from .gacc_exports import ENGLISH_TABLE_PUBLISHER, GaccFormatError, _decode, _sidecar_date
 from .partners import UnknownPartnerError, resolve_partner
 from .schema import relative_to_raw, tidy_frame
@@ -51,10 +52,6 @@ def _html_grid(table) -> list[list[str]]:
                 column += 1
         grid.append(row)
     return grid
-
-
-def _is_number(text: str) -> bool:
-    return bool(re.fullmatch(r"-?[\d,]+(\.\d+)?", text.replace(" ", "")))
 
 
 def _classify_column(label: str) -> tuple[str, str, str] | None:
@@ -115,7 +112,11 @@ def read_gacc_english_table(path, partner="RU", period: str | None = None) -> pd
         raise GaccFormatError("no <table> in the page", file=path)
     grid = _html_grid(table)
     first_data = next(
-        (i for i, row in enumerate(grid) if len(row) > 1 and sum(map(_is_number, row[1:])) >= 2),
+        (
+            i
+            for i, row in enumerate(grid)
+            if len(row) > 1 and sum(is_number(c, grouped=True) for c in row[1:]) >= 2
+        ),
         None,
     )
     if first_data is None:
@@ -149,29 +150,20 @@ def read_gacc_english_table(path, partner="RU", period: str | None = None) -> pd
 def _english_rows(row, row_number, columns, labels, partner, period, path) -> pd.DataFrame:
     slots = {}
     for column, (span, flow, measure) in columns.items():
-        cell = row[column].replace(",", "").strip() if column < len(row) else ""
-        if cell in ("", "-", "--"):
+        cell = row[column] if column < len(row) else ""
+        value = number(  # US$1,000 with digit groups; a y/y change may be negative
+            cell,
+            file=path,
+            row=row_number,
+            column=labels[column],
+            signed=measure != "value",
+            grouped=True,
+        )
+        if value is None:
             continue
-        if not _is_number(cell):
-            raise GaccFormatError(
-                f"{excerpt(cell, 20)} is not a number",
-                file=path,
-                row=row_number,
-                column=labels[column],
-                expected="a number",
-            )
-        number = float(cell)
-        if measure == "value" and number < 0:
-            raise GaccFormatError(
-                f"value {cell!r} is negative",
-                file=path,
-                row=row_number,
-                column=labels[column],
-                expected="a non-negative amount",
-            )
         slot = slots.setdefault((span, flow), {"value": float("nan"), "yoy_pct": float("nan")})
         slot["value" if measure == "value" else "yoy_pct"] = (
-            number / 1000 if measure == "value" else number
+            value / 1000 if measure == "value" else value
         )
     source = relative_to_raw(path)
     records = [

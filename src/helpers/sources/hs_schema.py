@@ -1,24 +1,25 @@
 """Row-level rules for every HS-level raw format (Comtrade API/bulk, GACC query exports), in one place.
 
-Each reader turns raw text into numbers and codes only through these functions, and every reader's
-output passes `validate_tidy` before the build sees it. A failure is one line naming file, row, column
+Each reader turns raw text into numbers and codes by the one rule of helpers.sources.fields (amounts
+through `amount`, which adds the plausible bound), and every reader's output passes `validate_tidy`
+before the build sees it. A failure is one line naming file, row, column
 and value (an InputError). Plain code rather than pandera: the checks are few, and each must name the
 raw row and column, which only the reader knows.
 
 The rules (issue 13, point 3):
 - amounts are finite, non-negative and below a plausibility bound per row (PLAUSIBLE_MAX);
 - required fields are present: a truncated row is an error, not a row of blanks;
-- commodity codes have 2, 4, 6, 8 or 10 digits -- never padded here (a 7-digit code is an error);
+- commodity codes as helpers.sources.fields says: 2, 4, 6, 8 or 10 ASCII digits, never padded;
 - periods lie between FIRST_PLAUSIBLE_YEAR and the current month; months are 1-12.
 """
 
 import datetime as dt
 import math
-import re
 
 import pandas as pd
 
 from ..core.errors import InputError, excerpt
+from .fields import commodity_code, number
 
 
 class RowRuleError(InputError, ValueError):
@@ -29,9 +30,6 @@ class RowRuleError(InputError, ValueError):
 # World is ~6e12 US$; a single row above 1e13 US$ (7e13 yuan at any rate seen) is a corrupt number.
 PLAUSIBLE_MAX = {"usd": 1e13, "cny": 1e14, "quantity": 1e14}
 FIRST_PLAUSIBLE_YEAR = 2000  # the briefing's raw sources start in 2017; Comtrade H1+ data in 2000s
-CODE_LENGTHS = (2, 4, 6, 8, 10)
-_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
-_GROUPED = re.compile(r"^\d{1,3}(,\d{3})+(\.\d+)?$")
 
 
 def require(record: dict, fields, *, file, row) -> None:
@@ -52,84 +50,39 @@ def require(record: dict, fields, *, file, row) -> None:
             )
 
 
-def amount(text, *, file, row, column, kind: str, thousands: bool = False) -> float | None:
-    """Raw amount -> float in the file's unit; None when empty. kind: 'usd', 'cny' or 'quantity'.
-
-    thousands=True accepts grouped digits (GACC writes "5,848,714"); Comtrade never groups digits, so
-    there a comma is an error rather than a guess.
-    """
-    if text is None or (isinstance(text, float) and math.isnan(text)):
-        return None
-    cleaned = str(text).strip().replace("，", ",")
-    if cleaned in ("", "-", "--"):
-        return None
-    if thousands and _GROUPED.match(cleaned.lstrip("-")):
-        cleaned = cleaned.replace(",", "")
-    if not _NUMBER.match(cleaned):
-        raise RowRuleError(
-            f"value {excerpt(text, 30)} is not a number",
-            file=file,
-            row=row,
-            column=column,
-            expected="a number" + (" (thousands separators allowed)" if thousands else ""),
-        )
-    number = float(cleaned)
-    check_amount(number, file=file, row=row, column=column, kind=kind, shown=str(text).strip())
-    return number
+def amount(
+    text, *, file, row, column, kind: str, grouped: bool = False, required: bool = False
+) -> float | None:
+    """Raw amount -> float in the file's unit (helpers.sources.fields' number rule), None when empty,
+    within the plausible bound of `kind` ('usd', 'cny' or 'quantity'). grouped: digit groups as the
+    format writes them (GACC: "5,848,714"); required: an empty field ("-") is an error."""
+    value = number(text, file=file, row=row, column=column, grouped=grouped, required=required)
+    if value is not None:
+        check_amount(value, file=file, row=row, column=column, kind=kind, shown=str(text).strip())
+    return value
 
 
-def check_amount(number: float, *, file, row, column, kind: str, shown=None) -> None:
-    shown = excerpt(shown if shown is not None else number, 30)
-    if not math.isfinite(number):
-        raise RowRuleError(
-            f"value {shown} is not finite",
-            file=file,
-            row=row,
-            column=column,
-            expected="a finite number",
-        )
-    if number < 0:
-        raise RowRuleError(
-            f"value {shown} is negative",
-            file=file,
-            row=row,
-            column=column,
-            expected="a non-negative amount or quantity",
-        )
+def check_amount(value: float, *, file, row, column, kind: str, shown=None) -> None:
+    """A number already read (any path): finite, non-negative, at most PLAUSIBLE_MAX[kind]."""
     bound = PLAUSIBLE_MAX[kind]
-    if number > bound:
+    problem = (
+        "is not finite"
+        if not math.isfinite(value)
+        else "is negative"
+        if value < 0
+        else "is implausibly large"
+        if value > bound
+        else None
+    )
+    if problem:
         raise RowRuleError(
-            f"value {shown} is implausibly large",
+            f"value {excerpt(shown if shown is not None else value, 30)} {problem}",
             file=file,
             row=row,
             column=column,
-            expected=f"at most {bound:.0e} per row ({'quantity' if kind == 'quantity' else kind.upper()})",
+            expected=f"a finite amount from 0 to {bound:.0e} per row "
+            f"({'quantity' if kind == 'quantity' else kind.upper()})",
         )
-
-
-def hs_code(text, *, file, row, column, allow_total: bool = False) -> str:
-    """A commodity code kept as text: 2/4/6/8/10 digits ('TOTAL' where the format has an all-goods row)."""
-    code = str(text if text is not None else "").strip()
-    if allow_total and code.upper() == "TOTAL":
-        return "TOTAL"
-    if not code.isdigit() or not code.isascii():
-        raise RowRuleError(
-            f"commodity code {excerpt(code, 20)} is not digits",
-            file=file,
-            row=row,
-            column=column,
-            expected="an HS/national code of 2, 4, 6, 8 or 10 digits, kept as text (e.g. 0303)",
-        )
-    if len(code) not in CODE_LENGTHS:
-        raise RowRuleError(
-            f"commodity code {code!r} has {len(code)} digits",
-            file=file,
-            row=row,
-            column=column,
-            expected="2, 4, 6, 8 or 10 digits (a spreadsheet may have dropped a leading zero: "
-            "re-export keeping codes as text)",
-        )
-    return code
 
 
 def period(year: int, month: int | None, *, file, row, column, today: dt.date | None = None) -> str:
@@ -186,7 +139,7 @@ def validate_tidy(frame: pd.DataFrame, file) -> pd.DataFrame:
                 shown=row.value,
             )
         if row.hs_code:
-            hs_code(row.hs_code, file=file, row=row.source_row or None, column="hs_code")
+            commodity_code(row.hs_code, file=file, row=row.source_row or None, column="hs_code")
         year, month = int(row.period[:4]), (int(row.period[5:7]) if len(row.period) == 7 else None)
         period(year, month, file=file, row=row.source_row or None, column="period")
     return frame

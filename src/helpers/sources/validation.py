@@ -2,7 +2,8 @@
 
 The raw CSVs are read as text and each field is checked before any number is trusted, because a
 hand-exported spreadsheet fails in ways pandas would silently "fix" (thousands separators, decimal
-commas, lost leading zeros, stray encodings).
+commas, lost leading zeros, stray encodings). Numbers and HS codes follow the one rule of every reader
+(helpers.sources.fields); periods, allowed values and units are the wire files' own.
 """
 
 import datetime as dt
@@ -14,16 +15,13 @@ from pathlib import Path
 import pandas as pd
 
 from ..core.errors import InputError
-from ..core.text import NUMBER
 from ..core.yaml_config import sources_config
+from .fields import commodity_code, is_number, number, numbers
 from .raw_guard import SNIFF_BYTES, check_not_utf16
 from .text_rows import blank, csv_rows, cut_row
 
-THOUSANDS = re.compile(r"^-?\d{1,3}(,\d{3})+(\.\d+)?$")
-DECIMAL_COMMA = re.compile(r"^-?\d+,\d{1,2}$")
 PERIOD_YEAR = re.compile(r"^(19|20)\d{2}$")
 PERIOD_MONTH = re.compile(r"^(19|20)\d{2}-(0[1-9]|1[0-2])$")
-HS_CODE = re.compile(r"^\d{2,10}(-\d{2,10})?$")
 
 
 @dataclass(frozen=True)
@@ -141,14 +139,14 @@ def read_text_table(path: Path, schema: FileSchema) -> tuple[pd.DataFrame, list[
     body = [(row, complete) for row, complete in rows[1:] if not blank(row)]
     if not body:
         raise InputError("header only, no data rows", file=path)
-    for number, (row, complete) in enumerate(body, start=1):
+    for line, (row, complete) in enumerate(body, start=1):
         if not complete:
-            raise cut_row(path, number)
+            raise cut_row(path, line)
         if len(row) != len(header):
             raise InputError(
                 f"has {len(row)} fields, header has {len(header)}",
                 file=path,
-                row=number,
+                row=line,
                 expected="one field per column (quote text containing commas)",
             )
     frame = pd.DataFrame([row for row, _ in body], columns=header, dtype="str")
@@ -189,47 +187,6 @@ def _check_header(path, header, schema):
         )
     if len(set(header)) != len(header):
         raise InputError("duplicate column names in header", file=path)
-
-
-def parse_number(text: str, *, path, row, column, allow_negative: bool) -> float:
-    """Strict number parsing: '1,000' and '1,5' are refused rather than guessed."""
-    text = text.strip()
-    if text == "":
-        return float("nan")
-    if THOUSANDS.match(text):
-        raise InputError(
-            f"value '{text}' has a thousands separator",
-            file=path,
-            row=row,
-            column=column,
-            expected="a plain number such as 1000 or 1000.5",
-        )
-    if DECIMAL_COMMA.match(text):
-        raise InputError(
-            f"value '{text}' uses a decimal comma",
-            file=path,
-            row=row,
-            column=column,
-            expected="a decimal point, e.g. 1.5",
-        )
-    if not NUMBER.match(text):
-        raise InputError(
-            f"value '{text}' is not a number",
-            file=path,
-            row=row,
-            column=column,
-            expected="a number or an empty field",
-        )
-    number = float(text)
-    if number < 0 and not allow_negative:
-        raise InputError(
-            f"value {text} is negative",
-            file=path,
-            row=row,
-            column=column,
-            expected="a non-negative amount",
-        )
-    return number
 
 
 def check_period(text: str, span: str | None, *, path, row, today: dt.date) -> None:
@@ -301,60 +258,30 @@ def validate_table(
                 expected="a non-empty source field",
             )
     for column in schema.non_negative + schema.signed:
-        frame[column] = [
-            parse_number(
-                text, path=path, row=row, column=column, allow_negative=column in schema.signed
-            )
-            for text, row in zip(frame[column], frame.source_row)
-        ]
-    for column in schema.numeric_text:
-        frame[column + "_number"] = pd.to_numeric(
-            frame[column].where(frame[column].str.match(NUMBER)), errors="coerce"
+        frame[column] = numbers(
+            frame[column],
+            file=path,
+            column=column,
+            rows=frame.source_row,
+            signed=column in schema.signed,
         )
+    for column in schema.numeric_text:  # a phrase ("over 40") is no number here
+        frame[column + "_number"] = [
+            number(text, signed=True) if is_number(text) else float("nan") for text in frame[column]
+        ]
     if "span" in frame:
         for text, span, row in zip(frame.period, frame.span, frame.source_row):
             check_period(text, span, path=path, row=row, today=today)
     if "hs_code" in frame:
         for code, row in zip(frame.hs_code, frame.source_row):
-            check_hs_code(code, path=path, row=row)
+            if code.strip():  # a row of all goods has no code
+                commodity_code(code, file=path, row=row, column="hs_code", allow_range=True)
     if (
         "measure" in schema.allowed
     ):  # customs commodity rows; context facts carry free-text measures
         check_measure_present(frame, path)
         check_units(frame, path)
     return frame, notes
-
-
-def check_hs_code(code: str, *, path, row) -> None:
-    code = code.strip()
-    if code == "":
-        return
-    if not re.match(r"^\d+(-\d+)?$", code):
-        raise InputError(
-            f"HS code '{code}' is not digits",
-            file=path,
-            row=row,
-            column="hs_code",
-            expected="an HS code such as 0303, 8703 or a range 84-90",
-        )
-    for part in code.split("-"):
-        # checked before the length, so '3' (from '03') is reported as a lost zero, not as "not digits"
-        if len(part) % 2:
-            raise InputError(
-                f"HS code '{code}' has an odd number of digits — leading zero lost?",
-                file=path,
-                row=row,
-                column="hs_code",
-                expected=f"'0{part}'",
-            )
-    if not HS_CODE.match(code):
-        raise InputError(
-            f"HS code '{code}' is too long",
-            file=path,
-            row=row,
-            column="hs_code",
-            expected="2 to 10 digits per code, e.g. 0303 or 87032342",
-        )
 
 
 def check_measure_present(frame: pd.DataFrame, path) -> None:
