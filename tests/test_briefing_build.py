@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers.report.browser_check import check_page
+from browser.page_check import check_page
 
 ROOT = Path(__file__).resolve().parents[1]
 # in page order: Figure N of the briefing is fN-... on disk (the number an editor quotes names the file)

@@ -11,8 +11,8 @@ import pytest
 from nbformat.v4 import new_code_cell, new_notebook, new_output
 
 from briefing_fixture import skip_without_chromium
+from browser.lab_check import check_notebooks, edit_and_run_all, jupyter_lab, lab_page
 from helpers.report.figures import NOTEBOOK_VEGALITE_MIME
-from helpers.report.lab_check import check_notebooks, chromium_page, edit_and_run_all, jupyter_lab
 from notebooks_alone import OUT_DIR, ROOT, parameters_cell
 
 SCREENSHOTS = ROOT / "build" / "test-artifacts" / "jupyterlab"
@@ -127,9 +127,9 @@ def test_user_edits_period_end_and_runs_all(monkeypatch):
     workdir, notebook, source = user_copy("01_headline.ipynb", "user-run", monkeypatch)
     edited = source.replace('period_end = "2025-07"', 'period_end = "2024-12"')
     assert edited != source
-    with jupyter_lab(ROOT) as url, chromium_page() as tools:
+    with jupyter_lab(ROOT) as url, lab_page() as page:
         view = edit_and_run_all(
-            tools, url, notebook, edited, ROOT, SCREENSHOTS / "user-run-01_headline.png"
+            page, url, notebook, edited, ROOT, SCREENSHOTS / "user-run-01_headline.png"
         )
     assert view.expected_figures == 3 and view.drawn == view.interactive == 3, view
     assert view.text_fallbacks == 0 and view.math_elements == [] and view.tables == 1
@@ -145,9 +145,9 @@ def test_run_all_on_a_notebook_longer_than_the_window(monkeypatch):
     """02b_raw_rows runs past the window: JupyterLab 4 stops rendering the cells scrolled out of view, so
     Run All must be seen as finished from their prompts' text content (what lab_check reads)."""
     _, notebook, source = user_copy("02b_raw_rows.ipynb", "user-run-long", monkeypatch)
-    with jupyter_lab(ROOT) as url, chromium_page() as tools:
+    with jupyter_lab(ROOT) as url, lab_page() as page:
         view = edit_and_run_all(
-            tools, url, notebook, source, ROOT, SCREENSHOTS / "user-run-02b_raw_rows.png"
+            page, url, notebook, source, ROOT, SCREENSHOTS / "user-run-02b_raw_rows.png"
         )
     assert view.expected_figures == view.drawn == view.interactive == 3 and view.tables == 3, view
     assert "against $37.5bn a year earlier" in " ".join(view.visible_text.split())

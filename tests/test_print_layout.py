@@ -1,8 +1,8 @@
 """The printed briefing: at most 12 pages, nothing past the page box, every printed header in the PDF text.
 
-Measured in Chromium (helpers.report.layout_check): print media at the A4 content width for the
-layout, Page.printToPDF for the PDF, and the screen at 390 and 1280 px. PNG snapshots of the first
-pages go to build/print-snapshots/ for a human to look at.
+Measured in Chromium (tests/browser/layout_check.py): print media at the A4 content width for the
+layout, the PDF printed as `make report` prints it (helpers.report.pdf.print_page), and the screen at
+390 and 1280 px. PNG snapshots of the first pages go to build/print-snapshots/ for a human to look at.
 """
 
 import re
@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 
 from briefing_fixture import skip_without_chromium
-from helpers.report.layout_check import (
+from browser.layout_check import (
     check_layout,
     missing_headers,
     page_size_mm,
@@ -22,6 +22,7 @@ from helpers.report.layout_check import (
     snapshots,
     words_past_margin,
 )
+from helpers.report.pdf import normalise_pdf_dates
 
 ROOT = Path(__file__).resolve().parents[1]
 MAX_PAGES = 12
@@ -47,8 +48,13 @@ def briefing():
 
 
 @pytest.fixture(scope="module")
-def layout(briefing):
-    return {r.mode: r for r in check_layout(briefing, ROOT / "build" / "layout" / "briefing.pdf")}
+def layout_pdf():
+    return ROOT / "build" / "layout" / "briefing.pdf"
+
+
+@pytest.fixture(scope="module")
+def layout(briefing, layout_pdf):
+    return {r.mode: r for r in check_layout(briefing, layout_pdf)}
 
 
 def test_published_pdf_has_at_most_12_pages(briefing):
@@ -58,6 +64,17 @@ def test_published_pdf_has_at_most_12_pages(briefing):
         ROOT / "reports" / "briefing.pdf", ROOT / "build" / "print-snapshots", first=4
     )
     assert len(shots) == 4 and all(p.read_bytes().startswith(b"\x89PNG") for p in shots)
+
+
+def test_the_layout_check_measures_the_pdf_that_ships(briefing, layout, layout_pdf, tmp_path):
+    """One print path: the PDF the layout check prints is the published one, byte for byte (both
+    dated alike here: the build's date comes from make's SOURCE_DATE_EPOCH)."""
+    published = tmp_path / "published.pdf"
+    shutil.copyfile(briefing.parent / "briefing.pdf", published)
+    for pdf in (published, layout_pdf):
+        assert normalise_pdf_dates(pdf, epoch=0) == 2
+    assert layout_pdf.read_bytes() == published.read_bytes()
+    assert layout["print"].pages == pdf_pages(published)
 
 
 def test_no_printed_word_reaches_the_side_margins(briefing):
