@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import nbformat
 import pytest
@@ -13,14 +12,12 @@ from browser.page_check import check_page
 from helpers.report.figures import NOTEBOOK_VEGALITE_MIME
 from helpers.report.page import render_briefing
 
-ARTIFACTS = Path(__file__).resolve().parents[1] / "build" / "test-artifacts"
-
 pytestmark = [skip_without_chromium(), pytest.mark.slow]
 
 
-def test_offline_browser_draws_every_figure(tmp_path):
+def test_offline_browser_draws_every_figure(tmp_path, artifacts):
     html_path = render_briefing(write_fixture(tmp_path), tmp_path / "stage", PARAMS, ABOUT)
-    screenshot = ARTIFACTS / "briefing-fixture.png"
+    screenshot = artifacts / "briefing-fixture.png"
     result = check_page(html_path, screenshot)  # returns once the page says its figures are final
     assert result.figure_containers == len(FIGURE_IDS)
     assert result.drawn_ids == FIGURE_IDS
@@ -30,7 +27,7 @@ def test_offline_browser_draws_every_figure(tmp_path):
     assert screenshot.read_bytes().startswith(b"\x89PNG")
 
 
-def test_checker_reports_a_chart_that_fails(tmp_path):
+def test_checker_reports_a_chart_that_fails(tmp_path, artifacts):
     """Guards against a vacuous check: a broken spec must show up as undrawn + console error."""
     notebooks = write_fixture(tmp_path)
     nb = nbformat.read(notebooks[1], as_version=4)
@@ -40,7 +37,7 @@ def test_checker_reports_a_chart_that_fails(tmp_path):
     output.data[NOTEBOOK_VEGALITE_MIME] = spec
     nbformat.write(nb, notebooks[1])
     html_path = render_briefing(notebooks, tmp_path / "stage", PARAMS, ABOUT)
-    result = check_page(html_path, ARTIFACTS / "briefing-broken-figure.png")
+    result = check_page(html_path, artifacts / "briefing-broken-figure.png")
     assert result.figure_containers == 2 and result.drawn_ids == ["f1-exports-monthly"]
     assert any("f2-commodities-bar" in error for error in result.console_errors), json.dumps(
         result.console_errors
