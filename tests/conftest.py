@@ -85,7 +85,7 @@ def pytest_sessionfinish(session, exitstatus):
     if changed:
         report = session.config.pluginmanager.get_plugin("terminalreporter")
         if report:
-            report.ensure_newline()
+            report.write_line("")  # after the progress line
         write = report.write_line if report else lambda line, **_: sys.stderr.write(line + "\n")
         write(
             f"FAILED: the tests wrote the project's own reports/ or build/ ({len(changed)} paths):"
