@@ -16,8 +16,6 @@ from nbclient.exceptions import CellExecutionError
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9]*.ipynb"))
-# Under the project root so that the JupyterLab test can open them; not in git (build/).
-OUT_DIR = ROOT / "build" / "test-artifacts" / "notebooks-alone"
 EDITED_PERIOD_END = (
     "2024-12"  # not the default: proves the parameters cell is what the notebook uses
 )
@@ -46,7 +44,7 @@ def set_period_end(notebook, period_end: str) -> None:
 
 
 def run_alone(
-    source: Path, out_dir: Path = OUT_DIR, period_end: str = EDITED_PERIOD_END, timeout: int = 300
+    source: Path, out_dir: Path, period_end: str = EDITED_PERIOD_END, timeout: int = 300
 ) -> AloneRun:
     notebook = nbformat.read(source, as_version=4)
     set_period_end(notebook, period_end)
@@ -67,10 +65,10 @@ def run_alone(
     return AloneRun(source, executed, error)
 
 
-def run_all_alone(out_dir: Path = OUT_DIR) -> dict[str, AloneRun]:
-    """Every notebook, each in its own fresh kernel. The kernels inherit this environment: the
-    project's variables are removed (a user's JupyterLab has none) except a separate build dir,
-    so the test never overwrites the figure files of a `make report` build."""
+def run_all_alone(out_dir: Path) -> dict[str, AloneRun]:
+    """Every notebook, each in its own fresh kernel, executed into `out_dir`. The kernels inherit this
+    environment: the project's variables are removed (a user's JupyterLab has none) except a build
+    dir of their own (`out_dir`/build), so the test never writes the project's build/."""
     saved = {name: os.environ.get(name) for name in ("BRIEFING_ROOT", "BRIEFING_BUILD_DIR")}
     os.environ.pop("BRIEFING_ROOT", None)
     os.environ["BRIEFING_BUILD_DIR"] = str(out_dir / "build")

@@ -1,6 +1,7 @@
 """A throwaway copy of the project (tracked files + a link to the real .venv) for tests that run `make`
 on modified inputs without touching the working tree."""
 
+import hashlib
 import os
 import shutil
 import subprocess
@@ -42,4 +43,30 @@ def make(project: Path, *args, env: dict | None = None, timeout=900) -> subproce
         capture_output=True,
         text=True,
         timeout=timeout,
+    )
+
+
+def tree_state(project: Path) -> dict[str, str]:
+    """What `make test` must leave as it found it: every file of reports/ by content (sha256), every
+    file and folder of build/ by size and modification time (build/ may hold large caches)."""
+    state = {}
+    for folder, by_content in (("reports", True), ("build", False)):
+        for path in sorted((project / folder).rglob("*")):
+            name = path.relative_to(project).as_posix()
+            if path.is_symlink() or not path.is_file():
+                state[name] = "folder" if path.is_dir() else "link"
+            elif by_content:
+                state[name] = hashlib.sha256(path.read_bytes()).hexdigest()
+            else:
+                stat = path.stat()
+                state[name] = f"{stat.st_size} bytes, modified {stat.st_mtime_ns}"
+    return state
+
+
+def tree_changes(before: dict[str, str], after: dict[str, str]) -> list[str]:
+    """'added: x', 'removed: x', 'changed: x' for every path that differs, sorted."""
+    return sorted(
+        f"{'added' if name not in before else 'removed' if name not in after else 'changed'}: {name}"
+        for name in before.keys() | after.keys()
+        if before.get(name) != after.get(name)
     )

@@ -1,18 +1,17 @@
 """End to end: `make report` builds the briefing; parameters are checked before any notebook runs.
 
-These use the real Makefile (the README's command). The first run builds everything; later runs
-are no-ops when nothing changed.
+These use the real Makefile (the README's command) in a copy of the project (conftest.built_project,
+shared with test_print_layout). The first run builds everything; later runs are no-ops when nothing
+changed.
 """
 
 import re
-import subprocess
-from pathlib import Path
 
 import pytest
 
-from helpers.report.browser_check import check_page
+from browser.page_check import check_page
+from project_copy import make as make_in
 
-ROOT = Path(__file__).resolve().parents[1]
 # in page order: Figure N of the briefing is fN-... on disk (the number an editor quotes names the file)
 FIGURE_IDS = [
     "f1-annual-turnover",
@@ -30,14 +29,13 @@ FIGURE_IDS = [
 ]
 
 
-def make(*args, check=True):
-    result = subprocess.run(
-        ["make", "--no-print-directory", *args],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=900,
-    )
+@pytest.fixture(scope="module")
+def project(built_project):
+    return built_project
+
+
+def make(project, *args, check=True):
+    result = make_in(project, *args)
     if check and result.returncode != 0:
         raise AssertionError(
             f"make {' '.join(args)} failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
@@ -46,9 +44,8 @@ def make(*args, check=True):
 
 
 @pytest.fixture(scope="module")
-def briefing():
-    make("report")
-    return ROOT / "reports" / "briefing.html"
+def briefing(project):
+    return project / "reports" / "briefing.html"
 
 
 def test_briefing_is_self_contained(briefing):
@@ -65,16 +62,14 @@ def test_default_briefing_states_the_story_numbers(briefing):
 
 
 def test_every_figure_has_png_svg_csv(briefing):
-    figures = ROOT / "reports" / "figures"
+    figures = briefing.parent / "figures"
     for figure_id in FIGURE_IDS:
         for suffix in (".png", ".svg", ".csv"):
             assert (figures / f"{figure_id}{suffix}").stat().st_size > 0, figure_id + suffix
-    assert (ROOT / "reports" / "briefing.pdf").read_bytes()[:5] == b"%PDF-"
+    assert (briefing.parent / "briefing.pdf").read_bytes()[:5] == b"%PDF-"
 
 
-def test_offline_browser_draws_every_chart(briefing):
-    artifacts = ROOT / "build" / "test-artifacts"
-    artifacts.mkdir(parents=True, exist_ok=True)
+def test_offline_browser_draws_every_chart(briefing, artifacts):
     result = check_page(briefing, screenshot=artifacts / "briefing.png")
     assert result.figure_containers == len(FIGURE_IDS)
     assert result.drawn_charts == len(FIGURE_IDS)
@@ -83,8 +78,8 @@ def test_offline_browser_draws_every_chart(briefing):
     assert "$125.8bn" in result.visible_text
 
 
-def test_noop_rebuild_runs_no_notebook(briefing):
-    result = make("report")
+def test_noop_rebuild_runs_no_notebook(project, briefing):
+    result = make(project, "report")
     assert "timing: kernel start" not in result.stdout
     assert "timing: render total" not in result.stdout
 
@@ -103,17 +98,17 @@ def test_noop_rebuild_runs_no_notebook(briefing):
         ("2019-05", "PERIOD_END 2019-05 is before the first monthly release in the data (2021-02)"),
     ],
 )
-def test_bad_period_end_fails_before_any_notebook(period_end, message, briefing):
+def test_bad_period_end_fails_before_any_notebook(project, period_end, message, briefing):
     before = briefing.read_bytes()
-    result = make("report", f"PERIOD_END={period_end}", check=False)
+    result = make(project, "report", f"PERIOD_END={period_end}", check=False)
     assert result.returncode != 0
     assert message in result.stderr
     assert "timing: kernel start" not in result.stdout and "Traceback" not in result.stderr
     assert briefing.read_bytes() == before
 
 
-def test_unknown_partner_names_valid_values(briefing):
-    result = make("report", "PARTNER=Atlantis", check=False)
+def test_unknown_partner_names_valid_values(project):
+    result = make(project, "report", "PARTNER=Atlantis", check=False)
     assert result.returncode != 0
     assert (
         "PARTNER 'Atlantis' has no data in data/raw; valid values:" in result.stderr
@@ -121,17 +116,17 @@ def test_unknown_partner_names_valid_values(briefing):
     )
 
 
-def test_executed_notebooks_are_published_and_linked_from_the_methods(briefing):
+def test_executed_notebooks_are_published_and_linked_from_the_methods(project, briefing):
     """reports/notebooks/ holds every section's executed notebook (with its outputs) and a static page of it that
     loads nothing from the network; the methods section links both."""
     import json
 
     html = briefing.read_text(encoding="utf-8")
     methods = html[html.index('id="data-and-methods"') :]
-    for source in sorted((ROOT / "notebooks").glob("[0-9]*.ipynb")):
+    for source in sorted((project / "notebooks").glob("[0-9]*.ipynb")):
         for suffix in (".html", ".ipynb"):
             assert f'href="notebooks/{source.stem}{suffix}"' in methods, source.stem + suffix
-        executed = json.loads((ROOT / "reports" / "notebooks" / source.name).read_text())
+        executed = json.loads((briefing.parent / "notebooks" / source.name).read_text())
         assert any(cell.get("outputs") for cell in executed["cells"]), source.name
-        page = (ROOT / "reports" / "notebooks" / f"{source.stem}.html").read_text(encoding="utf-8")
+        page = (briefing.parent / "notebooks" / f"{source.stem}.html").read_text(encoding="utf-8")
         assert not re.search(r"<(script|link)\b", page), source.stem

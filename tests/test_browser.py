@@ -4,27 +4,45 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from briefing_fixture import ABOUT, FIGURE_IDS, MARKER, PARAMS, skip_without_chromium, write_fixture
-from helpers.report.browser_check import check_page
+from browser.page_check import check_page
 from helpers.report.page import render_briefing
-
-ARTIFACTS = Path(__file__).resolve().parents[1] / "build" / "test-artifacts"
 
 pytestmark = [skip_without_chromium(), pytest.mark.slow]
 
 
-def test_offline_browser_draws_every_figure(tmp_path):
+def test_offline_browser_draws_every_figure(tmp_path, artifacts):
     html_path = render_briefing(write_fixture(tmp_path), tmp_path / "stage", PARAMS, ABOUT)
-    screenshot = ARTIFACTS / "briefing-fixture.png"
-    result = check_page(html_path, screenshot)
-    assert result.finished
+    screenshot = artifacts / "briefing-fixture.png"
+    result = check_page(html_path, screenshot)  # returns once the page says its figures are final
     assert result.figure_containers == len(FIGURE_IDS)
     assert result.drawn_ids == FIGURE_IDS
     assert result.console_errors == []
     assert result.external_requests == []
     assert " ".join(MARKER.split()) in " ".join(result.visible_text.split())
     assert screenshot.read_bytes().startswith(b"\x89PNG")
+
+
+def test_checker_reports_requests_that_leave_the_machine(tmp_path):
+    """Guards against a vacuous offline check: a page asking the network for a script, an image and
+    data gets none of them, and each request is reported."""
+    page = tmp_path / "online.html"
+    # It marks its (no) figures final once the fetch has failed, as the briefing does once its
+    # charts have settled: check_page waits for that mark, so the fetch's error is in by then.
+    page.write_text(
+        '<p>x</p><img src="https://example.com/a.png"><script src="http://cdn.example.org/v.js">'
+        '</script><script id="briefing-figures" type="application/json">[]</script><script>'
+        'fetch("https://api.example.net/x").catch(e => console.error("no " + e)).finally(() => {'
+        "const root = document.documentElement; root.setAttribute('data-figures-layout', 'page');"
+        "root.setAttribute('data-figures-done', '0'); })</script>",
+        encoding="utf-8",
+    )
+    result = check_page(page)
+    assert sorted(result.external_requests) == [
+        "http://cdn.example.org/v.js",
+        "https://api.example.net/x",
+        "https://example.com/a.png",
+    ]
+    assert "no TypeError: Failed to fetch" in result.console_errors

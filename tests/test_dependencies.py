@@ -38,9 +38,7 @@ USED_WITHOUT_IMPORT = {
 UNDECLARED_BY_COMTRADEAPICALL = ("requests", "urllib3")
 # Declared for work landing from another branch of issue 20: delete the entry when its import lands
 # (the test below fails then, so a stale entry cannot stay).
-PENDING = {
-    "playwright": "browser checks on Debian's Chromium (issue 20 point 3)",
-}
+PENDING = {}
 
 
 def canonical(name: str) -> str:
@@ -78,7 +76,8 @@ def imported_modules(paths: list[Path]) -> dict[str, list[str]]:
     without the standard library, the package itself and the modules beside the files (tests' helpers)."""
     local = {path.stem for path in paths} | {
         p.stem for p in sources("tests/**/*.py", "scripts/*.py")
-    }
+    }  # and the tests' own packages (tests/browser)
+    local |= {p.parent.name for p in sources("tests/*/__init__.py")}
     found = {}
     for path in paths:
         for node in ast.walk(ast.parse(python_of(path))):

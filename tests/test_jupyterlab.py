@@ -1,6 +1,6 @@
 """A real JupyterLab (this venv, 127.0.0.1, no token, offline) in headless Chromium shows every figure of
 the notebooks run alone drawn as a chart, every table as a table, and no Markdown output typeset by
-MathJax. Screenshots go to build/test-artifacts/jupyterlab/ for a human to look at."""
+MathJax. Screenshots go to the session's artifacts folder (printed at the end) for a human to look at."""
 
 import base64
 import shutil
@@ -11,11 +11,9 @@ import pytest
 from nbformat.v4 import new_code_cell, new_notebook, new_output
 
 from briefing_fixture import skip_without_chromium
+from browser.lab_check import check_notebooks, edit_and_run_all, jupyter_lab, lab_page
 from helpers.report.figures import NOTEBOOK_VEGALITE_MIME
-from helpers.report.lab_check import check_notebooks, chromium_page, edit_and_run_all, jupyter_lab
-from notebooks_alone import OUT_DIR, ROOT, parameters_cell
-
-SCREENSHOTS = ROOT / "build" / "test-artifacts" / "jupyterlab"
+from notebooks_alone import ROOT, parameters_cell
 
 pytestmark = [skip_without_chromium(), pytest.mark.slow]
 
@@ -57,19 +55,25 @@ def broken_notebook() -> nbformat.NotebookNode:
 
 
 @pytest.fixture(scope="module")
-def views(notebooks_run_alone):
+def screenshots(artifacts):
+    return artifacts / "jupyterlab"
+
+
+@pytest.fixture(scope="module")
+def views(notebooks_run_alone, screenshots):
     failed = {name: run.error for name, run in notebooks_run_alone.items() if run.error}
     assert not failed, f"notebooks failed when run alone: {failed}"
-    guard = OUT_DIR / "zz_checker_guard.ipynb"
+    folder = next(iter(notebooks_run_alone.values())).executed.parent  # JupyterLab's root
+    guard = folder / "zz_checker_guard.ipynb"
     nbformat.write(broken_notebook(), guard)
     executed = [run.executed for run in notebooks_run_alone.values()] + [guard]
     return {
         view.notebook.rsplit("/", 1)[-1][:-6]: view
-        for view in check_notebooks(executed, SCREENSHOTS, root=ROOT, timeout=90)
+        for view in check_notebooks(executed, screenshots, root=folder, timeout=90)
     }
 
 
-def test_every_chart_is_drawn_and_no_text_is_typeset(views):
+def test_every_chart_is_drawn_and_no_text_is_typeset(views, screenshots):
     shown = {name: view for name, view in views.items() if name != "zz_checker_guard"}
     assert (
         sum(view.expected_figures for view in shown.values()) == 12
@@ -87,7 +91,7 @@ def test_every_chart_is_drawn_and_no_text_is_typeset(views):
         )
         assert "FigureOutput(" not in view.visible_text, f"{name}: a repr under a chart"
         assert (
-            base64.b64encode(SCREENSHOTS.joinpath(f"{name}.png").read_bytes()[:8])
+            base64.b64encode(screenshots.joinpath(f"{name}.png").read_bytes()[:8])
             == b"iVBORw0KGgo="
         )
 
@@ -107,12 +111,11 @@ def test_checker_sees_math_an_undrawn_chart_and_a_text_fallback(views):
     assert guard.math_elements and not guard.ok
 
 
-def user_copy(name: str, folder: str, monkeypatch) -> tuple[Path, Path, str]:
-    """A copy of notebooks/<name> in its own folder (JupyterLab saves outputs into the file it runs) and its
-    parameters cell. JupyterLab's kernels inherit this environment: a user's, without make's variables, except
-    that figure files go to the test's folder, never over a `make report` build's build/figures."""
-    workdir = ROOT / "build" / "test-artifacts" / folder
-    workdir.mkdir(parents=True, exist_ok=True)
+def user_copy(name: str, workdir: Path, monkeypatch) -> tuple[Path, Path, str]:
+    """A copy of notebooks/<name> in `workdir` (JupyterLab saves outputs into the file it runs; it
+    serves that folder) and its parameters cell. JupyterLab's kernels inherit this environment: a
+    user's, without make's variables, except that figure files go to the test's folder, never into
+    the project's build/."""
     notebook = workdir / name
     shutil.copyfile(ROOT / "notebooks" / name, notebook)
     monkeypatch.delenv("BRIEFING_ROOT", raising=False)
@@ -120,16 +123,16 @@ def user_copy(name: str, folder: str, monkeypatch) -> tuple[Path, Path, str]:
     return workdir, notebook, parameters_cell(nbformat.read(notebook, as_version=4)).source
 
 
-def test_user_edits_period_end_and_runs_all(monkeypatch):
+def test_user_edits_period_end_and_runs_all(monkeypatch, tmp_path, screenshots):
     """The issue's acceptance, done in the browser: open a notebook in JupyterLab, type a new period_end
     into the parameters cell, Run > Run All Cells. The kernel is JupyterLab's own, started in the
     notebook's folder. A copy is used: JupyterLab saves the outputs into the file it runs."""
-    workdir, notebook, source = user_copy("01_headline.ipynb", "user-run", monkeypatch)
+    workdir, notebook, source = user_copy("01_headline.ipynb", tmp_path, monkeypatch)
     edited = source.replace('period_end = "2025-07"', 'period_end = "2024-12"')
     assert edited != source
-    with jupyter_lab(ROOT) as url, chromium_page() as tools:
+    with jupyter_lab(workdir) as url, lab_page() as page:
         view = edit_and_run_all(
-            tools, url, notebook, edited, ROOT, SCREENSHOTS / "user-run-01_headline.png"
+            page, url, notebook, edited, workdir, screenshots / "user-run-01_headline.png"
         )
     assert view.expected_figures == 3 and view.drawn == view.interactive == 3, view
     # t-ytd-comparison and the key step's table (January–period beside a year earlier, in pandas)
@@ -142,13 +145,13 @@ def test_user_edits_period_end_and_runs_all(monkeypatch):
     ) == 1
 
 
-def test_run_all_on_a_notebook_longer_than_the_window(monkeypatch):
+def test_run_all_on_a_notebook_longer_than_the_window(monkeypatch, tmp_path, screenshots):
     """02b_raw_rows runs past the window: JupyterLab 4 stops rendering the cells scrolled out of view, so
     Run All must be seen as finished from their prompts' text content (what lab_check reads)."""
-    _, notebook, source = user_copy("02b_raw_rows.ipynb", "user-run-long", monkeypatch)
-    with jupyter_lab(ROOT) as url, chromium_page() as tools:
+    workdir, notebook, source = user_copy("02b_raw_rows.ipynb", tmp_path, monkeypatch)
+    with jupyter_lab(workdir) as url, lab_page() as page:
         view = edit_and_run_all(
-            tools, url, notebook, source, ROOT, SCREENSHOTS / "user-run-02b_raw_rows.png"
+            page, url, notebook, source, workdir, screenshots / "user-run-02b_raw_rows.png"
         )
     # three section tables and the key step's two (the fuel codes' sums, the section's fuel table beside them)
     assert view.expected_figures == view.drawn == view.interactive == 3 and view.tables == 5, view

@@ -12,7 +12,7 @@ import nbformat
 import pytest
 
 from helpers.report.blocks import NOTEBOOK_ONLY
-from notebooks_alone import EDITED_PERIOD_END, NOTEBOOKS, OUT_DIR, ROOT, outputs, run_alone
+from notebooks_alone import EDITED_PERIOD_END, NOTEBOOKS, ROOT, outputs, run_alone
 
 VENV_BIN = ROOT / ".venv" / "bin"
 # What each notebook must publish (ids are the briefing's figure and table numbers' anchors).
@@ -171,7 +171,8 @@ def test_notebook_runs_alone_with_edited_period(alone, name):
         ):  # JupyterLab 4 draws v5; the static SVG for viewers without Vega
             assert {"application/vnd.vegalite.v5+json", "image/svg+xml"} <= set(output.data)
             assert output.data["image/svg+xml"].startswith("<svg")
-            assert (OUT_DIR / "build" / "figures" / f"{output.metadata['figure_id']}.csv").exists()
+            figure_files = run.executed.parent / "build" / "figures"
+            assert (figure_files / f"{output.metadata['figure_id']}.csv").exists()
         if "table_id" in output.metadata:
             assert "<table" in output.data["text/html"]
 
@@ -187,7 +188,8 @@ def test_headline_alone_uses_the_edited_period(alone):
     assert "full-year 2024 came to **\\\\$244.8bn**" in "\n".join(
         o.data["text/markdown"] for o in markdown
     )
-    figure_csv = (OUT_DIR / "build" / "figures" / "f3-ytd-comparison.csv").read_text()
+    figures = alone["01_headline"].executed.parent / "build" / "figures"
+    figure_csv = (figures / "f3-ytd-comparison.csv").read_text()
     assert "244.81" in figure_csv and "240.1" in figure_csv
 
 

@@ -9,20 +9,22 @@ table's full version is text until its <details> is opened.
 from __future__ import annotations
 
 import json
+import re
 import shutil
-import time
 import urllib.parse
+from contextlib import contextmanager
 from pathlib import Path
 
 import nbformat
 import pandas as pd
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook, new_output
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from briefing_fixture import ABOUT, FIGURE_IDS, PARAMS, skip_without_chromium, write_fixture
-from helpers.report.browser_check import DevTools, console_errors, devtools_session
+from browser.page_check import console_errors
 from helpers.report.page import render_briefing
-from helpers.report.pdf import OFFLINE_FLAGS
+from helpers.report.pdf import LOCAL_URL, chromium
 from helpers.report.phone_layout import PHONE_ROOM_PX, smallest_text_px
 from helpers.report.tables import long_table_html
 
@@ -58,36 +60,44 @@ def page(tmp_path_factory) -> Path:
     return render_briefing([*notebooks, root / "03_long.ipynb"], root / "stage", PARAMS, ABOUT)
 
 
-def open_page(tools: DevTools, html_path: Path, width: int, scripts: bool = True) -> None:
-    for domain in ("Runtime", "Log", "Network", "Page"):
-        tools.send(f"{domain}.enable")
-    tools.send("Emulation.setScriptExecutionDisabled", value=not scripts)
-    tools.send(
-        "Emulation.setDeviceMetricsOverride",
-        width=width,
-        height=900,
-        deviceScaleFactor=1,
-        mobile=False,
-    )
-    tools.send("Page.navigate", url=html_path.resolve().as_uri())
-    tools.wait_for("Page.loadEventFired", 30)
+@contextmanager
+def open_page(html_path: Path, width: int, scripts: bool = True):
+    """The page in offline Chromium at `width` px (scripts on or off), with every request it makes,
+    its console warnings and its console errors and uncaught exceptions."""
+    with chromium() as browser:
+        context = browser.new_context(
+            viewport={"width": width, "height": 900}, java_script_enabled=scripts
+        )
+        context.route(re.compile(f"^(?!{LOCAL_URL})"), lambda route: route.abort("blockedbyclient"))
+        page = context.new_page()
+        page.requests, page.warnings = [], []
+        page.on("request", lambda request: page.requests.append(request.url))
+        page.on("console", lambda m: m.type == "warning" and page.warnings.append(m.text))
+        with console_errors(page) as page.errors:
+            page.goto(Path(html_path).resolve().as_uri())
+            yield page
 
 
-def figure_states(tools: DevTools) -> list[dict]:
-    return json.loads(tools.evaluate(FIGURES_JS))
+def figure_states(page) -> list[dict]:
+    return json.loads(page.evaluate(FIGURES_JS))
 
 
-def wait_for(tools: DevTools, predicate, timeout: float = 30) -> list[dict]:
-    deadline = time.monotonic() + timeout
-    while not predicate(states := figure_states(tools)):
-        if time.monotonic() > deadline:
-            raise TimeoutError(json.dumps(states)[:500])
-        time.sleep(0.1)
-    return states
+# Every figure box has reached one of the given states (data-interactive: "drawn" by Vega, "static").
+SETTLED_JS = """states => [...document.querySelectorAll('.figure[data-figure-id]')]
+  .every(box => states.includes(box.dataset.interactive))"""
 
 
-def point_at_every_figure(tools: DevTools) -> None:
-    tools.evaluate(
+def wait_for(page, *states: str, timeout: float = 30) -> list[dict]:
+    """The figure states once every figure is in one of `states` (Playwright polls the page)."""
+    try:
+        page.wait_for_function(SETTLED_JS, arg=list(states), timeout=timeout * 1000)
+    except PlaywrightTimeout:
+        raise TimeoutError(json.dumps(figure_states(page))[:500]) from None
+    return figure_states(page)
+
+
+def point_at_every_figure(page) -> None:
+    page.evaluate(
         "document.querySelectorAll('.figure[data-figure-id]').forEach(box => "
         "box.dispatchEvent(new PointerEvent('pointerenter')))"
     )
@@ -102,12 +112,11 @@ def svg_of(data_uri: str) -> str:
 def test_without_javascript_every_figure_and_row_is_shown(page, width):
     """Scripts off (Chromium's own switch): each figure's picture has loaded, at 390 px the phone
     drawing with text of at least 10 px, and a long table's rows are real rows inside its <details>."""
-    with devtools_session("/usr/bin/chromium", OFFLINE_FLAGS, width, 900, 30, "page-") as tools:
-        open_page(tools, page, width, scripts=False)
-        # Runtime.evaluate runs even with the page's scripts disabled
-        states = figure_states(tools)
-        rows = tools.evaluate("document.querySelectorAll('details.full-table tbody tr').length")
-        scripted = tools.evaluate("document.documentElement.hasAttribute('data-figures-done')")
+    with open_page(page, width, scripts=False) as tab:
+        # Playwright's evaluate runs even with the page's scripts disabled
+        states = figure_states(tab)
+        rows = tab.evaluate("document.querySelectorAll('details.full-table tbody tr').length")
+        scripted = tab.evaluate("document.documentElement.hasAttribute('data-figures-done')")
     assert [s["id"] for s in states] == FIGURE_IDS
     assert not scripted  # the page's script really did not run
     assert rows == LONG_ROWS
@@ -126,21 +135,14 @@ def test_without_javascript_every_figure_and_row_is_shown(page, width):
 def test_pointing_at_a_chart_draws_it_with_vega_in_place(page, width):
     """Nothing is loaded until a reader reaches for a chart; then Vega draws every chart offline
     from the assets beside the page, in the box of its picture (no layout shift), without errors."""
-    with devtools_session("/usr/bin/chromium", OFFLINE_FLAGS, width, 900, 30, "page-") as tools:
-        open_page(tools, page, width)
-        before = figure_states(tools)
-        loaded = tools.evaluate("performance.getEntriesByType('resource').map(e => e.name)")
+    with open_page(page, width) as tab:
+        before = figure_states(tab)
+        loaded = tab.evaluate("performance.getEntriesByType('resource').map(e => e.name)")
         assert not any("assets/" in url for url in loaded), loaded
         assert all(s["state"] is None and s["marks"] == 0 for s in before)
-        point_at_every_figure(tools)
-        after = wait_for(tools, lambda states: all(s["state"] == "drawn" for s in states))
-        tools.send("Runtime.evaluate", expression="0")
-        errors = console_errors(tools.events)
-        requests = [
-            e["params"]["request"]["url"]
-            for e in tools.events
-            if e.get("method") == "Network.requestWillBeSent"
-        ]
+        point_at_every_figure(tab)
+        after = wait_for(tab, "drawn")
+        errors, requests = list(tab.errors), list(tab.requests)
     assert errors == []
     assert all(url.startswith(("file:", "data:")) for url in requests), requests
     assert any(url.split("?")[0].endswith("assets/vega.js") for url in requests)
@@ -154,12 +156,11 @@ def test_without_its_assets_the_page_keeps_its_pictures(page, tmp_path):
     """briefing.html sent alone: pointing at a chart finds no Vega, and the picture stays."""
     alone = tmp_path / "briefing.html"
     shutil.copyfile(page, alone)
-    with devtools_session("/usr/bin/chromium", OFFLINE_FLAGS, 1280, 900, 30, "page-") as tools:
-        open_page(tools, alone, 1280)
-        point_at_every_figure(tools)
-        states = wait_for(tools, lambda states: all(s["state"] == "static" for s in states))
-        exceptions = [e for e in tools.events if e.get("method") == "Runtime.exceptionThrown"]
-    assert exceptions == []
+    with open_page(alone, 1280) as tab:
+        point_at_every_figure(tab)
+        states = wait_for(tab, "static")
+        errors = list(tab.errors)
+    assert not [e for e in errors if "ERR_FILE_NOT_FOUND" not in e], errors  # no exception
     assert all(s["complete"] and s["natural"] > 0 and s["marks"] == 0 for s in states)
 
 
@@ -173,32 +174,23 @@ def test_a_spec_vega_cannot_draw_leaves_its_picture_and_says_so(page, tmp_path):
     payload = json.loads(text.split("=", 1)[1].strip().rstrip(";"))
     payload["f2-commodities-bar"]["spec"]["mark"] = {"type": "no-such-mark"}
     specs.write_text(f"window.briefingFigures = {json.dumps(payload)};\n", encoding="utf-8")
-    with devtools_session("/usr/bin/chromium", OFFLINE_FLAGS, 1280, 900, 30, "page-") as tools:
-        open_page(tools, copy / "briefing.html", 1280)
-        point_at_every_figure(tools)
-        states = wait_for(
-            tools, lambda states: all(s["state"] in ("drawn", "static") for s in states)
-        )
-        warnings = [
-            " ".join(str(a.get("value", "")) for a in e["params"]["args"])
-            for e in tools.events
-            if e.get("method") == "Runtime.consoleAPICalled" and e["params"]["type"] == "warning"
-        ]
+    with open_page(copy / "briefing.html", 1280) as tab:
+        point_at_every_figure(tab)
+        states = wait_for(tab, "drawn", "static")
+        warnings = list(tab.warnings)
     assert [s["state"] for s in states] == ["drawn", "static"]
     assert any("f2-commodities-bar" in w for w in warnings), warnings
 
 
 def test_a_long_table_is_text_until_opened(page):
-    with devtools_session("/usr/bin/chromium", OFFLINE_FLAGS, 1280, 900, 30, "page-") as tools:
-        open_page(tools, page, 1280)
-        closed = tools.evaluate("document.querySelectorAll('details.full-table tr').length")
-        tools.evaluate("document.querySelector('details.full-table').open = true")
-        deadline = time.monotonic() + 10
-        while (
-            opened := tools.evaluate("document.querySelectorAll('details.full-table tr').length")
-        ) < LONG_ROWS and time.monotonic() < deadline:
-            time.sleep(0.05)
-        text = tools.evaluate("document.querySelector('details.full-table').innerText")
+    with open_page(page, 1280) as tab:
+        closed = tab.evaluate("document.querySelectorAll('details.full-table tr').length")
+        tab.evaluate("document.querySelector('details.full-table').open = true")
+        tab.wait_for_function(
+            "n => document.querySelectorAll('details.full-table tr').length > n", arg=LONG_ROWS
+        )
+        opened = tab.evaluate("document.querySelectorAll('details.full-table tr').length")
+        text = tab.evaluate("document.querySelector('details.full-table').innerText")
     assert closed == 0
     assert opened == LONG_ROWS + 1  # the header and every row
     assert "2020-60" in text

@@ -1,8 +1,9 @@
 """The printed briefing: at most 12 pages, nothing past the page box, every printed header in the PDF text.
 
-Measured in Chromium (helpers.report.layout_check): print media at the A4 content width for the
-layout, Page.printToPDF for the PDF, and the screen at 390 and 1280 px. PNG snapshots of the first
-pages go to build/print-snapshots/ for a human to look at.
+Measured in Chromium (tests/browser/layout_check.py): print media at the A4 content width for the
+layout, the PDF printed as `make report` prints it (helpers.report.pdf.print_page), and the screen at
+390 and 1280 px, on the briefing built in a copy of the project (conftest.built_project). PNG
+snapshots of the first pages go to the session's artifacts folder for a human to look at.
 """
 
 import re
@@ -14,7 +15,7 @@ import pandas as pd
 import pytest
 
 from briefing_fixture import skip_without_chromium
-from helpers.report.layout_check import (
+from browser.layout_check import (
     check_layout,
     missing_headers,
     page_size_mm,
@@ -22,8 +23,8 @@ from helpers.report.layout_check import (
     snapshots,
     words_past_margin,
 )
+from helpers.report.pdf import normalise_pdf_dates
 
-ROOT = Path(__file__).resolve().parents[1]
 MAX_PAGES = 12
 
 pytestmark = [
@@ -34,36 +35,42 @@ pytestmark = [
 
 
 @pytest.fixture(scope="module")
-def briefing():
-    result = subprocess.run(
-        ["make", "--no-print-directory", "report"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=900,
-    )
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-    return ROOT / "reports" / "briefing.html"
+def briefing(built_project):
+    return built_project / "reports" / "briefing.html"
 
 
 @pytest.fixture(scope="module")
-def layout(briefing):
-    return {r.mode: r for r in check_layout(briefing, ROOT / "build" / "layout" / "briefing.pdf")}
+def layout_pdf(tmp_path_factory):
+    return tmp_path_factory.mktemp("layout") / "briefing.pdf"
 
 
-def test_published_pdf_has_at_most_12_pages(briefing):
-    pages = pdf_pages(ROOT / "reports" / "briefing.pdf")
+@pytest.fixture(scope="module")
+def layout(briefing, layout_pdf):
+    return {r.mode: r for r in check_layout(briefing, layout_pdf)}
+
+
+def test_published_pdf_has_at_most_12_pages(briefing, artifacts):
+    pages = pdf_pages(briefing.parent / "briefing.pdf")
     assert 5 <= pages <= MAX_PAGES, pages
-    shots = snapshots(
-        ROOT / "reports" / "briefing.pdf", ROOT / "build" / "print-snapshots", first=4
-    )
+    shots = snapshots(briefing.parent / "briefing.pdf", artifacts / "print-snapshots", first=4)
     assert len(shots) == 4 and all(p.read_bytes().startswith(b"\x89PNG") for p in shots)
+
+
+def test_the_layout_check_measures_the_pdf_that_ships(briefing, layout, layout_pdf, tmp_path):
+    """One print path: the PDF the layout check prints is the published one, byte for byte (both
+    dated alike here: the build's date comes from make's SOURCE_DATE_EPOCH)."""
+    published = tmp_path / "published.pdf"
+    shutil.copyfile(briefing.parent / "briefing.pdf", published)
+    for pdf in (published, layout_pdf):
+        assert normalise_pdf_dates(pdf, epoch=0) == 2
+    assert layout_pdf.read_bytes() == published.read_bytes()
+    assert layout["print"].pages == pdf_pages(published)
 
 
 def test_no_printed_word_reaches_the_side_margins(briefing):
     """Measured in the published PDF itself: every word lies within the page's content box."""
     _, side_mm, _, _ = page_size_mm(briefing.read_text(encoding="utf-8"))
-    assert words_past_margin(ROOT / "reports" / "briefing.pdf", side_mm) == []
+    assert words_past_margin(briefing.parent / "briefing.pdf", side_mm) == []
 
 
 def test_nothing_printed_extends_past_the_page_box(layout):
@@ -83,7 +90,7 @@ def test_html_keeps_every_column_on_screen(layout, mode):
     assert result.small_labels == [], result.small_labels[:5]
 
 
-def test_every_printed_table_header_is_in_the_pdf_text(layout):
+def test_every_printed_table_header_is_in_the_pdf_text(briefing, layout):
     headers = layout["print"].printed_headers
     for expected in (
         "Claim (paraphrased)",
@@ -94,8 +101,8 @@ def test_every_printed_table_header_is_in_the_pdf_text(layout):
         "Used (outlet)",
     ):
         assert expected in headers
-    assert missing_headers(headers, ROOT / "reports" / "briefing.pdf") == []
-    assert missing_headers(["Verdict Nowhere"], ROOT / "reports" / "briefing.pdf") == [
+    assert missing_headers(headers, briefing.parent / "briefing.pdf") == []
+    assert missing_headers(["Verdict Nowhere"], briefing.parent / "briefing.pdf") == [
         "Verdict Nowhere"
     ]
 
@@ -117,8 +124,8 @@ def claim_pages_text(pdf: Path) -> str:
 
 
 def test_claim_table_reads_without_broken_words_or_numbers(briefing):
-    text = claim_pages_text(ROOT / "reports" / "briefing.pdf")
-    claims = pd.read_csv(ROOT / "reports" / "tables" / "t-claim-check.csv")
+    text = claim_pages_text(briefing.parent / "briefing.pdf")
+    claims = pd.read_csv(briefing.parent / "tables" / "t-claim-check.csv")
     numbers = {
         t
         for cell in claims[["Story", "Data"]].astype(str).stack()
@@ -159,7 +166,7 @@ def test_long_tables_are_summarised_in_print_and_complete_on_screen_and_in_csv(b
     from helpers.sections.section import open_section
 
     expected = conflicts_table(open_section(period_end="2025-07", partner="Russia"))
-    conflicts = pd.read_csv(ROOT / "reports" / "tables" / "t-conflicts.csv")
+    conflicts = pd.read_csv(briefing.parent / "tables" / "t-conflicts.csv")
     assert (
         len(conflicts) == len(expected) >= 40 and "Used: outlet" in conflicts.columns
     )  # every row, real data
@@ -180,7 +187,7 @@ def test_long_tables_are_summarised_in_print_and_complete_on_screen_and_in_csv(b
         "t-groups",
         "t-machine-tools",
     ):
-        rows = len(pd.read_csv(ROOT / "reports" / "tables" / f"{table_id}.csv"))
+        rows = len(pd.read_csv(briefing.parent / "tables" / f"{table_id}.csv"))
         assert f'data-table-id="{table_id}"' in html and f"Show all {rows:,} rows" in html, table_id
 
 
@@ -211,14 +218,14 @@ def test_published_tables_read_like_the_text_and_csvs_stay_plain(briefing):
         '<td class="num" data-label="y/y % (from levels)">−8.0</td>' in ytd
     )  # the text: "−8.0% from levels"
     assert "−18.3" in "\n".join(
-        pdf_page_text(ROOT / "reports" / "briefing.pdf", n)
-        for n in range(1, pdf_pages(ROOT / "reports" / "briefing.pdf") + 1)
+        pdf_page_text(briefing.parent / "briefing.pdf", n)
+        for n in range(1, pdf_pages(briefing.parent / "briefing.pdf") + 1)
     )
-    fuel_csv = (ROOT / "reports" / "tables" / "t-fuel-ytd.csv").read_text(encoding="utf-8")
+    fuel_csv = (briefing.parent / "tables" / "t-fuel-ytd.csv").read_text(encoding="utf-8")
     assert (
         ",-18.3," in fuel_csv and ",21.3," in fuel_csv and ",5.6953," in fuel_csv
     )  # plain numbers, full precision
-    for path in (ROOT / "reports" / "tables").glob("*.csv"):
+    for path in (briefing.parent / "tables").glob("*.csv"):
         assert "\u2007" not in path.read_text(encoding="utf-8"), path.name
 
 
@@ -229,7 +236,7 @@ def test_a_table_row_and_its_detail_line_print_on_one_page(briefing):
     html = briefing.read_text(encoding="utf-8")
     labels = set(re.findall(r'<span class="detail-label">([^<:]+):</span>', html))
     assert {"Why", "Raw rows", "Figure used"} <= labels
-    pdf = ROOT / "reports" / "briefing.pdf"
+    pdf = briefing.parent / "briefing.pdf"
     cut = []
     for page in range(1, pdf_pages(pdf) + 1):
         lines = [line.strip() for line in pdf_page_text(pdf, page).splitlines() if line.strip()]
@@ -253,7 +260,7 @@ def test_dates_in_the_sources_table_do_not_break(briefing):
         r"<td data-label=\"Rows\">([\d,]+)</td>", sources
     )  # row counts with thousands separators, like the tables
     assert "43,494" in rows and all(re.fullmatch(r"\d{1,3}(,\d{3})*", n) for n in rows)
-    pdf = ROOT / "reports" / "briefing.pdf"
+    pdf = briefing.parent / "briefing.pdf"
     text = "\n".join(pdf_page_text(pdf, n) for n in range(1, pdf_pages(pdf) + 1))
     assert re.findall(r"\d{4}-\d{2}-\s*$", text, re.M) == []  # once printed as "2026-11-" / "28"
     assert all(text.count(date) >= dates.count(date) for date in dates)
@@ -261,7 +268,7 @@ def test_dates_in_the_sources_table_do_not_break(briefing):
 
 def test_a_long_tables_summary_prints_on_the_page_of_its_key_rows(briefing):
     """ "…; the 3 largest gaps:" must not end a page while the rows it announces start the next one."""
-    pdf = ROOT / "reports" / "briefing.pdf"
+    pdf = briefing.parent / "briefing.pdf"
     endings = {
         page: [line.strip() for line in pdf_page_text(pdf, page).splitlines() if line.strip()][-1]
         for page in range(1, pdf_pages(pdf))

@@ -1,4 +1,10 @@
-"""Print the briefing to PDF with Debian's headless Chromium, offline, after its charts have drawn."""
+"""Print the briefing to PDF in Debian's Chromium through Playwright, offline, once its figures are final.
+
+This is the one print path: `make report` (helpers.report.render) prints with `Printer.print`, and the
+layout check (tests/browser/layout_check.py) prints the page it has measured with `print_page`, so the
+tests measure the PDF that ships. `FIGURES_FINAL_JS` is the one condition every print and browser check
+waits for.
+"""
 
 from __future__ import annotations
 
@@ -6,34 +12,41 @@ import os
 import re
 import shutil
 import subprocess
-import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
+from urllib.parse import quote, unquote, urlparse
 
 from .blocks import RenderError
 
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Page
+
 DEFAULT_CHROMIUM = "/usr/bin/chromium"
-# Flags measured to print offline pages reliably as root in a container.
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-    "--disable-default-apps",
-    "--disable-extensions",
-    "--hide-scrollbars",
-    "--mute-audio",
-]
-OFFLINE_FLAGS = ["--proxy-server=127.0.0.1:9", "--host-resolver-rules=MAP * ~NOTFOUND"]
-PDF_VIRTUAL_TIME_MS = 15000
+# Playwright already starts Chromium headless, without sandbox (as root in a container), without
+# background networking, component updates, sync, extensions or first-run pages. The proxy to a dead
+# port and the resolver that finds no host keep the browser off the network whatever a page asks.
+CHROMIUM_ARGS = ["--disable-gpu", "--proxy-server=127.0.0.1:9"]
+NO_HOSTS = "MAP * ~NOTFOUND"
+# Requests that stay on this machine; every other one is aborted (and a check may report it). Loopback
+# (a JupyterLab server) bypasses the proxy; callers that need it add it to `allowed`.
+LOCAL_URL = r"(file|data|blob|about|chrome|devtools):"
+# The page's figures are final for `layout` ("page": print and wide screens; "phone": screens up to
+# 640 px, which the page draws again for their width). A page without figures is final once loaded.
+FIGURES_FINAL_JS = """layout => !document.getElementById('briefing-figures') || (
+  document.documentElement.hasAttribute('data-figures-done') &&
+  document.documentElement.getAttribute('data-figures-layout') === layout)"""
+# The address a briefing is opened at to be printed: served from its folder by Playwright (nothing goes
+# to the network; `.invalid` never resolves), so the links the PDF keeps are the same wherever the
+# project lives, and so are the PDF's bytes.
+PAGE_ORIGIN = "http://briefing.invalid/"
+# The window the page is printed from (Playwright's default): the charts are drawn for it as built.
+PRINT_VIEWPORT = {"width": 1280, "height": 720}
 # Chromium 156 writes the print time into the Info dictionary (no XMP packet, no trailer /ID):
 #   /CreationDate (D:20261128171916+00'00')  /ModDate (D:20261128171916+00'00')
 PDF_DATE = re.compile(rb"/(CreationDate|ModDate) \(D:\d{14}[+\-Z][0-9']*\)")
-
-
 # The print layout is planned for at most this many pages (the default period prints 12; tests hold it).
 PAGE_BUDGET = 12
 
@@ -57,89 +70,129 @@ def require_chromium(chromium: str | Path) -> str:
     return path
 
 
-def print_pdf(
-    html_path: Path, pdf_path: Path, chromium: str = DEFAULT_CHROMIUM, timeout: float = 120
-) -> Path:
-    """Print the page with headless Chromium after its charts have drawn (virtual time)."""
-    binary = require_chromium(chromium)
-    html_path, pdf_path = Path(html_path).resolve(), Path(pdf_path).resolve()
-    pdf_path.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(
-        prefix="briefing-chromium-", ignore_cleanup_errors=True
-    ) as profile:
-        command = [
-            binary,
-            *CHROMIUM_FLAGS,
-            *OFFLINE_FLAGS,
-            f"--user-data-dir={profile}",
-            f"--virtual-time-budget={PDF_VIRTUAL_TIME_MS}",
-            "--no-pdf-header-footer",
-            f"--print-to-pdf={pdf_path}",
-            html_path.as_uri(),
-        ]
-        if pdf_path.exists():
-            pdf_path.unlink()  # so a stale PDF can't pass for a fresh one
-        result = subprocess.run(command, capture_output=True, text=True, timeout=timeout)
-    if result.returncode != 0 or not pdf_path.exists() or pdf_path.stat().st_size == 0:
-        raise RenderError(
-            f"Chromium did not print {pdf_path} (exit {result.returncode}): "
-            f"{' '.join(result.stderr[-300:].split())}"
+@contextmanager
+def chromium(
+    executable: str | Path = DEFAULT_CHROMIUM, loopback: bool = False
+) -> Iterator[Browser]:
+    """Debian's Chromium driven by Playwright (no browser download), off the network (`loopback`:
+    except 127.0.0.1, for a local server); closed on exit. Playwright's objects belong to the thread
+    that opened them."""
+    from playwright.sync_api import sync_playwright  # 0.3 s to import: only where a browser starts
+
+    binary = require_chromium(executable)
+    hosts = f"{NO_HOSTS}, EXCLUDE 127.0.0.1" if loopback else NO_HOSTS
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=binary, args=[*CHROMIUM_ARGS, f"--host-resolver-rules={hosts}"]
         )
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def offline_page(browser: Browser, width: int = 1280, height: int = 720, allowed: str = "") -> Page:
+    """A page in a fresh context (no cookies, no cache) where every request that leaves the machine is
+    aborted; `allowed` is a regular expression of URL prefixes let through too (e.g. a local server)."""
+    context = browser.new_context(viewport={"width": width, "height": height})
+    local = f"{LOCAL_URL}|{allowed}" if allowed else LOCAL_URL
+    context.route(re.compile(f"^(?!{local})"), lambda route: route.abort("blockedbyclient"))
+    return context.new_page()
+
+
+def open_briefing(page: Page, html_path: Path, timeout: float = 60) -> None:
+    """Load the page at PAGE_ORIGIN, with any file it asks for from its own folder."""
+    folder = Path(html_path).resolve().parent
+
+    def serve(route) -> None:
+        file = folder / unquote(urlparse(route.request.url).path).lstrip("/")
+        if file.is_file():
+            route.fulfill(path=file)
+        else:
+            route.fulfill(status=404)
+
+    page.route(f"{PAGE_ORIGIN}**", serve)
+    page.goto(PAGE_ORIGIN + quote(Path(html_path).name), timeout=timeout * 1000)
+
+
+def wait_for_figures(page: Page, layout: str = "page", timeout: float = 60) -> None:
+    page.wait_for_function(FIGURES_FINAL_JS, arg=layout, timeout=timeout * 1000)
+
+
+def print_page(page: Page, pdf_path: Path, timeout: float = 60) -> Path:
+    """Print a loaded briefing as `make report` ships it, whatever the page was emulating before: the
+    window it is printed from, its figures final for that window, A4 from its own `@page` rule,
+    backgrounds, tagged (as Chromium's --print-to-pdf); then the dates set to SOURCE_DATE_EPOCH and the
+    links to files beside the page made relative, so two builds print the same bytes (open the page
+    with `open_briefing` for the same bytes wherever the project lives)."""
+    page.emulate_media(media="null")
+    page.set_viewport_size(PRINT_VIEWPORT)
+    wait_for_figures(page, "page", timeout)
+    pdf_path = Path(pdf_path)
+    pdf_path.parent.mkdir(parents=True, exist_ok=True)
+    pdf_path.write_bytes(page.pdf(prefer_css_page_size=True, print_background=True, tagged=True))
     normalise_pdf_dates(pdf_path)
-    relativise_pdf_links(pdf_path, html_path.parent)
+    relativise_pdf_links(pdf_path, page.url.rsplit("/", 1)[0] + "/")
     return pdf_path
 
 
-def relativise_pdf_links(pdf_path: Path, base_dir: Path) -> int:
-    """Chromium turns the page's relative links (figures/x.csv) into absolute file:// URIs of the
-    build's stage directory: a local path in the published PDF, different for every build, and dead
-    once the stage is gone. Rewrite each `/URI (file:///<stage>/figures/x.csv)` to the relative
-    `(figures/x.csv)`, which viewers resolve next to reports/briefing.pdf, and move the byte offsets
-    of the cross-reference table by what each rewrite removed: no padding whose length would depend on
-    where the project is cloned, so two clones print the same bytes. Returns the links rewritten."""
-    prefix = b"(" + Path(base_dir).resolve().as_uri().encode("ascii") + b"/"
+class Printer:
+    """Chromium kept open to print briefings (`make report` starts it while the notebooks run).
+    Use it from one thread: `with Printer() as printer: printer.print(html, pdf)`."""
+
+    def __init__(self, executable: str | Path = DEFAULT_CHROMIUM, timeout: float = 120):
+        self.executable, self.timeout = executable, timeout
+        self._open = ExitStack()
+
+    def __enter__(self) -> Printer:
+        try:
+            self._browser = self._open.enter_context(chromium(self.executable))
+        except RenderError:
+            raise
+        except Exception as error:
+            raise RenderError(f"Chromium did not start: {str(error).splitlines()[0]}") from error
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._open.close()
+
+    def print(self, html_path: Path, pdf_path: Path) -> Path:
+        pdf_path = Path(pdf_path).resolve()
+        if pdf_path.exists():
+            pdf_path.unlink()  # so a stale PDF can't pass for a fresh one
+        page = offline_page(self._browser)
+        try:
+            open_briefing(page, html_path, self.timeout)
+            return print_page(page, pdf_path, self.timeout)
+        except Exception as error:  # Playwright's errors carry a call log: keep its first line
+            raise RenderError(
+                f"Chromium did not print {pdf_path}: {str(error).splitlines()[0]}"
+            ) from error
+        finally:
+            page.context.close()
+
+
+def print_pdf(html_path: Path, pdf_path: Path, chromium: str = DEFAULT_CHROMIUM) -> Path:
+    """Print one page with a Chromium of its own."""
+    with Printer(chromium) as printer:
+        return printer.print(html_path, pdf_path)
+
+
+def relativise_pdf_links(pdf_path: Path, base_url: str) -> int:
+    """Chromium turns the page's relative links (figures/x.csv) into absolute URLs of the address it
+    printed the page from: useless to a reader, and a local path when that is a file:// URL. Rewrite
+    each `/URI (<base_url>figures/x.csv)` to the relative `(figures/x.csv)`, which viewers resolve next
+    to reports/briefing.pdf, padded with spaces after the string so every byte offset (and the xref
+    table) stays valid. Returns the links rewritten."""
+    prefix = b"(" + base_url.encode("ascii")
     link = re.compile(re.escape(prefix) + rb"([^()\\]*)\)")
     data = Path(pdf_path).read_bytes()
-    found = list(link.finditer(data))
-    if not found:
-        return 0
-    removed = [(m.start(), len(prefix) - 1) for m in found]  # where, and how many bytes fewer
-    rewritten = link.sub(lambda m: b"(" + m.group(1) + b")", data)
-    moved = _moved_xref(rewritten, removed)
-    Path(pdf_path).write_bytes(
-        moved
-        if moved is not None
-        else link.sub(lambda m: b"(" + m.group(1) + b")" + b" " * (len(prefix) - 1), data)
+    rewritten, count = link.subn(
+        lambda m: b"(" + m.group(1) + b")" + b" " * (len(prefix) - 1), data
     )
-    return len(found)
-
-
-XREF_ENTRY = re.compile(rb"(\d{10}) (\d{5}) ([nf])(\r\n| \n| \r)")
-
-
-def _moved_xref(data: bytes, removed: list[tuple[int, int]]) -> bytes | None:
-    """`data` with the offsets of its one classic xref table and its startxref moved back by the bytes
-    `removed` before each (positions in the file before the rewrite); None for another layout (an
-    xref stream, incremental updates), where the caller pads instead."""
-    if data.count(b"startxref") != 1 or data.count(b"\nxref") != 1 or b"/XRef" in data:
-        return None
-
-    def shift(offset: int) -> int:
-        return offset - sum(n for at, n in removed if at < offset)
-
-    table = data.index(b"\nxref") + 1
-    trailer = data.index(b"trailer", table)
-    entries = XREF_ENTRY.sub(
-        lambda m: (
-            b"%010d %s %s%s" % (shift(int(m[1])) if m[3] == b"n" else int(m[1]), m[2], m[3], m[4])
-        ),
-        data[table:trailer],
-    )
-    start = data.index(b"startxref", trailer)
-    tail = re.sub(
-        rb"startxref\s+(\d+)", lambda m: b"startxref\n%d" % shift(int(m[1])), data[start:], count=1
-    )
-    return data[:table] + entries + data[trailer:start] + tail
+    if count:
+        Path(pdf_path).write_bytes(rewritten)
+    return count
 
 
 def pdf_date(epoch: int) -> bytes:

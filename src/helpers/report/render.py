@@ -11,7 +11,7 @@ import json
 import shutil
 import sys
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 from ..core.early_start import wait_for_go
@@ -20,7 +20,7 @@ from . import notebook_export
 from .about import about_from_sidecars, write_sources_csv
 from .blocks import RenderError
 from .page import render_briefing, vega_bundle
-from .pdf import DEFAULT_CHROMIUM, PAGE_BUDGET, pdf_pages, print_pdf
+from .pdf import DEFAULT_CHROMIUM, PAGE_BUDGET, Printer, pdf_pages
 from .publish import figure_ids_in_html, table_csvs_in_html, write_bundle
 from .static_export import export_static_figures
 
@@ -75,8 +75,37 @@ def timed(label: str, timings: dict, func, *args):
     return result
 
 
+def print_when_ready(chromium: str, page_ready: Future, pdf_path: Path, timings: dict) -> None:
+    """Start Chromium at once (while the notebooks run, under `make report`), print the page once it
+    is written. In a thread of its own: Playwright's objects belong to the thread that opened them."""
+    with Printer(chromium) as printer:
+        html_path = page_ready.result()
+        if html_path is not None:
+            timed("PDF", timings, printer.print, html_path, pdf_path)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    timings: dict[str, float] = {}
+    page_ready: Future = Future()  # the page's path once written; None: nothing to print
+    # Chromium prints the PDF in its own process while vl-convert writes the PNG/SVG files:
+    # on two cores the two stages overlap instead of adding up.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pdf_job = (
+            None
+            if args.no_pdf
+            else pool.submit(
+                print_when_ready, args.chromium, page_ready, args.out / "briefing.pdf", timings
+            )
+        )
+        try:
+            return render(args, timings, page_ready, pdf_job)
+        finally:
+            if not page_ready.done():
+                page_ready.set_result(None)
+
+
+def render(args: argparse.Namespace, timings: dict, page_ready: Future, pdf_job) -> int:
     if args.wait_for_go:
         vega_bundle()  # cached for render_briefing; read while the notebooks run
         notebook_export.warm_up()
@@ -91,17 +120,17 @@ def main(argv: list[str] | None = None) -> int:
     figures_dir = args.figures_dir or args.params.parent / "figures"
     if about.get("files"):  # every raw file, linked from the sources section when it is summarised
         write_sources_csv(about["files"], figures_dir.parent / "tables")
-    timings: dict[str, float] = {}
     started = time.perf_counter()
     try:
         html_path = timed(
             "html page", timings, render_briefing, args.notebooks, args.out, params, about
         )
+        page_ready.set_result(html_path)
         page = html_path.read_text(encoding="utf-8")
         copy_table_csvs(figures_dir.parent / "tables", args.out, table_csvs_in_html(page))
-        # Chromium prints the PDF in its own process while vl-convert writes the PNG/SVG files and nbconvert the
-        # published notebooks: on two cores the stages overlap instead of adding up.
-        with ThreadPoolExecutor(max_workers=2) as pool:
+        # nbconvert writes the published notebooks while vl-convert writes the PNG/SVG files (and
+        # Chromium prints the PDF in its own thread): on two cores the stages overlap.
+        with ThreadPoolExecutor(max_workers=1) as pool:
             notebooks_job = pool.submit(
                 timed,
                 "published notebooks",
@@ -109,19 +138,6 @@ def main(argv: list[str] | None = None) -> int:
                 notebook_export.export_notebooks,
                 args.notebooks,
                 args.out / "notebooks",
-            )
-            pdf_job = (
-                None
-                if args.no_pdf
-                else pool.submit(
-                    timed,
-                    "PDF",
-                    timings,
-                    print_pdf,
-                    html_path,
-                    args.out / "briefing.pdf",
-                    args.chromium,
-                )
             )
             timed(
                 "static figures",
@@ -132,17 +148,17 @@ def main(argv: list[str] | None = None) -> int:
                 figure_ids_in_html(page),
             )
             notebooks_job.result()
-            if pdf_job is not None:
-                pdf_job.result()
-        if not args.no_pdf:
+        if pdf_job is not None:
+            pdf_job.result()
             timed("bundle", timings, write_bundle, args.out)
-        if not args.no_pdf and (pages := pdf_pages(args.out / "briefing.pdf")) > PAGE_BUDGET:
-            # published anyway (nothing is wrong with the numbers), but never silently: a desk may print it
-            print(
-                f"render: warning: briefing.pdf has {pages} pages, more than the {PAGE_BUDGET} the print layout "
-                f"is planned for (this period has more figures or rows to show)",
-                file=sys.stderr,
-            )
+            if (pages := pdf_pages(args.out / "briefing.pdf")) > PAGE_BUDGET:
+                # published anyway (nothing is wrong with the numbers), but never silently: a desk
+                # may print it
+                print(
+                    f"render: warning: briefing.pdf has {pages} pages, more than the {PAGE_BUDGET} "
+                    "the print layout is planned for (this period has more figures or rows to show)",
+                    file=sys.stderr,
+                )
     except RenderError as error:
         print(f"render: error: {' '.join(str(error).split())}", file=sys.stderr)
         return 2

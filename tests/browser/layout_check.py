@@ -2,36 +2,42 @@
 
 Print: the page is laid out with print media at the width of the A4 content box, every element of
 every printed table and figure is measured against that box, chart labels are measured at their
-printed size, and Chromium prints the PDF (Page.printToPDF, the page's own @page size).
+printed size, and the page is printed as `make report` prints it (helpers.report.pdf.print_page).
 Screen: the page must not scroll sideways; tables must keep every column inside their box (a full
 table inside <details> may scroll in its own box, which is the designed behaviour on screen).
 
-CLI: python -m helpers.report.layout_check reports/briefing.html --pdf build/layout/briefing.pdf
+CLI: .venv/bin/python -m tests.browser.layout_check reports/briefing.html --pdf /tmp/layout/briefing.pdf
 """
 
 from __future__ import annotations
 
 import argparse
-import base64
 import html
 import json
 import math
 import re
 import subprocess
 import sys
-import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from .browser_check import DevTools, devtools_session, wait_until_drawn
-from .pdf import DEFAULT_CHROMIUM, OFFLINE_FLAGS, PAGE_BUDGET, pdf_pages
+from helpers.report.pdf import (
+    DEFAULT_CHROMIUM,
+    PAGE_BUDGET,
+    chromium,
+    offline_page,
+    open_briefing,
+    pdf_pages,
+    print_page,
+    wait_for_figures,
+)
 
 CSS_PX_PER_MM = 96 / 25.4
 MIN_LABEL_PX = 10  # chart text at its printed size
 PHONE_MAX_PX = 640  # the page's phone layout (its CSS and chart drawing) applies up to this width
 # Every visible element of a table or figure whose right edge passes `limit` (CSS px), and chart
-# text smaller than MIN_LABEL_PX once the SVG is scaled to the page.
-MEASURE_JS = """((limit, skipDetails) => {
+# text smaller than `minPx` once the SVG is scaled to the page.
+MEASURE_JS = """([limit, skipDetails, minPx]) => {
   const visible = el => el.getClientRects().length > 0 && getComputedStyle(el).visibility !== 'hidden';
   const name = el => el.tagName.toLowerCase() + (el.className && typeof el.className === 'string'
       ? '.' + el.className.trim().split(/\\s+/).join('.') : '');
@@ -69,14 +75,13 @@ MEASURE_JS = """((limit, skipDetails) => {
     for (const t of svg.querySelectorAll('text')) {
       if (!t.textContent.trim()) continue;
       const size = parseFloat(getComputedStyle(t).fontSize) * scale;
-      if (size < %(min)s - 0.05) small.push({figure: id, text: t.textContent.slice(0, 40),
+      if (size < minPx - 0.05) small.push({figure: id, text: t.textContent.slice(0, 40),
                                               px: Math.round(size * 10) / 10});
     }
   }
   const doc = document.documentElement;
-  return JSON.stringify({overflows, small, headers, page_width: doc.clientWidth,
-                         scroll_width: doc.scrollWidth});
-})""" % {"min": MIN_LABEL_PX}  # noqa: UP031 (a JS body full of braces)
+  return {overflows, small, headers, page_width: doc.clientWidth, scroll_width: doc.scrollWidth};
+}"""
 
 
 @dataclass
@@ -99,83 +104,42 @@ def page_size_mm(html_text: str) -> tuple[float, float, float, float]:
     return 210.0, float(match.group(2)), float(match.group(2)), float(match.group(1))
 
 
-def measure(tools: DevTools, width: float, media: str, skip_details: bool) -> dict:
-    tools.send("Emulation.setEmulatedMedia", media=media)
-    tools.send(
-        "Emulation.setDeviceMetricsOverride",
-        width=int(round(width)),
-        height=1000,
-        deviceScaleFactor=1,
-        mobile=False,
+def measure(page, width: float, media: str, skip_details: bool) -> LayoutResult:
+    """The layout at `width` CSS px with `media` emulated, once the charts are drawn for that width
+    (the page draws them again for a phone-width screen, and back)."""
+    page.emulate_media(media=media)
+    page.set_viewport_size({"width": int(round(width)), "height": 1000})
+    wait_for_figures(page, "phone" if media == "screen" and width <= PHONE_MAX_PX else "page")
+    page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+    state = page.evaluate(MEASURE_JS, [width, skip_details, MIN_LABEL_PX])
+    mode = "print" if media == "print" else f"screen-{width}"
+    return LayoutResult(
+        mode, width, state["scroll_width"], state["overflows"], state["small"], state["headers"]
     )
-    # The page draws its charts again for a phone-width screen (and back): measure the drawing for this width.
-    layout = "phone" if media == "screen" and width <= PHONE_MAX_PX else "page"
-    deadline = time.monotonic() + 30
-    state = (
-        "document.getElementById('briefing-figures') ? (d => d.hasAttribute('data-figures-done') && "
-        "d.getAttribute('data-figures-layout'))(document.documentElement) : 'no charts'"
-    )
-    while tools.evaluate(state) not in (layout, "no charts"):
-        if time.monotonic() > deadline:
-            raise TimeoutError(f"the charts were not drawn for the {layout} layout at {width} px")
-        time.sleep(0.05)
-    tools.evaluate("new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
-    return json.loads(tools.evaluate(f"{MEASURE_JS}({width}, {str(skip_details).lower()})"))
 
 
 def check_layout(
     html_path: Path,
     pdf_path: Path | None = None,
     screen_widths=(390, 1280),
-    chromium: str = DEFAULT_CHROMIUM,
-    timeout: float = 60,
+    executable: str = DEFAULT_CHROMIUM,
 ) -> list[LayoutResult]:
-    """Print layout first (with a PDF when `pdf_path` is given), then each screen width."""
+    """Print layout first (and the PDF, when `pdf_path` is given), then each screen width."""
     html_path = Path(html_path).resolve()
     page_mm, left_mm, right_mm, _ = page_size_mm(html_path.read_text(encoding="utf-8"))
     # Whole CSS pixels: the emulated viewport is an integer width, and the page box must not be rounded up.
     content_px = math.floor((page_mm - left_mm - right_mm) * CSS_PX_PER_MM)
-    results = []
-    with devtools_session(chromium, OFFLINE_FLAGS, 1280, 900, timeout, "briefing-layout-") as tools:
-        tools.send("Page.enable")
-        tools.send("Page.navigate", url=html_path.as_uri())
-        tools.wait_for("Page.loadEventFired", timeout)
-        wait_until_drawn(tools, timeout)
-        state = measure(tools, content_px, "print", skip_details=True)
-        result = LayoutResult(
-            "print",
-            content_px,
-            state["scroll_width"],
-            state["overflows"],
-            state["small"],
-            state["headers"],
-        )
+    with chromium(executable) as browser:
+        page = offline_page(browser)
+        open_briefing(page, html_path)
+        if pdf_path is not None:  # first, as `make report` prints a page it has just opened
+            print_page(page, Path(pdf_path))
+        printed = measure(page, content_px, "print", skip_details=True)
         if pdf_path is not None:
-            tools.send("Emulation.clearDeviceMetricsOverride")
-            printed = tools.send(
-                "Page.printToPDF",
-                preferCSSPageSize=True,
-                printBackground=True,
-                displayHeaderFooter=False,
-            )
-            pdf_path = Path(pdf_path)
-            pdf_path.parent.mkdir(parents=True, exist_ok=True)
-            pdf_path.write_bytes(base64.b64decode(printed["data"]))
-            result.pdf, result.pages = str(pdf_path), pdf_pages(pdf_path)
-        results.append(result)
-        tools.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
-        for width in screen_widths:
-            state = measure(tools, width, "screen", skip_details=False)
-            results.append(
-                LayoutResult(
-                    f"screen-{width}",
-                    width,
-                    state["scroll_width"],
-                    state["overflows"],
-                    state["small"],
-                    state["headers"],
-                )
-            )
+            printed.pdf, printed.pages = str(pdf_path), pdf_pages(Path(pdf_path))
+        results = [printed]
+        page.evaluate("() => document.querySelectorAll('details').forEach(d => d.open = true)")
+        results += [measure(page, width, "screen", skip_details=False) for width in screen_widths]
     return results
 
 
@@ -265,14 +229,14 @@ def snapshots(pdf: Path, out_dir: Path, first: int = 3, dpi: int = 60) -> list[P
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m helpers.report.layout_check", description=__doc__
+        prog="python -m tests.browser.layout_check", description=__doc__
     )
     parser.add_argument("html", type=Path)
-    parser.add_argument("--pdf", type=Path, default=Path("build/layout/briefing.pdf"))
+    parser.add_argument("--pdf", type=Path, default=Path("/tmp/briefing-layout/briefing.pdf"))
     parser.add_argument("--max-pages", type=int, default=PAGE_BUDGET)
     parser.add_argument("--chromium", default=DEFAULT_CHROMIUM)
     args = parser.parse_args(argv)
-    results = check_layout(args.html, args.pdf, chromium=args.chromium)
+    results = check_layout(args.html, args.pdf, executable=args.chromium)
     problems = 0
     for result in results:
         summary = asdict(result)

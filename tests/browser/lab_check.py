@@ -2,7 +2,7 @@
 and report what a reader sees: which figure outputs are drawn, whether MathJax typeset any Markdown
 output, and a screenshot of the whole notebook.
 
-CLI: python -m helpers.report.lab_check build/nb/01_headline.ipynb ... --screenshots build/lab
+CLI: .venv/bin/python -m tests.browser.lab_check build/nb/01_headline.ipynb ... --screenshots /tmp/lab
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ import argparse
 import contextlib
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -20,43 +21,89 @@ import urllib.request
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from ..core.paths import PROJECT_ROOT
-from .browser_check import DevTools, console_errors, devtools_session, save_screenshot, stop_process
-from .pdf import DEFAULT_CHROMIUM
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+from helpers.core.paths import PROJECT_ROOT
+from helpers.report.pdf import DEFAULT_CHROMIUM, chromium, offline_page
+
+from .page_check import console_errors
 
 # Everything the notebook panel shows, once JupyterLab has rendered it. A figure output is the output
 # area JupyterLab rendered from a Vega-Lite MIME type; it is drawn when it holds marks (svg/canvas)
-# or an <img>, not when JupyterLab fell back to the text/plain "<Figure ...>" line.
-NOTEBOOK_STATE_JS = """(() => {
-  const panel = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden)');
-  if (!panel) return JSON.stringify({ready: false});
+# or an <img>, not when JupyterLab fell back to the text/plain "<Figure ...>" line; it failed when
+# JupyterLab shows Vega's error instead.
+NOTEBOOK_STATE_JS = """panelId => {
+  const panel = document.getElementById(panelId);
+  if (!panel) return {ready: false};
   const notebook = panel.querySelector('.jp-Notebook');
   const outputs = [...panel.querySelectorAll('.jp-OutputArea-output')];
   const vega = outputs.filter(el => el.classList.contains('jp-RenderedVegaLite'));
   const vegaDrawn = vega.filter(el => [...el.querySelectorAll('canvas')].some(c => c.width > 0) ||
       el.querySelectorAll('svg g.role-mark > *').length > 0);
+  // a chart Vega could not draw: JupyterLab puts the error, as stderr text, in its place
+  const failed = [...panel.querySelectorAll('.jp-OutputArea-child [data-mime-type="application/vnd.jupyter.stderr"]')]
+      .filter(el => /^\\s*Javascript Error/.test(el.textContent));
   const images = outputs.filter(el => el.classList.contains('jp-RenderedImage'));
   const imagesDrawn = images.filter(el => [...el.querySelectorAll('img')].some(i => i.naturalWidth > 0));
-  const fallbacks = outputs.filter(el => /^<Figure /.test(el.innerText.trim()));
+  const fallbacks = outputs.filter(el => /^<Figure /.test(el.textContent.trim()));
   const markdown = [...panel.querySelectorAll('.jp-RenderedMarkdown')];
   const math = markdown.filter(el => el.querySelector('mjx-container, .MathJax, .MathJax_Preview, math'));
-  return JSON.stringify({
+  // JupyterLab hands every rendered Markdown to MathJax, which it loads on first use; MathJax's first
+  // run adds its style sheet, and from then on a Markdown is typeset as soon as it is rendered.
+  const mathjaxRan = !!document.querySelector('style[id^="MJX-"][id$="-styles"]');
+  return {
     ready: !!notebook,
+    shown: panel.querySelectorAll('.jp-OutputArea-child').length,
     outputs: outputs.length,
     figures: vega.length + images.length + fallbacks.length,
     drawn: vegaDrawn.length + imagesDrawn.length,
+    failed: failed.length,
     interactive: vegaDrawn.length,
     text_fallbacks: fallbacks.length,
     tables: outputs.filter(el => el.matches('.jp-RenderedHTML') && el.querySelector('table')).length,
     markdown_outputs: markdown.filter(el => el.classList.contains('jp-OutputArea-output')).length,
     math_elements: math.map(el => el.innerText.slice(0, 120)),
+    typeset: markdown.every(el => el.childNodes.length > 0) && (!markdown.length || mathjaxRan),
     // textContent, not innerText: JupyterLab 4 does not render cells scrolled out of view, whose innerText is empty
     text: panel.textContent,
     // the notebook scrolls inside its panel: full height = content height + what sits above the panel
     height: notebook ? Math.ceil(Math.max(...[...panel.querySelectorAll('.jp-WindowedPanel-inner, .jp-Notebook')]
         .map(el => el.scrollHeight)) + notebook.getBoundingClientRect().top + 80) : 0
-  });
-})()"""
+  };
+}"""
+# Settled: every output the notebook holds is shown, each figure is drawn, failed or shown as text,
+# and MathJax has seen every Markdown (so math it typesets is there to be found).
+SETTLED_JS = f"""([panelId, outputs, figures]) => {{
+  const state = ({NOTEBOOK_STATE_JS})(panelId);
+  return state.ready && state.shown >= outputs && state.typeset &&
+      state.drawn + state.failed + state.text_fallbacks >= Math.max(figures, state.figures);
+}}"""
+# The id of the panel showing notebook `name`, once its tab is the current one (a restored workspace
+# may show another notebook first).
+PANEL_JS = """name => {
+  const tab = [...document.querySelectorAll('.lm-DockPanel .lm-TabBar-tab.lm-mod-current')]
+      .find(t => t.querySelector('.lm-TabBar-tabLabel')?.textContent.trim() === name);
+  return tab && document.getElementById(tab.dataset.id) ? tab.dataset.id : null;
+}"""
+# textContent, not innerText: JupyterLab 4 skips rendering cells scrolled out of view
+# (content-visibility), and their innerText is then empty although the cell has run.
+ALL_RUN_JS = """panelId => [...document.getElementById(panelId).querySelectorAll('.jp-CodeCell .jp-InputArea-prompt')]
+  .every(el => /\\[\\d+\\]/.test(el.textContent))"""
+# What each code cell shows (prompt, first line of any error): a Run All that stopped says where.
+PROMPTS_JS = """panelId => [...document.getElementById(panelId).querySelectorAll('.jp-CodeCell')].map(cell =>
+  cell.querySelector('.jp-InputArea-prompt').textContent + ' ' +
+  ([...cell.querySelectorAll('[data-mime-type="application/vnd.jupyter.stderr"]')]
+      .map(el => el.textContent.trim().split('\\n').pop()).join(' ')))"""
+FIELDS = (
+    "outputs",
+    "figures",
+    "drawn",
+    "interactive",
+    "text_fallbacks",
+    "tables",
+    "markdown_outputs",
+    "math_elements",
+)
 
 
 @dataclass
@@ -113,6 +160,19 @@ def stored_outputs(path: Path, key: str) -> int:
     )
 
 
+def shown_outputs(path: Path) -> int:
+    """Output areas JupyterLab shows for an executed notebook: one per output, except that a stream
+    continuing the one before it (same name) is shown in the same area."""
+    shown = 0
+    for cell in json.loads(Path(path).read_text(encoding="utf-8"))["cells"]:
+        previous = None
+        for output in cell.get("outputs", []):
+            stream = output.get("name") if output["output_type"] == "stream" else None
+            shown += not (stream and stream == previous)
+            previous = stream
+    return shown
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -162,205 +222,122 @@ def jupyter_lab(root: Path = PROJECT_ROOT, timeout: float = 60):
         server = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env)
         try:
             deadline = time.monotonic() + timeout
-            while not http_ok(f"{url}/api/status"):
+            while not http_ok(f"{url}/api/status"):  # a server, not a page: nothing to auto-wait on
                 if server.poll() is not None or time.monotonic() > deadline:
                     log.seek(0)
                     raise RuntimeError(f"jupyter lab did not start:\n{log.read()[-2000:]}")
                 time.sleep(0.25)
             yield url
         finally:
-            stop_process(server, 15)
+            server.terminate()
+            try:
+                server.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait()
             log.close()
 
 
 @contextlib.contextmanager
-def chromium_page(
-    chromium: str = DEFAULT_CHROMIUM, width: int = 1400, height: int = 1000, timeout: float = 30
-):
-    """Headless Chromium with DevTools on one page; only 127.0.0.1 is reachable."""
-    flags = ["--proxy-server=127.0.0.9:9", "--proxy-bypass-list=127.0.0.1"]
-    with devtools_session(
-        chromium, flags, width, height, timeout, "briefing-lab-chromium-"
-    ) as tools:
-        for domain in ("Runtime", "Log", "Page"):
-            tools.send(f"{domain}.enable")
-        tools.send(
-            "Emulation.setDeviceMetricsOverride",
-            width=width,
-            height=height,
-            deviceScaleFactor=1,
-            mobile=False,
+def lab_page(executable: str = DEFAULT_CHROMIUM, width: int = 1400, height: int = 1000):
+    """A headless Chromium page that can reach 127.0.0.1 (the JupyterLab server) and nothing else."""
+    with chromium(executable, loopback=True) as browser:
+        yield offline_page(browser, width, height, allowed=r"https?://127\.0\.0\.1[:/]")
+
+
+def open_notebook(
+    page, lab_url: str, notebook: Path, root: Path, timeout: float
+) -> tuple[str, str]:
+    """Open `notebook` (under `root`) in JupyterLab: (its path from `root`, the id of its panel)."""
+    relative = Path(notebook).resolve().relative_to(Path(root).resolve()).as_posix()
+    page.goto(f"{lab_url}/lab/tree/{urllib.request.quote(relative)}")
+    found = page.wait_for_function(PANEL_JS, arg=Path(notebook).name, timeout=timeout * 1000)
+    return relative, found.json_value()
+
+
+def describe(
+    page, view: LabView, panel: str, outputs: int, timeout: float, screenshot: Path | None
+) -> LabView:
+    """Wait until `outputs` outputs are shown and every figure output has settled, then fill `view`
+    with what the panel shows (and take a screenshot of the whole notebook)."""
+    settled = [panel, outputs, view.expected_figures]
+    page.wait_for_function(SETTLED_JS, arg=settled, timeout=timeout * 1000)
+    state = page.evaluate(NOTEBOOK_STATE_JS, panel)
+    for name in FIELDS:
+        setattr(view, name, state.get(name, getattr(view, name)))
+    view.visible_text = state.get("text", "")
+    if screenshot is not None:
+        # The notebook scrolls inside its panel: make the window as tall as the notebook to see it all,
+        # and wait for JupyterLab to lay the taller panel out with every figure drawn again.
+        width = page.viewport_size["width"]
+        page.set_viewport_size({"width": width, "height": min(state.get("height", 1000), 16000)})
+        page.wait_for_function(SETTLED_JS, arg=settled, timeout=timeout * 1000)
+        page.evaluate(
+            "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))"
         )
-        yield tools
-
-
-def notebook_state(tools: DevTools) -> dict:
-    raw = tools.evaluate(NOTEBOOK_STATE_JS)
-    return json.loads(raw) if raw else {"ready": False}
-
-
-def wait_until_settled(
-    tools: DevTools, expected_figures: int, timeout: float, quiet: float = 2.0
-) -> dict:
-    """Poll until the notebook shows every figure drawn (or nothing changes for `quiet` seconds after
-    the outputs appeared, so an undrawn chart is reported rather than waited on until the timeout)."""
-    deadline = time.monotonic() + timeout
-    last, stable_since = None, time.monotonic()
-    while True:
-        state = notebook_state(tools)
-        key = {k: v for k, v in state.items() if k != "text"}
-        if key != last:
-            last, stable_since = key, time.monotonic()
-        settled = (
-            state.get("ready") and state.get("outputs") and time.monotonic() - stable_since > quiet
-        )
-        if settled and (
-            state["drawn"] >= expected_figures or time.monotonic() - stable_since > 3 * quiet
-        ):
-            return state
-        if time.monotonic() > deadline:
-            return state
-        time.sleep(0.25)
+        Path(screenshot).parent.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=screenshot)
+        page.set_viewport_size({"width": width, "height": 1000})
+        view.screenshot = str(screenshot)
+    return view
 
 
 def view_notebook(
-    tools: DevTools,
+    page,
     lab_url: str,
     notebook: Path,
     root: Path = PROJECT_ROOT,
     screenshot: Path | None = None,
-    width: int = 1400,
     timeout: float = 60,
 ) -> LabView:
     """Open `notebook` (under `root`) in JupyterLab, wait for its outputs, describe what is drawn."""
     started = time.monotonic()
-    relative = Path(notebook).resolve().relative_to(Path(root).resolve()).as_posix()
-    view = LabView(
-        notebook=relative,
-        expected_figures=stored_outputs(notebook, "figure_id"),
-        expected_tables=stored_tables(notebook),
-    )
-    seen_events = len(tools.events)
-    tools.send("Page.navigate", url=f"{lab_url}/lab/tree/{urllib.request.quote(relative)}")
-    state = wait_until_settled(tools, view.expected_figures, timeout)
-    for name in (
-        "outputs",
-        "figures",
-        "drawn",
-        "interactive",
-        "text_fallbacks",
-        "tables",
-        "markdown_outputs",
-        "math_elements",
-    ):
-        setattr(view, name, state.get(name, getattr(view, name)))
-    view.visible_text = state.get("text", "")
-    if screenshot is not None:
-        # The notebook scrolls inside its panel: make the window as tall as the notebook to see it all.
-        tools.send(
-            "Emulation.setDeviceMetricsOverride",
-            width=width,
-            height=min(state.get("height", 1000), 16000),
-            deviceScaleFactor=1,
-            mobile=False,
+    with console_errors(page) as errors:
+        relative, panel = open_notebook(page, lab_url, notebook, root, timeout)
+        view = LabView(
+            notebook=relative,
+            expected_figures=stored_outputs(notebook, "figure_id"),
+            expected_tables=stored_tables(notebook),
         )
-        time.sleep(
-            1.5
-        )  # JupyterLab lays the taller panel out and attaches any cells it had windowed away
-        save_screenshot(tools, Path(screenshot), width, notebook_state(tools).get("height", 1000))
-        tools.send(
-            "Emulation.setDeviceMetricsOverride",
-            width=width,
-            height=1000,
-            deviceScaleFactor=1,
-            mobile=False,
-        )
-        view.screenshot = str(screenshot)
-    view.console_errors = console_errors(tools.events[seen_events:])
+        describe(page, view, panel, shown_outputs(notebook), timeout, screenshot)
+    view.console_errors = errors
     view.seconds = round(time.monotonic() - started, 2)
     return view
 
 
-def element_center(tools: DevTools, selector: str, index: int = 0) -> tuple[float, float] | None:
-    found = tools.evaluate(f"""(() => {{ const el = document.querySelectorAll({json.dumps(selector)})[{index}];
-        if (!el) return null; const box = el.getBoundingClientRect();
-        return JSON.stringify([box.x + Math.min(box.width / 2, 200), box.y + box.height / 2]); }})()""")
-    return tuple(json.loads(found)) if found else None
-
-
-def click(tools: DevTools, point: tuple[float, float]) -> None:
-    """A real mouse click (Lumino menus act on the item the pointer moved over)."""
-    x, y = point
-    tools.send("Input.dispatchMouseEvent", type="mouseMoved", x=x, y=y)
-    time.sleep(0.3)
-    for kind in ("mousePressed", "mouseReleased"):
-        tools.send("Input.dispatchMouseEvent", type=kind, x=x, y=y, button="left", clickCount=1)
-
-
-def press(tools: DevTools, key: str, code: str, key_code: int, modifiers: int = 0) -> None:
-    for kind in ("keyDown", "keyUp"):
-        tools.send(
-            "Input.dispatchKeyEvent",
-            type=kind,
-            key=key,
-            code=code,
-            windowsVirtualKeyCode=key_code,
-            modifiers=modifiers,
-        )
-
-
-def menu_click(tools: DevTools, menu: str, item: str) -> None:
-    labels = "[...document.querySelectorAll('{}')].findIndex(el => el.innerText.trim() === {})"
-    click(
-        tools,
-        element_center(
-            tools,
-            ".lm-MenuBar-itemLabel",
-            tools.evaluate(labels.format(".lm-MenuBar-itemLabel", json.dumps(menu))),
-        ),
-    )
-    time.sleep(0.8)
-    index = tools.evaluate(labels.format(".lm-Menu-itemLabel", json.dumps(item)))
-    if index is None or index < 0:
-        raise RuntimeError(f"JupyterLab has no menu item {menu} > {item}")
-    click(tools, element_center(tools, ".lm-Menu-itemLabel", index))
-
-
 def edit_and_run_all(
-    tools: DevTools,
+    page,
     lab_url: str,
     notebook: Path,
     parameters_source: str,
     root: Path = PROJECT_ROOT,
     screenshot: Path | None = None,
-    width: int = 1400,
     timeout: float = 180,
 ) -> LabView:
     """What a user does: open `notebook`, replace the text of its first code cell (the parameters) by typing,
     Run > Run All Cells, wait until every cell has run. JupyterLab saves the outputs into `notebook`."""
     started = time.monotonic()
-    relative = Path(notebook).resolve().relative_to(Path(root).resolve()).as_posix()
-    editor = ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell .cm-content"  # the first code cell: parameters
-    tools.send("Page.navigate", url=f"{lab_url}/lab/tree/{urllib.request.quote(relative)}")
-    deadline = time.monotonic() + timeout
-    while element_center(tools, editor) is None:
-        if time.monotonic() > deadline:
-            raise TimeoutError(f"JupyterLab did not show {relative}")
-        time.sleep(0.25)
-    time.sleep(2)  # let the kernel connect
-    click(tools, element_center(tools, editor))
-    press(tools, "a", "KeyA", 65, modifiers=2)  # Ctrl+A selects the cell's text
-    tools.send("Input.insertText", text=parameters_source)
-    press(tools, "Escape", "Escape", 27)
-    menu_click(tools, "Run", "Run All Cells")
-    prompts = "[...document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-InputArea-prompt')]"
-    # textContent, not innerText: JupyterLab 4 skips rendering cells scrolled out of view
-    # (content-visibility), and their innerText is then empty although the cell has run.
-    run_all = f"{prompts}.filter(el => el.closest('.jp-CodeCell')).every(el => /\\[\\d+\\]/.test(el.textContent))"
-    while not tools.evaluate(run_all):
-        if time.monotonic() > deadline:
-            raise TimeoutError(f"{relative}: Run All did not finish within {timeout} s")
-        time.sleep(0.5)
+    page.set_default_timeout(timeout * 1000)
+    relative, panel_id = open_notebook(page, lab_url, notebook, root, timeout)
+    panel = page.locator(f"[id='{panel_id}']")
+    # the kernel has started and is idle: the panel's execution indicator says so
+    panel.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").wait_for()
+    # the first code cell: the parameters (the notebook opens with a Markdown cell)
+    panel.locator(".jp-CodeCell .cm-content").first.click()
+    page.keyboard.press("Control+a")  # the cell's text
+    page.keyboard.insert_text(parameters_source)
+    page.keyboard.press("Escape")
+    page.locator(".lm-MenuBar-itemLabel", has_text=re.compile("^Run$")).click()
+    page.locator(".lm-Menu-itemLabel", has_text=re.compile("^Run All Cells$")).click()
+    try:
+        page.wait_for_function(ALL_RUN_JS, arg=panel_id, timeout=timeout * 1000)
+    except PlaywrightTimeout:
+        if screenshot is not None:
+            page.screenshot(path=Path(screenshot).with_suffix(".timeout.png"))
+        prompts = page.evaluate(PROMPTS_JS, panel_id)
+        raise TimeoutError(
+            f"{relative}: Run All did not finish in {timeout} s: {prompts}"
+        ) from None
     nb = json.loads(Path(notebook).read_text(encoding="utf-8"))
     # each figure / table call in the source shows one chart / table
     calls = [line for cell in nb["cells"] if cell["cell_type"] == "code" for line in cell["source"]]
@@ -369,32 +346,8 @@ def edit_and_run_all(
         expected_figures=sum("section.figure(" in line for line in calls),
         expected_tables=sum("section.show_table(" in line for line in calls),
     )
-    state = wait_until_settled(
-        tools, view.expected_figures, timeout=max(5.0, deadline - time.monotonic())
-    )
-    for name in (
-        "outputs",
-        "figures",
-        "drawn",
-        "interactive",
-        "text_fallbacks",
-        "tables",
-        "markdown_outputs",
-        "math_elements",
-    ):
-        setattr(view, name, state.get(name, getattr(view, name)))
-    view.visible_text = state.get("text", "")
-    if screenshot is not None:
-        tools.send(
-            "Emulation.setDeviceMetricsOverride",
-            width=width,
-            height=min(state.get("height", 1000), 16000),
-            deviceScaleFactor=1,
-            mobile=False,
-        )
-        time.sleep(1.5)
-        save_screenshot(tools, Path(screenshot), width, notebook_state(tools).get("height", 1000))
-        view.screenshot = str(screenshot)
+    # every cell has run: its outputs are in the model, only figures may still be drawing
+    describe(page, view, panel_id, 1, timeout, screenshot)
     view.seconds = round(time.monotonic() - started, 2)
     return view
 
@@ -403,27 +356,27 @@ def check_notebooks(
     notebooks: list[Path],
     screenshot_dir: Path | None = None,
     root: Path = PROJECT_ROOT,
-    chromium: str = DEFAULT_CHROMIUM,
+    executable: str = DEFAULT_CHROMIUM,
     timeout: float = 60,
 ) -> list[LabView]:
     """One JupyterLab server and one browser for all `notebooks`; one LabView each."""
     views = []
-    with jupyter_lab(root) as url, chromium_page(chromium) as tools:
+    with jupyter_lab(root) as url, lab_page(executable) as page:
         for notebook in notebooks:
             shot = Path(screenshot_dir) / f"{Path(notebook).stem}.png" if screenshot_dir else None
-            views.append(view_notebook(tools, url, Path(notebook), root, shot, timeout=timeout))
+            views.append(view_notebook(page, url, Path(notebook), root, shot, timeout=timeout))
     return views
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m helpers.report.lab_check", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m tests.browser.lab_check", description=__doc__)
     parser.add_argument(
         "notebooks", nargs="+", type=Path, help="executed notebooks under the project"
     )
-    parser.add_argument("--screenshots", type=Path, default=Path("build/lab"))
+    parser.add_argument("--screenshots", type=Path, default=Path("/tmp/briefing-lab"))
     parser.add_argument("--chromium", default=DEFAULT_CHROMIUM)
     args = parser.parse_args(argv)
-    views = check_notebooks(args.notebooks, args.screenshots, chromium=args.chromium)
+    views = check_notebooks(args.notebooks, args.screenshots, executable=args.chromium)
     for view in views:
         summary = {
             **asdict(view),
