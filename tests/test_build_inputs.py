@@ -19,7 +19,7 @@ from helpers.core.json_file import read_json_object
 from helpers.core.yaml_config import read_yaml
 from helpers.pipeline.lock import BuildLocked, build_lock
 from helpers.pipeline.manifest import HashCache, describe_changes, input_manifest, stage_keys
-from helpers.report.pdf import normalise_pdf_dates
+from helpers.report.pdf import normalise_pdf_dates, number_structure_ids
 from helpers.sources.parameters import ParameterError, check_parameters, parameters_from_environment
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -323,6 +323,23 @@ def test_pdf_dates_are_normalised_without_moving_offsets(tmp_path):
     assert first.read_bytes() == second.read_bytes()
     assert len(first.read_bytes()) == len(body)
     assert b"/CreationDate (D:19700101000000+00'00')" in first.read_bytes()
+
+
+def test_structure_ids_are_numbered_in_order_without_moving_offsets(tmp_path):
+    """Two prints of one page whose DOM nodes were numbered differently (Chromium names a tagged PDF's
+    structure elements after them) come out as the same bytes, of the same length."""
+    body = (
+        b"%PDF-1.7\n5 0 obj\n<</Type /StructElem /S /P /ID (node00000065)>>\nendobj\n"
+        b"6 0 obj\n<</Type /StructElem /S /TH /ID (node00000223)>>\nendobj\n"
+        b"7 0 obj\n<</Type /StructElem /S /TD /A <</O /Table /Headers [(node00000223)]>>>>\nendobj\n"
+    )
+    first, second = tmp_path / "a.pdf", tmp_path / "b.pdf"
+    first.write_bytes(body)
+    second.write_bytes(body.replace(b"00000065", b"00000071").replace(b"00000223", b"00000230"))
+    assert number_structure_ids(first) == 2 and number_structure_ids(second) == 2
+    assert first.read_bytes() == second.read_bytes() and len(first.read_bytes()) == len(body)
+    # a table cell still points at its header
+    assert first.read_bytes().count(b"(node00000002)") == 2
 
 
 def test_rebuild_reason_names_what_changed(tmp_path):

@@ -132,6 +132,7 @@ def print_page(page: Page, pdf_path: Path, timeout: float = 60) -> Path:
     pdf_path.parent.mkdir(parents=True, exist_ok=True)
     pdf_path.write_bytes(page.pdf(prefer_css_page_size=True, print_background=True, tagged=True))
     normalise_pdf_dates(pdf_path)
+    number_structure_ids(pdf_path)
     relativise_pdf_links(pdf_path, page.url.rsplit("/", 1)[0] + "/")
     return pdf_path
 
@@ -221,3 +222,25 @@ def normalise_pdf_dates(pdf_path: Path, epoch: int | None = None) -> int:
     if normalised != data:
         Path(pdf_path).write_bytes(normalised)
     return count
+
+
+# A tagged PDF names its structure elements after the DOM nodes they came from, `/ID (node00000065)`:
+# the numbers depend on the order the page's nodes were created in, which differs between two builds
+# of the same page (e.g. a picture decoded sooner), so the same content printed different bytes.
+STRUCTURE_ID = re.compile(rb"\((node)(\d{8})\)")
+
+
+def number_structure_ids(pdf_path: Path) -> int:
+    """Renumber the structure elements' ids in the order they first appear (same width, so every byte
+    offset stays valid): the same page prints the same bytes. Returns how many distinct ids."""
+    data = Path(pdf_path).read_bytes()
+    order: dict[bytes, bytes] = {}
+
+    def renumbered(match: re.Match) -> bytes:
+        new = order.setdefault(match.group(2), b"%08d" % (len(order) + 1))
+        return b"(" + match.group(1) + new + b")"
+
+    numbered = STRUCTURE_ID.sub(renumbered, data)
+    if numbered != data:
+        Path(pdf_path).write_bytes(numbered)
+    return len(order)
