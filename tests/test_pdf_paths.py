@@ -1,6 +1,6 @@
-"""The PDF is the same bytes wherever the project is cloned (issue 23, point 6): the page's relative
-links, which Chromium prints as file:// URIs of the stage directory, are rewritten to relative ones and
-the cross-reference table moved with them (no padding that depends on the path's length)."""
+"""The PDF is the same bytes wherever the project is cloned (issue 23, point 6): the page is printed
+from one fixed address (helpers.report.pdf.PAGE_ORIGIN), not a file:// path of the stage directory, and
+its links are made relative again, padded to the same length so the cross-reference table stays valid."""
 
 import re
 import shutil
