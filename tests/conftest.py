@@ -2,7 +2,9 @@
 project; a folder for screenshots. A test session never writes the project's own reports/ or build/:
 `pytest_sessionfinish` fails the run if it did."""
 
+import os
 import sys
+import tempfile
 
 import pytest
 
@@ -71,6 +73,13 @@ def pytest_collection_modifyitems(config, items):
             or item.originalname in SLOW_TESTS
         ):
             item.add_marker(pytest.mark.slow)
+
+
+def pytest_configure(config):
+    """Code a test runs in this process (a page rendered, its phone drawings cached) writes build files
+    under BRIEFING_BUILD_DIR, which `make test` sets to the project's own build/: point it at a
+    folder of this session instead (each xdist worker gets its own)."""
+    os.environ["BRIEFING_BUILD_DIR"] = tempfile.mkdtemp(prefix="briefing-test-build-")
 
 
 def pytest_sessionstart(session):
