@@ -12,6 +12,7 @@ import math
 import pandas as pd
 
 from ..core.text import month_name, signed_pct, span_label, usd_bn, word_list
+from ..model.context_facts import claim_span
 
 TRENDS = ("held", "deepened", "faded", "reversed", "too early to tell", "no later data")
 HELD, DEEPENED, FADED, REVERSED, TOO_EARLY, NO_LATER = TRENDS
@@ -66,7 +67,7 @@ def story_period(claim: dict, story: dict) -> str:
     if kind == "context_car_share":
         return claim["story"]["after_by"]
     if kind == "context_machine_tools":
-        return f"{claim['statement'].rstrip('.').split()[-1]}-12"
+        return f"{claim_span(claim['statement'])[1]}-12"  # the claim check's reading of its span
     period = str(claim.get("period", ""))
     return period if len(period) == 7 else f"{period}-12"
 
