@@ -4,7 +4,6 @@ import pandas as pd
 
 from ..claims.table import claim_table as build_claim_table
 from ..core.text import word_list
-from ..sources.configs import load_claims
 from .commodities import change_text
 from .headline import headline_text
 from .raw_rows import raw_rows_findings
@@ -14,10 +13,9 @@ def claim_table(section) -> pd.DataFrame:
     """Every claim of the story with data, verdict and sources (the key findings and the claim check use it)."""
 
     def compute() -> pd.DataFrame:
-        claims = load_claims(section.params["claims_file"], section.groups)
         return build_claim_table(
             section.claims_config,
-            claims,
+            section.claims,
             section.customs,
             section.resolved_groups,
             section.groups,
@@ -54,10 +52,7 @@ def key_findings(section) -> str:
     bullets.append("- " + section.claims_intro(claims))
     not_checkable = claims.loc[claims.verdict == "cannot be checked with this data", "claim_id"]
     if len(not_checkable):  # named by their short labels: the table below gives each statement
-        labels = {
-            c["id"]: c["since"].label
-            for c in load_claims(section.params["claims_file"], section.groups)
-        }
+        labels = {c["id"]: c["since"].label for c in section.claims}
         named = [labels[c] for c in not_checkable]
         bullets.append(
             "- Cannot be checked with the vendored data: "

@@ -20,7 +20,7 @@ from ..model.raw_rows import raw_annual_imports, raw_ytd_imports
 from ..model.turnover import RAW_IMPORTS, annual_turnover, ytd_view
 from ..report import figures, tables
 from ..report.blocks import markdown_to_html
-from ..sources.configs import load_claims_config, load_groups
+from ..sources.configs import load_claims, load_claims_config, load_groups
 from ..sources.parameters import ParameterError, check_parameters
 from . import data
 
@@ -66,6 +66,11 @@ class Section:
     @cached_property
     def claims_config(self) -> dict:
         return load_claims_config(self.params["claims_file"])
+
+    @cached_property
+    def claims(self) -> list[dict]:
+        """The claims, each checked to name only known groups and carrying its `since:` rule."""
+        return load_claims(self.params["claims_file"], self.groups)
 
     @property
     def story(self) -> dict:

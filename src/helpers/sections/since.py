@@ -11,12 +11,6 @@ import pandas as pd
 from ..claims.since import TRENDS, since_table, story_period
 from ..model import since as model
 from ..model.context_facts import claim_span, machine_tool_production
-from ..sources.configs import load_claims
-
-
-def claims_of(section) -> list[dict]:
-    """The claims file's claims, each with its parsed `since` rule."""
-    return load_claims(section.params["claims_file"], section.groups)
 
 
 def last_month(section) -> str:
@@ -30,7 +24,7 @@ def follow_table(section) -> pd.DataFrame:
     def compute() -> pd.DataFrame:
         story = section.story
         month = story["published"][:7]
-        frames = [_follow(section, claim, month) for claim in claims_of(section)]
+        frames = [_follow(section, claim, month) for claim in section.claims]
         return pd.concat(
             [f for f in frames if len(f)] or [pd.DataFrame(columns=model.FOLLOW_COLUMNS)],
             ignore_index=True,
@@ -84,19 +78,19 @@ def _follow(section, claim: dict, month: str) -> pd.DataFrame:
 def since_rows(section) -> pd.DataFrame:
     """One row per claim: story, full year after, latest, trend, sentence (helpers.claims.since)."""
     return section.shared(
-        "since_rows", lambda: since_table(claims_of(section), follow_table(section), section.story)
+        "since_rows", lambda: since_table(section.claims, follow_table(section), section.story)
     )
 
 
 def labels(section) -> dict:
     """claim id -> its label in this section, in the claims file's order."""
-    return {claim["id"]: claim["since"].label for claim in claims_of(section)}
+    return {claim["id"]: claim["since"].label for claim in section.claims}
 
 
 def story_marks(section) -> pd.DataFrame:
     """Where the chart marks each claim's story figure: its period and number (none for a rise)."""
     records = []
-    for claim in claims_of(section):
+    for claim in section.claims:
         rule = claim["since"]
         value = claim["story"].get(rule.of) if rule.rule == "band" else None
         if rule.rule == "record":
@@ -173,39 +167,26 @@ def _chart_number(value: float, unit: str, spec: str) -> str:
     return f"{value:{spec}}×" if unit == "×" else f"{value:{spec}}%"
 
 
+# The full table's columns, in order, with the words shown for them (screen and CSV).
+DISPLAY_COLUMNS = {
+    "label": "Claim",
+    "story": "Story",
+    "story_period": "Story's period",
+    "trend": "Trend",
+    "decided_on": "Decided on",
+    "as_of": "Data to",
+    "sentence": "In short",
+    "full_year": "Full year after",
+    "latest": "Latest",
+    "rule": "Rule (config/claims.yaml)",
+    "settle": "Data that would settle it",
+    "sources": "Sources",
+}
+
+
 def since_display(rows: pd.DataFrame) -> pd.DataFrame:
     """The full table (screen and CSV): words for headers, every figure and the rows behind it."""
-    return rows.rename(
-        columns={
-            "label": "Claim",
-            "story": "Story",
-            "story_period": "Story's period",
-            "trend": "Trend",
-            "decided_on": "Decided on",
-            "full_year": "Full year after",
-            "latest": "Latest",
-            "as_of": "Data to",
-            "sentence": "In short",
-            "rule": "Rule (config/claims.yaml)",
-            "settle": "Data that would settle it",
-            "sources": "Sources",
-        }
-    )[
-        [
-            "Claim",
-            "Story",
-            "Story's period",
-            "Trend",
-            "Decided on",
-            "Data to",
-            "In short",
-            "Full year after",
-            "Latest",
-            "Rule (config/claims.yaml)",
-            "Data that would settle it",
-            "Sources",
-        ]
-    ]
+    return rows[list(DISPLAY_COLUMNS)].rename(columns=DISPLAY_COLUMNS)
 
 
 def since_sentences(rows: pd.DataFrame) -> str:
