@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from briefing_fixture import ABOUT, FIGURE_IDS, MARKER, PARAMS, skip_without_chromium, write_fixture
 from browser.page_check import check_page
@@ -33,7 +34,7 @@ def test_checker_reports_requests_that_leave_the_machine(tmp_path):
     # charts have settled: check_page waits for that mark, so the fetch's error is in by then.
     page.write_text(
         '<p>x</p><img src="https://example.com/a.png"><script src="http://cdn.example.org/v.js">'
-        '</script><script id="briefing-figures" type="application/json">[]</script><script>'
+        "</script><script>"
         'fetch("https://api.example.net/x").catch(e => console.error("no " + e)).finally(() => {'
         "const root = document.documentElement; root.setAttribute('data-figures-layout', 'page');"
         "root.setAttribute('data-figures-done', '0'); })</script>",
@@ -46,3 +47,15 @@ def test_checker_reports_requests_that_leave_the_machine(tmp_path):
         "https://example.com/a.png",
     ]
     assert "no TypeError: Failed to fetch" in result.console_errors
+
+
+def test_checker_waits_for_the_page_to_mark_its_figures_final(tmp_path):
+    """Guards against a vacuous wait (it once passed any page without a figures script): a page whose
+    script never marks its layout is never final, so the check stops with a timeout."""
+    page = tmp_path / "unmarked.html"
+    page.write_text(
+        '<div class="figure" data-figure-id="f1-x"><img src="data:,"></div><script>1</script>',
+        encoding="utf-8",
+    )
+    with pytest.raises(PlaywrightTimeout, match="Timeout 2000ms"):
+        check_page(page, timeout=2)
