@@ -30,10 +30,11 @@ def test_checker_reports_requests_that_leave_the_machine(tmp_path):
     """Guards against a vacuous offline check: a page asking the network for a script, an image and
     data gets none of them, and each request is reported."""
     page = tmp_path / "online.html"
-    # It marks its (no) figures final once the fetch has failed, as the briefing does once its
-    # charts have settled: check_page waits for that mark, so the fetch's error is in by then.
+    # It marks its one (empty) figure final once the fetch has failed, as the briefing marks its
+    # layout: check_page waits for that mark, so the fetch's error is in by then.
     page.write_text(
-        '<p>x</p><img src="https://example.com/a.png"><script src="http://cdn.example.org/v.js">'
+        '<p>x</p><div class="figure" data-figure-id="f0-x"></div>'
+        '<img src="https://example.com/a.png"><script src="http://cdn.example.org/v.js">'
         "</script><script>"
         'fetch("https://api.example.net/x").catch(e => console.error("no " + e)).finally(() => {'
         "const root = document.documentElement; root.setAttribute('data-figures-layout', 'page');"

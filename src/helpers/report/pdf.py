@@ -35,10 +35,12 @@ NO_HOSTS = "MAP * ~NOTFOUND"
 LOCAL_URL = r"(file|data|blob|about|chrome|devtools):"
 # The page's figures are final for `layout` ("page": print and wide screens; "phone": screens up to
 # 640 px, where each figure shows its phone drawing): the page's script has marked the layout it is
-# in, and every figure's picture has loaded. A page without a script is final once loaded.
-FIGURES_FINAL_JS = """layout => (!document.querySelector('script') ||
-    document.documentElement.getAttribute('data-figures-layout') === layout) &&
-  [...document.querySelectorAll('.figure[data-figure-id] img')].every(img => img.complete)"""
+# in, and every figure's picture has loaded. A page without figures is final once loaded.
+FIGURES_FINAL_JS = """layout => {
+  const boxes = [...document.querySelectorAll('.figure[data-figure-id]')];
+  return !boxes.length || (document.documentElement.getAttribute('data-figures-layout') === layout &&
+    boxes.every(box => [...box.querySelectorAll('img')].every(img => img.complete)));
+}"""
 # The address a briefing is opened at to be printed: served from its folder by Playwright (nothing goes
 # to the network; `.invalid` never resolves), so the links the PDF keeps are the same wherever the
 # project lives, and so are the PDF's bytes.
