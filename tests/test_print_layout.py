@@ -274,3 +274,25 @@ def test_a_long_tables_summary_prints_on_the_page_of_its_key_rows(briefing):
         for page in range(1, pdf_pages(pdf))
     }
     assert {page: line for page, line in endings.items() if line.endswith(":")} == {}
+
+
+def test_checker_catches_small_text_in_a_figure_picture(tmp_path):
+    """Guards against a vacuous check: the figures are pictures now (an <img> of their SVG), so chart
+    text is measured in the drawing the picture shows, scaled to its shown width."""
+    from urllib.parse import quote
+
+    svg = (
+        '<svg xmlns="http://www.w3.org/2000/svg" width="600" height="100">'
+        '<text x="10" y="50" style="font-size: 11px">shrunk to half its size</text></svg>'
+    )
+    page = (
+        "<html><head><style>@page { size: A4; margin: 14mm 13mm 14mm; }</style></head><body><main>"
+        '<div class="figure" data-figure-id="f1-x"><img style="width: 300px" '
+        f'src="data:image/svg+xml,{quote(svg)}"></div></main><script>'
+        "document.documentElement.setAttribute('data-figures-layout',"
+        " matchMedia('(max-width: 640px)').matches ? 'phone' : 'page')</script></body></html>"
+    )
+    html_path = tmp_path / "small.html"
+    html_path.write_text(page, encoding="utf-8")
+    printed = check_layout(html_path, screen_widths=())[0]
+    assert printed.small_labels == [{"figure": "f1-x", "text": "(its picture)", "px": 5.5}]

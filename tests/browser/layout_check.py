@@ -20,6 +20,7 @@ import subprocess
 import sys
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from urllib.parse import unquote
 
 from helpers.report.pdf import (
     DEFAULT_CHROMIUM,
@@ -31,9 +32,11 @@ from helpers.report.pdf import (
     print_page,
     wait_for_figures,
 )
+from helpers.report.phone_layout import smallest_text_px
 
 CSS_PX_PER_MM = 96 / 25.4
 MIN_LABEL_PX = 10  # chart text at its printed size
+SVG_DATA_URI = "data:image/svg+xml,"
 PHONE_MAX_PX = 640  # the page's phone layout (its CSS and chart drawing) applies up to this width
 # Every visible element of a table or figure whose right edge passes `limit` (CSS px), and chart
 # text smaller than `minPx` once the SVG is scaled to the page.
@@ -79,8 +82,14 @@ MEASURE_JS = """([limit, skipDetails, minPx]) => {
                                               px: Math.round(size * 10) / 10});
     }
   }
+  // a figure still shown as its picture: the drawing it shows and how wide (its text is sized in Python)
+  const pictures = [...document.querySelectorAll('.figure[data-figure-id]')]
+    .filter(box => !box.querySelector('.vega-view svg') && box.querySelector('img'))
+    .map(box => ({figure: box.getAttribute('data-figure-id'), src: box.querySelector('img').currentSrc,
+                  shown: box.querySelector('img').getBoundingClientRect().width}));
   const doc = document.documentElement;
-  return {overflows, small, headers, page_width: doc.clientWidth, scroll_width: doc.scrollWidth};
+  return {overflows, small, headers, pictures, page_width: doc.clientWidth,
+          scroll_width: doc.scrollWidth};
 }"""
 
 
@@ -112,10 +121,24 @@ def measure(page, width: float, media: str, skip_details: bool) -> LayoutResult:
     wait_for_figures(page, "phone" if media == "screen" and width <= PHONE_MAX_PX else "page")
     page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
     state = page.evaluate(MEASURE_JS, [width, skip_details, MIN_LABEL_PX])
+    small = state["small"] + small_picture_text(state["pictures"])
     mode = "print" if media == "print" else f"screen-{width}"
     return LayoutResult(
-        mode, width, state["scroll_width"], state["overflows"], state["small"], state["headers"]
+        mode, width, state["scroll_width"], state["overflows"], small, state["headers"]
     )
+
+
+def small_picture_text(pictures: list[dict]) -> list[dict]:
+    """The figures whose picture (an SVG data URI) shows text under MIN_LABEL_PX at its shown width."""
+    small = []
+    for picture in pictures:
+        if not picture["src"].startswith(SVG_DATA_URI):
+            raise ValueError(f"{picture['figure']}: a picture that is not an SVG data URI")
+        svg = unquote(picture["src"][len(SVG_DATA_URI) :])
+        px = smallest_text_px(svg, picture["shown"])
+        if px < MIN_LABEL_PX - 0.05:
+            small.append({"figure": picture["figure"], "text": "(its picture)", "px": round(px, 1)})
+    return small
 
 
 def check_layout(
