@@ -22,6 +22,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..core.atomic import write_bytes_atomic
 from ..core.paths import RAW_DIR
 from ..sources.comtrade import FLOWS, REPORTER_CHINA, REQUIRED_COLUMNS
 from ..sources.partners import Partner, resolve_partner
@@ -259,21 +260,6 @@ def _snapshot_stem(query: ChunkQuery, qhash: str, stamp: str) -> str:
     )
 
 
-def _atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Temp file in the same directory, fsync, os.replace: readers see all or nothing."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.parent / f".{path.name}.{os.getpid()}.tmp"
-    try:
-        with open(tmp, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-
-
 def _frame_to_csv_bytes(frame: pd.DataFrame) -> bytes:
     if frame.columns.empty:  # no records: keep a header so the file still reads as a snapshot
         frame = pd.DataFrame(columns=["period", *REQUIRED_COLUMNS])
@@ -317,8 +303,8 @@ def save_snapshot(
         "rows": int(len(frame)),
         "licence": LICENCE,
     }
-    _atomic_write_bytes(path, data)
-    _atomic_write_bytes(
+    write_bytes_atomic(path, data)
+    write_bytes_atomic(
         sidecar_of(path), (json.dumps(meta, indent=2, ensure_ascii=False) + "\n").encode()
     )
     return path

@@ -31,6 +31,7 @@ from nbclient.exceptions import CellExecutionError
 from papermill.iorw import load_notebook_node
 from papermill.parameterize import parameterize_notebook
 
+from ..core.atomic import write_text_atomic
 from ..core.early_start import wait_for_go
 from ..core.errors import run_main
 from ..core.paths import PROJECT_ROOT
@@ -46,9 +47,8 @@ def notebook_parameters(params_file: Path) -> dict:
 
 
 def write_atomically(notebook, path: Path) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    nbformat.write(notebook, tmp)
-    tmp.replace(path)
+    text = nbformat.writes(notebook)
+    write_text_atomic(path, text if text.endswith("\n") else text + "\n")  # as nbformat.write
 
 
 @contextmanager

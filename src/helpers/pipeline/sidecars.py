@@ -13,7 +13,6 @@ without running this is still refused by `make report` (its checksum no longer m
 import argparse
 import csv
 import datetime as dt
-import json
 import sys
 from pathlib import Path
 
@@ -25,7 +24,7 @@ from ..model.customs import build_customs
 from ..sources.baci import LARGE_BACI_BYTES, read_baci, scan_baci
 from ..sources.fuel_monitor import read_fuel_monitor
 from ..sources.hs_level import is_large, read_hs_file
-from ..sources.provenance import sidecar_path
+from ..sources.provenance import sidecar_path, write_sidecar
 from ..sources.wire import CONTEXT_FILE, load_commodities, load_context, load_totals
 
 PROG = "sidecars"
@@ -113,9 +112,7 @@ def refresh(raw_dir: Path = RAW_DIR, today: str | None = None) -> list[str]:
                 "sha256_before": before["sha256"],
             }
         )
-        tmp = sidecar.with_name(sidecar.name + ".tmp")
-        tmp.write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-        tmp.replace(sidecar)
+        write_sidecar(sidecar, meta)
         lines.append(
             f"{display_path(raw)}: {before['rows']} -> {rows} rows, sha256 "
             f"{str(before['sha256'])[:12]}… -> {digest[:12]}…; sidecar updated"

@@ -19,6 +19,7 @@ from urllib.parse import quote
 
 import jinja2
 
+from ..core.atomic import write_text_atomic
 from ..core.paths import PROJECT_ROOT, build_dir
 from . import phone_layout
 from .blocks import Block, Figure, RenderError, notebook_blocks, number_figures
@@ -89,10 +90,7 @@ def vega_bundle() -> str:
         bundle = cache.read_text(encoding="utf-8")
     else:
         bundle = vl_convert.javascript_bundle(vl_version=version)
-        cache.parent.mkdir(parents=True, exist_ok=True)
-        tmp = cache.with_name(f".{cache.name}.{os.getpid()}.tmp")
-        tmp.write_text(bundle, encoding="utf-8")
-        tmp.replace(cache)
+        write_text_atomic(cache, bundle)
     return bundle
 
 
@@ -118,10 +116,7 @@ def draw_phone(spec: dict) -> tuple[dict, str]:
         cached = json.loads(cache.read_text(encoding="utf-8"))
         return cached["spec"], cached["svg"]
     phone, svg = phone_figure(spec, draw_svg)
-    cache.parent.mkdir(parents=True, exist_ok=True)
-    tmp = cache.with_name(f".{cache.name}.{os.getpid()}.tmp")
-    tmp.write_text(json.dumps({"spec": phone, "svg": svg}, sort_keys=True), encoding="utf-8")
-    tmp.replace(cache)
+    write_text_atomic(cache, json.dumps({"spec": phone, "svg": svg}, sort_keys=True))
     return phone, svg
 
 

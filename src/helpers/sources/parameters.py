@@ -12,6 +12,7 @@ import os
 import re
 from pathlib import Path
 
+from ..core.atomic import write_text_atomic
 from ..core.errors import InputError, short_excerpt
 from ..core.paths import CONFIG_DIR, RAW_DIR, project_path, wire_files
 from ..core.yaml_config import read_yaml
@@ -225,8 +226,5 @@ def write_if_changed(params: dict, out: Path) -> bool:
     text = json.dumps(params, indent=2, sort_keys=True) + "\n"
     if out.exists() and out.read_text(encoding="utf-8") == text:
         return False
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_suffix(".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(out)
+    write_text_atomic(out, text)
     return True

@@ -5,6 +5,7 @@ import re
 import sys
 from pathlib import Path
 
+from ..core.atomic import write_text_atomic
 from ..core.errors import InputError, run_main
 from ..core.file_hash import file_sha256
 from ..core.json_file import read_json_object
@@ -63,10 +64,13 @@ def write_hand_sidecar(raw_file: Path, rows: int, today: str) -> dict:
         "generated_by": "helpers.pipeline.check_inputs",
         "note": "generated because the file had no sidecar; delete this sidecar to register a replaced file",
     }
-    tmp = sidecar_of(raw_file).with_name(sidecar_of(raw_file).name + ".tmp")
-    tmp.write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    tmp.replace(sidecar_of(raw_file))
+    write_sidecar(sidecar_of(raw_file), meta)
     return meta
+
+
+def write_sidecar(sidecar: Path, meta: dict) -> None:
+    """A sidecar as the project writes them (indented, UTF-8), all or nothing."""
+    write_text_atomic(sidecar, json.dumps(meta, indent=2, ensure_ascii=False) + "\n")
 
 
 def forget_removed_hand_files(raw_dir: Path, folders=("comtrade", "gacc", "baci")) -> list[str]:
