@@ -117,11 +117,9 @@ def turnover_changes(claim: dict, customs: CustomsData, story_month: str) -> pd.
 def annual_totals(
     claim: dict, customs: CustomsData, raw_imports, last_month: str, story_month: str
 ) -> pd.DataFrame:
-    """Turnover per full year (GACC's first release, US$ bn), 2019 on, as Figure 1 has it."""
+    """Turnover per full year (GACC's first release, US$ bn), every year Figure 1 has."""
     annual = annual_turnover(customs, last_month, raw_imports=raw_imports)
-    totals = annual.loc[
-        (annual.flow == "Turnover") & annual.value_usd_bn.notna() & (annual.year >= 2019)
-    ]
+    totals = annual.loc[(annual.flow == "Turnover") & annual.value_usd_bn.notna()]
     records = [
         _record(
             "Turnover",
