@@ -33,7 +33,6 @@ from ..sources.configs import load_claims, load_groups
 from ..sources.fuel_monitor import fuel_files, read_fuel_monitor
 from ..sources.hs_level import (
     comtrade_files,
-    distinct_contents,
     gacc_files,
     is_large,
     load_hs_level,
@@ -42,6 +41,7 @@ from ..sources.hs_level import (
 from ..sources.partners import UnknownPartnerError, resolve_partner
 from ..sources.provenance import (
     VENDORED_FILES,
+    distinct_contents,
     forget_removed_hand_files,
     raw_sources,
     verify_raw_file,

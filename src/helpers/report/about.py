@@ -9,7 +9,7 @@ from pathlib import Path
 from markupsafe import Markup
 
 from ..core.errors import InputError
-from ..sources.provenance import raw_sources
+from ..sources.provenance import distinct_contents, raw_sources
 from .blocks import RenderError
 
 
@@ -75,16 +75,14 @@ def about_from_sidecars(raw_dir: Path) -> dict:
         vintage += f", covering wire-reported months up to {max(periods)} (raw customs rows: see each file below)"
     # one source per content: the vendored or fetched file before a copy added by hand, then the
     # shorter name; sources in the listing's order, vendored and fetched first
+    meta_of = dict(found)
     hand = {path: meta.get("origin") == "added by hand" for path, meta in found}
     order = {path: n for n, (path, _) in enumerate(found)}
-    by_content: dict[str, list[Path]] = {}
-    for path, meta in found:
-        by_content.setdefault(meta["sha256"], []).append(path)
-    distinct = [
-        sorted(same, key=lambda p: (hand[p], len(p.name), order[p])) for same in by_content.values()
-    ]
+    kept = distinct_contents(
+        list(meta_of), digest=lambda p: meta_of[p]["sha256"], rank=lambda p: int(hand[p])
+    )
+    distinct = [[path, *copies] for path, copies in kept.items()]
     distinct.sort(key=lambda same: (hand[same[0]], order[same[0]]))
-    meta_of = dict(found)
     files = [_file_row(same[0], raw_dir, meta_of[same[0]], None) for same in distinct]
     files += [
         _file_row(path, raw_dir, meta_of[path], same[0]) for same in distinct for path in same[1:]

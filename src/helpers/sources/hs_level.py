@@ -13,7 +13,6 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..core.file_hash import file_sha256
 from ..core.paths import RAW_DIR
 from . import comtrade_scan
 from .comtrade import UNKNOWN_EDITION, hs_edition, read_comtrade_records
@@ -21,7 +20,7 @@ from .gacc_exports import read_gacc_export
 from .gacc_table import read_gacc_english_table
 from .hs_dedupe import drop_duplicates
 from .partners import resolve_partner
-from .provenance import read_hs_sidecar, sidecar_of
+from .provenance import distinct_contents, provenance_rank, read_hs_sidecar, sidecar_of
 from .raw_guard import check_raw_file, project_of
 from .schema import TIDY_COLUMNS, empty_tidy, relative_to_raw, tidy_frame
 
@@ -129,25 +128,6 @@ class FilesRead(tuple):
 
     def __deepcopy__(self, memo):
         return self
-
-
-def provenance_rank(path: Path) -> int:
-    """0 for a vendored or fetched file (its sidecar is not one written for a file added by hand), 1 for
-    a file added by hand: of two copies, the briefing cites the first."""
-    return 1 if hand_dropped(path) or read_hs_sidecar(path).get("origin") == "added by hand" else 0
-
-
-def distinct_contents(files: list[Path]) -> dict[Path, list[Path]]:
-    """{the file read: its byte-identical copies} -- each content read once, from the vendored or
-    fetched file if there is one, else the shortest name (``export.csv`` before ``export (1).csv``)."""
-    by_content: dict[str, list[Path]] = {}
-    for path in files:
-        by_content.setdefault(file_sha256(path), []).append(path)
-    ranked = (
-        sorted(same, key=lambda p: (provenance_rank(p), len(p.name), p.name))
-        for same in by_content.values()
-    )
-    return {same[0]: same[1:] for same in ranked}
 
 
 def _names(paths: list[Path], limit: int = 3) -> str:

@@ -185,3 +185,29 @@ def main() -> int:
 
 if __name__ == "__main__":
     sys.exit(run_main("verify-raw", main))
+
+
+def provenance_rank(path: Path) -> int:
+    """0 for a vendored or fetched file (its sidecar is not one written for a file added by hand), 1 for
+    a file added by hand: of two copies, the briefing cites the first."""
+    return (
+        1
+        if not sidecar_of(path).exists() or read_hs_sidecar(path).get("origin") == "added by hand"
+        else 0
+    )
+
+
+def distinct_contents(
+    files: list[Path], digest=file_sha256, rank=provenance_rank
+) -> dict[Path, list[Path]]:
+    """{the file read: its byte-identical copies}, in the order the contents first appear -- each
+    content read once, from the vendored or fetched file if there is one (`rank` 0), else the shortest
+    name (``export.csv`` before ``export (1).csv``). `digest` and `rank` default to the file's sha256
+    and its sidecar's origin; a caller holding the sidecars passes its own."""
+    by_content: dict[str, list[Path]] = {}
+    for path in files:
+        by_content.setdefault(digest(path), []).append(path)
+    ranked = (
+        sorted(same, key=lambda p: (rank(p), len(p.name), p.name)) for same in by_content.values()
+    )
+    return {same[0]: same[1:] for same in ranked}
