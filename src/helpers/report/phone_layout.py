@@ -53,6 +53,10 @@ def _lines(text: str, most: int) -> list[str]:
     return out
 
 
+# A wrapped panel alone on its row takes this share of the room (the rest: its y axis and labels).
+WRAPPED_PANEL_SHARE = 0.75
+
+
 def phone_spec(spec: dict, room: float = PHONE_ROOM_PX) -> dict:
     """The spec rearranged for `room` px: stacked panels, wrapped titles, one-column legends."""
     s = copy.deepcopy(spec)
@@ -64,7 +68,10 @@ def phone_spec(spec: dict, room: float = PHONE_ROOM_PX) -> dict:
                 {"row": facet["column"], "column": row} if row else {"row": facet["column"]}
             )
     if isinstance(facet, dict) and facet.get("field") and (s.get("columns") or 1) > 1:
-        s["columns"] = 1  # wrapped small multiples (F12): one panel a row
+        s["columns"] = 1  # wrapped small multiples (F12): one panel a row, as wide as the room
+        inner = s.get("spec")
+        if isinstance(inner, dict) and isinstance(inner.get("width"), int | float):
+            inner["width"] = max(inner["width"], round(room * WRAPPED_PANEL_SHARE))
     if isinstance(s.get("facet"), dict) and s["facet"].get("row"):
         row = s["facet"]["row"]
         header = {**(row.get("header") or {}), "labelAngle": 0, "labelOrient": "top"}
