@@ -130,3 +130,32 @@ def test_executed_notebooks_are_published_and_linked_from_the_methods(project, b
         assert any(cell.get("outputs") for cell in executed["cells"]), source.name
         page = (briefing.parent / "notebooks" / f"{source.stem}.html").read_text(encoding="utf-8")
         assert not re.search(r"<(script|link)\b", page), source.stem
+
+
+def test_main_text_reads_as_plain_prose_with_its_detail_in_notes(briefing):
+    """Issue 22 point 3, measured on the built page by helpers.report.prose: median sentence <= 20 words,
+    90th percentile <= 32, none over 45, <= 0.4 parentheses a sentence, key findings <= 6 bullets of
+    <= 35 words. A miss names the target and the worst sentence."""
+    from helpers.report.prose import measure, missed_targets
+
+    html = briefing.read_text(encoding="utf-8")
+    numbers = measure(html)
+    assert numbers["sentences"] >= 50 and numbers["key_findings"] >= 5  # the real text, measured
+    missed = missed_targets(numbers)
+    assert missed == [], "\n".join(missed)
+
+
+def test_every_note_number_leads_to_its_source(briefing):
+    """A superscript in the text links to its note in the Notes list; the note names outlet, date and raw
+    row, the outlet linked to the page that published the number."""
+    html = briefing.read_text(encoding="utf-8")
+    refs = re.findall(r'<sup class="note-ref"><a href="#note-(\d+)"', html)
+    notes = dict(re.findall(r'<li id="note-(\d+)">(.*?)</li>', html, re.S))
+    assert len(notes) >= 20 and set(refs) == set(notes)
+    assert '<sup class="note">' not in html  # every marker was numbered
+    first = notes[refs[0]]  # the headline's turnover: Lenta.ru citing TASS, row 383
+    assert (
+        '<a href="https://lenta.ru/news/2025/08/07/tovarooborot-rossii-i-kitaya-snizilsya/">'
+        "Lenta.ru, citing TASS</a>, 2025-08-07: gacc_cn_ru_totals.csv row 383" in first
+    )
+    assert html.index('id="notes"') > html.index('id="data-and-methods"')

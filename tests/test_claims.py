@@ -168,8 +168,8 @@ def test_key_findings_and_verdict_table_show_the_claim_that_differs():
     section = setup_section(period_end="2025-07", partner="Russia")
     findings = key_findings(section)
     assert (
-        "Of the story's 7 customs figures: 2 reproduced, 2 consistent, 1 differs, 2 cannot be checked"
-        in findings
+        "Of the story's seven customs figures, two are reproduced, two consistent, one differs and two "
+        "cannot be checked." in findings
     )
     row = (
         verdict_table(claim_table(section))

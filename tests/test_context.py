@@ -21,6 +21,7 @@ from helpers.model.context_facts import (
     machine_tools_check,
     phrase_value,
 )
+from helpers.report.notes import without_notes
 from helpers.sections.context import (
     context_text,
     key_rate_text,
@@ -128,26 +129,29 @@ def test_machine_tools_text_says_why_it_cannot_be_checked_and_what_the_data_hold
 ):
     claim = next(c for c in claims_config["claims"] if c["id"] == "machine_tools")
     text = machine_tools_text(machine_tool_production(facts), claim)
-    assert text.startswith(
+    plain = without_notes(text)
+    assert plain.startswith(
         "The story's +137% rise in machine-tool output over the three years to 2024 cannot be "
         "checked here: no production series in the data has both 2021 and 2024."
     )
     assert (
-        "domestic machine tool production (ATK+) for 2020 and 2024 (+114% between them, a different span)"
-        in text
+        "Domestic machine tool production has figures for 2020 and 2024: +114% between them, a "
+        "different span." in plain
     )
+    assert "ATK+" in text.split("+114%")[1]  # the series' source, in the note beside it
     assert (
-        "5 series for 2023 only (listed in the table and its CSV)" in text
-    )  # one clause, not five
-    assert "88% (growth of machine tool production, 2023 vs 2019)" in text
+        "Five series have figures for 2023 only; the table and its CSV list them." in plain
+    )  # one sentence, not five
+    assert "88% for growth of machine tool production, 2023 vs 2019" in plain
+    assert "(" not in plain
 
 
 def test_key_rate_text_says_why_the_chart_is_there_and_reads_the_rate_on_the_story_date(facts):
-    text = key_rate_text(key_rate_path(facts, "2025-08-28"), "2025-08-28")
+    text = without_notes(key_rate_text(key_rate_path(facts, "2025-08-28"), "2025-08-28"))
     assert text.startswith("Context, not a checked claim:")
     assert (
-        "key rate was **18%** on the story's date (28 August 2025), after a peak of 21% "
-        "(25 October 2024 – 6 June 2025)."
+        "key rate was **18%** on the story's date, 28 August 2025. It had peaked at 21%, held "
+        "from 25 October 2024 to 6 June 2025."
     ) in text
     # a story dated before the first decision in the data: said, not guessed
     assert "No Bank of Russia decision up to the story's date" in key_rate_text(

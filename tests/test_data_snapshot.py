@@ -9,6 +9,7 @@ from helpers.core.file_hash import sha256_file
 from helpers.core.paths import RAW_DIR
 from helpers.model.series import ytd_comparison
 from helpers.model.turnover import annual_turnover, record_year, ytd_view
+from helpers.report.notes import without_notes
 from helpers.sections.headline import headline_text
 from helpers.sources.provenance import (
     VENDORED_FILES,
@@ -114,8 +115,10 @@ def test_headline_sentence_for_default_period(customs):
         annual_turnover(customs, "2025-07"), ytd_view(customs, "2025-07"), "2025-07", "Russia"
     )
     assert "January–July 2025 came to **$125.8bn**, down **8.1%**" in text
-    assert "down 8.0% computed from the two published levels" in text
-    assert "**2024**, at **$244.8bn**" in text
+    assert "From the two published levels, $125.8bn against $136.7bn, it is down 8.0%." in text
+    assert "its record year is **2024**, at **$244.8bn**" in text
+    # outlet, date and row of each number in its note; the sentences themselves carry no parentheses
+    assert "gacc_cn_ru_totals.csv row 383" in text and "(" not in without_notes(text)
 
 
 def test_full_year_2025_uses_first_release_not_outlier(customs):
@@ -182,7 +185,12 @@ def test_raw_rows_outrank_the_wire_for_china_s_annual_imports(customs):
         "2024-12",
         "Russia",
     )
-    assert "China's imports $129.9bn (+0.7% from levels; sum of UN Comtrade monthly rows)" in text
+    assert "its imports to $129.9bn, up 0.7% computed from levels." in without_notes(text)
+    # where the level comes from, in the note beside it
+    assert (
+        "comtrade_cn_imports_from_ru_total_monthly_2017_2024.csv rows 85–96, which outrank the wire"
+        in text
+    )
     # a period the rows do not cover keeps the published figures
     assert (
         ytd_view(customs, "2025-07", raw_imports=raw)

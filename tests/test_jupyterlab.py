@@ -99,7 +99,9 @@ def test_every_chart_is_drawn_and_no_text_is_typeset(views, screenshots):
 def test_dollar_amounts_read_as_written(views):
     text = " ".join(views["01_headline"].visible_text.split())
     assert "full-year 2024 came to $244.8bn, up 1.9%" in text
-    assert "China's exports $115.5bn (+4.1%)" in text
+    assert "China's exports came to $115.5bn, up 4.1%" in text
+    # the sources are listed under the text, a dollar in a note read as written too
+    assert "[1] bne IntelliNews, citing TASS, 2025-01-13: gacc_cn_ru_totals.csv row 348" in text
 
 
 def test_checker_sees_math_an_undrawn_chart_and_a_text_fallback(views):

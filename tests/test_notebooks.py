@@ -183,7 +183,10 @@ def test_headline_alone_uses_the_edited_period(alone):
     plain = "\n".join(o.data["text/plain"] for o in markdown)
     assert EDITED_PERIOD_END == "2024-12"
     assert "full-year 2024 came to **$244.8bn**, up **1.9%**" in plain
-    assert "China's exports $115.5bn (+4.1%)" in plain
+    assert "China's exports came to $115.5bn, up 4.1%" in plain
+    # the notebook lists the sources under the text; the briefing gets the markers (text/plain)
+    assert "<small>[1] " in "\n".join(o.data["text/markdown"] for o in markdown)
+    assert '<sup class="note">' in plain
     # JupyterLab reads the Markdown: every dollar sign escaped so MathJax leaves it alone
     assert "full-year 2024 came to **\\\\$244.8bn**" in "\n".join(
         o.data["text/markdown"] for o in markdown

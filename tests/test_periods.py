@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 
 from helpers.pipeline.run_notebooks import main as run_main
+from helpers.report.notes import without_notes
+from helpers.report.prose import words
 from helpers.report.render import main as render_main
 from helpers.sections.findings import key_findings
 from helpers.sections.section import open_section as setup_section
@@ -22,36 +24,39 @@ ROOT = Path(__file__).resolve().parents[1]
             "2025-12",
             [
                 "full-year 2025 came to **$228.1bn**, down **6.9%**",
-                "(2016–2025) is **2024**, at **$244.8bn**",
-                "Aluminium (HS chapter 76) +55.3%",
+                "The record year is **2024**, at **$244.8bn**",
+                "aluminium +55.3%",
             ],
         ),
         (
             "2025-08",
             [
                 "January–August 2025 came to **$143.8bn**, down **9.4%**",
-                "China's exports $64.8bn (−8.8%)",
-                "Trucks (HS 8704) −75.7%",
+                "Exports fell 8.8% to $64.8bn",
+                "trucks −75.7%",
             ],
         ),
         # crude oil from the Comtrade rows (data/raw/fuel/), which outrank the wire figure (+2.8%)
         (
             "2024-12",
-            ["full-year 2024 came to **$244.8bn**, up **1.9%**", "Crude oil (HS 2709) +3.5%"],
+            ["full-year 2024 came to **$244.8bn**, up **1.9%**", "crude oil +3.5%"],
         ),
         (
             "2023-12",
             [
                 "full-year 2023 came to **$240.1bn**, up **26.3%**",
-                "(2016–2023) is **2023**, at **$240.1bn**",
+                "The record year is **2023**, at **$240.1bn**",
             ],
         ),
     ],
 )
 def test_key_findings_follow_the_period(period_end, expected):
     text = key_findings(setup_section(period_end=period_end, partner="Russia"))
+    bullets = without_notes(text).splitlines()
     for sentence in expected:
-        assert sentence in text
+        assert sentence in without_notes(text)
+    # page 1's budget: at most six bullets of at most 35 words, whatever the period
+    assert len(bullets) <= 6 and max(words(b.removeprefix("- ")) for b in bullets) <= 35, bullets
 
 
 def figure_3(period_end: str, build_dir: Path) -> tuple[str, dict]:
@@ -96,12 +101,18 @@ def test_full_year_2025_exports_and_imports_are_said_in_yuan_terms_never_as_us_d
         comparison.loc["China's imports"].yoy_pct_yuan,
     ) == (-9.9, -3.4)
     text = headline_text(
-        section.annual_turnover(), section.ytd_view(), section.period_end, section.partner_name
+        section.annual_turnover(),
+        section.ytd_view(),
+        section.period_end,
+        section.partner_name,
+        citer=section.citer,
     )
     assert (
-        "No US$ figure for China's exports and imports in full-year 2025 is in the data; in yuan terms exports "
-        "−9.9% and imports −3.4% (LIGA.net, citing Reuters, rows 424–425), not converted."
-    ) in text
+        "No US$ figure for China's exports and imports in full-year 2025 is in the data. In yuan terms, "
+        "exports fell 9.9% and imports fell 3.4%; the briefing does not convert them."
+    ) in without_notes(text)
+    assert "LIGA.net, citing Reuters</a>, 2026-01-14: gacc_cn_ru_totals.csv rows 424–425" in text
+    assert "The annual series runs from 2016 to 2025" in text
     long = ytd_long(section.ytd_view(), section.period_end)
     assert (
         long.yoy_pct_yuan.dtype == "float64"
@@ -135,14 +146,15 @@ def test_a_us_dollar_rate_published_without_its_level_is_said_as_gacc_s_rate():
     text = headline_text(
         section.annual_turnover(), comparison, section.period_end, section.partner_name
     )
+    text = without_notes(text)
     assert (
-        "China's exports −9.0% on a year earlier by GACC's published rate; no level for them is in the data."
+        "GACC published China's exports down 9.0% on a year earlier, with no level for it in the data."
         in text
     )
     # and the yuan sentence names only the flow it is about (it said "exports or imports" whatever the case)
     assert (
-        "No US$ figure for China's imports in full-year 2025 is in the data; in yuan terms imports −3.4% "
-        "(LIGA.net, citing Reuters, row 425), not converted."
+        "No US$ figure for China's imports in full-year 2025 is in the data. In yuan terms, imports fell "
+        "3.4%; the briefing does not convert them."
     ) in text
 
 

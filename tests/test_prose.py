@@ -1,6 +1,6 @@
 """helpers.report.prose: the main text's sentence lengths and parentheses, as issue 22 counts them."""
 
-from helpers.report.prose import measure, sentences
+from helpers.report.prose import measure, missed_targets, sentences
 
 PAGE = """<html><body><main><header><h1>Title</h1><p>Trade fell 8.1% to US$ 125.8bn (row 383).</p></header>
 <nav class="toc"><ol><li>Contents is not prose at all, however long it runs on and on.</li></ol></nav>
@@ -30,3 +30,30 @@ def test_only_the_main_text_before_the_appendix_is_measured():
     assert numbers["median_words"] == 4.5 and numbers["longest_words"] == 8
     assert numbers["parentheses_per_sentence"] == 0.5
     assert numbers["key_findings"] == 2 and numbers["longest_key_finding_words"] == 9
+
+
+def test_a_note_number_is_no_word_and_the_notes_are_no_prose():
+    page = PAGE.replace(
+        " (row 383).</p>",
+        '.<sup class="note-ref"><a href="#note-1">1</a></sup></p>',
+    ).replace(
+        "</main>",
+        '<section class="notes"><h2 id="notes">Notes</h2><ol><li>A long note (row 383), '
+        "never measured as a sentence of the text.</li></ol></section></main>",
+    )
+    numbers = measure(page)
+    # "Trade fell 8.1% to US$ 125.8bn." 6 words, no parenthesis
+    assert numbers["sentences"] == 4 and numbers["longest_words"] == 6
+    assert numbers["parentheses_per_sentence"] == 0.25
+
+
+def test_missed_targets_name_the_target_and_the_worst_sentence():
+    long = " ".join(["word"] * 50) + "."
+    page = PAGE.replace("Coal fell.", long)
+    missed = missed_targets(measure(page))
+    assert "longest_words is 50, over 45" in missed
+    assert "longest_key_finding_words is 50, over 35" in missed
+    assert any(line.startswith("longest sentence: 'word word") for line in missed)
+    assert missed_targets(measure(PAGE)) == ["parentheses_per_sentence is 0.5, over 0.4"] + [
+        "longest sentence: 'Trade fell 8.1% to US$ 125.8bn (row 383).'"
+    ]

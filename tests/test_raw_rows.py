@@ -20,6 +20,7 @@ from helpers.core.errors import InputError
 from helpers.core.paths import RAW_DIR
 from helpers.model.raw_rows import row_ranges
 from helpers.pipeline import check_inputs
+from helpers.report.notes import without_notes
 from helpers.report.tables import FIGURE_SPACE, table_html
 from helpers.sections import fuel as section_fuel
 from helpers.sections import raw_rows as section_rows
@@ -72,16 +73,19 @@ def test_fuel_rows_give_the_story_period_change_with_gacc_ranked_above_the_compi
     assert round(together.rows_value_usd_mn, 1) == 41694.2 and together.rows_change_pct == -18.0
     text = section_fuel.fuel_text(table.reset_index(), "2025-07", "2026-07")
     assert "(the story's period)" not in text  # the briefing's month is the story's
-    assert (
-        "crude oil (HS 2709) in January–July 2025 (the story's period) came to"
-        in section_fuel.fuel_text(table.reset_index(), "2025-07", "2026-07", "2025-12")
+    assert section_fuel.fuel_text(table.reset_index(), "2025-07", "2026-07", "2025-12").startswith(
+        "In the story's period, January–July 2025, China's imports of Russian crude oil came to"
     )
-    assert "**$29.5bn** against **$37.5bn** a year earlier, **−21.3%**" in text
+    assert "**$29.5bn** against **$37.5bn** a year earlier, **−21.3%**." in text
+    # the caveat that makes the verdict borderline stays in the sentence, in plain words
+    assert "it comes from a non-wire page, so the fuel verdict is borderline." in text
     assert (
-        "gives $29.6bn, −20.9% (0.6% apart in level" in text
+        "gives $29.6bn, −20.9%." in without_notes(text)
+        and "0.6% apart in level, listed in the conflicts table" in text  # in the note beside it
         and "**−18.3%**" in text
         and "estimated" in text
     )
+    assert "(" not in without_notes(text)
     assert together.value_publishers == (
         "BTCC Square (citing GACC), China customs, compiled by DoiEnnoson/china-energy-monitor"
     )
@@ -90,7 +94,9 @@ def test_fuel_rows_give_the_story_period_change_with_gacc_ranked_above_the_compi
         "The four codes' change spans three sources: 2025 from BTCC Square (citing GACC) for crude oil and China "
         "customs, compiled by DoiEnnoson/china-energy-monitor (a secondary compilation, ranked below a published "
         "GACC figure) for coal, liquefied natural gas and pipeline natural gas, 2024 from UN Comtrade."
-    ) in text
+    ) == section_fuel.fuel_sources(
+        together, "2025-07", "The four codes' change"
+    )  # Data and methods says it
 
 
 def test_pipeline_gas_wire_change_without_a_level_is_matched(section):
@@ -476,7 +482,10 @@ def test_raw_rows_tables_read_like_the_text(section):
     text = section_rows.imports_text(
         section_rows.imports_view(section), check, section_rows.month_check(section)
     )
-    assert "$129.1bn as the wire reported GACC (+0.13%" in text
+    assert (
+        "For 2023, the rows give $128.936bn against $129.1bn as the wire reported GACC, a gap of +0.13%, "
+        "beyond rounding." in without_notes(text)
+    )
 
     parts = section_rows.composition_table(section_rows.composition_view(section))
     shown = table_cells(table_html(parts, "t-c", "c"))
@@ -550,14 +559,16 @@ def test_claims_rest_on_the_rows(section):
     )
     findings = key_findings(section)
     # the summary says whose page the figure is (no wire agency), for a reader of page 1 alone
+    plain = without_notes(findings)
     assert (
-        "$29.5bn vs $37.5bn a year earlier, −21.3% (GACC via BTCC Square, row 321, no wire agency (a borderline "
-        "verdict); the compilation's −20.9%); coal, crude, LNG and pipeline gas together −18.3%"
-    ) in findings
-    assert (
-        "China shipped $18.5bn of vehicles (HS 8701+8703+8704) to Russia out of $110.0bn"
-        in findings
-    )
+        "crude-oil imports fell 21.3% to $29.5bn, from $37.5bn. That figure is from a non-wire page, so "
+        "the fuel verdict is borderline. All four fuel codes together fell 18.3%."
+    ) in plain
+    # whose page it is and the compilation's change, in the note beside the number
+    crude = findings.split("from $37.5bn.")[1].split("</sup>")[0]
+    assert "BTCC Square (citing GACC)" in crude and "gacc_cn_ru_commodities.csv row 321" in crude
+    assert "the compilation&#39;s rows give −20.9%" in crude  # HTML-escaped
+    assert "China shipped $18.5bn of vehicles to Russia out of $110.0bn" in plain
 
 
 def test_what_the_fuel_rows_do_not_cover():
@@ -646,10 +657,10 @@ def test_vehicles_finding_names_the_codes_its_amount_is_summed_from(tmp_path):
             open_section(period_end="2025-07", partner="Russia", groups_file=str(groups_file))
         )
     )
-    assert "China shipped $18.5bn of vehicles (HS 8701+8703+8704) to Russia" in default
-    assert (
-        "China shipped $20.5bn of vehicles (HS 8701+8703+8704+8708) to Russia" in with_parts
-    )  # parts included
+    assert "China shipped $18.5bn of vehicles to Russia" in default
+    assert "HS 8701+8703+8704;" in default  # the codes, in the amount's note
+    assert "China shipped $20.5bn of vehicles to Russia" in with_parts  # parts included
+    assert "HS 8701+8703+8704+8708;" in with_parts
 
 
 def run_check(raw: Path, capsys) -> tuple[int, str]:

@@ -82,8 +82,8 @@ def test_turnover_holds_through_2025_and_january_february_2026_is_too_short_to_d
     assert turnover.full_year == "full-year 2025: −6.9% ($228.1bn vs $244.8bn)"
     assert turnover.latest == "January–February 2026: +12%"
     assert turnover.sentence == (
-        "Turnover: the story's 8.1% fall held: full-year 2025: −6.9%; January–February 2026: +12% "
-        "(too short to decide)."
+        "Turnover: the story's 8.1% fall held: full-year 2025: −6.9%; January–February 2026: +12%, "
+        "too short to decide."
     )
 
 
@@ -146,8 +146,8 @@ def test_the_section_does_not_depend_on_period_end(rows):
 
 def test_page_one_box_names_the_reversal_and_counts_the_rest(rows):
     assert since.since_box(rows.reset_index()) == (
-        "> **Since the story** (to 2026-07): **reversed**: Fuel (+21.2%, Jan–Jul 2026); held: 6; "
-        "no later data: 3."
+        "> **Since the story**, on data to July 2026: fuel has **reversed**, +21.2% in Jan–Jul 2026. "
+        "Six claims held and three have no later data."
     )
 
 

@@ -122,12 +122,13 @@ def figure_text(row, label: str = "", levels: bool = True) -> str:
         and not math.isnan(row.prior_usd_mn)
         else []
     )
-    if row.basis == "sum of raw rows":
+    rows = row.basis == "sum of raw rows"
+    if rows and levels:
         levels.append("customs rows")
     name = measure_name(row, label) if label else ""
     return (
         f"{name + ', ' if name else ''}{period_text(row.period, row.span)}: {value_text(row)}"
-        + (f" ({', '.join(levels)})" if levels else "")
+        + (f" ({', '.join(levels)})" if levels else " from customs rows" if rows else "")
     )
 
 
@@ -263,7 +264,7 @@ def follow_claim(claim: dict, follow: pd.DataFrame, story: dict) -> dict:
             others.append(other)
     asides = []
     for other in others:
-        short = " (too short to decide)" if other.months < rule.min_months else ""
+        short = ", too short to decide" if other.months < rule.min_months else ""
         same = other.series == deciding.series  # the measure is named once
         asides.append(figure_text(other, "" if same else rule.label, levels=False) + short)
     if deciding.role == "proxy":

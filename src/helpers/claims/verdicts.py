@@ -2,6 +2,8 @@
 
 import pandas as pd
 
+from ..core.text import count_word
+
 VERDICTS = ("reproduced", "consistent", "differs", "cannot be checked with this data")
 CLAIM_COLUMNS = [
     "claim_id",
@@ -42,7 +44,21 @@ def claim_by_id(claims_config: dict, claim_id: str) -> dict:
     raise KeyError(f"claim {claim_id!r} is not in the claims config")
 
 
-def verdict_summary(table: pd.DataFrame) -> str:
+def verdict_counts(table: pd.DataFrame) -> str:
+    """'two are reproduced, two consistent, one differs and two cannot be checked'."""
     counts = table.verdict.value_counts()
-    parts = [f"{counts[v]} {v}" for v in VERDICTS if v in counts]
-    return f"Of the story's {len(table)} checkable figures: " + ", ".join(parts) + "."
+    parts = []
+    for verdict in VERDICTS:
+        if verdict in counts:
+            n = int(counts[verdict])
+            said = {
+                "cannot be checked with this data": "cannot be checked",
+                "differs": "differs" if n == 1 else "differ",
+            }.get(verdict, verdict)
+            parts.append(f"{count_word(n)} {said}")
+    if parts:
+        verb = "is" if parts[0].startswith("one ") else "are"
+        first = parts[0].split(" ", 1)
+        if first[1] in ("reproduced", "consistent"):
+            parts[0] = f"{first[0]} {verb} {first[1]}"
+    return ", ".join(parts[:-1]) + (" and " if len(parts) > 1 else "") + parts[-1]

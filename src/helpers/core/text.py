@@ -31,6 +31,19 @@ def publisher_and_row(source: str) -> tuple[str, str]:
     return name, row.split(")")[0]
 
 
+COUNT_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+
+
+def count_word(n: int) -> str:
+    """A count as a wire writes it: 'seven' up to nine, '12' from ten on."""
+    return COUNT_WORDS[n] if 0 <= n < len(COUNT_WORDS) else str(n)
+
+
+def month_year(period: str) -> str:
+    """'2026-07' -> 'July 2026' (a month as a reader says it)."""
+    return f"{calendar.month_name[int(period[5:7])]} {period[:4]}"
+
+
 def signed_pct(value: float, decimals: int | None = 1) -> str:
     """'+12.3%' or '−4.5%' (a true minus sign, as the charts print it); decimals=None writes the number
     as short as it is ('−46%', '+137%': the story's own figures). A change that rounds to zero has no

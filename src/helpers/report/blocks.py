@@ -110,10 +110,11 @@ def output_block(output, path: Path, index: int) -> Block | None:
         return Block(html="".join(data["text/html"]).replace(ALIGN_LEFT, ""))
     if "text/markdown" in data:
         text = "".join(data["text/markdown"])
-        if output.get("metadata", {}).get(
-            MARKDOWN_ESCAPED
-        ):  # escaped for JupyterLab's MathJax only
-            text = unescape_mathjax(text)
+        if output.get("metadata", {}).get(MARKDOWN_ESCAPED):
+            # escaped for JupyterLab's MathJax, notes listed for the notebook: the text as written is
+            # text/plain (helpers.report.figures.markdown_bundle), its note markers numbered by the page
+            plain = data.get("text/plain")
+            text = "".join(plain) if plain else unescape_mathjax(text)
         return Block(html=markdown_to_html(text))
     return None
 

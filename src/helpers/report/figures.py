@@ -21,6 +21,7 @@ import pandas as pd
 
 from ..core.paths import build_dir as project_build_dir
 from .mathjax import MARKDOWN_ESCAPED, escape_mathjax
+from .notes import listed_below
 from .theme import THEME_NAME
 
 # JupyterLab 4.x bundles Vega-Lite 5.6 and renders only the v3-v5 MIME types. The spec altair 6 writes
@@ -209,8 +210,13 @@ def publish_figure(
 
 
 def markdown_bundle(text: str) -> tuple[dict, dict]:
-    """MIME bundle and metadata: Markdown escaped for JupyterLab's MathJax, the plain text as written."""
-    return {"text/markdown": escape_mathjax(text), "text/plain": text}, {MARKDOWN_ESCAPED: True}
+    """MIME bundle and metadata: for JupyterLab, Markdown escaped for its MathJax with the source notes
+    listed under the text; as text/plain, the text as written, source-note markers included (the
+    briefing numbers them across the page: helpers.report.blocks reads text/plain)."""
+    return {
+        "text/markdown": escape_mathjax(listed_below(text)),
+        "text/plain": text,
+    }, {MARKDOWN_ESCAPED: True}
 
 
 def show_markdown(text: str) -> None:

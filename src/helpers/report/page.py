@@ -24,6 +24,7 @@ from ..core.paths import PROJECT_ROOT, build_dir
 from . import phone_layout
 from .blocks import Block, Figure, RenderError, notebook_blocks, number_figures
 from .figures import draw_svg, vegalite_version
+from .notes import number_notes
 from .phone_layout import PHONE_MAX_PX, PHONE_ROOM_PX, phone_figure, smallest_text_px, svg_size
 
 TEMPLATE_DIR = Path(__file__).parent / "templates"
@@ -279,6 +280,7 @@ def render_page(blocks: list[Block], params: dict, about: dict) -> tuple[str, di
         # published anyway (every number is right), but never silently
         print(f"render: warning: {warning}", file=sys.stderr)
     body = defer_full_tables("\n".join(block_html(b, drawn) for b in blocks))
+    body, notes = number_notes(body)
     body, toc = add_heading_ids(body)
     env = template_env()
     title = params.get("title") or first_h1(body) or "China–Russia trade briefing"
@@ -293,6 +295,7 @@ def render_page(blocks: list[Block], params: dict, about: dict) -> tuple[str, di
         intro=intro,
         body=rest,
         toc=toc,
+        notes=notes,
         params=params,
         about=about,
         build_info=about.get("build_info") or build_info(),

@@ -4,8 +4,9 @@ import pandas as pd
 
 from ..claims.table import claim_table as build_claim_table
 from ..core.text import word_list
-from .commodities import change_text
-from .headline import headline_text
+from ..report.notes import note
+from .commodities import changes_summary
+from .headline import headline_summary
 from .raw_rows import raw_rows_findings
 
 
@@ -30,36 +31,27 @@ def claim_table(section) -> pd.DataFrame:
 
 
 def key_findings(section) -> str:
+    """Page 1's bullets (at most six, each of at most 35 words): the headline, the groups' changes, fuel
+    and the 2023 base from the raw rows, the verdicts, what cannot be checked. Sources are in the notes."""
+    citer = section.citer
     annual, comparison = section.annual_turnover(), section.ytd_view()
-    bullets = ["- " + headline_text(annual, comparison, section.period_end, section.partner_name)]
-    changes = section.group_changes()
-    shown = changes.loc[changes.has_figure].sort_values("change_pct")
-    if len(shown):
-        bullets.append(
-            "- Commodity groups with a figure for "
-            + section.span_label
-            + ": "
-            + "; ".join(
-                f"{r.label} {change_text(r.change_pct, r.basis)}" for r in shown.itertuples()
-            )
-            + f". {int((~changes.has_figure).sum())} "
-            f"of {len(changes)} groups have no figure for this period."
-        )
-    else:
-        bullets.append(f"- No commodity group has a figure for {section.span_label}.")
-    bullets += ["- " + text for text in raw_rows_findings(section)]
+    bullets = [
+        headline_summary(annual, comparison, section.period_end, section.partner_name, citer),
+        changes_summary(section.group_changes(), section.span_label),
+        *raw_rows_findings(section),
+    ]
     claims = claim_table(section)
-    bullets.append("- " + section.claims_intro(claims))
+    bullets.append(section.claims_counts(claims) + note(section.claims_periods()))
     not_checkable = claims.loc[claims.verdict == "cannot be checked with this data", "claim_id"]
     if len(not_checkable):  # named by their short labels: the table below gives each statement
         labels = {c["id"]: c["since"].label for c in section.claims}
         named = [labels[c] for c in not_checkable]
         bullets.append(
-            "- Cannot be checked with the vendored data: "
-            + word_list([named[0]] + [n[0].lower() + n[1:] for n in named[1:]])
-            + " (the claim check names the data that would settle each)."
+            word_list([named[0]] + [n[0].lower() + n[1:] for n in named[1:]])
+            + " cannot be checked with the vendored data; the claim check names the data that would "
+            "settle each."
         )
-    return "\n".join(bullets)
+    return "\n".join("- " + bullet for bullet in bullets)
 
 
 def top_level_parts(text: str, separator: str = "; ") -> list[str]:

@@ -5,10 +5,13 @@ number comes from. F7 itself is drawn in helpers.sections.raw_rows."""
 import re
 
 import pandas as pd
+from markupsafe import Markup
 
-from ..core.text import signed_pct, span_label, usd_bn, word_list
+from ..core.text import month_year, signed_pct, span_label, usd_bn, word_list
 from ..model.fuel import fuel_table
 from ..model.resolve import is_tier1, secondary_compilations
+from ..report.notes import note
+from .notes import Citer
 
 FUEL_GROUPS = ("crude_oil", "coal", "lng", "pipeline_gas")
 
@@ -123,56 +126,104 @@ def fuel_sources(row: pd.Series, period: str, what: str = "The comparison") -> s
     return f"{what} spans {count} sources: {year} from {current}, {year - 1} from {_described_publisher(row.prior_publishers)}."
 
 
+def crude_note(crude, citer: Citer) -> str:
+    """Where the crude-oil figure of the story's period comes from (the key findings and the fuel section
+    share it): GACC's figure and its page, or the rows; the year earlier's rows; the compilation's change."""
+    year_earlier = Markup("a year earlier, the monthly customs rows: {}").format(
+        citer.cite_rows(crude.prior_rows, crude.prior_publishers)
+    )
+    if crude.used != "GACC":
+        return note("HS 2709", citer.cite_rows(crude.value_rows), year_earlier)
+    return note(
+        "HS 2709",
+        Markup("GACC's figure as reported by {}").format(
+            citer.cited(crude.wire_source, crude.wire_rows.split(" row")[0])
+        ),
+        year_earlier,
+        f"the compilation's rows give {signed_pct(crude.rows_change_pct)}",
+    )
+
+
 def fuel_text(
-    table: pd.DataFrame, period: str, last_month: str, period_end: str | None = None
+    table: pd.DataFrame,
+    period: str,
+    last_month: str,
+    period_end: str | None = None,
+    citer: Citer | None = None,
 ) -> str:
-    """The fuel comparison for the story's `period`; where `period_end` (the briefing's month) differs, the period is
-    marked: the text says "(the story's period)", so a reader of a re-run briefing sees why this section
-    keeps the story's months."""
-    # a few words, not a sentence: the print layout has no room for another line here
-    label = span_label(period) + (
-        " (the story's period)" if period_end and period_end != period else ""
+    """The fuel comparison for the story's `period`; where `period_end` (the briefing's month) differs, the
+    text says it is the story's period, so a reader of a re-run briefing sees why this section keeps the
+    story's months. Outlets, rows and ranking are in the notes; a verdict's caveat stays in the text."""
+    citer = citer or Citer()
+    label = span_label(period)
+    lead = (
+        f"In the story's period, {label}, China's imports of Russian crude oil"
+        if period_end and period_end != period
+        else f"China's imports of Russian crude oil in {label}"
     )
     rows = table.set_index("group")
     crude, together = rows.loc["crude_oil"], rows.loc["together"]
     if crude.used == "GACC":
-        level = (
-            f" ({abs(crude.rows_value_usd_mn / crude.value_usd_mn - 1) * 100:.1f}% apart in level, listed in the "
-            "conflicts table)"
+        sentences = [
+            f"{lead} came to **{usd_bn(crude.level_usd_mn)}** against "
+            f"**{usd_bn(crude.prior_value_usd_mn)}** a year earlier, **{signed_pct(crude.change_pct)}**."
+            + crude_note(crude, citer)
+        ]
+        if not is_tier1(crude.wire_source):
+            sentences.append(
+                "That figure is GACC's, but it comes from a non-wire page, so the fuel verdict is "
+                "borderline."
+            )
+        apart = (
+            f"{abs(crude.rows_value_usd_mn / crude.value_usd_mn - 1) * 100:.1f}% apart in level, "
+            "listed in the conflicts table"
             if crude.value_usd_mn == crude.value_usd_mn
             else ""
         )
-        crude_text = (
-            f"China's imports of Russian crude oil (HS 2709) in {label} came to "
-            f"**{usd_bn(crude.level_usd_mn)}** against **{usd_bn(crude.prior_value_usd_mn)}** a year earlier, "
-            f"**{signed_pct(crude.change_pct)}**: GACC's figure as reported by {crude.wire_source}"
-            f"{'' if is_tier1(crude.wire_source) else ', not a wire agency,'} "
-            f"against the monthly customs rows a year earlier. Ranked below it, {compiler(crude.rows_publishers)} "
-            f"gives {usd_bn(crude.rows_value_usd_mn)}, {signed_pct(crude.rows_change_pct)}{level}."
+        sentences.append(
+            f"A secondary compilation of the customs rows, ranked below GACC's figure, gives "
+            f"{usd_bn(crude.rows_value_usd_mn)}, {signed_pct(crude.rows_change_pct)}."
+            + note(
+                citer.cite_rows(crude.rows_rows),
+                apart,
+            )
         )
     else:
-        crude_text = (
-            f"China's imports of Russian crude oil (HS 2709) in {label} came to "
-            f"**{usd_bn(crude.value_usd_mn)}** against **{usd_bn(crude.prior_value_usd_mn)}** a year earlier, "
-            f"**{signed_pct(crude.change_pct)}**, summed from the monthly customs rows "
-            f"({short(crude.value_rows)}; {short(crude.prior_rows)}). {figure_used(crude)}."
+        sentences = [
+            f"{lead} came to **{usd_bn(crude.value_usd_mn)}** against "
+            f"**{usd_bn(crude.prior_value_usd_mn)}** a year earlier, **{signed_pct(crude.change_pct)}**, "
+            "summed from the monthly customs rows."
+            + crude_note(crude, citer)
+            + " "
+            + figure_used(crude)
+            + "."
+        ]
+    for r in rows.drop(index=["crude_oil", "together"]).itertuples():
+        if r.used == "GACC":
+            sentences.append(
+                f"For {r.label.split(' (')[0].lower()}, GACC's figure is {signed_pct(r.change_pct)} and the "
+                f"compilation's {signed_pct(r.rows_change_pct)}."
+                + note(
+                    citer.cited(r.wire_source, r.wire_rows.split(" row")[0]),
+                    citer.cite_rows(r.rows_rows),
+                )
+            )
+    sentences.append(
+        f"Coal, crude oil, LNG and pipeline gas together came to {usd_bn(together.value_usd_mn)} against "
+        f"{usd_bn(together.prior_value_usd_mn)}, **{signed_pct(together.change_pct)}**."
+        + note(
+            "The table below gives each code's figure, source and rows; Data and methods names "
+            "the sources of the two years"
         )
-    gacc = [r for r in rows.drop(index=["crude_oil", "together"]).itertuples() if r.used == "GACC"]
-    others = "".join(
-        f" {r.label.split(' (')[0]}: GACC's {signed_pct(r.change_pct)} ({r.wire_source}), the "
-        f"compilation's {signed_pct(r.rows_change_pct)}."
-        for r in gacc
     )
-    alone = (
-        f" (on the compilation's rows alone {signed_pct(together.rows_change_pct)})"
-        if together.rows_change_exact != together.change_exact
-        else ""
-    )
-    sources = fuel_sources(together, period, "The four codes' change")
-    return (
-        f"{crude_text}{others} Coal, crude oil, LNG and pipeline gas together: {usd_bn(together.value_usd_mn)} vs "
-        f"{usd_bn(together.prior_value_usd_mn)}, **{signed_pct(together.change_pct)}**{alone}. {sources} "
-        f"Pipeline-gas values look estimated (one unit value for every partner "
-        f"in a year), and the four codes are not all of chapter 27: oil products (2710) and the rest are not in "
-        f"these rows. The chart runs to {last_month}, the last month in the data."
-    )
+    if together.rows_change_exact != together.change_exact:
+        sentences.append(
+            f"On the compilation's rows alone, the change is {signed_pct(together.rows_change_pct)}."
+        )
+    sentences += [
+        "Pipeline-gas values look estimated: they use one unit value for every partner in a year.",
+        "The four codes are not all of chapter 27; oil products and the rest are not in these rows."
+        + note("Oil products are HS 2710"),
+        f"The chart runs to {month_year(last_month)}, the last month in the data.",
+    ]
+    return " ".join(sentences)

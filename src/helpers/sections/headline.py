@@ -4,10 +4,12 @@ notebooks/01_headline.ipynb)."""
 import math
 
 import pandas as pd
+from markupsafe import Markup
 
-from ..core.text import direction, is_missing, pct, signed_pct, span_label, usd_bn, word_list
-from ..model.raw_rows import row_ranges
+from ..core.text import direction, is_missing, pct, span_label, usd_bn, word_list
 from ..model.turnover import record_year
+from ..report.notes import note
+from .notes import Citer
 
 
 def ytd_caption(comparison: pd.DataFrame) -> str:
@@ -31,12 +33,59 @@ def ytd_caption(comparison: pd.DataFrame) -> str:
     return caption
 
 
+def _flow_notes(row, citer: Citer, what: str = "") -> list:
+    """Where a flow's level and rate come from: this year, a year earlier (rows of a file or the wire);
+    `what` names the flow where one note holds two."""
+    parts = []
+    for level, label in (("value", f"{what}: " if what else ""), ("prior", "a year earlier: ")):
+        files = row.get(f"raw_{level}_files", "")
+        if isinstance(files, str) and files and row.get(f"{level}_basis") != "published":
+            cited = citer.rows(files, row[f"raw_{level}_row_ranges"], "UN Comtrade")
+            parts.append(Markup("{}{}, which outrank the wire").format(label, cited))
+        elif isinstance(row.get(f"{level}_source"), str) and row[f"{level}_source"]:
+            parts.append(Markup("{}{}").format(label, citer.cited(row[f"{level}_source"])))
+    return parts
+
+
+def _change(value: float) -> str:
+    """'down 8.5%', 'up 0.7%'."""
+    return f"{direction(value)} {pct(value)}"
+
+
+def _moved(name: str, value: float) -> str:
+    """'exports fell 8.5%', 'imports rose 0.7%'."""
+    return f"{name} {direction(value, 'rose', 'fell', 'were unchanged')} {pct(value)}"
+
+
+def _elided(said: list[str]) -> str:
+    """'exports fell 9.9% and imports 3.4%': the second verb left out where it repeats the first."""
+    if len(said) == 2 and said[0].split()[1] == said[1].split()[1]:
+        first, (name, _verb, rest) = said[0], said[1].split(" ", 2)
+        return f"{first} and {name} {rest}"
+    return word_list(said)
+
+
+def _yuan_note(sources: list, citer: Citer) -> list:
+    """The rows of yuan-terms rates, each page once."""
+    by_page: dict = {}
+    for page, row in sources:
+        by_page.setdefault(page, []).append(row)
+    return [citer.rows(citer.totals_file, rows, page) for page, rows in by_page.items()]
+
+
 def headline_text(
-    annual: pd.DataFrame, comparison: pd.DataFrame, period_end: str, partner_name: str
+    annual: pd.DataFrame,
+    comparison: pd.DataFrame,
+    period_end: str,
+    partner_name: str,
+    citer: Citer | None = None,
 ) -> str:
-    """The section's sentences, written from the numbers (nothing typed by hand)."""
+    """The section's sentences, written from the numbers (nothing typed by hand); where each number comes
+    from is in its note (`citer`: the briefing's rows; without it the notes name outlet, file and row)."""
+    citer = citer or Citer()
     label = span_label(period_end)
-    total = comparison.set_index("flow").loc["Turnover"]
+    by_flow = comparison.set_index("flow")
+    total = by_flow.loc["Turnover"]
     sentences = []
     if is_missing(total.value_usd_mn):
         sentences.append(
@@ -47,82 +96,140 @@ def headline_text(
         sentence = f"China–{partner_name} trade in {label} came to **{usd_bn(total.value_usd_mn)}**"
         if not is_missing(total.yoy_pct_published):
             sentence += (
-                f", {direction(total.yoy_pct_published)} **{pct(total.yoy_pct_published)}** on a year earlier "
-                f"by GACC's published rate"
+                f", {direction(total.yoy_pct_published)} **{pct(total.yoy_pct_published)}** on a "
+                "year earlier by GACC's published rate"
             )
+        sentences.append(sentence + "." + note(*_flow_notes(total, citer)))
         if not is_missing(total.yoy_pct_from_levels):
-            sentence += (
-                f" ({direction(total.yoy_pct_from_levels)} {pct(total.yoy_pct_from_levels)} computed from "
-                f"the two published levels, {usd_bn(total.value_usd_mn)} vs "
-                f"{usd_bn(total.prior_value_usd_mn)}; GACC compares with its revised prior-year figure, so the "
-                f"two can differ by a few tenths of a point)"
+            sentences.append(
+                f"From the two published levels, {usd_bn(total.value_usd_mn)} against "
+                f"{usd_bn(total.prior_value_usd_mn)}, it is {_change(total.yoy_pct_from_levels)}."
+                + note(
+                    "GACC compares with its revised figure for a year earlier, so the two rates can "
+                    "differ by a few tenths of a point"
+                )
             )
-        sentences.append(sentence + ".")
-    parts = []
+    parts, flow_notes = [], []
     rates_only, in_yuan, yuan_sources = [], [], []
     for flow in ("China's exports", "China's imports"):
-        row = comparison.set_index("flow").loc[flow]
+        row = by_flow.loc[flow]
         if is_missing(
             row.value_usd_mn
         ):  # a rate without a level is still said, in its own currency
             if not is_missing(row.yoy_pct_published):
-                rates_only.append(f"{flow.split()[-1]} {signed_pct(row.yoy_pct_published)}")
-            elif not is_missing(
-                row.get("yoy_pct_yuan", math.nan)
-            ):  # full-year 2025: Reuters' yuan-terms rates
-                in_yuan.append((flow.split()[-1], signed_pct(row.yoy_pct_yuan)))
+                rates_only.append(f"{flow.split()[-1]} {_change(row.yoy_pct_published)}")
+            elif not is_missing(row.get("yoy_pct_yuan", math.nan)):
+                # full-year 2025: Reuters' yuan-terms rates
+                in_yuan.append((flow.split()[-1], row.yoy_pct_yuan))
                 yuan_sources.append((row.yuan_publisher, int(row.yuan_source_row)))
             continue
         published = not is_missing(row.yoy_pct_published)
         change = row.yoy_pct_published if published else row.yoy_pct_from_levels
-        text = f"{flow.lower().replace('china', 'China')} {usd_bn(row.value_usd_mn)}"
-        notes = []
+        name = flow if not parts else "its imports"  # "China's exports …, and its imports …"
+        text = (
+            f"{name} came to {usd_bn(row.value_usd_mn)}"
+            if not parts
+            else f"{name} to {usd_bn(row.value_usd_mn)}"
+        )
         if not is_missing(change):  # a rate GACC did not publish is marked as computed
-            notes.append(f"{signed_pct(change)}{'' if published else ' from levels'}")
-        if (
-            row.get("value_basis", "published") != "published"
-        ):  # e.g. the sum of UN Comtrade's monthly rows
-            notes.append(row.value_basis)
-        if notes:
-            text += f" ({'; '.join(notes)})"
+            text += f", {_change(change)}{'' if published else ' computed from levels'}"
         parts.append(text)
+        flow_notes += _flow_notes(row, citer, flow.split()[-1].capitalize())
     if parts:
-        sentence = "Of this, " + " and ".join(parts)
-        by_flow = comparison.set_index("flow")
+        sentences.append(", and ".join(parts) + "." + note(*flow_notes))
         levels = by_flow.loc[["China's exports", "China's imports"]]
         mixed = (
             levels.get("value_basis", pd.Series("published", index=levels.index)) != "published"
         ).any()
         if mixed and not levels.value_usd_mn.isna().any() and not is_missing(total.value_usd_mn):
             # a sum of raw rows beside GACC's published total: say why the parts need not add up to it
-            sentence += (
-                f"; these come from different sources (a sum of raw rows beside GACC's published figures), "
-                f"so together they give {usd_bn(levels.value_usd_mn.sum())}, not the total's "
-                f"{usd_bn(total.value_usd_mn)}"
+            sentences.append(
+                "The two come from different sources, so together they give "
+                f"{usd_bn(levels.value_usd_mn.sum())}, not the total's {usd_bn(total.value_usd_mn)}."
+                + note("A sum of raw rows beside GACC's published figures")
             )
-        sentences.append(sentence + ".")
     if rates_only:
         sentences.append(
-            f"China's {' and '.join(rates_only)} on a year earlier by GACC's published "
-            f"rate{'s' if len(rates_only) > 1 else ''}; no level for them is in the data."
+            f"GACC published China's {word_list(rates_only)} on a year earlier, with no level for "
+            f"{'them' if len(rates_only) > 1 else 'it'} in the data."
         )
     if in_yuan:
-        by_page: dict = {}  # each page once, its rows together
-        for page, row in yuan_sources:
-            by_page.setdefault(page, []).append(row)
-        cited = "; ".join(
-            f"{page}, row{'s' if len(rows) > 1 else ''} {row_ranges(rows)}"
-            for page, rows in by_page.items()
-        )
         sentences.append(
-            f"No US$ figure for China's {word_list(f for f, _ in in_yuan)} in {label} is in the data; "
-            f"in yuan terms {' and '.join(f'{f} {pct}' for f, pct in in_yuan)} ({cited}), not converted."
+            f"No US$ figure for China's {word_list(f for f, _ in in_yuan)} in {label} is in the data. "
+            f"In yuan terms, {word_list(_moved(f, c) for f, c in in_yuan)}; the briefing does not "
+            "convert them."
+            + note(
+                *_yuan_note(yuan_sources, citer),
+                "A rate in yuan terms is never a US$ figure's change",
+            )
         )
     record = record_year(annual)
     if record is not None:
         years = annual.loc[annual.value_usd_bn.notna(), "year"]
         sentences.append(
-            f"The record year in the annual series ({years.min()}–{years.max()}) is **{record.year}**, "
-            f"at **{usd_bn(record.value_usd_bn * 1000)}**."
+            f"The annual series runs from {years.min()} to {years.max()}; its record year is "
+            f"**{record.year}**, at **{usd_bn(record.value_usd_bn * 1000)}**."
+            + note(citer.cited(record.source))
+        )
+    return " ".join(sentences)
+
+
+def headline_summary(
+    annual: pd.DataFrame, comparison: pd.DataFrame, period_end: str, partner_name: str, citer: Citer
+) -> str:
+    """The key findings' first bullet: the headline in three short sentences (its notes name the rows)."""
+    label = span_label(period_end)
+    by_flow = comparison.set_index("flow")
+    total = by_flow.loc["Turnover"]
+    sentences = []
+    if is_missing(total.value_usd_mn):
+        sentences.append(f"No turnover figure for {label} is in the data.")
+    else:
+        rate = (
+            f", {direction(total.yoy_pct_published)} **{pct(total.yoy_pct_published)}** on a year "
+            "earlier"
+            if not is_missing(total.yoy_pct_published)
+            else ""
+        )
+        sentences.append(
+            f"China–{partner_name} trade in {label} came to **{usd_bn(total.value_usd_mn)}**{rate}."
+            + note(*_flow_notes(total, citer))
+        )
+    flows, flow_notes, yuan, yuan_sources = [], [], [], []
+    for flow in ("China's exports", "China's imports"):
+        row = by_flow.loc[flow]
+        name = flow.split()[-1]
+        published = not is_missing(row.yoy_pct_published)
+        change = row.yoy_pct_published if published else row.yoy_pct_from_levels
+        if is_missing(row.value_usd_mn):
+            if published:
+                flows.append(_moved(name, change))
+                flow_notes += _flow_notes(row, citer, name.capitalize())
+            elif not is_missing(row.get("yoy_pct_yuan", math.nan)):
+                yuan.append(_moved(name, row.yoy_pct_yuan))
+                yuan_sources.append((row.yuan_publisher, int(row.yuan_source_row)))
+            continue
+        level = usd_bn(row.value_usd_mn)
+        flows.append(
+            f"{name} came to {level}"
+            if is_missing(change)
+            else f"{_moved(name, change)} to {level}"
+        )
+        flow_notes += _flow_notes(row, citer, name.capitalize())
+        if not published:
+            flow_notes.append(f"{name.capitalize()}: rate computed from the levels")
+    if flows:
+        text = "; ".join(flows)
+        sentences.append(text[0].upper() + text[1:] + "." + note(*flow_notes))
+    if yuan:
+        sentences.append(
+            f"In yuan terms, {_elided(yuan)}, with no US$ figure."
+            + note(*_yuan_note(yuan_sources, citer))
+        )
+    record = record_year(annual)
+    if record is not None:
+        sentences.append(
+            f"The record year is **{record.year}**, at **{usd_bn(record.value_usd_bn * 1000)}**."
+            + note(citer.cited(record.source))
         )
     return " ".join(sentences)

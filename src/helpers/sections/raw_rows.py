@@ -7,7 +7,17 @@ from the numbers. The charts' Altair code is in notebooks/02b_raw_rows.ipynb.
 
 import pandas as pd
 
-from ..core.text import outlet_name, publisher_and_row, signed_pct, span_label, usd_bn
+from ..core.text import (
+    count_word,
+    direction,
+    month_year,
+    outlet_name,
+    pct,
+    publisher_and_row,
+    signed_pct,
+    span_label,
+    usd_bn,
+)
 from ..model.fuel import fuel_wire_pairs
 from ..model.raw_rows import (
     annual_cross_check,
@@ -21,8 +31,10 @@ from ..model.raw_rows import (
 )
 from ..model.resolve import is_tier1
 from ..model.turnover import annual_turnover
+from ..report.notes import note
 from ..report.tables import number_format, readable_number
-from .fuel import FUEL_GROUPS, fuel_comparison, short
+from .fuel import FUEL_GROUPS, crude_note, fuel_comparison, short
+from .notes import Citer, row_numbers
 
 # Where the wire totals beside the rows come from (helpers.sources.wire reads them).
 TOTALS_FILE = "data/raw/gacc_cn_ru_totals.csv"
@@ -76,33 +88,59 @@ def composition_table(view: pd.DataFrame, start: str = "2021", end: str = "2023"
     )
 
 
-def composition_text(view: pd.DataFrame, start: str = "2021", end: str = "2023") -> str:
+def _parts_sentences(parts: pd.DataFrame, start: str, end: str) -> list[str]:
+    """'By 2023, vehicles came to $18.5bn, up 943.1% on 2021; …', three parts a sentence."""
+    said = [
+        f"{row.label.split(' (')[0].lower()} {usd_bn(row.end_usd_bn * 1000)}, "
+        f"{direction(row.change_pct)} {pct(row.change_pct)}"
+        for row in parts.itertuples()
+    ]
+    sentences = []
+    for first in range(0, len(said), 3):
+        chunk = said[first : first + 3]
+        if first == 0:
+            chunk[0] = chunk[0].replace(" $", " came to $", 1) + f" on {start}"
+            sentences.append(f"By {end}, " + "; ".join(chunk) + ".")
+        else:
+            text = "; ".join(chunk)
+            sentences.append(text[0].upper() + text[1:] + ".")
+    return sentences
+
+
+def composition_text(
+    view: pd.DataFrame, start: str = "2021", end: str = "2023", citer: Citer | None = None
+) -> str:
+    citer = citer or Citer()
     change = composition_change(view, start, end).set_index(["flow", "group"])
     first, last = min(view.year), max(view.year)
+    totals = view.loc[view.group == "total"].set_index(["flow", "year"])
     sentences = [
-        f"CEPII's BACI rows (HS 2017, values reconciled from both countries' declarations, so not identical "
-        f"to China's own customs totals) show where the {last} trade came from."
+        f"CEPII's BACI rows show where the {last} trade came from. Their values are reconciled from "
+        "both countries' declarations, so they differ from China's own customs totals."
     ]
-    for flow, direction in (("export", "China → Russia"), ("import", "Russia → China")):
+    for flow, direction_label in (("export", "China → Russia"), ("import", "Russia → China")):
         total = change.loc[(flow, "total")]
+        rows = [
+            citer.rows(
+                totals.loc[(flow, int(y)), "source_file"], totals.loc[(flow, int(y)), "source_rows"]
+            )
+            for y in (start, end)
+            if (flow, int(y)) in totals.index
+        ]
+        sentences.append(
+            f"**{direction_label}**: all goods went from {usd_bn(total.start_usd_bn * 1000)} in {start} "
+            f"to {usd_bn(total.end_usd_bn * 1000)} in {end}, {direction(total.change_pct)} "
+            f"{pct(total.change_pct)}." + note(*rows)
+        )
         parts = (
             change.loc[flow]
             .drop(index=["total", "other"])
             .sort_values("end_usd_bn", ascending=False)
         )
-        described = "; ".join(
-            f"{row.label.split(' (')[0].lower()} {usd_bn(row.end_usd_bn * 1000)} "
-            f"({signed_pct(row.change_pct)} on {start})"
-            for row in parts.itertuples()
-        )
-        sentences.append(
-            f"**{direction}**: all goods {usd_bn(total.start_usd_bn * 1000)} in {start}, "
-            f"{usd_bn(total.end_usd_bn * 1000)} in {end} "
-            f"({signed_pct(total.change_pct)}); {described}."
-        )
+        sentences += _parts_sentences(parts, start, end)
     sentences.append(
-        f"The rows cover {first}–{last} only: they show the war-time build-up the 2025 falls are measured "
-        "from, not the falls themselves."
+        f"The rows run from {first} to {last} only. They show the war-time build-up the 2025 falls are "
+        "measured from, not the falls themselves."
     )
     return " ".join(sentences)
 
@@ -161,28 +199,47 @@ def month_check(section) -> pd.DataFrame:
 
 
 def imports_text(
-    view: pd.DataFrame, check: pd.DataFrame, months: pd.DataFrame | None = None
+    view: pd.DataFrame,
+    check: pd.DataFrame,
+    months: pd.DataFrame | None = None,
+    citer: Citer | None = None,
 ) -> str:
+    citer = citer or Citer()
     raw = view.loc[view.bar_source == "UN Comtrade rows"]
+    by_file: dict = {}
+    for cited in raw.source:
+        file, rows = _file_and_rows(cited)
+        by_file.setdefault(file, []).extend(row_numbers(rows))
     sentences = [
-        f"UN Comtrade's rows give China's imports from Russia for every month {raw.period.min()}–"
-        f"{raw.period.max()} (January and February separately); the wire-reported GACC series has gaps "
-        f"there and a combined January–February figure. Each bar says where it comes from: the rows where they "
-        f"exist, otherwise the wire-reported month; red ticks are the wire figure beside a Comtrade bar. The rows "
-        f"are the final data China reported to UN Comtrade, the wire figures GACC's releases as first "
-        f"published, so the two need not agree to the digit."
+        f"UN Comtrade's rows give China's imports from Russia for every month from "
+        f"{month_year(raw.period.min())} to {month_year(raw.period.max())}, January and February "
+        "apart." + note(*(citer.rows(f, rows, "UN Comtrade") for f, rows in by_file.items())),
+        "The wire-reported GACC series has gaps there, and one figure for January and February together.",
+        "The rows are the final data China reported to UN Comtrade. The wire figures are GACC's releases as "
+        "first published, so the two need not agree to the digit.",
     ]
     years = [
-        f"{row.year}: ${row.raw_usd_bn:.3f}bn from the rows vs ${readable_number(row.wire_usd_bn)}bn as the "
-        f"wire reported GACC ({signed_pct(row.difference_pct, DIFFERENCE_DECIMALS)}"
-        f"{'' if row.within_rounding else ', beyond rounding: in the conflicts table'})."
+        f"For {row.year}, the rows give ${row.raw_usd_bn:.3f}bn against ${readable_number(row.wire_usd_bn)}bn "
+        f"as the wire reported GACC, a gap of {signed_pct(row.difference_pct, DIFFERENCE_DECIMALS)}"
+        + ("." if row.within_rounding else ", beyond rounding.")
+        + note(
+            citer.cite_rows(row.raw_source, "UN Comtrade"),
+            citer.cited(row.wire_source),
+            "" if row.within_rounding else "listed in the conflicts table",
+        )
         for row in check.itertuples()
         if row.wire_usd_bn == row.wire_usd_bn
     ]
     sentences += years[-2:]
     if months is not None and len(months):
-        sentences += month_check_sentences(months)
+        sentences += month_check_sentences(months, citer)
     return " ".join(sentences)
+
+
+def _file_and_rows(cited: str) -> tuple[str, str]:
+    """'data/raw/x.csv rows 85–96' -> ('data/raw/x.csv', '85–96')."""
+    file, rows = cited.rsplit(" row", 1)
+    return file, rows.removeprefix("s").strip()
 
 
 def _wire_bn(value_usd_mn: float) -> str:
@@ -197,13 +254,14 @@ def _outlet_and_row(source: str) -> str:
 
 
 def _span(row) -> str:
-    return row.period if row.span == "month" else f"January–February {row.period[:4]}"
+    return month_year(row.period) if row.span == "month" else f"January–February {row.period[:4]}"
 
 
-def month_check_sentences(months: pd.DataFrame) -> list[str]:
+def month_check_sentences(months: pd.DataFrame, citer: Citer | None = None) -> list[str]:
     """How many months the rows and a published wire figure both give, how many differ beyond rounding and the
     largest gap (relative to the rows); figures from pages flagged as mislabelled are named apart, never counted
     as a wire-vs-rows gap (their gap is the page's error)."""
+    citer = citer or Citer()
     flagged = (
         months.wire_mislabelled.astype(bool)
         if "wire_mislabelled" in months
@@ -213,29 +271,50 @@ def month_check_sentences(months: pd.DataFrame) -> list[str]:
     beyond = genuine.loc[~genuine.within_rounding.astype(bool)]
     gap = 100 * (beyond.wire_usd_mn / beyond.raw_usd_mn - 1)
     worst = beyond.assign(gap=gap, size=gap.abs()).sort_values("size").tail(1)
+
+    def cited(row) -> list:
+        return [
+            citer.cited(row.wire_source),
+            citer.cite_rows(row.raw_rows, "UN Comtrade"),
+        ]
+
     sentences = [
-        f"Of the {len(genuine)} months (or combined January–February figures) both give"
-        + (" from pages not flagged as mislabelled" if flagged.any() else "")
-        + f", {len(beyond)} differ beyond the wire's rounding and are listed in the conflicts table"
-        + (
-            f"; the largest gap, relative to the rows, is {_span(next(worst.itertuples()))} "
-            f"(${_wire_bn(worst.wire_usd_mn.iloc[0])}bn reported by {worst.wire_source.iloc[0]} "
-            f"vs ${worst.raw_usd_mn.iloc[0] / 1000:.3f}bn in the rows, "
-            f"{signed_pct(worst.gap.iloc[0], DIFFERENCE_DECIMALS)})."
-            if len(worst)
-            else "."
+        f"Of the {len(genuine)} months or combined January–February figures both give, {len(beyond)} "
+        "differ beyond the wire's rounding."
+        + note(
+            "pages flagged as mislabelled are left out of the count" if flagged.any() else "",
+            "each gap is listed in the conflicts table",
         )
     ]
-    if flagged.any():
-        named = "; ".join(
-            f"{_span(row)} (${_wire_bn(row.wire_usd_mn)}bn, {_outlet_and_row(row.wire_source)}, vs "
-            f"${row.raw_usd_mn / 1000:.3f}bn in the rows)"
-            for row in months.loc[flagged].itertuples()
-        )
+    if len(worst):
+        row = next(worst.itertuples())
         sentences.append(
-            f"Left out of that count, and drawn without a red tick, as their pages are flagged as "
-            f"mislabelled (export and import swapped or misworded: a gap may be the page's error): {named}."
+            f"The largest gap, relative to the rows, is in {_span(row)}: "
+            f"${_wire_bn(row.wire_usd_mn)}bn reported against ${row.raw_usd_mn / 1000:.3f}bn in the "
+            f"rows, {signed_pct(row.gap, DIFFERENCE_DECIMALS)}." + note(*cited(row))
         )
+    if flagged.any():
+        named = months.loc[flagged]
+        sentences.append(
+            f"{count_word(len(named)).capitalize()} figure{'s are' if len(named) > 1 else ' is'} left "
+            f"out of that count and drawn without a red tick: {'their pages are' if len(named) > 1 else 'its page is'} "
+            "flagged as mislabelled, so a gap may be the page's error."
+            + note("Export and import swapped or misworded on the page")
+        )
+        listed = [
+            f"{_span(row)}, ${_wire_bn(row.wire_usd_mn)}bn against ${row.raw_usd_mn / 1000:.3f}bn"
+            + (" in the rows" if i == 0 else "")
+            for i, row in enumerate(named.itertuples())
+        ]
+        said = "; ".join(listed[:-1]) + ("; and " if len(listed) > 1 else "") + listed[-1]
+        comtrade: dict = {}  # the rows' side of every month in one citation a file
+        for row in named.itertuples():
+            file, rows = _file_and_rows(row.raw_rows)
+            comtrade.setdefault(file, []).extend(row_numbers(rows))
+        sources = [citer.cited(row.wire_source) for row in named.itertuples()] + [
+            citer.rows(file, rows, "UN Comtrade") for file, rows in comtrade.items()
+        ]
+        sentences.append(f"{'They are' if len(listed) > 1 else 'It is'} {said}." + note(*sources))
     return sentences
 
 
@@ -351,7 +430,9 @@ def fuel_month_check(section) -> pd.DataFrame:
 
 
 def raw_rows_findings(section) -> list[str]:
-    """Key-findings bullets from the raw rows (fuel for the story's period, the 2023 composition)."""
+    """Key-findings bullets from the raw rows (fuel for the story's period, the 2023 composition), each
+    short enough for page 1: outlets, rows and codes are in the notes, a verdict's caveat in the text."""
+    citer = section.citer
     bullets = []
     period = next(
         (c["period"] for c in section.claims_config["claims"] if c.get("rows_cover")), None
@@ -360,27 +441,20 @@ def raw_rows_findings(section) -> list[str]:
     if len(fuel) and {"crude_oil", "together"} <= set(fuel.group):
         rows = fuel.set_index("group")
         crude, together = rows.loc["crude_oil"], rows.loc["together"]
-        if crude.used == "GACC":
-            # the reader of the summary alone learns the figure's standing too (few words: page 1 is full)
-            weak = (
-                "" if is_tier1(crude.wire_publisher) else ", no wire agency (a borderline verdict)"
-            )
-            how = (
-                f"GACC via {outlet_name(crude.wire_publisher)}, row {crude.wire_row}{weak}; the compilation's "
-                f"{signed_pct(crude.rows_change_pct)}"
-            )
-        else:
-            how = "from the monthly customs rows" + (
-                f"; wire-reported GACC figure: {signed_pct(crude.wire_change_pct)}"
-                if crude.wire_change_pct == crude.wire_change_pct
-                else ""
-            )
+        caveat = (
+            " That figure is from a non-wire page, so the fuel verdict is borderline."
+            if crude.used == "GACC" and not is_tier1(crude.wire_publisher)
+            else ""
+        )
+        fell = direction(crude.change_pct, "rose", "fell", "was unchanged at")
         bullets.append(
-            f"China's crude-oil imports from Russia in {span_label(period)} "
-            f"(the story's period) "
-            f"were {usd_bn(crude.level_usd_mn)} vs {usd_bn(crude.prior_value_usd_mn)} a year earlier, "
-            f"{signed_pct(crude.change_pct)} ({how}); coal, crude, LNG and pipeline gas together "
-            f"{signed_pct(together.change_pct)}."
+            f"In the story's period, {span_label(period)}, crude-oil imports {fell} "
+            f"{pct(crude.change_pct)} to {usd_bn(crude.level_usd_mn)}, from "
+            f"{usd_bn(crude.prior_value_usd_mn)}."
+            + crude_note(crude, citer)
+            + caveat
+            + f" All four fuel codes together {direction(together.change_pct, 'rose', 'fell')} "
+            f"{pct(together.change_pct)}." + note("Coal, crude oil, LNG and pipeline gas")
         )
     view = composition_view(section)
     if len(view):
@@ -389,9 +463,12 @@ def raw_rows_findings(section) -> list[str]:
         if "vehicles" in year.index:
             # the codes the amount was summed from (composition reads BACI's HS 2017 rows), as the groups file has them
             codes = "+".join(str(c) for c in section.groups["vehicles"]["hs"][COMPOSITION_VERSION])
+            vehicles = year.loc["vehicles"]
             bullets.append(
-                f"In {last}, the last year of the BACI rows, China shipped {usd_bn(year.loc['vehicles'].value_usd_mn)} "
-                f"of vehicles (HS {codes}) to Russia out of {usd_bn(year.loc['total'].value_usd_mn)} of "
-                f"goods: the base the later fall in car shipments starts from."
+                f"In {last}, the last year of the BACI rows, China shipped "
+                f"{usd_bn(vehicles.value_usd_mn)} of vehicles to Russia out of "
+                f"{usd_bn(year.loc['total'].value_usd_mn)} of goods."
+                + note(f"HS {codes}", citer.rows(vehicles.source_file, vehicles.source_rows))
+                + " That is the base the later fall in car shipments starts from."
             )
     return bullets

@@ -11,9 +11,9 @@ from functools import cached_property
 
 import pandas as pd
 
-from ..claims.verdicts import verdict_summary
+from ..claims.verdicts import verdict_counts
 from ..core.paths import RAW_DIR, files_signature, project_path
-from ..core.text import span_label
+from ..core.text import count_word, span_label
 from ..model.customs import CustomsData
 from ..model.groups import period_changes, resolve_groups
 from ..model.raw_rows import raw_annual_imports, raw_ytd_imports
@@ -23,6 +23,7 @@ from ..report.blocks import markdown_to_html
 from ..sources.configs import load_claims, load_claims_config, load_groups
 from ..sources.parameters import ParameterError, check_parameters
 from . import data
+from .notes import Citer
 
 
 @dataclass
@@ -94,6 +95,20 @@ class Section:
     def raw_annual_imports(self) -> pd.DataFrame:
         """China's imports per full year from the Comtrade monthly rows: used instead of the wire's annual figure."""
         return raw_annual_imports(self.raw.comtrade_totals)
+
+    @cached_property
+    def citer(self) -> Citer:
+        """Source notes for the text's numbers: every row the sections read, by file and row."""
+        raw = self.raw
+        return Citer(
+            self.customs.totals,
+            self.customs.commodities,
+            raw.fuel,
+            raw.comtrade_totals,
+            raw.baci,
+            self.context_facts,
+            partner=self.partner_code,
+        )
 
     def annual_turnover(self) -> pd.DataFrame:
         """helpers.model.turnover.annual_turnover up to the reporting period, China's imports from the raw rows
@@ -233,21 +248,31 @@ class Section:
             table, as_published=["This year, US$ mn", "Year earlier, US$ mn"]
         )
 
-    def claims_intro(self, claims: pd.DataFrame) -> str:
-        customs = claims.loc[claims.type == "customs"]
-        context = claims.loc[claims.type == "context"]
-        text = verdict_summary(customs).replace("checkable figures", "customs figures")
-        if len(context):
-            text += " " + verdict_summary(context).replace("checkable figures", "context figures")
+    @staticmethod
+    def claims_counts(claims: pd.DataFrame) -> str:
+        """'Of the story's seven customs figures, two are reproduced, …'; context figures likewise."""
+        sentences = []
+        for kind, lead in (("customs", "Of the story's"), ("context", "Of its")):
+            found = claims.loc[claims.type == kind]
+            if len(found):
+                sentences.append(
+                    f"{lead} {count_word(len(found))} {kind} figures, {verdict_counts(found)}."
+                )
+        return " ".join(sentences)
+
+    def claims_periods(self) -> str:
+        """The periods the customs claims are checked for, whatever the briefing's month."""
         periods = sorted(
             {str(c["period"]) for c in self.claims_config["claims"] if c.get("period")}
         )
         labels = [span_label(p) if len(p) == 7 else f"full-year {p}" for p in periods]
         return (
-            text
-            + f" Customs claims are checked for the story's own periods ({' and '.join(labels)}), "
-            "whatever the briefing's reporting month."
+            f"Customs claims are checked for the story's own periods, {' and '.join(labels)}, "
+            "whatever the briefing's month."
         )
+
+    def claims_intro(self, claims: pd.DataFrame) -> str:
+        return self.claims_counts(claims) + " " + self.claims_periods()
 
     # The claim table prints Claim | Story | Data | Verdict; "Why" and the sources go in a full-width row below.
     CLAIM_DETAIL_COLUMNS = ["Why", "Sources"]

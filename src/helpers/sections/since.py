@@ -9,8 +9,10 @@ shows the second. Neither reads the briefing's `period_end`: a default build, a 
 import pandas as pd
 
 from ..claims.since import TRENDS, since_table, story_period
+from ..core.text import count_word, day_label, month_year, word_list
 from ..model import since as model
 from ..model.context_facts import claim_span, machine_tool_production
+from ..report.notes import note
 
 
 def last_month(section) -> str:
@@ -190,15 +192,15 @@ def since_display(rows: pd.DataFrame) -> pd.DataFrame:
 
 
 def since_sentences(rows: pd.DataFrame) -> str:
-    """One sentence per claim, led by the claim, its trend and the last month of its data (Markdown list)."""
+    """One item per claim, led by the claim, its trend and the last month of its data (Markdown list)."""
     items = []
     for r in rows.itertuples():
         tail = r.sentence.split(": ", 1)[1].removeprefix("no later data; ")
         items.append(
             f"- **{r.label}: {r.trend}**"
-            + (f" (data to {r.as_of})" if r.as_of else "")
+            + (f", on data to {month_year(r.as_of)}" if r.as_of else "")
             + f". {tail[0].upper()}{tail[1:]}"
-        )
+        )  # the rows behind each figure are in the full table below (on screen and as CSV)
     return "\n".join(items)
 
 
@@ -214,27 +216,48 @@ def since_summary(rows: pd.DataFrame) -> tuple[str, None]:
 def since_intro(story: dict) -> str:
     """How the section follows the claims (the list below gives each one's trend)."""
     return (
-        f"The story ran on {story['published']}. Each claim is followed here to the last period its own data "
-        "hold, whatever the briefing's month; its trend is decided by the claim's `since:` rule in "
-        "config/claims.yaml: the later figure against the story's, in the claim's own units, a span of too "
-        "few months never deciding."
+        f"The story ran on {day_label(story['published'])}. Each claim is followed here to the last period "
+        "its own data hold, whatever the briefing's month. A rule for each claim decides its trend: it "
+        "compares the later figure with the story's, in the claim's own units."
+        + note("The rule is the claim's since: block in config/claims.yaml")
+        + " A span of too few months never decides."
     )
 
 
+COUNTED = {  # a trend counted on page 1, in words: (one, several)
+    "held": ("held", "held"),
+    "too early to tell": ("is too early to tell", "are too early to tell"),
+    "no later data": ("has no later data", "have no later data"),
+}
+
+
 def since_box(rows: pd.DataFrame) -> str:
-    """Page 1's one-line box: the claims whose trend changed, named with the figure that decided it; the others
+    """Page 1's box: the claims whose trend changed, named with the figure that decided it; the others
     counted by trend (the section names them)."""
-    parts = []
+    changed, counted = [], []
     for trend in TRENDS:
         found = rows.loc[rows.trend == trend]
         if not len(found):
             continue
         if trend in ("deepened", "faded", "reversed"):
-            named = ", ".join(
-                f"{r.label} ({r.decided_figure}, {r.decided_short})" for r in found.itertuples()
-            )
-            parts.insert(0, f"**{trend}**: {named}")
+            changed += [
+                f"{r.label.lower()} {'has ' if trend == 'reversed' else ''}**{trend}**, "
+                f"{r.decided_figure} in {r.decided_short}"
+                for r in found.itertuples()
+            ]
         else:
-            parts.append(f"{trend}: {len(found)}")
+            one, several = COUNTED.get(trend, (trend, trend))
+            counted.append(f"{count_word(len(found))} {one if len(found) == 1 else several}")
     latest = rows.as_of.loc[rows.as_of != ""].max()
-    return f"> **Since the story** (to {latest}): " + "; ".join(parts) + "."  # a box in print
+    text = f"> **Since the story**, on data to {month_year(latest)}: " + (
+        "; ".join(changed) + "." if changed else "no trend has changed."
+    )
+    if counted:
+        counted[0] = counted[0][0].upper() + counted[0][1:]
+        counted[0] = (
+            counted[0].replace(" ", " claims ", 1)
+            if not counted[0].startswith("One ")
+            else counted[0].replace(" ", " claim ", 1)
+        )
+        text += " " + word_list(counted) + "."
+    return text  # a box in print
