@@ -269,8 +269,11 @@ def follow_claim(claim: dict, follow: pd.DataFrame, story: dict) -> dict:
         asides.append(figure_text(other, "" if same else rule.label, levels=False) + short)
     if deciding.role == "proxy":
         row["settle"] = settle
+    verb = VERB[trend]
+    if trend == HELD and rule.of == "after_pct" and deciding.value < claim["story"][rule.of]:
+        verb += f" within {rule.held_within:g} points"  # 49.6% against "over 50%": say why it held
     sentence = (
-        f"{rule.label}: {_story_phrase(claim, rule)} {VERB[trend]}: "
+        f"{rule.label}: {_story_phrase(claim, rule)} {verb}: "
         f"{figure_text(deciding, rule.label, levels=False)}"
         + (f"; {'; '.join(asides)}" if asides else "")
         + "."
