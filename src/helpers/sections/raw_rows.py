@@ -11,7 +11,6 @@ from ..core.text import (
     count_word,
     direction,
     month_year,
-    outlet_name,
     pct,
     publisher_and_row,
     signed_pct,
@@ -245,12 +244,6 @@ def _file_and_rows(cited: str) -> tuple[str, str]:
 def _wire_bn(value_usd_mn: float) -> str:
     """7400 -> '7.4', 20202 -> '20.202': a wire's US$ mn figure in billions with exactly its own digits."""
     return readable_number(round(value_usd_mn / 1000, 3), 3).rstrip("0").rstrip(".")
-
-
-def _outlet_and_row(source: str) -> str:
-    """'Dar El Hilal (Arabic, citing Chinese customs) (row 144)' -> 'Dar El Hilal, row 144'."""
-    publisher, row = publisher_and_row(source)
-    return outlet_name(publisher) + (f", row {row}" if row else "")
 
 
 def _span(row) -> str:
