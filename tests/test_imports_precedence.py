@@ -135,12 +135,13 @@ def test_reconciliations_do_not_read_a_mislabel_as_a_revision(section):
     text = methods.methods_text(section)
     assert "Month sums run below the cumulative totals because" not in text
     # each kind of check counted apart, as the two tables count them (the trial read 47 as all the checks)
-    assert "checked against turnover (4 of 67 differ beyond rounding)" in text
-    assert "January–month total (36 of 47, the total always above the sum" in text
+    assert "checked against turnover: 4 of 67 differ beyond rounding." in text
+    assert "January-to-month total: 36 of 47 differ, the total always above the sum." in text
     assert (
-        "Left out, as they would test a page flagged as mislabelled, not GACC: 5 and 5 checks"
-        in text
+        "10 checks are left out: they rest on pages flagged as mislabelled, so they would test the "
+        "page, not GACC.<sup" in text
     )
+    assert "5 turnover and 5 month-sum checks: Dar El Hilal 2022-10" in text
     assert "Dar El Hilal 2022-10, rows 142, 144" in text
 
 

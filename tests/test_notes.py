@@ -17,6 +17,17 @@ def test_a_note_escapes_text_keeps_links_and_names_a_file_once():
     # a second row of the same file is 'row N', the file named once a note
     twice = note(cited, source("TASS", "2024-08-07", "gacc_cn_ru_totals.csv row 318"))
     assert twice.count("gacc_cn_ru_totals.csv") == 1 and "2024-08-07: row 318." in twice
+    # a path is one file; between two rows of one file another file, and the first is named again
+    fuel = "data/raw/fuel/a.csv rows 1–7; data/raw/fuel/b.csv rows 2–3; data/raw/fuel/a.csv rows 9"
+    assert note(fuel) == f'<sup class="note">{fuel.replace("a.csv rows 9", "a.csv rows 9.")}</sup>'
+    assert note("data/raw/x.csv row 1; data/raw/x.csv row 2") == (
+        '<sup class="note">data/raw/x.csv row 1; row 2.</sup>'
+    )
+    # a web address in plain text is a link named by its site
+    assert note("Lenta.ru (row 95) https://lenta.ru/news/2026/01/20/x/?a=1&b=2") == (
+        '<sup class="note">Lenta.ru (row 95) '
+        '<a href="https://lenta.ru/news/2026/01/20/x/?a=1&amp;b=2">lenta.ru</a>.</sup>'
+    )
     assert note("", None) == "" and note("the caveat").startswith('<sup class="note">The caveat.')
 
 

@@ -693,7 +693,7 @@ def test_methods_and_build_log_count_the_same_rows(section):
     assert f"With the fuel and BACI files, the build log counts {REAL_ROWS_COUNT}." in text
     assert (
         "**Monthly series** (January 2021–July 2025, exports, imports and turnover; the turnover chart starts in "
-        "January 2022): 14 months are derived"
+        "January 2022). 14 months are derived"
     ) in text  # Figure 2 draws turnover from January 2022, not 2021
     full_year = methods_text(open_section(period_end="2024-12", partner="Russia"))
     assert (

@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass
+from urllib.parse import urlparse
 
 from markupsafe import Markup, escape
 
@@ -24,26 +25,41 @@ def note(*parts: str) -> str:
     parts = [p for p in parts if p]
     if not parts:
         return ""
-    if not isinstance(
-        parts[0], Markup
-    ):  # a caveat written in lower case starts the note: capitalised
-        parts[0] = parts[0][0].upper() + parts[0][1:]
-    text = Markup(_once_per_file(str(Markup("; ").join(escape(p) for p in parts))))
+    if not isinstance(parts[0], Markup) and "/" not in parts[0].split(" ")[0]:
+        parts[0] = parts[0][0].upper() + parts[0][1:]  # a caveat, not a file path: capitalised
+    text = Markup(_once_per_file(str(Markup("; ").join(_linked(p) for p in parts))))
     return f'<sup class="note">{text}{"" if text.endswith((".", "?", "!")) else "."}</sup>'
 
 
-_FILE_ROWS = re.compile(r"\b([\w.-]+\.csv) (rows?) ")
+_URL = re.compile(r"https?://[^\s;<>\"]+[^\s;<>\".,)]")
+
+
+def _linked(part: str) -> Markup:
+    """Plain text escaped, a web address in it a link named by its site ('https://lenta.ru/news/…'
+    -> 'lenta.ru'); Markup kept as it is."""
+    if isinstance(part, Markup):
+        return part
+    pieces, end = [], 0
+    for found in _URL.finditer(part):
+        url = found.group(0)
+        pieces += [escape(part[end : found.start()])]
+        pieces += [Markup('<a href="{}">{}</a>').format(url, urlparse(url).hostname)]
+        end = found.end()
+    return Markup("").join([*pieces, escape(part[end:])])
+
+
+_FILE_ROWS = re.compile(r"(?<![\w./-])([\w./-]+\.csv) (rows?) ")
 
 
 def _once_per_file(text: str) -> str:
-    """'x.csv row 383; a year earlier: …: x.csv row 318' -> '…: row 318': a file named once a note."""
-    seen: set[str] = set()
+    """'x.csv row 383; a year earlier: …: x.csv row 318' -> '…: row 318': a file named again right
+    after itself is left out (a different file between them, and it is named again)."""
+    last = ""
 
     def shorten(match: re.Match) -> str:
-        if match.group(1) in seen:
-            return f"{match.group(2)} "
-        seen.add(match.group(1))
-        return match.group(0)
+        nonlocal last
+        same, last = match.group(1) == last, match.group(1)
+        return f"{match.group(2)} " if same else match.group(0)
 
     return _FILE_ROWS.sub(shorten, text)
 

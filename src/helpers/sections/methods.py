@@ -4,9 +4,10 @@ import re
 
 import pandas as pd
 
-from ..core.text import RAW_KINDS, month_name, outlet_name, raw_rows_count, word_list
+from ..core.text import RAW_KINDS, count_word, month_name, outlet_name, raw_rows_count, word_list
 from ..model.resolve import flagged_rows
 from ..model.turnover import monthly_view
+from ..report.notes import note
 from ..report.tables import number_format, prose_html, readable_number
 from .fuel import fuel_comparison, fuel_sources
 from .raw_rows import as_month, last_month_covered, raw_wire_conflicts_table
@@ -38,41 +39,49 @@ def raw_rows_sources(raw, partner_name: str) -> str:
 
 
 def methods_text(section) -> str:
-    conflicts = section.customs.conflicts
+    """The appendix's prose: where the numbers come from, how sources rank, what is derived and checked.
+    One idea a sentence; files, rows and config keys go in notes."""
     monthly = section.customs.monthly(section.period_end)
-    derived = (monthly.status == "derived").sum()
-    missing = (monthly.status == "missing").sum()
+    derived = int((monthly.status == "derived").sum())
+    missing = int((monthly.status == "missing").sum())
+    fixed = len(section.customs.quality)
     return "\n\n".join(
         [
-            "**Sources.** Chinese customs (GACC) figures for China–"
-            + section.partner_name
-            + " trade as published by "
-            "news wires and outlets, one row per published number with its link and a verbatim quote "
-            '(data/raw/, checksums verified before every build; "wire" figures here, whichever outlet carried them, '
-            "always named), and real customs rows: "
-            + raw_rows_sources(section.raw, section.partner_name)
-            + ". The only numbers "
-            "computed here are marked as such: derived months, y/y from two levels, and sums of raw rows or HS codes, "
-            "each naming its file and rows. "
-            f"{len(section.customs.quality)} recoverable oddities were handled on loading (exact duplicate rows dropped, "
-            "byte-order marks removed).",
-            "**Raw customs rows outrank wire quotes** for the same number: where UN Comtrade, BACI or the fuel rows "
-            "cover a figure it is computed from them and the wire-reported figure is shown beside it; a difference "
-            "beyond the wire's rounding is in the conflicts table (on screen, and tables/t-conflicts.csv) with the raw "
-            "figure as the one used, except where the rows are a "
-            "secondary compilation (config/sources.yaml `secondary_compilations`): a published GACC figure ranks above it. "
+            f"**Sources.** GACC's figures for China–{section.partner_name} trade come as news wires and "
+            "outlets published them, one row per number with its link and a verbatim quote."
+            + note("data/raw/; each file's checksum is verified before every build")
+            + f" Real customs rows come beside them: {raw_rows_sources(section.raw, section.partner_name)}."
+            " The briefing computes only derived months, y/y rates from two levels and sums of rows or "
+            "codes, each naming its file and rows."
+            + (
+                f" On loading, {fixed} recoverable oddities were fixed (exact duplicate rows dropped, "
+                "byte-order marks removed)."
+                if fixed
+                else ""
+            ),
+            "**Raw rows outrank wire quotes.** Where UN Comtrade, BACI or the fuel rows cover a figure, "
+            "the briefing computes it from them and shows the wire figure beside it. A gap beyond the wire's "
+            "rounding goes to the conflicts table, with the raw figure used."
+            + note("On screen, and tables/t-conflicts.csv")
+            + " Rows from a secondary compilation rank below a published GACC figure."
+            + note("config/sources.yaml, secondary_compilations")
+            + " "
             + fuel_rows_text(section),
-            "**Source preference** (config/sources.yaml): pages flagged as mislabelled rank last; wire agencies and "
-            "official channels before reprints; the first release before later ones (stories cite it; GACC revises "
-            "through its y/y rates); the more precise figure; then the raw row order. "
+            "**Source preference.** When outlets disagree, one ranking picks the figure."
+            + note("config/sources.yaml")
+            + " Pages flagged as mislabelled rank last. Wire agencies and official channels come before "
+            "reprints, and the first release before later ones: stories cite it, and GACC revises through "
+            "its y/y rates. Then the more precise figure wins, then the row order. "
             + flagged_text(section)
-            + f"{len(conflicts)} disagreements on total trade beyond rounding between outlets are in the same table "
-            "with the figure used.",
-            f"**Monthly series** ({series_span(section, monthly)}): {derived} months are derived as the difference of two "
-            f"consecutive January–month releases and {missing} months have no figure at all and stay gaps. "
+            + f"{count_word(len(section.customs.conflicts)).capitalize()} disagreements on total trade "
+            "beyond rounding are in the conflicts table, each with the figure used.",
+            f"**Monthly series** ({series_span(section, monthly)}). {count_word(derived).capitalize()} "
+            "months are derived as the difference of two consecutive January-to-month releases. "
+            f"{count_word(missing).capitalize()} months have no figure at all and stay gaps. "
             "GACC publishes January and February as one figure.",
-            "**Two y/y rates.** GACC's published change compares with its revised figure for a year earlier; dividing "
-            "the two published levels gives a slightly different number. The briefing shows both and corrects neither.",
+            "**Two y/y rates.** GACC's published change compares with its revised figure for a year earlier. "
+            "Dividing the two published levels gives a slightly different number. The briefing shows both "
+            "and corrects neither.",
             "**Reconciliations.** " + reconciliation_text(section),
         ]
         + (
@@ -91,8 +100,9 @@ def reconciliation_text(section) -> str:
     off = months.loc[~months.Agrees.astype(bool)]
     # each kind of check counted apart, as the two tables below count them
     text = (
-        f"Exports + imports are checked against turnover ({flows_off} of {len(flows)} differ beyond rounding) and "
-        f"the sum of published months against the published January–month total ({len(off)} of {len(months)}"
+        f"Exports plus imports are checked against turnover: {flows_off} of {len(flows)} differ beyond "
+        "rounding. The sum of published months is checked against the published January-to-month total: "
+        f"{len(off)} of {len(months)} differ"
     )
     if len(off):
         above = int((off.Difference > 0).sum())
@@ -103,18 +113,23 @@ def reconciliation_text(section) -> str:
                 if above == len(off)
                 else f"above the sum {above} times, below it {len(off) - above} times"
             )
-            + ": GACC's cumulative figures include revisions; months are as first published"
+            + ". GACC's cumulative figures include revisions; months are as first published"
         )
-    text += ")." if len(off) else " differ)."
+    text += "."
     flows_left, months_left = (
         flows.attrs.get("left_out_checks", 0),
         months.attrs.get("left_out_checks", 0),
     )
     if flows_left + months_left:
         text += (
-            f" Left out, as they would test a page flagged as mislabelled, not GACC: {flows_left} and "
-            f"{months_left} checks "
-            f"({flagged_pages(section, flows.attrs['left_out_periods'] | months.attrs['left_out_periods'])})."
+            f" {count_word(flows_left + months_left).capitalize()} checks are left out: they rest on "
+            "pages flagged as mislabelled, so they would test the page, not GACC."
+            + note(
+                f"{flows_left} turnover and {months_left} month-sum checks: "
+                + flagged_pages(
+                    section, flows.attrs["left_out_periods"] | months.attrs["left_out_periods"]
+                )
+            )
         )
     return text
 
@@ -203,9 +218,9 @@ def hs_level_text(hs_rows: pd.DataFrame, raw=None, limit: int = 12) -> str:
     return (
         f"**HS-level files** (data/raw/comtrade, data/raw/gacc): {len(files)} file{'' if len(files) == 1 else 's'}, "
         f"{len(hs_rows)} rows for the briefing's partner ({len(hs_rows) - totals} at the groups' codes, {totals} "
-        "all-goods totals). Only total rows count (never a breakdown beside its total), each observation once, and "
-        "a group is an HS-level sum only when every code has US$ rows for every month, else the wire figure is "
-        "used and the gap named. "
+        "all-goods totals). Only total rows count, never a breakdown beside its total, and each observation "
+        "counts once. A group is an HS-level sum only when every code has US$ rows for every month; "
+        "otherwise the wire figure is used and the gap named. "
         + (f"Notes: {shown}." if notes else "No rows were skipped.")
         + counted
     )

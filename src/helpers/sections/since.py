@@ -200,7 +200,8 @@ def since_sentences(rows: pd.DataFrame) -> str:
             f"- **{r.label}: {r.trend}**"
             + (f", on data to {month_year(r.as_of)}" if r.as_of else "")
             + f". {tail[0].upper()}{tail[1:]}"
-        )  # the rows behind each figure are in the full table below (on screen and as CSV)
+            + note(r.sources.replace("data/raw/", ""))  # files named as the other notes name them
+        )  # every figure's rows are in the full table below (on screen and as CSV)
     return "\n".join(items)
 
 
