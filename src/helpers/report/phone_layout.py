@@ -53,6 +53,8 @@ def _lines(text: str, most: int) -> list[str]:
     return out
 
 
+# A chart whose side notes break into lines grows by this much, so two lines fit a bar's band.
+NOTE_LINES_HEIGHT = 1.5
 # A wrapped panel alone on its row takes this share of the room (the rest: its y axis and labels).
 WRAPPED_PANEL_SHARE = 0.75
 
@@ -89,11 +91,17 @@ def phone_spec(spec: dict, room: float = PHONE_ROOM_PX) -> dict:
         if isinstance(legend, dict):
             legend["columns"] = 1
             legend["labelLimit"] = min(legend.get("labelLimit") or 200, room - 40)
+        if node.get("type") == "text" and node.get("align") == "left" and "lineBreak" not in node:
+            node["lineBreak"] = "; "  # a note beside a bar: its clauses in lines
+            broken.append(node)
         axis = node.get("axis")
         if isinstance(axis, dict) and (axis.get("labelLimit") or 0) > room * 0.45:
             axis["labelLimit"] = round(room * 0.45)
 
+    broken: list[dict] = []
     _objects(s, adapt)
+    if broken and isinstance(s.get("height"), int | float):
+        s["height"] = round(s["height"] * NOTE_LINES_HEIGHT)  # room for the notes' second lines
     return s
 
 
