@@ -29,6 +29,11 @@ class Palette:
     rule: str = "#888"  # zero lines and reference lines
     note: str = "#555"  # words written on a chart
     grid: str = "#e6e6e6"
+    # four more for stacked groups (Figure 6), after blue, orange, green, purple and gold
+    steel: str = "#5b8fa8"
+    brick: str = "#a44a3f"
+    pine: str = "#3d7a5c"
+    brown: str = "#7a5c3d"
 
 
 palette = Palette()
