@@ -20,6 +20,7 @@ import altair as alt
 import pandas as pd
 
 from ..core.paths import build_dir as project_build_dir
+from ..core.result_cache import cached
 from .mathjax import MARKDOWN_ESCAPED, escape_mathjax
 from .theme import THEME_NAME
 
@@ -164,7 +165,7 @@ def start_vl_convert() -> None:
         "encoding": {"x": {"field": "x", "type": "quantitative"}},
     }
     vegalite5_spec(spec, "warm-up")
-    draw_svg(spec)
+    draw_svg_now(spec)
 
 
 def vegalite_version() -> str:
@@ -173,7 +174,12 @@ def vegalite_version() -> str:
 
 
 def draw_svg(spec: dict) -> str:
-    """The static figure as the briefing draws it (altair's Vega-Lite), with repeatable element ids."""
+    """The static figure as the briefing draws it (altair's Vega-Lite), with repeatable element ids. In a
+    build, kept under build/cache/svg/ by spec (core.result_cache): a claims edit redraws no chart."""
+    return cached("svg", spec, lambda: draw_svg_now(spec))
+
+
+def draw_svg_now(spec: dict) -> str:
     import vl_convert
 
     return stable_svg_ids(vl_convert.vegalite_to_svg(spec, vl_version=f"v{vegalite_version()}"))
