@@ -24,12 +24,7 @@ import time
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
-import nbformat
 from jupyter_client.manager import KernelManager
-from nbclient import NotebookClient
-from nbclient.exceptions import CellExecutionError
-from papermill.iorw import load_notebook_node
-from papermill.parameterize import parameterize_notebook
 
 from ..core.atomic import write_text_atomic
 from ..core.early_start import wait_for_go
@@ -46,7 +41,17 @@ def notebook_parameters(params_file: Path) -> dict:
     return {name: str(params[name]) for name in NOTEBOOK_PARAMETERS}
 
 
+def import_notebook_tools() -> None:
+    """nbformat, nbclient and papermill (most of a second): imported while the kernel starts, not before."""
+    import nbclient  # noqa: F401
+    import nbformat  # noqa: F401
+    import papermill.iorw  # noqa: F401
+    import papermill.parameterize  # noqa: F401
+
+
 def write_atomically(notebook, path: Path) -> None:
+    import nbformat
+
     text = nbformat.writes(notebook)
     write_text_atomic(path, text if text.endswith("\n") else text + "\n")  # as nbformat.write
 
@@ -62,6 +67,7 @@ def running_kernel(kernel: str = KERNEL, timings: dict | None = None):
         cwd=str(PROJECT_ROOT), extra_arguments=["--HistoryManager.hist_file=:memory:"]
     )  # as nbclient does
     kc = km.client()
+    import_notebook_tools()
 
     def stop(signum, frame):
         """A stop signal ends the kernel (its own session) and this runner at once, silently: nbclient
@@ -130,6 +136,11 @@ def run_notebooks(
     timeout: int = 600,
 ) -> dict[str, float]:
     """Execute `notebooks` in order in the running kernel; write each executed notebook to `out_dir`."""
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError
+    from papermill.iorw import load_notebook_node
+    from papermill.parameterize import parameterize_notebook
+
     out_dir.mkdir(parents=True, exist_ok=True)
     timings = {}
     for source in notebooks:
@@ -165,7 +176,7 @@ def run_notebooks(
     return timings
 
 
-def failing_cell(notebook, error: CellExecutionError) -> str:
+def failing_cell(notebook, error) -> str:
     """'cell 3: SyntaxError: invalid syntax (line 2)': the cell as numbered in the notebook's source
     (every cell counts, Markdown too; papermill's injected parameters do not), and its error."""
     number = 0
