@@ -20,7 +20,7 @@ import altair as alt
 import pandas as pd
 
 from ..core.paths import build_dir as project_build_dir
-from ..core.result_cache import cached
+from .drawing import draw_svg, draw_svg_now
 from .mathjax import MARKDOWN_ESCAPED, escape_mathjax
 from .theme import THEME_NAME
 
@@ -35,7 +35,6 @@ NOTEBOOK_VEGALITE_CHECK = (
 )
 FIGURE_ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 CSV_FLOAT_FORMAT = "%.12g"  # stable, and avoids binary noise like 0.30000000000000004
-_SVG_COUNTER_ID = re.compile(r"\b(clip|gradient|pattern|mask)(\d+)\b")
 
 # altair names anonymous params/views `param_<hash>` / `view_<hash>_<n>` (older: `param_1`).
 _GENERATED_NAME = re.compile(r"\b(param|view)_[0-9a-f]+(?:_\d+)?\b")
@@ -166,36 +165,6 @@ def start_vl_convert() -> None:
     }
     vegalite5_spec(spec, "warm-up")
     draw_svg_now(spec)
-
-
-def vegalite_version() -> str:
-    """The Vega-Lite version altair writes (e.g. "6.4"): the one the briefing page and SVGs use."""
-    return ".".join(alt.SCHEMA_VERSION.lstrip("v").split(".")[:2])
-
-
-def draw_svg(spec: dict) -> str:
-    """The static figure as the briefing draws it (altair's Vega-Lite), with repeatable element ids. In a
-    build, kept under build/cache/svg/ by spec (core.result_cache): a claims edit redraws no chart."""
-    return cached("svg", spec, lambda: draw_svg_now(spec))
-
-
-def draw_svg_now(spec: dict) -> str:
-    import vl_convert
-
-    return stable_svg_ids(vl_convert.vegalite_to_svg(spec, vl_version=f"v{vegalite_version()}"))
-
-
-def stable_svg_ids(svg: str) -> str:
-    """Renumber Vega's process-wide clip/gradient counters by first use, so SVGs repeat."""
-    mapping: dict[str, str] = {}
-    counters: dict[str, int] = {}
-    for match in re.finditer(r'\bid="((?:clip|gradient|pattern|mask)\d+)"', svg):
-        name = match.group(1)
-        prefix = _SVG_COUNTER_ID.match(name).group(1)
-        if name not in mapping:
-            counters[prefix] = counters.get(prefix, 0) + 1
-            mapping[name] = f"{prefix}{counters[prefix]}"
-    return _SVG_COUNTER_ID.sub(lambda m: mapping.get(m.group(0), m.group(0)), svg)
 
 
 def publish_figure(

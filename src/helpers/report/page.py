@@ -23,7 +23,7 @@ from ..core.paths import PROJECT_ROOT
 from ..core.result_cache import cached
 from . import phone_layout
 from .blocks import Block, Figure, RenderError, notebook_blocks, number_figures
-from .figures import draw_svg, vegalite_version
+from .drawing import draw_svg, vegalite_version
 from .phone_layout import PHONE_MAX_PX, PHONE_ROOM_PX, phone_figure, smallest_text_px, svg_size
 
 TEMPLATE_DIR = Path(__file__).parent / "templates"
