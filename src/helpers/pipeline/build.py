@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import select
 import shutil
 import subprocess
 import sys
@@ -150,16 +151,33 @@ class EarlyStage:
         build: Path,
         timed: bool = True,
         code: str = "",
+        says_ready: bool = False,
     ):
         self.label, self.timed = label, timed
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", module, *args, "--wait-for-go"],
-            cwd=root,
-            env=stage_environment(root, build, code),
-            stdin=subprocess.PIPE,
-            text=True,
-            preexec_fn=stage_session,
-        )
+        self.ready, ready_args, passed = None, [], ()
+        if says_ready:  # a pipe the stage writes to once it has warmed up (core.early_start)
+            self.ready, passed = os.pipe()
+            ready_args = ["--ready-fd", str(passed)]
+        try:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", module, *args, "--wait-for-go", *ready_args],
+                cwd=root,
+                env=stage_environment(root, build, code),
+                stdin=subprocess.PIPE,
+                text=True,
+                preexec_fn=stage_session,
+                pass_fds=(passed,) if says_ready else (),
+            )
+        finally:
+            if says_ready:
+                os.close(passed)
+
+    def wait_ready(self, timeout: float = 120) -> None:
+        """Until the stage says its warm-up is done, or exits (end of the pipe), or `timeout` passes."""
+        if self.ready is not None:
+            select.select([self.ready], [], [], timeout)
+            os.close(self.ready)
+            self.ready = None
 
     def go(self) -> None:
         self.started = time.monotonic()
@@ -174,6 +192,9 @@ class EarlyStage:
         check_stage_exit(self.label, returncode)
 
     def cancel(self) -> None:
+        if self.ready is not None:
+            os.close(self.ready)
+            self.ready = None
         if self.process.poll() is None:
             try:
                 self.process.stdin.close()  # end of input: the stage exits without working
@@ -340,7 +361,9 @@ def build_locked(root: Path, build: Path, reports: Path, params: dict) -> int:
             )
             if notebooks is not None:
                 notebooks.go()
-                # Started only now: during the input check it would compete with the kernel's start.
+                # Started only once the kernel has warmed up: beside the kernel's start (and the input
+                # check) its own imports would slow the start of the notebooks on two cores.
+                notebooks.wait_ready()
                 renderer = EarlyStage(
                     "page, figures, PDF",
                     "helpers.report.render",
@@ -415,6 +438,7 @@ def early_notebooks_stage(root: Path, build: Path, params_file: Path, code: str)
         build,
         timed=False,
         code=code,
+        says_ready=True,
     )
 
 

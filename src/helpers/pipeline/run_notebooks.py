@@ -27,7 +27,7 @@ from pathlib import Path
 from jupyter_client.manager import KernelManager
 
 from ..core.atomic import write_text_atomic
-from ..core.early_start import wait_for_go
+from ..core.early_start import say_ready, wait_for_go
 from ..core.errors import run_main
 from ..core.paths import PROJECT_ROOT
 
@@ -210,6 +210,9 @@ def main(argv=None) -> int:
         action="store_true",
         help="start and warm up the kernel, then wait for a line 'go' on stdin",
     )
+    parser.add_argument(
+        "--ready-fd", type=int, help="write 'ready' to this pipe once the kernel has warmed up"
+    )
     args = parser.parse_args(argv)
     timings: dict[str, float] = {}
     with running_kernel(args.kernel, timings) as (km, kc):
@@ -217,6 +220,7 @@ def main(argv=None) -> int:
             started = time.monotonic()
             run_silently(kc, WARM_UP)
             timings["kernel start"] += time.monotonic() - started
+            say_ready(args.ready_fd)
             if not wait_for_go():
                 return 0
         try:
