@@ -5,7 +5,7 @@ The key is whatever the caller passes (JSON-serialisable: a spec, an SVG's text,
 depends on beyond its key is the code that computes it: by default the key includes `code_key()`, the build's
 digest of its code and pinned packages (helpers.pipeline.manifest), which the build hands every stage as
 BRIEFING_CODE_KEY; a caller with no such key (a notebook run by hand) computes afresh. Each kind keeps its
-most recently used MAX_ENTRIES. Standard library only.
+most recently used MAX_ENTRIES (or `keep`). Standard library only.
 """
 
 from __future__ import annotations
@@ -28,7 +28,13 @@ def code_key() -> str | None:
     return os.environ.get(CODE_KEY_VARIABLE) or None
 
 
-def cached(kind: str, key, compute: Callable[[], bytes | str], by_code: bool = True) -> bytes | str:
+def cached(
+    kind: str,
+    key,
+    compute: Callable[[], bytes | str],
+    by_code: bool = True,
+    keep: int = MAX_ENTRIES,
+) -> bytes | str:
     """compute() once per distinct `key` (and code key, unless `by_code` is False: the key names every
     input itself); text comes back as text, bytes as bytes. The key's mappings keep their order (a spec's
     order of keys may change its drawing)."""
@@ -54,7 +60,7 @@ def cached(kind: str, key, compute: Callable[[], bytes | str], by_code: bool = T
             folder / f"{digest}{'.txt' if text else '.bin'}",
             value.encode("utf-8") if text else value,
         )
-        prune(folder)
+        prune(folder, keep)
     except OSError:
         pass  # the cache only saves time; the build reports a full disk where it writes its outputs
     return value
