@@ -85,7 +85,7 @@ def test_chart_vegalite5_cannot_draw_is_refused(tmp_path):
         "Chart",
         (),
         {
-            "to_dict": lambda self: {
+            "to_dict": lambda self, validate=True: {
                 "mark": {"type": "no-such-mark"},
                 "data": {"values": [{"a": 1}]},
             },

@@ -80,13 +80,19 @@ def stable_names(spec: dict, figure_id: str) -> dict:
 
 def chart_spec(chart: alt.TopLevelMixin, figure_id: str) -> dict:
     """Vega-Lite dict of `chart` with the project theme, inlined data and stable names, validated against
-    altair's schema (an error names what is wrong in the chart). In a build, a spec validated before is not
-    validated again (a marker in build/cache/valid-spec/, core.result_cache): most of a figure's time."""
+    altair's schema (an error names what is wrong in the chart) and checked to compile with JupyterLab's
+    Vega-Lite 5 (vegalite5_spec). In a build, a spec checked before is not checked again (a marker in
+    build/cache/valid-spec/, core.result_cache): the checks are most of a figure's time."""
     code = code_key()
     with alt.theme.enable(THEME_NAME), alt.data_transformers.enable("default", max_rows=None):
-        spec = stable_names(chart.to_dict(validate=code is None), figure_id)
-        if code is not None:
-            cached("valid-spec", [code, spec], lambda: chart.to_dict() and "")
+        spec = stable_names(chart.to_dict(validate=False), figure_id)
+
+        def check() -> str:
+            chart.to_dict()  # altair's validation, with its messages
+            vegalite5_spec(spec, figure_id)
+            return ""
+
+        cached("valid-spec", [code, spec], check) if code else check()
     return spec
 
 
@@ -121,7 +127,6 @@ def build_figure(
         raise ValueError(f"figure_id {figure_id!r} must match {FIGURE_ID_PATTERN.pattern}")
     table = plotted_data(chart, data)
     spec = chart_spec(chart, figure_id)
-    spec_v5 = vegalite5_spec(spec, figure_id)
     svg = draw_svg(spec)
     out_dir = Path(build_dir) if build_dir is not None else default_build_dir()
     figures_dir = out_dir / "figures"
@@ -138,11 +143,16 @@ def build_figure(
     svg_path.write_text(svg, encoding="utf-8", newline="\n")
     metadata = {"figure_id": figure_id, "title": title, "caption": caption}
     bundle = {
-        NOTEBOOK_VEGALITE_MIME: spec_v5,
+        NOTEBOOK_VEGALITE_MIME: notebook_spec(spec),
         "image/svg+xml": svg,
         "text/plain": f"<Figure {figure_id}: {title}>",
     }
     return FigureOutput(figure_id, spec, spec_path, csv_path, svg_path, bundle, metadata)
+
+
+def notebook_spec(spec: dict) -> dict:
+    """The spec as JupyterLab 4's Vega-Lite 5 MIME type carries it."""
+    return {**spec, "$schema": NOTEBOOK_VEGALITE_SCHEMA}
 
 
 def vegalite5_spec(spec: dict, figure_id: str) -> dict:
@@ -150,7 +160,7 @@ def vegalite5_spec(spec: dict, figure_id: str) -> dict:
     (compiling is enough: a chart that compiles draws; 7 ms a figure, against 150 ms to draw it)."""
     import vl_convert
 
-    spec_v5 = {**spec, "$schema": NOTEBOOK_VEGALITE_SCHEMA}
+    spec_v5 = notebook_spec(spec)
     try:
         vl_convert.vegalite_to_vega(spec_v5, vl_version=NOTEBOOK_VEGALITE_CHECK)
     except ValueError as error:
