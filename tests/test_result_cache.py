@@ -103,3 +103,58 @@ def test_raw_tables_are_kept_by_every_input_but_the_claims_file(build, tmp_path,
     monkeypatch.setenv(CODE_KEY_VARIABLE, "code-2")
     load()
     assert len(calls) == 5
+
+
+def test_what_a_build_keeps_by_every_input_but_the_claims_file_reads_no_claim(build, tmp_path):
+    """The Section's results kept in build/cache/tables/ under a key without the claims file: each is computed
+    here with no claims file at all."""
+    from helpers.sections.methods import reconciliation_tables
+    from helpers.sections.raw_rows import composition_view
+
+    section = section_module.Section(
+        {
+            "period_end": "2025-07",
+            "partner_code": "RU",
+            "groups_file": "config/commodity_groups.yaml",
+            "claims_file": str(tmp_path / "no-claims-here.yaml"),
+        }
+    )
+    assert len(section.customs.totals) and len(section.raw.baci) and len(section.hs_rows)
+    assert "mineral_fuels" in set(section.group_changes().group)
+    assert len(composition_view(section)) and len(reconciliation_tables(section)[0])
+    assert sorted(p.name for p in (build / "cache" / "tables").iterdir()) == [
+        "composition",
+        "customs",
+        "group_changes",
+        "raw",
+        "reconciliation",
+    ]
+
+
+def test_a_claims_edit_recomputes_the_since_figures_of_that_claim_alone(
+    build, tmp_path, monkeypatch
+):
+    from helpers.sections import since
+
+    claims = tmp_path / "claims.yaml"
+    text = (CONFIG_DIR / "claims.yaml").read_text(encoding="utf-8")
+    claims.write_text(text, encoding="utf-8")
+    params = {
+        "period_end": "2025-07",
+        "partner_code": "RU",
+        "groups_file": "config/commodity_groups.yaml",
+        "claims_file": str(claims),
+    }
+    followed = []
+    follow = since._follow
+    monkeypatch.setattr(
+        since,
+        "_follow",
+        lambda s, claim, month: followed.append(claim["id"]) or follow(s, claim, month),
+    )
+    first = since.follow_table(section_module.Section(dict(params)))
+    assert len(followed) == 10
+    claims.write_text(text.replace("all-time high of about", "all-time peak of about"), "utf-8")
+    again = since.follow_table(section_module.Section(dict(params)))
+    assert followed[10:] == ["record_2024"]
+    assert again.equals(first)

@@ -35,7 +35,11 @@ COMPOSITION_VERSION = "HS2017"  # the HS edition of the BACI rows the compositio
 def composition_view(section) -> pd.DataFrame:
     """BACI trade by group, each way and year (the key findings and F6 use it: computed once per build)."""
     return section.shared(
-        "composition", lambda: composition(section.raw.baci, section.groups, COMPOSITION_VERSION)
+        "composition",
+        lambda: section.stored(
+            "composition",
+            lambda: composition(section.raw.baci, section.groups, COMPOSITION_VERSION),
+        ),
     )
 
 

@@ -28,7 +28,7 @@ from ..sources.configs import load_claims, load_claims_config, load_groups
 from ..sources.parameters import ParameterError, check_parameters
 from . import data
 
-TABLES_KEPT = 12  # the raw rows pickle to ~35 MB: a few builds' worth in build/cache/tables/
+TABLES_KEPT = 4  # per table: the raw rows pickle to ~35 MB
 
 
 @dataclass
@@ -61,16 +61,17 @@ class Section:
     def span_label(self) -> str:
         return span_label(self.period_end)
 
-    def stored(self, name: str, compute):
-        """compute(); in a build, the same table from an earlier build whose inputs it reads were the same: pickled
-        in build/cache/tables/ under the code (core.result_cache), the parameters and the content of every file in
-        data/raw/ and config/ but the claims file, which no raw table reads (a claims edit reads no raw file again)."""
+    def stored(self, name: str, compute, *key, keep: int = TABLES_KEPT):
+        """compute(); in a build, the same result from an earlier build whose inputs it reads were the same: pickled
+        in build/cache/tables/<name>/ under the code (core.result_cache), the parameters, the content of every
+        file in data/raw/ and config/ but the claims file and `key`. For what reads no claim, or only what `key`
+        holds of them (a claims edit reloads no raw file and recomputes only the claims it changed). The folder keeps
+        the `keep` most recently used results."""
         if code_key() is None:  # not in a build: nothing to key the pickle by
             return compute()
-        key = [name, json.dumps(self.params, sort_keys=True, default=str), self.inputs_digest]
-        return pickle.loads(
-            cached("tables", key, lambda: pickle.dumps(compute()), keep=TABLES_KEPT)
-        )
+        key = [json.dumps(self.params, sort_keys=True, default=str), self.inputs_digest, *key]
+        kept = cached(f"tables/{name}", key, lambda: pickle.dumps(compute()), keep=keep)
+        return pickle.loads(kept)
 
     @cached_property
     def inputs_digest(self) -> str:
@@ -168,13 +169,16 @@ class Section:
         (helpers.model.groups.period_changes): the key findings and the commodities chart share one table."""
         return self.shared(
             "group_changes",
-            lambda: period_changes(
-                self.resolved_groups,
-                self.groups,
-                self.period_end,
-                self.hs_rows,
-                self.partner_code,
-                self.code_rows,
+            lambda: self.stored(
+                "group_changes",
+                lambda: period_changes(
+                    self.resolved_groups,
+                    self.groups,
+                    self.period_end,
+                    self.hs_rows,
+                    self.partner_code,
+                    self.code_rows,
+                ),
             ),
         )
 
