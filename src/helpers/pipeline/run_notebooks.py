@@ -134,8 +134,10 @@ def run_notebooks(
     kc,
     kernel: str = KERNEL,
     timeout: int = 600,
+    done=None,
 ) -> dict[str, float]:
-    """Execute `notebooks` in order in the running kernel; write each executed notebook to `out_dir`."""
+    """Execute `notebooks` in order in the running kernel; write each executed notebook to `out_dir`;
+    `done(name, seconds)` after each."""
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError
     from papermill.iorw import load_notebook_node
@@ -173,6 +175,8 @@ def run_notebooks(
             ) from None
         write_atomically(notebook, out_dir / source.name)
         timings[source.stem] = time.monotonic() - started
+        if done is not None:
+            done(source.stem, timings[source.stem])
     return timings
 
 
@@ -223,19 +227,27 @@ def main(argv=None) -> int:
             say_ready(args.ready_fd)
             if not wait_for_go():
                 return 0
+        label = "kernel start + imports" if args.wait_for_go else "kernel start"
+        print_timing(label, timings["kernel start"])
         try:
-            timings.update(
-                run_notebooks(
-                    args.notebooks, args.out, notebook_parameters(args.params), km, kc, args.kernel
-                )
+            run_notebooks(
+                args.notebooks,
+                args.out,
+                notebook_parameters(args.params),
+                km,
+                kc,
+                args.kernel,
+                done=print_timing,
             )
         except NotebookFailed as error:
             print(f"run-notebooks: error: {error}", file=sys.stderr)
             return 2
-    for name, seconds in timings.items():
-        label = "kernel start + imports" if name == "kernel start" and args.wait_for_go else name
-        print(f"timing: {label:<24} {seconds:5.1f} s")
     return 0
+
+
+def print_timing(label: str, seconds: float) -> None:
+    """The build's `timing:` line, as each step ends (a reader sees the notebooks go by)."""
+    print(f"timing: {label:<24} {seconds:5.1f} s", flush=True)
 
 
 if __name__ == "__main__":
