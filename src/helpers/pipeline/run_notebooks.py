@@ -16,6 +16,7 @@ import argparse
 import json
 import os
 import re
+import select
 import shutil
 import signal
 import sys
@@ -92,12 +93,15 @@ def running_kernel(kernel: str = KERNEL, timings: dict | None = None):
             signal.signal(each, handler)
 
 
-# Imports every section module (what the notebooks call) and starts vl-convert's JavaScript engines in
-# a background thread (they release the GIL; the first chart is drawn by the second notebook), binding
-# no name in the kernel's namespace. A failure here is ignored: the notebook that needs the module
-# then fails with its own, clearer message.
+# Imports every section module (what the notebooks call), binding no name in the kernel's namespace. A
+# failure here is ignored: the notebook that needs the module then fails with its own, clearer message.
 WARM_UP = """\
 __import__("helpers.sections", fromlist=["_"]).import_all()
+"""
+# vl-convert's JavaScript engines started in a background thread (they release the GIL): sent only while
+# the build is still checking its inputs. A warm build draws nothing (build/cache/), and on two cores the
+# engines' start would otherwise slow the first notebooks.
+WARM_UP_DRAWING = """\
 __import__("threading").Thread(target=__import__("helpers.report.figures", fromlist=["_"]).start_vl_convert,
                                daemon=True).start()
 """
@@ -225,6 +229,8 @@ def main(argv=None) -> int:
             run_silently(kc, WARM_UP)
             timings["kernel start"] += time.monotonic() - started
             say_ready(args.ready_fd)
+            if not select.select([sys.stdin], [], [], 0)[0]:  # no word from the build yet
+                run_silently(kc, WARM_UP_DRAWING)
             if not wait_for_go():
                 return 0
         label = "kernel start + imports" if args.wait_for_go else "kernel start"
