@@ -108,8 +108,9 @@ def test_raw_tables_are_kept_by_every_input_but_the_claims_file(build, tmp_path,
 def test_what_a_build_keeps_by_every_input_but_the_claims_file_reads_no_claim(build, tmp_path):
     """The Section's results kept in build/cache/tables/ under a key without the claims file: each is computed
     here with no claims file at all."""
+    from helpers.sections.fuel import fuel_comparison
     from helpers.sections.methods import reconciliation_tables
-    from helpers.sections.raw_rows import composition_view
+    from helpers.sections.raw_rows import annual_check, composition_view, imports_view, month_check
 
     section = section_module.Section(
         {
@@ -122,10 +123,17 @@ def test_what_a_build_keeps_by_every_input_but_the_claims_file_reads_no_claim(bu
     assert len(section.customs.totals) and len(section.raw.baci) and len(section.hs_rows)
     assert "mineral_fuels" in set(section.group_changes().group)
     assert len(composition_view(section)) and len(reconciliation_tables(section)[0])
+    assert len(imports_view(section)) and len(annual_check(section)) and len(month_check(section))
+    fuel = fuel_comparison(section, "2025-07").set_index("group")
+    assert fuel.loc["crude_oil", "change_pct"] == -21.3  # GACC via BTCC Square, row 321
     assert sorted(p.name for p in (build / "cache" / "tables").iterdir()) == [
+        "annual-check",
         "composition",
         "customs",
+        "fuel-comparison",
         "group_changes",
+        "imports-view",
+        "month-check",
         "raw",
         "reconciliation",
     ]
