@@ -160,6 +160,12 @@ def imported_modules(path: Path) -> set[str]:
 
 def test_chart_code_lives_in_the_notebooks():
     """The package supplies data, the charts' theme and publishing; every chart's Altair code is in its notebook,
-    where a user changes a mark, a colour or a title and runs it (issue 20). page.py reads altair's version only."""
+    where a user changes a mark, a colour or a title and runs it (issue 20). page.py and drawing.py read altair's
+    version only."""
     drawing = {name for name, path in modules().items() if "altair" in imported_modules(path)}
-    assert drawing == {"helpers.report.theme", "helpers.report.figures", "helpers.report.page"}
+    assert drawing == {
+        "helpers.report.theme",
+        "helpers.report.figures",
+        "helpers.report.page",
+        "helpers.report.drawing",
+    }

@@ -3,7 +3,8 @@ shell injection through parameters, odd paths, an alias bomb, broken sidecars, a
 reports/, stale and ignored inputs, and two builds at once. Every failure must be one line and exit 2.
 
 The quick cases stop before any notebook runs. The slow case (`rebuilds`) builds three times:
-baseline, then GACC exports with odd names copied in with an OLD time (`cp -p`), then one deleted.
+baseline, then GACC exports with odd names copied in with an OLD time (`cp -p`), then one deleted;
+`claims_edits` rewords a claim, breaks the claims file and restores it, each a warm build.
 """
 
 import html
@@ -275,7 +276,7 @@ def test_second_build_during_a_build_stops_or_waits(rebuilds):
 def test_nothing_changed_rebuild_is_fast(rebuilds):
     assert rebuilds["noop"].returncode == 0
     assert "report: up to date" in rebuilds["noop"].stdout
-    assert rebuilds["noop_seconds"] < 2.0  # ~0.15 s measured; slack for a loaded CI machine
+    assert rebuilds["noop_seconds"] < 1.0  # ~0.2 s measured through make (issue 20: under a second)
 
 
 def test_published_record_matches_reports(rebuilds):
@@ -286,6 +287,85 @@ def test_published_record_matches_reports(rebuilds):
         for p in (project / "reports").rglob("*")
         if p.is_file() and p.name != ".gitkeep"
     )
+
+
+# --------------------------------------------------------------------------- a claims edit, warm
+CLAIM_WORDS = ("all-time high of about $245bn", "all-time peak of about $245bn")
+
+
+def published_files(project: Path) -> dict[str, bytes]:
+    """reports/ by relative path; the PDF (and the zip holding it) left out: Chromium numbers the PDF's
+    structure elements (`/ID (node…)`) differently from one print to the next (the print path's business)."""
+    reports = project / "reports"
+    return {
+        p.relative_to(reports).as_posix(): p.read_bytes()
+        for p in sorted(reports.rglob("*"))
+        if p.is_file() and p.suffix not in (".pdf", ".zip")
+    }
+
+
+@pytest.fixture(scope="module")
+def claims_edits(tmp_path_factory):
+    """Baseline build; a claim reworded; the claims file broken; the wording restored: each a warm build."""
+    project = copy_project(tmp_path_factory.mktemp("claims"))
+    claims = project / "config" / "claims.yaml"
+    original = claims.read_text(encoding="utf-8")
+    assert CLAIM_WORDS[0] in original
+    state = {"baseline": make(project, "report"), "baseline_files": published_files(project)}
+    claims.write_text(original.replace(*CLAIM_WORDS), encoding="utf-8")
+    state["reworded"] = make(project, "report")
+    state["reworded_text"] = briefing_text(project)
+    state["reworded_files"] = published_files(project)
+    claims.write_text(
+        original.replace("tolerance: {value_usd_bn: 0.5}", "tolerance: {value_usd_bn: lots}")
+    )
+    state["broken"] = make(project, "report")
+    state["after_broken"] = published_files(project)
+    claims.write_text(original, encoding="utf-8")
+    state["restored"] = make(project, "report")
+    state["restored_files"] = published_files(project)
+    return state
+
+
+def test_claims_edit_rechecks_the_configs_only_and_publishes_the_new_wording(claims_edits):
+    assert claims_edits["baseline"].returncode == 0, claims_edits["baseline"].stderr[-2000:]
+    result = claims_edits["reworded"]
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert (
+        "report: rebuilding (config check, notebooks, render, publish); changes: config/claims.yaml changed"
+        in result.stdout
+    )
+    assert "timing: config check" in result.stdout and "timing: input check" not in result.stdout
+    assert "all-time peak of about $245bn" in claims_edits["reworded_text"]
+
+
+def test_broken_claims_after_a_build_stop_it_in_one_line_before_any_notebook(claims_edits):
+    result = claims_edits["broken"]
+    assert_one_line_failure(
+        result,
+        "check-inputs: error: config/claims.yaml: claim 'record_2024', "
+        "field 'tolerance.value_usd_bn': expected a number, got 'lots'",
+    )
+    assert "timing: 00_key_findings" not in result.stdout
+    assert claims_edits["after_broken"] == claims_edits["reworded_files"]
+
+
+def test_warm_builds_from_the_caches_publish_what_a_fresh_build_did(claims_edits):
+    """The rewording changed the claims' page and notebooks only; restored, every published file is the
+    baseline's again, built from build/cache/ (drawings, rasters, notebook pages) and the configs' check."""
+    assert claims_edits["restored"].returncode == 0, claims_edits["restored"].stderr[-2000:]
+    baseline, reworded = claims_edits["baseline_files"], claims_edits["reworded_files"]
+    changed = sorted(name for name in baseline if baseline[name] != reworded.get(name))
+    assert changed == [
+        "briefing.html",
+        "notebooks/00_key_findings.html",
+        "notebooks/00_key_findings.ipynb",
+        "notebooks/04_claim_check.html",
+        "notebooks/04_claim_check.ipynb",
+        "tables/t-claim-check.csv",
+        "tables/t-verdicts.csv",
+    ], changed
+    assert claims_edits["restored_files"] == baseline
 
 
 # --------------------------------------------------------------------------- read-only and full disks

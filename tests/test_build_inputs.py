@@ -18,7 +18,13 @@ from helpers.core.errors import InputError, run_main
 from helpers.core.json_file import read_json_object
 from helpers.core.yaml_config import read_yaml
 from helpers.pipeline.lock import BuildLocked, build_lock
-from helpers.pipeline.manifest import HashCache, describe_changes, input_manifest, stage_keys
+from helpers.pipeline.manifest import (
+    HashCache,
+    claims_entry,
+    describe_changes,
+    input_manifest,
+    stage_keys,
+)
 from helpers.report.pdf import normalise_pdf_dates, number_structure_ids
 from helpers.sources.parameters import ParameterError, check_parameters, parameters_from_environment
 
@@ -50,7 +56,7 @@ def tree(tmp_path):
 
 def keys(root: Path, cache=None, params=PARAMS) -> tuple[dict, dict]:
     entries = input_manifest(root, params, cache or HashCache(root / "build" / "hash-cache.json"))
-    return entries, stage_keys(entries)
+    return entries, stage_keys(entries, claims_entry(root, params))
 
 
 def test_file_copied_with_an_old_time_changes_the_build_key(tree):
@@ -90,6 +96,31 @@ def test_parameters_change_only_the_build_key(tree):
     _, first = keys(tree)
     _, second = keys(tree, params={**PARAMS, "period_end": "2024-12"})
     assert first["check"] == second["check"] and first["build"] != second["build"]
+
+
+def test_a_claims_edit_leaves_the_raw_data_check_standing(tree):
+    """The raw data's check reads no claim: a claims edit re-checks the configs alone (check_data kept);
+    a groups edit (the HS codes the check filters by) or a raw file re-runs the whole check; the caches'
+    code key moves with code only."""
+    _, first = keys(tree)
+    (tree / "config/claims.yaml").write_text("claims: [] # reworded\n")
+    _, claims = keys(tree)
+    assert claims["check"] != first["check"] and claims["build"] != first["build"]
+    assert claims["check_data"] == first["check_data"] and claims["code"] == first["code"]
+    (tree / "config/commodity_groups.yaml").write_text("groups: {} # more\n")
+    _, groups = keys(tree)
+    assert groups["check_data"] != claims["check_data"] and groups["code"] == first["code"]
+    (tree / "data/raw/a.csv").write_text("x,y\n1,3\n")
+    assert keys(tree)[1]["check_data"] != groups["check_data"]
+    (tree / "src/helpers/m.py").write_text("X = 3\n")
+    assert keys(tree)[1]["code"] != first["code"]
+
+
+def test_a_claims_file_that_is_also_the_groups_file_is_checked_in_full(tree):
+    same = {**PARAMS, "claims_file": PARAMS["groups_file"]}
+    _, first = keys(tree, params=same)
+    (tree / "config/commodity_groups.yaml").write_text("groups: {} # more\n")
+    assert keys(tree, params=same)[1]["check_data"] != first["check_data"]
 
 
 def test_fetch_code_is_not_a_build_input(tree):

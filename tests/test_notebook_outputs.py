@@ -9,12 +9,8 @@ from nbformat.v4 import new_code_cell, new_notebook, new_output
 from briefing_fixture import line_chart, totals_frame
 from helpers.model.groups import period_changes
 from helpers.report.blocks import RenderError, notebook_blocks
-from helpers.report.figures import (
-    NOTEBOOK_VEGALITE_MIME,
-    build_figure,
-    markdown_bundle,
-    stable_svg_ids,
-)
+from helpers.report.drawing import stable_svg_ids
+from helpers.report.figures import NOTEBOOK_VEGALITE_MIME, build_figure, markdown_bundle
 from helpers.report.mathjax import escape_mathjax, unescape_mathjax
 from helpers.sections.findings import claim_table
 from helpers.sections.section import open_section
@@ -89,7 +85,7 @@ def test_chart_vegalite5_cannot_draw_is_refused(tmp_path):
         "Chart",
         (),
         {
-            "to_dict": lambda self: {
+            "to_dict": lambda self, validate=True: {
                 "mark": {"type": "no-such-mark"},
                 "data": {"values": [{"a": 1}]},
             },

@@ -1,6 +1,6 @@
 """Phone drawings (helpers.report.phone_layout): a figure laid out again for 331 px keeps its text >= 10 px."""
 
-from helpers.report.figures import draw_svg
+from helpers.report.drawing import draw_svg
 from helpers.report.phone_layout import PHONE_ROOM_PX, phone_figure, smallest_text_px, svg_size
 
 
@@ -58,4 +58,6 @@ def test_a_side_note_breaks_into_lines_so_the_phone_drawing_keeps_its_text_size(
     assert note["lineBreak"] == "; " and phone["height"] == 180  # two lines, and room for them
     assert svg_size(svg)[0] <= PHONE_ROOM_PX + 1
     assert smallest_text_px(svg, PHONE_ROOM_PX) >= 10
-    assert "<tspan>2025: no US$ level in the data</tspan>" in svg  # the first clause, alone on its line
+    assert (
+        "<tspan>2025: no US$ level in the data</tspan>" in svg
+    )  # the first clause, alone on its line

@@ -1,7 +1,10 @@
 """Stages the build starts early: a stage subprocess imports and warms up while the stage before it
 runs, then waits here for the build's go-ahead, one line "go" on its stdin. Anything else (end of
-input: the earlier stage failed, or the build was stopped) means: do nothing, exit quietly."""
+input: the earlier stage failed, or the build was stopped) means: do nothing, exit quietly.
+A stage may also say when its warm-up is done (`say_ready` on a pipe the build passes): the build
+starts the next early stage only then, so the two do not share two cores while the first warms up."""
 
+import os
 import sys
 
 GO = "go"
@@ -11,3 +14,13 @@ def wait_for_go(stream=None) -> bool:
     """Block until the build says go; False if it closed the line instead."""
     line = (stream or sys.stdin).readline()
     return line.strip() == GO
+
+
+def say_ready(fd: int | None) -> None:
+    """Tell the build, on the pipe it passed (--ready-fd), that this stage has warmed up."""
+    if fd is not None:
+        try:
+            os.write(fd, b"ready\n")
+            os.close(fd)
+        except OSError:
+            pass  # the build is gone or stopped listening: the go line decides what happens next

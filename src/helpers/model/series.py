@@ -10,6 +10,7 @@ and raw-row cross-checks leave such months out instead of reading the page's err
 
 import math
 
+import numpy as np
 import pandas as pd
 
 from ..core.text import is_missing
@@ -17,19 +18,23 @@ from ..core.text import is_missing
 KEY = ["reporter", "partner", "flow", "commodity", "measure", "unit"]
 
 
-def ytd_value(resolved: pd.DataFrame, flow: str, year: int, month: int) -> pd.Series | None:
-    """The resolved year-to-date record for January..month of `year`, or None."""
+def first_row(frame: pd.DataFrame, mask: pd.Series) -> pd.Series | None:
+    """`frame.loc[mask].iloc[0]`, or None where no row matches, without building the filtered frame: on these
+    small tables with many text columns that copy is most of a lookup, and a build makes a few thousand."""
+    hits = np.flatnonzero(mask.to_numpy())
+    return frame.iloc[hits[0]] if len(hits) else None
+
+
+def ytd_value(
+    resolved: pd.DataFrame, flow: str, year: int, month: int, where: pd.Series | None = None
+) -> pd.Series | None:
+    """The resolved year-to-date record for January..month of `year`, or None; `where`: of those rows only."""
     if month == 12:
-        rows = resolved.loc[
-            (resolved.flow == flow) & (resolved.span == "year") & (resolved.period == str(year))
-        ]
+        span, period = "year", str(year)
     else:
-        rows = resolved.loc[
-            (resolved.flow == flow)
-            & (resolved.span == "ytd")
-            & (resolved.period == f"{year}-{month:02d}")
-        ]
-    return rows.iloc[0] if len(rows) else None
+        span, period = "ytd", f"{year}-{month:02d}"
+    mask = (resolved.flow == flow) & (resolved.span == span) & (resolved.period == period)
+    return first_row(resolved, mask if where is None else mask & where)
 
 
 def monthly_series(

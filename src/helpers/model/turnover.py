@@ -6,7 +6,7 @@ import pandas as pd
 
 from ..core.text import is_missing, publisher_and_row
 from .customs import CustomsData
-from .series import ytd_comparison
+from .series import first_row, ytd_comparison
 
 FLOW_LABELS = {"export": "China's exports", "import": "China's imports", "total": "Turnover"}
 FLOW_ORDER = ["China's exports", "China's imports", "Turnover"]
@@ -36,8 +36,7 @@ def annual_turnover(
     rows = []
     for year in range(first_year, last_year + 1):
         for flow in ("export", "import", "total"):
-            match = resolved.loc[(resolved.period == str(year)) & (resolved.flow == flow)]
-            record = match.iloc[0] if len(match) else None
+            record = first_row(resolved, (resolved.period == str(year)) & (resolved.flow == flow))
             value = record.value if record is not None else math.nan
             yuan_only = (
                 is_missing(value)

@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import select
 import shutil
 import subprocess
 import sys
@@ -33,6 +34,7 @@ from ..core.early_start import GO
 from ..core.errors import InputError, run_main
 from ..core.file_hash import HashCache, sha256_file
 from ..core.paths import PROJECT_ROOT, build_dir
+from ..core.result_cache import CODE_KEY_VARIABLE
 from ..report.publish import check_publishable, publish
 from ..sources.parameters import (
     MAKE_VARIABLES,
@@ -43,7 +45,7 @@ from ..sources.parameters import (
     write_if_changed,
 )
 from .lock import DEFAULT_WAIT_SECONDS, build_lock
-from .manifest import describe_changes, input_manifest, stage_keys
+from .manifest import claims_entry, describe_changes, input_manifest, stage_keys
 from .process_tree import Interrupted, signals_deferred, stage_session, stopped_on_signal
 
 PROG = "report"
@@ -92,22 +94,30 @@ def hashes_of(base: Path, relatives: list[str]) -> dict[str, str]:
     return {relative: sha256_file(base / relative) for relative in relatives}
 
 
-def stage_environment(root: Path, build: Path) -> dict:
+def stage_environment(root: Path, build: Path, code: str = "") -> dict:
     env = dict(os.environ)
     env.update(BRIEFING_ROOT=str(root), BRIEFING_BUILD_DIR=str(build))
+    if code:  # the key of build/cache/'s drawings and pages (helpers.core.result_cache)
+        env[CODE_KEY_VARIABLE] = code
     env.setdefault("PYTHONHASHSEED", "0")
     env.setdefault("SOURCE_DATE_EPOCH", "0")
     return env
 
 
 def run_stage(
-    label: str, module: str, args: list[str], root: Path, build: Path, timed: bool = True
+    label: str,
+    module: str,
+    args: list[str],
+    root: Path,
+    build: Path,
+    timed: bool = True,
+    code: str = "",
 ) -> None:
     started = time.monotonic()
     result = subprocess.run(
         [sys.executable, "-m", module, *args],
         cwd=root,
-        env=stage_environment(root, build),
+        env=stage_environment(root, build, code),
         preexec_fn=stage_session,
     )
     if timed:
@@ -133,17 +143,41 @@ class EarlyStage:
     exit without doing anything (helpers.core.early_start). On two cores this hides ~2 s of start-up."""
 
     def __init__(
-        self, label: str, module: str, args: list[str], root: Path, build: Path, timed: bool = True
+        self,
+        label: str,
+        module: str,
+        args: list[str],
+        root: Path,
+        build: Path,
+        timed: bool = True,
+        code: str = "",
+        says_ready: bool = False,
     ):
         self.label, self.timed = label, timed
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", module, *args, "--wait-for-go"],
-            cwd=root,
-            env=stage_environment(root, build),
-            stdin=subprocess.PIPE,
-            text=True,
-            preexec_fn=stage_session,
-        )
+        self.ready, ready_args, passed = None, [], ()
+        if says_ready:  # a pipe the stage writes to once it has warmed up (core.early_start)
+            self.ready, passed = os.pipe()
+            ready_args = ["--ready-fd", str(passed)]
+        try:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", module, *args, "--wait-for-go", *ready_args],
+                cwd=root,
+                env=stage_environment(root, build, code),
+                stdin=subprocess.PIPE,
+                text=True,
+                preexec_fn=stage_session,
+                pass_fds=(passed,) if says_ready else (),
+            )
+        finally:
+            if says_ready:
+                os.close(passed)
+
+    def wait_ready(self, timeout: float = 120) -> None:
+        """Until the stage says its warm-up is done, or exits (end of the pipe), or `timeout` passes."""
+        if self.ready is not None:
+            select.select([self.ready], [], [], timeout)
+            os.close(self.ready)
+            self.ready = None
 
     def go(self) -> None:
         self.started = time.monotonic()
@@ -158,6 +192,9 @@ class EarlyStage:
         check_stage_exit(self.label, returncode)
 
     def cancel(self) -> None:
+        if self.ready is not None:
+            os.close(self.ready)
+            self.ready = None
         if self.process.poll() is None:
             try:
                 self.process.stdin.close()  # end of input: the stage exits without working
@@ -205,7 +242,7 @@ def plan(
 ) -> tuple[dict, dict, dict]:
     started = time.monotonic()
     entries = input_manifest(root, params, cache)
-    keys = stage_keys(entries)
+    keys = stage_keys(entries, claims_entry(root, params))
     timing(label, time.monotonic() - started)
     previous = read_stamp(build, "manifest").get("entries") or {}
     return entries, keys, previous
@@ -236,7 +273,10 @@ def rebuild_reason(build: Path, previous: dict, entries: dict, keys: dict, todo:
 
 
 def stages_to_run(root: Path, build: Path, keys: dict, cache: HashCache) -> list[str]:
-    check = read_stamp(build, "check").get("key") != keys["check"]
+    checked = read_stamp(build, "check")
+    check = checked.get("key") != keys["check"]
+    # only the claims file changed since the last full check: the raw data's check stands (it reads no claim)
+    configs_only = check and checked.get("data_key") == keys["check_data"]
     notebooks_stamp = read_stamp(build, "notebooks")
     notebooks = (
         check
@@ -252,7 +292,8 @@ def stages_to_run(root: Path, build: Path, keys: dict, cache: HashCache) -> list
     return [
         name
         for name, needed in (
-            ("input check", check),
+            ("input check", check and not configs_only),
+            ("config check", configs_only),
             ("notebooks", notebooks),
             ("render", publish_needed),
             ("publish", publish_needed),
@@ -277,9 +318,17 @@ def build_locked(root: Path, build: Path, reports: Path, params: dict) -> int:
     remove_stale_stages(build)
     params_file = build / "params.json"
     write_if_changed(params, params_file)
-    notebooks = early_notebooks_stage(root, build, params_file) if "notebooks" in todo else None
+    code = keys["code"]
+    notebooks = (
+        early_notebooks_stage(root, build, params_file, code) if "notebooks" in todo else None
+    )
     renderer = None
     try:
+        if "config check" in todo:
+            started = time.monotonic()
+            check_configs(params)
+            timing("config check", time.monotonic() - started)
+            write_stamp(build, "check", {"key": keys["check"], "data_key": keys["check_data"]})
         if "input check" in todo:
             run_stage(
                 "input check",
@@ -294,13 +343,14 @@ def build_locked(root: Path, build: Path, reports: Path, params: dict) -> int:
                 ],
                 root,
                 build,
+                code=code,
             )
             # The check registers files added by hand (writes their sidecars) and forgets removed ones:
             # the build is recorded under the inputs as they are now, so the next run finds it up to date.
             entries, keys, _ = plan(root, build, params, cache, "manifest after check")
             cache.save()
             write_stamp(build, "manifest", {"entries": entries})
-            write_stamp(build, "check", {"key": keys["check"]})
+            write_stamp(build, "check", {"key": keys["check"], "data_key": keys["check_data"]})
         stage = Path(tempfile.mkdtemp(prefix=STAGE_PREFIX, dir=build))
         try:
             executed = [str(build / "nb" / path.name) for path in notebooks_of(root)]
@@ -311,7 +361,9 @@ def build_locked(root: Path, build: Path, reports: Path, params: dict) -> int:
             )
             if notebooks is not None:
                 notebooks.go()
-                # Started only now: during the input check it would compete with the kernel's start.
+                # Started only once the kernel has warmed up: beside the kernel's start (and the input
+                # check) its own imports would slow the start of the notebooks on two cores.
+                notebooks.wait_ready()
                 renderer = EarlyStage(
                     "page, figures, PDF",
                     "helpers.report.render",
@@ -327,6 +379,7 @@ def build_locked(root: Path, build: Path, reports: Path, params: dict) -> int:
                     root,
                     build,
                     timed=False,
+                    code=code,
                 )
                 notebooks.finish()
                 finish_notebooks_stage(root, build, keys)
@@ -348,6 +401,7 @@ def build_locked(root: Path, build: Path, reports: Path, params: dict) -> int:
                     root,
                     build,
                     timed=False,
+                    code=code,
                 )
             started = time.monotonic()
             with signals_deferred():  # all of reports/ or none of it, whenever a signal comes
@@ -370,7 +424,7 @@ def build_locked(root: Path, build: Path, reports: Path, params: dict) -> int:
     return 0
 
 
-def early_notebooks_stage(root: Path, build: Path, params_file: Path) -> EarlyStage:
+def early_notebooks_stage(root: Path, build: Path, params_file: Path, code: str) -> EarlyStage:
     """Fresh output folders (a notebook or figure dropped since the last build cannot linger), then the
     notebook runner starts its kernel while the input check runs."""
     for folder in ("nb", "figures"):
@@ -383,7 +437,22 @@ def early_notebooks_stage(root: Path, build: Path, params_file: Path) -> EarlySt
         root,
         build,
         timed=False,
+        code=code,
+        says_ready=True,
     )
+
+
+def check_configs(params: dict) -> None:
+    """The input check when only the claims file changed since the last full one: the configs, read and
+    validated as the full check reads them (helpers.sources.configs), in this process: a fraction of a second
+    instead of every raw file read again while the notebook kernel starts. One line and StageFailed if invalid."""
+    from ..sources.configs import load_claims, load_groups
+
+    try:
+        load_claims(params["claims_file"], load_groups(params["groups_file"]))
+    except InputError as error:
+        print(f"check-inputs: error: {error}", file=sys.stderr)
+        raise StageFailed("config check") from None
 
 
 def finish_notebooks_stage(root: Path, build: Path, keys: dict) -> None:

@@ -54,19 +54,31 @@ def files_under(root: Path, folder: Path) -> list[Path]:
     return sorted(found, key=lambda p: p.relative_to(root).as_posix())
 
 
+def entry_name(root: Path, kind: str, path: Path) -> str:
+    """'<kind>:<path relative to the project>' (a config outside the project: its absolute path)."""
+    try:
+        name = Path(path).absolute().relative_to(Path(root).absolute()).as_posix()
+    except ValueError:
+        name = str(Path(path).absolute())
+    return f"{kind}:{name}"
+
+
+def claims_entry(root: Path, params: dict) -> str | None:
+    """The manifest's name of the claims file (None if it is also the groups file)."""
+    claims, groups = (
+        entry_name(root, "config", Path(root) / params[name])  # an absolute path stays as it is
+        for name in ("claims_file", "groups_file")
+    )
+    return claims if claims != groups else None
+
+
 def input_manifest(root: Path, params: dict, cache: HashCache) -> dict[str, str]:
     """{'<kind>:<relative path>': content} for every input of the briefing, plus the parameters."""
     root = Path(root)
     entries: dict[str, str] = {}
 
     def add(kind: str, path: Path) -> None:
-        try:
-            name = Path(path).absolute().relative_to(root.absolute()).as_posix()
-        except ValueError:
-            name = str(
-                Path(path).absolute()
-            )  # a config outside the project: still content-addressed
-        entries[f"{kind}:{name}"] = file_entry(path, cache)
+        entries[entry_name(root, kind, path)] = file_entry(path, cache)
 
     for path in files_under(root, root / "data" / "raw"):
         add("raw", path)
@@ -92,16 +104,22 @@ def digest(entries: dict[str, str], kinds: tuple[str, ...]) -> str:
     return hashlib.sha256(json.dumps(selected, sort_keys=True).encode("utf-8")).hexdigest()
 
 
-def stage_keys(entries: dict[str, str]) -> dict[str, str]:
+def stage_keys(entries: dict[str, str], claims_entry: str | None = None) -> dict[str, str]:
     """The input check depends on the files and the partner (HS-level files are filtered to it); the
-    notebooks and the page also on the other parameters."""
+    notebooks and the page also on the other parameters. `check_data` is the check's key without the
+    claims file (`claims_entry`), which nothing in the raw data's check reads: a claims edit re-checks
+    the configs alone. `code` is what the build's caches of drawings and pages are keyed by
+    (helpers.core.result_cache)."""
     partner = {k: v for k, v in entries.items() if k == "parameter:partner_code"}
+    checked = {**{k: v for k, v in entries.items() if not k.startswith("parameter:")}, **partner}
     return {
-        "check": digest(
-            {**{k: v for k, v in entries.items() if not k.startswith("parameter:")}, **partner},
+        "check": digest(checked, ("raw", "config", "code", "parameter")),
+        "check_data": digest(
+            {k: v for k, v in checked.items() if k != claims_entry},
             ("raw", "config", "code", "parameter"),
         ),
         "build": digest(entries, ("raw", "config", "code", "parameter")),
+        "code": digest(entries, ("code",)),
     }
 
 

@@ -16,6 +16,7 @@ import argparse
 import json
 import os
 import re
+import select
 import shutil
 import signal
 import sys
@@ -24,15 +25,10 @@ import time
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
-import nbformat
 from jupyter_client.manager import KernelManager
-from nbclient import NotebookClient
-from nbclient.exceptions import CellExecutionError
-from papermill.iorw import load_notebook_node
-from papermill.parameterize import parameterize_notebook
 
 from ..core.atomic import write_text_atomic
-from ..core.early_start import wait_for_go
+from ..core.early_start import say_ready, wait_for_go
 from ..core.errors import run_main
 from ..core.paths import PROJECT_ROOT
 
@@ -46,7 +42,17 @@ def notebook_parameters(params_file: Path) -> dict:
     return {name: str(params[name]) for name in NOTEBOOK_PARAMETERS}
 
 
+def import_notebook_tools() -> None:
+    """nbformat, nbclient and papermill (most of a second): imported while the kernel starts, not before."""
+    import nbclient  # noqa: F401
+    import nbformat  # noqa: F401
+    import papermill.iorw  # noqa: F401
+    import papermill.parameterize  # noqa: F401
+
+
 def write_atomically(notebook, path: Path) -> None:
+    import nbformat
+
     text = nbformat.writes(notebook)
     write_text_atomic(path, text if text.endswith("\n") else text + "\n")  # as nbformat.write
 
@@ -62,6 +68,7 @@ def running_kernel(kernel: str = KERNEL, timings: dict | None = None):
         cwd=str(PROJECT_ROOT), extra_arguments=["--HistoryManager.hist_file=:memory:"]
     )  # as nbclient does
     kc = km.client()
+    import_notebook_tools()
 
     def stop(signum, frame):
         """A stop signal ends the kernel (its own session) and this runner at once, silently: nbclient
@@ -86,12 +93,15 @@ def running_kernel(kernel: str = KERNEL, timings: dict | None = None):
             signal.signal(each, handler)
 
 
-# Imports every section module (what the notebooks call) and starts vl-convert's JavaScript engines in
-# a background thread (they release the GIL; the first chart is drawn by the second notebook), binding
-# no name in the kernel's namespace. A failure here is ignored: the notebook that needs the module
-# then fails with its own, clearer message.
+# Imports every section module (what the notebooks call), binding no name in the kernel's namespace. A
+# failure here is ignored: the notebook that needs the module then fails with its own, clearer message.
 WARM_UP = """\
 __import__("helpers.sections", fromlist=["_"]).import_all()
+"""
+# vl-convert's JavaScript engines started in a background thread (they release the GIL): sent only while
+# the build is still checking its inputs. A warm build draws nothing (build/cache/), and on two cores the
+# engines' start would otherwise slow the first notebooks.
+WARM_UP_DRAWING = """\
 __import__("threading").Thread(target=__import__("helpers.report.figures", fromlist=["_"]).start_vl_convert,
                                daemon=True).start()
 """
@@ -128,8 +138,15 @@ def run_notebooks(
     kc,
     kernel: str = KERNEL,
     timeout: int = 600,
+    done=None,
 ) -> dict[str, float]:
-    """Execute `notebooks` in order in the running kernel; write each executed notebook to `out_dir`."""
+    """Execute `notebooks` in order in the running kernel; write each executed notebook to `out_dir`;
+    `done(name, seconds)` after each."""
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError
+    from papermill.iorw import load_notebook_node
+    from papermill.parameterize import parameterize_notebook
+
     out_dir.mkdir(parents=True, exist_ok=True)
     timings = {}
     for source in notebooks:
@@ -162,10 +179,12 @@ def run_notebooks(
             ) from None
         write_atomically(notebook, out_dir / source.name)
         timings[source.stem] = time.monotonic() - started
+        if done is not None:
+            done(source.stem, timings[source.stem])
     return timings
 
 
-def failing_cell(notebook, error: CellExecutionError) -> str:
+def failing_cell(notebook, error) -> str:
     """'cell 3: SyntaxError: invalid syntax (line 2)': the cell as numbered in the notebook's source
     (every cell counts, Markdown too; papermill's injected parameters do not), and its error."""
     number = 0
@@ -199,6 +218,9 @@ def main(argv=None) -> int:
         action="store_true",
         help="start and warm up the kernel, then wait for a line 'go' on stdin",
     )
+    parser.add_argument(
+        "--ready-fd", type=int, help="write 'ready' to this pipe once the kernel has warmed up"
+    )
     args = parser.parse_args(argv)
     timings: dict[str, float] = {}
     with running_kernel(args.kernel, timings) as (km, kc):
@@ -206,21 +228,32 @@ def main(argv=None) -> int:
             started = time.monotonic()
             run_silently(kc, WARM_UP)
             timings["kernel start"] += time.monotonic() - started
+            say_ready(args.ready_fd)
+            if not select.select([sys.stdin], [], [], 0)[0]:  # no word from the build yet
+                run_silently(kc, WARM_UP_DRAWING)
             if not wait_for_go():
                 return 0
+        label = "kernel start + imports" if args.wait_for_go else "kernel start"
+        print_timing(label, timings["kernel start"])
         try:
-            timings.update(
-                run_notebooks(
-                    args.notebooks, args.out, notebook_parameters(args.params), km, kc, args.kernel
-                )
+            run_notebooks(
+                args.notebooks,
+                args.out,
+                notebook_parameters(args.params),
+                km,
+                kc,
+                args.kernel,
+                done=print_timing,
             )
         except NotebookFailed as error:
             print(f"run-notebooks: error: {error}", file=sys.stderr)
             return 2
-    for name, seconds in timings.items():
-        label = "kernel start + imports" if name == "kernel start" and args.wait_for_go else name
-        print(f"timing: {label:<24} {seconds:5.1f} s")
     return 0
+
+
+def print_timing(label: str, seconds: float) -> None:
+    """The build's `timing:` line, as each step ends (a reader sees the notebooks go by)."""
+    print(f"timing: {label:<24} {seconds:5.1f} s", flush=True)
 
 
 if __name__ == "__main__":

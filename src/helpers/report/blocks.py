@@ -11,8 +11,7 @@ from pathlib import Path
 import mistune
 import nbformat
 
-from .mathjax import MARKDOWN_ESCAPED, unescape_mathjax
-from .tables import ALIGN_LEFT
+from .mathjax import ALIGN_LEFT, MARKDOWN_ESCAPED, unescape_mathjax
 
 VEGALITE_MIME_PREFIX = "application/vnd.vegalite."
 # A cell tagged notebook-only explains the method in the notebook (its intro, the key step's table) and is left

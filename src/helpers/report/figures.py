@@ -20,6 +20,8 @@ import altair as alt
 import pandas as pd
 
 from ..core.paths import build_dir as project_build_dir
+from ..core.result_cache import cached, code_key
+from .drawing import draw_svg, draw_svg_now
 from .mathjax import MARKDOWN_ESCAPED, escape_mathjax
 from .notes import listed_below
 from .theme import THEME_NAME
@@ -35,7 +37,6 @@ NOTEBOOK_VEGALITE_CHECK = (
 )
 FIGURE_ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 CSV_FLOAT_FORMAT = "%.12g"  # stable, and avoids binary noise like 0.30000000000000004
-_SVG_COUNTER_ID = re.compile(r"\b(clip|gradient|pattern|mask)(\d+)\b")
 
 # altair names anonymous params/views `param_<hash>` / `view_<hash>_<n>` (older: `param_1`).
 _GENERATED_NAME = re.compile(r"\b(param|view)_[0-9a-f]+(?:_\d+)?\b")
@@ -79,10 +80,21 @@ def stable_names(spec: dict, figure_id: str) -> dict:
 
 
 def chart_spec(chart: alt.TopLevelMixin, figure_id: str) -> dict:
-    """Vega-Lite dict of `chart` with the project theme, inlined data and stable names."""
+    """Vega-Lite dict of `chart` with the project theme, inlined data and stable names, validated against
+    altair's schema (an error names what is wrong in the chart) and checked to compile with JupyterLab's
+    Vega-Lite 5 (vegalite5_spec). In a build, a spec checked before is not checked again (a marker in
+    build/cache/valid-spec/, core.result_cache): the checks are most of a figure's time."""
+    code = code_key()
     with alt.theme.enable(THEME_NAME), alt.data_transformers.enable("default", max_rows=None):
-        spec = chart.to_dict()
-    return stable_names(spec, figure_id)
+        spec = stable_names(chart.to_dict(validate=False), figure_id)
+
+        def check() -> str:
+            chart.to_dict()  # altair's validation, with its messages
+            vegalite5_spec(spec, figure_id)
+            return ""
+
+        cached("valid-spec", [code, spec], check) if code else check()
+    return spec
 
 
 def write_figure_csv(data: pd.DataFrame, path: Path) -> None:
@@ -116,7 +128,6 @@ def build_figure(
         raise ValueError(f"figure_id {figure_id!r} must match {FIGURE_ID_PATTERN.pattern}")
     table = plotted_data(chart, data)
     spec = chart_spec(chart, figure_id)
-    spec_v5 = vegalite5_spec(spec, figure_id)
     svg = draw_svg(spec)
     out_dir = Path(build_dir) if build_dir is not None else default_build_dir()
     figures_dir = out_dir / "figures"
@@ -133,11 +144,16 @@ def build_figure(
     svg_path.write_text(svg, encoding="utf-8", newline="\n")
     metadata = {"figure_id": figure_id, "title": title, "caption": caption}
     bundle = {
-        NOTEBOOK_VEGALITE_MIME: spec_v5,
+        NOTEBOOK_VEGALITE_MIME: notebook_spec(spec),
         "image/svg+xml": svg,
         "text/plain": f"<Figure {figure_id}: {title}>",
     }
     return FigureOutput(figure_id, spec, spec_path, csv_path, svg_path, bundle, metadata)
+
+
+def notebook_spec(spec: dict) -> dict:
+    """The spec as JupyterLab 4's Vega-Lite 5 MIME type carries it."""
+    return {**spec, "$schema": NOTEBOOK_VEGALITE_SCHEMA}
 
 
 def vegalite5_spec(spec: dict, figure_id: str) -> dict:
@@ -145,7 +161,7 @@ def vegalite5_spec(spec: dict, figure_id: str) -> dict:
     (compiling is enough: a chart that compiles draws; 7 ms a figure, against 150 ms to draw it)."""
     import vl_convert
 
-    spec_v5 = {**spec, "$schema": NOTEBOOK_VEGALITE_SCHEMA}
+    spec_v5 = notebook_spec(spec)
     try:
         vl_convert.vegalite_to_vega(spec_v5, vl_version=NOTEBOOK_VEGALITE_CHECK)
     except ValueError as error:
@@ -165,32 +181,7 @@ def start_vl_convert() -> None:
         "encoding": {"x": {"field": "x", "type": "quantitative"}},
     }
     vegalite5_spec(spec, "warm-up")
-    draw_svg(spec)
-
-
-def vegalite_version() -> str:
-    """The Vega-Lite version altair writes (e.g. "6.4"): the one the briefing page and SVGs use."""
-    return ".".join(alt.SCHEMA_VERSION.lstrip("v").split(".")[:2])
-
-
-def draw_svg(spec: dict) -> str:
-    """The static figure as the briefing draws it (altair's Vega-Lite), with repeatable element ids."""
-    import vl_convert
-
-    return stable_svg_ids(vl_convert.vegalite_to_svg(spec, vl_version=f"v{vegalite_version()}"))
-
-
-def stable_svg_ids(svg: str) -> str:
-    """Renumber Vega's process-wide clip/gradient counters by first use, so SVGs repeat."""
-    mapping: dict[str, str] = {}
-    counters: dict[str, int] = {}
-    for match in re.finditer(r'\bid="((?:clip|gradient|pattern|mask)\d+)"', svg):
-        name = match.group(1)
-        prefix = _SVG_COUNTER_ID.match(name).group(1)
-        if name not in mapping:
-            counters[prefix] = counters.get(prefix, 0) + 1
-            mapping[name] = f"{prefix}{counters[prefix]}"
-    return _SVG_COUNTER_ID.sub(lambda m: mapping.get(m.group(0), m.group(0)), svg)
+    draw_svg_now(spec)
 
 
 def publish_figure(

@@ -4,6 +4,7 @@ JupyterLab hands Markdown output to MathJax after rendering it, so "$125.8bn …
 as math between the dollar signs, and so is anything between \( \) or \[ \]. Escapes measured in
 JupyterLab 4.6 (tests/test_jupyterlab.py): `\\$` shows "$" and `\\\(` shows "\(". The HTML briefing
 renders Markdown with mistune, without MathJax, so it gets the original text back (unescape_mathjax).
+Tables get the same treatment for their alignment (ALIGN_LEFT).
 """
 
 import re
@@ -23,3 +24,9 @@ def escape_mathjax(text: str) -> str:
 def unescape_mathjax(text: str) -> str:
     """The Markdown as it was written (inverse of escape_mathjax), for renderers without MathJax."""
     return _MATHJAX_ESCAPED.sub(lambda m: "$" if m.group(0).endswith("$") else "\\", text)
+
+
+# JupyterLab right-aligns every table cell and strips <style> from a notebook it does not trust (any notebook
+# run by the build): words are aligned left by an attribute on their cells (report.tables), which the page drops
+# again (report.blocks), its own stylesheet doing the same. Kept here so the renderer needs no pandas.
+ALIGN_LEFT = ' style="text-align: left"'

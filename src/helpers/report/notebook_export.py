@@ -16,6 +16,7 @@ from pathlib import Path
 
 import nbformat
 
+from ..core.result_cache import cached
 from .blocks import VEGALITE_MIME_PREFIX, markdown_to_html
 from .mathjax import MARKDOWN_ESCAPED, unescape_mathjax
 
@@ -80,12 +81,22 @@ def export_notebooks(executed: list[Path], out_dir: Path) -> list[Path]:
         strip_run_metadata(notebook)
         nbformat.write(notebook, out_dir / path.name)
         as_static_page(notebook)
-        page, _ = html_exporter().from_notebook_node(
-            notebook, resources={"metadata": {"name": path.stem}}
-        )
+        page = static_page(notebook, path.stem)
         (out_dir / f"{path.stem}.html").write_text(page, encoding="utf-8", newline="\n")
         written += [out_dir / path.name, out_dir / f"{path.stem}.html"]
     return written
+
+
+def static_page(notebook: nbformat.NotebookNode, name: str) -> str:
+    """nbconvert's page of `notebook`; in a build, a notebook whose content did not change is taken from
+    build/cache/notebook-page/ (core.result_cache): a claims edit converts only the notebooks it changed."""
+
+    def convert() -> str:
+        return html_exporter().from_notebook_node(notebook, resources={"metadata": {"name": name}})[
+            0
+        ]
+
+    return cached("notebook-page", [name, nbformat.writes(notebook)], convert)
 
 
 def warm_up() -> None:

@@ -19,11 +19,11 @@ from urllib.parse import quote
 
 import jinja2
 
-from ..core.atomic import write_text_atomic
-from ..core.paths import PROJECT_ROOT, build_dir
+from ..core.paths import PROJECT_ROOT
+from ..core.result_cache import cached
 from . import phone_layout
 from .blocks import Block, Figure, RenderError, notebook_blocks, number_figures
-from .figures import draw_svg, vegalite_version
+from .drawing import draw_svg, vegalite_version
 from .notes import number_notes
 from .phone_layout import PHONE_MAX_PX, PHONE_ROOM_PX, phone_figure, smallest_text_px, svg_size
 
@@ -86,13 +86,12 @@ def vega_bundle() -> str:
     import vl_convert
 
     version = f"v{vegalite_version()}"
-    cache = build_dir() / "cache" / f"vega-bundle-vlc{vl_convert.__version__}-vl{version}.js"
-    if cache.is_file():
-        bundle = cache.read_text(encoding="utf-8")
-    else:
-        bundle = vl_convert.javascript_bundle(vl_version=version)
-        write_text_atomic(cache, bundle)
-    return bundle
+    return cached(
+        "vega-bundle",
+        [vl_convert.__version__, version],
+        lambda: vl_convert.javascript_bundle(vl_version=version),
+        by_code=False,
+    )
 
 
 def embedded_spec(spec: dict) -> dict:
@@ -109,16 +108,15 @@ def draw_phone(spec: dict) -> tuple[dict, str]:
     layout_code = Path(phone_layout.__file__).read_text(
         encoding="utf-8"
     )  # a new rule, a new drawing
-    key = json.dumps([spec, vl_convert.__version__, layout_code], sort_keys=True)
-    cache = (
-        build_dir() / "cache" / "phone" / f"{hashlib.sha256(key.encode()).hexdigest()[:32]}.json"
+
+    def draw() -> str:
+        phone, svg = phone_figure(spec, draw_svg)
+        return json.dumps({"spec": phone, "svg": svg}, sort_keys=True)
+
+    drawn = json.loads(
+        cached("phone", [spec, vl_convert.__version__, layout_code], draw, by_code=False)
     )
-    if cache.is_file():
-        cached = json.loads(cache.read_text(encoding="utf-8"))
-        return cached["spec"], cached["svg"]
-    phone, svg = phone_figure(spec, draw_svg)
-    write_text_atomic(cache, json.dumps({"spec": phone, "svg": svg}, sort_keys=True))
-    return phone, svg
+    return drawn["spec"], drawn["svg"]
 
 
 # Vega's SVG describes every mark for screen readers (aria-label="year: 2021; value: 146.9") and

@@ -151,9 +151,13 @@ class Printer:
     def __enter__(self) -> Printer:
         try:
             self._browser = self._open.enter_context(chromium(self.executable))
+            # the first page opened now, while the notebooks run: a fresh context takes ~0.4 s to open
+            self._next_page = offline_page(self._browser)
         except RenderError:
+            self._open.close()
             raise
         except Exception as error:
+            self._open.close()
             raise RenderError(f"Chromium did not start: {str(error).splitlines()[0]}") from error
         return self
 
@@ -164,7 +168,7 @@ class Printer:
         pdf_path = Path(pdf_path).resolve()
         if pdf_path.exists():
             pdf_path.unlink()  # so a stale PDF can't pass for a fresh one
-        page = offline_page(self._browser)
+        page, self._next_page = self._next_page or offline_page(self._browser), None
         try:
             open_briefing(page, html_path, self.timeout)
             return print_page(page, pdf_path, self.timeout)

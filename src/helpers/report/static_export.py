@@ -6,7 +6,16 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+from ..core.result_cache import cached
 from .blocks import RenderError
+
+PNG_SCALE = 2
+
+
+def rasterise(svg: str) -> bytes:
+    import vl_convert
+
+    return cached("png", [svg, PNG_SCALE], lambda: vl_convert.svg_to_png(svg, scale=PNG_SCALE))
 
 
 def export_static_figures(
@@ -17,8 +26,6 @@ def export_static_figures(
     `figure_ids` limits the export to the figures of this briefing, so files left in the build
     directory by earlier runs are not published.
     """
-    import vl_convert
-
     figures_dir, out_figures_dir = Path(figures_dir), Path(out_figures_dir)
     if figure_ids is None:
         figure_ids = sorted(p.name[: -len(".vl.json")] for p in figures_dir.glob("*.vl.json"))
@@ -32,8 +39,9 @@ def export_static_figures(
                     "run with the same BRIEFING_BUILD_DIR?)"
                 )
         _, svg_path, csv_path = files
-        # Rasterising the SVG the notebook drew gives the same PNG bytes as drawing the spec again, in a third of the time.
-        png = vl_convert.svg_to_png(svg_path.read_text(encoding="utf-8"), scale=2)
+        # Rasterising the SVG the notebook drew gives the same PNG bytes as drawing the spec again, in a third of the time;
+        # in a build, an SVG rasterised before is taken from build/cache/png/ (core.result_cache).
+        png = rasterise(svg_path.read_text(encoding="utf-8"))
         (out_figures_dir / f"{figure_id}.png").write_bytes(png)
         shutil.copyfile(svg_path, out_figures_dir / f"{figure_id}.svg")
         shutil.copyfile(csv_path, out_figures_dir / f"{figure_id}.csv")

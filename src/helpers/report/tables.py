@@ -28,6 +28,7 @@ import pandas as pd
 
 from ..core.paths import build_dir as default_build_dir
 from ..core.text import signed_pct
+from .mathjax import ALIGN_LEFT
 
 CSV_FLOAT_FORMAT = "%.12g"
 TABLE_ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
@@ -217,12 +218,6 @@ def column_formatters(df: pd.DataFrame) -> dict:
         column: number_formatter(str(column), df[column].tolist(), decimals, published)
         for column in df.columns
     }
-
-
-# JupyterLab right-aligns every table cell and strips <style> from a notebook it does not trust (any notebook
-# run by the build): words are aligned left by an attribute on their cells, which the page drops again
-# (report.blocks), its own stylesheet doing the same.
-ALIGN_LEFT = ' style="text-align: left"'
 
 
 def rows_html(df: pd.DataFrame, detail_columns: list[str]) -> list[str]:

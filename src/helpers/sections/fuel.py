@@ -24,13 +24,17 @@ def short(citation: str) -> str:
 def fuel_comparison(section, period: str) -> pd.DataFrame:
     """Each code and the four together: the figure used (GACC's where a secondary compilation ranks below it,
     otherwise the raw rows'), with the other figure beside it (helpers.model.fuel)."""
-    return fuel_table(
-        section.resolved_groups,
-        section.raw.fuel,
-        section.groups,
-        FUEL_GROUPS,
+    return section.stored(
+        "fuel-comparison",
+        lambda: fuel_table(
+            section.resolved_groups,
+            section.raw.fuel,
+            section.groups,
+            FUEL_GROUPS,
+            period,
+            section.partner_code,
+        ),
         period,
-        section.partner_code,
     )
 
 

@@ -495,7 +495,9 @@ def reconciliation_tables(section) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Exports + imports vs turnover, and the sum of months vs January–month, without the checks that rest on a
     page flagged as mislabelled: the sum of a page's swapped export and import still matches its turnover, and a
     month printed under the wrong flow is no revision by GACC (those checks are named in attrs['left_out'])."""
-    flows, months = section.customs.reconciliation(section.period_end)
+    flows, months = section.stored(
+        "reconciliation", lambda: section.customs.reconciliation(section.period_end)
+    )
     flows = flows.loc[flows.period.str[:7] <= section.period_end].reset_index(drop=True)
     flows = _without_flagged(flows, lambda r: "")
     months = _without_flagged(months, lambda r: f"{FLOW_WORDS.get(r.flow, r.flow)}, January to ")

@@ -46,7 +46,11 @@ COMPOSITION_VERSION = "HS2017"  # the HS edition of the BACI rows the compositio
 def composition_view(section) -> pd.DataFrame:
     """BACI trade by group, each way and year (the key findings and F6 use it: computed once per build)."""
     return section.shared(
-        "composition", lambda: composition(section.raw.baci, section.groups, COMPOSITION_VERSION)
+        "composition",
+        lambda: section.stored(
+            "composition",
+            lambda: composition(section.raw.baci, section.groups, COMPOSITION_VERSION),
+        ),
     )
 
 
@@ -150,20 +154,21 @@ def fuel_view(section) -> pd.DataFrame:
 
 
 def imports_view(section) -> pd.DataFrame:
-    wire = section.customs.monthly(section.period_end, first_year=2017)
-    return imports_raw_vs_wire(section.raw.comtrade_totals, wire, section.period_end)
+    def compute() -> pd.DataFrame:
+        wire = section.customs.monthly(section.period_end, first_year=2017)
+        return imports_raw_vs_wire(section.raw.comtrade_totals, wire, section.period_end)
+
+    return section.stored("imports-view", compute)
 
 
 def annual_check(section) -> pd.DataFrame:
-    last_year = (
-        section.raw.comtrade_totals.period.str[:4].max()
-        if len(section.raw.comtrade_totals)
-        else "2000"
-    )
-    annual = annual_turnover(section.customs, f"{last_year}-12")
-    return annual_cross_check(
-        section.raw.comtrade_totals, annual.loc[annual.flow == "China's imports"]
-    )
+    def compute() -> pd.DataFrame:
+        totals = section.raw.comtrade_totals
+        last_year = totals.period.str[:4].max() if len(totals) else "2000"
+        annual = annual_turnover(section.customs, f"{last_year}-12")
+        return annual_cross_check(totals, annual.loc[annual.flow == "China's imports"])
+
+    return section.stored("annual-check", compute)
 
 
 # Wire vs rows differences are a few tenths or hundredths of a percent: two decimals, in the text and the table.
@@ -192,8 +197,11 @@ def annual_display(check: pd.DataFrame) -> pd.DataFrame:
 
 
 def month_check(section) -> pd.DataFrame:
-    return monthly_cross_check(
-        section.raw.comtrade_totals, section.customs.monthly(section.period_end, 2017)
+    return section.stored(
+        "month-check",
+        lambda: monthly_cross_check(
+            section.raw.comtrade_totals, section.customs.monthly(section.period_end, 2017)
+        ),
     )
 
 
@@ -402,13 +410,16 @@ def as_month(period: str) -> str:
 
 
 def raw_wire_conflicts_table(section) -> pd.DataFrame:
-    """The conflicts-table rows where raw rows and the wire disagree, up to last_month_covered."""
-    ytd = ytd_cross_check(
-        section.raw.comtrade_totals, section.customs.resolved_totals, last_month_covered(section)
-    )
-    return raw_conflicts(
-        annual_check(section), month_check(section), fuel_month_check(section), ytd
-    )
+    """The conflicts-table rows where raw rows and the wire disagree, up to last_month_covered (the one
+    thing of the claims it reads: the key of its result kept between builds)."""
+    last = last_month_covered(section)
+
+    def compute() -> pd.DataFrame:
+        ytd = ytd_cross_check(section.raw.comtrade_totals, section.customs.resolved_totals, last)
+        fuel = fuel_month_check(section)
+        return raw_conflicts(annual_check(section), month_check(section), fuel, ytd)
+
+    return section.stored("raw-wire-conflicts", compute, last)
 
 
 def fuel_month_check(section) -> pd.DataFrame:

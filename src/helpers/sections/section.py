@@ -5,14 +5,18 @@ one for every notebook of a kernel while the parameters and the input files (dat
 claims files) stay as they are, so the tables the notebooks share are computed once per build.
 """
 
+import hashlib
 import json
+import pickle
 from dataclasses import dataclass, field
 from functools import cached_property
 
 import pandas as pd
 
 from ..claims.verdicts import verdict_counts
-from ..core.paths import RAW_DIR, files_signature, project_path
+from ..core.file_hash import file_sha256
+from ..core.paths import CONFIG_DIR, RAW_DIR, files_signature, project_path
+from ..core.result_cache import cached, code_key
 from ..core.text import count_word, span_label
 from ..model.customs import CustomsData
 from ..model.groups import period_changes, resolve_groups
@@ -24,6 +28,8 @@ from ..sources.configs import load_claims, load_claims_config, load_groups
 from ..sources.parameters import ParameterError, check_parameters
 from . import data
 from .notes import Citer
+
+TABLES_KEPT = 4  # per table: the raw rows pickle to ~35 MB
 
 
 @dataclass
@@ -56,9 +62,40 @@ class Section:
     def span_label(self) -> str:
         return span_label(self.period_end)
 
+    def stored(self, name: str, compute, *key, keep: int = TABLES_KEPT):
+        """compute(); in a build, the same result from an earlier build whose inputs it reads were the same: pickled
+        in build/cache/tables/<name>/ under the code (core.result_cache), the parameters, the content of every
+        file in data/raw/ and config/ but the claims file and `key`. For what reads no claim, or only what `key`
+        holds of them (a claims edit reloads no raw file and recomputes only the claims it changed). The folder keeps
+        the `keep` most recently used results."""
+        if code_key() is None:  # not in a build: nothing to key the pickle by
+            return compute()
+        key = [json.dumps(self.params, sort_keys=True, default=str), self.inputs_digest, *key]
+        kept = cached(f"tables/{name}", key, lambda: pickle.dumps(compute()), keep=keep)
+        return pickle.loads(kept)
+
+    @cached_property
+    def inputs_digest(self) -> str:
+        """sha256 of the names and contents of data/raw/, config/ and the groups file, the claims file left out
+        (file_sha256 takes each file's hash from the build's record while the file is unchanged)."""
+        claims = project_path(self.params["claims_file"]).absolute()
+        roots = (RAW_DIR, CONFIG_DIR, project_path(self.params["groups_file"]))
+        files = sorted(
+            {
+                p.absolute()
+                for root in roots
+                for p in ([root] if root.is_file() else root.rglob("*"))
+            }
+        )
+        digest = hashlib.sha256()
+        for path in files:
+            if path != claims and path.is_file():
+                digest.update(f"{path}\0{file_sha256(path)}\0".encode())
+        return digest.hexdigest()
+
     @cached_property
     def customs(self) -> CustomsData:
-        return data.load_customs(partner=self.partner_code)
+        return self.stored("customs", lambda: data.load_customs(partner=self.partner_code))
 
     @cached_property
     def context_facts(self) -> pd.DataFrame:
@@ -89,7 +126,7 @@ class Section:
     @cached_property
     def raw(self):
         """Real customs rows (BACI, fuel codes, Comtrade monthly totals): helpers.model.raw_rows.RawRows."""
-        return data.raw_rows(self.partner_code)
+        return self.stored("raw", lambda: data.raw_rows(self.partner_code))
 
     @cached_property
     def raw_annual_imports(self) -> pd.DataFrame:
@@ -147,13 +184,16 @@ class Section:
         (helpers.model.groups.period_changes): the key findings and the commodities chart share one table."""
         return self.shared(
             "group_changes",
-            lambda: period_changes(
-                self.resolved_groups,
-                self.groups,
-                self.period_end,
-                self.hs_rows,
-                self.partner_code,
-                self.code_rows,
+            lambda: self.stored(
+                "group_changes",
+                lambda: period_changes(
+                    self.resolved_groups,
+                    self.groups,
+                    self.period_end,
+                    self.hs_rows,
+                    self.partner_code,
+                    self.code_rows,
+                ),
             ),
         )
 

@@ -13,6 +13,7 @@ from ..core.text import count_word, day_label, month_year, word_list
 from ..model import since as model
 from ..model.context_facts import claim_span, machine_tool_production
 from ..report.notes import note
+from .section import TABLES_KEPT
 
 
 def last_month(section) -> str:
@@ -26,7 +27,18 @@ def follow_table(section) -> pd.DataFrame:
     def compute() -> pd.DataFrame:
         story = section.story
         month = story["published"][:7]
-        frames = [_follow(section, claim, month) for claim in section.claims]
+        frames = [
+            # one claim's figures depend on that claim and the story's dates alone: a claims edit recomputes
+            # only the claims it changed (the others from build/cache/tables/, Section.stored)
+            section.stored(
+                "since-follow",
+                lambda claim=claim: _follow(section, claim, month),
+                repr(claim),
+                repr(story),
+                keep=TABLES_KEPT * len(section.claims),
+            )
+            for claim in section.claims
+        ]
         return pd.concat(
             [f for f in frames if len(f)] or [pd.DataFrame(columns=model.FOLLOW_COLUMNS)],
             ignore_index=True,

@@ -31,10 +31,12 @@ from __future__ import annotations
 
 import math
 import re
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from ..core.errors import InputError, excerpt
+
+if TYPE_CHECKING:  # the config check reads codes without pandas (a second of imports)
+    import pandas as pd
 
 NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?", re.ASCII)
 GROUPED = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?", re.ASCII)
