@@ -1,5 +1,5 @@
 """HS-level raw files (Comtrade API/bulk files, GACC query-platform exports, GACC English tables) as one
-tidy observation table (docs/ARCHITECTURE.md), plus coverage checks per code, month and currency.
+tidy observation table (docs/ARCHITECTURE.md).
 
 Every file found is read -- none is skipped; byte-identical copies are read once. A file without a sidecar was added by hand: it is read
 like the others and flagged (`hand_dropped`); `make report`'s input check then writes a sidecar marked
@@ -245,22 +245,3 @@ def comtrade_code_sums(path: Path, partner: str, hs_prefixes) -> pd.DataFrame:
         notes=notes, skipped=[], adapter=f"comtrade_{sums.attrs['engine']}_scan", currency="USD"
     )
     return frame
-
-
-def coverage(df: pd.DataFrame, partner: str, flow: str, periods) -> dict:
-    """Which of `periods` (YYYY-MM) have monthly HS-level value rows for partner/flow (any code).
-
-    Returns {'complete': bool, 'covered': [...], 'missing': [...]}; 'TOTAL'-only rows do not count.
-    """
-    periods = sorted(set(periods))
-    rows = df[
-        (df.partner == partner)
-        & (df.flow == flow)
-        & (df.span == "month")
-        & (df.hs_code != "")
-        & (df.measure == "value")
-    ]
-    present = set(rows.period)
-    covered = [p for p in periods if p in present]
-    missing = [p for p in periods if p not in present]
-    return {"complete": not missing, "covered": covered, "missing": missing}
