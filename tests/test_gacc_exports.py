@@ -88,6 +88,20 @@ def test_xlsx_export(tmp_path):
     assert list(zip(rows.hs_code, rows.period, rows.value)) == [("0303", "2024-06", 1.5)]
 
 
+def test_year_of_the_file_name_follows_the_period_rule(tmp_path):
+    # a year-only query has no 数据年月 column: the file name's year is checked like a row's period
+    path = tmp_path / "export_1999.csv"
+    path.write_text("商品编码,贸易伙伴名称,美元\n8703,俄罗斯联邦,100\n", encoding="utf-8")
+    with pytest.raises(
+        InputError, match=r"export_1999\.csv, column 'period': period year 1999 is out"
+    ):
+        read_gacc_export(path)
+    path.rename(good := tmp_path / "export_2024.csv")
+    assert read_gacc_export(good)[["period", "span", "value"]].values.tolist() == [
+        ["2024", "year", 0.0001]
+    ]
+
+
 def test_odd_length_code_is_an_error_not_padded(tmp_path):
     # issue 13 point 3: a code that lost its leading zero (or a 7-digit code) is never silently padded
     path = tmp_path / "export.csv"

@@ -353,7 +353,7 @@ def read_comtrade_records(
             quantity = hs_schema.amount(qty, file=path, row=row, column="qty", kind="quantity")
             if quantity is not None:
                 out.append({**base, "measure": "quantity", "unit": unit, "value": quantity})
-    tidy = hs_schema.validate_tidy(tidy_frame(out), path)
+    tidy = tidy_frame(out)
     notes = [
         f"{path.name}: skipped {n} row(s) with flowCode {code} (only X and M are used)"
         for code, n in sorted(subflows.items())

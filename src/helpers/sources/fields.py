@@ -49,7 +49,7 @@ class FieldError(InputError, ValueError):
     """A field breaks the number or code rule; the message names file, row, column and value."""
 
 
-def _text(value) -> str:
+def field_text(value) -> str:
     """The field as stripped text ("" when absent: None or NaN)."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
@@ -60,7 +60,7 @@ def number(
     value, *, file=None, row=None, column=None, signed=False, grouped=False, required=False
 ) -> float | None:
     """The number a raw field holds, or None for an empty field ("", "-", "--")."""
-    text = _text(value)
+    text = field_text(value)
     where, shown = {"file": file, "row": row, "column": column}, f"value {excerpt(text, 30)}"
     if text in NO_NUMBER:
         if required:
@@ -126,7 +126,7 @@ def commodity_code(
 ) -> str:
     """A commodity code kept as text ('TOTAL' where the format has an all-goods row; 'a-b' where it
     has ranges). `what` names the field in the message (the group config: "HS code")."""
-    code = _text(value)
+    code = field_text(value)
     if allow_total and code.upper() == "TOTAL":
         return "TOTAL"
     where, shown = {"file": file, "row": row, "column": column}, f"{what} {excerpt(code, 20)}"

@@ -334,6 +334,8 @@ def read_gacc_export(
             raise GaccFormatError(message, file=path)
         flags.append(f"{path.name}: possibly truncated: {message}")
     year = None if "period" in fields else (period or _year_from_name(path))
+    if year is not None:  # the year of the file's name: no row to name
+        hs_schema.period(int(year), None, file=path, row=None, column="period")
     currency = "usd" if "value_usd" in fields else "cny"
     value_field = "value_usd" if currency == "usd" else "value_cny"
     wanted = resolve_partner(only_partner).iso2 if only_partner else None
@@ -427,7 +429,7 @@ def read_gacc_export(
                 }
             )
         records.extend(_quantity_rows(base, cells, fields, header, path, offset))
-    tidy = hs_schema.validate_tidy(tidy_frame(records), path)
+    tidy = tidy_frame(records)
     notes = list(flags)
     if others:
         notes.append(
