@@ -9,27 +9,10 @@ import pandas as pd
 
 from ..core.paths import display_path
 
-TIDY_COLUMNS = [
-    "reporter",
-    "partner",
-    "flow",
-    "period",
-    "span",
-    "commodity",
-    "hs_code",
-    "hs_version",
-    "measure",
-    "unit",
-    "value",
-    "yoy_pct",
-    "currency_note",
-    "source_file",
-    "source_row",
-    "source_url",
-    "publisher",
-    "published_date",
-    "quote",
-]
+TIDY_COLUMNS = (
+    "reporter partner flow period span commodity hs_code hs_version measure unit value yoy_pct "
+    "currency_note source_file source_row source_url publisher published_date quote"
+).split()
 FLOAT_COLUMNS = ("value", "yoy_pct")
 
 
