@@ -169,6 +169,22 @@ def test_plan_respects_12_periods_and_record_cap():
     assert all(len(c.periods) * len(c.hs_codes) * 2 <= 500 for c in chunks)
 
 
+@pytest.mark.parametrize(
+    "code, message",
+    [
+        ("87032345", "HS code '87032345' is a national code: Comtrade has 2, 4 or 6 digits"),
+        ("870", "HS code '870' has 3 digits: leading zero lost?"),
+        ("８７０３", "HS code '８７０３' is not digits"),  # fullwidth digits once passed isdigit()
+    ],
+)
+def test_fetch_codes_follow_the_readers_code_rule(code, message):
+    with pytest.raises(ValueError, match=message):
+        plan_chunks(resolve_partner("RU"), ["2024-01"], ["8703", code], 500)
+    assert plan_chunks(resolve_partner("RU"), ["2024-01"], ["87.03", "8703"], 500)[0].hs_codes == (
+        "8703",
+    )
+
+
 def test_fetch_splits_calls_by_periods(tmp_path):
     client = FakeClient()
     paths = fetch_comtrade(
