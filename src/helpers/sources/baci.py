@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..core.errors import InputError
-from .fields import commodity_codes, first_invalid, numbers
+from .fields import HS_EDITIONS, commodity_codes, first_invalid, numbers
 from .partners import resolve_partner
 from .provenance import read_hs_sidecar
 from .schema import relative_to_raw, tidy_columns, tidy_frame
@@ -37,12 +37,9 @@ baci_files = csv_files  # data/raw/baci/: the vendored extract and any release f
 
 def hs_version_of(path: Path) -> str:
     """CEPII names the nomenclature in the file name (BACI_HS17_…, BACI_HS22_…); the vendored extract is HS 2017."""
-    found = re.search(r"hs(92|96|02|07|12|17|22)", Path(path).name.lower())
-    return (
-        f"HS{'19' if found and found.group(1) in ('92', '96') else '20'}{found.group(1)}"
-        if found
-        else "HS2017"
-    )
+    years = {edition[-2:]: edition for edition in HS_EDITIONS}
+    found = re.search(f"hs({'|'.join(years)})", Path(path).name.lower())
+    return years[found[1]] if found else "HS2017"
 
 
 def _check_header(path: Path, header: list[str]) -> None:

@@ -22,7 +22,7 @@ import pandas as pd
 
 from ..core.errors import InputError, excerpt
 from . import hs_schema
-from .fields import DIGITS, commodity_code
+from .fields import DIGITS, HS_EDITIONS, commodity_code
 from .partners import UnknownPartnerError, resolve_partner
 from .provenance import read_hs_sidecar
 from .schema import relative_to_raw, tidy_frame
@@ -32,15 +32,7 @@ log = logging.getLogger(__name__)
 
 REPORTER_CHINA = 156
 FLOWS = {"X": "export", "M": "import"}
-HS_VERSIONS = {
-    "H6": "HS2022",
-    "H5": "HS2017",
-    "H4": "HS2012",
-    "H3": "HS2007",
-    "H2": "HS2002",
-    "H1": "HS1996",
-    "H0": "HS1992",
-}
+HS_VERSIONS = {f"H{6 - n}": edition for n, edition in enumerate(HS_EDITIONS)}  # H6: HS2022
 UNKNOWN_EDITION = (
     "classificationCode {} is not an HS edition this project knows (H0–H6, HS1992–HS2022): "
     "left out, never read as another edition"

@@ -24,9 +24,8 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from ..core.errors import excerpt
-from .fields import commodity_code
+from .fields import HS_EDITIONS, commodity_code
 
-HS_EDITIONS = ("HS2022", "HS2017", "HS2012", "HS2007", "HS2002", "HS1996", "HS1992")
 HS_CHAPTERS = {f"{c:02d}" for c in range(1, 98)} - {"77"}  # chapter 77 is reserved in the HS
 DEFAULT_PREFERENCE = ["HS2022", "HS2017"]
 

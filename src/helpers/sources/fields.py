@@ -43,6 +43,8 @@ NO_NUMBER = ("", "-", "--")
 CODE_LENGTHS = (2, 4, 6, 8, 10)
 CODE = re.compile("|".join(rf"\d{{{n}}}" for n in CODE_LENGTHS), re.ASCII)
 DIGITS = re.compile(r"\d+", re.ASCII)
+# The editions of the HS a code may belong to, newest first (Comtrade's classificationCode H6..H0).
+HS_EDITIONS = ("HS2022", "HS2017", "HS2012", "HS2007", "HS2002", "HS1996", "HS1992")
 
 
 class FieldError(InputError, ValueError):
