@@ -189,7 +189,7 @@ def check_record(record: dict, path: Path, row: int) -> tuple[str, str, str, str
     return _text(record["flowCode"]), code, period, span, value
 
 
-def _check_columns(header: list[str], path: Path) -> None:
+def check_columns(header: list[str], path: Path) -> None:
     for column in REQUIRED_COLUMNS:
         if column not in header:
             shown = excerpt(", ".join(header), 120)
@@ -277,7 +277,7 @@ def read_comtrade_records(
     flags.
     """
     path = Path(path)
-    _check_columns(read_header(path), path)
+    check_columns(read_header(path), path)
     meta = read_hs_sidecar(path)
     source_url = (
         meta.get("endpoint", "") and f"{meta['endpoint']}?{_query_string(meta.get('query', {}))}"
