@@ -123,15 +123,6 @@ class Tolerances(_Config):
     ratio: Tolerance | None = None
 
 
-KINDS = (
-    "annual_total",
-    "ytd_change",
-    "group_change",
-    "group_rise",
-    "context_gdp_ratio",
-    "context_car_share",
-    "context_machine_tools",
-)
 # The fields each kind's check reads (claims.customs, claims.context): absent -> refused on reading.
 FIELDS_BY_KIND = {
     "annual_total": ("period", "story.value_usd_bn", "tolerance.value_usd_bn"),
@@ -142,6 +133,7 @@ FIELDS_BY_KIND = {
     "context_car_share": ("story.before_pct", "story.after_pct", "story.after_by"),
     "context_machine_tools": ("story.change_pct", "settle_with"),
 }
+KINDS = tuple(FIELDS_BY_KIND)
 
 
 BAND_FIELDS = ("of", "held_within", "reversed_at")

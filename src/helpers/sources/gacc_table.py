@@ -12,20 +12,9 @@ from .gacc_exports import ENGLISH_TABLE_PUBLISHER, GaccFormatError, _decode, _si
 from .partners import UnknownPartnerError, resolve_partner
 from .schema import relative_to_raw, tidy_frame
 
-MONTHS = [
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-]
+MONTHS = (
+    "january february march april may june july august september october november december".split()
+)
 
 
 def _html_grid(table) -> list[list[str]]:
