@@ -19,7 +19,7 @@ import pandas as pd
 from ..core.errors import InputError
 from .fields import HS_EDITIONS, commodity_codes, first_invalid, numbers
 from .partners import resolve_partner
-from .provenance import read_hs_sidecar
+from .provenance import read_hs_sidecar, retrieved_date
 from .schema import relative_to_raw, tidy_columns, tidy_frame
 from .text_rows import check_last_line, csv_files, read_csv_as_text
 
@@ -90,7 +90,6 @@ def _validated(path: Path, frame: pd.DataFrame, rows=None) -> pd.DataFrame:
 def _tidy(rows: pd.DataFrame, path: Path, partner_iso2: str) -> pd.DataFrame:
     """Typed BACI rows of China<->partner -> tidy value rows (US$ mn) and quantity rows (tonnes)."""
     source_file = relative_to_raw(path)
-    published = (read_hs_sidecar(path).get("retrieved_at") or "")[:10]
     base = pd.DataFrame(
         {
             "reporter": "CN",
@@ -101,14 +100,12 @@ def _tidy(rows: pd.DataFrame, path: Path, partner_iso2: str) -> pd.DataFrame:
             "commodity": ("HS " + rows.k).to_numpy(),
             "hs_code": rows.k.to_numpy(),
             "hs_version": hs_version_of(path),
-            "yoy_pct": float("nan"),
             "currency_note": "usd",
             "source_file": source_file,
             "source_row": rows.source_row.to_numpy(),
             "source_url": SOURCE_URL,
             "publisher": PUBLISHER,
-            "published_date": published,
-            "quote": "",
+            "published_date": retrieved_date(read_hs_sidecar(path)),
         }
     )
     values = base.assign(measure="value", unit="usd_mn", value=(rows.v / 1000).to_numpy())

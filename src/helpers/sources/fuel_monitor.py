@@ -18,7 +18,7 @@ import pandas as pd
 from ..core.errors import InputError
 from .fields import first_invalid, numbers
 from .partners import UnknownPartnerError, resolve_partner
-from .provenance import read_hs_sidecar
+from .provenance import read_hs_sidecar, retrieved_date
 from .schema import relative_to_raw, tidy_columns
 from .text_rows import csv_files, read_csv_as_text
 
@@ -108,15 +108,12 @@ def read_fuel_monitor(path) -> pd.DataFrame:
             "span": "month",
             "commodity": frame.commodity.map(FUEL_LABELS),
             "hs_code": frame.commodity.map(FUEL_CODES),
-            "hs_version": "",
-            "yoy_pct": float("nan"),
             "currency_note": "usd",
             "source_file": source_file,
             "source_row": range(1, len(frame) + 1),
             "source_url": _source_url(meta, source_file),
             "publisher": PUBLISHERS[layout],
-            "published_date": (meta.get("retrieved_at") or "")[:10],
-            "quote": "",
+            "published_date": retrieved_date(meta),
         }
     )
     values = base.assign(measure="value", unit="usd_mn", value=value_usd_bn * 1000)

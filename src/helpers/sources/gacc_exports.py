@@ -279,7 +279,6 @@ def read_gacc_export(
     common = {
         "reporter": "CN",
         "flow": flow,
-        "yoy_pct": float("nan"),
         "currency_note": currency,
         "source_file": relative_to_raw(path),
         "source_url": relative_to_raw(path),
@@ -346,7 +345,6 @@ def read_gacc_export(
             )
             continue
         base = {
-            **common,
             "partner": row_partner,
             "period": when,
             "span": span,
@@ -366,7 +364,7 @@ def read_gacc_export(
                 }
             )
         records.extend(_quantity_rows(base, cells, fields, header, path, offset))
-    tidy = tidy_frame(records)
+    tidy = tidy_frame(records, **common)
     notes = list(flags)
     if others:
         notes.append(

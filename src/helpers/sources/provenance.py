@@ -49,6 +49,12 @@ def read_hs_sidecar(raw_file: Path) -> dict:
     return read_json_object(sidecar) if sidecar.exists() else {}
 
 
+def retrieved_date(meta: dict) -> str:
+    """YYYY-MM-DD the file was retrieved, from its sidecar ('' if not recorded): the published_date of
+    rows that no dated page published."""
+    return str(meta.get("retrieved_at") or "")[:10]
+
+
 def write_hand_sidecar(raw_file: Path, rows: int, today: str) -> dict:
     """Record a file the user dropped into data/raw/<comtrade|gacc>/ without a sidecar: its sha256, rows and
     the day it was first seen, marked "added by hand". From then on the file is verified like a fetched one

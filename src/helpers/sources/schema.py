@@ -16,9 +16,11 @@ TIDY_COLUMNS = (
 FLOAT_COLUMNS = ("value", "yoy_pct")
 
 
-def tidy_frame(records: list[dict]) -> pd.DataFrame:
-    """Records -> DataFrame with exactly the contract's columns and dtypes (missing text -> '')."""
-    return tidy_columns(pd.DataFrame.from_records(records, columns=TIDY_COLUMNS))
+def tidy_frame(records: list[dict], **same) -> pd.DataFrame:
+    """Records, and the columns `same` on every row, -> exactly the contract's columns and dtypes (a
+    column given by neither: '' for text, NaN for numbers)."""
+    frame = pd.DataFrame.from_records(records, columns=TIDY_COLUMNS).assign(**same)
+    return tidy_columns(frame)
 
 
 def tidy_columns(frame: pd.DataFrame) -> pd.DataFrame:
@@ -30,7 +32,7 @@ def tidy_columns(frame: pd.DataFrame) -> pd.DataFrame:
         elif column == "source_row":
             frame[column] = frame[column].fillna(0).astype("int64")
         else:
-            frame[column] = frame[column].fillna("").astype(str)
+            frame[column] = frame[column].astype(object).fillna("").astype(str)
     return frame
 
 
