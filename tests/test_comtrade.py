@@ -8,6 +8,7 @@ import pytest
 
 from helpers.fetch import comtrade_api as comtrade
 from helpers.fetch.comtrade_api import (
+    ChunkQuery,
     ComtradeConnectionError,
     ComtradeError,
     fetch_comtrade,
@@ -209,6 +210,18 @@ def test_fetch_splits_calls_by_periods(tmp_path):
         first["cmdCode"],
         first["maxRecords"],
     ) == ("previewFinalData", "156", "643", "X,M", "8703,8704", 500)
+
+
+def test_a_capped_query_splits_its_codes_then_its_periods():
+    russia = resolve_partner("RU")
+    query = ChunkQuery(russia, ("202401", "202402", "202403"), ("8703", "8704", "8708"))
+    assert [c.hs_codes for c in query.split()] == [("8703",), ("8704", "8708")]
+    one_code = ChunkQuery(russia, query.periods, ("8703",)).split()
+    assert [(c.periods, c.hs_codes) for c in one_code] == [
+        (("202401",), ("8703",)),
+        (("202402", "202403"), ("8703",)),
+    ]
+    assert ChunkQuery(russia, ("202401",), ("8703",)).split() == []
 
 
 def test_truncated_response_is_split_and_refetched(tmp_path):

@@ -16,7 +16,7 @@ import os
 import re
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -47,18 +47,7 @@ LICENCE = (
     "UN Comtrade data, subject to the UN Comtrade terms of use "
     "(https://comtradeplus.un.org/ — see 'Terms of Use' / redissemination policy)"
 )
-TRANSIENT_MARKERS = (
-    "429",
-    "too many requests",
-    "rate limit",
-    "500",
-    "502",
-    "503",
-    "504",
-    "timeout",
-    "timed out",
-    "temporarily",
-)
+TRANSIENT_MARKERS = "429|too many requests|rate limit|500|502|503|504|timeout|timed out|temporarily"
 
 
 class ComtradeError(RuntimeError):
@@ -115,18 +104,13 @@ class ChunkQuery:
 
     def split(self) -> list["ChunkQuery"]:
         """Halve the HS codes first (rows scale with codes), then the periods."""
-        if len(self.hs_codes) > 1:
-            mid = len(self.hs_codes) // 2
-            return [
-                ChunkQuery(self.partner, self.periods, self.hs_codes[:mid], self.flows),
-                ChunkQuery(self.partner, self.periods, self.hs_codes[mid:], self.flows),
-            ]
-        if len(self.periods) > 1:
-            mid = len(self.periods) // 2
-            return [
-                ChunkQuery(self.partner, self.periods[:mid], self.hs_codes, self.flows),
-                ChunkQuery(self.partner, self.periods[mid:], self.hs_codes, self.flows),
-            ]
+        for name in ("hs_codes", "periods"):
+            if len(items := getattr(self, name)) > 1:
+                half = len(items) // 2
+                return [
+                    replace(self, **{name: items[:half]}),
+                    replace(self, **{name: items[half:]}),
+                ]
         return []
 
 
@@ -175,7 +159,7 @@ def _redact(text: str, key: str | None) -> str:
 
 def _is_transient(text: str) -> bool:
     lowered = text.lower()
-    return any(marker in lowered for marker in TRANSIENT_MARKERS)
+    return any(marker in lowered for marker in TRANSIENT_MARKERS.split("|"))
 
 
 def _call_once(client, key: str | None, query: ChunkQuery, record_cap: int) -> pd.DataFrame:
