@@ -8,6 +8,7 @@ import pytest
 
 from helpers.fetch import comtrade_api as comtrade
 from helpers.fetch.comtrade_api import (
+    ChunkQuery,
     ComtradeConnectionError,
     ComtradeError,
     fetch_comtrade,
@@ -169,6 +170,22 @@ def test_plan_respects_12_periods_and_record_cap():
     assert all(len(c.periods) * len(c.hs_codes) * 2 <= 500 for c in chunks)
 
 
+@pytest.mark.parametrize(
+    "code, message",
+    [
+        ("87032345", "HS code '87032345' is a national code: Comtrade has 2, 4 or 6 digits"),
+        ("870", "HS code '870' has 3 digits: leading zero lost?"),
+        ("８７０３", "HS code '８７０３' is not digits"),  # fullwidth digits once passed isdigit()
+    ],
+)
+def test_fetch_codes_follow_the_readers_code_rule(code, message):
+    with pytest.raises(ValueError, match=message):
+        plan_chunks(resolve_partner("RU"), ["2024-01"], ["8703", code], 500)
+    assert plan_chunks(resolve_partner("RU"), ["2024-01"], ["87.03", "8703"], 500)[0].hs_codes == (
+        "8703",
+    )
+
+
 def test_fetch_splits_calls_by_periods(tmp_path):
     client = FakeClient()
     paths = fetch_comtrade(
@@ -193,6 +210,18 @@ def test_fetch_splits_calls_by_periods(tmp_path):
         first["cmdCode"],
         first["maxRecords"],
     ) == ("previewFinalData", "156", "643", "X,M", "8703,8704", 500)
+
+
+def test_a_capped_query_splits_its_codes_then_its_periods():
+    russia = resolve_partner("RU")
+    query = ChunkQuery(russia, ("202401", "202402", "202403"), ("8703", "8704", "8708"))
+    assert [c.hs_codes for c in query.split()] == [("8703",), ("8704", "8708")]
+    one_code = ChunkQuery(russia, query.periods, ("8703",)).split()
+    assert [(c.periods, c.hs_codes) for c in one_code] == [
+        (("202401",), ("8703",)),
+        (("202402", "202403"), ("8703",)),
+    ]
+    assert ChunkQuery(russia, ("202401",), ("8703",)).split() == []
 
 
 def test_truncated_response_is_split_and_refetched(tmp_path):

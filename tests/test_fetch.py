@@ -3,6 +3,7 @@ from pathlib import Path
 
 import pytest
 
+from helpers.core.errors import InputError
 from helpers.fetch import cli as fetch
 from test_comtrade import DUMMY_KEY, FakeClient
 
@@ -142,7 +143,8 @@ def test_default_hs_codes_from_groups_yaml(tmp_path):
         "  low_value: {hs: {GACC: ['9804']}}\n"
     )
     assert fetch.default_hs_codes(groups) == ["8701", "8703", "851713", "851712"]
-    assert fetch.default_hs_codes(tmp_path / "missing.yaml") == list(fetch.DEFAULT_HS)
+    with pytest.raises(InputError, match="missing.yaml: config file is missing"):
+        fetch.default_hs_codes(tmp_path / "missing.yaml")  # no hand-kept copy of the groups' codes
 
 
 def test_project_groups_yaml_gives_codes():

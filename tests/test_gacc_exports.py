@@ -6,7 +6,7 @@ import pytest
 from helpers.core.errors import InputError
 from helpers.sources.gacc_exports import GaccFormatError, read_gacc_export
 from helpers.sources.gacc_table import read_gacc_english_table
-from helpers.sources.hs_level import TIDY_COLUMNS, coverage, load_hs_level
+from helpers.sources.hs_level import TIDY_COLUMNS, load_hs_level
 
 FIXTURES = Path(__file__).parent / "fixtures" / "hs_level"
 GBK_FILE = FIXTURES / "gacc_出口_俄罗斯_202401-202402_gbk.csv"
@@ -86,6 +86,20 @@ def test_xlsx_export(tmp_path):
     ).to_excel(path, index=False)
     rows = values(read_gacc_export(path))
     assert list(zip(rows.hs_code, rows.period, rows.value)) == [("0303", "2024-06", 1.5)]
+
+
+def test_year_of_the_file_name_follows_the_period_rule(tmp_path):
+    # a year-only query has no 数据年月 column: the file name's year is checked like a row's period
+    path = tmp_path / "export_1999.csv"
+    path.write_text("商品编码,贸易伙伴名称,美元\n8703,俄罗斯联邦,100\n", encoding="utf-8")
+    with pytest.raises(
+        InputError, match=r"export_1999\.csv, column 'period': period year 1999 is out"
+    ):
+        read_gacc_export(path)
+    path.rename(good := tmp_path / "export_2024.csv")
+    assert read_gacc_export(good)[["period", "span", "value"]].values.tolist() == [
+        ["2024", "year", 0.0001]
+    ]
 
 
 def test_odd_length_code_is_an_error_not_padded(tmp_path):
@@ -196,17 +210,6 @@ def test_load_hs_level_fixture_pair_sums():
     assert set(low_value.hs_version) == {"GACC"}
     assert low_value.value.sum() == pytest.approx(293.0 + 217.9)
     assert rows[rows.hs_code == "85171300"].value.sum() == pytest.approx(1287.0 + 1382.3)
-
-
-def test_coverage():
-    frame = load_hs_level(FIXTURES / "raw")
-    months = [f"2025-{m:02d}" for m in range(1, 9)]
-    result = coverage(frame, "RU", "export", months)
-    assert result["complete"] is False
-    assert result["missing"] == ["2025-08"]
-    assert result["covered"] == months[:7]
-    assert coverage(frame, "RU", "export", months[:7])["complete"] is True
-    assert coverage(frame, "RU", "import", months[:1])["missing"] == ["2025-01"]
 
 
 def test_load_hs_level_empty_dir(tmp_path):

@@ -32,37 +32,17 @@ from .redact import install_redaction
 
 PROG = "fetch"
 GROUPS_YAML = CONFIG_DIR / "commodity_groups.yaml"
-# Used only when config/commodity_groups.yaml is absent: the briefing's usual headings.
-DEFAULT_HS = (
-    "8701",
-    "8703",
-    "8704",
-    "8708",
-    "8471",
-    "851713",
-    "2709",
-    "2710",
-    "2701",
-    "2711",
-    "7108",
-)
-
-
-def hs_codes_from_groups(path: Path = GROUPS_YAML) -> list[str]:
-    """Every HS code of every group and HS version; non-HS versions (GACC national codes) skipped,
-    since Comtrade only knows the HS."""
-    groups = read_yaml(Path(path)).get("groups") or {}
-    codes = []
-    for group in groups.values():
-        for version, listed in ((group or {}).get("hs") or {}).items():
-            if not str(version).upper().startswith("HS"):
-                continue
-            codes.extend(str(code) for code in listed if str(code) not in codes)
-    return codes
 
 
 def default_hs_codes(path: Path = GROUPS_YAML) -> list[str]:
-    return hs_codes_from_groups(path) if Path(path).exists() else list(DEFAULT_HS)
+    """Every HS code of every group, in the file's order; national codes (`GACC:`) left out, since
+    Comtrade only knows the HS."""
+    codes = []
+    for group in (read_yaml(Path(path)).get("groups") or {}).values():
+        for version, listed in ((group or {}).get("hs") or {}).items():
+            if str(version).upper().startswith("HS"):
+                codes += map(str, listed)
+    return list(dict.fromkeys(codes))
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -16,17 +16,19 @@ import os
 import re
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
 
 from ..core.atomic import write_bytes_atomic
+from ..core.json_file import read_json_object
 from ..core.paths import RAW_DIR
 from ..sources.comtrade import FLOWS, REPORTER_CHINA, REQUIRED_COLUMNS
+from ..sources.fields import commodity_code
 from ..sources.partners import Partner, resolve_partner
-from ..sources.provenance import sidecar_of
+from ..sources.provenance import sidecar_of, write_sidecar
 from .redact import install_redaction, redact
 
 log = logging.getLogger(__name__)
@@ -45,18 +47,7 @@ LICENCE = (
     "UN Comtrade data, subject to the UN Comtrade terms of use "
     "(https://comtradeplus.un.org/ — see 'Terms of Use' / redissemination policy)"
 )
-TRANSIENT_MARKERS = (
-    "429",
-    "too many requests",
-    "rate limit",
-    "500",
-    "502",
-    "503",
-    "504",
-    "timeout",
-    "timed out",
-    "temporarily",
-)
+TRANSIENT_MARKERS = "429|too many requests|rate limit|500|502|503|504|timeout|timed out|temporarily"
 
 
 class ComtradeError(RuntimeError):
@@ -113,18 +104,13 @@ class ChunkQuery:
 
     def split(self) -> list["ChunkQuery"]:
         """Halve the HS codes first (rows scale with codes), then the periods."""
-        if len(self.hs_codes) > 1:
-            mid = len(self.hs_codes) // 2
-            return [
-                ChunkQuery(self.partner, self.periods, self.hs_codes[:mid], self.flows),
-                ChunkQuery(self.partner, self.periods, self.hs_codes[mid:], self.flows),
-            ]
-        if len(self.periods) > 1:
-            mid = len(self.periods) // 2
-            return [
-                ChunkQuery(self.partner, self.periods[:mid], self.hs_codes, self.flows),
-                ChunkQuery(self.partner, self.periods[mid:], self.hs_codes, self.flows),
-            ]
+        for name in ("hs_codes", "periods"):
+            if len(items := getattr(self, name)) > 1:
+                half = len(items) // 2
+                return [
+                    replace(self, **{name: items[:half]}),
+                    replace(self, **{name: items[half:]}),
+                ]
         return []
 
 
@@ -144,18 +130,13 @@ def month_range(start: str, end: str) -> list[str]:
 
 
 def normalise_hs_codes(codes) -> tuple[str, ...]:
-    cleaned = []
-    for code in codes:
-        code = str(code).strip().replace(".", "")
-        if not code.isdigit() or len(code) not in (2, 4, 6):
-            raise ValueError(
-                f"HS code {code!r} is not 2, 4 or 6 digits (Comtrade has no national codes)"
-            )
-        if code not in cleaned:
-            cleaned.append(code)
+    """The codes by the readers' code rule (helpers.sources.fields; dots dropped), each once."""
+    cleaned = [commodity_code(str(code).replace(".", ""), what="HS code") for code in codes]
+    if national := next((code for code in cleaned if len(code) > 6), None):
+        raise ValueError(f"HS code {national!r} is a national code: Comtrade has 2, 4 or 6 digits")
     if not cleaned:
         raise ValueError("no HS codes given")
-    return tuple(cleaned)
+    return tuple(dict.fromkeys(cleaned))
 
 
 def plan_chunks(partner: Partner, months: list[str], hs_codes, record_cap: int) -> list[ChunkQuery]:
@@ -178,7 +159,7 @@ def _redact(text: str, key: str | None) -> str:
 
 def _is_transient(text: str) -> bool:
     lowered = text.lower()
-    return any(marker in lowered for marker in TRANSIENT_MARKERS)
+    return any(marker in lowered for marker in TRANSIENT_MARKERS.split("|"))
 
 
 def _call_once(client, key: str | None, query: ChunkQuery, record_cap: int) -> pd.DataFrame:
@@ -272,7 +253,7 @@ def find_cached_snapshot(out_dir: Path, qhash: str) -> Path | None:
         sidecar = sidecar_of(path)
         if not sidecar.exists():
             continue
-        meta = json.loads(sidecar.read_text(encoding="utf-8"))
+        meta = read_json_object(sidecar)
         if meta.get("sha256") == hashlib.sha256(path.read_bytes()).hexdigest():
             return path
     return None
@@ -304,9 +285,7 @@ def save_snapshot(
         "licence": LICENCE,
     }
     write_bytes_atomic(path, data)
-    write_bytes_atomic(
-        sidecar_of(path), (json.dumps(meta, indent=2, ensure_ascii=False) + "\n").encode()
-    )
+    write_sidecar(sidecar_of(path), meta)
     return path
 
 

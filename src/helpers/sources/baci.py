@@ -11,18 +11,17 @@ rows) are scanned inside DuckDB for China<->partner only and never read whole in
 return the same rows (tests/test_raw_rows.py checks it on a synthetic file).
 """
 
-import json
 import re
 from pathlib import Path
 
 import pandas as pd
 
 from ..core.errors import InputError
-from .fields import commodity_codes, first_invalid, numbers
+from .fields import HS_EDITIONS, commodity_codes, first_invalid, numbers
 from .partners import resolve_partner
-from .provenance import sidecar_of
+from .provenance import read_hs_sidecar, retrieved_date
 from .schema import relative_to_raw, tidy_columns, tidy_frame
-from .text_rows import check_last_line, read_csv_as_text
+from .text_rows import check_last_line, csv_files, read_csv_as_text
 
 BACI_COLUMNS = ("t", "i", "j", "k", "v", "q")
 CHINA_M49 = 156
@@ -33,29 +32,14 @@ LARGE_BACI_BYTES = 50_000_000
 _FIELD_PATTERNS = {"t": r"(19|20)\d{2}", "i": r"\d{1,3}", "j": r"\d{1,3}"}
 
 
-def baci_files(directory: Path) -> list[Path]:
-    """BACI CSVs in data/raw/baci/ (the vendored extract and any release file a user dropped there)."""
-    directory = Path(directory)
-    if not directory.is_dir():
-        return []
-    return sorted(
-        p for p in directory.iterdir() if p.suffix.lower() == ".csv" and not p.name.startswith(".")
-    )
+baci_files = csv_files  # data/raw/baci/: the vendored extract and any release file dropped there
 
 
 def hs_version_of(path: Path) -> str:
     """CEPII names the nomenclature in the file name (BACI_HS17_…, BACI_HS22_…); the vendored extract is HS 2017."""
-    found = re.search(r"hs(92|96|02|07|12|17|22)", Path(path).name.lower())
-    return (
-        f"HS{'19' if found and found.group(1) in ('92', '96') else '20'}{found.group(1)}"
-        if found
-        else "HS2017"
-    )
-
-
-def _meta(path: Path) -> dict:
-    sidecar = sidecar_of(path)
-    return json.loads(sidecar.read_text(encoding="utf-8")) if sidecar.exists() else {}
+    years = {edition[-2:]: edition for edition in HS_EDITIONS}
+    found = re.search(f"hs({'|'.join(years)})", Path(path).name.lower())
+    return years[found[1]] if found else "HS2017"
 
 
 def _check_header(path: Path, header: list[str]) -> None:
@@ -106,7 +90,6 @@ def _validated(path: Path, frame: pd.DataFrame, rows=None) -> pd.DataFrame:
 def _tidy(rows: pd.DataFrame, path: Path, partner_iso2: str) -> pd.DataFrame:
     """Typed BACI rows of China<->partner -> tidy value rows (US$ mn) and quantity rows (tonnes)."""
     source_file = relative_to_raw(path)
-    published = (_meta(path).get("retrieved_at") or "")[:10]
     base = pd.DataFrame(
         {
             "reporter": "CN",
@@ -117,14 +100,12 @@ def _tidy(rows: pd.DataFrame, path: Path, partner_iso2: str) -> pd.DataFrame:
             "commodity": ("HS " + rows.k).to_numpy(),
             "hs_code": rows.k.to_numpy(),
             "hs_version": hs_version_of(path),
-            "yoy_pct": float("nan"),
             "currency_note": "usd",
             "source_file": source_file,
             "source_row": rows.source_row.to_numpy(),
             "source_url": SOURCE_URL,
             "publisher": PUBLISHER,
-            "published_date": published,
-            "quote": "",
+            "published_date": retrieved_date(read_hs_sidecar(path)),
         }
     )
     values = base.assign(measure="value", unit="usd_mn", value=(rows.v / 1000).to_numpy())

@@ -22,9 +22,9 @@ import pandas as pd
 
 from ..core.errors import InputError, excerpt
 from . import hs_schema
-from .fields import DIGITS, commodity_code
+from .fields import DIGITS, HS_EDITIONS, commodity_code
 from .partners import UnknownPartnerError, resolve_partner
-from .provenance import read_hs_sidecar
+from .provenance import read_hs_sidecar, retrieved_date
 from .schema import relative_to_raw, tidy_frame
 from .text_rows import CUT_REASON, blank, csv_rows, cut_row
 
@@ -32,15 +32,7 @@ log = logging.getLogger(__name__)
 
 REPORTER_CHINA = 156
 FLOWS = {"X": "export", "M": "import"}
-HS_VERSIONS = {
-    "H6": "HS2022",
-    "H5": "HS2017",
-    "H4": "HS2012",
-    "H3": "HS2007",
-    "H2": "HS2002",
-    "H1": "HS1996",
-    "H0": "HS1992",
-}
+HS_VERSIONS = {f"H{6 - n}": edition for n, edition in enumerate(HS_EDITIONS)}  # H6: HS2022
 UNKNOWN_EDITION = (
     "classificationCode {} is not an HS edition this project knows (H0–H6, HS1992–HS2022): "
     "left out, never read as another edition"
@@ -197,7 +189,7 @@ def check_record(record: dict, path: Path, row: int) -> tuple[str, str, str, str
     return _text(record["flowCode"]), code, period, span, value
 
 
-def _check_columns(header: list[str], path: Path) -> None:
+def check_columns(header: list[str], path: Path) -> None:
     for column in REQUIRED_COLUMNS:
         if column not in header:
             shown = excerpt(", ".join(header), 120)
@@ -285,13 +277,16 @@ def read_comtrade_records(
     flags.
     """
     path = Path(path)
-    _check_columns(read_header(path), path)
+    check_columns(read_header(path), path)
     meta = read_hs_sidecar(path)
     source_url = (
         meta.get("endpoint", "") and f"{meta['endpoint']}?{_query_string(meta.get('query', {}))}"
     )
-    published = str(meta.get("retrieved_at") or "")[:10]
     source_file = relative_to_raw(path)
+    same = dict(
+        reporter="CN", currency_note="usd", source_file=source_file, publisher="UN Comtrade"
+    )
+    same.update(source_url=source_url or source_file, published_date=retrieved_date(meta))
     wanted = resolve_partner(partner) if partner else None
     out, skipped, subflows, breakdowns, others, rows = [], [], Counter(), 0, Counter(), 0
     editions = Counter()
@@ -328,7 +323,6 @@ def read_comtrade_records(
             skipped.append({"row": row, "reason": UNKNOWN_EDITION.format(classification)})
             continue
         base = {
-            "reporter": "CN",
             "partner": label,
             "flow": FLOWS[flow_code],
             "period": period,
@@ -338,14 +332,7 @@ def read_comtrade_records(
             else (_text(record.get("cmdDesc")) or f"HS {code}"),
             "hs_code": "" if code == "TOTAL" else code,
             "hs_version": edition,
-            "yoy_pct": float("nan"),
-            "currency_note": "usd",
-            "source_file": source_file,
             "source_row": row,
-            "source_url": source_url or source_file,
-            "publisher": "UN Comtrade",
-            "published_date": published,
-            "quote": "",
         }
         out.append({**base, "measure": "value", "unit": "usd_mn", "value": value / 1e6})
         qty, unit = _text(record.get("qty")), _text(record.get("qtyUnitAbbr"))
@@ -353,7 +340,7 @@ def read_comtrade_records(
             quantity = hs_schema.amount(qty, file=path, row=row, column="qty", kind="quantity")
             if quantity is not None:
                 out.append({**base, "measure": "quantity", "unit": unit, "value": quantity})
-    tidy = hs_schema.validate_tidy(tidy_frame(out), path)
+    tidy = tidy_frame(out, **same)
     notes = [
         f"{path.name}: skipped {n} row(s) with flowCode {code} (only X and M are used)"
         for code, n in sorted(subflows.items())

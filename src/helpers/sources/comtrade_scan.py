@@ -32,7 +32,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..core.errors import InputError
-from .comtrade import REQUIRED_COLUMNS, ComtradeFormatError, check_record, iter_records, read_header
+from .comtrade import REQUIRED_COLUMNS, check_columns, check_record, iter_records, read_header
 from .fields import CODE, DIGITS, NUMBER
 from .hs_schema import FIRST_PLAUSIBLE_YEAR, PLAUSIBLE_MAX
 from .text_rows import check_last_line
@@ -43,13 +43,7 @@ MEMORY_LIMIT = "1GB"
 def _relation(path: Path) -> tuple[str, list]:
     """SQL of the normalised rows (text columns typed, absent columns NULL) and its parameters."""
     header = read_header(path)
-    missing = [c for c in REQUIRED_COLUMNS if c not in header]
-    if missing:
-        raise ComtradeFormatError(f"required Comtrade column '{missing[0]}' is missing", file=path)
-    if "period" not in header and not {"refYear", "refMonth"} <= set(header):
-        raise ComtradeFormatError(
-            "required Comtrade column 'period' is missing (nor refYear/refMonth)", file=path
-        )
+    check_columns(header, path)  # the row reader's message, naming the columns present
     delim = "\\t" if _is_tab(path) else ","
 
     def col(name):

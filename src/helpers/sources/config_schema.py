@@ -24,9 +24,8 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from ..core.errors import excerpt
-from .fields import commodity_code
+from .fields import HS_EDITIONS, commodity_code
 
-HS_EDITIONS = ("HS2022", "HS2017", "HS2012", "HS2007", "HS2002", "HS1996", "HS1992")
 HS_CHAPTERS = {f"{c:02d}" for c in range(1, 98)} - {"77"}  # chapter 77 is reserved in the HS
 DEFAULT_PREFERENCE = ["HS2022", "HS2017"]
 
@@ -124,15 +123,6 @@ class Tolerances(_Config):
     ratio: Tolerance | None = None
 
 
-KINDS = (
-    "annual_total",
-    "ytd_change",
-    "group_change",
-    "group_rise",
-    "context_gdp_ratio",
-    "context_car_share",
-    "context_machine_tools",
-)
 # The fields each kind's check reads (claims.customs, claims.context): absent -> refused on reading.
 FIELDS_BY_KIND = {
     "annual_total": ("period", "story.value_usd_bn", "tolerance.value_usd_bn"),
@@ -143,6 +133,7 @@ FIELDS_BY_KIND = {
     "context_car_share": ("story.before_pct", "story.after_pct", "story.after_by"),
     "context_machine_tools": ("story.change_pct", "settle_with"),
 }
+KINDS = tuple(FIELDS_BY_KIND)
 
 
 BAND_FIELDS = ("of", "held_within", "reversed_at")

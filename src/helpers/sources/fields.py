@@ -45,13 +45,15 @@ NO_NUMBER = ("", "-", "--")
 CODE_LENGTHS = (2, 4, 6, 8, 10)
 CODE = re.compile("|".join(rf"\d{{{n}}}" for n in CODE_LENGTHS), re.ASCII)
 DIGITS = re.compile(r"\d+", re.ASCII)
+# The editions of the HS a code may belong to, newest first (Comtrade's classificationCode H6..H0).
+HS_EDITIONS = ("HS2022", "HS2017", "HS2012", "HS2007", "HS2002", "HS1996", "HS1992")
 
 
 class FieldError(InputError, ValueError):
     """A field breaks the number or code rule; the message names file, row, column and value."""
 
 
-def _text(value) -> str:
+def field_text(value) -> str:
     """The field as stripped text ("" when absent: None or NaN)."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
@@ -62,7 +64,7 @@ def number(
     value, *, file=None, row=None, column=None, signed=False, grouped=False, required=False
 ) -> float | None:
     """The number a raw field holds, or None for an empty field ("", "-", "--")."""
-    text = _text(value)
+    text = field_text(value)
     where, shown = {"file": file, "row": row, "column": column}, f"value {excerpt(text, 30)}"
     if text in NO_NUMBER:
         if required:
@@ -128,7 +130,7 @@ def commodity_code(
 ) -> str:
     """A commodity code kept as text ('TOTAL' where the format has an all-goods row; 'a-b' where it
     has ranges). `what` names the field in the message (the group config: "HS code")."""
-    code = _text(value)
+    code = field_text(value)
     if allow_total and code.upper() == "TOTAL":
         return "TOTAL"
     where, shown = {"file": file, "row": row, "column": column}, f"{what} {excerpt(code, 20)}"

@@ -11,7 +11,6 @@ Both cover four codes only (coal 2701, crude oil 2709, LNG 271111, pipeline gas 
 chapter 27: FUEL_CODES names them so a verdict can say what the rows leave out.
 """
 
-import json
 from pathlib import Path
 
 import pandas as pd
@@ -19,9 +18,9 @@ import pandas as pd
 from ..core.errors import InputError
 from .fields import first_invalid, numbers
 from .partners import UnknownPartnerError, resolve_partner
-from .provenance import sidecar_of
+from .provenance import read_hs_sidecar, retrieved_date
 from .schema import relative_to_raw, tidy_columns
-from .text_rows import read_csv_as_text
+from .text_rows import csv_files, read_csv_as_text
 
 FUEL_CODES = {"coal": "2701", "crude_oil": "2709", "lng": "271111", "pipeline_gas": "271121"}
 FUEL_LABELS = {
@@ -30,14 +29,8 @@ FUEL_LABELS = {
     "lng": "LNG",
     "pipeline_gas": "pipeline natural gas",
 }
-COMTRADE_LAYOUT = (
-    "period",
-    "commodity",
-    "commodity_code",
-    "partner",
-    "value_usd_bn",
-    "qty_mt",
-    "value_per_mt_usd",
+COMTRADE_LAYOUT = tuple(
+    "period commodity commodity_code partner value_usd_bn qty_mt value_per_mt_usd".split()
 )
 CUSTOMS_LAYOUT = ("period", "commodity", "source_file", "partner", "value_usd_bn")
 PUBLISHERS = {
@@ -46,13 +39,7 @@ PUBLISHERS = {
 }
 
 
-def fuel_files(directory: Path) -> list[Path]:
-    directory = Path(directory)
-    if not directory.is_dir():
-        return []
-    return sorted(
-        p for p in directory.iterdir() if p.suffix.lower() == ".csv" and not p.name.startswith(".")
-    )
+fuel_files = csv_files
 
 
 def _source_url(meta: dict, source_file: str) -> str:
@@ -110,11 +97,7 @@ def read_fuel_monitor(path) -> pd.DataFrame:
                     column="partner",
                     expected="a partner name such as Russian Federation",
                 ) from None
-    meta = (
-        json.loads(sidecar_of(path).read_text(encoding="utf-8"))
-        if sidecar_of(path).exists()
-        else {}
-    )
+    meta = read_hs_sidecar(path)
     source_file = relative_to_raw(path)
     base = pd.DataFrame(
         {
@@ -125,15 +108,12 @@ def read_fuel_monitor(path) -> pd.DataFrame:
             "span": "month",
             "commodity": frame.commodity.map(FUEL_LABELS),
             "hs_code": frame.commodity.map(FUEL_CODES),
-            "hs_version": "",
-            "yoy_pct": float("nan"),
             "currency_note": "usd",
             "source_file": source_file,
             "source_row": range(1, len(frame) + 1),
             "source_url": _source_url(meta, source_file),
             "publisher": PUBLISHERS[layout],
-            "published_date": (meta.get("retrieved_at") or "")[:10],
-            "quote": "",
+            "published_date": retrieved_date(meta),
         }
     )
     values = base.assign(measure="value", unit="usd_mn", value=value_usd_bn * 1000)

@@ -39,97 +39,32 @@ class GaccFormatError(InputError, ValueError):
 
 
 # --------------------------------------------------------------------------- header vocabulary
-# Canonical field -> header spellings (Chinese UI, then English UI; compared casefolded, no spaces).
+# Canonical field -> header spellings, "|" between them (Chinese UI, then English UI; compared
+# casefolded, without spaces).
 HEADERS = {
-    "period": ["数据年月", "date of data", "data month", "year and month", "month", "date"],
-    "hs_code": ["商品编码", "commodity code", "hs code", "code of commodity"],
-    "commodity": ["商品名称", "commodity name", "description of commodity", "commodity"],
-    "partner_code": ["贸易伙伴编码", "trading partner code", "partner code", "country code"],
-    "partner_name": [
-        "贸易伙伴名称",
-        "trading partner name",
-        "trading partner",
-        "partner name",
-        "country (region)",
-        "country",
-    ],
-    "trade_mode": ["贸易方式名称", "trade mode name", "trade mode", "customs regime"],
-    "trade_mode_code": ["贸易方式编码", "trade mode code", "customs regime code"],
-    "region": [
-        "注册地名称",
-        "registration place name",
-        "domestic destination/source name",
-        "locations of importers and exporters",
-    ],
-    "region_code": [
-        "注册地编码",
-        "registration place code",
-        "locations of importers and exporters code",
-    ],
-    "qty1": ["第一数量", "第一法定数量", "统计数量", "first quantity", "quantity 1", "quantity"],
-    "unit1": [
-        "第一计量单位",
-        "第一法定计量单位",
-        "first unit",
-        "first unit of measurement",
-        "unit 1",
-        "unit",
-    ],
-    "qty2": [
-        "第二数量",
-        "second quantity",
-        "quantity 2",
-        "supplementary quantity",
-        "supplimentary quantity",
-    ],
-    "unit2": [
-        "第二计量单位",
-        "second unit",
-        "second unit of measurement",
-        "unit 2",
-        "supplementary unit",
-        "supplimentary unit",
-    ],
-    "value_cny": [
-        "人民币",
-        "人民币元",
-        "金额_人民币",
-        "rmb",
-        "rmb yuan",
-        "value (rmb)",
-        "cny",
-        "renminbi yuan",
-        "renminbi",
-    ],
-    "value_usd": [
-        "美元",
-        "金额_美元",
-        "美元值",
-        "us dollar",
-        "us$",
-        "usd",
-        "value (us$)",
-        "us dollars",
-        "value(usd)",
-    ],
+    "period": "数据年月|date of data|data month|year and month|month|date",
+    "hs_code": "商品编码|commodity code|hs code|code of commodity",
+    "commodity": "商品名称|commodity name|description of commodity|commodity",
+    "partner_code": "贸易伙伴编码|trading partner code|partner code|country code",
+    "partner_name": "贸易伙伴名称|trading partner name|trading partner|partner name|"
+    "country (region)|country",
+    "trade_mode": "贸易方式名称|trade mode name|trade mode|customs regime",
+    "trade_mode_code": "贸易方式编码|trade mode code|customs regime code",
+    "region": "注册地名称|registration place name|domestic destination/source name|"
+    "locations of importers and exporters",
+    "region_code": "注册地编码|registration place code|locations of importers and exporters code",
+    "qty1": "第一数量|第一法定数量|统计数量|first quantity|quantity 1|quantity",
+    "unit1": "第一计量单位|第一法定计量单位|first unit|first unit of measurement|unit 1|unit",
+    "qty2": "第二数量|second quantity|quantity 2|supplementary quantity|supplimentary quantity",
+    "unit2": "第二计量单位|second unit|second unit of measurement|unit 2|supplementary unit|"
+    "supplimentary unit",
+    "value_cny": "人民币|人民币元|金额_人民币|rmb|rmb yuan|value (rmb)|cny|renminbi yuan|renminbi",
+    "value_usd": "美元|金额_美元|美元值|us dollar|us$|usd|value (us$)|us dollars|value(usd)",
 }
 UNITS = {
-    "千克": "kg",
-    "吨": "tonnes",
-    "辆": "units",
-    "台": "units",
-    "个": "units",
-    "件": "units",
-    "套": "units",
-    "架": "units",
-    "艘": "units",
-    "kilogram": "kg",
-    "kg": "kg",
-    "ton": "tonnes",
-    "tonne": "tonnes",
-    "tonnes": "tonnes",
-    "unit": "units",
-    "units": "units",
+    **dict.fromkeys(["千克", "kilogram", "kg"], "kg"),
+    **dict.fromkeys(["吨", "ton", "tonne", "tonnes"], "tonnes"),
+    **dict.fromkeys(["辆", "台", "个", "件", "套", "架", "艘", "unit", "units"], "units"),
 }
 NO_UNIT = {"", "?", "？", "-"}  # GACC writes `?` where a code has no (second) unit
 FLOW_WORDS = {"出口": "export", "export": "export", "进口": "import", "import": "import"}
@@ -140,7 +75,9 @@ def _key(text) -> str:
 
 
 HEADER_LOOKUP = {
-    _key(spelling): field for field, spellings in HEADERS.items() for spelling in spellings
+    _key(spelling): field
+    for field, spellings in HEADERS.items()
+    for spelling in spellings.split("|")
 }
 
 
@@ -334,13 +271,14 @@ def read_gacc_export(
             raise GaccFormatError(message, file=path)
         flags.append(f"{path.name}: possibly truncated: {message}")
     year = None if "period" in fields else (period or _year_from_name(path))
+    if year is not None:  # the year of the file's name: no row to name
+        hs_schema.period(int(year), None, file=path, row=None, column="period")
     currency = "usd" if "value_usd" in fields else "cny"
     value_field = "value_usd" if currency == "usd" else "value_cny"
     wanted = resolve_partner(only_partner).iso2 if only_partner else None
     common = {
         "reporter": "CN",
         "flow": flow,
-        "yoy_pct": float("nan"),
         "currency_note": currency,
         "source_file": relative_to_raw(path),
         "source_url": relative_to_raw(path),
@@ -407,7 +345,6 @@ def read_gacc_export(
             )
             continue
         base = {
-            **common,
             "partner": row_partner,
             "period": when,
             "span": span,
@@ -427,7 +364,7 @@ def read_gacc_export(
                 }
             )
         records.extend(_quantity_rows(base, cells, fields, header, path, offset))
-    tidy = hs_schema.validate_tidy(tidy_frame(records), path)
+    tidy = tidy_frame(records, **common)
     notes = list(flags)
     if others:
         notes.append(

@@ -12,20 +12,9 @@ from .gacc_exports import ENGLISH_TABLE_PUBLISHER, GaccFormatError, _decode, _si
 from .partners import UnknownPartnerError, resolve_partner
 from .schema import relative_to_raw, tidy_frame
 
-MONTHS = [
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-]
+MONTHS = (
+    "january february march april may june july august september october november december".split()
+)
 
 
 def _html_grid(table) -> list[list[str]]:
@@ -165,29 +154,21 @@ def _english_rows(row, row_number, columns, labels, partner, period, path) -> pd
         slot["value" if measure == "value" else "yoy_pct"] = (
             value / 1000 if measure == "value" else value
         )
+    records = [{"flow": flow, "span": span, **slot} for (span, flow), slot in sorted(slots.items())]
     source = relative_to_raw(path)
-    records = [
-        {
-            "reporter": "CN",
-            "partner": partner,
-            "flow": flow,
-            "period": period,
-            "span": span,
-            "commodity": "TOTAL",
-            "hs_code": "",
-            "hs_version": "",
-            "measure": "value",
-            "unit": "usd_mn",
-            "value": slot["value"],
-            "yoy_pct": slot["yoy_pct"],
-            "currency_note": "usd",
-            "source_file": source,
-            "source_row": row_number,
-            "source_url": source,
-            "publisher": ENGLISH_TABLE_PUBLISHER,
-            "published_date": _sidecar_date(path),
-            "quote": " | ".join(row),
-        }
-        for (span, flow), slot in sorted(slots.items())
-    ]
-    return tidy_frame(records)
+    return tidy_frame(
+        records,
+        reporter="CN",
+        partner=partner,
+        period=period,
+        commodity="TOTAL",
+        measure="value",
+        unit="usd_mn",
+        currency_note="usd",
+        source_file=source,
+        source_row=row_number,
+        source_url=source,
+        publisher=ENGLISH_TABLE_PUBLISHER,
+        published_date=_sidecar_date(path),
+        quote=" | ".join(row),
+    )

@@ -34,10 +34,6 @@ KEY = [
 CELL = KEY + ["quote"]
 
 
-def _same(a: float, b: float) -> bool:
-    return abs(a - b) <= 1e-9 * max(1.0, abs(a), abs(b))
-
-
 def _rows(values) -> str:
     rows = sorted({int(r) for r in values if int(r)})
     shown = ", ".join(map(str, rows[:5])) + (f" (+{len(rows) - 5} more)" if len(rows) > 5 else "")

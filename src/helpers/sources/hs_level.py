@@ -1,5 +1,5 @@
 """HS-level raw files (Comtrade API/bulk files, GACC query-platform exports, GACC English tables) as one
-tidy observation table (docs/ARCHITECTURE.md), plus coverage checks per code, month and currency.
+tidy observation table (docs/ARCHITECTURE.md).
 
 Every file found is read -- none is skipped; byte-identical copies are read once. A file without a sidecar was added by hand: it is read
 like the others and flagged (`hand_dropped`); `make report`'s input check then writes a sidecar marked
@@ -20,7 +20,13 @@ from .gacc_exports import read_gacc_export
 from .gacc_table import read_gacc_english_table
 from .hs_dedupe import drop_duplicates
 from .partners import resolve_partner
-from .provenance import distinct_contents, provenance_rank, read_hs_sidecar, sidecar_of
+from .provenance import (
+    distinct_contents,
+    provenance_rank,
+    read_hs_sidecar,
+    retrieved_date,
+    sidecar_of,
+)
 from .raw_guard import check_raw_file, project_of
 from .schema import TIDY_COLUMNS, empty_tidy, relative_to_raw, tidy_frame
 
@@ -218,49 +224,30 @@ def comtrade_code_sums(path: Path, partner: str, hs_prefixes) -> pd.DataFrame:
     source_file = relative_to_raw(path)
     records = [
         {
-            "reporter": "CN",
-            "partner": found.iso2,
             "flow": "export" if row.flowCode == "X" else "import",
             "period": row.period,
             "span": row.span,
             "commodity": "TOTAL" if row.cmdCode == "TOTAL" else f"HS {row.cmdCode}",
             "hs_code": "" if row.cmdCode == "TOTAL" else row.cmdCode,
             "hs_version": hs_edition(row.classificationCode or ""),
-            "measure": "value",
-            "unit": "usd_mn",
             "value": row.value_usd_mn,
-            "yoy_pct": None,
-            "currency_note": "usd",
-            "source_file": source_file,
-            "source_row": 0,
-            "source_url": meta.get("endpoint", "") or source_file,
-            "publisher": "UN Comtrade",
-            "published_date": str(meta.get("retrieved_at") or "")[:10],
             "quote": f"total row of a {int(row.rows)}-line cell ({scan})" if row.rows > 1 else scan,
         }
         for row in sums.itertuples()
     ]
-    frame = tidy_frame(records)
+    frame = tidy_frame(
+        records,
+        reporter="CN",
+        partner=found.iso2,
+        measure="value",
+        unit="usd_mn",
+        currency_note="usd",
+        source_file=source_file,
+        source_url=meta.get("endpoint", "") or source_file,
+        publisher="UN Comtrade",
+        published_date=retrieved_date(meta),
+    )
     frame.attrs.update(
         notes=notes, skipped=[], adapter=f"comtrade_{sums.attrs['engine']}_scan", currency="USD"
     )
     return frame
-
-
-def coverage(df: pd.DataFrame, partner: str, flow: str, periods) -> dict:
-    """Which of `periods` (YYYY-MM) have monthly HS-level value rows for partner/flow (any code).
-
-    Returns {'complete': bool, 'covered': [...], 'missing': [...]}; 'TOTAL'-only rows do not count.
-    """
-    periods = sorted(set(periods))
-    rows = df[
-        (df.partner == partner)
-        & (df.flow == flow)
-        & (df.span == "month")
-        & (df.hs_code != "")
-        & (df.measure == "value")
-    ]
-    present = set(rows.period)
-    covered = [p for p in periods if p in present]
-    missing = [p for p in periods if p not in present]
-    return {"complete": not missing, "covered": covered, "missing": missing}

@@ -1,10 +1,9 @@
 """Row-level rules for every HS-level raw format (Comtrade API/bulk, GACC query exports), in one place.
 
 Each reader turns raw text into numbers and codes by the one rule of helpers.sources.fields (amounts
-through `amount`, which adds the plausible bound), and every reader's output passes `validate_tidy`
-before the build sees it. A failure is one line naming file, row, column
-and value (an InputError). Plain code rather than pandera: the checks are few, and each must name the
-raw row and column, which only the reader knows.
+through `amount`, which adds the plausible bound) as it reads each row. A failure is one line naming
+file, row, column and value (an InputError). Plain code rather than pandera: the checks are few, and
+each must name the raw row and column, which only the reader knows.
 
 The rules (issue 13, point 3):
 - amounts are finite, non-negative and below a plausibility bound per row (PLAUSIBLE_MAX);
@@ -14,12 +13,9 @@ The rules (issue 13, point 3):
 """
 
 import datetime as dt
-import math
-
-import pandas as pd
 
 from ..core.errors import InputError, excerpt
-from .fields import commodity_code, number
+from .fields import field_text, number
 
 
 class RowRuleError(InputError, ValueError):
@@ -35,12 +31,7 @@ FIRST_PLAUSIBLE_YEAR = 2000  # the briefing's raw sources start in 2017; Comtrad
 def require(record: dict, fields, *, file, row) -> None:
     """Every field in `fields` present and non-empty (a truncated or blank-padded row is refused)."""
     for name in fields:
-        value = record.get(name)
-        if (
-            value is None
-            or (isinstance(value, float) and math.isnan(value))
-            or str(value).strip() == ""
-        ):
+        if not field_text(record.get(name)):
             raise RowRuleError(
                 "required field is empty (truncated row?)",
                 file=file,
@@ -54,35 +45,20 @@ def amount(
     text, *, file, row, column, kind: str, grouped: bool = False, required: bool = False
 ) -> float | None:
     """Raw amount -> float in the file's unit (helpers.sources.fields' number rule), None when empty,
-    within the plausible bound of `kind` ('usd', 'cny' or 'quantity'). grouped: digit groups as the
-    format writes them (GACC: "5,848,714"); required: an empty field ("-") is an error."""
+    at most PLAUSIBLE_MAX[kind] ('usd', 'cny' or 'quantity'). grouped: digit groups as the format
+    writes them (GACC: "5,848,714"); required: an empty field ("-") is an error."""
     value = number(text, file=file, row=row, column=column, grouped=grouped, required=required)
-    if value is not None:
-        check_amount(value, file=file, row=row, column=column, kind=kind, shown=str(text).strip())
-    return value
-
-
-def check_amount(value: float, *, file, row, column, kind: str, shown=None) -> None:
-    """A number already read (any path): finite, non-negative, at most PLAUSIBLE_MAX[kind]."""
     bound = PLAUSIBLE_MAX[kind]
-    problem = (
-        "is not finite"
-        if not math.isfinite(value)
-        else "is negative"
-        if value < 0
-        else "is implausibly large"
-        if value > bound
-        else None
-    )
-    if problem:
+    if value is not None and value > bound:  # `number` refused negative and non-finite values
         raise RowRuleError(
-            f"value {excerpt(shown if shown is not None else value, 30)} {problem}",
+            f"value {excerpt(str(text).strip(), 30)} is implausibly large",
             file=file,
             row=row,
             column=column,
             expected=f"a finite amount from 0 to {bound:.0e} per row "
             f"({'quantity' if kind == 'quantity' else kind.upper()})",
         )
+    return value
 
 
 def period(year: int, month: int | None, *, file, row, column, today: dt.date | None = None) -> str:
@@ -116,30 +92,3 @@ def period(year: int, month: int | None, *, file, row, column, today: dt.date | 
             expected=f"a month up to {today:%Y-%m}",
         )
     return text
-
-
-def validate_tidy(frame: pd.DataFrame, file) -> pd.DataFrame:
-    """The last gate for every HS-level reader's output (whatever path produced it)."""
-    if frame.empty:
-        return frame
-    for row in frame.itertuples():
-        kind = (
-            "quantity"
-            if row.measure == "quantity"
-            else ("cny" if row.currency_note == "cny" else "usd")
-        )
-        scale = 1.0 if kind == "quantity" else 1e6
-        if row.measure == "value" or not math.isnan(row.value):
-            check_amount(
-                row.value * scale,
-                file=file,
-                row=row.source_row or None,
-                column=row.measure or "value",
-                kind=kind,
-                shown=row.value,
-            )
-        if row.hs_code:
-            commodity_code(row.hs_code, file=file, row=row.source_row or None, column="hs_code")
-        year, month = int(row.period[:4]), (int(row.period[5:7]) if len(row.period) == 7 else None)
-        period(year, month, file=file, row=row.source_row or None, column="period")
-    return frame

@@ -22,12 +22,7 @@ PARAMETER_NAMES = ("period_end", "partner", "groups_file", "claims_file")
 MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 LATEST = "latest"
 # make variable -> parameter; make passes each as BRIEFING_<VARIABLE> (an empty value means "default").
-MAKE_VARIABLES = {
-    "PERIOD_END": "period_end",
-    "PARTNER": "partner",
-    "GROUPS_FILE": "groups_file",
-    "CLAIMS_FILE": "claims_file",
-}
+MAKE_VARIABLES = {name.upper(): name for name in PARAMETER_NAMES}
 ENV_PREFIX = "BRIEFING_"
 MAX_VALUE_CHARS = 300
 

@@ -2,11 +2,10 @@
 
 import json
 import re
-import sys
 from pathlib import Path
 
 from ..core.atomic import write_text_atomic
-from ..core.errors import InputError, run_main
+from ..core.errors import InputError
 from ..core.file_hash import file_sha256
 from ..core.json_file import read_json_object
 from ..core.paths import RAW_DIR
@@ -48,6 +47,12 @@ def read_hs_sidecar(raw_file: Path) -> dict:
     """An HS-level file's sidecar (`x.csv.meta.json`), or {} when the file was added by hand."""
     sidecar = sidecar_of(raw_file)
     return read_json_object(sidecar) if sidecar.exists() else {}
+
+
+def retrieved_date(meta: dict) -> str:
+    """YYYY-MM-DD the file was retrieved, from its sidecar ('' if not recorded): the published_date of
+    rows that no dated page published."""
+    return str(meta.get("retrieved_at") or "")[:10]
 
 
 def write_hand_sidecar(raw_file: Path, rows: int, today: str) -> dict:
@@ -171,20 +176,6 @@ def raw_sources(raw_dir: Path = RAW_DIR) -> list[tuple[Path, dict]]:
 
 def verify_vendored(raw_dir: Path = RAW_DIR) -> list[dict]:
     return [verify_raw_file(Path(raw_dir) / name) for name in VENDORED_FILES + VENDORED_ROW_FILES]
-
-
-def main() -> int:
-    verify_vendored()
-    for _, sidecar in raw_sources():
-        print(
-            f"ok {Path(str(sidecar.get('file', '?'))).name} sha256={sidecar['sha256'][:12]} "
-            f"rows={sidecar.get('rows')}"
-        )
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(run_main("verify-raw", main))
 
 
 def provenance_rank(path: Path) -> int:

@@ -9,33 +9,18 @@ import pandas as pd
 
 from ..core.paths import display_path
 
-TIDY_COLUMNS = [
-    "reporter",
-    "partner",
-    "flow",
-    "period",
-    "span",
-    "commodity",
-    "hs_code",
-    "hs_version",
-    "measure",
-    "unit",
-    "value",
-    "yoy_pct",
-    "currency_note",
-    "source_file",
-    "source_row",
-    "source_url",
-    "publisher",
-    "published_date",
-    "quote",
-]
+TIDY_COLUMNS = (
+    "reporter partner flow period span commodity hs_code hs_version measure unit value yoy_pct "
+    "currency_note source_file source_row source_url publisher published_date quote"
+).split()
 FLOAT_COLUMNS = ("value", "yoy_pct")
 
 
-def tidy_frame(records: list[dict]) -> pd.DataFrame:
-    """Records -> DataFrame with exactly the contract's columns and dtypes (missing text -> '')."""
-    return tidy_columns(pd.DataFrame.from_records(records, columns=TIDY_COLUMNS))
+def tidy_frame(records: list[dict], **same) -> pd.DataFrame:
+    """Records, and the columns `same` on every row, -> exactly the contract's columns and dtypes (a
+    column given by neither: '' for text, NaN for numbers)."""
+    frame = pd.DataFrame.from_records(records, columns=TIDY_COLUMNS).assign(**same)
+    return tidy_columns(frame)
 
 
 def tidy_columns(frame: pd.DataFrame) -> pd.DataFrame:
@@ -47,7 +32,7 @@ def tidy_columns(frame: pd.DataFrame) -> pd.DataFrame:
         elif column == "source_row":
             frame[column] = frame[column].fillna(0).astype("int64")
         else:
-            frame[column] = frame[column].fillna("").astype(str)
+            frame[column] = frame[column].astype(object).fillna("").astype(str)
     return frame
 
 

@@ -83,6 +83,16 @@ def check_last_line(path: Path) -> None:
     raise cut_row(path, lines)  # the header ends the first line: data row N ends line N + 1
 
 
+def csv_files(directory: Path) -> list[Path]:
+    """The CSV files of a folder of raw files (none when it is absent), hidden files left out."""
+    directory = Path(directory)
+    if not directory.is_dir():
+        return []
+    return sorted(
+        p for p in directory.iterdir() if p.suffix.lower() == ".csv" and not p.name.startswith(".")
+    )
+
+
 def read_csv_as_text(path: Path) -> pd.DataFrame:
     """Every field as stripped text (nothing guessed); a row with a wrong number of fields, or the row a
     cut-off file ends inside, stops with its row number (blank lines are not counted)."""

@@ -24,89 +24,39 @@ PERIOD_YEAR = re.compile(r"^(19|20)\d{2}$")
 PERIOD_MONTH = re.compile(r"^(19|20)\d{2}-(0[1-9]|1[0-2])$")
 
 
+CITED = ("source_url", "publisher", "quote")  # every row names where its number was published
+CITATION = ("source_url", "publisher", "published_date", "quote")  # the last columns of every file
+SPANS, FLOWS = {"month", "ytd", "year"}, {"export", "import", "total"}
+
+
 @dataclass(frozen=True)
 class FileSchema:
     columns: tuple
     allowed: dict = field(default_factory=dict)  # column -> allowed values
     non_negative: tuple = ()  # numeric columns that must be >= 0
     signed: tuple = ()  # numeric columns that may be negative
-    required_text: tuple = ("source_url", "publisher", "quote")
+    required_text: tuple = CITED
     numeric_text: tuple = ()  # numbers that may also be phrases ("over 40")
     optional_when_no_value: tuple = ()  # may be empty on rows without a value
 
 
 TOTALS_SCHEMA = FileSchema(
-    columns=(
-        "period",
-        "span",
-        "flow",
-        "value_usd_mn",
-        "yoy_pct",
-        "currency_note",
-        "source_url",
-        "publisher",
-        "published_date",
-        "quote",
-    ),
-    allowed={
-        "span": {"month", "ytd", "year"},
-        "flow": {"export", "import", "total"},
-        "currency_note": {"usd", "cny"},
-    },
+    columns=(*"period span flow value_usd_mn yoy_pct currency_note".split(), *CITATION),
+    allowed={"span": SPANS, "flow": FLOWS, "currency_note": {"usd", "cny"}},
     non_negative=("value_usd_mn",),
     signed=("yoy_pct",),
 )
-
 COMMODITIES_SCHEMA = FileSchema(
-    columns=(
-        "period",
-        "span",
-        "flow",
-        "commodity",
-        "hs_code",
-        "measure",
-        "value",
-        "unit",
-        "yoy_pct",
-        "source_url",
-        "publisher",
-        "published_date",
-        "quote",
-    ),
-    allowed={
-        "span": {"month", "ytd", "year"},
-        "flow": {"export", "import", "total"},
-        "measure": {"value", "quantity"},
-    },
+    columns=(*"period span flow commodity hs_code measure value unit yoy_pct".split(), *CITATION),
+    allowed={"span": SPANS, "flow": FLOWS, "measure": {"value", "quantity"}},
     non_negative=("value",),
     signed=("yoy_pct",),
-    required_text=("source_url", "publisher", "quote", "commodity"),
+    required_text=(*CITED, "commodity"),
     optional_when_no_value=("measure",),
 )
-
 CONTEXT_SCHEMA = FileSchema(
-    columns=(
-        "topic",
-        "entity",
-        "period",
-        "measure",
-        "value",
-        "unit",
-        "source_url",
-        "publisher",
-        "published_date",
-        "quote",
-    ),
-    required_text=(
-        "topic",
-        "entity",
-        "period",
-        "measure",
-        "unit",
-        "source_url",
-        "publisher",
-        "quote",
-    ),
+    columns=(*"topic entity period measure value unit".split(), *CITATION),
+    required_text=(*"topic entity period measure unit".split(), *CITED),
     numeric_text=("value",),
 )
 
@@ -276,9 +226,7 @@ def validate_table(
         for code, row in zip(frame.hs_code, frame.source_row):
             if code.strip():  # a row of all goods has no code
                 commodity_code(code, file=path, row=row, column="hs_code", allow_range=True)
-    if (
-        "measure" in schema.allowed
-    ):  # customs commodity rows; context facts carry free-text measures
+    if "measure" in schema.allowed:  # commodity rows; context facts carry free-text measures
         check_measure_present(frame, path)
         check_units(frame, path)
     return frame, notes

@@ -39,17 +39,18 @@ def _drop_exact_duplicates(frame: pd.DataFrame, source_file: str, quality: list)
     return frame.loc[~duplicated]
 
 
-def _checked_rows(
-    path: Path, schema, quality: list | None, verify: bool
-) -> tuple[pd.DataFrame, str]:
-    """Checksum, validation and duplicate removal shared by every customs file."""
+def _tidy(path, schema, quality, verify, partner, **columns) -> pd.DataFrame:
+    """Checksum, validation and duplicate removal shared by both customs files, then the tidy rows:
+    China's customs with `partner`, the file's columns and `columns` (computed or constant)."""
     quality = [] if quality is None else quality
     if verify:
         verify_raw_file(path)
     frame, notes = validate_table(path, schema)
     source_file = _relative(path)
     quality.extend({"check": note, "source_file": source_file} for note in notes)
-    return _drop_exact_duplicates(frame, source_file, quality), source_file
+    frame = _drop_exact_duplicates(frame, source_file, quality)
+    tidy = frame.assign(reporter="CN", partner=partner, hs_version="", source_file=source_file)
+    return tidy.assign(**columns)[TIDY_COLUMNS].reset_index(drop=True)
 
 
 def load_totals(
@@ -59,31 +60,18 @@ def load_totals(
     partner: str = "RU",
 ) -> pd.DataFrame:
     """One partner's wire-reported totals (`partner`: the ISO2 the file is about)."""
-    frame, source_file = _checked_rows(path, TOTALS_SCHEMA, quality, verify)
-    tidy = pd.DataFrame(
-        {
-            "reporter": "CN",
-            "partner": partner,
-            "flow": frame.flow,
-            "period": frame.period,
-            "span": frame.span,
-            "commodity": TOTAL,
-            "hs_code": "",
-            "hs_version": "",
-            "measure": "value",
-            "unit": "usd_mn",
-            "value": frame.value_usd_mn,
-            "yoy_pct": frame.yoy_pct,
-            "currency_note": frame.currency_note,
-            "source_file": source_file,
-            "source_row": frame.source_row,
-            "source_url": frame.source_url,
-            "publisher": frame.publisher,
-            "published_date": frame.published_date,
-            "quote": frame.quote,
-        }
+    return _tidy(
+        path,
+        TOTALS_SCHEMA,
+        quality,
+        verify,
+        partner,
+        commodity=TOTAL,
+        hs_code="",
+        measure="value",
+        unit="usd_mn",
+        value=lambda frame: frame.value_usd_mn,
     )
-    return tidy[TIDY_COLUMNS].reset_index(drop=True)
 
 
 def load_commodities(
@@ -92,34 +80,17 @@ def load_commodities(
     verify: bool = True,
     partner: str = "RU",
 ) -> pd.DataFrame:
-    frame, source_file = _checked_rows(path, COMMODITIES_SCHEMA, quality, verify)
-    currency = frame.unit.map(
-        lambda unit: "usd" if unit == "usd_mn" else ("cny" if "CNY" in unit else "")
+    def currency(unit: str) -> str:
+        return "usd" if unit == "usd_mn" else ("cny" if "CNY" in unit else "")
+
+    return _tidy(
+        path,
+        COMMODITIES_SCHEMA,
+        quality,
+        verify,
+        partner,
+        currency_note=lambda frame: frame.unit.map(currency),
     )
-    tidy = pd.DataFrame(
-        {
-            "reporter": "CN",
-            "partner": partner,
-            "flow": frame.flow,
-            "period": frame.period,
-            "span": frame.span,
-            "commodity": frame.commodity,
-            "hs_code": frame.hs_code,
-            "hs_version": "",
-            "measure": frame.measure,
-            "unit": frame.unit,
-            "value": frame.value,
-            "yoy_pct": frame.yoy_pct,
-            "currency_note": currency,
-            "source_file": source_file,
-            "source_row": frame.source_row,
-            "source_url": frame.source_url,
-            "publisher": frame.publisher,
-            "published_date": frame.published_date,
-            "quote": frame.quote,
-        }
-    )
-    return tidy[TIDY_COLUMNS].reset_index(drop=True)
 
 
 def load_context(path: Path = RAW_DIR / CONTEXT_FILE, verify: bool = True) -> pd.DataFrame:
