@@ -7,7 +7,7 @@ import shutil
 
 import pytest
 
-from helpers.report.pdf import DEFAULT_CHROMIUM, print_pdf
+from helpers.report.pdf import DEFAULT_CHROMIUM, Printer
 
 PAGE = """<!doctype html><html><head><meta charset="utf-8"><title>t</title></head><body>
 <p>Figure data: <a href="figures/f1-x.csv">f1-x.csv</a>, <a href="tables/t-y.csv">t-y.csv</a>,
@@ -32,7 +32,10 @@ def test_two_clones_at_paths_of_different_lengths_print_the_same_pdf(tmp_path):
         stage = tmp_path / clone / "build" / "stage-12345678"
         stage.mkdir(parents=True)
         (stage / "briefing.html").write_text(PAGE, encoding="utf-8")
-        printed.append(print_pdf(stage / "briefing.html", stage / "briefing.pdf").read_bytes())
+        with Printer() as printer:  # a Chromium of its own for each clone
+            printed.append(
+                printer.print(stage / "briefing.html", stage / "briefing.pdf").read_bytes()
+            )
     short, long = printed
     assert short == long
     assert re.findall(rb"/URI \(([^)]*)\)", short) == [

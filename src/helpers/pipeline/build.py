@@ -354,55 +354,22 @@ def build_locked(root: Path, build: Path, reports: Path, params: dict) -> int:
         stage = Path(tempfile.mkdtemp(prefix=STAGE_PREFIX, dir=build))
         try:
             executed = [str(build / "nb" / path.name) for path in notebooks_of(root)]
-            chromium = (
-                ["--chromium", os.environ["BRIEFING_CHROMIUM"]]
-                if os.environ.get("BRIEFING_CHROMIUM")
-                else []
-            )
+            args = ["--notebooks", *executed, "--params", str(params_file), "--out", str(stage)]
+            if os.environ.get("BRIEFING_CHROMIUM"):
+                args += ["--chromium", os.environ["BRIEFING_CHROMIUM"]]
+            render = ("page, figures, PDF", "helpers.report.render", args)
             if notebooks is not None:
                 notebooks.go()
                 # Started only once the kernel has warmed up: beside the kernel's start (and the input
                 # check) its own imports would slow the start of the notebooks on two cores.
                 notebooks.wait_ready()
-                renderer = EarlyStage(
-                    "page, figures, PDF",
-                    "helpers.report.render",
-                    [
-                        "--notebooks",
-                        *executed,
-                        "--params",
-                        str(params_file),
-                        "--out",
-                        str(stage),
-                        *chromium,
-                    ],
-                    root,
-                    build,
-                    timed=False,
-                    code=code,
-                )
+                renderer = EarlyStage(*render, root, build, timed=False, code=code)
                 notebooks.finish()
                 finish_notebooks_stage(root, build, keys)
                 renderer.go()
                 renderer.finish()
             else:
-                run_stage(
-                    "page, figures, PDF",
-                    "helpers.report.render",
-                    [
-                        "--notebooks",
-                        *executed,
-                        "--params",
-                        str(params_file),
-                        "--out",
-                        str(stage),
-                        *chromium,
-                    ],
-                    root,
-                    build,
-                    timed=False,
-                    code=code,
-                )
+                run_stage(*render, root, build, timed=False, code=code)
             started = time.monotonic()
             with signals_deferred():  # all of reports/ or none of it, whenever a signal comes
                 published = publish(stage, reports)

@@ -61,11 +61,8 @@ def source_of(path: Path) -> str:
     raise InputError(
         "is not a file type the build reads",
         file=path,
-        expected="a Comtrade file ("
-        + ", ".join(COMTRADE_SUFFIXES)
-        + ") or a GACC export ("
-        + ", ".join(GACC_SUFFIXES)
-        + ")",
+        expected=f"a Comtrade file ({', '.join(COMTRADE_SUFFIXES)}) "
+        f"or a GACC export ({', '.join(GACC_SUFFIXES)})",
     )
 
 
@@ -128,7 +125,7 @@ def inspect_file(path) -> dict:
         "currency": frame.attrs.get("currency", "USD"),
         "totals": file_totals(frame),
         "skipped": sorted(skipped, key=lambda s: s["row"]),
-        "flags": [n for n in frame.attrs.get("flags", [])],
+        "flags": list(frame.attrs.get("flags", [])),
         "_spans": sorted(set(values.span)),
         "_periods": sorted(set(values.period)),
         "_partners": sorted(set(values.partner)),

@@ -180,12 +180,6 @@ class Printer:
             page.context.close()
 
 
-def print_pdf(html_path: Path, pdf_path: Path, chromium: str = DEFAULT_CHROMIUM) -> Path:
-    """Print one page with a Chromium of its own."""
-    with Printer(chromium) as printer:
-        return printer.print(html_path, pdf_path)
-
-
 def relativise_pdf_links(pdf_path: Path, base_url: str) -> int:
     """Chromium turns the page's relative links (figures/x.csv) into absolute URLs of the address it
     printed the page from: useless to a reader, and a local path when that is a file:// URL. Rewrite

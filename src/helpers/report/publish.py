@@ -73,18 +73,7 @@ def write_bundle(stage: Path) -> Path:
     stage = Path(stage)
     epoch = max(int(os.environ.get("SOURCE_DATE_EPOCH", "0") or 0), 315532800)  # 1980-01-01
     stamp = dt.datetime.fromtimestamp(epoch, dt.UTC).timetuple()[:6]
-    members = [
-        "briefing.html",
-        "briefing.pdf",
-        *(
-            f"figures/{figure_id}{suffix}"
-            for figure_id in staged_figure_ids(stage)
-            for suffix in FIGURE_SUFFIXES
-        ),
-        *staged_tables(stage),
-        *staged_notebooks(stage),
-        *staged_assets(stage),
-    ]
+    members = ["briefing.html", "briefing.pdf", *staged_links(stage)]
     bundle = stage / BUNDLE
     with zipfile.ZipFile(bundle, "w") as archive:
         for name in members:
@@ -129,58 +118,25 @@ def check_publishable(reports_dir: Path) -> None:
             )
 
 
-def staged_figure_ids(stage: Path) -> list[str]:
-    html_text = (stage / "briefing.html").read_text(encoding="utf-8")
-    return figure_ids_in_html(html_text)
-
-
-def staged_tables(stage: Path) -> list[str]:
-    return table_csvs_in_html((stage / "briefing.html").read_text(encoding="utf-8"))
-
-
-def staged_notebooks(stage: Path) -> list[str]:
-    return notebooks_in_html((stage / "briefing.html").read_text(encoding="utf-8"))
-
-
-def staged_assets(stage: Path) -> list[str]:
-    return assets_in_html((stage / "briefing.html").read_text(encoding="utf-8"))
+def staged_links(stage: Path) -> list[str]:
+    """The figure, table, notebook and asset files the staged page links to, in page order."""
+    page = (stage / "briefing.html").read_text(encoding="utf-8")
+    figures = [
+        f"figures/{id_}{suffix}" for id_ in figure_ids_in_html(page) for suffix in FIGURE_SUFFIXES
+    ]
+    return [*figures, *table_csvs_in_html(page), *notebooks_in_html(page), *assets_in_html(page)]
 
 
 def missing_files(stage: Path) -> list[str]:
     """Relative paths the stage must contain but does not (empty files count as missing)."""
-    missing = [
-        name
-        for name in MAIN_FILES
-        if not (stage / name).is_file() or (stage / name).stat().st_size == 0
-    ]
+
+    def absent(relative: str) -> bool:
+        return not (stage / relative).is_file() or (stage / relative).stat().st_size == 0
+
+    missing = [name for name in MAIN_FILES if absent(name)]
     if "briefing.html" in missing:
         return missing
-    for figure_id in staged_figure_ids(stage):
-        for suffix in FIGURE_SUFFIXES:
-            relative = f"figures/{figure_id}{suffix}"
-            if not (stage / relative).is_file() or (stage / relative).stat().st_size == 0:
-                missing.append(relative)
-    missing += [
-        relative
-        for relative in [*staged_tables(stage), *staged_notebooks(stage), *staged_assets(stage)]
-        if not (stage / relative).is_file() or (stage / relative).stat().st_size == 0
-    ]
-    return missing
-
-
-def files_to_publish(stage: Path) -> list[str]:
-    figures = [
-        f"figures/{figure_id}{suffix}"
-        for figure_id in staged_figure_ids(stage)
-        for suffix in FIGURE_SUFFIXES
-    ]
-    return [
-        *MAIN_FILES,
-        *figures,
-        *staged_tables(stage),
-        *staged_notebooks(stage),
-        *staged_assets(stage),
-    ]
+    return missing + [relative for relative in staged_links(stage) if absent(relative)]
 
 
 def stale_figure_files(reports: Path, published: list[str]) -> list[Path]:
@@ -210,9 +166,7 @@ def copy_to_temporaries(stage: Path, reports: Path, relatives: list[str]) -> lis
     except BaseException as error:
         for temporary in temporaries:
             temporary.unlink(missing_ok=True)
-        if (
-            isinstance(error, OSError) and error.errno
-        ):  # name the file being published (disk full, ...)
+        if isinstance(error, OSError) and error.errno:  # name the file (disk full, ...)
             raise OSError(error.errno, error.strerror, str(target)) from None
         raise
     return temporaries
@@ -230,7 +184,7 @@ def publish(stage_dir: Path, reports_dir: Path) -> list[str]:
         raise IncompleteStage(
             f"{stage} is incomplete, reports left unchanged; missing: " + ", ".join(missing)
         )
-    relatives = files_to_publish(stage)
+    relatives = [*MAIN_FILES, *staged_links(stage)]
     check_publishable(reports)
     for folder, _ in FOLDERS:  # a fresh clone has none
         (reports / folder).mkdir(parents=True, exist_ok=True)

@@ -283,19 +283,24 @@ def files_note(table_id: str, rows: int) -> str:
     )
 
 
-def table_html(
-    df: pd.DataFrame, table_id: str, caption: str, detail_columns: list[str] = ()
-) -> str:
-    """The whole table, printed in full, in a captioned figure that links its CSV."""
+def table_figure(df: pd.DataFrame, table_id: str, caption: str, classes: str, body: str) -> str:
+    """A captioned table figure that links its CSV, after its id and headers are checked."""
     if not TABLE_ID_PATTERN.match(table_id):
         raise ValueError(f"table_id {table_id!r} must match {TABLE_ID_PATTERN.pattern}")
     check_headers(df, table_id)
     return (
-        f'<figure class="table" data-table-id="{html.escape(table_id)}" '
+        f'<figure class="{classes}" data-table-id="{html.escape(table_id)}" '
         f'data-csv="{html.escape(csv_href(table_id))}">\n'
         f"<figcaption>{html.escape(caption)}</figcaption>\n"
-        f"{plain_table_html(df, detail_columns)}\n{files_note(table_id, len(df))}\n</figure>"
+        f"{body}\n{files_note(table_id, len(df))}\n</figure>"
     )
+
+
+def table_html(
+    df: pd.DataFrame, table_id: str, caption: str, detail_columns: list[str] = ()
+) -> str:
+    """The whole table, printed in full."""
+    return table_figure(df, table_id, caption, "table", plain_table_html(df, detail_columns))
 
 
 def long_table_html(
@@ -309,23 +314,18 @@ def long_table_html(
 ) -> str:
     """A long table: the summary (and a few key rows) printed; the full table on screen and as CSV.
     in_print=False: an appendix table print leaves out whole (the page's `screen-detail` class)."""
-    if not TABLE_ID_PATTERN.match(table_id):
-        raise ValueError(f"table_id {table_id!r} must match {TABLE_ID_PATTERN.pattern}")
-    check_headers(df, table_id)
     key = ""
     if key_rows is not None and len(key_rows):
         check_headers(key_rows, table_id)
         label = f'<p class="key-caption">{html.escape(key_caption)}</p>\n' if key_caption else ""
         key = label + plain_table_html(key_rows, css_class="data-table key-rows") + "\n"
-    return (
-        f'<figure class="table long-table{"" if in_print else " screen-detail"}" '
-        f'data-table-id="{html.escape(table_id)}" '
-        f'data-csv="{html.escape(csv_href(table_id))}">\n'
-        f"<figcaption>{html.escape(caption)}</figcaption>\n"
+    body = (
         f'<div class="table-summary">{summary_html}</div>\n{key}'
         f'<details class="full-table"><summary>Show all {len(df):,} rows</summary>\n'
-        f"{plain_table_html(df)}\n</details>\n{files_note(table_id, len(df))}\n</figure>"
+        f"{plain_table_html(df)}\n</details>"
     )
+    classes = "table long-table" + ("" if in_print else " screen-detail")
+    return table_figure(df, table_id, caption, classes, body)
 
 
 def table_bundle(
@@ -334,12 +334,12 @@ def table_bundle(
     caption: str,
     detail_columns: list[str] = (),
     build_dir: Path | str | None = None,
+    html_text: str = "",
 ) -> tuple[dict, dict]:
+    """Write the CSV; the notebook output of the table (`html_text`: drawn another way, e.g. long)."""
     write_table_csv(df, table_id, build_dir)
-    bundle = {
-        "text/html": table_html(df, table_id, caption, detail_columns),
-        "text/plain": f"{caption}\n{df.to_string(index=False)}",
-    }
+    html_text = html_text or table_html(df, table_id, caption, detail_columns)
+    bundle = {"text/html": html_text, "text/plain": f"{caption}\n{df.to_string(index=False)}"}
     return bundle, {"table_id": table_id, "caption": caption}
 
 
@@ -363,11 +363,8 @@ def show_long_table(
 ) -> None:
     from IPython.display import display
 
-    write_table_csv(df, table_id)
-    bundle = {
-        "text/html": long_table_html(
-            df, table_id, caption, summary_html, key_rows, key_caption, in_print
-        ),
-        "text/plain": f"{caption}\n{df.to_string(index=False)}",
-    }
-    display(bundle, raw=True, metadata={"table_id": table_id, "caption": caption})
+    html_text = long_table_html(
+        df, table_id, caption, summary_html, key_rows, key_caption, in_print
+    )
+    bundle, metadata = table_bundle(df, table_id, caption, html_text=html_text)
+    display(bundle, raw=True, metadata=metadata)

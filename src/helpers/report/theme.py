@@ -45,6 +45,9 @@ def on_date(date: str) -> alt.datum:
     return alt.datum(alt.DateTime(year=year, month=month, date=day))
 
 
+LABELS = {"labelFont": FONT, "titleFont": FONT, "labelFontSize": 11, "titleFontSize": 12}
+
+
 @alt.theme.register(THEME_NAME, enable=False)
 def briefing_theme() -> alt.theme.ThemeConfig:
     """Project look: one font everywhere, ~640 px wide, quiet grid."""
@@ -58,19 +61,8 @@ def briefing_theme() -> alt.theme.ThemeConfig:
                 "stroke": None,
             },
             "title": {"font": FONT, "fontSize": 15, "anchor": "start", "subtitleFont": FONT},
-            "axis": {
-                "labelFont": FONT,
-                "titleFont": FONT,
-                "labelFontSize": 11,
-                "titleFontSize": 12,
-                "gridColor": palette.grid,
-            },
-            "legend": {
-                "labelFont": FONT,
-                "titleFont": FONT,
-                "labelFontSize": 11,
-                "titleFontSize": 12,
-            },
+            "axis": {**LABELS, "gridColor": palette.grid},
+            "legend": {**LABELS},
             "header": {"labelFont": FONT, "titleFont": FONT},
             "text": {"font": FONT},
             "range": {
