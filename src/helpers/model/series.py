@@ -87,14 +87,7 @@ def _month_record(cumulative: dict, months, flow, year, month) -> dict:
             yoy_source_row=str(int(published.yoy_source_row)),
         )
     if period in months.index and not math.isnan(months.loc[period, "value"]):
-        published = months.loc[period]
-        record.update(
-            value=published.value,
-            status="published",
-            source=published.value_publisher,
-            source_rows=str(int(published.value_source_row)),
-            mislabelled=bool(published.get("value_mislabelled", False)),
-        )
+        record.update(_cited(months.loc[period], "published"))
         return record
     current = cumulative.get((year, month))
     if month == 1:
@@ -107,28 +100,13 @@ def _month_record(cumulative: dict, months, flow, year, month) -> dict:
             and both is not None
             and not math.isnan(both.value)
         ):
-            alone = months.loc[february]
-            record.update(
-                value=both.value - alone.value,
-                status="derived",
-                source=f"{both.value_publisher} − {alone.value_publisher}",
-                source_rows=f"{int(both.value_source_row)}−{int(alone.value_source_row)}",
-                mislabelled=bool(
-                    both.get("value_mislabelled", False) or alone.get("value_mislabelled", False)
-                ),
-            )
+            record.update(_difference(both, months.loc[february]))
         else:
             record["status"] = "in Jan–Feb total"
         return record
     if month == 2:
         if current is not None and not math.isnan(current.value):
-            record.update(
-                value=current.value,
-                status="Jan–Feb combined",
-                source=current.value_publisher,
-                source_rows=str(int(current.value_source_row)),
-                mislabelled=bool(current.get("value_mislabelled", False)),
-            )
+            record.update(_cited(current, "Jan–Feb combined"))
         return record
     previous = cumulative.get((year, month - 1))
     if (
@@ -136,16 +114,31 @@ def _month_record(cumulative: dict, months, flow, year, month) -> dict:
         and previous is not None
         and not (math.isnan(current.value) or math.isnan(previous.value))
     ):
-        record.update(
-            value=current.value - previous.value,
-            status="derived",
-            source=f"{current.value_publisher} − {previous.value_publisher}",
-            source_rows=f"{int(current.value_source_row)}−{int(previous.value_source_row)}",
-            mislabelled=bool(
-                current.get("value_mislabelled", False) or previous.get("value_mislabelled", False)
-            ),
-        )
+        record.update(_difference(current, previous))
     return record
+
+
+def _cited(row, status: str) -> dict:
+    return {
+        "value": row.value,
+        "status": status,
+        "source": row.value_publisher,
+        "source_rows": str(int(row.value_source_row)),
+        "mislabelled": bool(row.get("value_mislabelled", False)),
+    }
+
+
+def _difference(total, part) -> dict:
+    """A month derived as one published total less another, citing both."""
+    return {
+        "value": total.value - part.value,
+        "status": "derived",
+        "source": f"{total.value_publisher} − {part.value_publisher}",
+        "source_rows": f"{int(total.value_source_row)}−{int(part.value_source_row)}",
+        "mislabelled": bool(
+            total.get("value_mislabelled", False) or part.get("value_mislabelled", False)
+        ),
+    }
 
 
 def _computed_yoy(frame: pd.DataFrame) -> pd.Series:

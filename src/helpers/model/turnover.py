@@ -9,7 +9,6 @@ from .customs import CustomsData
 from .series import first_row, ytd_comparison
 
 FLOW_LABELS = {"export": "China's exports", "import": "China's imports", "total": "Turnover"}
-FLOW_ORDER = ["China's exports", "China's imports", "Turnover"]
 
 
 def last_full_year(period_end: str) -> int:
