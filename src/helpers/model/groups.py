@@ -13,7 +13,7 @@ import pandas as pd
 from ..core.text import is_missing, signed_pct, usd_bn
 from .hs_coverage import code_coverage, describe_gaps
 from .multiples import published_multiple
-from .raw_rows import code_ytd
+from .raw_rows import code_ytd, levels_change
 from .resolve import cite_record, last_digit_unit, resolve, secondary_compilations
 from .series import ytd_value
 
@@ -86,13 +86,8 @@ def hs_level_ytd(hs_rows: pd.DataFrame, group: dict, partner: str, period_end: s
     files = sorted(set(rows.source_file))
     # the editions of the rows summed, as the files give them (not the loop's preference)
     versions = sorted({v or "edition not given in the file" for v in rows.hs_version})
-    value, prior = sums[year], sums[year - 1]
-    exact = 100 * (value / prior - 1) if prior else math.nan
     return {
-        "value_usd_mn": value,
-        "prior_value_usd_mn": prior,
-        "change_pct": round(exact, 1),
-        "change_exact": exact,
+        **levels_change(sums[year], sums[year - 1]),
         "source": f"{', '.join(sources) or 'HS-level data'}: sum of HS {'+'.join(prefixes)} "
         f"({', '.join(versions)}; {', '.join(files)})",
         "basis": "HS-level sum",

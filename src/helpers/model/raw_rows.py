@@ -168,6 +168,18 @@ def fuel_monthly(fuel: pd.DataFrame) -> pd.DataFrame:
     ).reset_index(drop=True)
 
 
+def levels_change(value, prior) -> dict:
+    """Two levels and the change between them: change_pct is for display (one decimal); a verdict
+    compares change_exact, never the rounded figure."""
+    exact = 100 * (value / prior - 1) if prior else math.nan
+    return {
+        "value_usd_mn": value,
+        "prior_value_usd_mn": prior,
+        "change_pct": round(exact, 1),
+        "change_exact": exact,
+    }
+
+
 def code_ytd(
     rows: pd.DataFrame, codes, period_end: str, partner: str = "RU", flow: str = "import"
 ) -> dict | None:
@@ -194,14 +206,8 @@ def code_ytd(
             return None
         sums[y] = np.nansum(np.array([r[2] for r in picked], dtype="float64"))  # as Series.sum
         used.append(picked)
-    value, prior = sums[year], sums[year - 1]
-    exact = 100 * (value / prior - 1) if prior else math.nan
-    # change_pct is for display (one decimal); a verdict compares change_exact, never the rounded figure
     return {
-        "value_usd_mn": value,
-        "prior_value_usd_mn": prior,
-        "change_pct": round(exact, 1),
-        "change_exact": exact,
+        **levels_change(sums[year], sums[year - 1]),
         "publishers": ", ".join(sorted({r[3] for r in used[0] + used[1]})),
         "rows": cite_pairs((r[4], r[5]) for r in used[0] + used[1]),
         "value_publishers": ", ".join(sorted({r[3] for r in used[0]})),
