@@ -223,14 +223,10 @@ def code_ytd(
 FLAGGED_WIRE = "page flagged as mislabelled"
 
 
-def imports_raw_vs_wire(
-    comtrade_totals: pd.DataFrame, wire_monthly: pd.DataFrame, period_end: str
-) -> pd.DataFrame:
-    """One bar per month of China's imports from the partner: Comtrade rows where they exist, otherwise the
-    wire-reported GACC month (published or derived); the wire figure is kept beside as a cross-check, marked
-    `wire_mislabelled` when it comes from a page flagged as mislabelled (config/sources.yaml)."""
-    totals = comtrade_totals
-    raw = totals.loc[  # to the columns the loop reads: it filters a few hundred times
+def monthly_import_rows(totals: pd.DataFrame) -> pd.DataFrame:
+    """China's all-goods monthly import rows in US$ mn, cut to the columns the sums read (they filter
+    these rows a few hundred times)."""
+    return totals.loc[
         (totals.measure == "value")
         & (totals.unit == "usd_mn")
         & (totals.flow == "import")
@@ -238,6 +234,15 @@ def imports_raw_vs_wire(
         & (totals.hs_code == ""),
         ["period", "value", "source_file", "source_row"],
     ]
+
+
+def imports_raw_vs_wire(
+    comtrade_totals: pd.DataFrame, wire_monthly: pd.DataFrame, period_end: str
+) -> pd.DataFrame:
+    """One bar per month of China's imports from the partner: Comtrade rows where they exist, otherwise the
+    wire-reported GACC month (published or derived); the wire figure is kept beside as a cross-check, marked
+    `wire_mislabelled` when it comes from a page flagged as mislabelled (config/sources.yaml)."""
+    raw = monthly_import_rows(comtrade_totals)
     raw = raw.groupby("period").agg(
         raw_usd_mn=("value", "sum"),
         raw_file=("source_file", "first"),
@@ -408,15 +413,7 @@ def raw_ytd_imports(comtrade_totals: pd.DataFrame) -> pd.DataFrame:
     the Comtrade monthly rows: period ('2024-07' = January–July 2024; '2024-12' = the full year), value_usd_mn,
     source (the file and rows), and apart, for tables: files (the files' names) and rows ('85–91' where the rows
     are in one file, else the whole citation). Raw rows outrank a wire's year-to-date figure for the same span."""
-    totals = comtrade_totals
-    raw = totals.loc[  # to the columns the loop reads: it filters a few hundred times
-        (totals.measure == "value")
-        & (totals.unit == "usd_mn")
-        & (totals.flow == "import")
-        & (totals.span == "month")
-        & (totals.hs_code == ""),
-        ["period", "value", "source_file", "source_row"],
-    ]
+    raw = monthly_import_rows(comtrade_totals)
     records = []
     for year, rows in raw.groupby(raw.period.str[:4]):
         rows = list(zip(*(rows[column].tolist() for column in rows.columns)))  # plain Python below
