@@ -154,6 +154,18 @@ def test_page_one_box_names_the_reversal_and_counts_the_rest(rows):
     )
 
 
+def test_each_claim_in_the_list_cites_outlet_date_file_and_row(rows):
+    section = section_for("2025-07")
+    items = since.since_sentences(rows.reset_index(), citer=section.citer).split("\n")
+    record = next(i for i in items if i.startswith("- **Record year"))
+    # the model's 'TASS (…) (row 428)' named no file: the note finds the row by its outlet
+    assert "2026-01-14: gacc_cn_ru_totals.csv row 428" in record
+    cars = next(i for i in items if i.startswith("- **Chinese car brands"))
+    assert '<a href="https://vazhno.news/' in cars and "context_facts.csv row 149" in cars
+    no_data = next(i for i in items if i.startswith("- **Machine tools"))
+    assert 'class="note"' not in no_data  # no figure, no rows, no note
+
+
 def test_fuel_series_equals_the_fuel_table_for_every_month():
     """model.since.fuel_changes sums the rows directly where GACC published nothing for the span: it must give
     exactly what model.fuel.fuel_table gives (GACC's figure above the compilation where there is one)."""

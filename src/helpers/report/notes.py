@@ -11,7 +11,6 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass
-from urllib.parse import urlparse
 
 from markupsafe import Markup, escape
 
@@ -27,25 +26,8 @@ def note(*parts: str) -> str:
         return ""
     if not isinstance(parts[0], Markup) and "/" not in parts[0].split(" ")[0]:
         parts[0] = parts[0][0].upper() + parts[0][1:]  # a caveat, not a file path: capitalised
-    text = Markup(_once_per_file(str(Markup("; ").join(_linked(p) for p in parts))))
+    text = Markup(_once_per_file(str(Markup("; ").join(escape(p) for p in parts))))
     return f'<sup class="note">{text}{"" if text.endswith((".", "?", "!")) else "."}</sup>'
-
-
-_URL = re.compile(r"https?://[^\s;<>\"]+[^\s;<>\".,)]")
-
-
-def _linked(part: str) -> Markup:
-    """Plain text escaped, a web address in it a link named by its site ('https://lenta.ru/news/…'
-    -> 'lenta.ru'); Markup kept as it is."""
-    if isinstance(part, Markup):
-        return part
-    pieces, end = [], 0
-    for found in _URL.finditer(part):
-        url = found.group(0)
-        pieces += [escape(part[end : found.start()])]
-        pieces += [Markup('<a href="{}">{}</a>').format(url, urlparse(url).hostname)]
-        end = found.end()
-    return Markup("").join([*pieces, escape(part[end:])])
 
 
 _FILE_ROWS = re.compile(r"(?<![\w./-])([\w./-]+\.csv) (rows?) ")

@@ -30,7 +30,11 @@ CODES = "Figure 4 gives each group's HS codes"
 def group_note(row, citer: Citer | None) -> str:
     """A group's figure: its basis and sources (the CSVs keep the full paths)."""
     source = getattr(row, "source", "")
-    cited = citer.sources(short(source)) if citer is not None and isinstance(source, str) else ""
+    cited = (
+        citer.sources(short(source), citer.commodities_file)
+        if citer is not None and isinstance(source, str)
+        else ""
+    )
     return note(getattr(row, "basis", ""), cited)
 
 

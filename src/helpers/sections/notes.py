@@ -17,7 +17,7 @@ from markupsafe import Markup, escape
 from ..core.paths import wire_files
 from ..core.text import publisher_and_row
 from ..model.raw_rows import row_ranges
-from ..report.notes import note, source
+from ..report.notes import source
 
 # 'Cars.ru (citing GACC) (row 67) https://…' inside a longer source string
 _CITATION = re.compile(r"(?P<pub>[^;:\s][^;:]*?) \(row (?P<row>\d+)\)(?: https?://[^\s;]+)?")
@@ -45,11 +45,16 @@ class Citer:
         # the wire files a citation such as 'TASS (row 318)' points into
         self.totals_file, self.commodities_file = wire_files(partner)
 
-    def _row(self, file: str, row: int):
-        """The row `row` of the raw file named `file` (a path under data/raw/ or its name alone)."""
-        name = Path(file).name
+    def _row(self, file: str, row: int, publisher: str = ""):
+        """The row `row` of the raw file named `file` (a path under data/raw/ or its name alone); with
+        no file, the row `row` that `publisher` published, in whichever table holds it."""
         for table in self.tables:
-            found = table.loc[(table.source_row == row) & table.source_file.str.endswith(name)]
+            where = (
+                table.source_file.str.endswith(Path(file).name)
+                if file
+                else table.publisher == publisher
+            )
+            found = table.loc[(table.source_row == row) & where]
             if len(found):
                 return found.iloc[0]
         return None
@@ -59,8 +64,9 @@ class Citer:
         of numbers or a written range such as '85–91, 93'); the first row names outlet and date,
         and links the page that published it (a web address only: a local path is no link)."""
         numbers = row_numbers(rows)
+        found = self._row(str(file), numbers[0], publisher)
+        file = file or (found.source_file if found is not None else "")
         where = f"{Path(str(file)).name} row{'s' if len(numbers) > 1 else ''} {row_ranges(numbers)}"
-        found = self._row(str(file), numbers[0])
         if found is None:
             return source(publisher, "", where)
         date, url = (
@@ -100,8 +106,7 @@ class Citer:
     def sources(self, text: str, file: str = "") -> Markup:
         """A source string as the model writes it ('Cars.ru (citing GACC) (row 67) https://…; UN Comtrade
         (data/raw/fuel/x.csv rows 1–7)'): each 'outlet (row N) address' cited as `rows` does, a row of
-        `file` (the partner's wire commodities file unless named); the rest as written."""
-        file = file or self.commodities_file
+        `file`, or with no file the row N that outlet published in any table read; the rest as written."""
         parts, last = [], 0
         for match in _CITATION.finditer(text):
             parts += [
@@ -110,7 +115,3 @@ class Citer:
             ]
             last = match.end()
         return Markup("").join(parts + [escape(text[last:])])
-
-    def note(self, *parts) -> str:
-        """The marker for a note of `parts` (citations from `rows`/`cited`, and plain-text caveats)."""
-        return note(*parts)

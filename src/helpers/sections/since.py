@@ -13,6 +13,8 @@ from ..core.text import count_word, day_label, month_year, word_list
 from ..model import since as model
 from ..model.context_facts import claim_span, machine_tool_production
 from ..report.notes import note
+from .fuel import short
+from .notes import Citer
 from .section import TABLES_KEPT
 
 
@@ -203,8 +205,10 @@ def since_display(rows: pd.DataFrame) -> pd.DataFrame:
     return rows[list(DISPLAY_COLUMNS)].rename(columns=DISPLAY_COLUMNS)
 
 
-def since_sentences(rows: pd.DataFrame) -> str:
-    """One item per claim, led by the claim, its trend and the last month of its data (Markdown list)."""
+def since_sentences(rows: pd.DataFrame, citer: Citer | None = None) -> str:
+    """One item per claim, led by the claim, its trend and the last month of its data (Markdown list),
+    its rows in a note (outlet, date, file and row, as every other note cites them)."""
+    citer = citer or Citer()
     items = []
     for r in rows.itertuples():
         tail = r.sentence.split(": ", 1)[1].removeprefix("no later data; ")
@@ -212,7 +216,7 @@ def since_sentences(rows: pd.DataFrame) -> str:
             f"- **{r.label}: {r.trend}**"
             + (f", on data to {month_year(r.as_of)}" if r.as_of else "")
             + f". {tail[0].upper()}{tail[1:]}"
-            + note(r.sources.replace("data/raw/", ""))  # files named as the other notes name them
+            + note(citer.sources(short(r.sources)))
         )  # every figure's rows are in the full table below (on screen and as CSV)
     return "\n".join(items)
 
