@@ -89,6 +89,9 @@ PANEL_JS = """name => {
 # (content-visibility), and their innerText is then empty although the cell has run.
 ALL_RUN_JS = """panelId => [...document.getElementById(panelId).querySelectorAll('.jp-CodeCell .jp-InputArea-prompt')]
   .every(el => /\\[\\d+\\]/.test(el.textContent))"""
+# Run All has started: some code cell is queued, running or done ("[*]" or "[n]").
+STARTED_JS = """panelId => [...document.getElementById(panelId).querySelectorAll('.jp-CodeCell .jp-InputArea-prompt')]
+  .some(el => /\\[(\\*|\\d+)\\]/.test(el.textContent))"""
 # What each code cell shows (prompt, first line of any error): a Run All that stopped says where.
 PROMPTS_JS = """panelId => [...document.getElementById(panelId).querySelectorAll('.jp-CodeCell')].map(cell =>
   cell.querySelector('.jp-InputArea-prompt').textContent + ' ' +
@@ -327,8 +330,17 @@ def edit_and_run_all(
     page.keyboard.press("Control+a")  # the cell's text
     page.keyboard.insert_text(parameters_source)
     page.keyboard.press("Escape")
-    page.locator(".lm-MenuBar-itemLabel", has_text=re.compile("^Run$")).click()
-    page.locator(".lm-Menu-itemLabel", has_text=re.compile("^Run All Cells$")).click()
+    # A Run All clicked while the kernel is still connecting can be dropped although the indicator
+    # already says idle (seen under load: every prompt stayed "[ ]"). Click again if no cell started.
+    for attempt in range(3):
+        page.locator(".lm-MenuBar-itemLabel", has_text=re.compile("^Run$")).click()
+        page.locator(".lm-Menu-itemLabel", has_text=re.compile("^Run All Cells$")).click()
+        try:
+            page.wait_for_function(STARTED_JS, arg=panel_id, timeout=20_000)
+            break
+        except PlaywrightTimeout:
+            if attempt == 2:
+                raise TimeoutError(f"{relative}: Run All started no cell in three tries") from None
     try:
         page.wait_for_function(ALL_RUN_JS, arg=panel_id, timeout=timeout * 1000)
     except PlaywrightTimeout:
