@@ -30,7 +30,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from ..core.early_start import GO
+from ..core.early_start import GO, print_timing
 from ..core.errors import InputError, run_main
 from ..core.file_hash import HashCache, sha256_file
 from ..core.paths import PROJECT_ROOT, build_dir
@@ -54,10 +54,6 @@ STAGE_PREFIX = "stage-"
 
 class StageFailed(Exception):
     """A stage subprocess failed; it has already printed its own one-line error."""
-
-
-def timing(label: str, seconds: float) -> None:
-    print(f"timing: {label:<24} {seconds:5.1f} s", flush=True)
 
 
 def read_stamp(build: Path, name: str) -> dict:
@@ -121,7 +117,7 @@ def run_stage(
         preexec_fn=stage_session,
     )
     if timed:
-        timing(label, time.monotonic() - started)
+        print_timing(label, time.monotonic() - started)
     check_stage_exit(label, result.returncode)
 
 
@@ -188,7 +184,7 @@ class EarlyStage:
         """Wait for the stage to end; StageFailed if it failed."""
         returncode = self.process.wait()
         if self.timed:
-            timing(self.label, time.monotonic() - self.started)
+            print_timing(self.label, time.monotonic() - self.started)
         check_stage_exit(self.label, returncode)
 
     def cancel(self) -> None:
@@ -226,14 +222,14 @@ def build(
         params = check_parameters(parameters_from_environment())
     except ParameterError as error:
         raise InputError(str(error)) from None
-    timing("parameter check", time.monotonic() - started)
+    print_timing("parameter check", time.monotonic() - started)
     print(f"params: period_end={params['period_end']} partner={params['partner_code']}", flush=True)
     if dry_run:
         return plan_only(root, build, params)
     check_publishable(reports)  # before any work: a read-only reports/ wastes no build
     with build_lock(build, wait):
         status = build_locked(root, build, reports, params)
-    timing("total", time.monotonic() - started)
+    print_timing("total", time.monotonic() - started)
     return status
 
 
@@ -243,7 +239,7 @@ def plan(
     started = time.monotonic()
     entries = input_manifest(root, params, cache)
     keys = stage_keys(entries, claims_entry(root, params))
-    timing(label, time.monotonic() - started)
+    print_timing(label, time.monotonic() - started)
     previous = read_stamp(build, "manifest").get("entries") or {}
     return entries, keys, previous
 
@@ -327,7 +323,7 @@ def build_locked(root: Path, build: Path, reports: Path, params: dict) -> int:
         if "config check" in todo:
             started = time.monotonic()
             check_configs(params)
-            timing("config check", time.monotonic() - started)
+            print_timing("config check", time.monotonic() - started)
             write_stamp(build, "check", {"key": keys["check"], "data_key": keys["check_data"]})
         if "input check" in todo:
             run_stage(
@@ -378,7 +374,7 @@ def build_locked(root: Path, build: Path, reports: Path, params: dict) -> int:
                     "published",
                     {"key": keys["build"], "files": hashes_of(reports, published)},
                 )
-            timing("publish", time.monotonic() - started)
+            print_timing("publish", time.monotonic() - started)
         finally:
             shutil.rmtree(stage, ignore_errors=True)
     except StageFailed:
