@@ -100,43 +100,11 @@ def stage_environment(root: Path, build: Path, code: str = "") -> dict:
     return env
 
 
-def run_stage(
-    label: str,
-    module: str,
-    args: list[str],
-    root: Path,
-    build: Path,
-    timed: bool = True,
-    code: str = "",
-) -> None:
-    started = time.monotonic()
-    result = subprocess.run(
-        [sys.executable, "-m", module, *args],
-        cwd=root,
-        env=stage_environment(root, build, code),
-        preexec_fn=stage_session,
-    )
-    if timed:
-        print_timing(label, time.monotonic() - started)
-    check_stage_exit(label, result.returncode)
-
-
-def check_stage_exit(label: str, returncode: int) -> None:
-    if returncode != 0:
-        if returncode < 0 or returncode not in (1, 2):
-            reason = f"killed by signal {-returncode}" if returncode < 0 else f"exit {returncode}"
-            hint = " (out of memory?)" if returncode in (-9, 137) else ""
-            print(
-                f"{PROG}: error: {label} stopped: {reason}{hint}; reports/ unchanged",
-                file=sys.stderr,
-            )
-        raise StageFailed(label)
-
-
-class EarlyStage:
-    """A stage subprocess started before its turn: it imports and warms up (the notebook kernel, the
-    renderer's libraries) while the stage before it runs, then waits for `go()`; `cancel()` lets it
-    exit without doing anything (helpers.core.early_start). On two cores this hides ~2 s of start-up."""
+class Stage:
+    """A stage subprocess (`python -m module args`, in its own session). Started `early`, before its turn,
+    it imports and warms up (the notebook kernel, the renderer's libraries) while the stage before it runs,
+    then waits for `go()`; `cancel()` lets it exit without doing anything (helpers.core.early_start). On two
+    cores this hides ~2 s of start-up. Not early, it works at once; `finish()` waits for it either way."""
 
     def __init__(
         self,
@@ -147,6 +115,7 @@ class EarlyStage:
         build: Path,
         timed: bool = True,
         code: str = "",
+        early: bool = True,
         says_ready: bool = False,
     ):
         self.label, self.timed = label, timed
@@ -156,10 +125,17 @@ class EarlyStage:
             ready_args = ["--ready-fd", str(passed)]
         try:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", module, *args, "--wait-for-go", *ready_args],
+                [
+                    sys.executable,
+                    "-m",
+                    module,
+                    *args,
+                    *(["--wait-for-go"] if early else []),
+                    *ready_args,
+                ],
                 cwd=root,
                 env=stage_environment(root, build, code),
-                stdin=subprocess.PIPE,
+                stdin=subprocess.PIPE if early else None,
                 text=True,
                 preexec_fn=stage_session,
                 pass_fds=(passed,) if says_ready else (),
@@ -167,6 +143,7 @@ class EarlyStage:
         finally:
             if says_ready:
                 os.close(passed)
+        self.started = time.monotonic()
 
     def wait_ready(self, timeout: float = 120) -> None:
         """Until the stage says its warm-up is done, or exits (end of the pipe), or `timeout` passes."""
@@ -185,7 +162,17 @@ class EarlyStage:
         returncode = self.process.wait()
         if self.timed:
             print_timing(self.label, time.monotonic() - self.started)
-        check_stage_exit(self.label, returncode)
+        if returncode != 0:
+            if returncode < 0 or returncode not in (1, 2):  # else the stage printed its own error
+                reason = (
+                    f"killed by signal {-returncode}" if returncode < 0 else f"exit {returncode}"
+                )
+                hint = " (out of memory?)" if returncode in (-9, 137) else ""
+                print(
+                    f"{PROG}: error: {self.label} stopped: {reason}{hint}; reports/ unchanged",
+                    file=sys.stderr,
+                )
+            raise StageFailed(self.label)
 
     def cancel(self) -> None:
         if self.ready is not None:
@@ -326,7 +313,7 @@ def build_locked(root: Path, build: Path, reports: Path, params: dict) -> int:
             print_timing("config check", time.monotonic() - started)
             write_stamp(build, "check", {"key": keys["check"], "data_key": keys["check_data"]})
         if "input check" in todo:
-            run_stage(
+            Stage(
                 "input check",
                 "helpers.pipeline.check_inputs",
                 [
@@ -340,7 +327,8 @@ def build_locked(root: Path, build: Path, reports: Path, params: dict) -> int:
                 root,
                 build,
                 code=code,
-            )
+                early=False,
+            ).finish()
             # The check registers files added by hand (writes their sidecars) and forgets removed ones:
             # the build is recorded under the inputs as they are now, so the next run finds it up to date.
             entries, keys, _ = plan(root, build, params, cache, "manifest after check")
@@ -359,13 +347,13 @@ def build_locked(root: Path, build: Path, reports: Path, params: dict) -> int:
                 # Started only once the kernel has warmed up: beside the kernel's start (and the input
                 # check) its own imports would slow the start of the notebooks on two cores.
                 notebooks.wait_ready()
-                renderer = EarlyStage(*render, root, build, timed=False, code=code)
+                renderer = Stage(*render, root, build, timed=False, code=code)
                 notebooks.finish()
                 finish_notebooks_stage(root, build, keys)
                 renderer.go()
                 renderer.finish()
             else:
-                run_stage(*render, root, build, timed=False, code=code)
+                Stage(*render, root, build, timed=False, code=code, early=False).finish()
             started = time.monotonic()
             with signals_deferred():  # all of reports/ or none of it, whenever a signal comes
                 published = publish(stage, reports)
@@ -387,13 +375,13 @@ def build_locked(root: Path, build: Path, reports: Path, params: dict) -> int:
     return 0
 
 
-def early_notebooks_stage(root: Path, build: Path, params_file: Path, code: str) -> EarlyStage:
+def early_notebooks_stage(root: Path, build: Path, params_file: Path, code: str) -> Stage:
     """Fresh output folders (a notebook or figure dropped since the last build cannot linger), then the
     notebook runner starts its kernel while the input check runs."""
     for folder in ("nb", "figures"):
         shutil.rmtree(build / folder, ignore_errors=True)
     write_stamp(build, "notebooks", {})
-    return EarlyStage(
+    return Stage(
         "notebooks",
         "helpers.pipeline.run_notebooks",
         [*map(str, notebooks_of(root)), "--params", str(params_file), "--out", str(build / "nb")],
