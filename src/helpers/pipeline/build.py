@@ -30,6 +30,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from ..core.atomic import write_text_atomic
 from ..core.early_start import GO, print_timing
 from ..core.errors import InputError, run_main
 from ..core.file_hash import HashCache, sha256_file
@@ -65,11 +66,9 @@ def read_stamp(build: Path, name: str) -> dict:
 
 
 def write_stamp(build: Path, name: str, stamp: dict) -> None:
-    folder = build / "stamps"
-    folder.mkdir(parents=True, exist_ok=True)
-    tmp = folder / f".{name}.json.tmp"
-    tmp.write_text(json.dumps(stamp, indent=1, sort_keys=True) + "\n", encoding="utf-8")
-    os.replace(tmp, folder / f"{name}.json")
+    write_text_atomic(
+        build / "stamps" / f"{name}.json", json.dumps(stamp, indent=1, sort_keys=True) + "\n"
+    )
 
 
 def files_match(recorded: dict, base: Path, cache: HashCache) -> bool:
