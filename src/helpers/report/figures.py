@@ -56,11 +56,6 @@ class FigureOutput:
         return f"<FigureOutput {self.figure_id}: {self.spec_path}>"
 
 
-def default_build_dir() -> Path:
-    """<project root>/build (or $BRIEFING_BUILD_DIR), whatever the kernel's working directory."""
-    return project_build_dir()
-
-
 def stable_names(spec: dict, figure_id: str) -> dict:
     """Rename altair's generated param/view names to `<figure_id>_param_1`, ... by first use.
 
@@ -129,7 +124,8 @@ def build_figure(
     table = plotted_data(chart, data)
     spec = chart_spec(chart, figure_id)
     svg = draw_svg(spec)
-    out_dir = Path(build_dir) if build_dir is not None else default_build_dir()
+    # <project root>/build (or $BRIEFING_BUILD_DIR), whatever the kernel's working directory
+    out_dir = Path(build_dir) if build_dir is not None else project_build_dir()
     figures_dir = out_dir / "figures"
     figures_dir.mkdir(parents=True, exist_ok=True)
     spec_path = figures_dir / f"{figure_id}.vl.json"
