@@ -344,11 +344,16 @@ def table_bundle(
 
 
 def show_table(
-    df: pd.DataFrame, table_id: str, caption: str, detail_columns: list[str] = ()
+    df: pd.DataFrame,
+    table_id: str,
+    caption: str,
+    detail_columns: list[str] = (),
+    html_text: str = "",
 ) -> None:
+    """Write the CSV and display the table (`html_text`: drawn another way, e.g. long)."""
     from IPython.display import display
 
-    bundle, metadata = table_bundle(df, table_id, caption, detail_columns)
+    bundle, metadata = table_bundle(df, table_id, caption, detail_columns, html_text=html_text)
     display(bundle, raw=True, metadata=metadata)
 
 
@@ -361,10 +366,7 @@ def show_long_table(
     key_caption: str = "",
     in_print: bool = True,
 ) -> None:
-    from IPython.display import display
-
     html_text = long_table_html(
         df, table_id, caption, summary_html, key_rows, key_caption, in_print
     )
-    bundle, metadata = table_bundle(df, table_id, caption, html_text=html_text)
-    display(bundle, raw=True, metadata=metadata)
+    show_table(df, table_id, caption, html_text=html_text)
