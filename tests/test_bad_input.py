@@ -20,8 +20,9 @@ from pathlib import Path
 import pytest
 import yaml
 
+from helpers.core.errors import run_main
 from helpers.core.paths import CONFIG_DIR, PROJECT_ROOT, RAW_DIR
-from helpers.pipeline import check_inputs, params
+from helpers.pipeline import build, check_inputs
 from helpers.sections.data import load_customs
 
 TOTALS, COMMODITIES, CONTEXT = (
@@ -607,21 +608,21 @@ def test_vendored_inputs_pass(capsys):
     )
 
 
-# --------------------------------------------------------------------------- parameters (helpers.pipeline.params)
+# ------------------------------------------------- parameters (make report: helpers.pipeline.build)
 PARAM_CASES = [
     (
         "unknown-partner",
-        ["--partner", "Atlantis"],
+        {"PARTNER": "Atlantis"},
         ["PARTNER 'Atlantis' has no data in data/raw", "valid values:", "Russia"],
     ),
     (
         "period-end-malformed",
-        ["--period-end", "2025-7"],
+        {"PERIOD_END": "2025-7"},
         ["PERIOD_END '2025-7' is not a month in YYYY-MM form", "valid: a month YYYY-MM from"],
     ),
     (
         "period-end-after-data",
-        ["--period-end", "2099-06"],
+        {"PERIOD_END": "2099-06"},
         [
             "PERIOD_END 2099-06 is after the latest release in the data",
             "valid: a month YYYY-MM from",
@@ -629,24 +630,24 @@ PARAM_CASES = [
     ),
     (
         "period-end-before-data",
-        ["--period-end", "1990-06"],
+        {"PERIOD_END": "1990-06"},
         ["PERIOD_END 1990-06 is before the data", "valid: a month YYYY-MM from"],
     ),
     (
         "period-end-january-alone",
-        ["--period-end", "2024-01"],
+        {"PERIOD_END": "2024-01"},
         ["PERIOD_END 2024-01: GACC publishes January only together with February", "use 2024-02"],
     ),
     # the first monthly release is 2021-02 (January–February): January 2021 is refused for GACC's reason
     (
         "period-end-first-january",
-        ["--period-end", "2021-01"],
+        {"PERIOD_END": "2021-01"},
         ["PERIOD_END 2021-01: GACC publishes January only together with February; use 2021-02"],
     ),
     # annual totals go back to 2015, monthly releases only to 2021-02: say so rather than "before the data"
     (
         "period-end-annual-only",
-        ["--period-end", "2020-12"],
+        {"PERIOD_END": "2020-12"},
         [
             "PERIOD_END 2020-12 is before the first monthly release in the data (2021-02): for 2015–2020 data/raw holds "
             "only annual totals, and the briefing is built from monthly and January–month releases",
@@ -657,16 +658,19 @@ PARAM_CASES = [
 
 
 @pytest.mark.parametrize(
-    "argv,expected", [c[1:] for c in PARAM_CASES], ids=[c[0] for c in PARAM_CASES]
+    "variables,expected", [c[1:] for c in PARAM_CASES], ids=[c[0] for c in PARAM_CASES]
 )
-def test_bad_parameter_stops_with_valid_values(argv, expected, tmp_path, capsys):
-    out = tmp_path / "params.json"
-    assert params.main(argv + ["--out", str(out)]) == 2
+def test_bad_parameter_stops_with_valid_values(variables, expected, tmp_path, capsys, monkeypatch):
+    """make report's parameter check (make's variables reach it as BRIEFING_<NAME>), before any work."""
+    for variable, value in variables.items():
+        monkeypatch.setenv(f"BRIEFING_{variable}", value)
+    monkeypatch.setenv("BRIEFING_BUILD_DIR", str(tmp_path / "build"))
+    assert run_main("report", build.main, ["--dry-run"]) == 2
     err = capsys.readouterr().err
-    assert len(err.strip().splitlines()) == 1 and err.startswith("error: ")
+    assert len(err.strip().splitlines()) == 1 and err.startswith("report: error: ")
     for text in expected:
         assert text in err, f"{text!r} not in: {err}"
-    assert not out.exists()
+    assert not (tmp_path / "build").exists()
 
 
 # --------------------------------------------------------------------------- recoverable oddities

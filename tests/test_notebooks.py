@@ -128,8 +128,8 @@ def test_figures_land_in_project_build_dir_from_notebooks_dir():
     """JupyterLab and nbconvert start kernels in notebooks/: figure and table files must still go to
     <root>/build (tables went to notebooks/build/tables, which the next `make report` took for an input)."""
     code = (
-        "from helpers.report.figures import default_build_dir; from helpers.report.tables import tables_dir; "
-        "print(default_build_dir()); print(tables_dir())"
+        "from helpers.core.paths import build_dir; from helpers.report.tables import tables_dir; "
+        "print(build_dir()); print(tables_dir())"
     )
     env = {"PATH": "/usr/bin:/bin", "HOME": "/tmp"}  # none of make's BRIEFING_* variables
     result = subprocess.run(

@@ -4,7 +4,6 @@ before any work, naming the partners that have data."""
 
 import ast
 import csv
-import json
 import subprocess
 
 import pytest
@@ -103,12 +102,14 @@ def test_latest_is_the_last_month_with_data(spelling):
     assert params["period_end"] > "2025-07"
 
 
-def test_params_cli_writes_latest_as_a_month(tmp_path):
-    from helpers.pipeline.params import main
+def test_make_report_resolves_latest_to_a_month(tmp_path, monkeypatch, capsys):
+    from helpers.pipeline.build import main
 
-    assert main(["--period-end", "latest", "--out", str(tmp_path / "params.json")]) == 0
-    written = json.loads((tmp_path / "params.json").read_text())
-    assert written["period_end"] == last_month_with_data() and written["partner_code"] == "RU"
+    monkeypatch.setenv("BRIEFING_PERIOD_END", "latest")
+    monkeypatch.setenv("BRIEFING_PARTNER", "")
+    monkeypatch.setenv("BRIEFING_BUILD_DIR", str(tmp_path / "build"))
+    assert main(["--dry-run"]) == 0
+    assert f"params: period_end={last_month_with_data()} partner=RU\n" in capsys.readouterr().out
 
 
 def test_unknown_partner_lists_partners_with_data():

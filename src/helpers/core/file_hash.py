@@ -14,6 +14,7 @@ import json
 import os
 from pathlib import Path
 
+from .atomic import write_text_atomic
 from .paths import build_dir
 
 CHUNK = 1 << 20  # streamed: raw files can be gigabytes
@@ -57,10 +58,7 @@ class HashCache:
     def save(self) -> None:
         """Keep only the files this run looked at (deleted inputs drop out), written atomically."""
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = self.path.with_name(self.path.name + f".{os.getpid()}.tmp")
-            tmp.write_text(json.dumps(self.used, sort_keys=True), encoding="utf-8")
-            os.replace(tmp, self.path)
+            write_text_atomic(self.path, json.dumps(self.used, sort_keys=True))
         except OSError:
             pass  # the cache is an optimisation; the build itself reports disk problems
 

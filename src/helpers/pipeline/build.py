@@ -30,7 +30,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from ..core.early_start import GO
+from ..core.atomic import write_text_atomic
+from ..core.early_start import GO, print_timing
 from ..core.errors import InputError, run_main
 from ..core.file_hash import HashCache, sha256_file
 from ..core.paths import PROJECT_ROOT, build_dir
@@ -56,10 +57,6 @@ class StageFailed(Exception):
     """A stage subprocess failed; it has already printed its own one-line error."""
 
 
-def timing(label: str, seconds: float) -> None:
-    print(f"timing: {label:<24} {seconds:5.1f} s", flush=True)
-
-
 def read_stamp(build: Path, name: str) -> dict:
     try:
         stamp = json.loads((build / "stamps" / f"{name}.json").read_text(encoding="utf-8"))
@@ -69,11 +66,9 @@ def read_stamp(build: Path, name: str) -> dict:
 
 
 def write_stamp(build: Path, name: str, stamp: dict) -> None:
-    folder = build / "stamps"
-    folder.mkdir(parents=True, exist_ok=True)
-    tmp = folder / f".{name}.json.tmp"
-    tmp.write_text(json.dumps(stamp, indent=1, sort_keys=True) + "\n", encoding="utf-8")
-    os.replace(tmp, folder / f"{name}.json")
+    write_text_atomic(
+        build / "stamps" / f"{name}.json", json.dumps(stamp, indent=1, sort_keys=True) + "\n"
+    )
 
 
 def files_match(recorded: dict, base: Path, cache: HashCache) -> bool:
@@ -104,43 +99,11 @@ def stage_environment(root: Path, build: Path, code: str = "") -> dict:
     return env
 
 
-def run_stage(
-    label: str,
-    module: str,
-    args: list[str],
-    root: Path,
-    build: Path,
-    timed: bool = True,
-    code: str = "",
-) -> None:
-    started = time.monotonic()
-    result = subprocess.run(
-        [sys.executable, "-m", module, *args],
-        cwd=root,
-        env=stage_environment(root, build, code),
-        preexec_fn=stage_session,
-    )
-    if timed:
-        timing(label, time.monotonic() - started)
-    check_stage_exit(label, result.returncode)
-
-
-def check_stage_exit(label: str, returncode: int) -> None:
-    if returncode != 0:
-        if returncode < 0 or returncode not in (1, 2):
-            reason = f"killed by signal {-returncode}" if returncode < 0 else f"exit {returncode}"
-            hint = " (out of memory?)" if returncode in (-9, 137) else ""
-            print(
-                f"{PROG}: error: {label} stopped: {reason}{hint}; reports/ unchanged",
-                file=sys.stderr,
-            )
-        raise StageFailed(label)
-
-
-class EarlyStage:
-    """A stage subprocess started before its turn: it imports and warms up (the notebook kernel, the
-    renderer's libraries) while the stage before it runs, then waits for `go()`; `cancel()` lets it
-    exit without doing anything (helpers.core.early_start). On two cores this hides ~2 s of start-up."""
+class Stage:
+    """A stage subprocess (`python -m module args`, in its own session). Started `early`, before its turn,
+    it imports and warms up (the notebook kernel, the renderer's libraries) while the stage before it runs,
+    then waits for `go()`; `cancel()` lets it exit without doing anything (helpers.core.early_start). On two
+    cores this hides ~2 s of start-up. Not early, it works at once; `finish()` waits for it either way."""
 
     def __init__(
         self,
@@ -151,6 +114,7 @@ class EarlyStage:
         build: Path,
         timed: bool = True,
         code: str = "",
+        early: bool = True,
         says_ready: bool = False,
     ):
         self.label, self.timed = label, timed
@@ -160,10 +124,17 @@ class EarlyStage:
             ready_args = ["--ready-fd", str(passed)]
         try:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", module, *args, "--wait-for-go", *ready_args],
+                [
+                    sys.executable,
+                    "-m",
+                    module,
+                    *args,
+                    *(["--wait-for-go"] if early else []),
+                    *ready_args,
+                ],
                 cwd=root,
                 env=stage_environment(root, build, code),
-                stdin=subprocess.PIPE,
+                stdin=subprocess.PIPE if early else None,
                 text=True,
                 preexec_fn=stage_session,
                 pass_fds=(passed,) if says_ready else (),
@@ -171,6 +142,7 @@ class EarlyStage:
         finally:
             if says_ready:
                 os.close(passed)
+        self.started = time.monotonic()
 
     def wait_ready(self, timeout: float = 120) -> None:
         """Until the stage says its warm-up is done, or exits (end of the pipe), or `timeout` passes."""
@@ -188,8 +160,18 @@ class EarlyStage:
         """Wait for the stage to end; StageFailed if it failed."""
         returncode = self.process.wait()
         if self.timed:
-            timing(self.label, time.monotonic() - self.started)
-        check_stage_exit(self.label, returncode)
+            print_timing(self.label, time.monotonic() - self.started)
+        if returncode != 0:
+            if returncode < 0 or returncode not in (1, 2):  # else the stage printed its own error
+                reason = (
+                    f"killed by signal {-returncode}" if returncode < 0 else f"exit {returncode}"
+                )
+                hint = " (out of memory?)" if returncode in (-9, 137) else ""
+                print(
+                    f"{PROG}: error: {self.label} stopped: {reason}{hint}; reports/ unchanged",
+                    file=sys.stderr,
+                )
+            raise StageFailed(self.label)
 
     def cancel(self) -> None:
         if self.ready is not None:
@@ -226,14 +208,14 @@ def build(
         params = check_parameters(parameters_from_environment())
     except ParameterError as error:
         raise InputError(str(error)) from None
-    timing("parameter check", time.monotonic() - started)
+    print_timing("parameter check", time.monotonic() - started)
     print(f"params: period_end={params['period_end']} partner={params['partner_code']}", flush=True)
     if dry_run:
         return plan_only(root, build, params)
     check_publishable(reports)  # before any work: a read-only reports/ wastes no build
     with build_lock(build, wait):
         status = build_locked(root, build, reports, params)
-    timing("total", time.monotonic() - started)
+    print_timing("total", time.monotonic() - started)
     return status
 
 
@@ -243,7 +225,7 @@ def plan(
     started = time.monotonic()
     entries = input_manifest(root, params, cache)
     keys = stage_keys(entries, claims_entry(root, params))
-    timing(label, time.monotonic() - started)
+    print_timing(label, time.monotonic() - started)
     previous = read_stamp(build, "manifest").get("entries") or {}
     return entries, keys, previous
 
@@ -327,10 +309,10 @@ def build_locked(root: Path, build: Path, reports: Path, params: dict) -> int:
         if "config check" in todo:
             started = time.monotonic()
             check_configs(params)
-            timing("config check", time.monotonic() - started)
+            print_timing("config check", time.monotonic() - started)
             write_stamp(build, "check", {"key": keys["check"], "data_key": keys["check_data"]})
         if "input check" in todo:
-            run_stage(
+            Stage(
                 "input check",
                 "helpers.pipeline.check_inputs",
                 [
@@ -344,7 +326,8 @@ def build_locked(root: Path, build: Path, reports: Path, params: dict) -> int:
                 root,
                 build,
                 code=code,
-            )
+                early=False,
+            ).finish()
             # The check registers files added by hand (writes their sidecars) and forgets removed ones:
             # the build is recorded under the inputs as they are now, so the next run finds it up to date.
             entries, keys, _ = plan(root, build, params, cache, "manifest after check")
@@ -363,13 +346,13 @@ def build_locked(root: Path, build: Path, reports: Path, params: dict) -> int:
                 # Started only once the kernel has warmed up: beside the kernel's start (and the input
                 # check) its own imports would slow the start of the notebooks on two cores.
                 notebooks.wait_ready()
-                renderer = EarlyStage(*render, root, build, timed=False, code=code)
+                renderer = Stage(*render, root, build, timed=False, code=code)
                 notebooks.finish()
                 finish_notebooks_stage(root, build, keys)
                 renderer.go()
                 renderer.finish()
             else:
-                run_stage(*render, root, build, timed=False, code=code)
+                Stage(*render, root, build, timed=False, code=code, early=False).finish()
             started = time.monotonic()
             with signals_deferred():  # all of reports/ or none of it, whenever a signal comes
                 published = publish(stage, reports)
@@ -378,7 +361,7 @@ def build_locked(root: Path, build: Path, reports: Path, params: dict) -> int:
                     "published",
                     {"key": keys["build"], "files": hashes_of(reports, published)},
                 )
-            timing("publish", time.monotonic() - started)
+            print_timing("publish", time.monotonic() - started)
         finally:
             shutil.rmtree(stage, ignore_errors=True)
     except StageFailed:
@@ -391,13 +374,13 @@ def build_locked(root: Path, build: Path, reports: Path, params: dict) -> int:
     return 0
 
 
-def early_notebooks_stage(root: Path, build: Path, params_file: Path, code: str) -> EarlyStage:
+def early_notebooks_stage(root: Path, build: Path, params_file: Path, code: str) -> Stage:
     """Fresh output folders (a notebook or figure dropped since the last build cannot linger), then the
     notebook runner starts its kernel while the input check runs."""
     for folder in ("nb", "figures"):
         shutil.rmtree(build / folder, ignore_errors=True)
     write_stamp(build, "notebooks", {})
-    return EarlyStage(
+    return Stage(
         "notebooks",
         "helpers.pipeline.run_notebooks",
         [*map(str, notebooks_of(root)), "--params", str(params_file), "--out", str(build / "nb")],

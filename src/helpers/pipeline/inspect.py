@@ -23,8 +23,10 @@ from pathlib import Path
 import pandas as pd
 
 from ..core.errors import InputError, excerpt
+from ..sources.baci import read_baci
 from ..sources.comtrade import partner_label, read_header
 from ..sources.comtrade_scan import file_summary
+from ..sources.fuel_monitor import read_fuel_monitor
 from ..sources.hs_dedupe import CELL
 from ..sources.hs_level import COMTRADE_SUFFIXES, GACC_SUFFIXES, is_large, read_hs_file
 from ..sources.raw_guard import check_raw_file, sniff
@@ -32,12 +34,8 @@ from ..sources.raw_guard import check_raw_file, sniff
 PROG = "inspect"
 
 
-# Readers of other raw folders (branch `rawrows`: BACI rows, fuel-monitor rows), found by name so this
-# module works whether or not they are present: folder -> (module, function).
-OTHER_READERS = {
-    "baci": ("helpers.sources.baci", "read_baci"),
-    "fuel": ("helpers.sources.fuel_monitor", "read_fuel_monitor"),
-}
+# Readers of the other raw folders: BACI rows and fuel-monitor rows.
+OTHER_READERS = {"baci": read_baci, "fuel": read_fuel_monitor}
 
 
 def source_of(path: Path) -> str:
@@ -64,19 +62,6 @@ def source_of(path: Path) -> str:
         expected=f"a Comtrade file ({', '.join(COMTRADE_SUFFIXES)}) "
         f"or a GACC export ({', '.join(GACC_SUFFIXES)})",
     )
-
-
-def _other_reader(source: str):
-    import importlib
-
-    module, function = OTHER_READERS[source]
-    try:
-        return getattr(importlib.import_module(module), function)
-    except (ImportError, AttributeError):
-        raise InputError(
-            f"no reader for files in a '{source}' folder in this version",
-            expected="a Comtrade or GACC file, or a version of the project that reads this folder",
-        ) from None
 
 
 def file_totals(frame: pd.DataFrame) -> list[dict]:
@@ -108,7 +93,7 @@ def inspect_file(path) -> dict:
     if source == "comtrade" and is_large(path):
         return _large_comtrade(path)
     if source in OTHER_READERS:
-        frame = _other_reader(source)(path)
+        frame = OTHER_READERS[source](path)
     else:
         frame = read_hs_file(path, source, root=Path(os.path.realpath(path)).parent, inspect=True)
     skipped = list(frame.attrs.get("skipped", []))
@@ -127,9 +112,6 @@ def inspect_file(path) -> dict:
         "skipped": sorted(skipped, key=lambda s: s["row"]),
         "flags": list(frame.attrs.get("flags", [])),
         "_spans": sorted(set(values.span)),
-        "_periods": sorted(set(values.period)),
-        "_partners": sorted(set(values.partner)),
-        "_flows": sorted(set(values.flow)),
         "_codes": sorted(set(values.hs_code) - {""}),
         "_has_total": bool((values.hs_code == "").any()),
         "_file": path.name,
@@ -164,9 +146,6 @@ def _large_comtrade(path: Path) -> dict:
         "skipped": skipped,
         "flags": [],
         "_spans": sorted({"year" if len(t["period"]) == 4 else "month" for t in totals}),
-        "_periods": sorted({t["period"] for t in totals}),
-        "_partners": sorted({t["partner"] for t in totals}),
-        "_flows": sorted({t["flow"] for t in totals}),
         "_codes": summary["codes"],
         "_has_total": False,
         "_file": path.name,
@@ -183,7 +162,10 @@ def _listing(items, limit=12) -> str:
 
 
 def report_lines(result: dict) -> list[str]:
-    periods = result["_periods"]
+    # the periods, partners and flows with a value are those of the totals (one per period x partner x flow)
+    periods, partners, flows = (
+        sorted({t[key] for t in result["totals"]}) for key in ("period", "partner", "flow")
+    )
     lines = [
         f"file: {result['_file']}",
         f"adapter: {result['adapter']}",
@@ -195,8 +177,8 @@ def report_lines(result: dict) -> list[str]:
             if len(periods) > 1
             else _listing(periods)
         ),
-        f"partners: {_listing(result['_partners'])}",
-        f"flows: {_listing(result['_flows'])}",
+        f"partners: {_listing(partners)}",
+        f"flows: {_listing(flows)}",
         f"HS codes: {_listing(result['_codes'])}"
         + (" (+ all-goods TOTAL rows)" if result["_has_total"] else ""),
     ]

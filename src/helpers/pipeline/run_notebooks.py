@@ -28,7 +28,7 @@ from pathlib import Path
 from jupyter_client.manager import KernelManager
 
 from ..core.atomic import write_text_atomic
-from ..core.early_start import say_ready, wait_for_go
+from ..core.early_start import print_timing, say_ready, wait_for_go
 from ..core.errors import run_main
 from ..core.paths import PROJECT_ROOT
 
@@ -249,11 +249,6 @@ def main(argv=None) -> int:
             print(f"run-notebooks: error: {error}", file=sys.stderr)
             return 2
     return 0
-
-
-def print_timing(label: str, seconds: float) -> None:
-    """The build's `timing:` line, as each step ends (a reader sees the notebooks go by)."""
-    print(f"timing: {label:<24} {seconds:5.1f} s", flush=True)
 
 
 if __name__ == "__main__":

@@ -24,7 +24,7 @@ from ..model.customs import build_customs
 from ..sources.baci import LARGE_BACI_BYTES, read_baci, scan_baci
 from ..sources.fuel_monitor import read_fuel_monitor
 from ..sources.hs_level import is_large, read_hs_file
-from ..sources.provenance import sidecar_path, write_sidecar
+from ..sources.provenance import data_file_of, sidecar_path, write_sidecar
 from ..sources.wire import CONTEXT_FILE, load_commodities, load_context, load_totals
 
 PROG = "sidecars"
@@ -32,17 +32,12 @@ PROG = "sidecars"
 
 def sidecars_of(raw_dir: Path) -> list[tuple[Path, Path]]:
     """(raw file, its sidecar) for every sidecar under raw_dir: `x.meta.json` or `x.csv.meta.json`."""
-    pairs = []
-    for sidecar in sorted(Path(raw_dir).rglob("*.meta.json")):
-        appended = Path(str(sidecar)[: -len(".meta.json")])
-        raw = (
-            appended
-            if appended.suffix
-            else sidecar.with_name(sidecar.name[: -len(".meta.json")] + ".csv")
-        )
-        if raw.is_file() and sidecar_path(raw) == sidecar:
-            pairs.append((raw, sidecar))
-    return pairs
+    pairs = [
+        (data_file_of(sidecar), sidecar) for sidecar in sorted(Path(raw_dir).rglob("*.meta.json"))
+    ]
+    return [
+        (raw, sidecar) for raw, sidecar in pairs if raw.is_file() and sidecar_path(raw) == sidecar
+    ]
 
 
 def record_count(path: Path) -> int:

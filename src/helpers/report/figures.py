@@ -24,6 +24,7 @@ from ..core.result_cache import cached, code_key
 from .drawing import draw_svg, draw_svg_now
 from .mathjax import MARKDOWN_ESCAPED, escape_mathjax
 from .notes import listed_below
+from .tables import write_csv
 from .theme import THEME_NAME
 
 # JupyterLab 4.x bundles Vega-Lite 5.6 and renders only the v3-v5 MIME types. The spec altair 6 writes
@@ -36,7 +37,6 @@ NOTEBOOK_VEGALITE_CHECK = (
     "v5.8"  # the oldest Vega-Lite 5 vl-convert ships, nearest JupyterLab's 5.6
 )
 FIGURE_ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
-CSV_FLOAT_FORMAT = "%.12g"  # stable, and avoids binary noise like 0.30000000000000004
 
 # altair names anonymous params/views `param_<hash>` / `view_<hash>_<n>` (older: `param_1`).
 _GENERATED_NAME = re.compile(r"\b(param|view)_[0-9a-f]+(?:_\d+)?\b")
@@ -54,11 +54,6 @@ class FigureOutput:
 
     def __repr__(self) -> str:  # one line, should it ever end a cell (the spec runs to kilobytes)
         return f"<FigureOutput {self.figure_id}: {self.spec_path}>"
-
-
-def default_build_dir() -> Path:
-    """<project root>/build (or $BRIEFING_BUILD_DIR), whatever the kernel's working directory."""
-    return project_build_dir()
 
 
 def stable_names(spec: dict, figure_id: str) -> dict:
@@ -97,12 +92,6 @@ def chart_spec(chart: alt.TopLevelMixin, figure_id: str) -> dict:
     return spec
 
 
-def write_figure_csv(data: pd.DataFrame, path: Path) -> None:
-    data.to_csv(
-        path, index=False, encoding="utf-8", lineterminator="\n", float_format=CSV_FLOAT_FORMAT
-    )
-
-
 def plotted_data(chart: alt.TopLevelMixin, data: pd.DataFrame | None) -> pd.DataFrame:
     """The table to publish as CSV; refuse one that differs from what the chart draws."""
     chart_data = getattr(chart, "data", None)
@@ -129,7 +118,8 @@ def build_figure(
     table = plotted_data(chart, data)
     spec = chart_spec(chart, figure_id)
     svg = draw_svg(spec)
-    out_dir = Path(build_dir) if build_dir is not None else default_build_dir()
+    # <project root>/build (or $BRIEFING_BUILD_DIR), whatever the kernel's working directory
+    out_dir = Path(build_dir) if build_dir is not None else project_build_dir()
     figures_dir = out_dir / "figures"
     figures_dir.mkdir(parents=True, exist_ok=True)
     spec_path = figures_dir / f"{figure_id}.vl.json"
@@ -140,7 +130,7 @@ def build_figure(
         encoding="utf-8",
         newline="\n",
     )
-    write_figure_csv(table, csv_path)
+    write_csv(table, csv_path)
     svg_path.write_text(svg, encoding="utf-8", newline="\n")
     metadata = {"figure_id": figure_id, "title": title, "caption": caption}
     bundle = {

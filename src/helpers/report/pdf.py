@@ -133,10 +133,11 @@ def print_page(page: Page, pdf_path: Path, timeout: float = 60) -> Path:
     wait_for_figures(page, "page", timeout)
     pdf_path = Path(pdf_path)
     pdf_path.parent.mkdir(parents=True, exist_ok=True)
-    pdf_path.write_bytes(page.pdf(prefer_css_page_size=True, print_background=True, tagged=True))
-    normalise_pdf_dates(pdf_path)
-    number_structure_ids(pdf_path)
-    relativise_pdf_links(pdf_path, page.url.rsplit("/", 1)[0] + "/")
+    data = page.pdf(prefer_css_page_size=True, print_background=True, tagged=True)
+    data, _ = normalise_pdf_dates(data)
+    data, _ = number_structure_ids(data)
+    data, _ = relativise_pdf_links(data, page.url.rsplit("/", 1)[0] + "/")
+    pdf_path.write_bytes(data)
     return pdf_path
 
 
@@ -180,34 +181,27 @@ class Printer:
             page.context.close()
 
 
-def relativise_pdf_links(pdf_path: Path, base_url: str) -> int:
+def relativise_pdf_links(data: bytes, base_url: str) -> tuple[bytes, int]:
     """Chromium turns the page's relative links (figures/x.csv) into absolute URLs of the address it
     printed the page from: useless to a reader, and a local path when that is a file:// URL. Rewrite
     each `/URI (<base_url>figures/x.csv)` to the relative `(figures/x.csv)`, which viewers resolve next
     to reports/briefing.pdf, padded with spaces after the string so every byte offset (and the xref
-    table) stays valid. Returns the links rewritten."""
+    table) stays valid. Returns the PDF and the links rewritten."""
     prefix = b"(" + base_url.encode("ascii")
     link = re.compile(re.escape(prefix) + rb"([^()\\]*)\)")
-    data = Path(pdf_path).read_bytes()
-    rewritten, count = link.subn(
-        lambda m: b"(" + m.group(1) + b")" + b" " * (len(prefix) - 1), data
-    )
-    if count:
-        Path(pdf_path).write_bytes(rewritten)
-    return count
+    return link.subn(lambda m: b"(" + m.group(1) + b")" + b" " * (len(prefix) - 1), data)
 
 
 def pdf_date(epoch: int) -> bytes:
     return time.strftime("D:%Y%m%d%H%M%S+00'00'", time.gmtime(epoch)).encode("ascii")
 
 
-def normalise_pdf_dates(pdf_path: Path, epoch: int | None = None) -> int:
+def normalise_pdf_dates(data: bytes, epoch: int | None = None) -> tuple[bytes, int]:
     """Set the PDF's creation and modification dates to SOURCE_DATE_EPOCH (default 0), so the same
     page prints to the same bytes. Each date is replaced by one of exactly the same length, so the
-    cross-reference offsets stay valid. Returns how many dates were rewritten."""
+    cross-reference offsets stay valid. Returns the PDF and how many dates were rewritten."""
     if epoch is None:
         epoch = int(os.environ.get("SOURCE_DATE_EPOCH", "0") or 0)
-    data = Path(pdf_path).read_bytes()
     count = 0
 
     def fixed(match: re.Match) -> bytes:
@@ -219,10 +213,7 @@ def normalise_pdf_dates(pdf_path: Path, epoch: int | None = None) -> int:
         count += 1
         return replacement
 
-    normalised = PDF_DATE.sub(fixed, data)
-    if normalised != data:
-        Path(pdf_path).write_bytes(normalised)
-    return count
+    return PDF_DATE.sub(fixed, data), count
 
 
 # A tagged PDF names its structure elements after the DOM nodes they came from, `/ID (node00000065)`:
@@ -231,17 +222,13 @@ def normalise_pdf_dates(pdf_path: Path, epoch: int | None = None) -> int:
 STRUCTURE_ID = re.compile(rb"\((node)(\d{8})\)")
 
 
-def number_structure_ids(pdf_path: Path) -> int:
+def number_structure_ids(data: bytes) -> tuple[bytes, int]:
     """Renumber the structure elements' ids in the order they first appear (same width, so every byte
-    offset stays valid): the same page prints the same bytes. Returns how many distinct ids."""
-    data = Path(pdf_path).read_bytes()
+    offset stays valid): the same page prints the same bytes. Returns the PDF and how many distinct ids."""
     order: dict[bytes, bytes] = {}
 
     def renumbered(match: re.Match) -> bytes:
         new = order.setdefault(match.group(2), b"%08d" % (len(order) + 1))
         return b"(" + match.group(1) + new + b")"
 
-    numbered = STRUCTURE_ID.sub(renumbered, data)
-    if numbered != data:
-        Path(pdf_path).write_bytes(numbered)
-    return len(order)
+    return STRUCTURE_ID.sub(renumbered, data), len(order)

@@ -14,7 +14,7 @@ import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
-from ..core.early_start import wait_for_go
+from ..core.early_start import print_timing, wait_for_go
 from ..core.errors import run_main
 from . import notebook_export
 from .about import about_from_sidecars, write_sources_csv
@@ -71,7 +71,7 @@ def timed(label: str, timings: dict, func, *args):
     start = time.perf_counter()
     result = func(*args)
     timings[label] = time.perf_counter() - start
-    print(f"timing: {label:<24} {timings[label]:5.1f} s", flush=True)  # the build's own format
+    print_timing(label, timings[label])
     return result
 
 
@@ -162,7 +162,7 @@ def render(args: argparse.Namespace, timings: dict, page_ready: Future, pdf_job)
     except RenderError as error:
         print(f"render: error: {' '.join(str(error).split())}", file=sys.stderr)
         return 2
-    print(f"timing: {'render total':<24} {time.perf_counter() - started:5.1f} s")
+    print_timing("render total", time.perf_counter() - started)
     return 0
 
 

@@ -30,7 +30,7 @@ from ..core.paths import build_dir as default_build_dir
 from ..core.text import signed_pct
 from .mathjax import ALIGN_LEFT
 
-CSV_FLOAT_FORMAT = "%.12g"
+CSV_FLOAT_FORMAT = "%.12g"  # stable, and avoids binary noise like 0.30000000000000004
 TABLE_ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 _URL = re.compile(r"https?://\S+")
 # Number-like tokens inside prose cells ("$5.8bn", "-27.0%", "146,900", "2.8×") are kept on one line.
@@ -266,12 +266,17 @@ def plain_table_html(
     return f'<table class="{classes}">\n<thead><tr>{head}</tr></thead>\n{body}\n</table>'
 
 
-def write_table_csv(df: pd.DataFrame, table_id: str, build_dir: Path | str | None = None) -> Path:
-    path = tables_dir(build_dir) / f"{table_id}.csv"
-    path.parent.mkdir(parents=True, exist_ok=True)
+def write_csv(df: pd.DataFrame, path: Path) -> None:
+    """A table's or a figure's CSV: plain numbers, repeatable bytes."""
     df.to_csv(
         path, index=False, encoding="utf-8", lineterminator="\n", float_format=CSV_FLOAT_FORMAT
     )
+
+
+def write_table_csv(df: pd.DataFrame, table_id: str, build_dir: Path | str | None = None) -> Path:
+    path = tables_dir(build_dir) / f"{table_id}.csv"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_csv(df, path)
     return path
 
 
@@ -344,11 +349,16 @@ def table_bundle(
 
 
 def show_table(
-    df: pd.DataFrame, table_id: str, caption: str, detail_columns: list[str] = ()
+    df: pd.DataFrame,
+    table_id: str,
+    caption: str,
+    detail_columns: list[str] = (),
+    html_text: str = "",
 ) -> None:
+    """Write the CSV and display the table (`html_text`: drawn another way, e.g. long)."""
     from IPython.display import display
 
-    bundle, metadata = table_bundle(df, table_id, caption, detail_columns)
+    bundle, metadata = table_bundle(df, table_id, caption, detail_columns, html_text=html_text)
     display(bundle, raw=True, metadata=metadata)
 
 
@@ -361,10 +371,7 @@ def show_long_table(
     key_caption: str = "",
     in_print: bool = True,
 ) -> None:
-    from IPython.display import display
-
     html_text = long_table_html(
         df, table_id, caption, summary_html, key_rows, key_caption, in_print
     )
-    bundle, metadata = table_bundle(df, table_id, caption, html_text=html_text)
-    display(bundle, raw=True, metadata=metadata)
+    show_table(df, table_id, caption, html_text=html_text)
