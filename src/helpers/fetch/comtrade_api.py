@@ -153,17 +153,14 @@ def plan_chunks(partner: Partner, months: list[str], hs_codes, record_cap: int) 
 
 
 # --------------------------------------------------------------------------- calling the client
-def _redact(text: str, key: str | None) -> str:
-    return redact(text, {key} if key else set())
-
-
 def _is_transient(text: str) -> bool:
     lowered = text.lower()
     return any(marker in lowered for marker in TRANSIENT_MARKERS.split("|"))
 
 
 def _call_once(client, key: str | None, query: ChunkQuery, record_cap: int) -> pd.DataFrame:
-    """One client call with its printed output captured (it prints errors and returns None)."""
+    """One client call with its printed output captured (it prints errors and returns None); texts
+    are redacted by `redact`, which knows the key once fetch_comtrade has installed it."""
     options = dict(
         maxRecords=record_cap, format_output="JSON", breakdownMode="classic", includeDesc=True
     )
@@ -176,14 +173,14 @@ def _call_once(client, key: str | None, query: ChunkQuery, record_cap: int) -> p
                 frame = client.previewFinalData(**query.params(), **options)
     except (ConnectionError, TimeoutError, OSError) as error:
         raise _Transient(
-            _redact(f"{type(error).__name__}: {error}", key), connection=True
+            redact(f"{type(error).__name__}: {error}"), connection=True
         ) from None
     except Exception as error:  # urllib3/requests errors not derived from OSError
-        reason = _redact(f"{type(error).__name__}: {error}", key)
+        reason = redact(f"{type(error).__name__}: {error}")
         if "connect" in reason.lower() or "resolve" in reason.lower():
             raise _Transient(reason, connection=True) from None
         raise ComtradeError(f"Comtrade client failed for {query.describe()}: {reason}") from None
-    output = _redact(printed.getvalue().strip(), key)
+    output = redact(printed.getvalue().strip())
     if frame is None:
         if output.startswith("Request error") or "connect" in output.lower():
             raise _Transient(output, connection=True)
