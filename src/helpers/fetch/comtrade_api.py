@@ -116,17 +116,13 @@ class ChunkQuery:
 
 def month_range(start: str, end: str) -> list[str]:
     """'2023-11'..'2024-02' -> ['2023-11', '2023-12', '2024-01', '2024-02']."""
-
-    def parse(text):
-        match = re.fullmatch(r"(\d{4})-(0[1-9]|1[0-2])", str(text).strip())
-        if not match:
+    for text in (start, end):
+        if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", str(text).strip()):
             raise ValueError(f"period {text!r} is not YYYY-MM (e.g. 2024-07)")
-        return int(match[1]) * 12 + int(match[2]) - 1
-
-    first, last = parse(start), parse(end)
-    if first > last:
+    months = pd.period_range(str(start).strip(), str(end).strip(), freq="M").strftime("%Y-%m")
+    if months.empty:
         raise ValueError(f"period range {start}..{end} is empty (start after end)")
-    return [f"{m // 12:04d}-{m % 12 + 1:02d}" for m in range(first, last + 1)]
+    return list(months)
 
 
 def normalise_hs_codes(codes) -> tuple[str, ...]:
