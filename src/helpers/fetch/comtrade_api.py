@@ -168,9 +168,7 @@ def _call_once(client, key: str | None, query: ChunkQuery, record_cap: int) -> p
             else:
                 frame = client.previewFinalData(**query.params(), **options)
     except (ConnectionError, TimeoutError, OSError) as error:
-        raise _Transient(
-            redact(f"{type(error).__name__}: {error}"), connection=True
-        ) from None
+        raise _Transient(redact(f"{type(error).__name__}: {error}"), connection=True) from None
     except Exception as error:  # urllib3/requests errors not derived from OSError
         reason = redact(f"{type(error).__name__}: {error}")
         if "connect" in reason.lower() or "resolve" in reason.lower():
