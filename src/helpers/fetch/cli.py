@@ -15,9 +15,10 @@ import sys
 import time
 from pathlib import Path
 
-from ..core.errors import InputError, run_main, short_excerpt
+from ..core.errors import InputError, run_main
 from ..core.paths import CONFIG_DIR
 from ..core.yaml_config import read_yaml
+from ..sources.parameters import check_plain_text
 from ..sources.partners import UnknownPartnerError, resolve_partner
 from .comtrade_api import (
     API_HOST,
@@ -101,10 +102,9 @@ def main(argv=None, *, client=None, sleep=time.sleep) -> int:
         return _fail(
             f"error: {', '.join(missing)} not given; e.g. make fetch PARTNER=RU FROM=2024-01 TO=2025-07"
         )
-    for flag, value in (("PARTNER", args.partner), ("FROM", args.start), ("TO", args.end)):
-        if len(value) > 100 or any(ord(ch) < 32 for ch in value):
-            return _fail(f"error: {flag} {short_excerpt(value)} is not a plain value")
     try:
+        for flag, value in (("PARTNER", args.partner), ("FROM", args.start), ("TO", args.end)):
+            check_plain_text(flag, value)  # the build's rule for a parameter's value
         month_range(args.start, args.end)  # FROM/TO checked before any network use
     except ValueError as error:
         return _fail(f"error: {str(error)[:200]}")

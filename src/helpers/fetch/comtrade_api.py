@@ -116,17 +116,13 @@ class ChunkQuery:
 
 def month_range(start: str, end: str) -> list[str]:
     """'2023-11'..'2024-02' -> ['2023-11', '2023-12', '2024-01', '2024-02']."""
-
-    def parse(text):
-        match = re.fullmatch(r"(\d{4})-(0[1-9]|1[0-2])", str(text).strip())
-        if not match:
+    for text in (start, end):
+        if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", str(text).strip()):
             raise ValueError(f"period {text!r} is not YYYY-MM (e.g. 2024-07)")
-        return int(match[1]) * 12 + int(match[2]) - 1
-
-    first, last = parse(start), parse(end)
-    if first > last:
+    months = pd.period_range(str(start).strip(), str(end).strip(), freq="M").strftime("%Y-%m")
+    if months.empty:
         raise ValueError(f"period range {start}..{end} is empty (start after end)")
-    return [f"{m // 12:04d}-{m % 12 + 1:02d}" for m in range(first, last + 1)]
+    return list(months)
 
 
 def normalise_hs_codes(codes) -> tuple[str, ...]:
@@ -153,17 +149,14 @@ def plan_chunks(partner: Partner, months: list[str], hs_codes, record_cap: int) 
 
 
 # --------------------------------------------------------------------------- calling the client
-def _redact(text: str, key: str | None) -> str:
-    return redact(text, {key} if key else set())
-
-
 def _is_transient(text: str) -> bool:
     lowered = text.lower()
     return any(marker in lowered for marker in TRANSIENT_MARKERS.split("|"))
 
 
 def _call_once(client, key: str | None, query: ChunkQuery, record_cap: int) -> pd.DataFrame:
-    """One client call with its printed output captured (it prints errors and returns None)."""
+    """One client call with its printed output captured (it prints errors and returns None); texts
+    are redacted by `redact`, which knows the key once fetch_comtrade has installed it."""
     options = dict(
         maxRecords=record_cap, format_output="JSON", breakdownMode="classic", includeDesc=True
     )
@@ -175,15 +168,13 @@ def _call_once(client, key: str | None, query: ChunkQuery, record_cap: int) -> p
             else:
                 frame = client.previewFinalData(**query.params(), **options)
     except (ConnectionError, TimeoutError, OSError) as error:
-        raise _Transient(
-            _redact(f"{type(error).__name__}: {error}", key), connection=True
-        ) from None
+        raise _Transient(redact(f"{type(error).__name__}: {error}"), connection=True) from None
     except Exception as error:  # urllib3/requests errors not derived from OSError
-        reason = _redact(f"{type(error).__name__}: {error}", key)
+        reason = redact(f"{type(error).__name__}: {error}")
         if "connect" in reason.lower() or "resolve" in reason.lower():
             raise _Transient(reason, connection=True) from None
         raise ComtradeError(f"Comtrade client failed for {query.describe()}: {reason}") from None
-    output = _redact(printed.getvalue().strip(), key)
+    output = redact(printed.getvalue().strip())
     if frame is None:
         if output.startswith("Request error") or "connect" in output.lower():
             raise _Transient(output, connection=True)

@@ -434,7 +434,7 @@ def file_summary(path) -> dict:
     present, else the codes of the shortest level present: HS levels are never added to each other),
     the codes, and how many rows were skipped and why (row numbers are not listed: millions of rows)."""
     path = Path(path)
-    check_large_file(path)
+    rows = check_large_file(path)["rows"]
     rel, params = _relation(path)
     con = _connect()
     try:
@@ -459,7 +459,6 @@ def file_summary(path) -> dict:
                 params,
             ).fetchall()
         ]
-        rows = con.execute(f"SELECT count(*) FROM ({rel})", params).fetchone()[0]
     finally:
         con.close()
     return {"totals": totals, "skipped": skipped, "codes": codes, "rows": rows}

@@ -28,7 +28,7 @@ from .provenance import (
     sidecar_of,
 )
 from .raw_guard import check_raw_file, project_of
-from .schema import TIDY_COLUMNS, empty_tidy, relative_to_raw, tidy_frame
+from .schema import TIDY_COLUMNS, relative_to_raw, tidy_frame
 
 log = logging.getLogger(__name__)
 
@@ -195,7 +195,7 @@ def load_hs_level(
         frames.append(frame)
     frames = [f for f in frames if len(f)]
     if not frames:
-        result = empty_tidy()
+        result = tidy_frame([])
         result.attrs.update(notes=notes, files=FilesRead(read))
         return result
     combined = pd.concat(frames, ignore_index=True)[TIDY_COLUMNS]

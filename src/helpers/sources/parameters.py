@@ -54,13 +54,9 @@ def check_plain_text(variable: str, value: str) -> str:
     return value
 
 
-def parameters_file() -> Path:
-    return CONFIG_DIR / "parameters.yaml"
-
-
 def parameter_defaults(path: Path | None = None) -> dict[str, str]:
     """The defaults in config/parameters.yaml (YAML, safe loader), one text value per parameter."""
-    path = Path(path) if path else parameters_file()
+    path = Path(path) if path else CONFIG_DIR / "parameters.yaml"
     try:
         defaults = read_yaml(path)
     except InputError as error:
@@ -84,29 +80,17 @@ def parameter_defaults(path: Path | None = None) -> dict[str, str]:
     return {name: defaults[name] for name in PARAMETER_NAMES}
 
 
-def _totals_rows(totals_csv: Path) -> list[dict]:
+def available_range(totals_csv: Path) -> tuple[str, str, list[str]]:
+    """First and last month for which the vendored data has a GACC release, and the years before the
+    first with only an annual figure in the data."""
     with open(totals_csv, newline="", encoding="utf-8-sig") as handle:
-        return list(csv.DictReader(handle))
-
-
-def available_range(totals_csv: Path) -> tuple[str, str]:
-    """First and last month for which the vendored data has a GACC release."""
-    rows = _totals_rows(totals_csv)
+        rows = list(csv.DictReader(handle))
     months = [row["period"] for row in rows if row["span"] in ("month", "ytd")]
+    years = [row["period"] for row in rows if row["span"] == "year"]
+    first = min(months)
     # an annual figure covers up to December of its year
-    months_and_years = months + [row["period"] + "-12" for row in rows if row["span"] == "year"]
-    return min(months), max(months_and_years)
-
-
-def annual_years_before(first: str, totals_csv: Path) -> list[str]:
-    """Years with only an annual figure in the data: before `first`, the first month-by-month release."""
-    return sorted(
-        {
-            row["period"]
-            for row in _totals_rows(totals_csv)
-            if row["span"] == "year" and row["period"] < first[:4]
-        }
-    )
+    last = max(months + [year + "-12" for year in years])
+    return first, last, sorted({year for year in years if year < first[:4]})
 
 
 def check_period_end(period_end: str, first: str, last: str, annual_only: list[str] = ()) -> str:
@@ -174,10 +158,6 @@ def _short_spellings(iso2: str) -> str:
     return "/".join((found.iso2, found.name_en, found.iso3, found.m49))
 
 
-def partner_display_name(iso2: str) -> str:
-    return resolve_partner(iso2).name_en
-
-
 def check_file(name: str, value: str) -> str:
     """An existing regular file (spaces, colons and quotes in its name are fine)."""
     resolved = project_path(value)
@@ -203,11 +183,8 @@ def check_parameters(raw: dict) -> dict:
 def _checked(params: dict) -> dict:
     params["partner_code"] = check_partner(params["partner"])
     totals = RAW_DIR / wire_files(params["partner_code"])[0]
-    first, last = available_range(totals)
-    params["period_end"] = check_period_end(
-        params["period_end"], first, last, annual_years_before(first, totals)
-    )
-    params["partner_name"] = partner_display_name(params["partner_code"])
+    params["period_end"] = check_period_end(params["period_end"], *available_range(totals))
+    params["partner_name"] = resolve_partner(params["partner_code"]).name_en
     # one spelling per partner (643, RUS, ru -> Russia): the build, which fingerprints its parameters,
     # and the notebooks' parameter cells do not change with the way the partner was typed
     params["partner"] = params["partner_name"]

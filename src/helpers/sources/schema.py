@@ -36,10 +36,6 @@ def tidy_columns(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def empty_tidy() -> pd.DataFrame:
-    return tidy_frame([])
-
-
 def relative_to_raw(path: Path) -> str:
     """source_file as the briefing shows it: data/raw/... (never an absolute local path, and never the
     target of a symlink: helpers.core.paths.display_path)."""
