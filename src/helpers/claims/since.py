@@ -13,6 +13,7 @@ import pandas as pd
 
 from ..core.text import month_name, signed_pct, span_label, usd_bn, word_list
 from ..model.context_facts import claim_span
+from .verdicts import within
 
 TRENDS = ("held", "deepened", "faded", "reversed", "too early to tell", "no later data")
 HELD, DEEPENED, FADED, REVERSED, TOO_EARLY, NO_LATER = TRENDS
@@ -41,7 +42,7 @@ def band_trend(story: float, later: float, rule) -> str:
     side = 1 if story > rule.reversed_at else -1
     if (later - rule.reversed_at) * side < 0:
         return REVERSED
-    if abs(later - story) <= rule.held_within + 1e-9:
+    if within(later, story, rule.held_within):
         return HELD
     return DEEPENED if (later - story) * side > 0 else FADED
 
