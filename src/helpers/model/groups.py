@@ -346,8 +346,6 @@ def sum_of_parts(
             )
         else:
             return None
-    value = sum(p["value_usd_mn"] for p in parts)
-    prior = sum(p["prior_value_usd_mn"] for p in parts)
     changes = [
         100 * (sum(v for v, _ in combo) / sum(p for _, p in combo) - 1)
         for combo in product(*corners)
@@ -357,10 +355,9 @@ def sum_of_parts(
     return {
         "group": name,
         "label": groups[name]["label"],
-        "value_usd_mn": value,
-        "prior_value_usd_mn": prior,
-        "change_pct": round(100 * (value / prior - 1), 1),
-        "change_exact": 100 * (value / prior - 1),
+        **levels_change(
+            sum(p["value_usd_mn"] for p in parts), sum(p["prior_value_usd_mn"] for p in parts)
+        ),
         "change_low": round(min(changes), 1),
         "change_high": round(max(changes), 1),
         "low_exact": min(changes),
