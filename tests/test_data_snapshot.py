@@ -152,11 +152,14 @@ def test_raw_rows_outrank_the_wire_for_china_s_annual_imports(customs):
     """One figure per number: China's 2024 imports are the sum of UN Comtrade's 12 monthly rows ($129.881bn),
     not bne IntelliNews' $129.32bn, in Figure 1, the headline and the full-year comparison; exports and
     turnover stay GACC's published figures (the rows cover imports only)."""
-    from helpers.model.raw_rows import raw_annual_imports
+    from helpers.model.raw_rows import raw_annual_imports, raw_ytd_imports
     from helpers.model.turnover import RAW_IMPORTS
     from helpers.sections.data import raw_rows
 
     raw = raw_annual_imports(raw_rows("RU").comtrade_totals)
+    spans = raw_ytd_imports(
+        raw_rows("RU").comtrade_totals
+    )  # ytd_view's: each January–month the rows cover
     assert raw.year.tolist() == [str(y) for y in range(2017, 2025)]
     annual = annual_turnover(customs, "2024-12", raw_imports=raw).set_index(["year", "flow"])
     assert annual.loc[(2024, "China's imports"), "value_usd_bn"] == 129.881
@@ -175,13 +178,13 @@ def test_raw_rows_outrank_the_wire_for_china_s_annual_imports(customs):
         == 129.32
     )
     full_year = (
-        ytd_view(customs, "2024-12", raw_imports=raw).set_index("flow").loc["China's imports"]
+        ytd_view(customs, "2024-12", raw_imports=spans).set_index("flow").loc["China's imports"]
     )
     assert round(full_year.value_usd_mn) == 129881 and round(full_year.prior_value_usd_mn) == 128936
     assert full_year.yoy_pct_from_levels == 0.73 and full_year.value_basis == RAW_IMPORTS
     text = headline_text(
         annual_turnover(customs, "2024-12", raw_imports=raw),
-        ytd_view(customs, "2024-12", raw_imports=raw),
+        ytd_view(customs, "2024-12", raw_imports=spans),
         "2024-12",
         "Russia",
     )
@@ -193,7 +196,7 @@ def test_raw_rows_outrank_the_wire_for_china_s_annual_imports(customs):
     )
     # a period the rows do not cover keeps the published figures
     assert (
-        ytd_view(customs, "2025-07", raw_imports=raw)
+        ytd_view(customs, "2025-07", raw_imports=spans)
         .set_index("flow")
         .loc["China's imports"]
         .value_usd_mn

@@ -17,7 +17,7 @@ from ..model.context_facts import (
     prewar_range,
     rows_used,
 )
-from .verdicts import CLAIM_COLUMNS, VERDICTS, claim_by_id, claim_row
+from .verdicts import CLAIM_COLUMNS, VERDICTS, claim_by_id, claim_row, within
 
 
 def economy_ratio_claim(claim: dict, facts: pd.DataFrame, story_published: str) -> dict:
@@ -37,11 +37,11 @@ def economy_ratio_claim(claim: dict, facts: pd.DataFrame, story_published: str) 
             [],
         )
     used = rows_used(gdp.loc[gdp.source_row.isin([best.china_row, best.russia_row])])
-    within = abs(best.ratio - story) <= tolerance
-    if within and best.year == reference_year:
+    inside = within(best.ratio, story, tolerance)
+    if inside and best.year == reference_year:
         verdict = VERDICTS[0]
     else:
-        verdict = VERDICTS[1] if within else VERDICTS[2]
+        verdict = VERDICTS[1] if inside else VERDICTS[2]
     data_value = (
         f"{best.ratio:.1f}× in {best.year} (China ${best.china_gdp_usd_tn:.2f}tn ÷ Russia "
         f"${best.russia_gdp_usd_tn:.2f}tn, {best.china_source.split(' (')[0]})"
@@ -55,11 +55,11 @@ def economy_ratio_claim(claim: dict, facts: pd.DataFrame, story_published: str) 
         )
     explanation = (
         f"The latest year with both GDP figures from one source and vintage is {best.year}, "
-        f"giving {best.ratio:.2f}×, {'within' if within else 'outside'} ±{tolerance:g} of the story's "
+        f"giving {best.ratio:.2f}×, {'within' if inside else 'outside'} ±{tolerance:g} of the story's "
         f"{story:g}×"
         + (
             f" but for {best.year}, not {reference_year}"
-            if within and verdict != VERDICTS[0]
+            if inside and verdict != VERDICTS[0]
             else ""
         )
         + note

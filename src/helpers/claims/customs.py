@@ -21,11 +21,7 @@ from ..model.series import ytd_comparison
 from ..model.turnover import annual_turnover, record_year
 from .raw_rows import annual_base, check_fuel_rows
 from .rises import check_group_rise
-from .verdicts import CLAIM_COLUMNS, claim_row
-
-
-def _within(value, story, tolerance) -> bool:
-    return not is_missing(value) and abs(value - story) <= tolerance + 1e-9
+from .verdicts import CLAIM_COLUMNS, claim_row, within
 
 
 def _exact(change: dict) -> float:
@@ -41,7 +37,7 @@ def check_annual_total(claim, customs) -> dict:
     value = row.value_usd_bn
     record = record_year(annual)
     is_record = record is not None and int(record.year) == int(year)
-    ok = _within(value, story, claim["tolerance"]["value_usd_bn"]) and (
+    ok = within(value, story, claim["tolerance"]["value_usd_bn"]) and (
         is_record or not claim.get("also_check_record")
     )
     verdict = (
@@ -78,7 +74,7 @@ def check_ytd_change(claim, customs) -> dict:
     if not is_missing(published):
         verdict = (
             "reproduced"
-            if _within(published, story, claim["tolerance"]["change_pct"])
+            if within(published, story, claim["tolerance"]["change_pct"])
             else "differs"
         )
     else:
@@ -136,11 +132,11 @@ def check_group_change(
         checks = []
         if "change_pct" in story:
             checks.append(
-                _within(_exact(target), story["change_pct"], tolerance.get("change_pct", 0))
+                within(_exact(target), story["change_pct"], tolerance.get("change_pct", 0))
             )
         if "value_usd_bn" in story:
             checks.append(
-                _within(
+                within(
                     target["value_usd_mn"] / 1000,
                     story["value_usd_bn"],
                     tolerance.get("value_usd_bn", 0),
@@ -159,7 +155,7 @@ def check_group_change(
         p
         for p in proxies
         if p["basis"] != NO_FIGURE
-        and _within(_exact(p), story.get("change_pct", math.nan), tolerance.get("change_pct", 0))
+        and within(_exact(p), story.get("change_pct", math.nan), tolerance.get("change_pct", 0))
     ]
     shown = "; ".join(_describe(p) for p in proxies)
     settle = claim.get("settle_with", "the HS-level GACC table for the group")
@@ -215,7 +211,7 @@ def sum_of_parts_claim(claim: dict, combined: dict, story_text: str, tolerance: 
         combined.get("low_exact", low),
         combined.get("high_exact", high),
     )
-    if abs(exact - story) <= tolerance + 1e-9:
+    if within(exact, story, tolerance):
         verdict, outcome = "consistent", "within"
     elif high_exact < story - tolerance - 1e-9 or low_exact > story + tolerance + 1e-9:
         verdict, outcome = "differs", "outside"

@@ -7,7 +7,7 @@ from ..core.text import outlet_name, percentage_points, signed_pct, span_label, 
 from ..model.fuel import fuel_table
 from ..model.raw_rows import cite
 from ..model.resolve import is_tier1
-from .verdicts import claim_row
+from .verdicts import claim_row, within
 
 # HS 2017 headings of chapter 27 (mineral fuels), to say what a set of fuel codes leaves out.
 CHAPTER_27 = {
@@ -53,7 +53,7 @@ def _points(change: float, story: float, tolerance: float, again: bool = False) 
     """'1.70 points from the story's −20%, within the tolerance of 2 points' (unrounded change); again=True, for a
     second figure in the same text: '2.03 points away, outside it'."""
     gap = abs(change - story)
-    inside = "within" if gap <= tolerance + 1e-9 else "outside"
+    inside = "within" if within(change, story, tolerance) else "outside"
     if again:
         return f"{gap:.2f} points away, {inside} it"
     return (
@@ -81,7 +81,7 @@ def check_fuel_rows(
         by_group.loc[names[0]] if "crude_oil" not in by_group.index else by_group.loc["crude_oil"]
     )
     lead_name = lead.label.split(" (")[0].lower()
-    lands = abs(together.change_exact - story) <= tolerance + 1e-9
+    lands = within(together.change_exact, story, tolerance)
     verdict = "consistent" if lands else "differs"
     label = span_label(period)
     levels = "; ".join(
@@ -106,18 +106,20 @@ def check_fuel_rows(
         )
         lead_text = f"{lead_name} {signed_pct(lead.change_pct)} from the rows{wire}"
         lead_value = f"{signed_pct(lead.change_pct)} (raw rows)"
+    # GACC figures whose level the sum takes (crude oil), read from the table (not typed: crude oil for 2025-07);
+    # a GACC y/y without a level (pipeline gas) moves nothing here, its group's rows being the level used: it is
+    # neither named as making the difference nor listed as a GACC source of this claim
+    moving = [
+        r
+        for r in by_group.drop(index="together").itertuples()
+        if r.used == "GACC" and r.level_usd_mn != r.rows_value_usd_mn
+    ]
     alone, borderline = "", False
     if abs(together.rows_change_exact - together.change_exact) > 1e-9:
-        # which groups' GACC figures make the difference, read from the table (not typed: crude oil for 2025-07)
-        moving = [
-            r
-            for r in by_group.drop(index="together").itertuples()
-            if r.used == "GACC" and r.level_usd_mn != r.rows_value_usd_mn
-        ]  # a GACC y/y alone moves no level
         gacc_names = word_list(r.label.split(" (")[0].lower() for r in moving) + (
             " figures" if len(moving) > 1 else " figure"
         )
-        flips = (abs(together.rows_change_exact - story) <= tolerance + 1e-9) != lands
+        flips = within(together.rows_change_exact, story, tolerance) != lands
         # a verdict resting on a page that is no wire agency or official channel: the reader is told whose page
         weak = [p for p in dict.fromkeys(r.wire_publisher for r in moving) if not is_tier1(p)]
         borderline = bool(flips and weak)
@@ -151,17 +153,10 @@ def check_fuel_rows(
         f"leave out chapter-27 codes {uncovered_chapter_27(codes)}. Pipeline-gas values look estimated. "
         f"Settled exactly by: {claim.get('settle_with', 'the HS-level table for chapter 27')}."
     )
-    # GACC figures whose level the sum takes (crude oil); a GACC y/y without a level (pipeline gas) moves
-    # nothing here, its group's rows being the level used: neither is listed as a GACC source of this claim
-    gacc = [
-        r
-        for r in by_group.drop(index="together").itertuples()
-        if r.used == "GACC" and r.level_usd_mn != r.rows_value_usd_mn
-    ]
     rows_used = (
         [f"{together.value_rows}; {together.prior_rows}"]
-        + [f"GACC: {r.wire_link}" for r in gacc]
-        + ([f"ranked below it: {'; '.join(r.rows_rows for r in gacc)}"] if gacc else [])
+        + [f"GACC: {r.wire_link}" for r in moving]
+        + ([f"ranked below it: {'; '.join(r.rows_rows for r in moving)}"] if moving else [])
     )
     return claim_row(claim, signed_pct(story, None), data_value, verdict, explanation, rows_used)
 

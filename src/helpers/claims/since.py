@@ -13,6 +13,8 @@ import pandas as pd
 
 from ..core.text import month_name, signed_pct, span_label, usd_bn, word_list
 from ..model.context_facts import claim_span
+from ..model.since import month_of
+from .verdicts import within
 
 TRENDS = ("held", "deepened", "faded", "reversed", "too early to tell", "no later data")
 HELD, DEEPENED, FADED, REVERSED, TOO_EARLY, NO_LATER = TRENDS
@@ -41,7 +43,7 @@ def band_trend(story: float, later: float, rule) -> str:
     side = 1 if story > rule.reversed_at else -1
     if (later - rule.reversed_at) * side < 0:
         return REVERSED
-    if abs(later - story) <= rule.held_within + 1e-9:
+    if within(later, story, rule.held_within):
         return HELD
     return DEEPENED if (later - story) * side > 0 else FADED
 
@@ -68,8 +70,7 @@ def story_period(claim: dict, story: dict) -> str:
         return claim["story"]["after_by"]
     if kind == "context_machine_tools":
         return f"{claim_span(claim['statement'])[1]}-12"  # the claim check's reading of its span
-    period = str(claim.get("period", ""))
-    return period if len(period) == 7 else f"{period}-12"
+    return month_of(str(claim.get("period", "")))
 
 
 def period_text(period: str, span: str) -> str:

@@ -2,7 +2,7 @@
 
 import pandas as pd
 
-from ..core.text import count_word
+from ..core.text import count_word, is_missing
 
 VERDICTS = ("reproduced", "consistent", "differs", "cannot be checked with this data")
 CLAIM_COLUMNS = [
@@ -15,6 +15,12 @@ CLAIM_COLUMNS = [
     "explanation",
     "rows_used",
 ]
+
+
+def within(value, story, tolerance) -> bool:
+    """The one tolerance rule of every verdict: the unrounded figure is at most `tolerance` from the story's
+    (1e-9: a figure exactly on the edge is inside it); a missing figure never is."""
+    return not is_missing(value) and abs(value - story) <= tolerance + 1e-9
 
 
 def claim_row(

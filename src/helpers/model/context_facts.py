@@ -9,6 +9,7 @@ invasion month) come from the claims config's `story:` block and are passed in.
 
 from __future__ import annotations
 
+import calendar
 import math
 import re
 
@@ -16,26 +17,8 @@ import pandas as pd
 
 from ..core.text import is_missing
 
-MONTHS = {
-    name[:3].lower(): index
-    for index, name in enumerate(
-        [
-            "January",
-            "February",
-            "March",
-            "April",
-            "May",
-            "June",
-            "July",
-            "August",
-            "September",
-            "October",
-            "November",
-            "December",
-        ],
-        start=1,
-    )
-}
+# 'jan' -> 1: read with the calendar whose names core.text.month_name writes
+MONTHS = {calendar.month_abbr[number].lower(): number for number in range(1, 13)}
 
 
 def source_label(row) -> str:

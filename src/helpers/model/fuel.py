@@ -12,7 +12,7 @@ import pandas as pd
 
 from ..core.text import is_missing
 from .groups import group_change, wire_ytd
-from .raw_rows import cite, code_ytd
+from .raw_rows import cite, code_ytd, levels_change
 from .resolve import cite_record, secondary_compilations
 
 TOGETHER = "together"
@@ -112,7 +112,6 @@ def fuel_table(
         return pd.DataFrame(records)
     value = sum(p["level_usd_mn"] for p in records)
     prior = sum(p["prior_value_usd_mn"] for p in records)
-    exact = 100 * (value / prior - 1)
     by_publisher: dict[str, list] = {}
     for p in records:
         by_publisher.setdefault(p["level_publishers"], []).append(p["label"].split(" (")[0])
@@ -120,10 +119,7 @@ def fuel_table(
         {
             "group": TOGETHER,
             "label": f"The {len(records)} codes together",
-            "value_usd_mn": value,
-            "prior_value_usd_mn": prior,
-            "change_pct": round(exact, 1),
-            "change_exact": exact,
+            **levels_change(value, prior),
             "basis": "sum of the codes' levels"
             if any(p["used"] == "GACC" for p in records)
             else "sum of raw rows",

@@ -193,6 +193,19 @@ def wire_ytd(resolved_groups: pd.DataFrame, name: str, group: dict, period_end: 
     }
 
 
+def _published_or_levels(value, prior, published) -> dict:
+    """A wire figure's change: the published y/y where there is one, else computed from the two levels (NaN
+    where either is missing); change_pct for display (a computed one to one decimal), change_exact for verdicts."""
+    if not is_missing(published):
+        return {"change_pct": published, "change_exact": published, "basis": "published y/y"}
+    exact = (
+        100 * (value / prior - 1)
+        if not is_missing(value) and not is_missing(prior) and prior
+        else math.nan
+    )
+    return {"change_pct": round(exact, 1), "change_exact": exact, "basis": "computed from levels"}
+
+
 def gacc_over_secondary(exact: dict, wire: dict | None) -> dict | None:
     """A sum of raw rows whose current year comes from a secondary compilation ranks below a published GACC
     figure (config/sources.yaml `secondary_compilations`): the GACC value and/or y/y is used, its published y/y
@@ -212,19 +225,12 @@ def gacc_over_secondary(exact: dict, wire: dict | None) -> dict | None:
             wire["prior_publisher"],
         )
     value, published = wire["value_usd_mn"], wire["published_yoy_pct"]
-    exact_change = (
-        published
-        if not is_missing(published)
-        else (100 * (value / prior - 1) if not is_missing(value) and prior else math.nan)
-    )
     return {
         **exact,
         "value_usd_mn": value,
         "prior_value_usd_mn": prior,
         "published_yoy_pct": published,
-        "change_pct": published if not is_missing(published) else round(exact_change, 1),
-        "change_exact": exact_change,
-        "basis": "published y/y" if not is_missing(published) else "computed from levels",
+        **_published_or_levels(value, prior, published),
         "source": f"{wire['source']}; year earlier: {prior_source}; beside it: {exact['rows_source']}, "
         f"{usd_bn(exact['rows_value_usd_mn'], 2)}, {signed_pct(exact['rows_change_pct'])}",
         "value_publishers": wire["value_publisher"],
@@ -273,21 +279,13 @@ def group_change(
         wire["prior_value_usd_mn"],
         wire["published_yoy_pct"],
     )
-    from_levels = (
-        100 * (value / base - 1)
-        if not is_missing(value) and not is_missing(base) and base
-        else math.nan
-    )
-    exact_change = published if not is_missing(published) else from_levels
     return {
         "group": name,
         "label": group["label"],
         "value_usd_mn": value,
         "prior_value_usd_mn": base,
-        "change_pct": published if not is_missing(published) else round(from_levels, 1),
-        "change_exact": exact_change,
+        **_published_or_levels(value, base, published),
         "source": f"{gap}{wire['source']}",
-        "basis": "published y/y" if not is_missing(published) else "computed from levels",
         "published_yoy_pct": published,
         "prior_source": wire["prior_source"],
         "value_publishers": wire["value_publisher"],
@@ -348,8 +346,6 @@ def sum_of_parts(
             )
         else:
             return None
-    value = sum(p["value_usd_mn"] for p in parts)
-    prior = sum(p["prior_value_usd_mn"] for p in parts)
     changes = [
         100 * (sum(v for v, _ in combo) / sum(p for _, p in combo) - 1)
         for combo in product(*corners)
@@ -359,10 +355,9 @@ def sum_of_parts(
     return {
         "group": name,
         "label": groups[name]["label"],
-        "value_usd_mn": value,
-        "prior_value_usd_mn": prior,
-        "change_pct": round(100 * (value / prior - 1), 1),
-        "change_exact": 100 * (value / prior - 1),
+        **levels_change(
+            sum(p["value_usd_mn"] for p in parts), sum(p["prior_value_usd_mn"] for p in parts)
+        ),
         "change_low": round(min(changes), 1),
         "change_high": round(max(changes), 1),
         "low_exact": min(changes),

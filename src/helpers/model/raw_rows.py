@@ -296,10 +296,7 @@ def monthly_cross_check(comtrade_totals: pd.DataFrame, wire_monthly: pd.DataFram
     figure give: the rows' sum beside the wire figure. Derived wire months are left out (not published).
     `wire_mislabelled`: the wire figure comes from a page flagged as mislabelled (config/sources.yaml), so its
     gap to the rows is the page's error, not a wire-vs-rows difference; the caller says so."""
-    raw = _values(comtrade_totals)
-    raw = raw.loc[(raw.flow == "import") & (raw.span == "month") & (raw.hs_code == "")].set_index(
-        "period"
-    )
+    raw = monthly_import_rows(comtrade_totals).set_index("period")
     wire = wire_monthly.loc[
         (wire_monthly.flow == "import")
         & wire_monthly.status.isin(["published", "Jan–Feb combined"])

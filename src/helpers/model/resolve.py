@@ -40,43 +40,40 @@ RANK_COLUMNS = ["_mislabelled", "_tier", "_date", "_precision", "source_file", "
 SOURCE_FIELDS = ("publisher", "source_url", "source_row", "source_file", "quote")
 
 
-FLAG_FIELDS = ("file", "row", "field", "published", "reason")
+def _config_entries(
+    name: str, fields: tuple, expected: str, valid=lambda entry: True
+) -> list[dict]:
+    """config/sources.yaml's source_preference list `name`; an entry lacking one of `fields` (or not `valid`)
+    stops the build, naming the list and the entry."""
+    entries = sources_config()["source_preference"].get(name) or []
+    for index, entry in enumerate(entries, start=1):
+        if not isinstance(entry, dict) or set(fields) - set(entry) or not valid(entry):
+            raise InputError(
+                f"{name} entry {index} is incomplete",
+                file=CONFIG_DIR / "sources.yaml",
+                column=name,
+                expected=expected,
+            )
+    return entries
 
 
 def flagged_rows() -> list[dict]:
     """config/sources.yaml's `flagged_rows`: figures a page misprinted (its quote copied faithfully), each
     with file, 1-based data row, field (value or yoy_pct), the figure as published and the reason."""
-    flags = sources_config()["source_preference"].get("flagged_rows") or []
-    for index, flag in enumerate(flags, start=1):
-        if (
-            not isinstance(flag, dict)
-            or set(FLAG_FIELDS) - set(flag)
-            or flag.get("field") not in ("value", "yoy_pct")
-        ):
-            raise InputError(
-                f"flagged_rows entry {index} is incomplete",
-                file=CONFIG_DIR / "sources.yaml",
-                column="flagged_rows",
-                expected="file, row, field (value or yoy_pct), published, reason",
-            )
-    return flags
-
-
-SECONDARY_FIELDS = ("file", "compiled_by", "reason")
+    return _config_entries(
+        "flagged_rows",
+        ("file", "row", "field", "published", "reason"),
+        "file, row, field (value or yoy_pct), published, reason",
+        lambda flag: flag["field"] in ("value", "yoy_pct"),
+    )
 
 
 def secondary_compilations() -> dict[str, dict]:
     """config/sources.yaml's `secondary_compilations`: raw file (data/raw/...) -> {file, compiled_by, reason}.
     A number summed from one of these files ranks below a published GACC figure for the same group and period."""
-    entries = sources_config()["source_preference"].get("secondary_compilations") or []
-    for index, entry in enumerate(entries, start=1):
-        if not isinstance(entry, dict) or set(SECONDARY_FIELDS) - set(entry):
-            raise InputError(
-                f"secondary_compilations entry {index} is incomplete",
-                file=CONFIG_DIR / "sources.yaml",
-                column="secondary_compilations",
-                expected="file, compiled_by, reason",
-            )
+    entries = _config_entries(
+        "secondary_compilations", ("file", "compiled_by", "reason"), "file, compiled_by, reason"
+    )
     return {entry["file"]: entry for entry in entries}
 
 

@@ -142,7 +142,7 @@ def ytd_view(
     (`wire_value_usd_mn`, `wire_prior_value_usd_mn`, named in the source) and the y/y from levels divides the
     levels used. The published y/y stays GACC's. Exports and turnover stay the wire's (no rows for them).
 
-    raw_imports: helpers.model.raw_rows.raw_ytd_imports (period 'YYYY-MM') or raw_annual_imports (year)."""
+    raw_imports: helpers.model.raw_rows.raw_ytd_imports (period 'YYYY-MM'; a full year is 'YYYY-12')."""
     comparison = ytd_comparison(data.resolved_totals, period_end)
     yuan = [_yuan_rate(data.totals, flow, period_end) for flow in comparison.flow]
     # typed columns: an object column keeps NaN as a float, which a chart's JSON cannot hold (JupyterLab warns)
@@ -163,7 +163,11 @@ def ytd_view(
     )
     for level in ("value", "prior"):
         comparison[f"raw_{level}_files"] = comparison[f"raw_{level}_row_ranges"] = ""
-    spans = _raw_spans(raw_imports)
+    spans = (
+        {r.period: r for r in raw_imports.itertuples(index=False)}
+        if raw_imports is not None
+        else {}
+    )
     year, month = int(period_end[:4]), period_end[5:7]
     row = comparison.index[comparison.flow == "import"]
     for level, source, basis, raw_columns, period in (
@@ -220,18 +224,6 @@ def _yuan_rate(totals: pd.DataFrame, flow: str, period_end: str) -> tuple[float,
         return math.nan, "", 0
     row = rows.iloc[0]
     return row.yoy_pct, row.publisher, int(row.source_row)
-
-
-def _raw_spans(raw_imports: pd.DataFrame | None) -> dict:
-    """'YYYY-MM' (January–month) -> the raw rows' sum and source; a year of raw_annual_imports is 'YYYY-12'."""
-    if raw_imports is None or not len(raw_imports):
-        return {}
-    frame = (
-        raw_imports
-        if "period" in raw_imports
-        else raw_imports.assign(period=raw_imports.year.astype(str) + "-12")
-    )
-    return {r.period: r for r in frame.itertuples(index=False)}
 
 
 def ytd_long(comparison: pd.DataFrame, period_end: str) -> pd.DataFrame:
