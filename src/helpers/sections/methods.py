@@ -469,18 +469,10 @@ def conflicts_summary(table: pd.DataFrame) -> tuple[str, pd.DataFrame]:
     return _paragraph(text), key
 
 
-def _without_flagged(check: pd.DataFrame, what) -> pd.DataFrame:
-    """The checks that rest on no flagged page; the others are named in attrs['left_out'] (for the summary)."""
+def _without_flagged(check: pd.DataFrame) -> pd.DataFrame:
+    """The checks that rest on no flagged page; attrs count the others and name their periods (for the text)."""
     flagged = check.mislabelled.astype(str) != ""
     kept = check.loc[~flagged].drop(columns="mislabelled").reset_index(drop=True)
-    named: dict = {}  # one entry per flagged page (and flow): the periods of the checks resting on it, then the page
-    for row in check.loc[flagged].itertuples():
-        named.setdefault((what(row), row.mislabelled), []).append(
-            row.period + ("" if "span" not in check else f" {row.span}")
-        )
-    kept.attrs["left_out"] = [
-        f"{label}{', '.join(periods)} ({page})" for (label, page), periods in named.items()
-    ]
     kept.attrs["left_out_checks"] = int(flagged.sum())
     # the periods of the flagged figures: the check's own, or the months named in it ('2022-10: Dar El Hilal row 144')
     kept.attrs["left_out_periods"] = {
@@ -494,13 +486,13 @@ def _without_flagged(check: pd.DataFrame, what) -> pd.DataFrame:
 def reconciliation_tables(section) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Exports + imports vs turnover, and the sum of months vs January–month, without the checks that rest on a
     page flagged as mislabelled: the sum of a page's swapped export and import still matches its turnover, and a
-    month printed under the wrong flow is no revision by GACC (those checks are named in attrs['left_out'])."""
+    month printed under the wrong flow is no revision by GACC (attrs count those checks and name their periods)."""
     flows, months = section.stored(
         "reconciliation", lambda: section.customs.reconciliation(section.period_end)
     )
     flows = flows.loc[flows.period.str[:7] <= section.period_end].reset_index(drop=True)
-    flows = _without_flagged(flows, lambda r: "")
-    months = _without_flagged(months, lambda r: f"{FLOW_WORDS.get(r.flow, r.flow)}, January to ")
+    flows = _without_flagged(flows)
+    months = _without_flagged(months)
     flows = flows.rename(
         columns={
             "period": "Period",
@@ -514,33 +506,27 @@ def reconciliation_tables(section) -> tuple[pd.DataFrame, pd.DataFrame]:
             "sources": "Outlets",
         }
     )
-    left_out = dict(months.attrs)
-    months = (
-        months.reset_index(drop=True)
-        .assign(flow=lambda t: _flows(t.flow))
-        .rename(
-            columns={
-                "flow": "Flow",
-                "period": "January to",
-                "sum_of_months": "Sum of months",
-                "published_ytd": "Published",
-                "difference": "Difference",
-                "tolerance": "Tolerance",
-                "agrees": "Agrees",
-            }
-        )
+    months = months.assign(flow=lambda t: _flows(t.flow)).rename(
+        columns={
+            "flow": "Flow",
+            "period": "January to",
+            "sum_of_months": "Sum of months",
+            "published_ytd": "Published",
+            "difference": "Difference",
+            "tolerance": "Tolerance",
+            "agrees": "Agrees",
+        }
     )
-    months.attrs.update(left_out)
     return flows, months
 
 
 def reconciliation_summary(table: pd.DataFrame, what: str) -> tuple[str, pd.DataFrame]:
     """US$ mn everywhere; 'agrees' means within the rounding tolerance of the figures involved."""
     off = table.loc[~table.Agrees.astype(bool)]
-    left_out, count = table.attrs.get("left_out", []), table.attrs.get("left_out_checks", 0)
+    left_out = table.attrs.get("left_out_checks", 0)
     text = (
         f"{len(table)} checks of {what} (US$ mn)"
-        + (f", {count} left out (see Reconciliations)" if left_out else "")
+        + (f", {left_out} left out (see Reconciliations)" if left_out else "")
         + f"; {len(table) - len(off)} agree within the rounding of the published figures, {len(off)} do not"
     )
     text += (f"; the {KEY_ROWS} largest gaps:" if len(off) > KEY_ROWS else ":") if len(off) else "."
