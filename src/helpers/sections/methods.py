@@ -4,13 +4,14 @@ import re
 
 import pandas as pd
 
-from ..core.text import RAW_KINDS, count_word, month_name, outlet_name, raw_rows_count, word_list
+from ..core.text import RAW_KINDS, count_word, month_year, outlet_name, raw_rows_count, word_list
 from ..model.resolve import flagged_rows
+from ..model.since import month_of
 from ..model.turnover import monthly_view
 from ..report.notes import note
 from ..report.tables import number_format, prose_html, readable_number
 from .fuel import fuel_comparison, fuel_sources
-from .raw_rows import as_month, last_month_covered, raw_wire_conflicts_table
+from .raw_rows import last_month_covered, raw_wire_conflicts_table
 
 
 def _years(periods: pd.Series) -> str:
@@ -148,19 +149,15 @@ def flagged_pages(section, periods: set) -> str:
     )
 
 
-def _month(period: str) -> str:
-    return f"{month_name(period + '-01' if len(period) == 7 else period)} {period[:4]}"
-
-
 def series_span(section, monthly: pd.DataFrame) -> str:
     """'January 2021–July 2025, exports, imports and turnover; the turnover chart starts in January 2022':
     the months these counts cover, read from the series, and where the headline's chart starts."""
     chart = monthly_view(section.customs, section.period_end)
     names = [FLOW_WORDS[f].replace("China's ", "").lower() for f in dict.fromkeys(monthly.flow)]
     flows = word_list(names)
-    text = f"{_month(monthly.period.min())}–{_month(monthly.period.max())}, {flows}"
+    text = f"{month_year(monthly.period.min())}–{month_year(monthly.period.max())}, {flows}"
     if len(chart):
-        text += f"; the turnover chart starts in {_month(chart.bar_start.min()[:7])}"
+        text += f"; the turnover chart starts in {month_year(chart.bar_start.min()[:7])}"
     return text
 
 
@@ -360,7 +357,7 @@ def conflicts_table(section) -> pd.DataFrame:
     )
     # outlets' disagreements too stop at last_month_covered: a 2024-12 briefing lists none about September 2025
     conflicts = conflicts.loc[
-        conflicts.period.astype(str).map(as_month) <= last_month_covered(section)
+        conflicts.period.astype(str).map(month_of) <= last_month_covered(section)
     ]
     # the other figure from a page config/sources.yaml ranks last (mislabelled, or a flagged misprint): listed, marked
     flagged = (

@@ -29,6 +29,7 @@ from ..model.raw_rows import (
     ytd_cross_check,
 )
 from ..model.resolve import is_tier1
+from ..model.since import month_of
 from ..model.turnover import annual_turnover
 from ..report.notes import note
 from ..report.tables import number_format, readable_number
@@ -400,13 +401,8 @@ def last_month_covered(section) -> str:
     reaches later (it checks them whatever the briefing's month); a year counts as its December."""
     return max(
         [section.period_end]
-        + [as_month(str(c["period"])) for c in section.claims_config["claims"] if c.get("period")]
+        + [month_of(str(c["period"])) for c in section.claims_config["claims"] if c.get("period")]
     )
-
-
-def as_month(period: str) -> str:
-    """'2024' -> '2024-12' (a year ends in December), '2025-07' unchanged: periods compared with a month."""
-    return period if len(period) > 4 else f"{period}-12"
 
 
 def raw_wire_conflicts_table(section) -> pd.DataFrame:
@@ -428,7 +424,7 @@ def fuel_month_check(section) -> pd.DataFrame:
     pairs = fuel_wire_pairs(
         section.resolved_groups, section.raw.fuel, section.groups, FUEL_GROUPS, section.partner_code
     )
-    return pairs.loc[pairs.period.map(as_month) <= last_month_covered(section)].reset_index(
+    return pairs.loc[pairs.period.map(month_of) <= last_month_covered(section)].reset_index(
         drop=True
     )
 
