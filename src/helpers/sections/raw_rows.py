@@ -34,7 +34,7 @@ from ..model.turnover import annual_turnover
 from ..report.notes import note
 from ..report.tables import number_format, readable_number
 from .fuel import FUEL_GROUPS, crude_note, fuel_comparison, short
-from .notes import Citer, row_numbers
+from .notes import Citer
 
 # Where the wire totals beside the rows come from (helpers.sources.wire reads them).
 TOTALS_FILE = "data/raw/gacc_cn_ru_totals.csv"
@@ -214,14 +214,10 @@ def imports_text(
 ) -> str:
     citer = citer or Citer()
     raw = view.loc[view.bar_source == "UN Comtrade rows"]
-    by_file: dict = {}
-    for cited in raw.source:
-        file, rows = _file_and_rows(cited)
-        by_file.setdefault(file, []).extend(row_numbers(rows))
     sentences = [
         f"UN Comtrade's rows give China's imports from Russia for every month from "
         f"{month_year(raw.period.min())} to {month_year(raw.period.max())}, January and February "
-        "apart." + note(*(citer.rows(f, rows, "UN Comtrade") for f, rows in by_file.items())),
+        "apart." + note(citer.cite_rows("; ".join(raw.source), "UN Comtrade")),
         "The wire-reported GACC series has gaps there, and one figure for January and February together.",
         "The rows are the final data China reported to UN Comtrade. The wire figures are GACC's releases as "
         "first published, so the two need not agree to the digit.",
@@ -242,12 +238,6 @@ def imports_text(
     if months is not None and len(months):
         sentences += month_check_sentences(months, citer)
     return " ".join(sentences)
-
-
-def _file_and_rows(cited: str) -> tuple[str, str]:
-    """'data/raw/x.csv rows 85–96' -> ('data/raw/x.csv', '85–96')."""
-    file, rows = cited.rsplit(" row", 1)
-    return file, rows.removeprefix("s").strip()
 
 
 def _wire_bn(value_usd_mn: float) -> str:
@@ -309,12 +299,9 @@ def month_check_sentences(months: pd.DataFrame, citer: Citer | None = None) -> l
             for i, row in enumerate(named.itertuples())
         ]
         said = "; ".join(listed[:-1]) + ("; and " if len(listed) > 1 else "") + listed[-1]
-        comtrade: dict = {}  # the rows' side of every month in one citation a file
-        for row in named.itertuples():
-            file, rows = _file_and_rows(row.raw_rows)
-            comtrade.setdefault(file, []).extend(row_numbers(rows))
+        # the rows' side of every month in one citation a file
         sources = [citer.cited(row.wire_source) for row in named.itertuples()] + [
-            citer.rows(file, rows, "UN Comtrade") for file, rows in comtrade.items()
+            citer.cite_rows("; ".join(named.raw_rows), "UN Comtrade")
         ]
         sentences.append(f"{'They are' if len(listed) > 1 else 'It is'} {said}." + note(*sources))
     return sentences
