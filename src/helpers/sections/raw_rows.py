@@ -307,80 +307,58 @@ def month_check_sentences(months: pd.DataFrame, citer: Citer | None = None) -> l
     return sentences
 
 
+def _wire_cited(sources: pd.Series) -> dict:
+    """'TASS (row 383)' -> wire_publisher 'TASS', wire_row 'data/raw/gacc_cn_ru_totals.csv row 383' (none: '')."""
+    publishers, rows = zip(*sources.map(publisher_and_row)) if len(sources) else ((), ())
+    return {
+        "wire_publisher": list(publishers),
+        "wire_row": [f"{TOTALS_FILE} row {row}" if row else "" for row in rows],
+    }
+
+
 def raw_conflicts(
-    check: pd.DataFrame,
-    months: pd.DataFrame | None = None,
-    fuel_pairs: pd.DataFrame | None = None,
-    ytd: pd.DataFrame | None = None,
+    check: pd.DataFrame, months: pd.DataFrame, fuel_pairs: pd.DataFrame, ytd: pd.DataFrame
 ) -> pd.DataFrame:
-    """Raw-row figures vs wire figures for the same number, beyond rounding (for the conflicts table): full
-    Comtrade years (`check`), months (`months`) and January–month spans (`ytd`) of China's imports, and the fuel
+    """Raw-row figures vs wire figures for the same number, beyond rounding (for the conflicts table): the fuel
     groups' months, spans and years (`fuel_pairs`: helpers.model.fuel.fuel_wire_pairs, GACC's figure first where
-    the rows are a secondary compilation)."""
-    pairs = []
-    for row in (fuel_pairs if fuel_pairs is not None else pd.DataFrame()).itertuples():
-        pairs.append(
-            {
-                "commodity": row.label,
-                "flow": "import",
-                "period": row.period,
-                "span": row.span,
-                "raw_usd_mn": row.used_usd_mn,
-                "raw_publisher": row.used_publisher,
-                "raw_rows": row.used_rows,
-                "wire_usd_mn": row.other_usd_mn,
-                "wire_publisher": row.other_publisher,
-                "wire_row": row.other_rows,
-            }
-        )
-    for row in (ytd if ytd is not None else pd.DataFrame()).itertuples():
-        pairs.append(
-            {
-                "commodity": "TOTAL",
-                "flow": "import",
-                "period": row.period,
-                "span": "ytd",
-                "raw_usd_mn": row.raw_usd_mn,
-                "raw_publisher": "UN Comtrade",
-                "raw_rows": row.raw_rows,
-                "wire_usd_mn": row.wire_usd_mn,
-                "wire_publisher": row.wire_publisher,
-                "wire_row": row.wire_rows,
-            }
-        )
-    for row in (months if months is not None else pd.DataFrame()).itertuples():
-        publisher, source_row = publisher_and_row(row.wire_source)
-        pairs.append(
-            {
-                "commodity": "TOTAL",
-                "flow": "import",
-                "period": row.period,
-                "span": "month" if row.span == "month" else "ytd",
-                "raw_usd_mn": row.raw_usd_mn,
-                "raw_publisher": "UN Comtrade",
-                "raw_rows": row.raw_rows,
-                "wire_usd_mn": row.wire_usd_mn,
-                "wire_publisher": publisher,
-                "wire_row": f"{TOTALS_FILE} row {source_row}",
-            }
-        )
-    for row in check.itertuples():
-        publisher, source_row = publisher_and_row(row.wire_source)
-        pairs.append(
-            {
-                "commodity": "TOTAL",
-                "flow": "import",
-                "period": row.year,
-                "span": "year",
-                "raw_usd_mn": row.raw_usd_bn * 1000,
-                "raw_publisher": "UN Comtrade",
-                "raw_rows": row.raw_source,
-                "wire_usd_mn": row.wire_usd_bn * 1000,
-                "wire_publisher": publisher,
-                "wire_row": f"{TOTALS_FILE} row {source_row}" if source_row else "",
-            }
-        )
-    return raw_wire_conflicts([p for p in pairs if p["raw_usd_mn"] == p["raw_usd_mn"]])
+    the rows are a secondary compilation), then January–month spans (`ytd`), months (`months`) and full Comtrade
+    years (`check`) of China's imports, each renamed to helpers.model.raw_rows.raw_wire_conflicts' pairs."""
+    comtrade = {"commodity": "TOTAL", "flow": "import", "raw_publisher": "UN Comtrade"}
+    fuel = fuel_pairs.rename(
+        columns={
+            "label": "commodity",
+            "used_usd_mn": "raw_usd_mn",
+            "used_publisher": "raw_publisher",
+            "used_rows": "raw_rows",
+            "other_usd_mn": "wire_usd_mn",
+            "other_publisher": "wire_publisher",
+            "other_rows": "wire_row",
+        }
+    ).assign(flow="import")
+    ytd = ytd.rename(columns={"wire_rows": "wire_row"}).assign(span="ytd", **comtrade)
+    months = months.assign(
+        span=months.span.where(months.span == "month", "ytd"),
+        **_wire_cited(months.wire_source),
+        **comtrade,
+    )
+    years = check.assign(
+        period=check.year,
+        span="year",
+        raw_usd_mn=check.raw_usd_bn * 1000,
+        raw_rows=check.raw_source,
+        wire_usd_mn=check.wire_usd_bn * 1000,
+        **_wire_cited(check.wire_source),
+        **comtrade,
+    )
+    columns = ["commodity", "flow", "period", "span", "raw_usd_mn", "raw_publisher", "raw_rows"]
+    pairs = [  # each frame's records apart: no dtype of one changes another's figures
+        pair
+        for frame in (fuel, ytd, months, years)
+        for pair in frame.reindex(columns=columns + ["wire_usd_mn", "wire_publisher", "wire_row"])
+        .loc[frame.raw_usd_mn.notna()]
+        .to_dict("records")
+    ]
+    return raw_wire_conflicts(pairs)
 
 
 def last_month_covered(section) -> str:
