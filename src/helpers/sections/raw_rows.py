@@ -22,7 +22,6 @@ from ..model.raw_rows import (
     annual_cross_check,
     composition,
     composition_change,
-    fuel_monthly,
     imports_raw_vs_wire,
     monthly_cross_check,
     raw_wire_conflicts,
@@ -150,10 +149,6 @@ def composition_text(
 
 
 # ------------------------------------------------------------------------------- fuel (F7)
-def fuel_view(section) -> pd.DataFrame:
-    return fuel_monthly(section.raw.fuel)
-
-
 def imports_view(section) -> pd.DataFrame:
     def compute() -> pd.DataFrame:
         wire = section.customs.monthly(section.period_end, first_year=2017)
