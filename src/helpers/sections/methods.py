@@ -240,10 +240,6 @@ def figure_words(field: str, measure=None, unit=None) -> str:
     return FIELD_WORDS.get(field, field)
 
 
-def _flows(series: pd.Series) -> pd.Series:
-    return series.map(lambda f: FLOW_WORDS.get(f, f))
-
-
 def _paragraph(text: str) -> str:
     return "<p>" + prose_html(text) + "</p>"
 
@@ -284,7 +280,7 @@ def derived_months(section) -> pd.DataFrame:
     table = picked[["flow", "period", "status", "value", "source", "source_rows"]].reset_index(
         drop=True
     )
-    table["flow"] = _flows(table.flow)
+    table["flow"] = table.flow.replace(FLOW_WORDS)
     return table.rename(
         columns={
             "flow": "Flow",
@@ -395,7 +391,7 @@ def conflicts_table(section) -> pd.DataFrame:
     table = conflicts.reindex(columns=columns).sort_values(
         ["commodity", "period", "flow", "field", "span", "between"], kind="stable"
     )  # one order, however the rows came
-    table["flow"] = _flows(table.flow)
+    table["flow"] = table.flow.replace(FLOW_WORDS)
     labels = {
         name: group["label"] for name, group in section.groups.items()
     }  # group ids -> the labels readers see
@@ -443,23 +439,22 @@ def conflicts_summary(table: pd.DataFrame) -> tuple[str, pd.DataFrame]:
         + f". The {len(ranked)} widest gaps{' of the rest' if flagged.any() else ''}, relative to the figure "
         "used (the CSV's Difference, %):"
     )
-    key = ranked
     key = pd.DataFrame(
         {
-            "What": key.Goods
+            "What": ranked.Goods
             + ", "
-            + key.Flow
+            + ranked.Flow
             + ", "
-            + key.Period
+            + ranked.Period
             + " ("
-            + key.Span
+            + ranked.Span
             + "), "
-            + key.Figure,
+            + ranked.Figure,
             "Used (outlet)": [
-                f"{readable_number(u)} ({p})" for u, p in zip(key.Used, key["Used: outlet"])
+                f"{readable_number(u)} ({p})" for u, p in zip(ranked.Used, ranked["Used: outlet"])
             ],
             "Other (outlet)": [
-                f"{readable_number(o)} ({p})" for o, p in zip(key.Other, key["Other: outlet"])
+                f"{readable_number(o)} ({p})" for o, p in zip(ranked.Other, ranked["Other: outlet"])
             ],
         }
     )
@@ -503,7 +498,7 @@ def reconciliation_tables(section) -> tuple[pd.DataFrame, pd.DataFrame]:
             "sources": "Outlets",
         }
     )
-    months = months.assign(flow=lambda t: _flows(t.flow)).rename(
+    months = months.assign(flow=months.flow.replace(FLOW_WORDS)).rename(
         columns={
             "flow": "Flow",
             "period": "January to",
