@@ -65,6 +65,9 @@ def test_a_citer_names_outlet_date_file_and_rows_and_links_only_web_pages():
     assert str(citer.rows("comtrade/m.csv", "85–87")) == "UN Comtrade: m.csv rows 85–87"
     assert str(citer.outlets("data/raw/gacc_cn_ru_totals.csv", [383, 384])).count("<a href") == 2
     assert row_numbers("85–87, 93") == [85, 86, 87, 93] and row_numbers(7) == [7]
+    # several citations of one file (e.g. a month each) are cited once, their rows together
+    months = "data/raw/comtrade/m.csv row 87; data/raw/comtrade/m.csv rows 85–86"
+    assert str(citer.cite_rows(months)) == "UN Comtrade: m.csv rows 85–87"
 
 
 def test_a_notebook_lists_its_notes_under_the_text_and_the_page_gets_the_markers():

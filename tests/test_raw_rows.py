@@ -18,7 +18,7 @@ import pytest
 from helpers.claims.raw_rows import uncovered_chapter_27
 from helpers.core.errors import InputError
 from helpers.core.paths import RAW_DIR
-from helpers.model.raw_rows import row_ranges
+from helpers.model.raw_rows import fuel_monthly, row_ranges
 from helpers.pipeline import check_inputs
 from helpers.report.notes import without_notes
 from helpers.report.tables import FIGURE_SPACE, table_html
@@ -310,7 +310,7 @@ def test_methods_and_claim_say_where_each_fuel_year_comes_from(section):
 
 
 def test_fuel_rows_run_to_the_last_month_in_the_data_with_publishers(section):
-    monthly = section_rows.fuel_view(section)
+    monthly = fuel_monthly(section.raw.fuel)
     assert (monthly.period.min(), monthly.period.max()) == ("2020-01", "2026-07")
     assert len(monthly) == 316 and sorted(monthly.hs_code.unique()) == [
         "2701",
@@ -514,7 +514,7 @@ def test_every_new_number_names_its_file_and_rows(section):
     composition = section_rows.composition_plot_data(section_rows.composition_view(section))
     assert composition.source_file.str.startswith("data/raw/baci/").all()
     assert composition.source_rows.str.match(r"^\d+(–\d+)?(, \d+(–\d+)?)*$").all()
-    fuel = section_rows.fuel_view(section)
+    fuel = fuel_monthly(section.raw.fuel)
     assert fuel.source_file.str.startswith("data/raw/fuel/").all() and fuel.source_row.gt(0).all()
     table = section_fuel.fuel_display(section_fuel.fuel_comparison(section, "2025-07"), "2025-07")
     assert (

@@ -68,10 +68,8 @@ def machine_tools_text(production: pd.DataFrame, claim: dict, citer: Citer | Non
             single_year.setdefault(years[0], []).append((name, aside if number else "", cited))
     for year, measures in sorted(single_year.items()):  # one sentence a year, not one a series
         if len(measures) == 1:
-            name, aside, cited = measures[0]
-            value = (
-                f", {aside}" if any(ch.isdigit() for ch in aside) else ""
-            )  # a number stays in the text
+            name, number, cited = measures[0]  # the aside where it is a number, else ''
+            value = f", {number}" if number else ""
             sentences.append(
                 f"{name[0].upper() + name[1:]} has a figure for {year} only{value}." + cited
             )

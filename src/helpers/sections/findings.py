@@ -5,6 +5,7 @@ import pandas as pd
 from ..claims.table import claim_table as build_claim_table
 from ..core.text import word_list
 from ..report.notes import note
+from . import since
 from .commodities import changes_summary
 from .headline import headline_summary
 from .raw_rows import raw_rows_findings
@@ -44,8 +45,7 @@ def key_findings(section) -> str:
     bullets.append(section.claims_counts(claims) + note(section.claims_periods()))
     not_checkable = claims.loc[claims.verdict == "cannot be checked with this data", "claim_id"]
     if len(not_checkable):  # named by their short labels: the table below gives each statement
-        labels = {c["id"]: c["since"].label for c in section.claims}
-        named = [labels[c] for c in not_checkable]
+        named = [since.labels(section)[c] for c in not_checkable]
         bullets.append(
             word_list([named[0]] + [n[0].lower() + n[1:] for n in named[1:]])
             + " cannot be checked with the vendored data; the claim check names the data that would "

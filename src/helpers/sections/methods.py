@@ -4,13 +4,14 @@ import re
 
 import pandas as pd
 
-from ..core.text import RAW_KINDS, count_word, month_name, outlet_name, raw_rows_count, word_list
+from ..core.text import RAW_KINDS, count_word, month_year, outlet_name, raw_rows_count, word_list
 from ..model.resolve import flagged_rows
+from ..model.since import month_of
 from ..model.turnover import monthly_view
 from ..report.notes import note
 from ..report.tables import number_format, prose_html, readable_number
 from .fuel import fuel_comparison, fuel_sources
-from .raw_rows import as_month, last_month_covered, raw_wire_conflicts_table
+from .raw_rows import last_month_covered, raw_wire_conflicts_table
 
 
 def _years(periods: pd.Series) -> str:
@@ -148,19 +149,15 @@ def flagged_pages(section, periods: set) -> str:
     )
 
 
-def _month(period: str) -> str:
-    return f"{month_name(period + '-01' if len(period) == 7 else period)} {period[:4]}"
-
-
 def series_span(section, monthly: pd.DataFrame) -> str:
     """'January 2021–July 2025, exports, imports and turnover; the turnover chart starts in January 2022':
     the months these counts cover, read from the series, and where the headline's chart starts."""
     chart = monthly_view(section.customs, section.period_end)
     names = [FLOW_WORDS[f].replace("China's ", "").lower() for f in dict.fromkeys(monthly.flow)]
     flows = word_list(names)
-    text = f"{_month(monthly.period.min())}–{_month(monthly.period.max())}, {flows}"
+    text = f"{month_year(monthly.period.min())}–{month_year(monthly.period.max())}, {flows}"
     if len(chart):
-        text += f"; the turnover chart starts in {_month(chart.bar_start.min()[:7])}"
+        text += f"; the turnover chart starts in {month_year(chart.bar_start.min()[:7])}"
     return text
 
 
@@ -243,10 +240,6 @@ def figure_words(field: str, measure=None, unit=None) -> str:
     return FIELD_WORDS.get(field, field)
 
 
-def _flows(series: pd.Series) -> pd.Series:
-    return series.map(lambda f: FLOW_WORDS.get(f, f))
-
-
 def _paragraph(text: str) -> str:
     return "<p>" + prose_html(text) + "</p>"
 
@@ -287,7 +280,7 @@ def derived_months(section) -> pd.DataFrame:
     table = picked[["flow", "period", "status", "value", "source", "source_rows"]].reset_index(
         drop=True
     )
-    table["flow"] = _flows(table.flow)
+    table["flow"] = table.flow.replace(FLOW_WORDS)
     return table.rename(
         columns={
             "flow": "Flow",
@@ -360,7 +353,7 @@ def conflicts_table(section) -> pd.DataFrame:
     )
     # outlets' disagreements too stop at last_month_covered: a 2024-12 briefing lists none about September 2025
     conflicts = conflicts.loc[
-        conflicts.period.astype(str).map(as_month) <= last_month_covered(section)
+        conflicts.period.astype(str).map(month_of) <= last_month_covered(section)
     ]
     # the other figure from a page config/sources.yaml ranks last (mislabelled, or a flagged misprint): listed, marked
     flagged = (
@@ -398,7 +391,7 @@ def conflicts_table(section) -> pd.DataFrame:
     table = conflicts.reindex(columns=columns).sort_values(
         ["commodity", "period", "flow", "field", "span", "between"], kind="stable"
     )  # one order, however the rows came
-    table["flow"] = _flows(table.flow)
+    table["flow"] = table.flow.replace(FLOW_WORDS)
     labels = {
         name: group["label"] for name, group in section.groups.items()
     }  # group ids -> the labels readers see
@@ -446,41 +439,32 @@ def conflicts_summary(table: pd.DataFrame) -> tuple[str, pd.DataFrame]:
         + f". The {len(ranked)} widest gaps{' of the rest' if flagged.any() else ''}, relative to the figure "
         "used (the CSV's Difference, %):"
     )
-    key = ranked
     key = pd.DataFrame(
         {
-            "What": key.Goods
+            "What": ranked.Goods
             + ", "
-            + key.Flow
+            + ranked.Flow
             + ", "
-            + key.Period
+            + ranked.Period
             + " ("
-            + key.Span
+            + ranked.Span
             + "), "
-            + key.Figure,
+            + ranked.Figure,
             "Used (outlet)": [
-                f"{readable_number(u)} ({p})" for u, p in zip(key.Used, key["Used: outlet"])
+                f"{readable_number(u)} ({p})" for u, p in zip(ranked.Used, ranked["Used: outlet"])
             ],
             "Other (outlet)": [
-                f"{readable_number(o)} ({p})" for o, p in zip(key.Other, key["Other: outlet"])
+                f"{readable_number(o)} ({p})" for o, p in zip(ranked.Other, ranked["Other: outlet"])
             ],
         }
     )
     return _paragraph(text), key
 
 
-def _without_flagged(check: pd.DataFrame, what) -> pd.DataFrame:
-    """The checks that rest on no flagged page; the others are named in attrs['left_out'] (for the summary)."""
+def _without_flagged(check: pd.DataFrame) -> pd.DataFrame:
+    """The checks that rest on no flagged page; attrs count the others and name their periods (for the text)."""
     flagged = check.mislabelled.astype(str) != ""
     kept = check.loc[~flagged].drop(columns="mislabelled").reset_index(drop=True)
-    named: dict = {}  # one entry per flagged page (and flow): the periods of the checks resting on it, then the page
-    for row in check.loc[flagged].itertuples():
-        named.setdefault((what(row), row.mislabelled), []).append(
-            row.period + ("" if "span" not in check else f" {row.span}")
-        )
-    kept.attrs["left_out"] = [
-        f"{label}{', '.join(periods)} ({page})" for (label, page), periods in named.items()
-    ]
     kept.attrs["left_out_checks"] = int(flagged.sum())
     # the periods of the flagged figures: the check's own, or the months named in it ('2022-10: Dar El Hilal row 144')
     kept.attrs["left_out_periods"] = {
@@ -494,13 +478,13 @@ def _without_flagged(check: pd.DataFrame, what) -> pd.DataFrame:
 def reconciliation_tables(section) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Exports + imports vs turnover, and the sum of months vs January–month, without the checks that rest on a
     page flagged as mislabelled: the sum of a page's swapped export and import still matches its turnover, and a
-    month printed under the wrong flow is no revision by GACC (those checks are named in attrs['left_out'])."""
+    month printed under the wrong flow is no revision by GACC (attrs count those checks and name their periods)."""
     flows, months = section.stored(
         "reconciliation", lambda: section.customs.reconciliation(section.period_end)
     )
     flows = flows.loc[flows.period.str[:7] <= section.period_end].reset_index(drop=True)
-    flows = _without_flagged(flows, lambda r: "")
-    months = _without_flagged(months, lambda r: f"{FLOW_WORDS.get(r.flow, r.flow)}, January to ")
+    flows = _without_flagged(flows)
+    months = _without_flagged(months)
     flows = flows.rename(
         columns={
             "period": "Period",
@@ -514,33 +498,27 @@ def reconciliation_tables(section) -> tuple[pd.DataFrame, pd.DataFrame]:
             "sources": "Outlets",
         }
     )
-    left_out = dict(months.attrs)
-    months = (
-        months.reset_index(drop=True)
-        .assign(flow=lambda t: _flows(t.flow))
-        .rename(
-            columns={
-                "flow": "Flow",
-                "period": "January to",
-                "sum_of_months": "Sum of months",
-                "published_ytd": "Published",
-                "difference": "Difference",
-                "tolerance": "Tolerance",
-                "agrees": "Agrees",
-            }
-        )
+    months = months.assign(flow=months.flow.replace(FLOW_WORDS)).rename(
+        columns={
+            "flow": "Flow",
+            "period": "January to",
+            "sum_of_months": "Sum of months",
+            "published_ytd": "Published",
+            "difference": "Difference",
+            "tolerance": "Tolerance",
+            "agrees": "Agrees",
+        }
     )
-    months.attrs.update(left_out)
     return flows, months
 
 
 def reconciliation_summary(table: pd.DataFrame, what: str) -> tuple[str, pd.DataFrame]:
     """US$ mn everywhere; 'agrees' means within the rounding tolerance of the figures involved."""
     off = table.loc[~table.Agrees.astype(bool)]
-    left_out, count = table.attrs.get("left_out", []), table.attrs.get("left_out_checks", 0)
+    left_out = table.attrs.get("left_out_checks", 0)
     text = (
         f"{len(table)} checks of {what} (US$ mn)"
-        + (f", {count} left out (see Reconciliations)" if left_out else "")
+        + (f", {left_out} left out (see Reconciliations)" if left_out else "")
         + f"; {len(table) - len(off)} agree within the rounding of the published figures, {len(off)} do not"
     )
     text += (f"; the {KEY_ROWS} largest gaps:" if len(off) > KEY_ROWS else ":") if len(off) else "."

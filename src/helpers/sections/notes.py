@@ -88,12 +88,13 @@ class Citer:
         return Markup("; ").join(self.rows(file, numbers) for numbers in by_outlet.values())
 
     def cite_rows(self, text: str, publisher: str = "") -> Markup:
-        """'data/raw/x.csv rows 1–3, 7; data/raw/y.csv row 2' (model.raw_rows.cite) as citations."""
-        parts = []
+        """'data/raw/x.csv rows 1–3, 7; data/raw/y.csv row 2' (model.raw_rows.cite) as citations, one a
+        file: a file named in several parts (citations joined by '; ') is cited once, its rows together."""
+        by_file: dict = {}
         for one in text.split("; "):
             file, _, rows = one.rpartition(" row")
-            parts.append(self.rows(file, rows.removeprefix("s").strip(), publisher))
-        return Markup("; ").join(parts)
+            by_file.setdefault(file, []).extend(row_numbers(rows.removeprefix("s").strip()))
+        return Markup("; ").join(self.rows(file, rows, publisher) for file, rows in by_file.items())
 
     def cited(self, citation: str, file: str = "") -> Markup:
         """A resolved record's citation ('Lenta.ru, citing TASS (row 383)', its URL after it or not),

@@ -22,18 +22,18 @@ from ..model.raw_rows import (
     annual_cross_check,
     composition,
     composition_change,
-    fuel_monthly,
     imports_raw_vs_wire,
     monthly_cross_check,
     raw_wire_conflicts,
     ytd_cross_check,
 )
 from ..model.resolve import is_tier1
+from ..model.since import month_of
 from ..model.turnover import annual_turnover
 from ..report.notes import note
 from ..report.tables import number_format, readable_number
 from .fuel import FUEL_GROUPS, crude_note, fuel_comparison, short
-from .notes import Citer, row_numbers
+from .notes import Citer
 
 # Where the wire totals beside the rows come from (helpers.sources.wire reads them).
 TOTALS_FILE = "data/raw/gacc_cn_ru_totals.csv"
@@ -149,10 +149,6 @@ def composition_text(
 
 
 # ------------------------------------------------------------------------------- fuel (F7)
-def fuel_view(section) -> pd.DataFrame:
-    return fuel_monthly(section.raw.fuel)
-
-
 def imports_view(section) -> pd.DataFrame:
     def compute() -> pd.DataFrame:
         wire = section.customs.monthly(section.period_end, first_year=2017)
@@ -213,14 +209,10 @@ def imports_text(
 ) -> str:
     citer = citer or Citer()
     raw = view.loc[view.bar_source == "UN Comtrade rows"]
-    by_file: dict = {}
-    for cited in raw.source:
-        file, rows = _file_and_rows(cited)
-        by_file.setdefault(file, []).extend(row_numbers(rows))
     sentences = [
         f"UN Comtrade's rows give China's imports from Russia for every month from "
         f"{month_year(raw.period.min())} to {month_year(raw.period.max())}, January and February "
-        "apart." + note(*(citer.rows(f, rows, "UN Comtrade") for f, rows in by_file.items())),
+        "apart." + note(citer.cite_rows("; ".join(raw.source), "UN Comtrade")),
         "The wire-reported GACC series has gaps there, and one figure for January and February together.",
         "The rows are the final data China reported to UN Comtrade. The wire figures are GACC's releases as "
         "first published, so the two need not agree to the digit.",
@@ -241,12 +233,6 @@ def imports_text(
     if months is not None and len(months):
         sentences += month_check_sentences(months, citer)
     return " ".join(sentences)
-
-
-def _file_and_rows(cited: str) -> tuple[str, str]:
-    """'data/raw/x.csv rows 85–96' -> ('data/raw/x.csv', '85–96')."""
-    file, rows = cited.rsplit(" row", 1)
-    return file, rows.removeprefix("s").strip()
 
 
 def _wire_bn(value_usd_mn: float) -> str:
@@ -308,91 +294,66 @@ def month_check_sentences(months: pd.DataFrame, citer: Citer | None = None) -> l
             for i, row in enumerate(named.itertuples())
         ]
         said = "; ".join(listed[:-1]) + ("; and " if len(listed) > 1 else "") + listed[-1]
-        comtrade: dict = {}  # the rows' side of every month in one citation a file
-        for row in named.itertuples():
-            file, rows = _file_and_rows(row.raw_rows)
-            comtrade.setdefault(file, []).extend(row_numbers(rows))
+        # the rows' side of every month in one citation a file
         sources = [citer.cited(row.wire_source) for row in named.itertuples()] + [
-            citer.rows(file, rows, "UN Comtrade") for file, rows in comtrade.items()
+            citer.cite_rows("; ".join(named.raw_rows), "UN Comtrade")
         ]
         sentences.append(f"{'They are' if len(listed) > 1 else 'It is'} {said}." + note(*sources))
     return sentences
 
 
+def _wire_cited(sources: pd.Series) -> dict:
+    """'TASS (row 383)' -> wire_publisher 'TASS', wire_row 'data/raw/gacc_cn_ru_totals.csv row 383' (none: '')."""
+    publishers, rows = zip(*sources.map(publisher_and_row)) if len(sources) else ((), ())
+    return {
+        "wire_publisher": list(publishers),
+        "wire_row": [f"{TOTALS_FILE} row {row}" if row else "" for row in rows],
+    }
+
+
 def raw_conflicts(
-    check: pd.DataFrame,
-    months: pd.DataFrame | None = None,
-    fuel_pairs: pd.DataFrame | None = None,
-    ytd: pd.DataFrame | None = None,
+    check: pd.DataFrame, months: pd.DataFrame, fuel_pairs: pd.DataFrame, ytd: pd.DataFrame
 ) -> pd.DataFrame:
-    """Raw-row figures vs wire figures for the same number, beyond rounding (for the conflicts table): full
-    Comtrade years (`check`), months (`months`) and January–month spans (`ytd`) of China's imports, and the fuel
+    """Raw-row figures vs wire figures for the same number, beyond rounding (for the conflicts table): the fuel
     groups' months, spans and years (`fuel_pairs`: helpers.model.fuel.fuel_wire_pairs, GACC's figure first where
-    the rows are a secondary compilation)."""
-    pairs = []
-    for row in (fuel_pairs if fuel_pairs is not None else pd.DataFrame()).itertuples():
-        pairs.append(
-            {
-                "commodity": row.label,
-                "flow": "import",
-                "period": row.period,
-                "span": row.span,
-                "raw_usd_mn": row.used_usd_mn,
-                "raw_publisher": row.used_publisher,
-                "raw_rows": row.used_rows,
-                "wire_usd_mn": row.other_usd_mn,
-                "wire_publisher": row.other_publisher,
-                "wire_row": row.other_rows,
-            }
-        )
-    for row in (ytd if ytd is not None else pd.DataFrame()).itertuples():
-        pairs.append(
-            {
-                "commodity": "TOTAL",
-                "flow": "import",
-                "period": row.period,
-                "span": "ytd",
-                "raw_usd_mn": row.raw_usd_mn,
-                "raw_publisher": "UN Comtrade",
-                "raw_rows": row.raw_rows,
-                "wire_usd_mn": row.wire_usd_mn,
-                "wire_publisher": row.wire_publisher,
-                "wire_row": row.wire_rows,
-            }
-        )
-    for row in (months if months is not None else pd.DataFrame()).itertuples():
-        publisher, source_row = publisher_and_row(row.wire_source)
-        pairs.append(
-            {
-                "commodity": "TOTAL",
-                "flow": "import",
-                "period": row.period,
-                "span": "month" if row.span == "month" else "ytd",
-                "raw_usd_mn": row.raw_usd_mn,
-                "raw_publisher": "UN Comtrade",
-                "raw_rows": row.raw_rows,
-                "wire_usd_mn": row.wire_usd_mn,
-                "wire_publisher": publisher,
-                "wire_row": f"{TOTALS_FILE} row {source_row}",
-            }
-        )
-    for row in check.itertuples():
-        publisher, source_row = publisher_and_row(row.wire_source)
-        pairs.append(
-            {
-                "commodity": "TOTAL",
-                "flow": "import",
-                "period": row.year,
-                "span": "year",
-                "raw_usd_mn": row.raw_usd_bn * 1000,
-                "raw_publisher": "UN Comtrade",
-                "raw_rows": row.raw_source,
-                "wire_usd_mn": row.wire_usd_bn * 1000,
-                "wire_publisher": publisher,
-                "wire_row": f"{TOTALS_FILE} row {source_row}" if source_row else "",
-            }
-        )
-    return raw_wire_conflicts([p for p in pairs if p["raw_usd_mn"] == p["raw_usd_mn"]])
+    the rows are a secondary compilation), then January–month spans (`ytd`), months (`months`) and full Comtrade
+    years (`check`) of China's imports, each renamed to helpers.model.raw_rows.raw_wire_conflicts' pairs."""
+    comtrade = {"commodity": "TOTAL", "flow": "import", "raw_publisher": "UN Comtrade"}
+    fuel = fuel_pairs.rename(
+        columns={
+            "label": "commodity",
+            "used_usd_mn": "raw_usd_mn",
+            "used_publisher": "raw_publisher",
+            "used_rows": "raw_rows",
+            "other_usd_mn": "wire_usd_mn",
+            "other_publisher": "wire_publisher",
+            "other_rows": "wire_row",
+        }
+    ).assign(flow="import")
+    ytd = ytd.rename(columns={"wire_rows": "wire_row"}).assign(span="ytd", **comtrade)
+    months = months.assign(
+        span=months.span.where(months.span == "month", "ytd"),
+        **_wire_cited(months.wire_source),
+        **comtrade,
+    )
+    years = check.assign(
+        period=check.year,
+        span="year",
+        raw_usd_mn=check.raw_usd_bn * 1000,
+        raw_rows=check.raw_source,
+        wire_usd_mn=check.wire_usd_bn * 1000,
+        **_wire_cited(check.wire_source),
+        **comtrade,
+    )
+    columns = ["commodity", "flow", "period", "span", "raw_usd_mn", "raw_publisher", "raw_rows"]
+    pairs = [  # each frame's records apart: no dtype of one changes another's figures
+        pair
+        for frame in (fuel, ytd, months, years)
+        for pair in frame.reindex(columns=columns + ["wire_usd_mn", "wire_publisher", "wire_row"])
+        .loc[frame.raw_usd_mn.notna()]
+        .to_dict("records")
+    ]
+    return raw_wire_conflicts(pairs)
 
 
 def last_month_covered(section) -> str:
@@ -400,13 +361,8 @@ def last_month_covered(section) -> str:
     reaches later (it checks them whatever the briefing's month); a year counts as its December."""
     return max(
         [section.period_end]
-        + [as_month(str(c["period"])) for c in section.claims_config["claims"] if c.get("period")]
+        + [month_of(str(c["period"])) for c in section.claims_config["claims"] if c.get("period")]
     )
-
-
-def as_month(period: str) -> str:
-    """'2024' -> '2024-12' (a year ends in December), '2025-07' unchanged: periods compared with a month."""
-    return period if len(period) > 4 else f"{period}-12"
 
 
 def raw_wire_conflicts_table(section) -> pd.DataFrame:
@@ -428,7 +384,7 @@ def fuel_month_check(section) -> pd.DataFrame:
     pairs = fuel_wire_pairs(
         section.resolved_groups, section.raw.fuel, section.groups, FUEL_GROUPS, section.partner_code
     )
-    return pairs.loc[pairs.period.map(as_month) <= last_month_covered(section)].reset_index(
+    return pairs.loc[pairs.period.map(month_of) <= last_month_covered(section)].reset_index(
         drop=True
     )
 

@@ -152,15 +152,12 @@ class Section:
         where they cover a year (raw rows outrank the wire): what the headline, F1 and the key findings show."""
         return annual_turnover(self.customs, self.period_end, raw_imports=self.raw_annual_imports)
 
-    @cached_property
-    def raw_ytd_imports(self) -> pd.DataFrame:
-        """China's imports for January–month of each year the Comtrade rows cover month by month."""
-        return raw_ytd_imports(self.raw.comtrade_totals)
-
     def ytd_view(self) -> pd.DataFrame:
         """helpers.model.turnover.ytd_view for the reporting period, with the same raw-row precedence: China's
         imports for January–period of a year the rows cover (this year or a year earlier) are their sum."""
-        return ytd_view(self.customs, self.period_end, raw_imports=self.raw_ytd_imports)
+        return ytd_view(
+            self.customs, self.period_end, raw_imports=raw_ytd_imports(self.raw.comtrade_totals)
+        )
 
     @property
     def code_rows(self) -> pd.DataFrame:
