@@ -13,12 +13,14 @@ each stage separately printing its own traceback.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import os
 import signal
 import time
 from contextlib import contextmanager
-from pathlib import Path
+
+import psutil
 
 PR_SET_CHILD_SUBREAPER = 36
 PR_SET_PDEATHSIG = 1
@@ -52,24 +54,13 @@ def stage_session() -> None:
     _prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
-def descendants(pid: int) -> list[int]:
-    """Living (not zombie) descendants of `pid`, parents before children, from /proc."""
-    children: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:
-            continue
-        state, ppid = stat[stat.rindex(")") + 2 :].split()[:2]
-        if state not in ("Z", "X"):
-            children.setdefault(int(ppid), []).append(int(entry.name))
-    found, todo = [], [pid]
-    while todo:
-        for child in children.get(todo.pop(0), []):
-            found.append(child)
-            todo.append(child)
+def descendants() -> list[psutil.Process]:
+    """Living (not zombie) descendants of this process."""
+    found = []
+    for child in psutil.Process().children(recursive=True):
+        with contextlib.suppress(psutil.NoSuchProcess):
+            if child.status() != psutil.STATUS_ZOMBIE:
+                found.append(child)
     return found
 
 
@@ -84,28 +75,19 @@ def _reap() -> None:
             return
 
 
-def _signal(pids, signum) -> None:
-    for pid in pids:
-        try:
-            os.kill(pid, signum)
-        except (ProcessLookupError, PermissionError):
-            pass
-
-
 def stop_descendants(grace: float = GRACE_SECONDS) -> int:
     """SIGTERM to every descendant, SIGKILL to any left after `grace` s; the number stopped."""
-    me = os.getpid()
-    first = descendants(me)
-    _signal(first, signal.SIGTERM)
+    first = left = descendants()
     deadline = time.monotonic() + grace
-    while (left := descendants(me)) and time.monotonic() < deadline:
-        _signal(left, signal.SIGTERM)  # started since (a browser's helpers) or handed over by now
+    while left:
+        # again for those started since (a browser's helpers) or handed over by now
+        signum = signal.SIGTERM if time.monotonic() < deadline else signal.SIGKILL
+        for process in left:
+            with contextlib.suppress(psutil.NoSuchProcess, psutil.AccessDenied):
+                process.send_signal(signum)
         time.sleep(0.05)
         _reap()
-    while left := descendants(me):
-        _signal(left, signal.SIGKILL)
-        time.sleep(0.05)
-        _reap()
+        left = descendants()
     _reap()
     return len(first)
 
