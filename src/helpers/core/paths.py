@@ -6,6 +6,8 @@ from pathlib import Path
 PROJECT_ROOT = Path(os.environ.get("BRIEFING_ROOT", Path(__file__).resolve().parents[3]))
 RAW_DIR = PROJECT_ROOT / "data" / "raw"
 CONFIG_DIR = PROJECT_ROOT / "config"
+# A figure's or table's id, also the name of its files in build/ and reports/.
+ID = r"[a-z0-9][a-z0-9_-]*"
 
 
 def build_dir() -> Path:

@@ -11,6 +11,7 @@ from pathlib import Path
 import mistune
 import nbformat
 
+from ..core.paths import ID
 from .mathjax import ALIGN_LEFT, MARKDOWN_ESCAPED, unescape_mathjax
 
 VEGALITE_MIME_PREFIX = "application/vnd.vegalite."
@@ -76,7 +77,7 @@ def is_figure(output) -> bool:
 def figure_from_output(output, path: Path, index: int) -> Figure:
     meta = output.get("metadata", {})
     figure_id = meta.get("figure_id")
-    if not figure_id or not re.match(r"^[a-z0-9][a-z0-9_-]*$", figure_id):
+    if not figure_id or not re.fullmatch(ID, figure_id):
         raise RenderError(
             f"{path}: cell {index} shows a chart without a valid figure_id; "
             "use helpers.report.figures.publish_figure"

@@ -19,6 +19,7 @@ from pathlib import Path
 import altair as alt
 import pandas as pd
 
+from ..core.paths import ID
 from ..core.paths import build_dir as project_build_dir
 from ..core.result_cache import cached, code_key
 from .drawing import draw_svg, draw_svg_now
@@ -36,7 +37,6 @@ NOTEBOOK_VEGALITE_SCHEMA = (
 NOTEBOOK_VEGALITE_CHECK = (
     "v5.8"  # the oldest Vega-Lite 5 vl-convert ships, nearest JupyterLab's 5.6
 )
-FIGURE_ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 
 # altair names anonymous params/views `param_<hash>` / `view_<hash>_<n>` (older: `param_1`).
 _GENERATED_NAME = re.compile(r"\b(param|view)_[0-9a-f]+(?:_\d+)?\b")
@@ -113,8 +113,8 @@ def build_figure(
     build_dir: Path | str | None = None,
 ) -> FigureOutput:
     """Write `<id>.vl.json`, `<id>.csv` and `<id>.svg`; return the notebook output without displaying it."""
-    if not FIGURE_ID_PATTERN.match(figure_id):
-        raise ValueError(f"figure_id {figure_id!r} must match {FIGURE_ID_PATTERN.pattern}")
+    if not re.fullmatch(ID, figure_id):
+        raise ValueError(f"figure_id {figure_id!r} must match {ID}")
     table = plotted_data(chart, data)
     spec = chart_spec(chart, figure_id)
     svg = draw_svg(spec)

@@ -20,15 +20,16 @@ import sys
 from pathlib import Path
 
 from ..core.errors import InputError, run_main
+from ..core.paths import ID
 
 MAIN_FILES = ("briefing.html", "briefing.pdf", "briefing.zip")
 BUNDLE = "briefing.zip"  # the page with its PDF, figure files and table CSVs: one file to send
 FIGURE_SUFFIXES = (".png", ".svg", ".csv")
 TMP_SUFFIX = ".publish-tmp"
-_FIGURE_FILE = re.compile(r"^(?P<id>[a-z0-9][a-z0-9_-]*)\.(png|svg|csv)$")
-_TABLE_FILE = re.compile(r"^[a-z0-9][a-z0-9_-]*\.csv$")
-_NOTEBOOK_FILE = re.compile(r"^[a-z0-9][a-z0-9_-]*\.(html|ipynb)$")
-_ASSET_FILE = re.compile(r"^[a-z0-9][a-z0-9_-]*\.js$")
+_FIGURE_FILE = re.compile(rf"^(?P<id>{ID})\.(png|svg|csv)$")
+_TABLE_FILE = re.compile(rf"^{ID}\.csv$")
+_NOTEBOOK_FILE = re.compile(rf"^{ID}\.(html|ipynb)$")
+_ASSET_FILE = re.compile(rf"^{ID}\.js$")
 FOLDERS = (
     ("figures", _FIGURE_FILE),
     ("tables", _TABLE_FILE),
@@ -52,9 +53,7 @@ def notebooks_in_html(html_text: str) -> list[str]:
     """`notebooks/<name>.html|.ipynb` paths the page links to (the methods section links each executed notebook,
     helpers.report.notebook_export writes them), in page order."""
     return list(
-        dict.fromkeys(
-            re.findall(r'<a href="(notebooks/[a-z0-9][a-z0-9_-]*\.(?:html|ipynb))"', html_text)
-        )
+        dict.fromkeys(re.findall(rf'<a href="(notebooks/{ID}\.(?:html|ipynb))"', html_text))
     )
 
 

@@ -26,12 +26,12 @@ from urllib.parse import urlparse
 
 import pandas as pd
 
+from ..core.paths import ID
 from ..core.paths import build_dir as default_build_dir
 from ..core.text import signed_pct
 from .mathjax import ALIGN_LEFT
 
 CSV_FLOAT_FORMAT = "%.12g"  # stable, and avoids binary noise like 0.30000000000000004
-TABLE_ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 _URL = re.compile(r"https?://\S+")
 # Number-like tokens inside prose cells ("$5.8bn", "-27.0%", "146,900", "2.8×") are kept on one line.
 _NUMBER_TOKEN = re.compile(r"[−+\-]?[$€£]?\d[\d,.]*(?:\s?(?:%|bn|mn|tn|×|x\b))?")
@@ -290,8 +290,8 @@ def files_note(table_id: str, rows: int) -> str:
 
 def table_figure(df: pd.DataFrame, table_id: str, caption: str, classes: str, body: str) -> str:
     """A captioned table figure that links its CSV, after its id and headers are checked."""
-    if not TABLE_ID_PATTERN.match(table_id):
-        raise ValueError(f"table_id {table_id!r} must match {TABLE_ID_PATTERN.pattern}")
+    if not re.fullmatch(ID, table_id):
+        raise ValueError(f"table_id {table_id!r} must match {ID}")
     check_headers(df, table_id)
     return (
         f'<figure class="{classes}" data-table-id="{html.escape(table_id)}" '
