@@ -156,10 +156,9 @@ def test_raw_rows_outrank_the_wire_for_china_s_annual_imports(customs):
     from helpers.model.turnover import RAW_IMPORTS
     from helpers.sections.data import raw_rows
 
-    raw = raw_annual_imports(raw_rows("RU").comtrade_totals)
-    spans = raw_ytd_imports(
-        raw_rows("RU").comtrade_totals
-    )  # ytd_view's: each January–month the rows cover
+    rows = raw_rows("RU").comtrade_totals
+    raw = raw_annual_imports(rows)
+    spans = raw_ytd_imports(rows)  # what ytd_view takes: each January–month span the rows cover
     assert raw.year.tolist() == [str(y) for y in range(2017, 2025)]
     annual = annual_turnover(customs, "2024-12", raw_imports=raw).set_index(["year", "flow"])
     assert annual.loc[(2024, "China's imports"), "value_usd_bn"] == 129.881

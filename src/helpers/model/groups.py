@@ -198,12 +198,12 @@ def _published_or_levels(value, prior, published) -> dict:
     where either is missing); change_pct for display (a computed one to one decimal), change_exact for verdicts."""
     if not is_missing(published):
         return {"change_pct": published, "change_exact": published, "basis": "published y/y"}
-    exact = (
-        100 * (value / prior - 1)
-        if not is_missing(value) and not is_missing(prior) and prior
-        else math.nan
-    )
-    return {"change_pct": round(exact, 1), "change_exact": exact, "basis": "computed from levels"}
+    change = levels_change(value, prior)
+    return {
+        "change_pct": change["change_pct"],
+        "change_exact": change["change_exact"],
+        "basis": "computed from levels",
+    }
 
 
 def gacc_over_secondary(exact: dict, wire: dict | None) -> dict | None:

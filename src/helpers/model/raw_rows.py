@@ -170,8 +170,12 @@ def fuel_monthly(fuel: pd.DataFrame) -> pd.DataFrame:
 
 def levels_change(value, prior) -> dict:
     """Two levels and the change between them: change_pct is for display (one decimal); a verdict
-    compares change_exact, never the rounded figure."""
-    exact = 100 * (value / prior - 1) if prior else math.nan
+    compares change_exact, never the rounded figure; NaN where either level is missing or zero."""
+    exact = (
+        100 * (value / prior - 1)
+        if not is_missing(value) and not is_missing(prior) and prior
+        else math.nan
+    )
     return {
         "value_usd_mn": value,
         "prior_value_usd_mn": prior,

@@ -45,7 +45,8 @@ def key_findings(section) -> str:
     bullets.append(section.claims_counts(claims) + note(section.claims_periods()))
     not_checkable = claims.loc[claims.verdict == "cannot be checked with this data", "claim_id"]
     if len(not_checkable):  # named by their short labels: the table below gives each statement
-        named = [since.labels(section)[c] for c in not_checkable]
+        labels = since.labels(section)
+        named = [labels[c] for c in not_checkable]
         bullets.append(
             word_list([named[0]] + [n[0].lower() + n[1:] for n in named[1:]])
             + " cannot be checked with the vendored data; the claim check names the data that would "
