@@ -139,6 +139,7 @@ def test_sum_of_parts_verdict_follows_the_tolerance_and_the_rounding(monkeypatch
         model_groups,
         "group_change",
         lambda resolved, name, *args: {
+            "smartphones_computers": {"basis": model_groups.NO_FIGURE},
             "smartphones": _parts(-27.0)[0],
             "computers": _parts(-27.0)[1],
         }[name],
@@ -151,7 +152,7 @@ def test_sum_of_parts_verdict_follows_the_tolerance_and_the_rounding(monkeypatch
         "smartphones": {},
         "computers": {},
     }
-    combined = model_groups.sum_of_parts(None, groups, "smartphones_computers", "2025-07")
+    combined = model_groups.group_figure(None, groups, "smartphones_computers", "2025-07")
     assert (combined["change_pct"], combined["change_low"], combined["change_high"]) == (
         -31.0,
         -31.3,

@@ -16,7 +16,7 @@ from ..core.text import (
     span_label,
     usd_bn,
 )
-from ..model.groups import NO_FIGURE, group_change, sum_of_parts
+from ..model.groups import NO_FIGURE, SUM_OF_PARTS, group_change, group_figure
 from ..model.series import ytd_comparison
 from ..model.turnover import annual_turnover, record_year
 from .raw_rows import annual_base, check_fuel_rows
@@ -117,8 +117,8 @@ def check_group_change(
     period = claim["period"]
     story = claim["story"]
     tolerance = claim.get("tolerance", {})
-    target = group_change(
-        resolved_groups, claim["group"], groups[claim["group"]], period, hs_rows, partner, code_rows
+    target = group_figure(
+        resolved_groups, groups, claim["group"], period, hs_rows, partner, code_rows
     )
     proxies = [
         group_change(resolved_groups, name, groups[name], period, hs_rows, partner, code_rows)
@@ -127,6 +127,8 @@ def check_group_change(
     story_text = ", ".join(
         signed_pct(v, None) if k == "change_pct" else f"${v:g}bn" for k, v in story.items()
     )
+    if target["basis"] == SUM_OF_PARTS:
+        return sum_of_parts_claim(claim, target, story_text, tolerance.get("change_pct", 0))
     rows_used = "; ".join(c["source"] for c in [target] + proxies if c["source"])
     if target["basis"] != NO_FIGURE:
         checks = []
@@ -145,12 +147,6 @@ def check_group_change(
         verdict = "reproduced" if all(checks) else "differs"
         explanation = f"{_describe(target)}; source: {target['source'].split(' http')[0]}."
         return claim_row(claim, story_text, _describe(target), verdict, explanation, rows_used)
-    if groups[claim["group"]].get("sum_of"):
-        combined = sum_of_parts(
-            resolved_groups, groups, claim["group"], period, hs_rows, partner, code_rows
-        )
-        if combined is not None:
-            return sum_of_parts_claim(claim, combined, story_text, tolerance.get("change_pct", 0))
     landing = [
         p
         for p in proxies

@@ -300,7 +300,7 @@ def _half_unit(value: float) -> float:
     return 0.5 * last_digit_unit(value)
 
 
-def sum_of_parts(
+def group_figure(
     resolved_groups: pd.DataFrame,
     groups: dict,
     name: str,
@@ -308,18 +308,24 @@ def sum_of_parts(
     hs_rows: pd.DataFrame | None = None,
     partner: str = "RU",
     code_rows: pd.DataFrame | None = None,
-) -> dict | None:
-    """A group configured as `sum_of` other groups, added up from its parts for January–period_end vs a year
-    earlier. Computed here, never published. Each part needs a value for this year and one for a year earlier:
-    a published level, or else the level its published y/y implies (value ÷ (1 + y/y)). None when a part has
-    neither. `change_low`/`change_high`: the change anywhere within the rounding of the published figures."""
-    names = groups[name].get("sum_of") or []
+) -> dict:
+    """group_change; for a group configured as `sum_of` other groups (smartphones + computers) that no one
+    published, its parts added up for January–period_end vs a year earlier: F4, the claim check and "Since the
+    story" share this rule, so they never disagree on whether a group has a figure. The sum is computed here,
+    never published. Each part needs a value for this year and one for a year earlier: a published level, or else
+    the level its published y/y implies (value ÷ (1 + y/y)); where a part has neither, the group's own (no)
+    figure. `change_low`/`change_high`: the change anywhere within the rounding of the published figures."""
+    change = group_change(
+        resolved_groups, name, groups[name], period_end, hs_rows, partner, code_rows
+    )
+    if change["basis"] != NO_FIGURE or not groups[name].get("sum_of"):
+        return change
     parts = [
         group_change(resolved_groups, part, groups[part], period_end, hs_rows, partner, code_rows)
-        for part in names
+        for part in groups[name]["sum_of"]
     ]
-    if not parts or any(is_missing(p["value_usd_mn"]) for p in parts):
-        return None
+    if any(is_missing(p["value_usd_mn"]) for p in parts):
+        return change
     corners = []  # per part: (value, prior) at each end of the published figures' rounding
     for part in parts:
         value, half_value = part["value_usd_mn"], _half_unit(part["value_usd_mn"])
@@ -345,7 +351,7 @@ def sum_of_parts(
                 ]
             )
         else:
-            return None
+            return change
     changes = [
         100 * (sum(v for v, _ in combo) / sum(p for _, p in combo) - 1)
         for combo in product(*corners)
@@ -371,27 +377,13 @@ def sum_of_parts(
 def period_changes(
     resolved_groups, groups: dict, period_end: str, hs_rows=None, partner="RU", code_rows=None
 ) -> pd.DataFrame:
-    """F4's data: every group, including those with no published figure (kept, not dropped). A group configured
-    as the sum of others (smartphones + computers) and published by no one gets its parts' sum, as the claim
-    check computes it, so the two never disagree on whether it has a figure."""
-    rows = []
-    for name, group in groups.items():
-        row = group_change(resolved_groups, name, group, period_end, hs_rows, partner, code_rows)
-        combined = (
-            sum_of_parts(resolved_groups, groups, name, period_end, hs_rows, partner, code_rows)
-            if group.get("sum_of") and is_missing(row["change_pct"])
-            else None
-        )
-        if combined:
-            row = {
-                **row,
-                **{
-                    k: combined[k]
-                    for k in ("value_usd_mn", "prior_value_usd_mn", "change_pct", "basis", "source")
-                },
-            }
-        rows.append(row)
-    frame = pd.DataFrame(rows)
+    """F4's data: every group (group_figure), including those with no published figure (kept, not dropped)."""
+    frame = pd.DataFrame(
+        [
+            group_figure(resolved_groups, groups, name, period_end, hs_rows, partner, code_rows)
+            for name in groups
+        ]
+    )
     frame["flow"] = [groups[name]["flow"] for name in frame.group]
     frame["has_figure"] = frame.change_pct.notna()
     frame["bar_change_pct"] = frame.change_pct.fillna(0.0)

@@ -16,7 +16,7 @@ from ..core.text import is_missing, word_list
 from .context_facts import car_share_view, gdp_ratios, gdp_view, level_series
 from .customs import CustomsData
 from .fuel import TOGETHER, fuel_table
-from .groups import NO_FIGURE, group_change, published_changes, sum_of_parts
+from .groups import NO_FIGURE, group_figure, published_changes
 from .raw_rows import code_ytd
 from .series import ytd_comparison
 from .turnover import annual_turnover
@@ -209,7 +209,7 @@ def group_changes(
     claim: dict, resolved_groups, groups: dict, hs_rows, code_rows, partner: str, story_month: str
 ) -> pd.DataFrame:
     """The claim's group (a sum of its parts where it is one and no figure was published) and its proxies, each
-    January–month or full-year span published for them from the story's year on (model.groups.group_change)."""
+    January–month or full-year span published for them from the story's year on (model.groups.group_figure)."""
     names = [claim["group"]] + list(claim.get("proxies", []))
     parts = {part for name in names for part in groups[name].get("sum_of", [])}
     wanted = resolved_groups.loc[
@@ -224,14 +224,9 @@ def group_changes(
         role = "claim" if name == claim["group"] else "proxy"
         label = groups[name]["label"].split(" (")[0]
         for period in periods:
-            change = group_change(
-                resolved_groups, name, groups[name], period, hs_rows, partner, code_rows
+            change = group_figure(
+                resolved_groups, groups, name, period, hs_rows, partner, code_rows
             )
-            if change["basis"] == NO_FIGURE and groups[name].get("sum_of"):
-                change = (
-                    sum_of_parts(resolved_groups, groups, name, period, hs_rows, partner, code_rows)
-                    or change
-                )
             if change["basis"] == NO_FIGURE or is_missing(change.get("change_exact")):
                 continue
             records.append(
