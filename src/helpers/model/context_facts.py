@@ -16,6 +16,7 @@ import re
 import pandas as pd
 
 from ..core.text import is_missing
+from .series import change_pct
 
 # 'jan' -> 1: read with the calendar whose names core.text.month_name writes
 MONTHS = {calendar.month_abbr[number].lower(): number for number in range(1, 13)}
@@ -423,7 +424,7 @@ def machine_tools_check(production: pd.DataFrame, start: int, end: int) -> dict:
         return {
             "checkable": True,
             "measure": measure,
-            "change_pct": (years[end] / years[start] - 1) * 100,
+            "change_pct": change_pct(years[end], years[start]),
         }
     spans = []
     for (measure, unit), years in series.items():
@@ -433,7 +434,7 @@ def machine_tools_check(production: pd.DataFrame, start: int, end: int) -> dict:
                 "measure": measure,
                 "unit": unit,
                 "years": sorted(years),
-                "change_pct": (years[last] / years[first] - 1) * 100 if last > first else math.nan,
+                "change_pct": change_pct(years[last], years[first]) if last > first else math.nan,
             }
         )
     return {"checkable": False, "spans": spans}

@@ -15,7 +15,7 @@ from .hs_coverage import code_coverage, describe_gaps
 from .multiples import published_multiple
 from .raw_rows import code_ytd, levels_change
 from .resolve import cite_record, last_digit_unit, resolve, secondary_compilations
-from .series import ytd_value
+from .series import change_pct, ytd_value
 
 GROUP_KEY = ["reporter", "partner", "group", "flow", "period", "span", "measure", "unit"]
 NO_FIGURE = "no published figure"
@@ -353,7 +353,7 @@ def group_figure(
         else:
             return change
     changes = [
-        100 * (sum(v for v, _ in combo) / sum(p for _, p in combo) - 1)
+        change_pct(sum(v for v, _ in combo), sum(p for _, p in combo))
         for combo in product(*corners)
     ]
     sources = [s for p in parts for s in (p["source"], p.get("prior_source", "")) if s]

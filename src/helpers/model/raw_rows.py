@@ -16,6 +16,7 @@ import pandas as pd
 
 from ..core.text import is_missing
 from .resolve import agree, cite_record
+from .series import change_pct
 
 
 @dataclass
@@ -171,11 +172,7 @@ def fuel_monthly(fuel: pd.DataFrame) -> pd.DataFrame:
 def levels_change(value, prior) -> dict:
     """Two levels and the change between them: change_pct is for display (one decimal); a verdict
     compares change_exact, never the rounded figure; NaN where either level is missing or zero."""
-    exact = (
-        100 * (value / prior - 1)
-        if not is_missing(value) and not is_missing(prior) and prior
-        else math.nan
-    )
+    exact = change_pct(value, prior)
     return {
         "value_usd_mn": value,
         "prior_value_usd_mn": prior,
@@ -457,9 +454,7 @@ def annual_cross_check(comtrade_totals: pd.DataFrame, wire_annual: pd.DataFrame)
                 "raw_source": source,
                 "wire_usd_bn": round(wire_value / 1000, 3) if has_wire else math.nan,
                 "wire_source": wire.source.iloc[0] if len(wire) and has_wire else "",
-                "difference_pct": round(100 * (wire_value / value - 1), 2)
-                if has_wire
-                else math.nan,
+                "difference_pct": round(change_pct(wire_value, value), 2),
                 "within_rounding": bool(has_wire and agree(wire_value, value)),
             }
         )

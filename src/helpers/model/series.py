@@ -18,6 +18,15 @@ from ..core.text import is_missing
 KEY = ["reporter", "partner", "flow", "commodity", "measure", "unit"]
 
 
+def change_pct(value, prior) -> float:
+    """100 × (value ÷ prior − 1), the change between two levels in %: NaN where either is missing or prior is 0."""
+    return (
+        100 * (value / prior - 1)
+        if not is_missing(value) and not is_missing(prior) and prior
+        else math.nan
+    )
+
+
 def first_row(frame: pd.DataFrame, mask: pd.Series) -> pd.Series | None:
     """`frame.loc[mask].iloc[0]`, or None where no row matches, without building the filtered frame: on these
     small tables with many text columns that copy is most of a lookup, and a build makes a few thousand."""
@@ -147,9 +156,7 @@ def _computed_yoy(frame: pd.DataFrame) -> pd.Series:
     for period, value in zip(frame.period, frame.value):
         previous = f"{int(period[:4]) - 1}{period[4:]}"
         base = by_period.get(previous, math.nan)
-        computed.append(
-            round(100 * (value / base - 1), 2) if base and not math.isnan(base) else math.nan
-        )
+        computed.append(round(change_pct(value, base), 2))
     return pd.Series(computed, index=frame.index)
 
 
@@ -175,9 +182,7 @@ def ytd_comparison(
                 "value_usd_mn": value,
                 "prior_value_usd_mn": base,
                 "yoy_pct_published": current.yoy_pct if current is not None else math.nan,
-                "yoy_pct_from_levels": round(100 * (value / base - 1), 2)
-                if not is_missing(base) and base and not is_missing(value)
-                else math.nan,
+                "yoy_pct_from_levels": round(change_pct(value, base), 2),
                 "value_source": _source_label(current, "value"),
                 "prior_source": _source_label(prior, "value"),
                 "yoy_source": _source_label(current, "yoy"),

@@ -18,7 +18,7 @@ from .customs import CustomsData
 from .fuel import TOGETHER, fuel_table
 from .groups import NO_FIGURE, group_figure, published_changes
 from .raw_rows import code_ytd
-from .series import ytd_comparison
+from .series import change_pct, ytd_comparison
 from .turnover import annual_turnover
 
 FOLLOW_COLUMNS = [
@@ -338,7 +338,7 @@ def machine_tool_changes(
     records = []
     for (measure, _unit), years in level_series(production).items():
         for year in sorted(y for y in years if y > end and y - (end - start) in years):
-            change = 100 * (years[year] / years[year - (end - start)] - 1)
+            change = change_pct(years[year], years[year - (end - start)])
             records.append(
                 _record(
                     measure, "claim", str(year), "year", change, CHANGE, basis="from two levels"

@@ -6,7 +6,7 @@ import pandas as pd
 
 from ..core.text import is_missing, publisher_and_row
 from .customs import CustomsData
-from .series import first_row, ytd_comparison
+from .series import change_pct, first_row, ytd_comparison
 
 FLOW_LABELS = {"export": "China's exports", "import": "China's imports", "total": "Turnover"}
 
@@ -158,9 +158,6 @@ def ytd_view(
     comparison["wire_prior_value_usd_mn"] = comparison.prior_value_usd_mn
     comparison["wire_value_source"] = comparison.value_source
     comparison["wire_prior_source"] = comparison.prior_source
-    comparison["raw_value_rows"] = comparison["raw_prior_rows"] = (
-        ""  # the citation; files and rows apart, too
-    )
     for level in ("value", "prior"):
         comparison[f"raw_{level}_files"] = comparison[f"raw_{level}_row_ranges"] = ""
     spans = (
@@ -192,19 +189,14 @@ def ytd_view(
             f"{RAW_IMPORTS}: {raw.source}{beside}",
             RAW_IMPORTS,
         ]
-        comparison.loc[
-            row, [f"{raw_columns}_rows", f"{raw_columns}_files", f"{raw_columns}_row_ranges"]
-        ] = [raw.source, raw.files, raw.rows]
-    for index in row:
-        value, base = (
-            comparison.loc[index, "value_usd_mn"],
-            comparison.loc[index, "prior_value_usd_mn"],
-        )
-        comparison.loc[index, "yoy_pct_from_levels"] = (
-            round(100 * (value / base - 1), 2)
-            if not is_missing(value) and not is_missing(base) and base
-            else math.nan
-        )
+        comparison.loc[row, [f"{raw_columns}_files", f"{raw_columns}_row_ranges"]] = [
+            raw.files,
+            raw.rows,
+        ]
+    comparison["yoy_pct_from_levels"] = [
+        round(change_pct(value, base), 2)
+        for value, base in zip(comparison.value_usd_mn, comparison.prior_value_usd_mn)
+    ]
     comparison["flow"] = comparison.flow.map(FLOW_LABELS)
     return comparison
 
