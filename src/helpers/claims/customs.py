@@ -6,8 +6,6 @@ claim's tolerance; it is never upgraded to "reproduced".
 
 import math
 
-import pandas as pd
-
 from ..core.text import (
     is_missing,
     percentage_points,
@@ -20,8 +18,7 @@ from ..model.groups import NO_FIGURE, SUM_OF_PARTS, group_change, group_figure
 from ..model.series import ytd_comparison
 from ..model.turnover import annual_turnover, record_year
 from .raw_rows import annual_base, check_fuel_rows
-from .rises import check_group_rise
-from .verdicts import CLAIM_COLUMNS, claim_row, within
+from .verdicts import claim_row, within
 
 
 def _exact(change: dict) -> float:
@@ -240,41 +237,3 @@ def sum_of_parts_claim(claim: dict, combined: dict, story_text: str, tolerance: 
         )
     )
     return claim_row(claim, story_text, data_value, verdict, explanation, combined["source"])
-
-
-def customs_claims(
-    claims: list[dict],
-    customs,
-    resolved_groups,
-    groups,
-    hs_rows=None,
-    partner="RU",
-    code_rows=None,
-    annual_rows=None,
-) -> pd.DataFrame:
-    rows = []
-    for claim in claims:
-        kind = claim["kind"]
-        if kind == "annual_total":
-            rows.append(check_annual_total(claim, customs))
-        elif kind == "ytd_change":
-            rows.append(check_ytd_change(claim, customs))
-        elif kind == "group_change":
-            rows.append(
-                check_group_change(
-                    claim, resolved_groups, groups, hs_rows, partner, code_rows, annual_rows
-                )
-            )
-        elif kind == "group_rise":
-            rows.append(
-                check_group_rise(
-                    claim,
-                    resolved_groups,
-                    groups,
-                    claim["period"],
-                    customs.commodities,
-                    hs_rows,
-                    partner,
-                )
-            )
-    return pd.DataFrame(rows, columns=CLAIM_COLUMNS)

@@ -3,7 +3,9 @@
 import pandas as pd
 
 from .context import context_claims
-from .customs import customs_claims
+from .customs import check_annual_total, check_group_change, check_ytd_change
+from .rises import check_group_rise
+from .verdicts import CLAIM_COLUMNS
 
 
 def claim_table(
@@ -19,14 +21,32 @@ def claim_table(
     annual_rows: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """code_rows: raw monthly rows of single HS codes (fuel); annual_rows: BACI (the latest full-year base)."""
-    customs_rows = customs_claims(
-        [c for c in claims if c.get("type", "customs") == "customs"],
-        customs,
-        resolved_groups,
-        groups,
-        hs_rows,
-        partner,
-        code_rows,
-        annual_rows,
+    rows = []
+    for claim in (c for c in claims if c.get("type", "customs") == "customs"):
+        kind = claim["kind"]
+        if kind == "annual_total":
+            rows.append(check_annual_total(claim, customs))
+        elif kind == "ytd_change":
+            rows.append(check_ytd_change(claim, customs))
+        elif kind == "group_change":
+            rows.append(
+                check_group_change(
+                    claim, resolved_groups, groups, hs_rows, partner, code_rows, annual_rows
+                )
+            )
+        elif kind == "group_rise":
+            rows.append(
+                check_group_rise(
+                    claim,
+                    resolved_groups,
+                    groups,
+                    claim["period"],
+                    customs.commodities,
+                    hs_rows,
+                    partner,
+                )
+            )
+    return pd.concat(
+        [pd.DataFrame(rows, columns=CLAIM_COLUMNS), context_claims(claims_config, facts)],
+        ignore_index=True,
     )
-    return pd.concat([customs_rows, context_claims(claims_config, facts)], ignore_index=True)
