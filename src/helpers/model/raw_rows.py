@@ -343,9 +343,9 @@ def ytd_cross_check(
     comtrade_totals: pd.DataFrame, resolved_totals: pd.DataFrame, period_end: str
 ) -> pd.DataFrame:
     """Each wire-published January–month import figure up to period_end whose months the Comtrade rows all give:
-    the rows' sum beside it. January–February is left to monthly_cross_check (GACC's combined figure) and
-    January–December to the annual check. monthly_cross_check's columns (span 'ytd'), and the wire figure's
-    publisher and file row apart."""
+    the rows' sum beside it, with the wire figure's publisher and file row (the conflicts table's pair, which
+    judges the rounding). January–February is left to monthly_cross_check (GACC's combined figure) and
+    January–December to the annual check."""
     spans = {r.period: r for r in raw_ytd_imports(comtrade_totals).itertuples(index=False)}
     wire = resolved_totals.loc[
         (resolved_totals.flow == "import")
@@ -362,31 +362,16 @@ def ytd_cross_check(
         records.append(
             {
                 "period": row.period,
-                "span": "ytd",
                 "raw_usd_mn": raw.value_usd_mn,
                 "raw_rows": raw.source,
                 "wire_usd_mn": row.value,
-                "wire_source": wire_cited["citation"],
                 "wire_publisher": wire_cited["publisher"],
                 "wire_rows": wire_cited["rows"],
-                "within_rounding": agree(row.value, raw.value_usd_mn),
-                "wire_mislabelled": bool(row.value_mislabelled),
             }
         )
     return pd.DataFrame(
         records,
-        columns=[
-            "period",
-            "span",
-            "raw_usd_mn",
-            "raw_rows",
-            "wire_usd_mn",
-            "wire_source",
-            "wire_publisher",
-            "wire_rows",
-            "within_rounding",
-            "wire_mislabelled",
-        ],
+        columns=["period", "raw_usd_mn", "raw_rows", "wire_usd_mn", "wire_publisher", "wire_rows"],
     )
 
 
