@@ -37,12 +37,7 @@ def source_label(row) -> str:
 
 def rows_used(frame: pd.DataFrame) -> list[str]:
     """'publisher — url' for each row, in order, without repeats."""
-    seen = []
-    for publisher, url in zip(frame.publisher, frame.source_url):
-        item = f"{publisher} — {url}"
-        if item not in seen:
-            seen.append(item)
-    return seen
+    return list(dict.fromkeys(f"{p} — {u}" for p, u in zip(frame.publisher, frame.source_url)))
 
 
 # ------------------------------------------------------------------------------ values as phrases

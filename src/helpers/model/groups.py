@@ -74,12 +74,7 @@ def hs_level_ytd(hs_rows: pd.DataFrame, group: dict, partner: str, period_end: s
             "hs_level_note": f"HS-level rows not used: missing {describe_gaps(covered['missing'])}"
         }
     rows = pd.concat(
-        [
-            one_code_level(
-                part, tuple(c for codes in (group.get("hs") or {}).values() for c in codes)
-            )
-            for _, part in covered["rows"].groupby("period")
-        ]
+        [one_code_level(part, prefixes) for _, part in covered["rows"].groupby("period")]
     )
     sums = {y: rows.loc[rows.period.str.startswith(f"{y}-")].value.sum() for y in (year, year - 1)}
     sources = sorted(set(rows.publisher))
