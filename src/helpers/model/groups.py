@@ -119,10 +119,10 @@ def exact_code_ytd(
     compilations = secondary_compilations()
     rows_source = f"{found['value_publishers']}: HS {'+'.join(codes)} ({found['value_rows']})"
     return {
-        "value_usd_mn": found["value_usd_mn"],
-        "prior_value_usd_mn": found["prior_value_usd_mn"],
-        "change_pct": found["change_pct"],
-        "change_exact": found["change_exact"],
+        **{
+            k: found[k]
+            for k in ("value_usd_mn", "prior_value_usd_mn", "change_pct", "change_exact")
+        },
         "basis": "sum of raw rows",
         "source": f"{found['publishers']}: HS {'+'.join(codes)} ({found['rows']})",
         **{
@@ -182,7 +182,6 @@ def wire_ytd(resolved_groups: pd.DataFrame, name: str, group: dict, period_end: 
         "value_publisher": cited["publisher"],
         "value_row": cited["row"],
         "value_rows": cited["rows"],
-        "yoy_source": cite_record(yoy_record, "yoy")["source"] if not is_missing(published) else "",
         "prior_source": cite_record(prior, "value")["source"] if not is_missing(base) else "",
         "prior_publisher": prior.value_publisher if not is_missing(base) else "",
     }
@@ -194,10 +193,8 @@ def _published_or_levels(value, prior, published) -> dict:
     if not is_missing(published):
         return {"change_pct": published, "change_exact": published, "basis": "published y/y"}
     change = levels_change(value, prior)
-    return {
-        "change_pct": change["change_pct"],
-        "change_exact": change["change_exact"],
-        "basis": "computed from levels",
+    return {k: change[k] for k in ("change_pct", "change_exact")} | {
+        "basis": "computed from levels"
     }
 
 
@@ -262,10 +259,7 @@ def group_change(
         return {
             "group": name,
             "label": group["label"],
-            "value_usd_mn": math.nan,
-            "prior_value_usd_mn": math.nan,
-            "change_pct": math.nan,
-            "change_exact": math.nan,
+            **levels_change(math.nan, math.nan),
             "source": gap.rstrip("; "),
             "basis": NO_FIGURE,
         }
