@@ -171,35 +171,24 @@ def fuel_changes(
             table = fuel_table(resolved_groups, code_rows, groups, names, month, partner)
             if table.empty or TOGETHER not in set(table.group):
                 continue
-            together = table.set_index("group").loc[TOGETHER]
-            figure = {
-                "value": together.change_exact,
-                "level_usd_mn": together.value_usd_mn,
-                "prior_usd_mn": together.prior_value_usd_mn,
-                "basis": together.basis,
-                "source": f"{together.value_rows}; {together.prior_rows}",
-            }
+            found = table.set_index("group").loc[TOGETHER]
         else:
-            rows = code_ytd(code_rows, codes, month, partner)
-            if rows is None:
+            found = code_ytd(code_rows, codes, month, partner)
+            if found is None:
                 continue
-            figure = {
-                "value": rows["change_exact"],
-                "level_usd_mn": rows["value_usd_mn"],
-                "prior_usd_mn": rows["prior_value_usd_mn"],
-                "basis": "sum of raw rows",
-                "source": f"{rows['value_rows']}; {rows['prior_rows']}",
-            }
-        value = figure.pop("value")
+            found["basis"] = "sum of raw rows"
         records.append(
             _record(
                 f"{word_list(groups[n]['label'].split(' (')[0].lower() for n in names)} together",
                 "claim",
                 month,
                 "year" if month.endswith("-12") else "ytd",
-                value,
+                found["change_exact"],
                 CHANGE,
-                **figure,
+                level_usd_mn=found["value_usd_mn"],
+                prior_usd_mn=found["prior_value_usd_mn"],
+                basis=found["basis"],
+                source=f"{found['value_rows']}; {found['prior_rows']}",
             )
         )
     return _frame(records, claim["id"], story_month)
