@@ -84,24 +84,23 @@ def months_vs_ytd(resolved: pd.DataFrame, monthly: pd.DataFrame) -> pd.DataFrame
     rows = []
     for flow, series in monthly.groupby("flow"):
         series = series.set_index("period")
-        for period, _month_row in series.iterrows():
+        for period in series.index:
             year, month = int(period[:4]), int(period[5:7])
             if month < 3:
                 continue
-            needed = [f"{year}-02"] + [f"{year}-{m:02d}" for m in range(3, month + 1)]
-            statuses = series.reindex(needed).status
-            if not statuses.isin(["published", "Jan–Feb combined"]).all():
+            needed = series.reindex(
+                [f"{year}-02"] + [f"{year}-{m:02d}" for m in range(3, month + 1)]
+            )
+            if not needed.status.isin(["published", "Jan–Feb combined"]).all():
                 continue
             ytd = ytd_value(resolved, flow, year, month)
             if ytd is None or math.isnan(ytd.value):
                 continue
-            total = series.reindex(needed).value.sum()
-            tolerance = 0.5 * sum(
-                last_digit_unit(v) for v in series.reindex(needed).value
-            ) + 0.5 * last_digit_unit(ytd.value)
+            total = needed.value.sum()
+            tolerance = 0.5 * sum(last_digit_unit(v) for v in [*needed.value, ytd.value])
             flagged = [
                 f"{m}: {outlet_name(months.source)} row {months.source_rows}"
-                for m, months in series.reindex(needed).iterrows()
+                for m, months in needed.iterrows()
                 if months.get("mislabelled", False)
             ]
             flagged += [f"January–{period}: {_named([ytd])}"] if _flagged(ytd) else []
