@@ -21,11 +21,6 @@ from .raw_rows import annual_base, check_fuel_rows
 from .verdicts import claim_row, within
 
 
-def _exact(change: dict) -> float:
-    """The unrounded change a verdict compares (model.groups keeps change_pct, rounded, for display)."""
-    return change.get("change_exact", change["change_pct"])
-
-
 def check_annual_total(claim, customs) -> dict:
     year = claim["period"]
     annual = annual_turnover(customs, f"{year}-12")
@@ -131,7 +126,7 @@ def check_group_change(
         checks = []
         if "change_pct" in story:
             checks.append(
-                within(_exact(target), story["change_pct"], tolerance.get("change_pct", 0))
+                within(target["change_exact"], story["change_pct"], tolerance.get("change_pct", 0))
             )
         if "value_usd_bn" in story:
             checks.append(
@@ -148,7 +143,9 @@ def check_group_change(
         p
         for p in proxies
         if p["basis"] != NO_FIGURE
-        and within(_exact(p), story.get("change_pct", math.nan), tolerance.get("change_pct", 0))
+        and within(
+            p["change_exact"], story.get("change_pct", math.nan), tolerance.get("change_pct", 0)
+        )
     ]
     shown = "; ".join(_describe(p) for p in proxies)
     settle = claim.get("settle_with", "the HS-level GACC table for the group")
@@ -199,10 +196,9 @@ def sum_of_parts_claim(claim: dict, combined: dict, story_text: str, tolerance: 
     tolerance, 'cannot be checked' when the rounding alone decides."""
     story = claim["story"]["change_pct"]
     change, low, high = combined["change_pct"], combined["change_low"], combined["change_high"]
+    # the verdict compares the unrounded change and range (model.groups rounds change_pct/low/high for display)
     exact, low_exact, high_exact = (
-        combined.get("change_exact", change),
-        combined.get("low_exact", low),
-        combined.get("high_exact", high),
+        combined[k] for k in ("change_exact", "low_exact", "high_exact")
     )
     if within(exact, story, tolerance):
         verdict, outcome = "consistent", "within"
