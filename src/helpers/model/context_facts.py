@@ -459,8 +459,7 @@ def key_rate_path(facts: pd.DataFrame, until: str) -> pd.DataFrame:
                 }
             )
     path = pd.DataFrame(records).sort_values("date").reset_index(drop=True)
-    end = until
-    if len(path) and end > path.date.iloc[-1]:
+    if len(path) and until > path.date.iloc[-1]:
         last = path.iloc[-1]
         path = pd.concat(
             [
@@ -469,7 +468,7 @@ def key_rate_path(facts: pd.DataFrame, until: str) -> pd.DataFrame:
                     [
                         {
                             **last.to_dict(),
-                            "date": end,
+                            "date": until,
                             "decision": "(no change in the data)",
                             "date_exact": True,
                             "date_as_published": "",
