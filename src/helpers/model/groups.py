@@ -421,6 +421,25 @@ CHANGE_COLUMNS = [
 ]
 
 
+def _change(r, kind: str, yoy_pct: float, found: dict) -> dict:
+    """One row of CHANGE_COLUMNS from a row of a group (its source: publisher, source_row, source_url, quote);
+    found: the change's multiple and direction."""
+    return {
+        "group": r.group,
+        "family": family_of(r.group),
+        "period": r.period,
+        "span": r.span,
+        "measure": r.measure,
+        "kind": kind,
+        "yoy_pct": yoy_pct,
+        **found,
+        "publisher": r.publisher,
+        "source_row": int(r.source_row),
+        "source_url": r.source_url,
+        "year_inferred": "[year inferred" in str(r.quote),
+    }
+
+
 def published_changes(
     resolved_groups: pd.DataFrame,
     observations: pd.DataFrame,
@@ -441,24 +460,13 @@ def published_changes(
     )
     rows = _in_window(rows, year, period_end) if len(rows) else rows
     numeric = rows.loc[rows.yoy_pct.notna()] if len(rows) else rows
+    # the y/y's own source, under the names an observation's source has
+    numeric = numeric.rename(
+        columns={f"yoy_{c}": c for c in ("publisher", "source_row", "source_url", "quote")}
+    )
     for r in numeric.itertuples():
-        records.append(
-            {
-                "group": r.group,
-                "family": family_of(r.group),
-                "period": r.period,
-                "span": r.span,
-                "measure": r.measure,
-                "kind": "y/y %",
-                "yoy_pct": r.yoy_pct,
-                "multiple": "",
-                "direction": "rise" if r.yoy_pct > 0 else ("fall" if r.yoy_pct < 0 else "none"),
-                "publisher": r.yoy_publisher,
-                "source_row": int(r.yoy_source_row),
-                "source_url": r.yoy_source_url,
-                "year_inferred": "[year inferred" in str(r.yoy_quote),
-            }
-        )
+        direction = "rise" if r.yoy_pct > 0 else ("fall" if r.yoy_pct < 0 else "none")
+        records.append(_change(r, "y/y %", r.yoy_pct, {"multiple": "", "direction": direction}))
     have = {(r.group, r.period, r.span, r.measure) for r in numeric.itertuples()}
     if observations is not None and len(observations):
         labelled = label_observations(observations, {n: groups[n] for n in names if n in groups})
@@ -471,22 +479,7 @@ def published_changes(
             if key in have or found is None:
                 continue
             have.add(key)
-            records.append(
-                {
-                    "group": r.group,
-                    "family": family_of(r.group),
-                    "period": r.period,
-                    "span": r.span,
-                    "measure": r.measure,
-                    "kind": "multiple",
-                    "yoy_pct": math.nan,
-                    **found,
-                    "publisher": r.publisher,
-                    "source_row": int(r.source_row),
-                    "source_url": r.source_url,
-                    "year_inferred": "[year inferred" in r.quote,
-                }
-            )
+            records.append(_change(r, "multiple", math.nan, found))
     frame = pd.DataFrame(records, columns=CHANGE_COLUMNS)
     order = {name: i for i, name in enumerate(names)}
     return (
