@@ -9,6 +9,7 @@ Every computed number carries `source_file` and `source_rows` (1-based data rows
 
 import math
 from dataclasses import dataclass, field
+from itertools import groupby
 from pathlib import PurePosixPath
 
 import numpy as np
@@ -32,17 +33,9 @@ class RawRows:
 def row_ranges(rows) -> str:
     """[1, 2, 3, 7] -> '1–3, 7' (rows of one file, as a reader can find them)."""
     rows = sorted({int(r) for r in rows})
-    if not rows:
-        return ""
-    parts, start, last = [], rows[0], rows[0]
-    for row in rows[1:] + [None]:
-        if row is not None and row == last + 1:
-            last = row
-            continue
-        parts.append(f"{start}" if start == last else f"{start}–{last}")
-        if row is not None:
-            start = last = row
-    return ", ".join(parts)
+    # consecutive rows keep the same difference from their position in the list: one run each
+    runs = [[r for _, r in run] for _, run in groupby(enumerate(rows), lambda p: p[1] - p[0])]
+    return ", ".join(f"{run[0]}" if len(run) == 1 else f"{run[0]}–{run[-1]}" for run in runs)
 
 
 def cite(rows: pd.DataFrame) -> str:
