@@ -171,19 +171,13 @@ def resolve(observations: pd.DataFrame, key: list[str]) -> tuple[pd.DataFrame, p
         record["n_rows"] = int(n_rows)
         for column, prefix in (("value", "value"), ("yoy_pct", "yoy")):
             ordered = by_column[column].get(key_values, [])
-            if not ordered:
-                record[column] = math.nan
-                for field in SOURCE_FIELDS:
-                    record[f"{prefix}_{field}"] = None
-                record[f"{prefix}_mislabelled"] = False
-                continue
-            best = ordered[0]
-            record[column] = getattr(best, column)
+            best = ordered[0] if ordered else None  # None: no row has the column (NaN, no source)
+            record[column] = getattr(best, column, math.nan)
             for field in SOURCE_FIELDS:
-                record[f"{prefix}_{field}"] = getattr(best, field)
+                record[f"{prefix}_{field}"] = getattr(best, field, None)
             # the only figure there is may come from a page flagged as mislabelled (it ranks last): the
             # record says so, and no cross-check or reconciliation rests on it (helpers.model.reconcile, raw_rows)
-            record[f"{prefix}_mislabelled"] = bool(best.mislabelled)
+            record[f"{prefix}_mislabelled"] = bool(getattr(best, "mislabelled", False))
             for other in ordered[1:]:
                 other_value, used = getattr(other, column), getattr(best, column)
                 if not agree(other_value, used):
