@@ -6,6 +6,7 @@ and flows into a sum as a smaller number. Every CSV reader of `sources` splits i
 row is named (make inspect flags it, the build refuses the file) and never summed.
 """
 
+import codecs
 import csv
 import io
 from pathlib import Path
@@ -94,13 +95,22 @@ def csv_files(directory: Path) -> list[Path]:
 
 
 def read_csv_as_text(path: Path) -> pd.DataFrame:
-    """Every field as stripped text (nothing guessed); a row with a wrong number of fields, or the row a
-    cut-off file ends inside, stops with its row number (blank lines are not counted)."""
+    """Every field as stripped text (nothing guessed) of a UTF-8 file; a row with a wrong number of
+    fields, or the row a cut-off file ends inside, stops with its row number (blank lines are not
+    counted). An empty file gives an empty frame; attrs['notes'] says if a byte-order mark went."""
     path = Path(path)
-    with open(path, "rb") as handle:
-        check_not_utf16(path, handle.read(SNIFF_BYTES))
-    with open(path, encoding="utf-8-sig", newline="") as handle:
-        rows = [(cells, complete) for cells, complete in csv_rows(handle) if not blank(cells)]
+    data = path.read_bytes()
+    check_not_utf16(path, data[:SNIFF_BYTES])
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        hint = " (looks like GBK/GB2312 from a Chinese export: re-save it as UTF-8)"
+        raise InputError(
+            f"not UTF-8 text at byte {error.start}{hint if _decodes(data, 'gbk') else ''}",
+            file=path,
+            expected="UTF-8 encoding",
+        ) from None
+    rows = [row for row in csv_rows(io.StringIO(text, newline="")) if not blank(row[0])]
     if not rows:
         return pd.DataFrame()
     header = [name.strip() for name in rows[0][0]]
@@ -114,6 +124,18 @@ def read_csv_as_text(path: Path) -> pd.DataFrame:
             "comma or a row cut short?)",
             file=path,
             row=short,
-            expected="plain numbers such as 3185.86, one field per column",
+            expected="one field per column: plain numbers such as 3185.86, text with commas quoted",
         )
-    return pd.DataFrame(body, columns=header, dtype=str).apply(lambda column: column.str.strip())
+    frame = pd.DataFrame(body, columns=header, dtype=str).apply(lambda column: column.str.strip())
+    frame.attrs["notes"] = (
+        ["UTF-8 byte-order mark removed"] if data.startswith(codecs.BOM_UTF8) else []
+    )
+    return frame
+
+
+def _decodes(data: bytes, encoding: str) -> bool:
+    try:
+        data.decode(encoding)
+        return True
+    except UnicodeDecodeError:
+        return False

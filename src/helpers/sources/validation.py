@@ -7,7 +7,6 @@ commas, lost leading zeros, stray encodings). Numbers and HS codes follow the on
 """
 
 import datetime as dt
-import io
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,8 +16,7 @@ import pandas as pd
 from ..core.errors import InputError
 from ..core.yaml_config import sources_config
 from .fields import commodity_code, is_number, number, numbers
-from .raw_guard import SNIFF_BYTES, check_not_utf16
-from .text_rows import blank, csv_rows, cut_row
+from .text_rows import read_csv_as_text
 
 PERIOD_YEAR = re.compile(r"^(19|20)\d{2}$")
 PERIOD_MONTH = re.compile(r"^(19|20)\d{2}-(0[1-9]|1[0-2])$")
@@ -62,78 +60,31 @@ CONTEXT_SCHEMA = FileSchema(
 
 
 def read_text_table(path: Path, schema: FileSchema) -> tuple[pd.DataFrame, list[str]]:
-    """Decode and split a raw CSV into text columns, checking the header. Returns (frame, notes)."""
+    """The raw CSV as text columns (helpers.sources.text_rows), its header checked. Returns (frame, notes)."""
     path = Path(path)
-    data = path.read_bytes()
-    notes = []
-    if not data.strip():
+    frame = read_csv_as_text(path)
+    if frame.columns.empty:
         raise InputError("file is empty", file=path, expected="a header line and data rows")
-    check_not_utf16(path, data[:SNIFF_BYTES])
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-        notes.append("UTF-8 byte-order mark removed")
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        hint = (
-            " (looks like GBK/GB2312 from a Chinese export: re-save it as UTF-8)"
-            if _looks_gbk(data)
-            else ""
-        )
-        raise InputError(
-            f"not UTF-8 text at byte {error.start}{hint}", file=path, expected="UTF-8 encoding"
-        ) from None
-    rows = list(csv_rows(io.StringIO(text, newline="")))
-    header = [name.strip() for name in rows[0][0]]
-    _check_header(path, header, schema)
-    body = [(row, complete) for row, complete in rows[1:] if not blank(row)]
-    if not body:
+    _check_header(path, list(frame.columns), schema)
+    if frame.empty:
         raise InputError("header only, no data rows", file=path)
-    for line, (row, complete) in enumerate(body, start=1):
-        if not complete:
-            raise cut_row(path, line)
-        if len(row) != len(header):
-            raise InputError(
-                f"has {len(row)} fields, header has {len(header)}",
-                file=path,
-                row=line,
-                expected="one field per column (quote text containing commas)",
-            )
-    frame = pd.DataFrame([row for row, _ in body], columns=header, dtype="str")
+    notes = frame.attrs.pop("notes")
     frame.insert(0, "source_row", range(1, len(frame) + 1))
     return frame, notes
 
 
-def _looks_gbk(data: bytes) -> bool:
-    try:
-        data.decode("gbk")
-        return True
-    except UnicodeDecodeError:
-        return False
-
-
 def _check_header(path, header, schema):
+    """One refusal: the first missing column (and what stands in its place), else the first extra."""
     expected = list(schema.columns)
     missing = [name for name in expected if name not in header]
     extra = [name for name in header if name not in expected]
-    if missing and extra:
+    if missing or extra:
+        instead = f"; found unexpected column '{extra[0]}' instead (renamed?)" if extra else ""
         raise InputError(
-            f"column '{missing[0]}' is missing; found unexpected column '{extra[0]}' "
-            "instead (renamed?)",
+            "column is missing" + instead if missing else "unexpected column",
             file=path,
-            column=missing[0],
-            expected="columns " + ", ".join(expected),
-        )
-    if missing:
-        raise InputError(
-            "column is missing",
-            file=path,
-            column=missing[0],
-            expected="columns " + ", ".join(expected),
-        )
-    if extra:
-        raise InputError(
-            "unexpected column", file=path, column=extra[0], expected="only " + ", ".join(expected)
+            column=(missing or extra)[0],
+            expected=("columns " if missing else "only ") + ", ".join(expected),
         )
     if len(set(header)) != len(header):
         raise InputError("duplicate column names in header", file=path)
