@@ -84,6 +84,23 @@ def check_last_line(path: Path) -> None:
     raise cut_row(path, lines)  # the header ends the first line: data row N ends line N + 1
 
 
+def check_header(path, header: list[str], expected) -> None:
+    """The one header rule of the CSV readers: the expected columns, each once, in any order; refused
+    naming the first missing column (and what stands in its place), else the first extra one."""
+    missing = [name for name in expected if name not in header]
+    extra = [name for name in header if name not in expected]
+    if missing or extra:
+        instead = f"; found unexpected column '{extra[0]}' instead (renamed?)" if extra else ""
+        raise InputError(
+            "column is missing" + instead if missing else "unexpected column",
+            file=path,
+            column=(missing or extra)[0],
+            expected=("columns " if missing else "only ") + ", ".join(expected),
+        )
+    if len(set(header)) != len(header):
+        raise InputError("duplicate column names in header", file=path)
+
+
 def csv_files(directory: Path) -> list[Path]:
     """The CSV files of a folder of raw files (none when it is absent), hidden files left out."""
     directory = Path(directory)

@@ -16,7 +16,7 @@ import pandas as pd
 from ..core.errors import InputError
 from ..core.yaml_config import sources_config
 from .fields import commodity_code, is_number, number, numbers
-from .text_rows import read_csv_as_text
+from .text_rows import check_header, read_csv_as_text
 
 PERIOD_YEAR = re.compile(r"^(19|20)\d{2}$")
 PERIOD_MONTH = re.compile(r"^(19|20)\d{2}-(0[1-9]|1[0-2])$")
@@ -65,29 +65,12 @@ def read_text_table(path: Path, schema: FileSchema) -> tuple[pd.DataFrame, list[
     frame = read_csv_as_text(path)
     if frame.columns.empty:
         raise InputError("file is empty", file=path, expected="a header line and data rows")
-    _check_header(path, list(frame.columns), schema)
+    check_header(path, list(frame.columns), schema.columns)
     if frame.empty:
         raise InputError("header only, no data rows", file=path)
     notes = frame.attrs.pop("notes")
     frame.insert(0, "source_row", range(1, len(frame) + 1))
     return frame, notes
-
-
-def _check_header(path, header, schema):
-    """One refusal: the first missing column (and what stands in its place), else the first extra."""
-    expected = list(schema.columns)
-    missing = [name for name in expected if name not in header]
-    extra = [name for name in header if name not in expected]
-    if missing or extra:
-        instead = f"; found unexpected column '{extra[0]}' instead (renamed?)" if extra else ""
-        raise InputError(
-            "column is missing" + instead if missing else "unexpected column",
-            file=path,
-            column=(missing or extra)[0],
-            expected=("columns " if missing else "only ") + ", ".join(expected),
-        )
-    if len(set(header)) != len(header):
-        raise InputError("duplicate column names in header", file=path)
 
 
 def check_period(text: str, span: str | None, *, path, row, today: dt.date) -> None:
