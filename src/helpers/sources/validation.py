@@ -74,41 +74,22 @@ def read_text_table(path: Path, schema: FileSchema) -> tuple[pd.DataFrame, list[
 
 
 def check_period(text: str, span: str | None, *, path, row, today: dt.date) -> None:
+    def refuse(what: str, expected: str | None = None):
+        raise InputError(what, file=path, row=row, column="period", expected=expected)
+
     if span == "year" or (span is None and PERIOD_YEAR.match(text)):
         if not PERIOD_YEAR.match(text):
-            raise InputError(
-                f"period '{text}' does not match span 'year'",
-                file=path,
-                row=row,
-                column="period",
-                expected="YYYY",
-            )
+            refuse(f"period '{text}' does not match span 'year'", "YYYY")
         if int(text) > today.year:
-            raise InputError(f"period {text} is in the future", file=path, row=row, column="period")
-        return
-    if not PERIOD_MONTH.match(text):
-        raise InputError(
-            f"period '{text}' is malformed",
-            file=path,
-            row=row,
-            column="period",
-            expected="YYYY-MM for month/ytd rows, YYYY for year rows",
-        )
-    if text > today.strftime("%Y-%m"):
-        raise InputError(
-            f"period {text} is in the future",
-            file=path,
-            row=row,
-            column="period",
-            expected=f"a month up to {today:%Y-%m}",
-        )
-    if span == "ytd" and text.endswith("-01"):
-        raise InputError(
+            refuse(f"period {text} is in the future")
+    elif not PERIOD_MONTH.match(text):
+        refuse(f"period '{text}' is malformed", "YYYY-MM for month/ytd rows, YYYY for year rows")
+    elif text > today.strftime("%Y-%m"):
+        refuse(f"period {text} is in the future", f"a month up to {today:%Y-%m}")
+    elif span == "ytd" and text.endswith("-01"):
+        refuse(
             f"ytd period {text} covers January alone",
-            file=path,
-            row=row,
-            column="period",
-            expected="GACC's first year-to-date release, January–February (YYYY-02)",
+            "GACC's first year-to-date release, January–February (YYYY-02)",
         )
 
 
