@@ -101,13 +101,18 @@ def check_header(path, header: list[str], expected) -> None:
         raise InputError("duplicate column names in header", file=path)
 
 
-def csv_files(directory: Path) -> list[Path]:
-    """The CSV files of a folder of raw files (none when it is absent), hidden files left out."""
+def csv_files(directory: Path, endings=(".csv",)) -> list[Path]:
+    """The raw files of a folder with these endings (none when it is absent), hidden files, sidecars
+    and partial downloads (.tmp, .part) left out."""
     directory = Path(directory)
     if not directory.is_dir():
         return []
     return sorted(
-        p for p in directory.iterdir() if p.suffix.lower() == ".csv" and not p.name.startswith(".")
+        p
+        for p in directory.iterdir()
+        if p.name.lower().endswith(endings)
+        and not p.name.endswith((".meta.json", ".tmp", ".part"))
+        and not p.name.startswith(".")
     )
 
 
