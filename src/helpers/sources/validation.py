@@ -15,7 +15,7 @@ import pandas as pd
 
 from ..core.errors import InputError
 from ..core.yaml_config import sources_config
-from .fields import commodity_code, is_number, number, numbers
+from .fields import commodity_code, first_invalid, is_number, number, numbers
 from .text_rows import check_header, read_csv_as_text
 
 PERIOD_YEAR = re.compile(r"^(19|20)\d{2}$")
@@ -99,36 +99,19 @@ def validate_table(
     """Check every field; return numeric columns as floats and a list of recoverable notes."""
     today = today or dt.date.today()
     frame, notes = read_text_table(path, schema)
+    where = {"file": path, "rows": frame.source_row}
     for column, allowed in schema.allowed.items():
         # A row that published only a change ("fell 40%") has no measure: allowed, left empty.
-        optional = column in schema.optional_when_no_value
-        bad = frame.loc[~frame[column].isin(allowed) & ~(optional & (frame[column] == ""))]
-        if len(bad):
-            first = bad.iloc[0]
-            raise InputError(
-                f"'{first[column]}' is not an allowed value",
-                file=path,
-                row=first.source_row,
-                column=column,
-                expected="one of " + ", ".join(sorted(allowed)),
-            )
+        ok = frame[column].isin(allowed)
+        ok |= (column in schema.optional_when_no_value) & (frame[column] == "")
+        expected = "one of " + ", ".join(sorted(allowed))
+        first_invalid(ok, frame[column], column=column, expected=expected, **where)
     for column in schema.required_text:
-        empty = frame.loc[frame[column].str.strip() == ""]
-        if len(empty):
-            raise InputError(
-                "is empty",
-                file=path,
-                row=empty.iloc[0].source_row,
-                column=column,
-                expected="a non-empty source field",
-            )
+        expected = "a non-empty source field"
+        first_invalid(frame[column] != "", frame[column], column=column, expected=expected, **where)
     for column in schema.non_negative + schema.signed:
         frame[column] = numbers(
-            frame[column],
-            file=path,
-            column=column,
-            rows=frame.source_row,
-            signed=column in schema.signed,
+            frame[column], column=column, signed=column in schema.signed, **where
         )
     for column in schema.numeric_text:  # a phrase ("over 40") is no number here
         frame[column + "_number"] = [
