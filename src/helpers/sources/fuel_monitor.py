@@ -59,8 +59,6 @@ def read_fuel_monitor(path) -> pd.DataFrame:
     frame = read_csv_as_text(path)
     layout = COMTRADE_LAYOUT if "commodity_code" in frame else CUSTOMS_LAYOUT
     check_header(path, list(frame.columns), layout)
-    if frame.empty:
-        raise InputError("header only, no data rows", file=path)
     codes = ", ".join(f"{k} {v}" for k, v in FUEL_CODES.items())
     checks = {
         "period": (frame.period.str.fullmatch(r"(19|20)\d{2}(0[1-9]|1[0-2])"), "YYYYMM"),

@@ -119,7 +119,7 @@ def csv_files(directory: Path, endings=(".csv",)) -> list[Path]:
 def read_csv_as_text(path: Path) -> pd.DataFrame:
     """Every field as stripped text (nothing guessed) of a UTF-8 file; a row with a wrong number of
     fields, or the row a cut-off file ends inside, stops with its row number (blank lines are not
-    counted). An empty file gives an empty frame; attrs['notes'] says if a byte-order mark went."""
+    counted); so does a file without data rows. attrs['notes'] says if a byte-order mark went."""
     path = Path(path)
     data = path.read_bytes()
     check_not_utf16(path, data[:SNIFF_BYTES])
@@ -133,11 +133,12 @@ def read_csv_as_text(path: Path) -> pd.DataFrame:
             expected="UTF-8 encoding",
         ) from None
     rows = [row for row in csv_rows(io.StringIO(text, newline="")) if not blank(row[0])]
-    if not rows:
-        return pd.DataFrame()
+    if len(rows) < 2:
+        what = "header only, no data rows" if rows else "file is empty"
+        raise InputError(what, file=path, expected="a header line and data rows")
     header = [name.strip() for name in rows[0][0]]
     body = [cells for cells, _ in rows[1:]]
-    if rows[1:] and not rows[-1][1]:
+    if not rows[-1][1]:
         raise cut_row(path, len(body))
     short = next((n for n, cells in enumerate(body, start=1) if len(cells) != len(header)), None)
     if short is not None:

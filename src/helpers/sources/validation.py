@@ -63,11 +63,7 @@ def read_text_table(path: Path, schema: FileSchema) -> tuple[pd.DataFrame, list[
     """The raw CSV as text columns (helpers.sources.text_rows), its header checked. Returns (frame, notes)."""
     path = Path(path)
     frame = read_csv_as_text(path)
-    if frame.columns.empty:
-        raise InputError("file is empty", file=path, expected="a header line and data rows")
     check_header(path, list(frame.columns), schema.columns)
-    if frame.empty:
-        raise InputError("header only, no data rows", file=path)
     notes = frame.attrs.pop("notes")
     frame.insert(0, "source_row", range(1, len(frame) + 1))
     return frame, notes
