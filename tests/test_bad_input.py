@@ -415,6 +415,11 @@ CASES = [
         [TOTALS, "row 1", "column 'period'", "does not match span 'year'", "expected YYYY"],
     ),
     Case(
+        "value-without-unit",
+        cell(COMMODITIES, 1, "unit", ""),
+        [COMMODITIES, "row 1", "column 'unit'", "value '' is not valid", "expected measure value"],
+    ),
+    Case(
         "empty-source-field-in-context",
         cell(CONTEXT, 3, "publisher", ""),
         [

@@ -121,21 +121,12 @@ def validate_table(
             if code.strip():  # a row of all goods has no code
                 commodity_code(code, file=path, row=row, column="hs_code", allow_range=True)
     if "measure" in schema.allowed:  # commodity rows; context facts carry free-text measures
-        check_measure_present(frame, path)
+        for column in ("measure", "unit"):  # on every row with a value
+            ok = frame.value.isna() | (frame[column] != "")
+            expected = "measure value|quantity and a unit on every row with a value"
+            first_invalid(ok, frame[column], column=column, expected=expected, **where)
         check_units(frame, path)
     return frame, notes
-
-
-def check_measure_present(frame: pd.DataFrame, path) -> None:
-    for measure, unit, value, row in zip(frame.measure, frame.unit, frame.value, frame.source_row):
-        if pd.notna(value) and (measure == "" or unit == ""):
-            raise InputError(
-                "a value without its measure/unit",
-                file=path,
-                row=row,
-                column="measure" if measure == "" else "unit",
-                expected="measure value|quantity and a unit on every row with a value",
-            )
 
 
 def check_units(frame: pd.DataFrame, path) -> None:
