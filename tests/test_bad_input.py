@@ -389,7 +389,7 @@ CASES = [
             TOTALS,
             "row 307",
             "column 'currency_note'",
-            "'eur' is not an allowed value",
+            "value 'eur' is not valid",
             "expected one of cny, usd",
         ],
     ),
@@ -415,9 +415,20 @@ CASES = [
         [TOTALS, "row 1", "column 'period'", "does not match span 'year'", "expected YYYY"],
     ),
     Case(
+        "value-without-unit",
+        cell(COMMODITIES, 1, "unit", ""),
+        [COMMODITIES, "row 1", "column 'unit'", "value '' is not valid", "expected measure value"],
+    ),
+    Case(
         "empty-source-field-in-context",
         cell(CONTEXT, 3, "publisher", ""),
-        [CONTEXT, "row 3", "column 'publisher'", "is empty", "expected a non-empty source field"],
+        [
+            CONTEXT,
+            "row 3",
+            "column 'publisher'",
+            "value '' is not valid",
+            "expected a non-empty source",
+        ],
     ),
     Case(
         "ytd-smaller-than-month",

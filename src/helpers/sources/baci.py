@@ -21,7 +21,7 @@ from .fields import HS_EDITIONS, commodity_codes, first_invalid, numbers
 from .partners import resolve_partner
 from .provenance import read_hs_sidecar, retrieved_date
 from .schema import relative_to_raw, tidy_columns, tidy_frame
-from .text_rows import check_last_line, csv_files, read_csv_as_text
+from .text_rows import check_header, check_last_line, csv_files, read_csv_as_text
 
 BACI_COLUMNS = ("t", "i", "j", "k", "v", "q")
 CHINA_M49 = 156
@@ -40,18 +40,6 @@ def hs_version_of(path: Path) -> str:
     years = {edition[-2:]: edition for edition in HS_EDITIONS}
     found = re.search(f"hs({'|'.join(years)})", Path(path).name.lower())
     return years[found[1]] if found else "HS2017"
-
-
-def _check_header(path: Path, header: list[str]) -> None:
-    header = [name.strip() for name in header]
-    for column in BACI_COLUMNS:
-        if column not in header:
-            raise InputError(
-                "BACI column is missing",
-                file=path,
-                column=column,
-                expected="CEPII's header t,i,j,k,v,q (found " + ",".join(header) + ")",
-            )
 
 
 def _validated(path: Path, frame: pd.DataFrame, rows=None) -> pd.DataFrame:
@@ -128,7 +116,7 @@ def read_baci(path, partner="RU") -> pd.DataFrame:
     path = Path(path)
     found = resolve_partner(partner)
     frame = read_csv_as_text(path)
-    _check_header(path, list(frame.columns))
+    check_header(path, list(frame.columns), BACI_COLUMNS)
     rows = _validated(path, frame)
     kept = _pair_rows(rows, int(found.m49))
     tidy = _tidy(kept, path, found.iso2)
@@ -157,7 +145,7 @@ def scan_baci(
     path = Path(path)
     found = resolve_partner(partner)
     with open(path, encoding="utf-8-sig", newline="") as handle:
-        _check_header(path, handle.readline().strip().split(","))
+        check_header(path, [n.strip() for n in handle.readline().split(",")], BACI_COLUMNS)
     check_last_line(path)
     con = duckdb.connect(":memory:")
     try:

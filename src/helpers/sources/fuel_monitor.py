@@ -20,7 +20,7 @@ from .fields import first_invalid, numbers
 from .partners import UnknownPartnerError, resolve_partner
 from .provenance import read_hs_sidecar, retrieved_date
 from .schema import relative_to_raw, tidy_columns
-from .text_rows import csv_files, read_csv_as_text
+from .text_rows import check_header, csv_files, read_csv_as_text
 
 FUEL_CODES = {"coal": "2701", "crude_oil": "2709", "lng": "271111", "pipeline_gas": "271121"}
 FUEL_LABELS = {
@@ -57,15 +57,8 @@ def read_fuel_monitor(path) -> pd.DataFrame:
     """One fuel-monitor file -> tidy monthly import rows (value US$ mn; quantity million tonnes if given)."""
     path = Path(path)
     frame = read_csv_as_text(path)
-    layout = next((cols for cols in PUBLISHERS if tuple(frame.columns) == cols), None)
-    if layout is None:
-        raise InputError(
-            "unknown fuel-file layout",
-            file=path,
-            expected="header " + " or ".join(",".join(cols) for cols in PUBLISHERS),
-        )
-    if frame.empty:
-        raise InputError("header only, no data rows", file=path)
+    layout = COMTRADE_LAYOUT if "commodity_code" in frame else CUSTOMS_LAYOUT
+    check_header(path, list(frame.columns), layout)
     codes = ", ".join(f"{k} {v}" for k, v in FUEL_CODES.items())
     checks = {
         "period": (frame.period.str.fullmatch(r"(19|20)\d{2}(0[1-9]|1[0-2])"), "YYYYMM"),

@@ -21,7 +21,7 @@ from ..core.errors import InputError, excerpt
 from . import hs_schema
 from .fields import commodity_code
 from .partners import UnknownPartnerError, resolve_gacc_partner_code, resolve_partner
-from .provenance import read_hs_sidecar
+from .provenance import read_hs_sidecar, retrieved_date
 from .schema import relative_to_raw, tidy_frame
 from .text_rows import CUT_REASON, blank, csv_rows, cut_row
 
@@ -180,13 +180,6 @@ def hs_version_for(code: str, period: str) -> str:
     )
 
 
-def _sidecar_date(path: Path) -> str:
-    meta = read_hs_sidecar(path)
-    return str(
-        meta.get("retrieved_at") or meta.get("date_accessed") or meta.get("first_seen") or ""
-    )[:10]
-
-
 def _partner_of(
     cells: dict, fields: dict, header: list, default, path: Path, row: int, lenient: bool
 ) -> str:
@@ -283,7 +276,7 @@ def read_gacc_export(
         "source_file": relative_to_raw(path),
         "source_url": relative_to_raw(path),
         "publisher": PUBLISHER,
-        "published_date": _sidecar_date(path),
+        "published_date": retrieved_date(read_hs_sidecar(path)),
     }
     records, others, partners = [], Counter(), {}
     needed = max(fields.values()) + 1

@@ -8,8 +8,9 @@ import pandas as pd
 
 from ..core.errors import excerpt
 from .fields import is_number, number
-from .gacc_exports import ENGLISH_TABLE_PUBLISHER, GaccFormatError, _decode, _sidecar_date
+from .gacc_exports import ENGLISH_TABLE_PUBLISHER, GaccFormatError, _decode
 from .partners import UnknownPartnerError, resolve_partner
+from .provenance import read_hs_sidecar, retrieved_date
 from .schema import relative_to_raw, tidy_frame
 
 MONTHS = (
@@ -169,6 +170,6 @@ def _english_rows(row, row_number, columns, labels, partner, period, path) -> pd
         source_row=row_number,
         source_url=source,
         publisher=ENGLISH_TABLE_PUBLISHER,
-        published_date=_sidecar_date(path),
+        published_date=retrieved_date(read_hs_sidecar(path)),
         quote=" | ".join(row),
     )

@@ -29,6 +29,7 @@ from .provenance import (
 )
 from .raw_guard import check_raw_file, project_of
 from .schema import TIDY_COLUMNS, relative_to_raw, tidy_frame
+from .text_rows import csv_files
 
 log = logging.getLogger(__name__)
 
@@ -39,25 +40,12 @@ GACC_SUFFIXES = (".csv", ".xlsx", ".xlsm", ".xls", ".html", ".htm")
 LARGE_CSV_BYTES = 50_000_000
 
 
-def _listed(directory: Path, suffixes) -> list[Path]:
-    if not directory.exists():
-        return []
-    return sorted(
-        p
-        for p in directory.iterdir()
-        if p.name.lower().endswith(suffixes)
-        and not p.name.endswith(".meta.json")
-        and not p.name.startswith(".")
-        and not p.name.endswith((".tmp", ".part"))
-    )
-
-
 def comtrade_files(directory: Path) -> list[Path]:
-    return _listed(Path(directory), COMTRADE_SUFFIXES)
+    return csv_files(directory, COMTRADE_SUFFIXES)
 
 
 def gacc_files(directory: Path) -> list[Path]:
-    return _listed(Path(directory), GACC_SUFFIXES)
+    return csv_files(directory, GACC_SUFFIXES)
 
 
 def hand_dropped(path: Path) -> bool:

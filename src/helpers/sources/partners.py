@@ -82,39 +82,28 @@ def load_partners(path: Path = PARTNERS_CSV) -> tuple[Partner, ...]:
     chinese = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["zh_CN"])
     partners = []
     for country in pycountry.countries:
-        row = rows.pop(country.alpha_2, {})
         names = iso_names(country)
         zh = tuple(dict.fromkeys(chinese.gettext(n) for n in names if chinese.gettext(n) != n))
-        partners.append(
-            Partner(
-                iso2=country.alpha_2,
-                iso3=country.alpha_3,
-                m49=country.numeric,
-                comtrade_code=int(row.get("comtrade_code", country.numeric)),
-                name_en=row.get("name_en", names[0]),
-                name_zh=row.get("name_zh", zh[0] if zh else ""),
-                gacc_code=row.get("gacc_code", ""),
-                aliases=tuple(dict.fromkeys([*names, *zh, *_aliases(row)])),
-            )
-        )
-    for iso2, row in rows.items():  # not a country of ISO 3166-1 (World)
-        partners.append(
-            Partner(
-                iso2=iso2,
-                iso3=row["iso3"],
-                m49=row["m49"],
-                comtrade_code=int(row["comtrade_code"]),
-                name_en=row["name_en"],
-                name_zh=row.get("name_zh", ""),
-                gacc_code=row.get("gacc_code", ""),
-                aliases=_aliases(row),
-            )
-        )
-    return tuple(partners)
+        iso = {"name_en": names[0], "name_zh": zh[0] if zh else ""}
+        row = {**iso, **rows.pop(country.alpha_2, {}), "iso3": country.alpha_3}
+        partners.append(_partner(country.alpha_2, {**row, "m49": country.numeric}, names + zh))
+    # then the rows that are no country of ISO 3166-1 (World)
+    return tuple(partners + [_partner(iso2, row) for iso2, row in rows.items()])
 
 
-def _aliases(row: dict) -> tuple[str, ...]:
-    return tuple(a.strip() for a in row.get("aliases", "").split("|") if a.strip())
+def _partner(iso2: str, row: dict, names=()) -> Partner:
+    """One constructor: a row of config/partners.csv (for a country, over what ISO 3166-1 says)."""
+    aliases = [a.strip() for a in row.get("aliases", "").split("|") if a.strip()]
+    return Partner(
+        iso2=iso2,
+        iso3=row["iso3"],
+        m49=row["m49"],
+        comtrade_code=int(row.get("comtrade_code", row["m49"])),
+        name_en=row["name_en"],
+        name_zh=row.get("name_zh", ""),
+        gacc_code=row.get("gacc_code", ""),
+        aliases=tuple(dict.fromkeys([*names, *aliases])),
+    )
 
 
 @lru_cache(maxsize=4)

@@ -50,9 +50,10 @@ def read_hs_sidecar(raw_file: Path) -> dict:
 
 
 def retrieved_date(meta: dict) -> str:
-    """YYYY-MM-DD the file was retrieved, from its sidecar ('' if not recorded): the published_date of
-    rows that no dated page published."""
-    return str(meta.get("retrieved_at") or "")[:10]
+    """YYYY-MM-DD the file was retrieved (accessed; added by hand: first seen), from its sidecar ('' if
+    not recorded): the published_date of rows that no dated page published, for every reader."""
+    day = meta.get("retrieved_at") or meta.get("date_accessed") or meta.get("first_seen")
+    return str(day or "")[:10]
 
 
 def write_hand_sidecar(raw_file: Path, rows: int, today: str) -> dict:

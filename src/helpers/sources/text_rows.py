@@ -6,6 +6,7 @@ and flows into a sum as a smaller number. Every CSV reader of `sources` splits i
 row is named (make inspect flags it, the build refuses the file) and never summed.
 """
 
+import codecs
 import csv
 import io
 from pathlib import Path
@@ -83,29 +84,61 @@ def check_last_line(path: Path) -> None:
     raise cut_row(path, lines)  # the header ends the first line: data row N ends line N + 1
 
 
-def csv_files(directory: Path) -> list[Path]:
-    """The CSV files of a folder of raw files (none when it is absent), hidden files left out."""
+def check_header(path, header: list[str], expected) -> None:
+    """The one header rule of the CSV readers: the expected columns, each once, in any order; refused
+    naming the first missing column (and what stands in its place), else the first extra one."""
+    missing = [name for name in expected if name not in header]
+    extra = [name for name in header if name not in expected]
+    if missing or extra:
+        instead = f"; found unexpected column '{extra[0]}' instead (renamed?)" if extra else ""
+        raise InputError(
+            "column is missing" + instead if missing else "unexpected column",
+            file=path,
+            column=(missing or extra)[0],
+            expected=("columns " if missing else "only ") + ", ".join(expected),
+        )
+    if len(set(header)) != len(header):
+        raise InputError("duplicate column names in header", file=path)
+
+
+def csv_files(directory: Path, endings=(".csv",)) -> list[Path]:
+    """The raw files of a folder with these endings (none when it is absent), hidden files, sidecars
+    and partial downloads (.tmp, .part) left out."""
     directory = Path(directory)
     if not directory.is_dir():
         return []
     return sorted(
-        p for p in directory.iterdir() if p.suffix.lower() == ".csv" and not p.name.startswith(".")
+        p
+        for p in directory.iterdir()
+        if p.name.lower().endswith(endings)
+        and not p.name.endswith((".meta.json", ".tmp", ".part"))
+        and not p.name.startswith(".")
     )
 
 
 def read_csv_as_text(path: Path) -> pd.DataFrame:
-    """Every field as stripped text (nothing guessed); a row with a wrong number of fields, or the row a
-    cut-off file ends inside, stops with its row number (blank lines are not counted)."""
+    """Every field as stripped text (nothing guessed) of a UTF-8 file; a row with a wrong number of
+    fields, or the row a cut-off file ends inside, stops with its row number (blank lines are not
+    counted); so does a file without data rows. attrs['notes'] says if a byte-order mark went."""
     path = Path(path)
-    with open(path, "rb") as handle:
-        check_not_utf16(path, handle.read(SNIFF_BYTES))
-    with open(path, encoding="utf-8-sig", newline="") as handle:
-        rows = [(cells, complete) for cells, complete in csv_rows(handle) if not blank(cells)]
-    if not rows:
-        return pd.DataFrame()
+    data = path.read_bytes()
+    check_not_utf16(path, data[:SNIFF_BYTES])
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        hint = " (looks like GBK/GB2312 from a Chinese export: re-save it as UTF-8)"
+        raise InputError(
+            f"not UTF-8 text at byte {error.start}{hint if _decodes(data, 'gbk') else ''}",
+            file=path,
+            expected="UTF-8 encoding",
+        ) from None
+    rows = [row for row in csv_rows(io.StringIO(text, newline="")) if not blank(row[0])]
+    if len(rows) < 2:
+        what = "header only, no data rows" if rows else "file is empty"
+        raise InputError(what, file=path, expected="a header line and data rows")
     header = [name.strip() for name in rows[0][0]]
     body = [cells for cells, _ in rows[1:]]
-    if rows[1:] and not rows[-1][1]:
+    if not rows[-1][1]:
         raise cut_row(path, len(body))
     short = next((n for n, cells in enumerate(body, start=1) if len(cells) != len(header)), None)
     if short is not None:
@@ -114,6 +147,18 @@ def read_csv_as_text(path: Path) -> pd.DataFrame:
             "comma or a row cut short?)",
             file=path,
             row=short,
-            expected="plain numbers such as 3185.86, one field per column",
+            expected="one field per column: plain numbers such as 3185.86, text with commas quoted",
         )
-    return pd.DataFrame(body, columns=header, dtype=str).apply(lambda column: column.str.strip())
+    frame = pd.DataFrame(body, columns=header, dtype=str).apply(lambda column: column.str.strip())
+    frame.attrs["notes"] = (
+        ["UTF-8 byte-order mark removed"] if data.startswith(codecs.BOM_UTF8) else []
+    )
+    return frame
+
+
+def _decodes(data: bytes, encoding: str) -> bool:
+    try:
+        data.decode(encoding)
+        return True
+    except UnicodeDecodeError:
+        return False

@@ -7,7 +7,6 @@ commas, lost leading zeros, stray encodings). Numbers and HS codes follow the on
 """
 
 import datetime as dt
-import io
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,9 +15,8 @@ import pandas as pd
 
 from ..core.errors import InputError
 from ..core.yaml_config import sources_config
-from .fields import commodity_code, is_number, number, numbers
-from .raw_guard import SNIFF_BYTES, check_not_utf16
-from .text_rows import blank, csv_rows, cut_row
+from .fields import commodity_code, first_invalid, is_number, number, numbers
+from .text_rows import check_header, read_csv_as_text
 
 PERIOD_YEAR = re.compile(r"^(19|20)\d{2}$")
 PERIOD_MONTH = re.compile(r"^(19|20)\d{2}-(0[1-9]|1[0-2])$")
@@ -62,119 +60,32 @@ CONTEXT_SCHEMA = FileSchema(
 
 
 def read_text_table(path: Path, schema: FileSchema) -> tuple[pd.DataFrame, list[str]]:
-    """Decode and split a raw CSV into text columns, checking the header. Returns (frame, notes)."""
+    """The raw CSV as text columns (helpers.sources.text_rows), its header checked. Returns (frame, notes)."""
     path = Path(path)
-    data = path.read_bytes()
-    notes = []
-    if not data.strip():
-        raise InputError("file is empty", file=path, expected="a header line and data rows")
-    check_not_utf16(path, data[:SNIFF_BYTES])
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-        notes.append("UTF-8 byte-order mark removed")
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        hint = (
-            " (looks like GBK/GB2312 from a Chinese export: re-save it as UTF-8)"
-            if _looks_gbk(data)
-            else ""
-        )
-        raise InputError(
-            f"not UTF-8 text at byte {error.start}{hint}", file=path, expected="UTF-8 encoding"
-        ) from None
-    rows = list(csv_rows(io.StringIO(text, newline="")))
-    header = [name.strip() for name in rows[0][0]]
-    _check_header(path, header, schema)
-    body = [(row, complete) for row, complete in rows[1:] if not blank(row)]
-    if not body:
-        raise InputError("header only, no data rows", file=path)
-    for line, (row, complete) in enumerate(body, start=1):
-        if not complete:
-            raise cut_row(path, line)
-        if len(row) != len(header):
-            raise InputError(
-                f"has {len(row)} fields, header has {len(header)}",
-                file=path,
-                row=line,
-                expected="one field per column (quote text containing commas)",
-            )
-    frame = pd.DataFrame([row for row, _ in body], columns=header, dtype="str")
+    frame = read_csv_as_text(path)
+    check_header(path, list(frame.columns), schema.columns)
+    notes = frame.attrs.pop("notes")
     frame.insert(0, "source_row", range(1, len(frame) + 1))
     return frame, notes
 
 
-def _looks_gbk(data: bytes) -> bool:
-    try:
-        data.decode("gbk")
-        return True
-    except UnicodeDecodeError:
-        return False
-
-
-def _check_header(path, header, schema):
-    expected = list(schema.columns)
-    missing = [name for name in expected if name not in header]
-    extra = [name for name in header if name not in expected]
-    if missing and extra:
-        raise InputError(
-            f"column '{missing[0]}' is missing; found unexpected column '{extra[0]}' "
-            "instead (renamed?)",
-            file=path,
-            column=missing[0],
-            expected="columns " + ", ".join(expected),
-        )
-    if missing:
-        raise InputError(
-            "column is missing",
-            file=path,
-            column=missing[0],
-            expected="columns " + ", ".join(expected),
-        )
-    if extra:
-        raise InputError(
-            "unexpected column", file=path, column=extra[0], expected="only " + ", ".join(expected)
-        )
-    if len(set(header)) != len(header):
-        raise InputError("duplicate column names in header", file=path)
-
-
 def check_period(text: str, span: str | None, *, path, row, today: dt.date) -> None:
+    def refuse(what: str, expected: str | None = None):
+        raise InputError(what, file=path, row=row, column="period", expected=expected)
+
     if span == "year" or (span is None and PERIOD_YEAR.match(text)):
         if not PERIOD_YEAR.match(text):
-            raise InputError(
-                f"period '{text}' does not match span 'year'",
-                file=path,
-                row=row,
-                column="period",
-                expected="YYYY",
-            )
+            refuse(f"period '{text}' does not match span 'year'", "YYYY")
         if int(text) > today.year:
-            raise InputError(f"period {text} is in the future", file=path, row=row, column="period")
-        return
-    if not PERIOD_MONTH.match(text):
-        raise InputError(
-            f"period '{text}' is malformed",
-            file=path,
-            row=row,
-            column="period",
-            expected="YYYY-MM for month/ytd rows, YYYY for year rows",
-        )
-    if text > today.strftime("%Y-%m"):
-        raise InputError(
-            f"period {text} is in the future",
-            file=path,
-            row=row,
-            column="period",
-            expected=f"a month up to {today:%Y-%m}",
-        )
-    if span == "ytd" and text.endswith("-01"):
-        raise InputError(
+            refuse(f"period {text} is in the future")
+    elif not PERIOD_MONTH.match(text):
+        refuse(f"period '{text}' is malformed", "YYYY-MM for month/ytd rows, YYYY for year rows")
+    elif text > today.strftime("%Y-%m"):
+        refuse(f"period {text} is in the future", f"a month up to {today:%Y-%m}")
+    elif span == "ytd" and text.endswith("-01"):
+        refuse(
             f"ytd period {text} covers January alone",
-            file=path,
-            row=row,
-            column="period",
-            expected="GACC's first year-to-date release, January–February (YYYY-02)",
+            "GACC's first year-to-date release, January–February (YYYY-02)",
         )
 
 
@@ -184,36 +95,19 @@ def validate_table(
     """Check every field; return numeric columns as floats and a list of recoverable notes."""
     today = today or dt.date.today()
     frame, notes = read_text_table(path, schema)
+    where = {"file": path, "rows": frame.source_row}
     for column, allowed in schema.allowed.items():
         # A row that published only a change ("fell 40%") has no measure: allowed, left empty.
-        optional = column in schema.optional_when_no_value
-        bad = frame.loc[~frame[column].isin(allowed) & ~(optional & (frame[column] == ""))]
-        if len(bad):
-            first = bad.iloc[0]
-            raise InputError(
-                f"'{first[column]}' is not an allowed value",
-                file=path,
-                row=first.source_row,
-                column=column,
-                expected="one of " + ", ".join(sorted(allowed)),
-            )
+        ok = frame[column].isin(allowed)
+        ok |= (column in schema.optional_when_no_value) & (frame[column] == "")
+        expected = "one of " + ", ".join(sorted(allowed))
+        first_invalid(ok, frame[column], column=column, expected=expected, **where)
     for column in schema.required_text:
-        empty = frame.loc[frame[column].str.strip() == ""]
-        if len(empty):
-            raise InputError(
-                "is empty",
-                file=path,
-                row=empty.iloc[0].source_row,
-                column=column,
-                expected="a non-empty source field",
-            )
+        expected = "a non-empty source field"
+        first_invalid(frame[column] != "", frame[column], column=column, expected=expected, **where)
     for column in schema.non_negative + schema.signed:
         frame[column] = numbers(
-            frame[column],
-            file=path,
-            column=column,
-            rows=frame.source_row,
-            signed=column in schema.signed,
+            frame[column], column=column, signed=column in schema.signed, **where
         )
     for column in schema.numeric_text:  # a phrase ("over 40") is no number here
         frame[column + "_number"] = [
@@ -227,21 +121,12 @@ def validate_table(
             if code.strip():  # a row of all goods has no code
                 commodity_code(code, file=path, row=row, column="hs_code", allow_range=True)
     if "measure" in schema.allowed:  # commodity rows; context facts carry free-text measures
-        check_measure_present(frame, path)
+        for column in ("measure", "unit"):  # on every row with a value
+            ok = frame.value.isna() | (frame[column] != "")
+            expected = "measure value|quantity and a unit on every row with a value"
+            first_invalid(ok, frame[column], column=column, expected=expected, **where)
         check_units(frame, path)
     return frame, notes
-
-
-def check_measure_present(frame: pd.DataFrame, path) -> None:
-    for measure, unit, value, row in zip(frame.measure, frame.unit, frame.value, frame.source_row):
-        if pd.notna(value) and (measure == "" or unit == ""):
-            raise InputError(
-                "a value without its measure/unit",
-                file=path,
-                row=row,
-                column="measure" if measure == "" else "unit",
-                expected="measure value|quantity and a unit on every row with a value",
-            )
 
 
 def check_units(frame: pd.DataFrame, path) -> None:
