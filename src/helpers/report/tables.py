@@ -17,7 +17,6 @@ number held as text (a figure copied as published) is treated the same way.
 from __future__ import annotations
 
 import html
-import math
 import numbers
 import re
 from collections.abc import Callable
@@ -28,7 +27,7 @@ import pandas as pd
 
 from ..core.paths import ID
 from ..core.paths import build_dir as default_build_dir
-from ..core.text import signed_pct
+from ..core.text import is_missing, signed_pct
 from .mathjax import ALIGN_LEFT
 
 CSV_FLOAT_FORMAT = "%.12g"  # stable, and avoids binary noise like 0.30000000000000004
@@ -95,10 +94,6 @@ def check_headers(df: pd.DataFrame, table_id: str) -> None:
                 f"table {table_id}: column {column!r} is a code name; give it words a "
                 "reader knows (e.g. 'Used figure', 'y/y %')"
             )
-
-
-def is_missing(value) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA
 
 
 def link_html(segment: str) -> str:
