@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
 from pathlib import Path
 
 import altair as alt
@@ -25,7 +24,7 @@ from ..core.result_cache import cached, code_key
 from .drawing import draw_svg, draw_svg_now
 from .mathjax import MARKDOWN_ESCAPED, escape_mathjax
 from .notes import listed_below
-from .tables import write_csv
+from .tables import display_output, write_csv
 from .theme import THEME_NAME
 
 # JupyterLab 4.x bundles Vega-Lite 5.6 and renders only the v3-v5 MIME types. The spec altair 6 writes
@@ -40,20 +39,6 @@ NOTEBOOK_VEGALITE_CHECK = (
 
 # altair names anonymous params/views `param_<hash>` / `view_<hash>_<n>` (older: `param_1`).
 _GENERATED_NAME = re.compile(r"\b(param|view)_[0-9a-f]+(?:_\d+)?\b")
-
-
-@dataclass(frozen=True, repr=False)
-class FigureOutput:
-    figure_id: str
-    spec: dict
-    spec_path: Path
-    csv_path: Path
-    svg_path: Path
-    bundle: dict  # MIME bundle for the notebook output
-    metadata: dict
-
-    def __repr__(self) -> str:  # one line, should it ever end a cell (the spec runs to kilobytes)
-        return f"<FigureOutput {self.figure_id}: {self.spec_path}>"
 
 
 def stable_names(spec: dict, figure_id: str) -> dict:
@@ -111,8 +96,9 @@ def build_figure(
     title: str,
     caption: str,
     build_dir: Path | str | None = None,
-) -> FigureOutput:
-    """Write `<id>.vl.json`, `<id>.csv` and `<id>.svg`; return the notebook output without displaying it."""
+) -> tuple[dict, dict]:
+    """Write `<id>.vl.json`, `<id>.csv` and `<id>.svg`; return the notebook output (MIME bundle and
+    metadata) without displaying it."""
     if not re.fullmatch(ID, figure_id):
         raise ValueError(f"figure_id {figure_id!r} must match {ID}")
     table = plotted_data(chart, data)
@@ -132,13 +118,12 @@ def build_figure(
     )
     write_csv(table, csv_path)
     svg_path.write_text(svg, encoding="utf-8", newline="\n")
-    metadata = {"figure_id": figure_id, "title": title, "caption": caption}
     bundle = {
         NOTEBOOK_VEGALITE_MIME: notebook_spec(spec),
         "image/svg+xml": svg,
         "text/plain": f"<Figure {figure_id}: {title}>",
     }
-    return FigureOutput(figure_id, spec, spec_path, csv_path, svg_path, bundle, metadata)
+    return bundle, {"figure_id": figure_id, "title": title, "caption": caption}
 
 
 def notebook_spec(spec: dict) -> dict:
@@ -181,13 +166,9 @@ def publish_figure(
     title: str,
     caption: str,
     build_dir: Path | str | None = None,
-) -> FigureOutput:
+) -> None:
     """Write the figure's spec and data under `build_dir/figures` and display it in the notebook."""
-    from IPython.display import display
-
-    figure = build_figure(chart, figure_id, data, title, caption, build_dir)
-    display(figure.bundle, raw=True, metadata=figure.metadata)
-    return figure
+    display_output(*build_figure(chart, figure_id, data, title, caption, build_dir))
 
 
 def markdown_bundle(text: str) -> tuple[dict, dict]:
@@ -200,16 +181,6 @@ def markdown_bundle(text: str) -> tuple[dict, dict]:
     }, {MARKDOWN_ESCAPED: True}
 
 
-def show_markdown(text: str) -> None:
-    """Display prose computed in a cell; it is rendered into the briefing like a markdown cell."""
-    from IPython.display import display
-
-    bundle, metadata = markdown_bundle(text)
-    display(bundle, raw=True, metadata=metadata)
-
-
 def show_html(text: str) -> None:
     """Display a fragment of HTML computed in a cell (e.g. a print page break) as briefing content."""
-    from IPython.display import display
-
-    display({"text/html": text, "text/plain": ""}, raw=True)
+    display_output({"text/html": text, "text/plain": ""})

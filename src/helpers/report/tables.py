@@ -343,30 +343,8 @@ def table_bundle(
     return bundle, {"table_id": table_id, "caption": caption}
 
 
-def show_table(
-    df: pd.DataFrame,
-    table_id: str,
-    caption: str,
-    detail_columns: list[str] = (),
-    html_text: str = "",
-) -> None:
-    """Write the CSV and display the table (`html_text`: drawn another way, e.g. long)."""
+def display_output(bundle: dict, metadata: dict | None = None) -> None:
+    """Display a MIME bundle as it is (with the metadata the briefing finds figures and tables by)."""
     from IPython.display import display
 
-    bundle, metadata = table_bundle(df, table_id, caption, detail_columns, html_text=html_text)
     display(bundle, raw=True, metadata=metadata)
-
-
-def show_long_table(
-    df: pd.DataFrame,
-    table_id: str,
-    caption: str,
-    summary_html: str,
-    key_rows: pd.DataFrame | None = None,
-    key_caption: str = "",
-    in_print: bool = True,
-) -> None:
-    html_text = long_table_html(
-        df, table_id, caption, summary_html, key_rows, key_caption, in_print
-    )
-    show_table(df, table_id, caption, html_text=html_text)
