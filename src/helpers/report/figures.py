@@ -20,7 +20,7 @@ import pandas as pd
 
 from ..core.paths import ID
 from ..core.paths import build_dir as project_build_dir
-from ..core.result_cache import cached, code_key
+from ..core.result_cache import cached
 from .drawing import draw_svg, draw_svg_now
 from .mathjax import MARKDOWN_ESCAPED, escape_mathjax
 from .notes import listed_below
@@ -64,7 +64,6 @@ def chart_spec(chart: alt.TopLevelMixin, figure_id: str) -> dict:
     altair's schema (an error names what is wrong in the chart) and checked to compile with JupyterLab's
     Vega-Lite 5 (vegalite5_spec). In a build, a spec checked before is not checked again (a marker in
     build/cache/valid-spec/, core.result_cache): the checks are most of a figure's time."""
-    code = code_key()
     with alt.theme.enable(THEME_NAME), alt.data_transformers.enable("default", max_rows=None):
         spec = stable_names(chart.to_dict(validate=False), figure_id)
 
@@ -73,7 +72,7 @@ def chart_spec(chart: alt.TopLevelMixin, figure_id: str) -> dict:
             vegalite5_spec(spec, figure_id)
             return ""
 
-        cached("valid-spec", [code, spec], check) if code else check()
+        cached("valid-spec", spec, check)  # outside a build (no code key): checked every time
     return spec
 
 
