@@ -104,19 +104,15 @@ def build_figure(
     spec = chart_spec(chart, figure_id)
     svg = draw_svg(spec)
     # <project root>/build (or $BRIEFING_BUILD_DIR), whatever the kernel's working directory
-    out_dir = Path(build_dir) if build_dir is not None else project_build_dir()
-    figures_dir = out_dir / "figures"
+    figures_dir = (Path(build_dir) if build_dir is not None else project_build_dir()) / "figures"
     figures_dir.mkdir(parents=True, exist_ok=True)
-    spec_path = figures_dir / f"{figure_id}.vl.json"
-    csv_path = figures_dir / f"{figure_id}.csv"
-    svg_path = figures_dir / f"{figure_id}.svg"
-    spec_path.write_text(
+    (figures_dir / f"{figure_id}.vl.json").write_text(
         json.dumps(spec, sort_keys=True, indent=1, ensure_ascii=False) + "\n",
         encoding="utf-8",
         newline="\n",
     )
-    write_csv(table, csv_path)
-    svg_path.write_text(svg, encoding="utf-8", newline="\n")
+    write_csv(table, figures_dir / f"{figure_id}.csv")
+    (figures_dir / f"{figure_id}.svg").write_text(svg, encoding="utf-8", newline="\n")
     bundle = {
         NOTEBOOK_VEGALITE_MIME: notebook_spec(spec),
         "image/svg+xml": svg,
