@@ -62,14 +62,14 @@ def stable_names(spec: dict, figure_id: str) -> dict:
 def chart_spec(chart: alt.TopLevelMixin, figure_id: str) -> dict:
     """Vega-Lite dict of `chart` with the project theme, inlined data and stable names, validated against
     altair's schema (an error names what is wrong in the chart) and checked to compile with JupyterLab's
-    Vega-Lite 5 (vegalite5_spec). In a build, a spec checked before is not checked again (a marker in
+    Vega-Lite 5 (check_vegalite5). In a build, a spec checked before is not checked again (a marker in
     build/cache/valid-spec/, core.result_cache): the checks are most of a figure's time."""
     with alt.theme.enable(THEME_NAME), alt.data_transformers.enable("default", max_rows=None):
         spec = stable_names(chart.to_dict(validate=False), figure_id)
 
         def check() -> str:
             chart.to_dict()  # altair's validation, with its messages
-            vegalite5_spec(spec, figure_id)
+            check_vegalite5(spec, figure_id)
             return ""
 
         cached("valid-spec", spec, check)  # outside a build (no code key): checked every time
@@ -126,20 +126,18 @@ def notebook_spec(spec: dict) -> dict:
     return {**spec, "$schema": NOTEBOOK_VEGALITE_SCHEMA}
 
 
-def vegalite5_spec(spec: dict, figure_id: str) -> dict:
-    """The spec under JupyterLab 4's Vega-Lite 5 MIME type, refused if Vega-Lite 5 cannot compile it
+def check_vegalite5(spec: dict, figure_id: str) -> None:
+    """Refuse the spec if, under JupyterLab 4's Vega-Lite 5 MIME type, Vega-Lite 5 cannot compile it
     (compiling is enough: a chart that compiles draws; 7 ms a figure, against 150 ms to draw it)."""
     import vl_convert
 
-    spec_v5 = notebook_spec(spec)
     try:
-        vl_convert.vegalite_to_vega(spec_v5, vl_version=NOTEBOOK_VEGALITE_CHECK)
+        vl_convert.vegalite_to_vega(notebook_spec(spec), vl_version=NOTEBOOK_VEGALITE_CHECK)
     except ValueError as error:
         raise ValueError(
             f"figure {figure_id}: Vega-Lite 5 (JupyterLab 4) cannot draw this chart: "
             f"{' '.join(str(error).splitlines()[:2])}"
         ) from None
-    return spec_v5
 
 
 def start_vl_convert() -> None:
@@ -150,7 +148,7 @@ def start_vl_convert() -> None:
         "data": {"values": [{"x": 1}]},
         "encoding": {"x": {"field": "x", "type": "quantitative"}},
     }
-    vegalite5_spec(spec, "warm-up")
+    check_vegalite5(spec, "warm-up")
     draw_svg_now(spec)
 
 
