@@ -83,8 +83,9 @@ def executed(cell, outputs=(), count=[0]):  # noqa: B006 (the list counts calls 
     return cell
 
 
-def figure_output(figure):
-    return new_output("display_data", data=figure.bundle, metadata=figure.metadata)
+def figure_output(figure: tuple[dict, dict]):
+    bundle, metadata = figure
+    return new_output("display_data", data=bundle, metadata=metadata)
 
 
 def first_notebook(build_dir: Path) -> nbformat.NotebookNode:

@@ -1,6 +1,8 @@
 """What a notebook output carries for JupyterLab 4 and what the HTML briefing reads back from it; and the
 groups/claims files reaching the sections."""
 
+import json
+
 import nbformat
 import pytest
 import yaml
@@ -56,20 +58,21 @@ def test_markdown_output_reads_as_written_in_the_briefing(tmp_path):
 
 
 def test_figure_bundle_is_vegalite5_with_the_static_svg(tmp_path):
-    figure = build_figure(
+    bundle, metadata = build_figure(
         line_chart(totals_frame()), "f1-exports-monthly", totals_frame(), "T", "C", tmp_path
     )
-    assert set(figure.bundle) == {NOTEBOOK_VEGALITE_MIME, "image/svg+xml", "text/plain"}
-    spec = figure.bundle[NOTEBOOK_VEGALITE_MIME]
+    assert set(bundle) == {NOTEBOOK_VEGALITE_MIME, "image/svg+xml", "text/plain"}
+    spec = bundle[NOTEBOOK_VEGALITE_MIME]
     assert spec["$schema"].endswith("/vega-lite/v5.json")
+    written = json.loads((tmp_path / "figures" / "f1-exports-monthly.vl.json").read_text())
     assert {k: v for k, v in spec.items() if k != "$schema"} == {
-        k: v for k, v in figure.spec.items() if k != "$schema"
+        k: v for k, v in written.items() if k != "$schema"
     }
     # The fallback is the very SVG the render stage publishes (and rasterises to PNG).
-    svg = figure.bundle["image/svg+xml"]
-    assert svg.startswith("<svg") and svg == figure.svg_path.read_text(encoding="utf-8")
-    assert figure.svg_path == tmp_path / "figures" / "f1-exports-monthly.svg"
-    assert figure.metadata == {"figure_id": "f1-exports-monthly", "title": "T", "caption": "C"}
+    svg = bundle["image/svg+xml"]
+    svg_path = tmp_path / "figures" / "f1-exports-monthly.svg"
+    assert svg.startswith("<svg") and svg == svg_path.read_text(encoding="utf-8")
+    assert metadata == {"figure_id": "f1-exports-monthly", "title": "T", "caption": "C"}
 
 
 def test_svg_ids_renumbered_by_first_use():

@@ -61,10 +61,10 @@ def test_the_layout_check_measures_the_pdf_that_ships(briefing, layout, layout_p
     dated alike here: the build's date comes from make's SOURCE_DATE_EPOCH)."""
     published = tmp_path / "published.pdf"
     shutil.copyfile(briefing.parent / "briefing.pdf", published)
-    (published_bytes, dates), (layout_bytes, layout_dates) = (
+    published_bytes, layout_bytes = (
         normalise_pdf_dates(pdf.read_bytes(), epoch=0) for pdf in (published, layout_pdf)
     )
-    assert dates == layout_dates == 2
+    assert published_bytes.count(b"Date (D:19700101000000+00'00')") == 2
     assert layout_bytes == published_bytes
     assert layout["print"].pages == pdf_pages(published)
 

@@ -35,10 +35,6 @@ def excerpt(text, limit: int = 60) -> str:
     return "'" + shown.replace("'", "\\'") + ("…" if len(text) > limit else "") + "'"
 
 
-# One implementation for quoting user-supplied text in an error line.
-short_excerpt = excerpt
-
-
 def failure_line(error: BaseException) -> str:
     """One line for any exception: disk full, read-only and permission errors in plain words."""
     import errno

@@ -17,16 +17,12 @@ from pathlib import Path
 from .atomic import write_text_atomic
 from .paths import build_dir
 
-CHUNK = 1 << 20  # streamed: raw files can be gigabytes
 CACHE_NAME = "hash-cache.json"
 
 
 def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        while chunk := handle.read(CHUNK):
-            digest.update(chunk)
-    return digest.hexdigest()
+    with open(path, "rb") as handle:  # streamed: raw files can be gigabytes
+        return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
 def signature(info: os.stat_result) -> list[int]:

@@ -3,6 +3,8 @@
 import calendar
 import math
 
+import pandas as pd
+
 
 def usd_bn(value_usd_mn: float, decimals: int = 1) -> str:
     """30412.0 -> '$30.4bn' (decimals=2: '$30.41bn', where tenths would hide a difference)."""
@@ -91,7 +93,8 @@ def span_label(period_end: str) -> str:
 
 
 def is_missing(value) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value))
+    """None, NaN or pandas' NA (a nullable column's missing value)."""
+    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
 
 
 # The kinds of real customs files, as the build log and Data and methods count them (files, rows each):

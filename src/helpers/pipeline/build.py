@@ -73,16 +73,13 @@ def write_stamp(build: Path, name: str, stamp: dict) -> None:
 
 def files_match(recorded: dict, base: Path, cache: HashCache) -> bool:
     """Do the files recorded in a stamp ({relative path: sha256}) still exist with that content?"""
-    if not recorded:
+    try:
+        return bool(recorded) and all(
+            cache.sha256(base / relative, (base / relative).stat()) == expected
+            for relative, expected in recorded.items()
+        )
+    except OSError:
         return False
-    for relative, expected in recorded.items():
-        path = base / relative
-        try:
-            if cache.sha256(path, path.stat()) != expected:
-                return False
-        except OSError:
-            return False
-    return True
 
 
 def hashes_of(base: Path, relatives: list[str]) -> dict[str, str]:

@@ -7,7 +7,7 @@ other make variable it never passes through a shell string. JupyterLab prints th
 import os
 import sys
 
-from ..core.errors import InputError, run_main, short_excerpt
+from ..core.errors import InputError, excerpt, run_main
 from ..core.paths import PROJECT_ROOT
 from .run_notebooks import KERNEL
 
@@ -17,7 +17,7 @@ PROG = "lab"
 def lab_command(port: str, as_root: bool) -> list[str]:
     if not port.isdigit() or not 1024 <= int(port) <= 65535:
         raise InputError(
-            f"LAB_PORT {short_excerpt(port)} is not a port number", expected="1024-65535, e.g. 8890"
+            f"LAB_PORT {excerpt(port)} is not a port number", expected="1024-65535, e.g. 8890"
         )
     command = [
         sys.executable,

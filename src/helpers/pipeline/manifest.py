@@ -99,9 +99,8 @@ def input_manifest(root: Path, params: dict, cache: HashCache) -> dict[str, str]
     return entries
 
 
-def digest(entries: dict[str, str], kinds: tuple[str, ...]) -> str:
-    selected = {k: v for k, v in entries.items() if k.split(":", 1)[0] in kinds}
-    return hashlib.sha256(json.dumps(selected, sort_keys=True).encode("utf-8")).hexdigest()
+def digest(entries: dict[str, str]) -> str:
+    return hashlib.sha256(json.dumps(entries, sort_keys=True).encode("utf-8")).hexdigest()
 
 
 def stage_keys(entries: dict[str, str], claims_entry: str | None = None) -> dict[str, str]:
@@ -113,13 +112,10 @@ def stage_keys(entries: dict[str, str], claims_entry: str | None = None) -> dict
     partner = {k: v for k, v in entries.items() if k == "parameter:partner_code"}
     checked = {**{k: v for k, v in entries.items() if not k.startswith("parameter:")}, **partner}
     return {
-        "check": digest(checked, ("raw", "config", "code", "parameter")),
-        "check_data": digest(
-            {k: v for k, v in checked.items() if k != claims_entry},
-            ("raw", "config", "code", "parameter"),
-        ),
-        "build": digest(entries, ("raw", "config", "code", "parameter")),
-        "code": digest(entries, ("code",)),
+        "check": digest(checked),
+        "check_data": digest({k: v for k, v in checked.items() if k != claims_entry}),
+        "build": digest(entries),
+        "code": digest({k: v for k, v in entries.items() if k.startswith("code:")}),
     }
 
 

@@ -66,13 +66,9 @@ def descendants() -> list[psutil.Process]:
 
 def _reap() -> None:
     """Collect exited children (orphans handed to the subreaper included) so they leave /proc."""
-    while True:
-        try:
-            pid, _ = os.waitpid(-1, os.WNOHANG)
-        except ChildProcessError:
-            return
-        if pid == 0:
-            return
+    with contextlib.suppress(ChildProcessError):  # no child left
+        while os.waitpid(-1, os.WNOHANG)[0]:  # 0: the children left are still running
+            pass
 
 
 def stop_descendants(grace: float = GRACE_SECONDS) -> int:

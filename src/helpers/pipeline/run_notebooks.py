@@ -58,10 +58,9 @@ def write_atomically(notebook, path: Path) -> None:
 
 
 @contextmanager
-def running_kernel(kernel: str = KERNEL, timings: dict | None = None):
+def running_kernel(kernel: str = KERNEL):
     """A kernel started in the project root, talking over IPC sockets in a private temporary folder
     (TCP would make ipykernel print an encryption warning on every build); shut down on exit."""
-    started = time.monotonic()
     sockets = tempfile.mkdtemp(prefix="briefing-kernel-")
     km = KernelManager(kernel_name=kernel, transport="ipc", ip=os.path.join(sockets, "kernel"))
     km.start_kernel(
@@ -82,8 +81,6 @@ def running_kernel(kernel: str = KERNEL, timings: dict | None = None):
     try:
         kc.start_channels()
         kc.wait_for_ready(timeout=60)
-        if timings is not None:
-            timings["kernel start"] = time.monotonic() - started
         yield km, kc
     finally:
         kc.stop_channels()
@@ -138,17 +135,15 @@ def run_notebooks(
     kc,
     kernel: str = KERNEL,
     timeout: int = 600,
-    done=None,
-) -> dict[str, float]:
-    """Execute `notebooks` in order in the running kernel; write each executed notebook to `out_dir`;
-    `done(name, seconds)` after each."""
+) -> None:
+    """Execute `notebooks` in order in the running kernel; write each executed notebook to `out_dir`
+    and print its timing line."""
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError
     from papermill.iorw import load_notebook_node
     from papermill.parameterize import parameterize_notebook
 
     out_dir.mkdir(parents=True, exist_ok=True)
-    timings = {}
     for source in notebooks:
         started = time.monotonic()
         run_silently(kc, FRESH_NAMESPACE)
@@ -178,10 +173,7 @@ def run_notebooks(
                 f"(see {out_dir / (source.stem + '.failed.ipynb')})"
             ) from None
         write_atomically(notebook, out_dir / source.name)
-        timings[source.stem] = time.monotonic() - started
-        if done is not None:
-            done(source.stem, timings[source.stem])
-    return timings
+        print_timing(source.stem, time.monotonic() - started)
 
 
 def failing_cell(notebook, error) -> str:
@@ -222,19 +214,18 @@ def main(argv=None) -> int:
         "--ready-fd", type=int, help="write 'ready' to this pipe once the kernel has warmed up"
     )
     args = parser.parse_args(argv)
-    timings: dict[str, float] = {}
-    with running_kernel(args.kernel, timings) as (km, kc):
+    started = time.monotonic()
+    with running_kernel(args.kernel) as (km, kc):
+        label, ready = "kernel start", time.monotonic()
         if args.wait_for_go:
-            started = time.monotonic()
             run_silently(kc, WARM_UP)
-            timings["kernel start"] += time.monotonic() - started
+            label, ready = "kernel start + imports", time.monotonic()
             say_ready(args.ready_fd)
             if not select.select([sys.stdin], [], [], 0)[0]:  # no word from the build yet
                 run_silently(kc, WARM_UP_DRAWING)
             if not wait_for_go():
                 return 0
-        label = "kernel start + imports" if args.wait_for_go else "kernel start"
-        print_timing(label, timings["kernel start"])
+        print_timing(label, ready - started)
         try:
             run_notebooks(
                 args.notebooks,
@@ -243,7 +234,6 @@ def main(argv=None) -> int:
                 km,
                 kc,
                 args.kernel,
-                done=print_timing,
             )
         except NotebookFailed as error:
             print(f"run-notebooks: error: {error}", file=sys.stderr)

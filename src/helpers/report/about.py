@@ -25,19 +25,10 @@ def latest_values(csv_path: Path) -> tuple[str | None, str | None]:
 
 SOURCES_SHOWN = 12  # rows of the sources table; every file is in tables/t-sources.csv
 SOURCES_CSV = "tables/t-sources.csv"
-CSV_COLUMNS = (
-    "file",
-    "sha256",
-    "rows",
-    "origin",
-    "same_content_as",
-    "title",
-    "publisher",
-    "accessed",
-)
 
 
 def _file_row(path: Path, raw_dir: Path, meta: dict, kept: Path | None) -> dict:
+    """One row of SOURCES_CSV; its keys, in order, are the CSV's columns."""
     return {
         "file": path.relative_to(raw_dir).as_posix(),
         "sha256": meta["sha256"],
@@ -116,7 +107,7 @@ def write_sources_csv(files: list[dict], tables_dir: Path) -> Path:
     path = Path(tables_dir) / Path(SOURCES_CSV).name
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=CSV_COLUMNS)
+        writer = csv.DictWriter(handle, fieldnames=list(files[0]))
         writer.writeheader()
         writer.writerows(files)
     return path

@@ -41,11 +41,10 @@ class Block:
     figure: Figure | None = None
 
 
-_markdown = mistune.create_markdown(escape=False, plugins=["table", "strikethrough", "footnotes"])
-
-
-def markdown_to_html(text: str) -> str:
-    return _markdown(text)
+# Markdown text -> HTML (raw HTML in it kept as written).
+markdown_to_html = mistune.create_markdown(
+    escape=False, plugins=["table", "strikethrough", "footnotes"]
+)
 
 
 def check_executed(nb, path: Path) -> None:

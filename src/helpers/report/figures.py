@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
 from pathlib import Path
 
 import altair as alt
@@ -21,11 +20,11 @@ import pandas as pd
 
 from ..core.paths import ID
 from ..core.paths import build_dir as project_build_dir
-from ..core.result_cache import cached, code_key
+from ..core.result_cache import cached
 from .drawing import draw_svg, draw_svg_now
 from .mathjax import MARKDOWN_ESCAPED, escape_mathjax
 from .notes import listed_below
-from .tables import write_csv
+from .tables import display_output, write_csv
 from .theme import THEME_NAME
 
 # JupyterLab 4.x bundles Vega-Lite 5.6 and renders only the v3-v5 MIME types. The spec altair 6 writes
@@ -40,20 +39,6 @@ NOTEBOOK_VEGALITE_CHECK = (
 
 # altair names anonymous params/views `param_<hash>` / `view_<hash>_<n>` (older: `param_1`).
 _GENERATED_NAME = re.compile(r"\b(param|view)_[0-9a-f]+(?:_\d+)?\b")
-
-
-@dataclass(frozen=True, repr=False)
-class FigureOutput:
-    figure_id: str
-    spec: dict
-    spec_path: Path
-    csv_path: Path
-    svg_path: Path
-    bundle: dict  # MIME bundle for the notebook output
-    metadata: dict
-
-    def __repr__(self) -> str:  # one line, should it ever end a cell (the spec runs to kilobytes)
-        return f"<FigureOutput {self.figure_id}: {self.spec_path}>"
 
 
 def stable_names(spec: dict, figure_id: str) -> dict:
@@ -77,18 +62,17 @@ def stable_names(spec: dict, figure_id: str) -> dict:
 def chart_spec(chart: alt.TopLevelMixin, figure_id: str) -> dict:
     """Vega-Lite dict of `chart` with the project theme, inlined data and stable names, validated against
     altair's schema (an error names what is wrong in the chart) and checked to compile with JupyterLab's
-    Vega-Lite 5 (vegalite5_spec). In a build, a spec checked before is not checked again (a marker in
+    Vega-Lite 5 (check_vegalite5). In a build, a spec checked before is not checked again (a marker in
     build/cache/valid-spec/, core.result_cache): the checks are most of a figure's time."""
-    code = code_key()
     with alt.theme.enable(THEME_NAME), alt.data_transformers.enable("default", max_rows=None):
         spec = stable_names(chart.to_dict(validate=False), figure_id)
 
         def check() -> str:
             chart.to_dict()  # altair's validation, with its messages
-            vegalite5_spec(spec, figure_id)
+            check_vegalite5(spec, figure_id)
             return ""
 
-        cached("valid-spec", [code, spec], check) if code else check()
+        cached("valid-spec", spec, check)  # outside a build (no code key): checked every time
     return spec
 
 
@@ -111,34 +95,30 @@ def build_figure(
     title: str,
     caption: str,
     build_dir: Path | str | None = None,
-) -> FigureOutput:
-    """Write `<id>.vl.json`, `<id>.csv` and `<id>.svg`; return the notebook output without displaying it."""
+) -> tuple[dict, dict]:
+    """Write `<id>.vl.json`, `<id>.csv` and `<id>.svg`; return the notebook output (MIME bundle and
+    metadata) without displaying it."""
     if not re.fullmatch(ID, figure_id):
         raise ValueError(f"figure_id {figure_id!r} must match {ID}")
     table = plotted_data(chart, data)
     spec = chart_spec(chart, figure_id)
     svg = draw_svg(spec)
     # <project root>/build (or $BRIEFING_BUILD_DIR), whatever the kernel's working directory
-    out_dir = Path(build_dir) if build_dir is not None else project_build_dir()
-    figures_dir = out_dir / "figures"
+    figures_dir = (Path(build_dir) if build_dir is not None else project_build_dir()) / "figures"
     figures_dir.mkdir(parents=True, exist_ok=True)
-    spec_path = figures_dir / f"{figure_id}.vl.json"
-    csv_path = figures_dir / f"{figure_id}.csv"
-    svg_path = figures_dir / f"{figure_id}.svg"
-    spec_path.write_text(
+    (figures_dir / f"{figure_id}.vl.json").write_text(
         json.dumps(spec, sort_keys=True, indent=1, ensure_ascii=False) + "\n",
         encoding="utf-8",
         newline="\n",
     )
-    write_csv(table, csv_path)
-    svg_path.write_text(svg, encoding="utf-8", newline="\n")
-    metadata = {"figure_id": figure_id, "title": title, "caption": caption}
+    write_csv(table, figures_dir / f"{figure_id}.csv")
+    (figures_dir / f"{figure_id}.svg").write_text(svg, encoding="utf-8", newline="\n")
     bundle = {
         NOTEBOOK_VEGALITE_MIME: notebook_spec(spec),
         "image/svg+xml": svg,
         "text/plain": f"<Figure {figure_id}: {title}>",
     }
-    return FigureOutput(figure_id, spec, spec_path, csv_path, svg_path, bundle, metadata)
+    return bundle, {"figure_id": figure_id, "title": title, "caption": caption}
 
 
 def notebook_spec(spec: dict) -> dict:
@@ -146,20 +126,18 @@ def notebook_spec(spec: dict) -> dict:
     return {**spec, "$schema": NOTEBOOK_VEGALITE_SCHEMA}
 
 
-def vegalite5_spec(spec: dict, figure_id: str) -> dict:
-    """The spec under JupyterLab 4's Vega-Lite 5 MIME type, refused if Vega-Lite 5 cannot compile it
+def check_vegalite5(spec: dict, figure_id: str) -> None:
+    """Refuse the spec if, under JupyterLab 4's Vega-Lite 5 MIME type, Vega-Lite 5 cannot compile it
     (compiling is enough: a chart that compiles draws; 7 ms a figure, against 150 ms to draw it)."""
     import vl_convert
 
-    spec_v5 = notebook_spec(spec)
     try:
-        vl_convert.vegalite_to_vega(spec_v5, vl_version=NOTEBOOK_VEGALITE_CHECK)
+        vl_convert.vegalite_to_vega(notebook_spec(spec), vl_version=NOTEBOOK_VEGALITE_CHECK)
     except ValueError as error:
         raise ValueError(
             f"figure {figure_id}: Vega-Lite 5 (JupyterLab 4) cannot draw this chart: "
             f"{' '.join(str(error).splitlines()[:2])}"
         ) from None
-    return spec_v5
 
 
 def start_vl_convert() -> None:
@@ -170,7 +148,7 @@ def start_vl_convert() -> None:
         "data": {"values": [{"x": 1}]},
         "encoding": {"x": {"field": "x", "type": "quantitative"}},
     }
-    vegalite5_spec(spec, "warm-up")
+    check_vegalite5(spec, "warm-up")
     draw_svg_now(spec)
 
 
@@ -181,13 +159,9 @@ def publish_figure(
     title: str,
     caption: str,
     build_dir: Path | str | None = None,
-) -> FigureOutput:
+) -> None:
     """Write the figure's spec and data under `build_dir/figures` and display it in the notebook."""
-    from IPython.display import display
-
-    figure = build_figure(chart, figure_id, data, title, caption, build_dir)
-    display(figure.bundle, raw=True, metadata=figure.metadata)
-    return figure
+    display_output(*build_figure(chart, figure_id, data, title, caption, build_dir))
 
 
 def markdown_bundle(text: str) -> tuple[dict, dict]:
@@ -200,16 +174,6 @@ def markdown_bundle(text: str) -> tuple[dict, dict]:
     }, {MARKDOWN_ESCAPED: True}
 
 
-def show_markdown(text: str) -> None:
-    """Display prose computed in a cell; it is rendered into the briefing like a markdown cell."""
-    from IPython.display import display
-
-    bundle, metadata = markdown_bundle(text)
-    display(bundle, raw=True, metadata=metadata)
-
-
 def show_html(text: str) -> None:
     """Display a fragment of HTML computed in a cell (e.g. a print page break) as briefing content."""
-    from IPython.display import display
-
-    display({"text/html": text, "text/plain": ""}, raw=True)
+    display_output({"text/html": text, "text/plain": ""})

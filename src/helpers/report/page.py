@@ -176,10 +176,9 @@ def figures_script(drawn: list[Drawn]) -> str:
 
 
 def git_describe() -> str | None:
-    root = PROJECT_ROOT
     try:
         sha = subprocess.run(
-            ["git", "-C", str(root), "rev-parse", "--short=10", "HEAD"],
+            ["git", "-C", str(PROJECT_ROOT), "rev-parse", "--short=10", "HEAD"],
             capture_output=True,
             text=True,
             check=True,
@@ -210,12 +209,6 @@ def build_info() -> str:
         f"vega-embed {vl_convert.get_vega_embed_version()}"
     )
     return " ".join(parts) + "."
-
-
-def template_env() -> jinja2.Environment:
-    return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(TEMPLATE_DIR), autoescape=True, keep_trailing_newline=True
-    )
 
 
 def figure_html(d: Drawn) -> str:
@@ -280,13 +273,15 @@ def render_page(blocks: list[Block], params: dict, about: dict) -> tuple[str, di
     body = defer_full_tables("\n".join(block_html(b, drawn) for b in blocks))
     body, notes = number_notes(body)
     body, toc = add_heading_ids(body)
-    env = template_env()
     title = params.get("title") or first_h1(body) or "China–Russia trade briefing"
     intro, rest = split_before_first_h2(body)
     assets = {}
     if drawn:
         assets[f"{ASSETS_DIR}/{VEGA_ASSET}"] = vega_bundle()
         assets[f"{ASSETS_DIR}/{FIGURES_ASSET}"] = figures_script(list(drawn.values()))
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATE_DIR), autoescape=True, keep_trailing_newline=True
+    )
     page = env.get_template(TEMPLATE_NAME).render(
         title=title,
         show_title=first_h1(body) is None,

@@ -49,7 +49,8 @@ PAGE_ORIGIN = "http://briefing.invalid/"
 PRINT_VIEWPORT = {"width": 1280, "height": 720}
 # Chromium 156 writes the print time into the Info dictionary (no XMP packet, no trailer /ID):
 #   /CreationDate (D:20261128171916+00'00')  /ModDate (D:20261128171916+00'00')
-PDF_DATE = re.compile(rb"/(CreationDate|ModDate) \(D:\d{14}[+\-Z][0-9']*\)")
+# Only a date of that length is matched, so its replacement keeps every byte offset valid.
+PDF_DATE = re.compile(rb"/(CreationDate|ModDate) \(D:\d{14}[+\-Z][0-9']{6}\)")
 # The print layout is planned for at most this many pages (the default period prints 12; tests hold it).
 PAGE_BUDGET = 12
 
@@ -134,9 +135,9 @@ def print_page(page: Page, pdf_path: Path, timeout: float = 60) -> Path:
     pdf_path = Path(pdf_path)
     pdf_path.parent.mkdir(parents=True, exist_ok=True)
     data = page.pdf(prefer_css_page_size=True, print_background=True, tagged=True)
-    data, _ = normalise_pdf_dates(data)
-    data, _ = number_structure_ids(data)
-    data, _ = relativise_pdf_links(data, page.url.rsplit("/", 1)[0] + "/")
+    data = relativise_pdf_links(
+        number_structure_ids(normalise_pdf_dates(data)), page.url.rsplit("/", 1)[0] + "/"
+    )
     pdf_path.write_bytes(data)
     return pdf_path
 
@@ -181,39 +182,25 @@ class Printer:
             page.context.close()
 
 
-def relativise_pdf_links(data: bytes, base_url: str) -> tuple[bytes, int]:
+def relativise_pdf_links(data: bytes, base_url: str) -> bytes:
     """Chromium turns the page's relative links (figures/x.csv) into absolute URLs of the address it
     printed the page from: useless to a reader, and a local path when that is a file:// URL. Rewrite
     each `/URI (<base_url>figures/x.csv)` to the relative `(figures/x.csv)`, which viewers resolve next
     to reports/briefing.pdf, padded with spaces after the string so every byte offset (and the xref
-    table) stays valid. Returns the PDF and the links rewritten."""
+    table) stays valid."""
     prefix = b"(" + base_url.encode("ascii")
     link = re.compile(re.escape(prefix) + rb"([^()\\]*)\)")
-    return link.subn(lambda m: b"(" + m.group(1) + b")" + b" " * (len(prefix) - 1), data)
+    return link.sub(lambda m: b"(" + m.group(1) + b")" + b" " * (len(prefix) - 1), data)
 
 
-def pdf_date(epoch: int) -> bytes:
-    return time.strftime("D:%Y%m%d%H%M%S+00'00'", time.gmtime(epoch)).encode("ascii")
-
-
-def normalise_pdf_dates(data: bytes, epoch: int | None = None) -> tuple[bytes, int]:
+def normalise_pdf_dates(data: bytes, epoch: int | None = None) -> bytes:
     """Set the PDF's creation and modification dates to SOURCE_DATE_EPOCH (default 0), so the same
     page prints to the same bytes. Each date is replaced by one of exactly the same length, so the
-    cross-reference offsets stay valid. Returns the PDF and how many dates were rewritten."""
+    cross-reference offsets stay valid."""
     if epoch is None:
         epoch = int(os.environ.get("SOURCE_DATE_EPOCH", "0") or 0)
-    count = 0
-
-    def fixed(match: re.Match) -> bytes:
-        nonlocal count
-        original = match.group(0)
-        replacement = b"/" + match.group(1) + b" (" + pdf_date(epoch) + b")"
-        if len(replacement) != len(original):
-            return original  # an unexpected date form: leave it rather than break the offsets
-        count += 1
-        return replacement
-
-    return PDF_DATE.sub(fixed, data), count
+    date = time.strftime("D:%Y%m%d%H%M%S+00'00'", time.gmtime(epoch)).encode("ascii")
+    return PDF_DATE.sub(lambda match: b"/" + match.group(1) + b" (" + date + b")", data)
 
 
 # A tagged PDF names its structure elements after the DOM nodes they came from, `/ID (node00000065)`:
@@ -222,13 +209,13 @@ def normalise_pdf_dates(data: bytes, epoch: int | None = None) -> tuple[bytes, i
 STRUCTURE_ID = re.compile(rb"\((node)(\d{8})\)")
 
 
-def number_structure_ids(data: bytes) -> tuple[bytes, int]:
+def number_structure_ids(data: bytes) -> bytes:
     """Renumber the structure elements' ids in the order they first appear (same width, so every byte
-    offset stays valid): the same page prints the same bytes. Returns the PDF and how many distinct ids."""
+    offset stays valid): the same page prints the same bytes."""
     order: dict[bytes, bytes] = {}
 
     def renumbered(match: re.Match) -> bytes:
         new = order.setdefault(match.group(2), b"%08d" % (len(order) + 1))
         return b"(" + match.group(1) + new + b")"
 
-    return STRUCTURE_ID.sub(renumbered, data), len(order)
+    return STRUCTURE_ID.sub(renumbered, data)

@@ -67,26 +67,24 @@ def copy_table_csvs(tables_dir: Path, stage: Path, relatives: list[str]) -> None
         shutil.copyfile(source, stage / relative)
 
 
-def timed(label: str, timings: dict, func, *args):
+def timed(label: str, func, *args):
     start = time.perf_counter()
     result = func(*args)
-    timings[label] = time.perf_counter() - start
-    print_timing(label, timings[label])
+    print_timing(label, time.perf_counter() - start)
     return result
 
 
-def print_when_ready(chromium: str, page_ready: Future, pdf_path: Path, timings: dict) -> None:
+def print_when_ready(chromium: str, page_ready: Future, pdf_path: Path) -> None:
     """Start Chromium at once (while the notebooks run, under `make report`), print the page once it
     is written. In a thread of its own: Playwright's objects belong to the thread that opened them."""
     with Printer(chromium) as printer:
         html_path = page_ready.result()
         if html_path is not None:
-            timed("PDF", timings, printer.print, html_path, pdf_path)
+            timed("PDF", printer.print, html_path, pdf_path)
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    timings: dict[str, float] = {}
     page_ready: Future = Future()  # the page's path once written; None: nothing to print
     # Chromium prints the PDF in its own process while vl-convert writes the PNG/SVG files:
     # on two cores the two stages overlap instead of adding up.
@@ -94,18 +92,16 @@ def main(argv: list[str] | None = None) -> int:
         pdf_job = (
             None
             if args.no_pdf
-            else pool.submit(
-                print_when_ready, args.chromium, page_ready, args.out / "briefing.pdf", timings
-            )
+            else pool.submit(print_when_ready, args.chromium, page_ready, args.out / "briefing.pdf")
         )
         try:
-            return render(args, timings, page_ready, pdf_job)
+            return render(args, page_ready, pdf_job)
         finally:
             if not page_ready.done():
                 page_ready.set_result(None)
 
 
-def render(args: argparse.Namespace, timings: dict, page_ready: Future, pdf_job) -> int:
+def render(args: argparse.Namespace, page_ready: Future, pdf_job) -> int:
     if args.wait_for_go:
         vega_bundle()  # cached for render_briefing; read while the notebooks run
         notebook_export.warm_up()
@@ -122,9 +118,7 @@ def render(args: argparse.Namespace, timings: dict, page_ready: Future, pdf_job)
         write_sources_csv(about["files"], figures_dir.parent / "tables")
     started = time.perf_counter()
     try:
-        html_path = timed(
-            "html page", timings, render_briefing, args.notebooks, args.out, params, about
-        )
+        html_path = timed("html page", render_briefing, args.notebooks, args.out, params, about)
         page_ready.set_result(html_path)
         page = html_path.read_text(encoding="utf-8")
         copy_table_csvs(figures_dir.parent / "tables", args.out, table_csvs_in_html(page))
@@ -134,14 +128,12 @@ def render(args: argparse.Namespace, timings: dict, page_ready: Future, pdf_job)
             notebooks_job = pool.submit(
                 timed,
                 "published notebooks",
-                timings,
                 notebook_export.export_notebooks,
                 args.notebooks,
                 args.out / "notebooks",
             )
             timed(
                 "static figures",
-                timings,
                 export_static_figures,
                 figures_dir,
                 args.out / "figures",
@@ -150,7 +142,7 @@ def render(args: argparse.Namespace, timings: dict, page_ready: Future, pdf_job)
             notebooks_job.result()
         if pdf_job is not None:
             pdf_job.result()
-            timed("bundle", timings, write_bundle, args.out)
+            timed("bundle", write_bundle, args.out)
             if (pages := pdf_pages(args.out / "briefing.pdf")) > PAGE_BUDGET:
                 # published anyway (nothing is wrong with the numbers), but never silently: a desk
                 # may print it

@@ -18,17 +18,10 @@ def rasterise(svg: str) -> bytes:
     return cached("png", [svg, PNG_SCALE], lambda: vl_convert.svg_to_png(svg, scale=PNG_SCALE))
 
 
-def export_static_figures(
-    figures_dir: Path, out_figures_dir: Path, figure_ids: list[str] | None = None
-) -> list[str]:
-    """Write `<id>.png` and copy `<id>.svg` and `<id>.csv` for each figure.
-
-    `figure_ids` limits the export to the figures of this briefing, so files left in the build
-    directory by earlier runs are not published.
-    """
+def export_static_figures(figures_dir: Path, out_figures_dir: Path, figure_ids: list[str]) -> None:
+    """Write `<id>.png` and copy `<id>.svg` and `<id>.csv` for each figure of this briefing (its page
+    names them), so files left in the build directory by earlier runs are not published."""
     figures_dir, out_figures_dir = Path(figures_dir), Path(out_figures_dir)
-    if figure_ids is None:
-        figure_ids = sorted(p.name[: -len(".vl.json")] for p in figures_dir.glob("*.vl.json"))
     out_figures_dir.mkdir(parents=True, exist_ok=True)
     for figure_id in figure_ids:
         files = [figures_dir / f"{figure_id}{suffix}" for suffix in (".vl.json", ".svg", ".csv")]
@@ -45,4 +38,3 @@ def export_static_figures(
         (out_figures_dir / f"{figure_id}.png").write_bytes(png)
         shutil.copyfile(svg_path, out_figures_dir / f"{figure_id}.svg")
         shutil.copyfile(csv_path, out_figures_dir / f"{figure_id}.csv")
-    return list(figure_ids)

@@ -17,7 +17,6 @@ number held as text (a figure copied as published) is treated the same way.
 from __future__ import annotations
 
 import html
-import math
 import numbers
 import re
 from collections.abc import Callable
@@ -28,7 +27,7 @@ import pandas as pd
 
 from ..core.paths import ID
 from ..core.paths import build_dir as default_build_dir
-from ..core.text import signed_pct
+from ..core.text import is_missing, signed_pct
 from .mathjax import ALIGN_LEFT
 
 CSV_FLOAT_FORMAT = "%.12g"  # stable, and avoids binary noise like 0.30000000000000004
@@ -95,10 +94,6 @@ def check_headers(df: pd.DataFrame, table_id: str) -> None:
                 f"table {table_id}: column {column!r} is a code name; give it words a "
                 "reader knows (e.g. 'Used figure', 'y/y %')"
             )
-
-
-def is_missing(value) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA
 
 
 def link_html(segment: str) -> str:
@@ -348,30 +343,8 @@ def table_bundle(
     return bundle, {"table_id": table_id, "caption": caption}
 
 
-def show_table(
-    df: pd.DataFrame,
-    table_id: str,
-    caption: str,
-    detail_columns: list[str] = (),
-    html_text: str = "",
-) -> None:
-    """Write the CSV and display the table (`html_text`: drawn another way, e.g. long)."""
+def display_output(bundle: dict, metadata: dict | None = None) -> None:
+    """Display a MIME bundle as it is (with the metadata the briefing finds figures and tables by)."""
     from IPython.display import display
 
-    bundle, metadata = table_bundle(df, table_id, caption, detail_columns, html_text=html_text)
     display(bundle, raw=True, metadata=metadata)
-
-
-def show_long_table(
-    df: pd.DataFrame,
-    table_id: str,
-    caption: str,
-    summary_html: str,
-    key_rows: pd.DataFrame | None = None,
-    key_caption: str = "",
-    in_print: bool = True,
-) -> None:
-    html_text = long_table_html(
-        df, table_id, caption, summary_html, key_rows, key_caption, in_print
-    )
-    show_table(df, table_id, caption, html_text=html_text)

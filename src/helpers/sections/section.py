@@ -199,13 +199,13 @@ class Section:
 
     @staticmethod
     def show_markdown(text: str) -> None:
-        figures.show_markdown(text)
+        tables.display_output(*figures.markdown_bundle(text))
 
     @staticmethod
     def show_table(
         frame: pd.DataFrame, table_id: str, caption: str, detail_columns: list[str] = ()
     ) -> None:
-        tables.show_table(frame, table_id, caption, detail_columns)
+        tables.display_output(*tables.table_bundle(frame, table_id, caption, detail_columns))
 
     @staticmethod
     def show_long_table(
@@ -219,9 +219,10 @@ class Section:
         """Printed as `summary` (HTML, key rows); the full table on screen (collapsible) and as CSV.
         in_print=False: an appendix table the print leaves out (on screen and as CSV)."""
         summary_html, key_rows = summary
-        tables.show_long_table(
+        html_text = tables.long_table_html(
             frame, table_id, caption, summary_html, key_rows, key_caption, in_print
         )
+        tables.display_output(*tables.table_bundle(frame, table_id, caption, html_text=html_text))
 
     @staticmethod
     def show_on_screen(text: str) -> None:

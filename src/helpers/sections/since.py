@@ -222,7 +222,7 @@ def since_sentences(rows: pd.DataFrame, citer: Citer | None = None) -> str:
 
 
 def since_summary(rows: pd.DataFrame) -> tuple[str, None]:
-    """What print shows of the full table (helpers.report.tables.show_long_table): what it holds."""
+    """What print shows of the full table (Section.show_long_table): what it holds."""
     return (
         "<p>On screen and in the CSV: each claim's story figure, the full year after the story, the latest "
         "figure, the rule that decided its trend and the rows behind each figure.</p>",

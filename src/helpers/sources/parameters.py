@@ -13,7 +13,7 @@ import re
 from pathlib import Path
 
 from ..core.atomic import write_text_atomic
-from ..core.errors import InputError, short_excerpt
+from ..core.errors import InputError, excerpt
 from ..core.paths import CONFIG_DIR, RAW_DIR, project_path, wire_files
 from ..core.yaml_config import read_yaml
 from .partners import UnknownPartnerError, resolve_partner
@@ -46,11 +46,11 @@ def check_plain_text(variable: str, value: str) -> str:
     value = str(value)
     if len(value) > MAX_VALUE_CHARS:
         raise ParameterError(
-            f"{variable} is {len(value)} characters long ({short_excerpt(value)}); "
+            f"{variable} is {len(value)} characters long ({excerpt(value)}); "
             f"at most {MAX_VALUE_CHARS}"
         )
     if any(ord(ch) < 32 or ord(ch) == 127 for ch in value):
-        raise ParameterError(f"{variable} {short_excerpt(value)} contains control characters")
+        raise ParameterError(f"{variable} {excerpt(value)} contains control characters")
     return value
 
 
@@ -63,7 +63,7 @@ def parameter_defaults(path: Path | None = None) -> dict[str, str]:
         raise ParameterError(str(error)) from None
     problems = [f"no default for {name}" for name in PARAMETER_NAMES if name not in defaults]
     problems += [
-        f"unknown parameter {short_excerpt(str(name))}"
+        f"unknown parameter {excerpt(str(name))}"
         for name in defaults
         if name not in PARAMETER_NAMES
     ]
@@ -104,7 +104,7 @@ def check_period_end(period_end: str, first: str, last: str, annual_only: list[s
     )
     if not MONTH.match(period_end):
         raise ParameterError(
-            f"PERIOD_END {short_excerpt(period_end)} is not a month in YYYY-MM form; {valid}"
+            f"PERIOD_END {excerpt(period_end)} is not a month in YYYY-MM form; {valid}"
         )
     if period_end > last:
         raise ParameterError(
@@ -148,7 +148,7 @@ def check_partner(partner: str, raw_dir: Path = RAW_DIR) -> str:
         return iso2
     valid = "; ".join(_short_spellings(code) for code in with_data) or "none"
     raise ParameterError(
-        f"PARTNER {short_excerpt(partner)} has no data in data/raw; valid values: {valid} (a partner "
+        f"PARTNER {excerpt(partner)} has no data in data/raw; valid values: {valid} (a partner "
         "needs customs files gacc_cn_<iso2>_totals.csv and gacc_cn_<iso2>_commodities.csv)"
     )
 
@@ -162,9 +162,9 @@ def check_file(name: str, value: str) -> str:
     """An existing regular file (spaces, colons and quotes in its name are fine)."""
     resolved = project_path(value)
     if not resolved.exists():
-        raise ParameterError(f"{name.upper()} {short_excerpt(value)} does not exist")
+        raise ParameterError(f"{name.upper()} {excerpt(value)} does not exist")
     if not resolved.is_file():
-        raise ParameterError(f"{name.upper()} {short_excerpt(value)} is not a regular file")
+        raise ParameterError(f"{name.upper()} {excerpt(value)} is not a regular file")
     return value
 
 
