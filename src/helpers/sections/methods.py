@@ -277,20 +277,17 @@ def groups_summary(groups: dict) -> str:
 def derived_months(section) -> pd.DataFrame:
     monthly = section.customs.monthly(section.period_end)
     picked = monthly.loc[monthly.status.isin(["derived", "missing"])]
-    table = picked[["flow", "period", "status", "value", "source", "source_rows"]].reset_index(
-        drop=True
-    )
+    columns = {
+        "flow": "Flow",
+        "period": "Month",
+        "status": "Status",
+        "value": "US$ mn",
+        "source": "Outlets (later − earlier release)",
+        "source_rows": "Raw rows",
+    }
+    table = picked[list(columns)].reset_index(drop=True)
     table["flow"] = table.flow.replace(FLOW_WORDS)
-    return table.rename(
-        columns={
-            "flow": "Flow",
-            "period": "Month",
-            "status": "Status",
-            "value": "US$ mn",
-            "source": "Outlets (later − earlier release)",
-            "source_rows": "Raw rows",
-        }
-    )
+    return table.rename(columns=columns)
 
 
 def reporting_months(period_end: str) -> set[str]:
@@ -336,6 +333,22 @@ def _flagged_wire_rows(section) -> set[str]:
 
 
 FLAGGED_OTHER = " (flagged: page mislabelled or misprinted)"
+# The conflicts table's columns, in order, with the words shown for them.
+CONFLICT_COLUMNS = {
+    "commodity": "Goods",
+    "flow": "Flow",
+    "period": "Period",
+    "span": "Span",
+    "field": "Figure",
+    "between": "Between",
+    "used": "Used",
+    "used_publisher": "Used: outlet",
+    "used_source_row": "Used: raw row",
+    "other": "Other",
+    "other_publisher": "Other: outlet",
+    "other_source_row": "Other: raw row",
+    "relative_diff_pct": "Difference, %",
+}
 
 
 def conflicts_table(section) -> pd.DataFrame:
@@ -373,22 +386,7 @@ def conflicts_table(section) -> pd.DataFrame:
             conflicts.reindex(columns=["unit"]).unit,
         )
     ]
-    columns = [
-        "commodity",
-        "flow",
-        "period",
-        "span",
-        "field",
-        "between",
-        "used",
-        "used_publisher",
-        "used_source_row",
-        "other",
-        "other_publisher",
-        "other_source_row",
-        "relative_diff_pct",
-    ]
-    table = conflicts.reindex(columns=columns).sort_values(
+    table = conflicts.reindex(columns=list(CONFLICT_COLUMNS)).sort_values(
         ["commodity", "period", "flow", "field", "span", "between"], kind="stable"
     )  # one order, however the rows came
     table["flow"] = table.flow.replace(FLOW_WORDS)
@@ -396,23 +394,7 @@ def conflicts_table(section) -> pd.DataFrame:
         name: group["label"] for name, group in section.groups.items()
     }  # group ids -> the labels readers see
     table["commodity"] = table.commodity.replace({"TOTAL": "all goods", **labels})
-    table = table.reset_index(drop=True).rename(
-        columns={
-            "commodity": "Goods",
-            "flow": "Flow",
-            "period": "Period",
-            "span": "Span",
-            "field": "Figure",
-            "between": "Between",
-            "used": "Used",
-            "used_publisher": "Used: outlet",
-            "used_source_row": "Used: raw row",
-            "other": "Other",
-            "other_publisher": "Other: outlet",
-            "other_source_row": "Other: raw row",
-            "relative_diff_pct": "Difference, %",
-        }
-    )
+    table = table.reset_index(drop=True).rename(columns=CONFLICT_COLUMNS)
     # Used and Other are figures as published (US$ mn and y/y % in one column): each keeps its own decimals;
     # differences beyond rounding can be a few hundredths of a percent, so two decimals.
     return number_format(table, decimals={"Difference, %": 2}, as_published=["Used", "Other"])
@@ -485,6 +467,7 @@ def reconciliation_tables(section) -> tuple[pd.DataFrame, pd.DataFrame]:
     flows = flows.loc[flows.period.str[:7] <= section.period_end].reset_index(drop=True)
     flows = _without_flagged(flows)
     months = _without_flagged(months)
+    checked = {"difference": "Difference", "tolerance": "Tolerance", "agrees": "Agrees"}
     flows = flows.rename(
         columns={
             "period": "Period",
@@ -492,10 +475,8 @@ def reconciliation_tables(section) -> tuple[pd.DataFrame, pd.DataFrame]:
             "export": "Exports",
             "import": "Imports",
             "total": "Turnover",
-            "difference": "Difference",
-            "tolerance": "Tolerance",
-            "agrees": "Agrees",
             "sources": "Outlets",
+            **checked,
         }
     )
     months = months.assign(flow=months.flow.replace(FLOW_WORDS)).rename(
@@ -504,9 +485,7 @@ def reconciliation_tables(section) -> tuple[pd.DataFrame, pd.DataFrame]:
             "period": "January to",
             "sum_of_months": "Sum of months",
             "published_ytd": "Published",
-            "difference": "Difference",
-            "tolerance": "Tolerance",
-            "agrees": "Agrees",
+            **checked,
         }
     )
     return flows, months
