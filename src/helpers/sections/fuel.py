@@ -38,21 +38,9 @@ def fuel_comparison(section, period: str) -> pd.DataFrame:
     )
 
 
-def is_secondary(publisher: str) -> bool:
-    """True for a publisher naming a secondary compilation of config/sources.yaml (its compiler)."""
-    return any(entry["compiled_by"] in publisher for entry in secondary_compilations().values())
-
-
-def _described_publisher(publisher: str) -> str:
-    return publisher + (
-        " (a secondary compilation, ranked below a published GACC figure)"
-        if is_secondary(publisher)
-        else ""
-    )
-
-
 def compiler(publisher: str) -> str:
-    """'China customs, compiled by X' -> 'the compilation by X' for a secondary compilation; else the publisher."""
+    """'China customs, compiled by X' -> 'the compilation by X' for a publisher naming a secondary compilation
+    of config/sources.yaml (its compiler); else the publisher."""
     return next(
         (
             f"the compilation by {e['compiled_by']}"
@@ -60,6 +48,14 @@ def compiler(publisher: str) -> str:
             if e["compiled_by"] in publisher
         ),
         publisher,
+    )
+
+
+def _described_publisher(publisher: str) -> str:
+    return publisher + (
+        " (a secondary compilation, ranked below a published GACC figure)"
+        if compiler(publisher) != publisher
+        else ""
     )
 
 
