@@ -34,9 +34,7 @@ def raw_rows_sources(raw, partner_name: str) -> str:
             for publisher, rows in raw.fuel.sort_values("period").groupby("publisher", sort=False)
         ]
         parts.append("monthly fuel imports by code (" + "; ".join(spans) + ")")
-    return (
-        ", ".join(parts[:-1]) + (" and " if len(parts) > 1 else "") + parts[-1] if parts else "none"
-    )
+    return word_list(parts) or "none"
 
 
 def methods_text(section) -> str:
