@@ -259,19 +259,11 @@ class Section:
             ("prior", "Source (year earlier)", "year earlier"),
         ):
             basis = comparison.get(f"{level}_basis", pd.Series("published", index=comparison.index))
-            for index in comparison.index[basis == RAW_IMPORTS]:
-                wire = comparison.loc[
-                    index, "wire_value_usd_mn" if level == "value" else "wire_prior_value_usd_mn"
-                ]
-                wire_source = comparison.loc[
-                    index, "wire_value_source" if level == "value" else "wire_prior_source"
-                ]
-                table.loc[index, source] = (
-                    f"UN Comtrade rows {comparison.loc[index, f'raw_{level}_row_ranges']}"
-                )
-                files = comparison.loc[index, f"raw_{level}_files"]
-                wire_parts.setdefault(index, [files, []])[1].append(
-                    f"{label} {wire:,.0f} ({wire_source})"
+            for index, row in comparison.loc[basis == RAW_IMPORTS].iterrows():
+                wire = row["wire_value_usd_mn" if level == "value" else "wire_prior_value_usd_mn"]
+                table.loc[index, source] = f"UN Comtrade rows {row[f'raw_{level}_row_ranges']}"
+                wire_parts.setdefault(index, [row[f"raw_{level}_files"], []])[1].append(
+                    f"{label} {wire:,.0f} ({row[f'wire_{level}_source']})"
                     if wire == wire
                     else f"{label} none published"
                 )
