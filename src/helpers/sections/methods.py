@@ -192,7 +192,7 @@ def flagged_text(section) -> str:
     return "Figures flagged there as misprinted rank last too: " + "; ".join(described) + ". "
 
 
-def hs_level_text(hs_rows: pd.DataFrame, raw=None, limit: int = 12) -> str:
+def hs_level_text(hs_rows: pd.DataFrame, raw, limit: int = 12) -> str:
     """What the HS-level readers read and skipped, dropped or flagged (breakdown rows, other partners, the same
     export saved twice, files added by hand), so a reader sees every row that did not count; and the count of
     all real customs rows, in the words of the build log (helpers.pipeline.check_inputs)."""
@@ -202,14 +202,11 @@ def hs_level_text(hs_rows: pd.DataFrame, raw=None, limit: int = 12) -> str:
         f"; and {len(notes) - limit} more notes" if len(notes) > limit else ""
     )
     totals = int((hs_rows.hs_code == "").sum()) if len(hs_rows) else 0
-    counted = ""
-    if raw is not None:
-        parts = {
-            RAW_KINDS[0]: (len(files), len(hs_rows)),
-            RAW_KINDS[1]: (raw.fuel.source_file.nunique(), len(raw.fuel)),
-            RAW_KINDS[2]: (raw.baci.source_file.nunique(), len(raw.baci)),
-        }
-        counted = f" With the fuel and BACI files, the build log counts {raw_rows_count(parts)}."
+    parts = {
+        RAW_KINDS[0]: (len(files), len(hs_rows)),
+        RAW_KINDS[1]: (raw.fuel.source_file.nunique(), len(raw.fuel)),
+        RAW_KINDS[2]: (raw.baci.source_file.nunique(), len(raw.baci)),
+    }
     return (
         f"**HS-level files** (data/raw/comtrade, data/raw/gacc): {len(files)} file{'' if len(files) == 1 else 's'}, "
         f"{len(hs_rows)} rows for the briefing's partner ({len(hs_rows) - totals} at the groups' codes, {totals} "
@@ -217,7 +214,7 @@ def hs_level_text(hs_rows: pd.DataFrame, raw=None, limit: int = 12) -> str:
         "counts once. A group is an HS-level sum only when every code has US$ rows for every month; "
         "otherwise the wire figure is used and the gap named. "
         + (f"Notes: {shown}." if notes else "No rows were skipped.")
-        + counted
+        + f" With the fuel and BACI files, the build log counts {raw_rows_count(parts)}."
     )
 
 
