@@ -163,12 +163,14 @@ def fuel_text(
     )
     rows = table.set_index("group")
     crude, together = rows.loc["crude_oil"], rows.loc["together"]
+    # the level used: GACC's where it ranks first, else the rows' (then the same as value_usd_mn)
+    sentences = [
+        f"{lead} came to **{usd_bn(crude.level_usd_mn)}** against "
+        f"**{usd_bn(crude.prior_value_usd_mn)}** a year earlier, **{signed_pct(crude.change_pct)}**"
+        + ("." if crude.used == "GACC" else ", summed from the monthly customs rows.")
+        + crude_note(crude, citer)
+    ]
     if crude.used == "GACC":
-        sentences = [
-            f"{lead} came to **{usd_bn(crude.level_usd_mn)}** against "
-            f"**{usd_bn(crude.prior_value_usd_mn)}** a year earlier, **{signed_pct(crude.change_pct)}**."
-            + crude_note(crude, citer)
-        ]
         if not is_tier1(crude.wire_source):
             sentences.append(
                 "That figure is GACC's, but it comes from a non-wire page, so the fuel verdict is "
@@ -189,15 +191,7 @@ def fuel_text(
             )
         )
     else:
-        sentences = [
-            f"{lead} came to **{usd_bn(crude.value_usd_mn)}** against "
-            f"**{usd_bn(crude.prior_value_usd_mn)}** a year earlier, **{signed_pct(crude.change_pct)}**, "
-            "summed from the monthly customs rows."
-            + crude_note(crude, citer)
-            + " "
-            + figure_used(crude)
-            + "."
-        ]
+        sentences[0] += " " + figure_used(crude) + "."
     for r in rows.drop(index=["crude_oil", "together"]).itertuples():
         if r.used == "GACC":
             sentences.append(
