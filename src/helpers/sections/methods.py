@@ -364,11 +364,7 @@ def conflicts_table(section) -> pd.DataFrame:
         conflicts.period.astype(str).map(month_of) <= last_month_covered(section)
     ]
     # the other figure from a page config/sources.yaml ranks last (mislabelled, or a flagged misprint): listed, marked
-    flagged = (
-        conflicts.reindex(columns=["other_mislabelled"])
-        .other_mislabelled.fillna(False)
-        .astype(bool)
-    )
+    flagged = conflicts.other_mislabelled.fillna(False).astype(bool)  # set above on every raw row
     conflicts.loc[flagged, "other_publisher"] = (
         conflicts.loc[flagged, "other_publisher"] + FLAGGED_OTHER
     )
