@@ -47,6 +47,17 @@ def _flow_notes(row, citer: Citer, what: str = "") -> list:
     return parts
 
 
+def _trade(total, label: str, partner_name: str, citer: Citer, by: str = "") -> str:
+    """'China–Russia trade in January–July 2025 came to **$123.4bn**, down **8.1%** on a year earlier' (the
+    rate where GACC published one, `by` naming whose it is) and its note."""
+    rate = total.yoy_pct_published
+    said = "" if is_missing(rate) else f", {direction(rate)} **{pct(rate)}** on a year earlier{by}"
+    return (
+        f"China–{partner_name} trade in {label} came to **{usd_bn(total.value_usd_mn)}**{said}."
+        + note(*_flow_notes(total, citer))
+    )
+
+
 def _change(value: float) -> str:
     """'down 8.5%', 'up 0.7%'."""
     return f"{direction(value)} {pct(value)}"
@@ -93,13 +104,7 @@ def headline_text(
             f"reported GACC's year-to-date total for that period."
         )
     else:
-        sentence = f"China–{partner_name} trade in {label} came to **{usd_bn(total.value_usd_mn)}**"
-        if not is_missing(total.yoy_pct_published):
-            sentence += (
-                f", {direction(total.yoy_pct_published)} **{pct(total.yoy_pct_published)}** on a "
-                "year earlier by GACC's published rate"
-            )
-        sentences.append(sentence + "." + note(*_flow_notes(total, citer)))
+        sentences.append(_trade(total, label, partner_name, citer, " by GACC's published rate"))
         if not is_missing(total.yoy_pct_from_levels):
             sentences.append(
                 f"From the two published levels, {usd_bn(total.value_usd_mn)} against "
@@ -185,16 +190,7 @@ def headline_summary(
     if is_missing(total.value_usd_mn):
         sentences.append(f"No turnover figure for {label} is in the data.")
     else:
-        rate = (
-            f", {direction(total.yoy_pct_published)} **{pct(total.yoy_pct_published)}** on a year "
-            "earlier"
-            if not is_missing(total.yoy_pct_published)
-            else ""
-        )
-        sentences.append(
-            f"China–{partner_name} trade in {label} came to **{usd_bn(total.value_usd_mn)}**{rate}."
-            + note(*_flow_notes(total, citer))
-        )
+        sentences.append(_trade(total, label, partner_name, citer))
     flows, flow_notes, yuan, yuan_sources = [], [], [], []
     for flow in ("China's exports", "China's imports"):
         row = by_flow.loc[flow]
