@@ -197,19 +197,15 @@ def headline_summary(
         name = flow.split()[-1]
         published = not is_missing(row.yoy_pct_published)
         change = row.yoy_pct_published if published else row.yoy_pct_from_levels
-        if is_missing(row.value_usd_mn):
-            if published:
-                flows.append(_moved(name, change))
-                flow_notes += _flow_notes(row, citer, name.capitalize())
-            elif not is_missing(row.get("yoy_pct_yuan", math.nan)):
+        if is_missing(row.value_usd_mn) and not published:
+            if not is_missing(row.get("yoy_pct_yuan", math.nan)):
                 yuan.append(_moved(name, row.yoy_pct_yuan))
                 yuan_sources.append((row.yuan_publisher, int(row.yuan_source_row)))
             continue
-        level = usd_bn(row.value_usd_mn)
+        # a published rate without a level is said alone ('exports fell 9.9%')
+        level = "" if is_missing(row.value_usd_mn) else f" to {usd_bn(row.value_usd_mn)}"
         flows.append(
-            f"{name} came to {level}"
-            if is_missing(change)
-            else f"{_moved(name, change)} to {level}"
+            f"{name} came{level}" if is_missing(change) else f"{_moved(name, change)}{level}"
         )
         flow_notes += _flow_notes(row, citer, name.capitalize())
         if not published:
