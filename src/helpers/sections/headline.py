@@ -130,12 +130,8 @@ def headline_text(
             continue
         published = not is_missing(row.yoy_pct_published)
         change = row.yoy_pct_published if published else row.yoy_pct_from_levels
-        name = flow if not parts else "its imports"  # "China's exports …, and its imports …"
-        text = (
-            f"{name} came to {usd_bn(row.value_usd_mn)}"
-            if not parts
-            else f"{name} to {usd_bn(row.value_usd_mn)}"
-        )
+        # "China's exports came to …, and its imports to …"
+        text = (f"{flow} came" if not parts else "its imports") + f" to {usd_bn(row.value_usd_mn)}"
         if not is_missing(change):  # a rate GACC did not publish is marked as computed
             text += f", {_change(change)}{'' if published else ' computed from levels'}"
         parts.append(text)
