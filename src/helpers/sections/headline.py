@@ -21,11 +21,7 @@ def ytd_caption(comparison: pd.DataFrame) -> str:
     for row in comparison.itertuples():
         period = row.period
         spans = [(period, row.value_basis), (f"{int(period[:4]) - 1}{period[4:]}", row.prior_basis)]
-        raw = [
-            span_label(p) if not p.endswith("-12") else f"full-year {p[:4]}"
-            for p, basis in spans
-            if basis not in ("published", None)
-        ]
+        raw = [span_label(p) for p, basis in spans if basis not in ("published", None)]
         if raw:
             caption += (
                 f" {row.flow}, {' and '.join(raw)}: UN Comtrade rows (they outrank the wire)."
