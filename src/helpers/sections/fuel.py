@@ -7,7 +7,7 @@ import re
 import pandas as pd
 from markupsafe import Markup
 
-from ..core.text import month_year, signed_pct, span_label, usd_bn, word_list
+from ..core.text import count_word, month_year, signed_pct, span_label, usd_bn, word_list
 from ..model.fuel import fuel_table
 from ..model.resolve import is_tier1, secondary_compilations
 from ..report.notes import note
@@ -122,8 +122,7 @@ def fuel_sources(row: pd.Series, period: str, what: str = "The comparison") -> s
         )
     if row.value_publishers == row.prior_publishers:
         return f"{what}: both years from one source, {current}."
-    count = {2: "two", 3: "three", 4: "four"}.get(len(publishers), str(len(publishers)))
-    return f"{what} spans {count} sources: {year} from {current}, {year - 1} from {_described_publisher(row.prior_publishers)}."
+    return f"{what} spans {count_word(len(publishers))} sources: {year} from {current}, {year - 1} from {_described_publisher(row.prior_publishers)}."
 
 
 def crude_note(crude, citer: Citer) -> str:
