@@ -10,6 +10,7 @@ import json
 import pickle
 from dataclasses import dataclass, field
 from functools import cached_property
+from pathlib import Path
 
 import pandas as pd
 
@@ -79,18 +80,10 @@ class Section:
         """sha256 of the names and contents of data/raw/, config/ and the groups file, the claims file left out
         (file_sha256 takes each file's hash from the build's record while the file is unchanged)."""
         claims = project_path(self.params["claims_file"]).absolute()
-        roots = (RAW_DIR, CONFIG_DIR, project_path(self.params["groups_file"]))
-        files = sorted(
-            {
-                p.absolute()
-                for root in roots
-                for p in ([root] if root.is_file() else root.rglob("*"))
-            }
-        )
+        files = files_signature(RAW_DIR, CONFIG_DIR, project_path(self.params["groups_file"]))
         digest = hashlib.sha256()
-        for path in files:
-            if path != claims and path.is_file():
-                digest.update(f"{path}\0{file_sha256(path)}\0".encode())
+        for path in sorted({Path(file).absolute() for file, _size, _mtime in files} - {claims}):
+            digest.update(f"{path}\0{file_sha256(path)}\0".encode())
         return digest.hexdigest()
 
     @cached_property
