@@ -23,31 +23,29 @@ from ..sources.wire import load_commodities, load_context, load_totals
 def load_customs(raw_dir: Path = RAW_DIR, partner: str = "RU") -> CustomsData:
     """The partner's customs data (`partner`: ISO2, checked by helpers.sources.parameters)."""
     quality: list = []
-    raw_dir = Path(raw_dir)
     totals_file, commodities_file = wire_files(partner)
     totals = load_totals(raw_dir / totals_file, quality, partner=partner)
     commodities = load_commodities(raw_dir / commodities_file, quality, partner=partner)
     return build_customs(totals, commodities, partner, raw_dir / totals_file, quality)
 
 
-def context_facts(raw_dir: Path = RAW_DIR) -> pd.DataFrame:
+def context_facts() -> pd.DataFrame:
     """The validated context table (not customs data)."""
-    return load_context(Path(raw_dir) / "context_facts.csv")
+    return load_context(RAW_DIR / "context_facts.csv")
 
 
-def hs_rows_for_groups(groups: dict, partner: str, raw_dir: Path = RAW_DIR) -> pd.DataFrame:
+def hs_rows_for_groups(groups: dict, partner: str) -> pd.DataFrame:
     """HS-level rows for the partner and the groups' codes (large files scanned, not read whole)."""
     prefixes = sorted({code for group in groups.values() for code in hs_prefixes(group)})
-    return load_hs_level(Path(raw_dir), partner=partner, hs_prefixes=prefixes)
+    return load_hs_level(RAW_DIR, partner=partner, hs_prefixes=prefixes)
 
 
-def raw_rows(partner: str = "RU", raw_dir: Path = RAW_DIR) -> RawRows:
+def raw_rows(partner: str) -> RawRows:
     """The real customs rows: BACI (data/raw/baci), fuel codes (data/raw/fuel), Comtrade all-goods months."""
-    raw_dir = Path(raw_dir)
-    hs = load_hs_level(raw_dir, partner=partner)
+    hs = load_hs_level(RAW_DIR, partner=partner)
     totals = hs.loc[(hs.hs_code == "") & (hs.partner == partner) & (hs.publisher == "UN Comtrade")]
-    fuel = load_fuel_rows(raw_dir)
-    baci = load_baci(raw_dir, partner)
+    fuel = load_fuel_rows(RAW_DIR)
+    baci = load_baci(RAW_DIR, partner)
     return RawRows(
         baci=baci,
         fuel=fuel.loc[fuel.partner == partner].reset_index(drop=True),

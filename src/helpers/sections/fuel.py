@@ -7,7 +7,7 @@ import re
 import pandas as pd
 from markupsafe import Markup
 
-from ..core.text import month_year, signed_pct, span_label, usd_bn, word_list
+from ..core.text import count_word, month_year, signed_pct, span_label, usd_bn, word_list
 from ..model.fuel import fuel_table
 from ..model.resolve import is_tier1, secondary_compilations
 from ..report.notes import note
@@ -38,21 +38,9 @@ def fuel_comparison(section, period: str) -> pd.DataFrame:
     )
 
 
-def is_secondary(publisher: str) -> bool:
-    """True for a publisher naming a secondary compilation of config/sources.yaml (its compiler)."""
-    return any(entry["compiled_by"] in publisher for entry in secondary_compilations().values())
-
-
-def _described_publisher(publisher: str) -> str:
-    return publisher + (
-        " (a secondary compilation, ranked below a published GACC figure)"
-        if is_secondary(publisher)
-        else ""
-    )
-
-
 def compiler(publisher: str) -> str:
-    """'China customs, compiled by X' -> 'the compilation by X' for a secondary compilation; else the publisher."""
+    """'China customs, compiled by X' -> 'the compilation by X' for a publisher naming a secondary compilation
+    of config/sources.yaml (its compiler); else the publisher."""
     return next(
         (
             f"the compilation by {e['compiled_by']}"
@@ -60,6 +48,14 @@ def compiler(publisher: str) -> str:
             if e["compiled_by"] in publisher
         ),
         publisher,
+    )
+
+
+def _described_publisher(publisher: str) -> str:
+    return publisher + (
+        " (a secondary compilation, ranked below a published GACC figure)"
+        if compiler(publisher) != publisher
+        else ""
     )
 
 
@@ -126,8 +122,7 @@ def fuel_sources(row: pd.Series, period: str, what: str = "The comparison") -> s
         )
     if row.value_publishers == row.prior_publishers:
         return f"{what}: both years from one source, {current}."
-    count = {2: "two", 3: "three", 4: "four"}.get(len(publishers), str(len(publishers)))
-    return f"{what} spans {count} sources: {year} from {current}, {year - 1} from {_described_publisher(row.prior_publishers)}."
+    return f"{what} spans {count_word(len(publishers))} sources: {year} from {current}, {year - 1} from {_described_publisher(row.prior_publishers)}."
 
 
 def crude_note(crude, citer: Citer) -> str:
@@ -167,12 +162,14 @@ def fuel_text(
     )
     rows = table.set_index("group")
     crude, together = rows.loc["crude_oil"], rows.loc["together"]
+    # the level used: GACC's where it ranks first, else the rows' (then the same as value_usd_mn)
+    sentences = [
+        f"{lead} came to **{usd_bn(crude.level_usd_mn)}** against "
+        f"**{usd_bn(crude.prior_value_usd_mn)}** a year earlier, **{signed_pct(crude.change_pct)}**"
+        + ("." if crude.used == "GACC" else ", summed from the monthly customs rows.")
+        + crude_note(crude, citer)
+    ]
     if crude.used == "GACC":
-        sentences = [
-            f"{lead} came to **{usd_bn(crude.level_usd_mn)}** against "
-            f"**{usd_bn(crude.prior_value_usd_mn)}** a year earlier, **{signed_pct(crude.change_pct)}**."
-            + crude_note(crude, citer)
-        ]
         if not is_tier1(crude.wire_source):
             sentences.append(
                 "That figure is GACC's, but it comes from a non-wire page, so the fuel verdict is "
@@ -193,15 +190,7 @@ def fuel_text(
             )
         )
     else:
-        sentences = [
-            f"{lead} came to **{usd_bn(crude.value_usd_mn)}** against "
-            f"**{usd_bn(crude.prior_value_usd_mn)}** a year earlier, **{signed_pct(crude.change_pct)}**, "
-            "summed from the monthly customs rows."
-            + crude_note(crude, citer)
-            + " "
-            + figure_used(crude)
-            + "."
-        ]
+        sentences[0] += " " + figure_used(crude) + "."
     for r in rows.drop(index=["crude_oil", "together"]).itertuples():
         if r.used == "GACC":
             sentences.append(

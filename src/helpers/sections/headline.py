@@ -21,11 +21,7 @@ def ytd_caption(comparison: pd.DataFrame) -> str:
     for row in comparison.itertuples():
         period = row.period
         spans = [(period, row.value_basis), (f"{int(period[:4]) - 1}{period[4:]}", row.prior_basis)]
-        raw = [
-            span_label(p) if not p.endswith("-12") else f"full-year {p[:4]}"
-            for p, basis in spans
-            if basis not in ("published", None)
-        ]
+        raw = [span_label(p) for p, basis in spans if basis not in ("published", None)]
         if raw:
             caption += (
                 f" {row.flow}, {' and '.join(raw)}: UN Comtrade rows (they outrank the wire)."
@@ -45,6 +41,17 @@ def _flow_notes(row, citer: Citer, what: str = "") -> list:
         elif isinstance(row.get(f"{level}_source"), str) and row[f"{level}_source"]:
             parts.append(Markup("{}{}").format(label, citer.cited(row[f"{level}_source"])))
     return parts
+
+
+def _trade(total, label: str, partner_name: str, citer: Citer, by: str = "") -> str:
+    """'China–Russia trade in January–July 2025 came to **$123.4bn**, down **8.1%** on a year earlier' (the
+    rate where GACC published one, `by` naming whose it is) and its note."""
+    rate = total.yoy_pct_published
+    said = "" if is_missing(rate) else f", {direction(rate)} **{pct(rate)}** on a year earlier{by}"
+    return (
+        f"China–{partner_name} trade in {label} came to **{usd_bn(total.value_usd_mn)}**{said}."
+        + note(*_flow_notes(total, citer))
+    )
 
 
 def _change(value: float) -> str:
@@ -93,13 +100,7 @@ def headline_text(
             f"reported GACC's year-to-date total for that period."
         )
     else:
-        sentence = f"China–{partner_name} trade in {label} came to **{usd_bn(total.value_usd_mn)}**"
-        if not is_missing(total.yoy_pct_published):
-            sentence += (
-                f", {direction(total.yoy_pct_published)} **{pct(total.yoy_pct_published)}** on a "
-                "year earlier by GACC's published rate"
-            )
-        sentences.append(sentence + "." + note(*_flow_notes(total, citer)))
+        sentences.append(_trade(total, label, partner_name, citer, " by GACC's published rate"))
         if not is_missing(total.yoy_pct_from_levels):
             sentences.append(
                 f"From the two published levels, {usd_bn(total.value_usd_mn)} against "
@@ -125,12 +126,8 @@ def headline_text(
             continue
         published = not is_missing(row.yoy_pct_published)
         change = row.yoy_pct_published if published else row.yoy_pct_from_levels
-        name = flow if not parts else "its imports"  # "China's exports …, and its imports …"
-        text = (
-            f"{name} came to {usd_bn(row.value_usd_mn)}"
-            if not parts
-            else f"{name} to {usd_bn(row.value_usd_mn)}"
-        )
+        # "China's exports came to …, and its imports to …"
+        text = (f"{flow} came" if not parts else "its imports") + f" to {usd_bn(row.value_usd_mn)}"
         if not is_missing(change):  # a rate GACC did not publish is marked as computed
             text += f", {_change(change)}{'' if published else ' computed from levels'}"
         parts.append(text)
@@ -185,35 +182,22 @@ def headline_summary(
     if is_missing(total.value_usd_mn):
         sentences.append(f"No turnover figure for {label} is in the data.")
     else:
-        rate = (
-            f", {direction(total.yoy_pct_published)} **{pct(total.yoy_pct_published)}** on a year "
-            "earlier"
-            if not is_missing(total.yoy_pct_published)
-            else ""
-        )
-        sentences.append(
-            f"China–{partner_name} trade in {label} came to **{usd_bn(total.value_usd_mn)}**{rate}."
-            + note(*_flow_notes(total, citer))
-        )
+        sentences.append(_trade(total, label, partner_name, citer))
     flows, flow_notes, yuan, yuan_sources = [], [], [], []
     for flow in ("China's exports", "China's imports"):
         row = by_flow.loc[flow]
         name = flow.split()[-1]
         published = not is_missing(row.yoy_pct_published)
         change = row.yoy_pct_published if published else row.yoy_pct_from_levels
-        if is_missing(row.value_usd_mn):
-            if published:
-                flows.append(_moved(name, change))
-                flow_notes += _flow_notes(row, citer, name.capitalize())
-            elif not is_missing(row.get("yoy_pct_yuan", math.nan)):
+        if is_missing(row.value_usd_mn) and not published:
+            if not is_missing(row.get("yoy_pct_yuan", math.nan)):
                 yuan.append(_moved(name, row.yoy_pct_yuan))
                 yuan_sources.append((row.yuan_publisher, int(row.yuan_source_row)))
             continue
-        level = usd_bn(row.value_usd_mn)
+        # a published rate without a level is said alone ('exports fell 9.9%')
+        level = "" if is_missing(row.value_usd_mn) else f" to {usd_bn(row.value_usd_mn)}"
         flows.append(
-            f"{name} came to {level}"
-            if is_missing(change)
-            else f"{_moved(name, change)} to {level}"
+            f"{name} came{level}" if is_missing(change) else f"{_moved(name, change)}{level}"
         )
         flow_notes += _flow_notes(row, citer, name.capitalize())
         if not published:

@@ -34,9 +34,7 @@ def raw_rows_sources(raw, partner_name: str) -> str:
             for publisher, rows in raw.fuel.sort_values("period").groupby("publisher", sort=False)
         ]
         parts.append("monthly fuel imports by code (" + "; ".join(spans) + ")")
-    return (
-        ", ".join(parts[:-1]) + (" and " if len(parts) > 1 else "") + parts[-1] if parts else "none"
-    )
+    return word_list(parts) or "none"
 
 
 def methods_text(section) -> str:
@@ -194,7 +192,7 @@ def flagged_text(section) -> str:
     return "Figures flagged there as misprinted rank last too: " + "; ".join(described) + ". "
 
 
-def hs_level_text(hs_rows: pd.DataFrame, raw=None, limit: int = 12) -> str:
+def hs_level_text(hs_rows: pd.DataFrame, raw, limit: int = 12) -> str:
     """What the HS-level readers read and skipped, dropped or flagged (breakdown rows, other partners, the same
     export saved twice, files added by hand), so a reader sees every row that did not count; and the count of
     all real customs rows, in the words of the build log (helpers.pipeline.check_inputs)."""
@@ -204,14 +202,11 @@ def hs_level_text(hs_rows: pd.DataFrame, raw=None, limit: int = 12) -> str:
         f"; and {len(notes) - limit} more notes" if len(notes) > limit else ""
     )
     totals = int((hs_rows.hs_code == "").sum()) if len(hs_rows) else 0
-    counted = ""
-    if raw is not None:
-        parts = {
-            RAW_KINDS[0]: (len(files), len(hs_rows)),
-            RAW_KINDS[1]: (raw.fuel.source_file.nunique(), len(raw.fuel)),
-            RAW_KINDS[2]: (raw.baci.source_file.nunique(), len(raw.baci)),
-        }
-        counted = f" With the fuel and BACI files, the build log counts {raw_rows_count(parts)}."
+    parts = {
+        RAW_KINDS[0]: (len(files), len(hs_rows)),
+        RAW_KINDS[1]: (raw.fuel.source_file.nunique(), len(raw.fuel)),
+        RAW_KINDS[2]: (raw.baci.source_file.nunique(), len(raw.baci)),
+    }
     return (
         f"**HS-level files** (data/raw/comtrade, data/raw/gacc): {len(files)} file{'' if len(files) == 1 else 's'}, "
         f"{len(hs_rows)} rows for the briefing's partner ({len(hs_rows) - totals} at the groups' codes, {totals} "
@@ -219,7 +214,7 @@ def hs_level_text(hs_rows: pd.DataFrame, raw=None, limit: int = 12) -> str:
         "counts once. A group is an HS-level sum only when every code has US$ rows for every month; "
         "otherwise the wire figure is used and the gap named. "
         + (f"Notes: {shown}." if notes else "No rows were skipped.")
-        + counted
+        + f" With the fuel and BACI files, the build log counts {raw_rows_count(parts)}."
     )
 
 
@@ -277,20 +272,17 @@ def groups_summary(groups: dict) -> str:
 def derived_months(section) -> pd.DataFrame:
     monthly = section.customs.monthly(section.period_end)
     picked = monthly.loc[monthly.status.isin(["derived", "missing"])]
-    table = picked[["flow", "period", "status", "value", "source", "source_rows"]].reset_index(
-        drop=True
-    )
+    columns = {
+        "flow": "Flow",
+        "period": "Month",
+        "status": "Status",
+        "value": "US$ mn",
+        "source": "Outlets (later − earlier release)",
+        "source_rows": "Raw rows",
+    }
+    table = picked[list(columns)].reset_index(drop=True)
     table["flow"] = table.flow.replace(FLOW_WORDS)
-    return table.rename(
-        columns={
-            "flow": "Flow",
-            "period": "Month",
-            "status": "Status",
-            "value": "US$ mn",
-            "source": "Outlets (later − earlier release)",
-            "source_rows": "Raw rows",
-        }
-    )
+    return table.rename(columns=columns)
 
 
 def reporting_months(period_end: str) -> set[str]:
@@ -336,6 +328,22 @@ def _flagged_wire_rows(section) -> set[str]:
 
 
 FLAGGED_OTHER = " (flagged: page mislabelled or misprinted)"
+# The conflicts table's columns, in order, with the words shown for them.
+CONFLICT_COLUMNS = {
+    "commodity": "Goods",
+    "flow": "Flow",
+    "period": "Period",
+    "span": "Span",
+    "field": "Figure",
+    "between": "Between",
+    "used": "Used",
+    "used_publisher": "Used: outlet",
+    "used_source_row": "Used: raw row",
+    "other": "Other",
+    "other_publisher": "Other: outlet",
+    "other_source_row": "Other: raw row",
+    "relative_diff_pct": "Difference, %",
+}
 
 
 def conflicts_table(section) -> pd.DataFrame:
@@ -356,11 +364,7 @@ def conflicts_table(section) -> pd.DataFrame:
         conflicts.period.astype(str).map(month_of) <= last_month_covered(section)
     ]
     # the other figure from a page config/sources.yaml ranks last (mislabelled, or a flagged misprint): listed, marked
-    flagged = (
-        conflicts.reindex(columns=["other_mislabelled"])
-        .other_mislabelled.fillna(False)
-        .astype(bool)
-    )
+    flagged = conflicts.other_mislabelled.fillna(False).astype(bool)  # set above on every raw row
     conflicts.loc[flagged, "other_publisher"] = (
         conflicts.loc[flagged, "other_publisher"] + FLAGGED_OTHER
     )
@@ -373,22 +377,7 @@ def conflicts_table(section) -> pd.DataFrame:
             conflicts.reindex(columns=["unit"]).unit,
         )
     ]
-    columns = [
-        "commodity",
-        "flow",
-        "period",
-        "span",
-        "field",
-        "between",
-        "used",
-        "used_publisher",
-        "used_source_row",
-        "other",
-        "other_publisher",
-        "other_source_row",
-        "relative_diff_pct",
-    ]
-    table = conflicts.reindex(columns=columns).sort_values(
+    table = conflicts.reindex(columns=list(CONFLICT_COLUMNS)).sort_values(
         ["commodity", "period", "flow", "field", "span", "between"], kind="stable"
     )  # one order, however the rows came
     table["flow"] = table.flow.replace(FLOW_WORDS)
@@ -396,23 +385,7 @@ def conflicts_table(section) -> pd.DataFrame:
         name: group["label"] for name, group in section.groups.items()
     }  # group ids -> the labels readers see
     table["commodity"] = table.commodity.replace({"TOTAL": "all goods", **labels})
-    table = table.reset_index(drop=True).rename(
-        columns={
-            "commodity": "Goods",
-            "flow": "Flow",
-            "period": "Period",
-            "span": "Span",
-            "field": "Figure",
-            "between": "Between",
-            "used": "Used",
-            "used_publisher": "Used: outlet",
-            "used_source_row": "Used: raw row",
-            "other": "Other",
-            "other_publisher": "Other: outlet",
-            "other_source_row": "Other: raw row",
-            "relative_diff_pct": "Difference, %",
-        }
-    )
+    table = table.reset_index(drop=True).rename(columns=CONFLICT_COLUMNS)
     # Used and Other are figures as published (US$ mn and y/y % in one column): each keeps its own decimals;
     # differences beyond rounding can be a few hundredths of a percent, so two decimals.
     return number_format(table, decimals={"Difference, %": 2}, as_published=["Used", "Other"])
@@ -485,6 +458,7 @@ def reconciliation_tables(section) -> tuple[pd.DataFrame, pd.DataFrame]:
     flows = flows.loc[flows.period.str[:7] <= section.period_end].reset_index(drop=True)
     flows = _without_flagged(flows)
     months = _without_flagged(months)
+    checked = {"difference": "Difference", "tolerance": "Tolerance", "agrees": "Agrees"}
     flows = flows.rename(
         columns={
             "period": "Period",
@@ -492,10 +466,8 @@ def reconciliation_tables(section) -> tuple[pd.DataFrame, pd.DataFrame]:
             "export": "Exports",
             "import": "Imports",
             "total": "Turnover",
-            "difference": "Difference",
-            "tolerance": "Tolerance",
-            "agrees": "Agrees",
             "sources": "Outlets",
+            **checked,
         }
     )
     months = months.assign(flow=months.flow.replace(FLOW_WORDS)).rename(
@@ -504,9 +476,7 @@ def reconciliation_tables(section) -> tuple[pd.DataFrame, pd.DataFrame]:
             "period": "January to",
             "sum_of_months": "Sum of months",
             "published_ytd": "Published",
-            "difference": "Difference",
-            "tolerance": "Tolerance",
-            "agrees": "Agrees",
+            **checked,
         }
     )
     return flows, months

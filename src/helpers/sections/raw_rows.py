@@ -259,12 +259,6 @@ def month_check_sentences(months: pd.DataFrame, citer: Citer | None = None) -> l
     gap = 100 * (beyond.wire_usd_mn / beyond.raw_usd_mn - 1)
     worst = beyond.assign(gap=gap, size=gap.abs()).sort_values("size").tail(1)
 
-    def cited(row) -> list:
-        return [
-            citer.cited(row.wire_source),
-            citer.cite_rows(row.raw_rows, "UN Comtrade"),
-        ]
-
     sentences = [
         f"Of the {len(genuine)} months or combined January–February figures both give, {len(beyond)} "
         "differ beyond the wire's rounding."
@@ -278,7 +272,8 @@ def month_check_sentences(months: pd.DataFrame, citer: Citer | None = None) -> l
         sentences.append(
             f"The largest gap, relative to the rows, is in {_span(row)}: "
             f"${_wire_bn(row.wire_usd_mn)}bn reported against ${row.raw_usd_mn / 1000:.3f}bn in the "
-            f"rows, {signed_pct(row.gap, DIFFERENCE_DECIMALS)}." + note(*cited(row))
+            f"rows, {signed_pct(row.gap, DIFFERENCE_DECIMALS)}."
+            + note(citer.cited(row.wire_source), citer.cite_rows(row.raw_rows, "UN Comtrade"))
         )
     if flagged.any():
         named = months.loc[flagged]

@@ -10,6 +10,7 @@ import json
 import pickle
 from dataclasses import dataclass, field
 from functools import cached_property
+from pathlib import Path
 
 import pandas as pd
 
@@ -79,18 +80,10 @@ class Section:
         """sha256 of the names and contents of data/raw/, config/ and the groups file, the claims file left out
         (file_sha256 takes each file's hash from the build's record while the file is unchanged)."""
         claims = project_path(self.params["claims_file"]).absolute()
-        roots = (RAW_DIR, CONFIG_DIR, project_path(self.params["groups_file"]))
-        files = sorted(
-            {
-                p.absolute()
-                for root in roots
-                for p in ([root] if root.is_file() else root.rglob("*"))
-            }
-        )
+        files = files_signature(RAW_DIR, CONFIG_DIR, project_path(self.params["groups_file"]))
         digest = hashlib.sha256()
-        for path in files:
-            if path != claims and path.is_file():
-                digest.update(f"{path}\0{file_sha256(path)}\0".encode())
+        for path in sorted({Path(file).absolute() for file, _size, _mtime in files} - {claims}):
+            digest.update(f"{path}\0{file_sha256(path)}\0".encode())
         return digest.hexdigest()
 
     @cached_property
@@ -260,19 +253,11 @@ class Section:
             ("prior", "Source (year earlier)", "year earlier"),
         ):
             basis = comparison.get(f"{level}_basis", pd.Series("published", index=comparison.index))
-            for index in comparison.index[basis == RAW_IMPORTS]:
-                wire = comparison.loc[
-                    index, "wire_value_usd_mn" if level == "value" else "wire_prior_value_usd_mn"
-                ]
-                wire_source = comparison.loc[
-                    index, "wire_value_source" if level == "value" else "wire_prior_source"
-                ]
-                table.loc[index, source] = (
-                    f"UN Comtrade rows {comparison.loc[index, f'raw_{level}_row_ranges']}"
-                )
-                files = comparison.loc[index, f"raw_{level}_files"]
-                wire_parts.setdefault(index, [files, []])[1].append(
-                    f"{label} {wire:,.0f} ({wire_source})"
+            for index, row in comparison.loc[basis == RAW_IMPORTS].iterrows():
+                wire = row["wire_value_usd_mn" if level == "value" else "wire_prior_value_usd_mn"]
+                table.loc[index, source] = f"UN Comtrade rows {row[f'raw_{level}_row_ranges']}"
+                wire_parts.setdefault(index, [row[f"raw_{level}_files"], []])[1].append(
+                    f"{label} {wire:,.0f} ({row[f'wire_{level}_source']})"
                     if wire == wire
                     else f"{label} none published"
                 )

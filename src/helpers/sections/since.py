@@ -270,11 +270,7 @@ def since_box(rows: pd.DataFrame) -> str:
         "; ".join(changed) + "." if changed else "no trend has changed."
     )
     if counted:
-        counted[0] = counted[0][0].upper() + counted[0][1:]
-        counted[0] = (
-            counted[0].replace(" ", " claims ", 1)
-            if not counted[0].startswith("One ")
-            else counted[0].replace(" ", " claim ", 1)
-        )
+        first, rest = counted[0].split(" ", 1)
+        counted[0] = f"{first.capitalize()} claim{'' if first == 'one' else 's'} {rest}"
         text += " " + word_list(counted) + "."
     return text  # a box in print
