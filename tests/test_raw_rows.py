@@ -99,6 +99,28 @@ def test_fuel_rows_give_the_story_period_change_with_gacc_ranked_above_the_compi
     )  # Data and methods says it
 
 
+def test_fuel_text_where_crude_oil_is_summed_from_the_rows(section):
+    # no wire-reported GACC crude figure outranks the rows (e.g. a month GACC has not published yet): the text
+    # says the level is the rows' and names the wire figure beside it (this branch once read a missing field)
+    table = section_fuel.fuel_comparison(section, "2025-07")
+    crude = table.group == "crude_oil"
+    table.loc[crude, "used"] = "rows"
+    table.loc[crude, ["value_usd_mn", "level_usd_mn"]] = table.loc[crude, "rows_value_usd_mn"].iloc[
+        0
+    ]
+    table.loc[crude, "change_pct"] = table.loc[crude, "rows_change_pct"].iloc[0]
+    text = section_fuel.fuel_text(table, "2025-07", "2026-07")
+    assert (
+        "**$29.6bn** against **$37.5bn** a year earlier, **−20.9%**, summed from the monthly customs rows. "
+        "GACC's figure, as a wire reported it, is −21.3%."
+    ) in without_notes(text)
+    assert "commodities.csv row 321" in text  # the wire figure's row, in its note
+    table.loc[crude, "wire_change_pct"] = float("nan")
+    assert "No wire has reported GACC's own figure for these months." in section_fuel.fuel_text(
+        table, "2025-07", "2026-07"
+    )
+
+
 def test_pipeline_gas_wire_change_without_a_level_is_matched(section):
     """Commodities row 385 (BTCC Square citing GACC): pipeline gas +21.3% in value for January–July 2025, no level,
     so no unit. It was never matched (only US$ records were read); it is GACC's change, ranked above the compilation."""

@@ -189,8 +189,13 @@ def fuel_text(
                 apart,
             )
         )
+    elif crude.wire_change_pct != crude.wire_change_pct:
+        sentences.append("No wire has reported GACC's own figure for these months.")
     else:
-        sentences[0] += " " + figure_used(crude) + "."
+        sentences.append(
+            f"GACC's figure, as a wire reported it, is {signed_pct(crude.wire_change_pct)}."
+            + note(citer.cited(crude.wire_source, crude.wire_rows.split(" row")[0]))
+        )
     for r in rows.drop(index=["crude_oil", "together"]).itertuples():
         if r.used == "GACC":
             sentences.append(
