@@ -7,9 +7,11 @@ changed.
 
 import re
 
+import pandas as pd
 import pytest
 
 from browser.page_check import check_page
+from helpers.report.theme import palette
 from project_copy import make as make_in
 
 # in page order: Figure N of the briefing is fN-... on disk (the number an editor quotes names the file)
@@ -67,6 +69,21 @@ def test_every_figure_has_png_svg_csv(briefing):
         for suffix in (".png", ".svg", ".csv"):
             assert (figures / f"{figure_id}{suffix}").stat().st_size > 0, figure_id + suffix
     assert (briefing.parent / "briefing.pdf").read_bytes()[:5] == b"%PDF-"
+
+
+def test_the_story_date_rule_is_drawn_once_a_panel(briefing):
+    # a rule placed by a fixed datum draws once per row of its layer's data: stacked copies (17 in F11,
+    # 44 in F10, 102 in F12 before) darken the line; each rule takes one row of its own
+    figures = briefing.parent / "figures"
+    gold = f'stroke="{palette.gold}"'
+    panels = pd.read_csv(figures / "f12-since-the-story.csv").panel.nunique()
+    counts = {
+        figure_id: (figures / f"{figure_id}.svg").read_text(encoding="utf-8").count(gold)
+        for figure_id in ("f9-chinese-car-share", "f10-gdp-ratio", "f11-key-rate")
+    }
+    assert counts == {"f9-chinese-car-share": 1, "f10-gdp-ratio": 1, "f11-key-rate": 1}
+    assert panels == 8
+    assert (figures / "f12-since-the-story.svg").read_text(encoding="utf-8").count(gold) == panels
 
 
 def test_offline_browser_draws_every_chart(briefing, artifacts):
