@@ -68,6 +68,11 @@ def test_a_citer_names_outlet_date_file_and_rows_and_links_only_web_pages():
     # several citations of one file (e.g. a month each) are cited once, their rows together
     months = "data/raw/comtrade/m.csv row 87; data/raw/comtrade/m.csv rows 85–86"
     assert str(citer.cite_rows(months)) == "UN Comtrade: m.csv rows 85–87"
+    # no file named: the row that outlet published, in whichever table holds it (None as well as "")
+    for no_file in ("", None):
+        assert str(citer.rows(no_file, 384, "TASS")) == (
+            '<a href="https://tass.com/y">TASS</a>, 2025-08-08: gacc_cn_ru_totals.csv row 384'
+        )
 
 
 def test_a_notebook_lists_its_notes_under_the_text_and_the_page_gets_the_markers():

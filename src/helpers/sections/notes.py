@@ -64,7 +64,7 @@ class Citer:
         of numbers or a written range such as '85–91, 93'); the first row names outlet and date,
         and links the page that published it (a web address only: a local path is no link)."""
         numbers = row_numbers(rows)
-        found = self._row(str(file), numbers[0], publisher)
+        found = self._row(str(file or ""), numbers[0], publisher)  # no file: the outlet's row
         file = file or (found.source_file if found is not None else "")
         where = f"{Path(str(file)).name} row{'s' if len(numbers) > 1 else ''} {row_ranges(numbers)}"
         if found is None:
