@@ -315,3 +315,37 @@ def test_a_group_made_of_others_has_in_figure_4_the_figure_the_claim_check_compu
     )
     assert "−31.0%" in claims.loc["phones_computers"].data_value
     assert changes.has_figure.sum() == 8  # the 7 groups with their own figure, and this one
+
+
+@pytest.mark.parametrize(
+    "own, expected",
+    [
+        # a level this year but no year-earlier level and no y/y: no change of its own, so the parts'
+        (
+            {"basis": "computed from levels", "value_usd_mn": 2100.0, "change_pct": float("nan")},
+            -31.0,
+        ),
+        # a published change of its own: kept, the parts are not added up
+        ({"basis": "published y/y", "value_usd_mn": 2100.0, "change_pct": -25.0}, -25.0),
+    ],
+)
+def test_a_group_without_a_change_of_its_own_takes_its_parts_sum(monkeypatch, own, expected):
+    from helpers.model import groups as model_groups
+
+    stubs = {
+        "smartphones_computers": own,
+        "smartphones": _parts(-27.0)[0],
+        "computers": _parts(-27.0)[1],
+    }
+    monkeypatch.setattr(model_groups, "group_change", lambda resolved, name, *args: stubs[name])
+    groups = {
+        "smartphones_computers": {
+            "label": "Smartphones + computers",
+            "sum_of": ["smartphones", "computers"],
+        },
+        "smartphones": {},
+        "computers": {},
+    }
+    figure = model_groups.group_figure(None, groups, "smartphones_computers", "2025-07")
+    assert figure["change_pct"] == expected
+    assert (figure["basis"] == model_groups.SUM_OF_PARTS) == (expected == -31.0)

@@ -298,8 +298,8 @@ def group_figure(
     partner: str = "RU",
     code_rows: pd.DataFrame | None = None,
 ) -> dict:
-    """group_change; for a group configured as `sum_of` other groups (smartphones + computers) that no one
-    published, its parts added up for January–period_end vs a year earlier: F4, the claim check and "Since the
+    """group_change; for a group configured as `sum_of` other groups (smartphones + computers) whose own change
+    no one published and its levels cannot give (e.g. a level without the year earlier's), its parts added up for January–period_end vs a year earlier: F4, the claim check and "Since the
     story" share this rule, so they never disagree on whether a group has a figure. The sum is computed here,
     never published. Each part needs a value for this year and one for a year earlier: a published level, or else
     the level its published y/y implies (value ÷ (1 + y/y)); where a part has neither, the group's own (no)
@@ -307,7 +307,7 @@ def group_figure(
     change = group_change(
         resolved_groups, name, groups[name], period_end, hs_rows, partner, code_rows
     )
-    if change["basis"] != NO_FIGURE or not groups[name].get("sum_of"):
+    if not is_missing(change.get("change_pct")) or not groups[name].get("sum_of"):
         return change
     parts = [
         group_change(resolved_groups, part, groups[part], period_end, hs_rows, partner, code_rows)
