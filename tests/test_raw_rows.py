@@ -634,6 +634,26 @@ def test_baci_large_file_scan_equals_the_small_reader(tmp_path):
     pd.testing.assert_frame_equal(load_baci(tmp_path, "RU", large_bytes=0), small)
 
 
+@pytest.mark.parametrize("layout", ["pandas index", "trailing comma"])
+def test_baci_extract_with_an_extra_column_reads_the_same_rows_on_both_paths(tmp_path, layout):
+    # an extract saved by pandas (its index first: ",t,i,j,k,v,q") or with a comma ending every line
+    lines = BACI.read_text(encoding="utf-8").splitlines()[:6]
+    extract = tmp_path / "baci_extract.csv"
+    if layout == "pandas index":
+        rows = ["," + lines[0]] + [f"{n},{line}" for n, line in enumerate(lines[1:])]
+    else:
+        rows = [line + "," for line in lines]
+    extract.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    small, scanned = read_baci(extract), scan_baci(extract)
+    pd.testing.assert_frame_equal(small, scanned)
+    expected = read_baci(BACI)
+    expected = expected.loc[expected.source_row <= 5].reset_index(drop=True)
+    assert small[["hs_code", "measure", "value", "source_row"]].equals(
+        expected[["hs_code", "measure", "value", "source_row"]]
+    )
+    assert small.loc[0, "hs_code"] == "010620" and small.loc[0, "value"] == 0.048641
+
+
 # ------------------------------------------------------------------------------------------- broken copies
 def copy_raw(tmp_path: Path) -> Path:
     raw = tmp_path / "raw"

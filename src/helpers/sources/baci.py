@@ -116,7 +116,7 @@ def read_baci(path, partner="RU") -> pd.DataFrame:
     path = Path(path)
     found = resolve_partner(partner)
     frame = read_csv_as_text(path)
-    check_header(path, list(frame.columns), BACI_COLUMNS)
+    check_header(path, list(frame.columns), BACI_COLUMNS, extra_ok=True)  # see scan_baci
     rows = _validated(path, frame)
     kept = _pair_rows(rows, int(found.m49))
     tidy = _tidy(kept, path, found.iso2)
@@ -145,7 +145,9 @@ def scan_baci(
     path = Path(path)
     found = resolve_partner(partner)
     with open(path, encoding="utf-8-sig", newline="") as handle:
-        check_header(path, [n.strip() for n in handle.readline().split(",")], BACI_COLUMNS)
+        # extra columns are ignored: an extract saved by pandas carries its index (",t,i,j,k,v,q")
+        header = [n.strip() for n in handle.readline().split(",")]
+        check_header(path, header, BACI_COLUMNS, extra_ok=True)
     check_last_line(path)
     con = duckdb.connect(":memory:")
     try:

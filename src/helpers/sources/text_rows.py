@@ -84,11 +84,12 @@ def check_last_line(path: Path) -> None:
     raise cut_row(path, lines)  # the header ends the first line: data row N ends line N + 1
 
 
-def check_header(path, header: list[str], expected) -> None:
+def check_header(path, header: list[str], expected, extra_ok: bool = False) -> None:
     """The one header rule of the CSV readers: the expected columns, each once, in any order; refused
-    naming the first missing column (and what stands in its place), else the first extra one."""
+    naming the first missing column (and what stands in its place), else the first extra one, unless
+    `extra_ok` (then extra columns are left for the reader to ignore)."""
     missing = [name for name in expected if name not in header]
-    extra = [name for name in header if name not in expected]
+    extra = [] if extra_ok and not missing else [name for name in header if name not in expected]
     if missing or extra:
         instead = f"; found unexpected column '{extra[0]}' instead (renamed?)" if extra else ""
         raise InputError(
