@@ -417,7 +417,7 @@ CASES = [
     Case(
         "value-without-unit",
         cell(COMMODITIES, 1, "unit", ""),
-        [COMMODITIES, "row 1", "column 'unit'", "value '' is not valid", "expected measure value"],
+        [COMMODITIES, "row 1", "column 'unit'", "field is empty", "expected measure value"],
     ),
     Case(
         "empty-source-field-in-context",
@@ -426,7 +426,7 @@ CASES = [
             CONTEXT,
             "row 3",
             "column 'publisher'",
-            "value '' is not valid",
+            "field is empty",
             "expected a non-empty source",
         ],
     ),

@@ -164,7 +164,7 @@ def first_invalid(ok: pd.Series, texts: pd.Series, *, file, column, expected, ro
 
     def refuse(text, row):
         raise FieldError(
-            f"value {excerpt(text, 30)} is not valid",
+            f"value {excerpt(text, 30)} is not valid" if str(text).strip() else "field is empty",
             file=file,
             row=row,
             column=column,
