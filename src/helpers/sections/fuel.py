@@ -7,7 +7,15 @@ import re
 import pandas as pd
 from markupsafe import Markup
 
-from ..core.text import count_word, month_year, signed_pct, span_label, usd_bn, word_list
+from ..core.text import (
+    count_word,
+    is_missing,
+    month_year,
+    signed_pct,
+    span_label,
+    usd_bn,
+    word_list,
+)
 from ..model.fuel import fuel_table
 from ..model.resolve import is_tier1, secondary_compilations
 from ..report.notes import note
@@ -189,7 +197,7 @@ def fuel_text(
                 apart,
             )
         )
-    elif crude.wire_change_pct != crude.wire_change_pct:
+    elif is_missing(crude.wire_change_pct):
         sentences.append("No wire has reported GACC's own figure for these months.")
     else:
         sentences.append(
