@@ -839,6 +839,17 @@ def test_a_missing_vendored_row_file_stops_verification(tmp_path, monkeypatch):
         verify_vendored(raw)
 
 
+def test_fuel_file_with_a_renamed_column_names_it_in_the_layout_it_is_nearest_to(tmp_path):
+    lines = FUEL_2020.read_text(encoding="utf-8").splitlines()[:3]
+    path = tmp_path / "fuel.csv"
+    path.write_text("\n".join([lines[0].replace("commodity_code", "cmdCode"), *lines[1:]]) + "\n")
+    with pytest.raises(
+        InputError,
+        match=r"column 'commodity_code': column is missing; found unexpected column 'cmdCode' instead",
+    ):
+        read_fuel_monitor(path)
+
+
 def test_fuel_file_with_an_unknown_partner_names_the_row(tmp_path):
     path = tmp_path / "fuel.csv"
     path.write_text(

@@ -57,7 +57,8 @@ def read_fuel_monitor(path) -> pd.DataFrame:
     """One fuel-monitor file -> tidy monthly import rows (value US$ mn; quantity million tonnes if given)."""
     path = Path(path)
     frame = read_csv_as_text(path)
-    layout = COMTRADE_LAYOUT if "commodity_code" in frame else CUSTOMS_LAYOUT
+    # the layout it is nearest to (fewest columns missing), so a renamed column is named as renamed
+    layout = min((COMTRADE_LAYOUT, CUSTOMS_LAYOUT), key=lambda cols: len(set(cols) - set(frame)))
     check_header(path, list(frame.columns), layout)
     codes = ", ".join(f"{k} {v}" for k, v in FUEL_CODES.items())
     checks = {
