@@ -21,7 +21,7 @@ from .fields import HS_EDITIONS, commodity_codes, first_invalid, numbers
 from .partners import resolve_partner
 from .provenance import read_hs_sidecar, retrieved_date
 from .schema import relative_to_raw, tidy_columns, tidy_frame
-from .text_rows import check_header, check_last_line, csv_files, read_csv_as_text
+from .text_rows import check_header, check_last_line, raw_files, read_csv_as_text
 
 BACI_COLUMNS = ("t", "i", "j", "k", "v", "q")
 CHINA_M49 = 156
@@ -32,7 +32,7 @@ LARGE_BACI_BYTES = 50_000_000
 _FIELD_PATTERNS = {"t": r"(19|20)\d{2}", "i": r"\d{1,3}", "j": r"\d{1,3}"}
 
 
-baci_files = csv_files  # data/raw/baci/: the vendored extract and any release file dropped there
+baci_files = raw_files  # data/raw/baci/: the vendored extract and any release file dropped there
 
 
 def hs_version_of(path: Path) -> str:

@@ -20,7 +20,7 @@ from .fields import first_invalid, numbers
 from .partners import UnknownPartnerError, resolve_partner
 from .provenance import read_hs_sidecar, retrieved_date
 from .schema import relative_to_raw, tidy_columns
-from .text_rows import check_header, csv_files, read_csv_as_text
+from .text_rows import check_header, raw_files, read_csv_as_text
 
 FUEL_CODES = {"coal": "2701", "crude_oil": "2709", "lng": "271111", "pipeline_gas": "271121"}
 FUEL_LABELS = {
@@ -39,7 +39,7 @@ PUBLISHERS = {
 }
 
 
-fuel_files = csv_files
+fuel_files = raw_files
 
 
 def _source_url(meta: dict, source_file: str) -> str:

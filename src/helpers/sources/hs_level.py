@@ -29,7 +29,7 @@ from .provenance import (
 )
 from .raw_guard import check_raw_file, project_of
 from .schema import TIDY_COLUMNS, relative_to_raw, tidy_frame
-from .text_rows import csv_files
+from .text_rows import raw_files
 
 log = logging.getLogger(__name__)
 
@@ -41,11 +41,11 @@ LARGE_CSV_BYTES = 50_000_000
 
 
 def comtrade_files(directory: Path) -> list[Path]:
-    return csv_files(directory, COMTRADE_SUFFIXES)
+    return raw_files(directory, COMTRADE_SUFFIXES)
 
 
 def gacc_files(directory: Path) -> list[Path]:
-    return csv_files(directory, GACC_SUFFIXES)
+    return raw_files(directory, GACC_SUFFIXES)
 
 
 def hand_dropped(path: Path) -> bool:

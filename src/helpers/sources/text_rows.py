@@ -102,7 +102,7 @@ def check_header(path, header: list[str], expected, extra_ok: bool = False) -> N
         raise InputError("duplicate column names in header", file=path)
 
 
-def csv_files(directory: Path, endings=(".csv",)) -> list[Path]:
+def raw_files(directory: Path, endings=(".csv",)) -> list[Path]:
     """The raw files of a folder with these endings (none when it is absent), hidden files, sidecars
     and partial downloads (.tmp, .part) left out."""
     directory = Path(directory)
