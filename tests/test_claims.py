@@ -127,6 +127,17 @@ def _parts(computers_yoy):
     ]
 
 
+# a group configured as the sum of two others (config/commodity_groups.yaml's smartphones + computers)
+PHONE_GROUPS = {
+    "smartphones_computers": {
+        "label": "Smartphones + computers",
+        "sum_of": ["smartphones", "computers"],
+    },
+    "smartphones": {},
+    "computers": {},
+}
+
+
 @pytest.mark.parametrize(
     "story, verdict",
     [(-31.0, "consistent"), (-27.5, "differs"), (-29.8, "cannot be checked with this data")],
@@ -144,15 +155,7 @@ def test_sum_of_parts_verdict_follows_the_tolerance_and_the_rounding(monkeypatch
             "computers": _parts(-27.0)[1],
         }[name],
     )
-    groups = {
-        "smartphones_computers": {
-            "label": "Smartphones + computers",
-            "sum_of": ["smartphones", "computers"],
-        },
-        "smartphones": {},
-        "computers": {},
-    }
-    combined = model_groups.group_figure(None, groups, "smartphones_computers", "2025-07")
+    combined = model_groups.group_figure(None, PHONE_GROUPS, "smartphones_computers", "2025-07")
     assert (combined["change_pct"], combined["change_low"], combined["change_high"]) == (
         -31.0,
         -31.3,
@@ -338,14 +341,6 @@ def test_a_group_without_a_change_of_its_own_takes_its_parts_sum(monkeypatch, ow
         "computers": _parts(-27.0)[1],
     }
     monkeypatch.setattr(model_groups, "group_change", lambda resolved, name, *args: stubs[name])
-    groups = {
-        "smartphones_computers": {
-            "label": "Smartphones + computers",
-            "sum_of": ["smartphones", "computers"],
-        },
-        "smartphones": {},
-        "computers": {},
-    }
-    figure = model_groups.group_figure(None, groups, "smartphones_computers", "2025-07")
+    figure = model_groups.group_figure(None, PHONE_GROUPS, "smartphones_computers", "2025-07")
     assert figure["change_pct"] == expected
     assert (figure["basis"] == model_groups.SUM_OF_PARTS) == (expected == -31.0)
