@@ -1,13 +1,11 @@
 """Claims settled (or bounded) by the real customs rows: the fuel claim from the monthly fuel rows, and the
 latest annual base (BACI) for a group whose story period the rows do not reach."""
 
-from itertools import groupby
-
 import pandas as pd
 
 from ..core.text import outlet_name, percentage_points, signed_pct, span_label, usd_bn, word_list
 from ..model.fuel import fuel_table
-from ..model.raw_rows import cite
+from ..model.raw_rows import cite, consecutive_runs
 from ..model.resolve import is_tier1
 from .verdicts import claim_row, within
 
@@ -37,10 +35,7 @@ def uncovered_chapter_27(codes) -> str:
     codes = sorted(str(c) for c in codes)
     missing = [h for h in CHAPTER_27 if not any(c.startswith(h) for c in codes)]
     partial = [h for h in CHAPTER_27 if h not in codes and any(c.startswith(h) for c in codes)]
-    # consecutive headings keep the same difference from their position in the list: one run each
-    runs = [
-        [h for _, h in run] for _, run in groupby(enumerate(missing), lambda p: int(p[1]) - p[0])
-    ]
+    runs = consecutive_runs(missing)  # headings, e.g. 2702–2708
     parts = [f"{r[0]} ({CHAPTER_27[r[0]]})" if len(r) == 1 else f"{r[0]}–{r[-1]}" for r in runs]
     parts += [
         f"{h} other than {', '.join(c for c in codes if c.startswith(h))} (other {CHAPTER_27[h]}, e.g. LPG)"

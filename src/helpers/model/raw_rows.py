@@ -30,11 +30,16 @@ class RawRows:
     notes: list = field(default_factory=list)
 
 
+def consecutive_runs(items, number=int) -> list[list]:
+    """[1, 2, 3, 7] -> [[1, 2, 3], [7]]: sorted items in runs whose numbers (`number(item)`) follow on."""
+    # consecutive items keep the same difference from their position in the list: one run each
+    runs = groupby(enumerate(items), lambda p: number(p[1]) - p[0])
+    return [[item for _, item in run] for _, run in runs]
+
+
 def row_ranges(rows) -> str:
     """[1, 2, 3, 7] -> '1–3, 7' (rows of one file, as a reader can find them)."""
-    rows = sorted({int(r) for r in rows})
-    # consecutive rows keep the same difference from their position in the list: one run each
-    runs = [[r for _, r in run] for _, run in groupby(enumerate(rows), lambda p: p[1] - p[0])]
+    runs = consecutive_runs(sorted({int(r) for r in rows}))
     return ", ".join(f"{run[0]}" if len(run) == 1 else f"{run[0]}–{run[-1]}" for run in runs)
 
 
