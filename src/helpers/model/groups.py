@@ -298,10 +298,11 @@ def group_figure(
     partner: str = "RU",
     code_rows: pd.DataFrame | None = None,
 ) -> dict:
-    """group_change; for a group configured as `sum_of` other groups (smartphones + computers) whose own change
-    no one published and its levels cannot give (e.g. a level without the year earlier's), its parts added up for January–period_end vs a year earlier: F4, the claim check and "Since the
-    story" share this rule, so they never disagree on whether a group has a figure. The sum is computed here,
-    never published. Each part needs a value for this year and one for a year earlier: a published level, or else
+    """group_change; for a group configured as `sum_of` other groups (smartphones + computers) with no change
+    of its own (none published, and its levels give none, e.g. a level without the year earlier's), its
+    parts added up for January–period_end vs a year earlier. F4, the claim check and "Since the story" share
+    this rule, so they never disagree on whether a group has a figure. The sum is computed here, never
+    published. Each part needs a value for this year and one for a year earlier: a published level, or else
     the level its published y/y implies (value ÷ (1 + y/y)); where a part has neither, the group's own (no)
     figure. `change_low`/`change_high`: the change anywhere within the rounding of the published figures."""
     change = group_change(

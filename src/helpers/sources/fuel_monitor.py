@@ -58,7 +58,7 @@ def read_fuel_monitor(path) -> pd.DataFrame:
     path = Path(path)
     frame = read_csv_as_text(path)
     # the layout it is nearest to (fewest columns missing), so a renamed column is named as renamed
-    layout = min((COMTRADE_LAYOUT, CUSTOMS_LAYOUT), key=lambda cols: len(set(cols) - set(frame)))
+    layout = min(PUBLISHERS, key=lambda cols: len(set(cols) - set(frame)))
     check_header(path, list(frame.columns), layout)
     codes = ", ".join(f"{k} {v}" for k, v in FUEL_CODES.items())
     checks = {
